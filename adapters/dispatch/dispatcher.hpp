@@ -1,0 +1,80 @@
+#pragma once
+// Carries out one client call: resolves the model, orders the deployments (domain routing),
+// tries them one after another within the request's deadline, and stops or falls back as the
+// domain attempt policy says. Records usage and cost of the attempt that served.
+//
+// Errors: every failure the client should see is a domain::gateway_error value in the result.
+// Thread safety: one dispatcher per core (it uses that core's providers); the catalog it reads
+// is immutable and the ledger is thread-safe.
+
+#include "adapters/dispatch/usage_ledger.hpp"
+#include "adapters/provider.hpp"
+#include "domain/routing.hpp"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace switchboard::adapters {
+
+// Read-only routing and pricing facts shared by every core.
+struct gateway_catalog {
+    domain::route_table routes;
+    domain::price_table prices = domain::price_table::with_defaults();
+    std::chrono::milliseconds request_timeout{60000};
+};
+
+struct provider_slot {
+    std::unique_ptr<provider> impl;
+    std::chrono::milliseconds attempt_timeout{30000};
+};
+using provider_registry = std::map<std::string, provider_slot, std::less<>>;
+
+struct request_hints {
+    std::string preferred_provider; // X-Preferred-Provider
+    std::string request_id;
+};
+
+template <class T>
+struct dispatched {
+    T value;
+    domain::deployment served;
+    int attempts = 0;
+    double cost_usd = 0;
+};
+
+struct dispatch_failure {
+    domain::gateway_error error;
+    int attempts = 0;
+    std::string last_provider;
+};
+
+template <class T>
+using dispatch_result = boost::system::result<dispatched<T>, dispatch_failure>;
+
+class dispatcher {
+public:
+    dispatcher(std::shared_ptr<gateway_catalog const> catalog, provider_registry& providers,
+               usage_ledger& ledger)
+        : catalog_(std::move(catalog)), providers_(providers), ledger_(ledger) {}
+
+    net::awaitable<dispatch_result<domain::chat_completion>>
+    chat(domain::chat_request const& request, request_hints const& hints);
+
+    net::awaitable<dispatch_result<domain::embedding_result>>
+    embed(domain::embedding_request const& request, request_hints const& hints);
+
+    gateway_catalog const& catalog() const { return *catalog_; }
+
+private:
+    template <class T, class Call>
+    net::awaitable<dispatch_result<T>> run(std::string const& model, std::string const& forced,
+                                           request_hints const& hints, Call call);
+
+    std::shared_ptr<gateway_catalog const> catalog_;
+    provider_registry& providers_;
+    usage_ledger& ledger_;
+};
+
+} // namespace switchboard::adapters

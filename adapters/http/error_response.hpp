@@ -1,0 +1,27 @@
+#pragma once
+// The one place where a domain error becomes HTTP: status code, OpenAI error body
+// {"error":{"message","type","code","param"},"request_id"} and headers. Every error the gateway
+// sends — validation, routing, upstream, parser limits — goes through here.
+
+#include "domain/errors.hpp"
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <string_view>
+
+namespace switchboard::adapters {
+
+namespace http = boost::beast::http;
+using http_response = http::response<http::string_body>;
+
+http::status status_for(domain::errc code);
+// OpenAI `type` for the code, e.g. "invalid_request_error", "api_error".
+std::string_view error_type(domain::errc code);
+
+std::string error_body(domain::gateway_error const& e, std::string_view request_id);
+
+http_response error_response(domain::gateway_error const& e, std::string_view request_id,
+                             unsigned version, bool keep_alive);
+
+} // namespace switchboard::adapters

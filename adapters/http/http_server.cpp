@@ -1,0 +1,212 @@
+// Accept loop and per-connection coroutine.
+#include "adapters/http/http_server.hpp"
+
+#include "adapters/http/request_id.hpp"
+#include "adapters/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <set>
+
+namespace switchboard::adapters {
+namespace {
+using tcp = net::ip::tcp;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+using reuse_port = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+struct connection_entry {
+    beast::tcp_stream* stream = nullptr;
+    bool busy = false;
+};
+
+// Decrements the shared in-flight count when a request's handling ends, however it ends.
+struct in_flight_guard {
+    std::atomic<int>& count;
+    explicit in_flight_guard(std::atomic<int>& c) : count(c) { count.fetch_add(1, std::memory_order_relaxed); }
+    ~in_flight_guard() { count.fetch_sub(1, std::memory_order_relaxed); }
+};
+} // namespace
+
+// Shared with every connection coroutine, so a coroutine frame destroyed after the server
+// object (at io_context teardown) still finds valid state.
+struct http_server::state : std::enable_shared_from_this<state> {
+    net::io_context& context;
+    request_handler& handler;
+    http_server_options options;
+    std::atomic<int>& in_flight;
+    tcp::acceptor acceptor;
+    std::set<connection_entry*> connections;
+    bool draining = false;
+
+    state(net::io_context& c, request_handler& h, http_server_options o, std::atomic<int>& f)
+        : context(c), handler(h), options(o), in_flight(f), acceptor(c) {}
+
+    net::awaitable<void> accept_loop();
+    net::awaitable<void> serve(tcp::socket socket);
+    net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                   connection_entry& entry);
+};
+
+namespace {
+void log_failure(std::exception_ptr e, char const* what) {
+    if (!e) return;
+    try {
+        std::rethrow_exception(e);
+    } catch (std::exception const& ex) {
+        log_error(what, ex.what());
+    } catch (...) {
+        log_error(what, "unknown exception");
+    }
+}
+
+domain::gateway_error parse_error_for(boost::system::error_code ec) {
+    using domain::errc;
+    if (ec == http::error::header_limit)
+        return domain::make_error(errc::headers_too_large, "The request header block is too large");
+    if (ec == http::error::body_limit)
+        return domain::make_error(errc::payload_too_large, "The request body is too large");
+    return domain::make_error(errc::invalid_request, "The HTTP request is malformed");
+}
+
+bool is_quiet_close(boost::system::error_code ec) {
+    return ec == beast::error::timeout || ec == http::error::end_of_stream ||
+           ec == net::error::eof || ec == net::error::operation_aborted ||
+           ec == net::error::connection_reset || ec == http::error::partial_message;
+}
+} // namespace
+
+http_server::http_server(net::io_context& context, request_handler& handler,
+                         http_server_options options, std::atomic<int>& in_flight)
+    : state_(std::make_shared<state>(context, handler, options, in_flight)) {}
+
+http_server::~http_server() {
+    boost::system::error_code ignored;
+    state_->acceptor.close(ignored);
+}
+
+void http_server::start(tcp::endpoint const& endpoint) {
+    auto& acceptor = state_->acceptor;
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(tcp::acceptor::reuse_address(true));
+    acceptor.set_option(reuse_port(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(net::socket_base::max_listen_connections);
+    net::co_spawn(state_->context, state_->accept_loop(),
+                  [keep = state_](std::exception_ptr e) { log_failure(e, "accept_loop_failed"); });
+}
+
+unsigned short http_server::port() const { return state_->acceptor.local_endpoint().port(); }
+
+void http_server::begin_drain() {
+    state_->draining = true;
+    boost::system::error_code ignored;
+    state_->acceptor.close(ignored);
+    for (auto* c : state_->connections)
+        if (!c->busy) c->stream->cancel();
+}
+
+void http_server::close_all() {
+    for (auto* c : state_->connections) c->stream->cancel();
+}
+
+net::awaitable<void> http_server::state::accept_loop() {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+        if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
+        if (ec) continue; // e.g. EMFILE: keep serving the connections we have
+        net::co_spawn(context, serve(std::move(socket)),
+                      [keep = shared_from_this()](std::exception_ptr e) { log_failure(e, "connection_failed"); });
+    }
+}
+
+net::awaitable<void> http_server::state::serve(tcp::socket socket) {
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    connection_entry entry{&stream, false};
+    connections.insert(&entry);
+    struct unregister {
+        std::shared_ptr<state> self;
+        connection_entry* entry;
+        ~unregister() { self->connections.erase(entry); }
+    } guard{shared_from_this(), &entry};
+
+    bool first = true;
+    while (!draining) {
+        entry.busy = false;
+        if (buffer.size() == 0) {
+            // Waiting for the next request: the idle timeout applies (header timeout for the first).
+            stream.expires_after(first ? options.header_timeout : options.idle_timeout);
+            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+            if (ec) break;
+            buffer.commit(n);
+        }
+        first = false;
+        entry.busy = true;
+        if (!co_await serve_one(stream, buffer, entry)) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+// Reads, handles and answers one request. Returns whether the connection stays open.
+net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                   connection_entry&) {
+    in_flight_guard counted(in_flight);
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    parser.body_limit(options.max_body_bytes);
+
+    auto reject = [&](boost::system::error_code ec) -> net::awaitable<bool> {
+        if (is_quiet_close(ec)) co_return false;
+        auto res = error_response(parse_error_for(ec), accept_or_generate_request_id({}), 11, false);
+        stream.expires_after(options.write_timeout);
+        co_await http::async_write(stream, res, use_tuple);
+        co_return false;
+    };
+
+    stream.expires_after(options.header_timeout);
+    auto [header_ec, header_n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    if (header_ec) co_return co_await reject(header_ec);
+
+    auto const& header = parser.get();
+    if (auto expect = header[http::field::expect]; beast::iequals(expect, "100-continue")) {
+        http::response<http::empty_body> cont{http::status::continue_, header.version()};
+        stream.expires_after(options.write_timeout);
+        auto [ec, n] = co_await http::async_write(stream, cont, use_tuple);
+        if (ec) co_return false;
+    }
+    stream.expires_after(options.body_timeout);
+    auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    if (body_ec) co_return co_await reject(body_ec);
+
+    http_request request = parser.release();
+    std::string const request_id = accept_or_generate_request_id(request["x-request-id"]);
+    http_response response;
+    std::exception_ptr failure;
+    try {
+        response = co_await handler.handle(request, request_id);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    if (failure) {
+        log_failure(failure, "request_failed");
+        response = error_response(domain::make_error(domain::errc::internal_error, "Internal server error"),
+                                  request_id, request.version(), false);
+    }
+    bool const keep_alive = request.keep_alive() && response.keep_alive() && !draining;
+    response.keep_alive(keep_alive);
+    stream.expires_after(options.write_timeout);
+    auto [write_ec, write_n] = co_await http::async_write(stream, response, use_tuple);
+    co_return !write_ec && keep_alive;
+}
+
+} // namespace switchboard::adapters

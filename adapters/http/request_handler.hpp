@@ -1,0 +1,20 @@
+#pragma once
+// What the HTTP server calls for each complete request. Implementations return a response for
+// every request (errors included) and may throw only on bugs; the server turns an exception
+// into a generic 500 and logs it.
+#include "adapters/http/error_response.hpp"
+#include "adapters/net.hpp"
+
+#include <string>
+
+namespace switchboard::adapters {
+
+using http_request = http::request<http::string_body>;
+
+class request_handler {
+public:
+    virtual ~request_handler() = default;
+    virtual net::awaitable<http_response> handle(http_request& request, std::string const& request_id) = 0;
+};
+
+} // namespace switchboard::adapters

@@ -1,0 +1,122 @@
+// OpenAI-compatible, Anthropic and Gemini adapters: translate, POST, classify the answer.
+#include "adapters/providers/http_provider.hpp"
+
+#include "adapters/providers/json_exchange.hpp"
+#include "domain/anthropic_wire.hpp"
+#include "domain/gemini_wire.hpp"
+#include "domain/openai_wire.hpp"
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+namespace switchboard::adapters {
+namespace json = boost::json;
+using headers_t = std::vector<std::pair<std::string, std::string>>;
+
+namespace {
+headers_t with_extra(headers_t base, provider_settings const& s) {
+    for (auto const& h : s.headers) base.push_back(h);
+    return base;
+}
+
+domain::attempt_error unsupported() {
+    return domain::attempt_error{domain::attempt_failure::unsupported, 0, {}, {}, {}};
+}
+
+domain::attempt_error bad_body(domain::gateway_error const& e) {
+    return domain::attempt_error{domain::attempt_failure::bad_response, 0, e.message, {}, {}};
+}
+} // namespace
+
+net::awaitable<attempt_result<domain::token_usage>>
+http_provider::chat_stream(domain::chat_request const&, std::string_view, attempt_context const&,
+                           chat_stream_sink&) {
+    co_return unsupported();
+}
+
+// --- OpenAI-compatible -------------------------------------------------------------------
+
+headers_t openai_provider::headers() const {
+    headers_t h;
+    if (!settings_.api_key.empty()) h.emplace_back("authorization", "Bearer " + settings_.api_key);
+    return with_extra(std::move(h), settings_);
+}
+
+net::awaitable<attempt_result<domain::chat_completion>>
+openai_provider::chat(domain::chat_request const& r, std::string_view model, attempt_context const& ctx) {
+    json::object body = domain::openai_chat_body(r, model);
+    body.erase("stream");
+    body.erase("stream_options");
+    auto res = co_await post_json(*client_, "/chat/completions", headers(), body, ctx);
+    if (!res) co_return res.error();
+    if (!is_success(res->status)) co_return domain::parse_openai_error(res->status, res->body);
+    auto parsed = domain::parse_openai_chat_response(res->body);
+    if (!parsed) co_return bad_body(parsed.error());
+    co_return std::move(*parsed);
+}
+
+net::awaitable<attempt_result<domain::embedding_result>>
+openai_provider::embed(domain::embedding_request const& r, std::string_view model, attempt_context const& ctx) {
+    auto res = co_await post_json(*client_, "/embeddings", headers(), domain::openai_embedding_body(r, model), ctx);
+    if (!res) co_return res.error();
+    if (!is_success(res->status)) co_return domain::parse_openai_error(res->status, res->body);
+    auto parsed = domain::parse_openai_embedding_response(res->body);
+    if (!parsed) co_return bad_body(parsed.error());
+    co_return std::move(*parsed);
+}
+
+// --- Anthropic Messages --------------------------------------------------------------------
+
+net::awaitable<attempt_result<domain::chat_completion>>
+anthropic_provider::chat(domain::chat_request const& r, std::string_view model, attempt_context const& ctx) {
+    headers_t h{{"x-api-key", settings_.api_key}, {"anthropic-version", "2023-06-01"}};
+    auto res = co_await post_json(*client_, "/messages", with_extra(std::move(h), settings_),
+                                  domain::anthropic_request(r, model), ctx);
+    if (!res) co_return res.error();
+    if (!is_success(res->status)) co_return domain::parse_anthropic_error(res->status, res->body);
+    auto parsed = domain::parse_anthropic_response(res->body, unix_now());
+    if (!parsed) co_return bad_body(parsed.error());
+    co_return std::move(*parsed);
+}
+
+net::awaitable<attempt_result<domain::embedding_result>>
+anthropic_provider::embed(domain::embedding_request const&, std::string_view, attempt_context const&) {
+    co_return unsupported(); // Anthropic has no embeddings API
+}
+
+// --- Gemini --------------------------------------------------------------------------------
+
+namespace {
+std::string model_path(std::string_view model, std::string_view method) {
+    // The model name comes from the client: percent-encode it so it stays one path segment.
+    return "/models/" + boost::urls::encode(model, boost::urls::unreserved_chars) + ":" + std::string(method);
+}
+} // namespace
+
+net::awaitable<attempt_result<domain::chat_completion>>
+gemini_provider::chat(domain::chat_request const& r, std::string_view model, attempt_context const& ctx) {
+    headers_t h{{"x-goog-api-key", settings_.api_key}};
+    auto res = co_await post_json(*client_, model_path(model, "generateContent"),
+                                  with_extra(std::move(h), settings_), domain::gemini_request(r), ctx);
+    if (!res) co_return res.error();
+    if (!is_success(res->status)) co_return domain::parse_gemini_error(res->status, res->body);
+    auto parsed = domain::parse_gemini_response(res->body, model, ctx.request_id, unix_now());
+    if (!parsed) co_return bad_body(parsed.error());
+    co_return std::move(*parsed);
+}
+
+net::awaitable<attempt_result<domain::embedding_result>>
+gemini_provider::embed(domain::embedding_request const& r, std::string_view model, attempt_context const& ctx) {
+    if (r.texts.size() != r.input_count) co_return unsupported(); // token-id inputs
+    headers_t h{{"x-goog-api-key", settings_.api_key}};
+    auto res = co_await post_json(*client_, model_path(model, "batchEmbedContents"),
+                                  with_extra(std::move(h), settings_),
+                                  domain::gemini_embedding_request(r, model), ctx);
+    if (!res) co_return res.error();
+    if (!is_success(res->status)) co_return domain::parse_gemini_error(res->status, res->body);
+    auto parsed = domain::parse_gemini_embedding_response(res->body, model, r);
+    if (!parsed) co_return bad_body(parsed.error());
+    co_return std::move(*parsed);
+}
+
+} // namespace switchboard::adapters

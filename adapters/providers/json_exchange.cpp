@@ -1,0 +1,47 @@
+// JSON POST helper shared by the HTTP provider adapters.
+#include "adapters/providers/json_exchange.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace switchboard::adapters {
+
+net::awaitable<attempt_result<upstream_response>>
+post_json(http_client& client, std::string target,
+          std::vector<std::pair<std::string, std::string>> headers, boost::json::object const& body,
+          attempt_context const& ctx) {
+    upstream_request req;
+    req.method = "POST";
+    req.target = std::move(target);
+    req.headers = std::move(headers);
+    req.headers.emplace_back("content-type", "application/json");
+    req.headers.emplace_back("accept", "application/json");
+    if (!ctx.request_id.empty()) req.headers.emplace_back("x-request-id", std::string(ctx.request_id));
+    req.body = boost::json::serialize(body);
+
+    auto res = co_await client.send(req, ctx.deadline);
+    if (res) co_return std::move(*res);
+    domain::attempt_error e;
+    switch (res.error()) {
+    case transport_failure::connect_failed: e.kind = domain::attempt_failure::connect_failed; break;
+    case transport_failure::reset: e.kind = domain::attempt_failure::reset; break;
+    case transport_failure::timeout: e.kind = domain::attempt_failure::timeout; break;
+    }
+    co_return e;
+}
+
+bool is_success(int status) { return status >= 200 && status < 300; }
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string default_base_url(std::string_view kind) {
+    if (kind == "openai") return "https://api.openai.com/v1";
+    if (kind == "anthropic") return "https://api.anthropic.com/v1";
+    if (kind == "gemini") return "https://generativelanguage.googleapis.com/v1beta";
+    return {};
+}
+
+} // namespace switchboard::adapters

@@ -1,0 +1,22 @@
+#pragma once
+// One JSON POST to a provider, with transport failures turned into attempt_error values.
+// Any HTTP status is returned as a response; the provider adapter decides what it means.
+
+#include "adapters/provider.hpp"
+#include "adapters/upstream/http_client.hpp"
+
+#include <boost/json/object.hpp>
+
+namespace switchboard::adapters {
+
+net::awaitable<attempt_result<upstream_response>>
+post_json(http_client& client, std::string target,
+          std::vector<std::pair<std::string, std::string>> headers, boost::json::object const& body,
+          attempt_context const& ctx);
+
+bool is_success(int status);
+
+// Unix seconds for `created` fields.
+std::int64_t unix_now();
+
+} // namespace switchboard::adapters

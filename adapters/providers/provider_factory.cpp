@@ -1,0 +1,25 @@
+// Provider construction by kind.
+#include "adapters/providers/provider_factory.hpp"
+
+#include "adapters/providers/http_provider.hpp"
+#include "adapters/providers/mock_provider.hpp"
+
+#include <stdexcept>
+
+namespace switchboard::adapters {
+
+std::unique_ptr<provider> make_provider(provider_settings const& s, net::any_io_executor executor,
+                                        net::ssl::context& tls) {
+    if (s.kind == "mock") return std::make_unique<mock_provider>();
+    auto where = parse_origin(s.base_url.empty() ? default_base_url(s.kind) : s.base_url);
+    if (!where) throw std::invalid_argument("provider " + s.name + ": base_url " + where.error());
+    http_client_options options;
+    options.connect_timeout = s.connect_timeout;
+    auto client = std::make_unique<http_client>(std::move(executor), tls, std::move(*where), options);
+    if (s.kind == "openai") return std::make_unique<openai_provider>(s, std::move(client));
+    if (s.kind == "anthropic") return std::make_unique<anthropic_provider>(s, std::move(client));
+    if (s.kind == "gemini") return std::make_unique<gemini_provider>(s, std::move(client));
+    throw std::invalid_argument("provider " + s.name + ": unknown kind " + s.kind);
+}
+
+} // namespace switchboard::adapters

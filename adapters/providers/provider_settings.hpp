@@ -1,0 +1,23 @@
+#pragma once
+// How to reach one configured provider. Plain data, filled by the config loader.
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace switchboard::adapters {
+
+struct provider_settings {
+    std::string name;     // config key, e.g. "openai_main"
+    std::string kind;     // openai | anthropic | gemini | mock
+    std::string base_url; // empty for mock
+    std::string api_key;  // secret: never logged or echoed
+    std::chrono::milliseconds connect_timeout{5000};
+    std::chrono::milliseconds attempt_timeout{30000};
+    std::vector<std::pair<std::string, std::string>> headers; // extra static headers
+};
+
+// Default base URL for a kind ("" when the kind has none).
+std::string default_base_url(std::string_view kind);
+
+} // namespace switchboard::adapters

@@ -1,0 +1,169 @@
+// Upstream HTTP/1.1 client: pooled keep-alive connections, TLS, deadlines on every step.
+#include "adapters/upstream/http_client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <variant>
+
+namespace switchboard::adapters {
+namespace {
+using tcp = net::ip::tcp;
+using clock = std::chrono::steady_clock;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+clock::duration remaining(clock::time_point deadline) {
+    return std::max(clock::duration::zero(), deadline - clock::now());
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+} // namespace
+
+std::string_view upstream_response::header(std::string_view lower_name) const {
+    for (auto const& [k, v] : headers)
+        if (k == lower_name) return v;
+    return {};
+}
+
+struct http_client::connection {
+    std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream;
+    beast::flat_buffer buffer;
+    clock::time_point idle_since{};
+
+    beast::tcp_stream& tcp() {
+        return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); },
+                          stream);
+    }
+};
+
+http_client::http_client(net::any_io_executor executor, net::ssl::context& tls, origin where,
+                         http_client_options options)
+    : executor_(std::move(executor)), tls_(tls), origin_(std::move(where)), options_(options) {}
+
+http_client::~http_client() = default;
+
+std::size_t http_client::idle_connections() const { return idle_.size(); }
+
+net::awaitable<boost::system::result<std::unique_ptr<http_client::connection>, transport_failure>>
+http_client::connect(clock::time_point deadline) {
+    using namespace net::experimental::awaitable_operators;
+    auto const connect_deadline = std::min(deadline, clock::now() + options_.connect_timeout);
+    bool const deadline_is_request = connect_deadline == deadline;
+    auto const expired = deadline_is_request ? transport_failure::timeout : transport_failure::connect_failed;
+
+    // The resolver has no expiry of its own: race it against a timer.
+    tcp::resolver resolver(executor_);
+    net::steady_timer timer(executor_, remaining(connect_deadline));
+    auto raced = co_await (resolver.async_resolve(origin_.host, origin_.port, use_tuple) ||
+                           timer.async_wait(use_tuple));
+    if (raced.index() == 1) co_return expired;
+    auto [resolve_ec, endpoints] = std::get<0>(raced);
+    if (resolve_ec) co_return transport_failure::connect_failed;
+
+    auto conn = std::make_unique<connection>(
+        connection{origin_.tls ? decltype(connection::stream){std::in_place_index<1>, executor_, tls_}
+                               : decltype(connection::stream){std::in_place_index<0>, executor_},
+                   {}, {}});
+    auto& tcp_stream = conn->tcp();
+    tcp_stream.expires_after(remaining(connect_deadline));
+    auto [connect_ec, ep] = co_await tcp_stream.async_connect(endpoints, use_tuple);
+    if (connect_ec == beast::error::timeout) co_return expired;
+    if (connect_ec) co_return transport_failure::connect_failed;
+    tcp_stream.socket().set_option(tcp::no_delay(true));
+
+    if (origin_.tls) {
+        auto& tls_stream = std::get<1>(conn->stream);
+        if (!SSL_set_tlsext_host_name(tls_stream.native_handle(), origin_.host.c_str()))
+            co_return transport_failure::connect_failed;
+        tls_stream.set_verify_mode(net::ssl::verify_peer);
+        tls_stream.set_verify_callback(net::ssl::host_name_verification(origin_.host));
+        tcp_stream.expires_after(remaining(connect_deadline));
+        auto [hs_ec] = co_await tls_stream.async_handshake(net::ssl::stream_base::client, use_tuple);
+        if (hs_ec == beast::error::timeout) co_return expired;
+        if (hs_ec) co_return transport_failure::connect_failed;
+    }
+    co_return conn;
+}
+
+net::awaitable<boost::system::result<upstream_response, transport_failure>>
+http_client::send(upstream_request const& request, clock::time_point deadline) {
+    http::request<http::string_body> req;
+    req.method_string(request.method);
+    req.target(origin_.base_path + request.target);
+    req.version(11);
+    bool const default_port = origin_.port == (origin_.tls ? "443" : "80");
+    req.set(http::field::host, default_port ? origin_.host : origin_.host + ":" + origin_.port);
+    req.set(http::field::user_agent, "switchboard");
+    for (auto const& [name, value] : request.headers) req.set(name, value);
+    req.body() = request.body;
+    req.keep_alive(true);
+    req.prepare_payload();
+
+    for (int round = 0; round < 2; ++round) {
+        std::unique_ptr<connection> conn;
+        while (!idle_.empty() && !conn) {
+            conn = std::move(idle_.back());
+            idle_.pop_back();
+            if (clock::now() - conn->idle_since > options_.idle_ttl) conn.reset();
+        }
+        bool const reused = conn != nullptr;
+        if (!conn) {
+            auto connected = co_await connect(deadline);
+            if (!connected) co_return connected.error();
+            conn = std::move(*connected);
+        }
+
+        conn->tcp().expires_after(remaining(deadline));
+        auto write_ec = co_await std::visit(
+            [&](auto& s) { return http::async_write(s, req, use_tuple); }, conn->stream);
+        if (std::get<0>(write_ec)) {
+            if (std::get<0>(write_ec) == beast::error::timeout) co_return transport_failure::timeout;
+            if (reused) continue; // stale pooled connection: nothing reached the server
+            co_return transport_failure::reset;
+        }
+
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(options_.max_response_bytes);
+        parser.header_limit(64 * 1024);
+        auto read_result = co_await std::visit(
+            [&](auto& s) { return http::async_read(s, conn->buffer, parser, use_tuple); },
+            conn->stream);
+        if (auto ec = std::get<0>(read_result)) {
+            if (ec == beast::error::timeout) co_return transport_failure::timeout;
+            if (reused && !parser.got_some()) continue; // closed by the server while idle
+            co_return transport_failure::reset;
+        }
+
+        auto& res = parser.get();
+        upstream_response out;
+        out.status = static_cast<int>(res.result_int());
+        for (auto const& field : res) out.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+        out.body = std::move(res.body());
+        if (res.keep_alive() && idle_.size() < options_.max_idle_connections) {
+            conn->tcp().expires_never();
+            conn->idle_since = clock::now();
+            idle_.push_back(std::move(conn));
+        }
+        co_return out;
+    }
+    co_return transport_failure::reset;
+}
+
+} // namespace switchboard::adapters

@@ -1,0 +1,78 @@
+#pragma once
+// An HTTP/1.1 client for one upstream origin, owned by one core.
+//
+// Keeps a pool of idle keep-alive connections (plain TCP or TLS with certificate verification
+// against the system store and SNI). Resolution is asynchronous. Every step — resolve, connect,
+// handshake, write, read — is bounded by the caller's deadline.
+//
+// Errors: transport failures are values (`transport_failure`); an HTTP error status is a normal
+// response. A request that fails on a reused connection before any response byte arrived is
+// retried once on a fresh connection (the server closed an idle connection we were about to use),
+// which cannot duplicate work the server did. Not thread-safe: one instance per core.
+
+#include "adapters/net.hpp"
+#include "adapters/upstream/origin.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace boost::asio::ssl { class context; }
+
+namespace switchboard::adapters {
+
+struct upstream_request {
+    std::string method = "POST";
+    std::string target; // path and query, e.g. "/v1/chat/completions"
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+};
+
+struct upstream_response {
+    int status = 0;
+    std::vector<std::pair<std::string, std::string>> headers; // lower-case names
+    std::string body;
+    std::string_view header(std::string_view lower_name) const;
+};
+
+enum class transport_failure { connect_failed, reset, timeout };
+
+struct http_client_options {
+    std::chrono::milliseconds connect_timeout{5000};
+    std::size_t max_idle_connections = 32;
+    std::chrono::seconds idle_ttl{30};    // idle connections older than this are not reused
+    std::size_t max_response_bytes = 64u << 20;
+};
+
+class http_client {
+public:
+    http_client(net::any_io_executor executor, net::ssl::context& tls, origin where,
+                http_client_options options);
+    ~http_client();
+    http_client(http_client const&) = delete;
+    http_client& operator=(http_client const&) = delete;
+
+    net::awaitable<boost::system::result<upstream_response, transport_failure>>
+    send(upstream_request const& request, std::chrono::steady_clock::time_point deadline);
+
+    origin const& where() const { return origin_; }
+    std::size_t idle_connections() const;
+
+private:
+    struct connection;
+    net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
+    connect(std::chrono::steady_clock::time_point deadline);
+
+    net::any_io_executor executor_;
+    net::ssl::context& tls_;
+    origin origin_;
+    http_client_options options_;
+    std::vector<std::unique_ptr<connection>> idle_;
+};
+
+} // namespace switchboard::adapters

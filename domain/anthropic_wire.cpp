@@ -1,0 +1,235 @@
+// Anthropic Messages ⇄ OpenAI translation.
+#include "domain/anthropic_wire.hpp"
+
+#include "domain/openai_wire.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
+namespace switchboard::domain {
+namespace json = boost::json;
+
+namespace {
+
+// data:image/png;base64,XXXX → {media_type, data}; false if not a base64 data URL.
+bool split_data_url(std::string_view url, std::string_view& media_type, std::string_view& data) {
+    if (!url.starts_with("data:")) return false;
+    auto semi = url.find(";base64,");
+    if (semi == std::string_view::npos) return false;
+    media_type = url.substr(5, semi - 5);
+    data = url.substr(semi + 8);
+    return true;
+}
+
+json::array content_blocks(json::value const& content) {
+    json::array blocks;
+    if (content.is_string()) {
+        if (!content.as_string().empty())
+            blocks.push_back(json::object{{"type", "text"}, {"text", content.as_string()}});
+        return blocks;
+    }
+    if (!content.is_array()) return blocks;
+    for (auto const& part : content.as_array()) {
+        auto const& p = part.as_object();
+        std::string_view type = p.at("type").as_string();
+        if (type == "text") {
+            blocks.push_back(json::object{{"type", "text"}, {"text", p.at("text")}});
+        } else if (type == "image_url") {
+            std::string_view url = p.at("image_url").as_object().at("url").as_string();
+            std::string_view media, data;
+            if (split_data_url(url, media, data))
+                blocks.push_back(json::object{
+                    {"type", "image"},
+                    {"source", {{"type", "base64"}, {"media_type", media}, {"data", data}}}});
+            else
+                blocks.push_back(json::object{{"type", "image"},
+                                              {"source", {{"type", "url"}, {"url", url}}}});
+        }
+    }
+    return blocks;
+}
+
+json::array tool_use_blocks(json::value const& tool_calls) {
+    json::array blocks;
+    if (!tool_calls.is_array()) return blocks;
+    for (auto const& call : tool_calls.as_array()) {
+        if (!call.is_object()) continue;
+        auto const& c = call.as_object();
+        auto const* fn = c.if_contains("function");
+        if (!fn || !fn->is_object()) continue;
+        json::value input = json::object{};
+        if (auto const* args = fn->as_object().if_contains("arguments"); args && args->is_string())
+            if (auto parsed = parse_json(args->as_string()); parsed && parsed->is_object())
+                input = std::move(*parsed);
+        json::object block{{"type", "tool_use"}, {"input", std::move(input)}};
+        if (auto const* id = c.if_contains("id")) block["id"] = *id;
+        if (auto const* name = fn->as_object().if_contains("name")) block["name"] = *name;
+        blocks.push_back(std::move(block));
+    }
+    return blocks;
+}
+
+void append_turn(json::array& messages, std::string_view role, json::array blocks) {
+    if (blocks.empty()) return;
+    if (!messages.empty()) {
+        auto& last = messages.back().as_object();
+        if (last.at("role").as_string() == role) {
+            auto& existing = last.at("content").as_array();
+            for (auto& b : blocks) existing.push_back(std::move(b));
+            return;
+        }
+    }
+    messages.push_back(json::object{{"role", role}, {"content", std::move(blocks)}});
+}
+
+json::value tool_choice(json::value const& choice) {
+    if (choice.is_string()) {
+        std::string_view c = choice.as_string();
+        if (c == "required") return json::object{{"type", "any"}};
+        if (c == "none") return json::object{{"type", "none"}};
+        return json::object{{"type", "auto"}};
+    }
+    auto const* fn = choice.as_object().if_contains("function");
+    if (fn && fn->is_object())
+        if (auto const* name = fn->as_object().if_contains("name"))
+            return json::object{{"type", "tool"}, {"name", *name}};
+    return json::object{{"type", "auto"}};
+}
+
+} // namespace
+
+json::object anthropic_request(chat_request const& r, std::string_view upstream_model,
+                               std::int64_t default_max_tokens) {
+    json::object out;
+    out["model"] = upstream_model;
+    out["max_tokens"] = r.max_tokens.value_or(default_max_tokens);
+
+    std::string system;
+    json::array messages;
+    for (auto const& m : r.messages) {
+        if (m.role == "system" || m.role == "developer") {
+            if (!system.empty()) system += "\n\n";
+            system += content_text(m.content);
+        } else if (m.role == "tool") {
+            json::object result{{"type", "tool_result"},
+                                {"tool_use_id", m.tool_call_id},
+                                {"content", content_text(m.content)}};
+            append_turn(messages, "user", json::array{std::move(result)});
+        } else if (m.role == "assistant") {
+            json::array blocks = content_blocks(m.content);
+            for (auto& b : tool_use_blocks(m.tool_calls)) blocks.push_back(std::move(b));
+            append_turn(messages, "assistant", std::move(blocks));
+        } else {
+            append_turn(messages, "user", content_blocks(m.content));
+        }
+    }
+    if (!system.empty()) out["system"] = system;
+    out["messages"] = std::move(messages);
+
+    if (r.temperature) out["temperature"] = std::min(*r.temperature, 1.0);
+    if (r.top_p) out["top_p"] = *r.top_p;
+    if (!r.stop.empty()) {
+        json::array stops;
+        for (auto const& s : r.stop) stops.push_back(json::string(s));
+        out["stop_sequences"] = std::move(stops);
+    }
+    if (r.tools.is_array() && !r.tools.as_array().empty()) {
+        json::array tools;
+        for (auto const& t : r.tools.as_array()) {
+            auto const& fn = t.as_object().at("function").as_object();
+            json::object tool{{"name", fn.at("name")}};
+            if (auto const* d = fn.if_contains("description")) tool["description"] = *d;
+            auto const* params = fn.if_contains("parameters");
+            tool["input_schema"] = params && params->is_object()
+                                       ? *params
+                                       : json::value(json::object{{"type", "object"}});
+            tools.push_back(std::move(tool));
+        }
+        out["tools"] = std::move(tools);
+        if (!r.tool_choice.is_null()) out["tool_choice"] = tool_choice(r.tool_choice);
+    }
+    if (auto const* user = r.body.if_contains("user"); user && user->is_string())
+        out["metadata"] = json::object{{"user_id", *user}};
+    return out;
+}
+
+std::string_view anthropic_finish_reason(std::string_view stop_reason) {
+    if (stop_reason == "max_tokens") return "length";
+    if (stop_reason == "tool_use") return "tool_calls";
+    if (stop_reason == "refusal") return "content_filter";
+    return "stop"; // end_turn, stop_sequence, pause_turn
+}
+
+result<chat_completion> parse_anthropic_response(std::string_view body, std::int64_t created) {
+    auto bad = [](std::string what) {
+        return make_error(errc::upstream_bad_response,
+                          "The provider returned an invalid response: " + what);
+    };
+    auto parsed = parse_json(body);
+    if (!parsed || !parsed->is_object()) return bad("not a JSON object");
+    auto const& o = parsed->as_object();
+    auto const* content = o.if_contains("content");
+    if (!content || !content->is_array()) return bad("no content");
+
+    std::string text;
+    json::array tool_calls;
+    for (auto const& block : content->as_array()) {
+        if (!block.is_object()) return bad("content block is not an object");
+        auto const& b = block.as_object();
+        auto const* type = b.if_contains("type");
+        if (!type || !type->is_string()) return bad("content block without type");
+        if (type->as_string() == "text") {
+            if (auto const* t = b.if_contains("text"); t && t->is_string()) text += t->as_string();
+        } else if (type->as_string() == "tool_use") {
+            json::object fn{{"name", b.contains("name") ? b.at("name") : json::value("")},
+                            {"arguments", json::serialize(b.contains("input") ? b.at("input")
+                                                                               : json::value(json::object{}))}};
+            tool_calls.push_back(json::object{{"id", b.contains("id") ? b.at("id") : json::value("")},
+                                              {"type", "function"},
+                                              {"function", std::move(fn)}});
+        }
+    }
+
+    chat_completion c;
+    if (auto const* model = o.if_contains("model"); model && model->is_string())
+        c.model = std::string(model->as_string());
+    if (auto const* usage = o.if_contains("usage"); usage && usage->is_object()) {
+        auto get = [&](std::string_view k) -> std::int64_t {
+            auto const* v = usage->as_object().if_contains(k);
+            return v && v->is_int64() ? v->as_int64() : (v && v->is_uint64() ? static_cast<std::int64_t>(v->as_uint64()) : 0);
+        };
+        c.usage.prompt_tokens = get("input_tokens") + get("cache_creation_input_tokens") +
+                                get("cache_read_input_tokens");
+        c.usage.completion_tokens = get("output_tokens");
+    } else {
+        c.usage.completion_tokens = estimate_tokens(text);
+    }
+    std::string_view stop_reason;
+    if (auto const* sr = o.if_contains("stop_reason"); sr && sr->is_string()) stop_reason = sr->as_string();
+
+    json::object message{{"role", "assistant"},
+                         {"content", text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text)},
+                         {"refusal", nullptr}};
+    if (!tool_calls.empty()) message["tool_calls"] = std::move(tool_calls);
+    std::string id = "chatcmpl-";
+    if (auto const* mid = o.if_contains("id"); mid && mid->is_string()) id += mid->as_string();
+    c.body = make_chat_completion_body(id, created, c.model, std::move(message),
+                                       anthropic_finish_reason(stop_reason), c.usage);
+    return c;
+}
+
+attempt_error parse_anthropic_error(int status, std::string_view body) {
+    attempt_error e{attempt_failure::upstream_status, status, {}, {}, {}};
+    auto parsed = parse_json(body);
+    if (!parsed || !parsed->is_object()) return e;
+    auto const* err = parsed->as_object().if_contains("error");
+    if (!err || !err->is_object()) return e;
+    if (auto const* m = err->as_object().if_contains("message"); m && m->is_string())
+        e.provider_message = std::string(m->as_string());
+    if (auto const* t = err->as_object().if_contains("type"); t && t->is_string())
+        e.provider_code = std::string(t->as_string());
+    return e;
+}
+
+} // namespace switchboard::domain

@@ -1,0 +1,51 @@
+// Fallback policy and the mapping of upstream failures to the client's error.
+#include "domain/attempt_outcome.hpp"
+
+namespace switchboard::domain {
+
+next_step after_failure(attempt_error const& e) {
+    if (e.kind != attempt_failure::upstream_status) return next_step::fall_back;
+    if (e.status == 408 || e.status == 429 || e.status >= 500) return next_step::fall_back;
+    return next_step::stop;
+}
+
+gateway_error client_error(attempt_error const& last, bool deadline_passed) {
+    if (deadline_passed)
+        return make_error(errc::timeout, "The request did not complete within its deadline");
+    switch (last.kind) {
+    case attempt_failure::connect_failed:
+    case attempt_failure::reset:
+    case attempt_failure::timeout:
+        return make_error(errc::provider_unavailable, "No provider could serve the request");
+    case attempt_failure::bad_response:
+        return make_error(errc::upstream_bad_response, "The provider returned an invalid response");
+    case attempt_failure::unsupported:
+        return make_error(errc::invalid_request, "The model does not support this operation", "model");
+    case attempt_failure::upstream_status:
+        break;
+    }
+    int const s = last.status;
+    if (s == 401 || s == 403) {
+        // The provider rejected the gateway's own credentials: not the client's fault, and the
+        // provider's text may quote the key, so it is not relayed.
+        auto e = make_error(errc::upstream_error, "The provider rejected the gateway's credentials");
+        e.upstream_status = s;
+        return e;
+    }
+    if (s == 429 || s >= 500 || s == 408) {
+        auto e = make_error(errc::provider_unavailable, "No provider could serve the request");
+        e.upstream_status = s;
+        return e;
+    }
+    // The client's own request was refused (400, 404, 413, 422…): relay the provider's reason.
+    errc code = s == 404 ? errc::not_found : errc::invalid_request;
+    if (s == 413) code = errc::payload_too_large;
+    std::string message = last.provider_message.empty() ? "The provider rejected the request"
+                                                        : last.provider_message;
+    if (message.size() > 1024) message.resize(1024);
+    auto e = make_error(code, std::move(message), last.provider_param);
+    e.upstream_status = s;
+    return e;
+}
+
+} // namespace switchboard::domain

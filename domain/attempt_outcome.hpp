@@ -1,0 +1,40 @@
+#pragma once
+// What one upstream attempt ended with, whether the gateway should try the next deployment, and
+// which single error the client gets when no attempt succeeded. Pure policy: the adapters report
+// outcomes, this decides.
+
+#include "domain/errors.hpp"
+
+#include <string>
+#include <vector>
+
+namespace switchboard::domain {
+
+enum class attempt_failure {
+    connect_failed,  // DNS, TCP connect or TLS handshake failed
+    reset,           // connection closed or reset before a complete response
+    timeout,         // no complete response within the attempt timeout
+    upstream_status, // the provider answered with an HTTP error status
+    bad_response,    // the provider answered 2xx with a body we cannot use
+    unsupported,     // this deployment cannot perform the operation
+};
+
+struct attempt_error {
+    attempt_failure kind = attempt_failure::connect_failed;
+    int status = 0;               // for upstream_status
+    std::string provider_message; // the provider's own error text, when it gave one
+    std::string provider_param;
+    std::string provider_code;    // e.g. "context_length_exceeded"
+};
+
+enum class next_step { fall_back, stop };
+
+// Transient failures (connection, timeout, 408, 429, 5xx, unusable body) move to the next
+// deployment; an error caused by the client's own request (other 4xx) stops at once.
+next_step after_failure(attempt_error const& e);
+
+// The error the client sees for a stopped attempt or for an exhausted fallback list.
+// `deadline_passed` turns the verdict into `timeout`.
+gateway_error client_error(attempt_error const& last, bool deadline_passed);
+
+} // namespace switchboard::domain

@@ -1,0 +1,52 @@
+#pragma once
+// The OpenAI chat-completions request, validated. parse_chat_request() is the single gate
+// every client body passes through: it either returns a well-typed request or an
+// invalid_request error naming the offending parameter path ("messages[2].role").
+// Fields the gateway does not interpret stay in `body` so OpenAI-compatible upstreams receive
+// them unchanged (tools, response_format, logprobs, seed…).
+
+#include "domain/errors.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace switchboard::domain {
+
+struct chat_message {
+    std::string role;          // system | developer | user | assistant | tool
+    boost::json::value content; // string, array of content parts, or null
+    std::string name;
+    boost::json::value tool_calls; // assistant only: array or null
+    std::string tool_call_id;      // tool only
+};
+
+struct chat_request {
+    std::string model;
+    std::vector<chat_message> messages;
+    std::optional<double> temperature;
+    std::optional<double> top_p;
+    std::optional<std::int64_t> max_tokens; // max_tokens or max_completion_tokens
+    std::vector<std::string> stop;
+    bool stream = false;
+    bool include_usage = false;   // stream_options.include_usage
+    std::string force_provider;   // gateway extension, removed from `body`
+    boost::json::value tools;     // array or null
+    boost::json::value tool_choice;
+    boost::json::object body;     // the client's body without gateway-only fields
+};
+
+// Hard ceilings that catch absurd values; they do not replace a provider's own limits.
+inline constexpr std::size_t max_messages = 100'000;
+inline constexpr std::int64_t max_tokens_ceiling = 10'000'000;
+
+result<chat_request> parse_chat_request(boost::json::value const& body);
+
+// Concatenated text of a message's content (string, or the text parts of an array).
+std::string content_text(boost::json::value const& content);
+
+} // namespace switchboard::domain

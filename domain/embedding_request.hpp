@@ -1,0 +1,30 @@
+#pragma once
+// The OpenAI embeddings request, validated like chat: one gate, errors name the parameter.
+
+#include "domain/errors.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace switchboard::domain {
+
+struct embedding_request {
+    std::string model;
+    // Text inputs; token-array inputs are kept only in `body` (pass-through to OpenAI-compatible
+    // upstreams) and counted in `input_count`.
+    std::vector<std::string> texts;
+    std::size_t input_count = 0;
+    bool base64 = false; // encoding_format == "base64"
+    std::optional<std::int64_t> dimensions;
+    std::string force_provider;
+    boost::json::object body;
+};
+
+inline constexpr std::size_t max_embedding_inputs = 2048;
+
+result<embedding_request> parse_embedding_request(boost::json::value const& body);
+
+} // namespace switchboard::domain

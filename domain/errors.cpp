@@ -1,0 +1,36 @@
+// Names of the stable error codes, and the exception thrown by result<T>::value() on misuse.
+#include "domain/errors.hpp"
+
+#include <stdexcept>
+
+namespace switchboard::domain {
+
+std::string_view code_name(errc e) noexcept {
+    switch (e) {
+    case errc::invalid_request: return "invalid_request";
+    case errc::unauthorized: return "unauthorized";
+    case errc::forbidden: return "forbidden";
+    case errc::not_found: return "not_found";
+    case errc::model_not_found: return "model_not_found";
+    case errc::method_not_allowed: return "method_not_allowed";
+    case errc::payload_too_large: return "payload_too_large";
+    case errc::headers_too_large: return "headers_too_large";
+    case errc::unsupported: return "unsupported";
+    case errc::provider_unavailable: return "provider_unavailable";
+    case errc::upstream_error: return "upstream_error";
+    case errc::upstream_bad_response: return "upstream_bad_response";
+    case errc::timeout: return "timeout";
+    case errc::internal_error: return "internal_error";
+    }
+    return "internal_error";
+}
+
+gateway_error make_error(errc code, std::string message, std::string param) {
+    return gateway_error{code, std::move(message), std::move(param), 0};
+}
+
+void throw_exception_from_error(gateway_error const& e, boost::source_location const&) {
+    throw std::runtime_error(std::string(code_name(e.code)) + ": " + e.message);
+}
+
+} // namespace switchboard::domain

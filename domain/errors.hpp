@@ -1,0 +1,53 @@
+#pragma once
+// The gateway's expected failures as values. Every failure a client can see has exactly one
+// stable `errc`, whose wire name (`code_name`) is part of the public contract: clients and
+// dashboards match on it, so names never change once shipped. HTTP status mapping lives in
+// the adapters (adapters/http/error_response.cpp); the domain only names the failure.
+
+#include <boost/system/result.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace switchboard::domain {
+
+enum class errc {
+    invalid_request,       // the client's request is malformed or violates the API
+    unauthorized,          // missing or bad client credentials
+    forbidden,             // credentials valid, action not allowed
+    not_found,             // unknown route
+    model_not_found,       // no alias, group or provider/model matches
+    method_not_allowed,    // route exists, method does not
+    payload_too_large,     // body over the configured limit
+    headers_too_large,     // header block over the configured limit
+    unsupported,           // the deployment cannot perform this operation (e.g. embeddings)
+    provider_unavailable,  // every deployment failed with a transient error
+    upstream_error,        // a provider answered with an error the client cannot fix
+    upstream_bad_response, // a provider answered with something we cannot parse
+    timeout,               // the request deadline passed
+    internal_error,        // a bug; details are logged, never sent
+};
+
+// Stable wire code, e.g. "invalid_request".
+std::string_view code_name(errc e) noexcept;
+
+// A failure with the message the client may read and, for validation errors, the offending
+// parameter path (e.g. "messages[1].role"). Never carries secrets or internal details.
+struct gateway_error {
+    errc code = errc::internal_error;
+    std::string message;
+    std::string param;
+    // For failures relayed from a provider: the provider's HTTP status (0 otherwise).
+    int upstream_status = 0;
+};
+
+template <class T>
+using result = boost::system::result<T, gateway_error>;
+
+gateway_error make_error(errc code, std::string message, std::string param = {});
+
+// Lets result<T>::value() throw when misused; callers check has_value() first.
+[[noreturn]] void throw_exception_from_error(gateway_error const& e,
+                                             boost::source_location const& loc);
+
+} // namespace switchboard::domain

@@ -1,0 +1,37 @@
+#pragma once
+// The OpenAI wire format, as spoken to OpenAI-compatible upstreams (OpenAI, Groq, Together,
+// Mistral, DeepSeek, OpenRouter, vLLM, Ollama…). Responses are parsed defensively: anything that
+// is not a well-formed completion becomes an error value, never an exception.
+
+#include "domain/attempt_outcome.hpp"
+#include "domain/chat_request.hpp"
+#include "domain/completion.hpp"
+#include "domain/embedding_request.hpp"
+
+#include <string_view>
+
+namespace switchboard::domain {
+
+// The client's body with `model` replaced by the deployment's upstream model.
+boost::json::object openai_chat_body(chat_request const& r, std::string_view upstream_model);
+boost::json::object openai_embedding_body(embedding_request const& r, std::string_view upstream_model);
+
+// Validates an upstream chat.completion; fills `usage` (estimating it when absent).
+result<chat_completion> parse_openai_chat_response(std::string_view body);
+result<embedding_result> parse_openai_embedding_response(std::string_view body);
+
+// The provider's error body ({"error":{"message","type","param","code"}}) → attempt_error.
+attempt_error parse_openai_error(int status, std::string_view body);
+
+// Builds {"object":"chat.completion",...} from parts; used by the translators and the mock.
+boost::json::object make_chat_completion_body(std::string_view id, std::int64_t created,
+                                              std::string_view model,
+                                              boost::json::object message,
+                                              std::string_view finish_reason,
+                                              token_usage const& usage);
+boost::json::object usage_json(token_usage const& usage);
+
+// Parses JSON without throwing; nullopt for invalid JSON.
+std::optional<boost::json::value> parse_json(std::string_view text);
+
+} // namespace switchboard::domain

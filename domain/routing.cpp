@@ -1,0 +1,69 @@
+// Model resolution and fallback ordering.
+#include "domain/routing.hpp"
+
+#include <algorithm>
+
+namespace switchboard::domain {
+
+namespace {
+std::vector<deployment> with_requested_model(std::vector<deployment> ds, std::string_view model) {
+    for (auto& d : ds)
+        if (d.model == requested_model_placeholder) d.model = std::string(model);
+    return ds;
+}
+} // namespace
+
+result<std::vector<deployment>> resolve_route(route_table const& table, std::string_view model) {
+    if (auto it = table.groups.find(model); it != table.groups.end())
+        return with_requested_model(it->second, model);
+
+    // Upstream model names may contain '/', so only the first segment names the provider.
+    if (auto slash = model.find('/'); slash != std::string_view::npos && slash + 1 < model.size()) {
+        auto provider = model.substr(0, slash);
+        if (table.providers.contains(provider))
+            return std::vector<deployment>{{std::string(provider), std::string(model.substr(slash + 1))}};
+    }
+
+    for (auto const& rule : table.prefix_rules)
+        if (model.starts_with(rule.prefix))
+            return std::vector<deployment>{{rule.provider, std::string(model)}};
+
+    if (!table.catch_all.empty()) return with_requested_model(table.catch_all, model);
+
+    return make_error(errc::model_not_found,
+                      "The model '" + std::string(model.substr(0, 256)) + "' does not exist or is not served by this gateway",
+                      "model");
+}
+
+std::string deployment_key(deployment const& d) { return d.provider + "/" + d.model; }
+
+std::vector<deployment> fallback_order(std::vector<deployment> const& candidates,
+                                       routing_hints const& hints) {
+    std::vector<deployment> out;
+    out.reserve(candidates.size());
+    for (auto const& d : candidates) {
+        if (!hints.forced_provider.empty() && d.provider != hints.forced_provider) continue;
+        if (hints.excluded.contains(deployment_key(d))) continue;
+        if (std::find(out.begin(), out.end(), d) != out.end()) continue; // listed twice
+        out.push_back(d);
+    }
+    if (!hints.preferred_provider.empty())
+        std::stable_partition(out.begin(), out.end(), [&](deployment const& d) {
+            return d.provider == hints.preferred_provider;
+        });
+    return out;
+}
+
+std::vector<std::string> listed_models(route_table const& table) {
+    std::vector<std::string> names;
+    for (auto const& [name, ds] : table.groups) {
+        names.push_back(name);
+        for (auto const& d : ds)
+            if (d.model != requested_model_placeholder) names.push_back(deployment_key(d));
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+}
+
+} // namespace switchboard::domain

@@ -1,0 +1,58 @@
+#pragma once
+// Which deployments may serve a requested model, and in what order to try them.
+// resolve_route() maps the client's `model` to candidate deployments; fallback_order() applies
+// the request's hints. Both are pure: same inputs, same answer, no I/O.
+
+#include "domain/errors.hpp"
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace switchboard::domain {
+
+// One concrete target: a configured provider and the model name it is sent.
+struct deployment {
+    std::string provider;
+    std::string model;
+    friend bool operator==(deployment const&, deployment const&) = default;
+};
+
+// Sent as the upstream model when a catch-all deployment should use the client's model name.
+inline constexpr std::string_view requested_model_placeholder = "*";
+
+struct model_prefix_rule {
+    std::string prefix;   // e.g. "claude-"
+    std::string provider; // provider that serves models starting with prefix
+};
+
+struct route_table {
+    std::map<std::string, std::vector<deployment>, std::less<>> groups; // public name → order
+    std::set<std::string, std::less<>> providers;                      // configured names
+    std::vector<model_prefix_rule> prefix_rules;                       // bare model inference
+    std::vector<deployment> catch_all;                                 // the "*" group
+};
+
+// Resolution order: exact group name; "provider/model" for a configured provider; a bare model
+// name matched by prefix rules; the catch-all group. Else model_not_found.
+result<std::vector<deployment>> resolve_route(route_table const& table, std::string_view model);
+
+struct routing_hints {
+    std::string preferred_provider; // X-Preferred-Provider: tried first when it can serve
+    std::string forced_provider;    // force_provider: only this provider may serve
+    std::set<std::string, std::less<>> excluded; // deployment keys to skip (provider/model)
+};
+
+std::string deployment_key(deployment const& d);
+
+// Candidates reordered/filtered by hints. The relative order of the rest is kept.
+// An empty result with a forced provider means it cannot serve this model.
+std::vector<deployment> fallback_order(std::vector<deployment> const& candidates,
+                                       routing_hints const& hints);
+
+// Public model names /v1/models lists: every group and every provider/model pair.
+std::vector<std::string> listed_models(route_table const& table);
+
+} // namespace switchboard::domain
