@@ -40,7 +40,7 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
         if (outcome) {
             auto& value = *outcome;
             std::string const& priced = catalog_->prices.find(value.model) ? value.model : d.model;
-            double const cost = catalog_->prices.cost_usd(priced, value.usage);
+            double const cost = slot->second.billable ? catalog_->prices.cost_usd(priced, value.usage) : 0.0;
             ledger_.record(d.provider, d.model, value.usage, cost);
             if (value.model.empty()) value.model = d.model;
             value.body["model"] = value.model;

@@ -28,6 +28,7 @@ struct gateway_catalog {
 struct provider_slot {
     std::unique_ptr<provider> impl;
     std::chrono::milliseconds attempt_timeout{30000};
+    bool billable = true; // false for the built-in mock: its answers cost nothing
 };
 using provider_registry = std::map<std::string, provider_slot, std::less<>>;
 

@@ -1,0 +1,495 @@
+// Config loading: defaults → file → environment, then validation of the whole.
+#include "server/config.hpp"
+
+#include "adapters/upstream/origin.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace switchboard::server {
+namespace json = boost::json;
+using std::chrono::milliseconds;
+
+env_lookup process_env() {
+    return [](std::string const& name) -> std::optional<std::string> {
+        if (char const* v = std::getenv(name.c_str())) return std::string(v);
+        return std::nullopt;
+    };
+}
+
+std::string mask_secret(std::string_view s) {
+    if (s.empty()) return "";
+    if (s.size() < 12) return "****";
+    return std::string(s.substr(0, 3)) + "..." + std::string(s.substr(s.size() - 2));
+}
+
+namespace {
+
+// Env shorthand: a provider per well-known API key variable.
+struct shorthand {
+    char const* name;
+    char const* key_var;
+    char const* alias_var;
+    char const* kind;
+    char const* base_url;
+};
+constexpr shorthand shorthands[] = {
+    {"openai", "OPENAI_API_KEY", nullptr, "openai", "https://api.openai.com/v1"},
+    {"anthropic", "ANTHROPIC_API_KEY", "CLAUDE_API_KEY", "anthropic", "https://api.anthropic.com/v1"},
+    {"gemini", "GEMINI_API_KEY", nullptr, "gemini", "https://generativelanguage.googleapis.com/v1beta"},
+    {"groq", "GROQ_API_KEY", nullptr, "openai", "https://api.groq.com/openai/v1"},
+    {"together", "TOGETHER_API_KEY", nullptr, "openai", "https://api.together.xyz/v1"},
+    {"mistral", "MISTRAL_API_KEY", nullptr, "openai", "https://api.mistral.ai/v1"},
+    {"deepseek", "DEEPSEEK_API_KEY", nullptr, "openai", "https://api.deepseek.com/v1"},
+};
+
+class loader {
+public:
+    explicit loader(env_lookup env) : env_(std::move(env)) {}
+
+    std::vector<std::string> problems;
+
+    void fail(std::string const& path, std::string const& problem) { problems.push_back(path + ": " + problem); }
+
+    // Rejects keys this version does not know, so typos do not silently fall back to defaults.
+    void only_keys(YAML::Node const& map, std::string const& path, std::set<std::string> const& known) {
+        for (auto const& kv : map) {
+            auto key = kv.first.as<std::string>();
+            if (!known.contains(key)) fail(join(path, key), "unknown key");
+        }
+    }
+
+    static std::string join(std::string const& path, std::string const& key) {
+        return path.empty() ? key : path + "." + key;
+    }
+
+    std::optional<std::string> string(YAML::Node const& n, std::string const& path) {
+        if (!n.IsScalar()) {
+            fail(path, "must be a string");
+            return std::nullopt;
+        }
+        return interpolate(n.Scalar(), path);
+    }
+
+    // ${VAR} and ${VAR:-default}; a missing variable without default is an error.
+    std::optional<std::string> interpolate(std::string const& text, std::string const& path) {
+        static std::regex const ref(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\})");
+        std::string out;
+        auto begin = std::sregex_iterator(text.begin(), text.end(), ref);
+        std::size_t last = 0;
+        bool ok = true;
+        for (auto it = begin; it != std::sregex_iterator(); ++it) {
+            auto const& m = *it;
+            out += text.substr(last, static_cast<std::size_t>(m.position()) - last);
+            auto value = env_((*it)[1].str());
+            if (!value || value->empty()) {
+                if (m[2].matched) {
+                    value = m[3].str();
+                } else {
+                    fail(path, "environment variable " + m[1].str() + " is not set");
+                    ok = false;
+                    value = "";
+                }
+            }
+            out += *value;
+            last = static_cast<std::size_t>(m.position() + m.length());
+        }
+        out += text.substr(last);
+        if (!ok) return std::nullopt;
+        return out;
+    }
+
+    std::optional<std::int64_t> integer(YAML::Node const& n, std::string const& path, std::int64_t lo, std::int64_t hi) {
+        auto s = string(n, path);
+        if (!s) return std::nullopt;
+        char* end = nullptr;
+        errno = 0;
+        long long v = std::strtoll(s->c_str(), &end, 10);
+        if (s->empty() || *end != '\0' || errno == ERANGE) {
+            fail(path, "must be an integer, got '" + *s + "'");
+            return std::nullopt;
+        }
+        if (v < lo || v > hi) {
+            fail(path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    std::optional<double> number(YAML::Node const& n, std::string const& path) {
+        auto s = string(n, path);
+        if (!s) return std::nullopt;
+        char* end = nullptr;
+        double v = std::strtod(s->c_str(), &end);
+        if (s->empty() || *end != '\0' || v < 0) {
+            fail(path, "must be a non-negative number, got '" + *s + "'");
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    // "250ms", "5s", "2m", "1h", or a bare number of seconds.
+    std::optional<milliseconds> duration(YAML::Node const& n, std::string const& path) {
+        auto s = string(n, path);
+        if (!s) return std::nullopt;
+        static std::regex const form(R"(^\s*([0-9]+(\.[0-9]+)?)\s*(ms|s|m|h)?\s*$)");
+        std::smatch m;
+        if (!std::regex_match(*s, m, form)) {
+            fail(path, "must be a duration like 500ms, 5s, 2m or 1h, got '" + *s + "'");
+            return std::nullopt;
+        }
+        double v = std::stod(m[1].str());
+        std::string unit = m[3].matched ? m[3].str() : "s";
+        double ms = unit == "ms" ? v : unit == "s" ? v * 1e3 : unit == "m" ? v * 60e3 : v * 3600e3;
+        if (ms < 1 || ms > 86400e3) {
+            fail(path, "must be between 1ms and 24h");
+            return std::nullopt;
+        }
+        return milliseconds(static_cast<std::int64_t>(ms));
+    }
+
+    // "16KiB", "8MiB", "1024" (bytes).
+    std::optional<std::size_t> bytes(YAML::Node const& n, std::string const& path, std::size_t lo, std::size_t hi) {
+        auto s = string(n, path);
+        if (!s) return std::nullopt;
+        static std::regex const form(R"(^\s*([0-9]+)\s*(B|KiB|MiB|GiB|KB|MB|GB)?\s*$)");
+        std::smatch m;
+        if (!std::regex_match(*s, m, form)) {
+            fail(path, "must be a size like 16KiB or 8MiB, got '" + *s + "'");
+            return std::nullopt;
+        }
+        std::size_t v = std::stoull(m[1].str());
+        std::string unit = m[2].matched ? m[2].str() : "B";
+        if (unit == "KiB" || unit == "KB") v <<= 10;
+        else if (unit == "MiB" || unit == "MB") v <<= 20;
+        else if (unit == "GiB" || unit == "GB") v <<= 30;
+        if (v < lo || v > hi) {
+            fail(path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + " bytes");
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    template <class T, class F>
+    void set(YAML::Node const& map, std::string const& path, char const* key, T& target, F read) {
+        if (auto n = map[key]; n && !n.IsNull())
+            if (auto v = read(n, join(path, key))) target = static_cast<T>(*v);
+    }
+
+    void server(YAML::Node const& n, server_settings& s) {
+        if (!n.IsMap()) return fail("server", "must be a mapping");
+        only_keys(n, "server", {"host", "port", "threads", "max_header_bytes", "max_body_bytes", "header_timeout",
+                                "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace"});
+        auto str = [&](YAML::Node const& v, std::string const& p) { return string(v, p); };
+        auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
+        set(n, "server", "host", s.host, str);
+        set(n, "server", "port", s.port, [&](auto const& v, auto const& p) { return integer(v, p, 0, 65535); });
+        set(n, "server", "threads", s.threads, [&](auto const& v, auto const& p) { return integer(v, p, 0, 1024); });
+        set(n, "server", "max_header_bytes", s.http.max_header_bytes,
+            [&](auto const& v, auto const& p) { return bytes(v, p, 1024, 1u << 20); });
+        set(n, "server", "max_body_bytes", s.http.max_body_bytes,
+            [&](auto const& v, auto const& p) { return bytes(v, p, 1024, 1ull << 30); });
+        set(n, "server", "header_timeout", s.http.header_timeout, dur);
+        set(n, "server", "body_timeout", s.http.body_timeout, dur);
+        set(n, "server", "idle_timeout", s.http.idle_timeout, dur);
+        set(n, "server", "write_timeout", s.http.write_timeout, dur);
+        set(n, "server", "shutdown_grace", s.shutdown_grace, dur);
+    }
+
+    void timeouts(YAML::Node const& n, std::string const& path, std::set<std::string> const& keys,
+                  milliseconds* connect, milliseconds* attempt, milliseconds* request) {
+        if (!n.IsMap()) return fail(path, "must be a mapping");
+        only_keys(n, path, keys);
+        auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
+        if (connect) set(n, path, "connect", *connect, dur);
+        if (attempt) set(n, path, "attempt", *attempt, dur);
+        if (request) set(n, path, "request", *request, dur);
+    }
+
+    void provider(std::string const& name, YAML::Node const& n, gateway_config& c) {
+        std::string const path = "providers." + name;
+        static std::regex const valid_name("^[A-Za-z0-9_.-]{1,64}$");
+        if (!std::regex_match(name, valid_name))
+            fail(path, "provider names may use letters, digits, '_', '-' and '.' only");
+        if (!n.IsMap()) return fail(path, "must be a mapping");
+        only_keys(n, path, {"kind", "base_url", "api_key", "timeouts", "headers", "allow_insecure_http"});
+        adapters::provider_settings p;
+        p.name = name;
+        p.connect_timeout = c.timeouts.connect;
+        p.attempt_timeout = c.timeouts.attempt;
+        auto str = [&](YAML::Node const& v, std::string const& k) { return string(v, k); };
+        set(n, path, "kind", p.kind, str);
+        set(n, path, "base_url", p.base_url, str);
+        set(n, path, "api_key", p.api_key, str);
+        if (auto t = n["timeouts"]) timeouts(t, path + ".timeouts", {"connect", "attempt"}, &p.connect_timeout, &p.attempt_timeout, nullptr);
+        if (auto h = n["headers"]) {
+            if (!h.IsMap()) fail(path + ".headers", "must be a mapping of header names to values");
+            else
+                for (auto const& kv : h) {
+                    auto key = kv.first.as<std::string>();
+                    if (auto v = string(kv.second, path + ".headers." + key)) p.headers.emplace_back(key, *v);
+                }
+        }
+        bool insecure = false;
+        if (auto a = n["allow_insecure_http"]) insecure = a.IsScalar() && a.Scalar() == "true";
+
+        if (p.kind.empty()) fail(path + ".kind", "is required (openai, anthropic, gemini or mock)");
+        else if (p.kind != "openai" && p.kind != "anthropic" && p.kind != "gemini" && p.kind != "mock")
+            fail(path + ".kind", "must be one of openai, anthropic, gemini, mock; got '" + p.kind + "'");
+        if (p.kind != "mock" && !p.kind.empty()) check_endpoint(p, path, insecure);
+        c.providers.push_back(std::move(p));
+    }
+
+    void check_endpoint(adapters::provider_settings const& p, std::string const& path, bool insecure) {
+        std::string url = p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url;
+        if (url.empty()) return fail(path + ".base_url", "is required for kind " + p.kind);
+        auto where = adapters::parse_origin(url);
+        if (!where) return fail(path + ".base_url", where.error());
+        bool const local = adapters::is_loopback_host(where->host);
+        if (!where->tls && !local && !insecure)
+            fail(path + ".base_url", "plain http:// is allowed only for loopback hosts (set allow_insecure_http: true to override)");
+        if (p.api_key.empty() && !local)
+            fail(path + ".api_key", "is required (use \"${ENV_VAR}\" to read it from the environment)");
+    }
+
+    std::optional<domain::deployment> deployment(YAML::Node const& n, std::string const& path) {
+        domain::deployment d;
+        if (n.IsScalar()) { // "provider/model" shorthand
+            auto s = string(n, path);
+            if (!s) return std::nullopt;
+            auto slash = s->find('/');
+            if (slash == std::string::npos || slash == 0 || slash + 1 == s->size()) {
+                fail(path, "must be 'provider/model' or {provider, model}");
+                return std::nullopt;
+            }
+            d.provider = s->substr(0, slash);
+            d.model = s->substr(slash + 1);
+            return d;
+        }
+        if (!n.IsMap()) {
+            fail(path, "must be 'provider/model' or {provider, model}");
+            return std::nullopt;
+        }
+        only_keys(n, path, {"provider", "model"});
+        auto str = [&](YAML::Node const& v, std::string const& k) { return string(v, k); };
+        set(n, path, "provider", d.provider, str);
+        set(n, path, "model", d.model, str);
+        if (d.provider.empty()) fail(path + ".provider", "is required");
+        if (d.model.empty()) fail(path + ".model", "is required");
+        return d;
+    }
+
+    void models(YAML::Node const& n, gateway_config& c) {
+        if (!n.IsMap()) return fail("models", "must map public model names to lists of deployments");
+        for (auto const& kv : n) {
+            auto name = kv.first.as<std::string>();
+            std::string const path = "models." + name;
+            if (!kv.second.IsSequence() || kv.second.size() == 0) {
+                fail(path, "must be a non-empty list of deployments");
+                continue;
+            }
+            std::vector<domain::deployment> list;
+            for (std::size_t i = 0; i < kv.second.size(); ++i)
+                if (auto d = deployment(kv.second[i], path + "[" + std::to_string(i) + "]")) list.push_back(*d);
+            c.models[name] = std::move(list);
+        }
+    }
+
+    void pricing(YAML::Node const& n, gateway_config& c) {
+        if (!n.IsMap()) return fail("pricing", "must map model names to prices");
+        for (auto const& kv : n) {
+            auto name = kv.first.as<std::string>();
+            std::string const path = "pricing." + name;
+            if (!kv.second.IsMap()) {
+                fail(path, "must be {input_per_million, output_per_million}");
+                continue;
+            }
+            only_keys(kv.second, path, {"input_per_million", "output_per_million"});
+            domain::model_price price;
+            auto num = [&](YAML::Node const& v, std::string const& p) { return number(v, p); };
+            set(kv.second, path, "input_per_million", price.input_per_million, num);
+            set(kv.second, path, "output_per_million", price.output_per_million, num);
+            c.prices.emplace_back(name, price);
+        }
+    }
+
+    void document(YAML::Node const& root, gateway_config& c) {
+        if (!root || root.IsNull()) return;
+        if (!root.IsMap()) return fail("(root)", "the config must be a mapping");
+        only_keys(root, "", {"server", "store", "timeouts", "providers", "models", "pricing"});
+        if (auto n = root["server"]) server(n, c.server);
+        if (auto n = root["store"]) {
+            if (!n.IsMap()) fail("store", "must be a mapping");
+            else {
+                only_keys(n, "store", {"url"});
+                set(n, "store", "url", c.store_url, [&](auto const& v, auto const& p) { return string(v, p); });
+            }
+        }
+        if (auto n = root["timeouts"]) timeouts(n, "timeouts", {"connect", "attempt", "request"}, &c.timeouts.connect, &c.timeouts.attempt, &c.timeouts.request);
+        if (auto n = root["providers"]) {
+            if (!n.IsMap()) fail("providers", "must map provider names to settings");
+            else
+                for (auto const& kv : n) provider(kv.first.as<std::string>(), kv.second, c);
+        }
+        if (auto n = root["models"]) models(n, c);
+        if (auto n = root["pricing"]) pricing(n, c);
+    }
+
+    void environment(gateway_config& c) {
+        auto env = [&](std::string const& k) -> std::optional<std::string> {
+            auto v = env_(k);
+            if (v && v->empty()) return std::nullopt;
+            return v;
+        };
+        if (auto port = env("PORT")) {
+            YAML::Node n(*port);
+            if (auto v = integer(n, "PORT (environment)", 0, 65535)) c.server.port = static_cast<unsigned short>(*v);
+        }
+        if (auto host = env("HOST")) c.server.host = *host;
+        if (auto redis = env("REDIS_URL")) c.store_url = *redis;
+        for (auto const& s : shorthands) {
+            auto key = env(s.key_var);
+            if (!key && s.alias_var) key = env(s.alias_var);
+            if (!key) continue;
+            bool const defined = std::any_of(c.providers.begin(), c.providers.end(),
+                                             [&](auto const& p) { return p.name == s.name; });
+            if (defined) continue; // the file's definition wins
+            adapters::provider_settings p;
+            p.name = s.name;
+            p.kind = s.kind;
+            p.api_key = *key;
+            p.base_url = env(std::string(s.key_var).substr(0, std::string(s.key_var).find("_API_KEY")) + "_BASE_URL")
+                             .value_or(s.base_url);
+            p.connect_timeout = c.timeouts.connect;
+            p.attempt_timeout = c.timeouts.attempt;
+            check_endpoint(p, std::string("environment ") + s.key_var, false);
+            c.providers.push_back(std::move(p));
+        }
+    }
+
+    void zero_config(gateway_config& c) {
+        if (!c.providers.empty()) return;
+        adapters::provider_settings mock;
+        mock.name = "mock";
+        mock.kind = "mock";
+        c.providers.push_back(mock);
+        if (c.models.empty()) {
+            c.models["mock-1"] = {{"mock", "mock-1"}};
+            c.models["*"] = {{"mock", "*"}}; // any model name is served by the mock
+        }
+    }
+
+    void cross_check(gateway_config const& c) {
+        std::set<std::string> names;
+        for (auto const& p : c.providers)
+            if (!names.insert(p.name).second) fail("providers." + p.name, "is defined twice");
+        for (auto const& [name, list] : c.models)
+            for (std::size_t i = 0; i < list.size(); ++i)
+                if (!names.contains(list[i].provider))
+                    fail("models." + name + "[" + std::to_string(i) + "].provider",
+                         "names an unknown provider '" + list[i].provider + "'");
+        if (c.timeouts.attempt > c.timeouts.request)
+            fail("timeouts.attempt", "must not exceed timeouts.request");
+    }
+
+private:
+    env_lookup env_;
+};
+
+boost::system::result<gateway_config, config_errors> finish(loader& l, gateway_config c) {
+    l.environment(c);
+    l.zero_config(c);
+    l.cross_check(c);
+    if (!l.problems.empty()) return config_errors{l.problems};
+    return c;
+}
+
+} // namespace
+
+boost::system::result<gateway_config, config_errors> load_config_text(std::string const& text, env_lookup env) {
+    loader l(std::move(env));
+    gateway_config c;
+    try {
+        l.document(YAML::Load(text), c);
+    } catch (YAML::Exception const& e) {
+        return config_errors{{"(file): line " + std::to_string(e.mark.line + 1) + ", column " +
+                              std::to_string(e.mark.column + 1) + ": " + e.msg}};
+    }
+    return finish(l, std::move(c));
+}
+
+boost::system::result<gateway_config, config_errors> load_config(std::string const& file, env_lookup env) {
+    if (file.empty()) {
+        loader l(std::move(env));
+        return finish(l, gateway_config{});
+    }
+    std::ifstream in(file);
+    if (!in) return config_errors{{file + ": cannot be read"}};
+    std::stringstream text;
+    text << in.rdbuf();
+    return load_config_text(text.str(), std::move(env));
+}
+
+adapters::gateway_catalog make_catalog(gateway_config const& c) {
+    adapters::gateway_catalog catalog;
+    catalog.request_timeout = c.timeouts.request;
+    for (auto const& p : c.providers) catalog.routes.providers.insert(p.name);
+    for (auto const& [name, list] : c.models) {
+        if (name == "*") catalog.routes.catch_all = list;
+        else catalog.routes.groups[name] = list;
+    }
+    // Bare model names ("gpt-4o-mini", "claude-3-5-haiku-latest") find their provider by prefix.
+    for (auto const& p : c.providers) {
+        std::vector<char const*> prefixes;
+        if (p.kind == "anthropic") prefixes = {"claude-"};
+        else if (p.kind == "gemini") prefixes = {"gemini-", "gemma-", "text-embedding-004"};
+        else if (p.name == "openai") prefixes = {"gpt-", "o1", "o3", "o4", "chatgpt-", "text-embedding-"};
+        else if (p.name == "mistral") prefixes = {"mistral-", "open-mistral", "codestral", "pixtral", "ministral"};
+        else if (p.name == "deepseek") prefixes = {"deepseek-"};
+        for (auto const* prefix : prefixes) catalog.routes.prefix_rules.push_back({prefix, p.name});
+    }
+    for (auto const& [model, price] : c.prices) catalog.prices.set(model, price);
+    return catalog;
+}
+
+json::object describe(gateway_config const& c) {
+    auto ms = [](milliseconds d) { return std::to_string(d.count()) + "ms"; };
+    json::object providers;
+    for (auto const& p : c.providers) {
+        json::object headers;
+        for (auto const& [k, v] : p.headers) headers[k] = mask_secret(v);
+        providers[p.name] = json::object{{"kind", p.kind},
+                                         {"base_url", p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url},
+                                         {"api_key", mask_secret(p.api_key)},
+                                         {"headers", std::move(headers)},
+                                         {"timeouts", {{"connect", ms(p.connect_timeout)}, {"attempt", ms(p.attempt_timeout)}}}};
+    }
+    json::object models;
+    for (auto const& [name, list] : c.models) {
+        json::array a;
+        for (auto const& d : list) a.push_back(json::object{{"provider", d.provider}, {"model", d.model}});
+        models[name] = std::move(a);
+    }
+    std::string store = c.store_url.empty() ? "memory" : c.store_url;
+    if (auto at = store.find('@'); at != std::string::npos) // redis://user:pass@host → redis://****@host
+        if (auto scheme = store.find("://"); scheme != std::string::npos && scheme < at)
+            store = store.substr(0, scheme + 3) + "****" + store.substr(at);
+    auto const& h = c.server.http;
+    return json::object{
+        {"server", {{"host", c.server.host}, {"port", c.server.port}, {"threads", c.server.threads},
+                    {"max_header_bytes", h.max_header_bytes}, {"max_body_bytes", h.max_body_bytes},
+                    {"header_timeout", ms(h.header_timeout)}, {"body_timeout", ms(h.body_timeout)},
+                    {"idle_timeout", ms(h.idle_timeout)}, {"write_timeout", ms(h.write_timeout)},
+                    {"shutdown_grace", ms(c.server.shutdown_grace)}}},
+        {"store", {{"url", store}}},
+        {"timeouts", {{"connect", ms(c.timeouts.connect)}, {"attempt", ms(c.timeouts.attempt)}, {"request", ms(c.timeouts.request)}}},
+        {"providers", std::move(providers)},
+        {"models", std::move(models)}};
+}
+
+} // namespace switchboard::server

@@ -1,0 +1,67 @@
+#pragma once
+// The gateway's configuration: a plain struct with documented defaults (docs/CONFIG.md), built
+// in one place by load_config() from, in order: embedded defaults, the YAML/JSON file, the
+// environment (PORT, HOST, provider shorthand *_API_KEY / *_BASE_URL). Validation collects every
+// problem with its key path ("providers.claude.base_url: must start with http:// or https://").
+
+#include "adapters/dispatch/dispatcher.hpp"
+#include "adapters/http/http_server.hpp"
+#include "adapters/providers/provider_settings.hpp"
+#include "domain/routing.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace switchboard::server {
+
+struct server_settings {
+    std::string host = "0.0.0.0";
+    unsigned short port = 8080;
+    unsigned threads = 0; // 0 = one per core
+    adapters::http_server_options http;
+    std::chrono::milliseconds shutdown_grace{10'000};
+};
+
+struct timeout_settings {
+    std::chrono::milliseconds connect{5'000};
+    std::chrono::milliseconds attempt{30'000};
+    std::chrono::milliseconds request{60'000};
+};
+
+struct gateway_config {
+    server_settings server;
+    std::string store_url; // empty → in-memory store
+    timeout_settings timeouts;
+    std::vector<adapters::provider_settings> providers;
+    std::map<std::string, std::vector<domain::deployment>, std::less<>> models; // "*" = catch-all
+    std::vector<std::pair<std::string, domain::model_price>> prices;           // overrides
+};
+
+// Reads an environment variable; injected so tests control the environment.
+using env_lookup = std::function<std::optional<std::string>(std::string const&)>;
+env_lookup process_env();
+
+struct config_errors {
+    std::vector<std::string> problems; // "key.path: problem"
+};
+
+// `file` empty → embedded defaults + environment only.
+boost::system::result<gateway_config, config_errors> load_config(std::string const& file, env_lookup env);
+// Same, from YAML/JSON text (used by tests and by load_config).
+boost::system::result<gateway_config, config_errors> load_config_text(std::string const& text, env_lookup env);
+
+// The routing table and prices the dispatcher reads (every core shares one).
+adapters::gateway_catalog make_catalog(gateway_config const& config);
+
+// The effective config as JSON with every secret masked (for --check-config and /api/v1/config).
+boost::json::object describe(gateway_config const& config);
+// "sk-…yz": enough to tell keys apart, never enough to use or search for one.
+std::string mask_secret(std::string_view secret);
+
+} // namespace switchboard::server

@@ -1,0 +1,113 @@
+// switchboard entry point: parse the command line, load and validate the config, run the
+// thread-per-core runtime until SIGTERM/SIGINT, then drain gracefully.
+#include "server/config.hpp"
+#include "server/runtime.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <csignal>
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+constexpr char const* usage =
+    "usage: switchboard [--config FILE] [--check-config [FILE]] [--port N] [--threads N] [--version]\n"
+    "  --config FILE        YAML or JSON config (also SWITCHBOARD_CONFIG); defaults are embedded\n"
+    "  --check-config FILE  validate the config, print it with secrets masked, exit 0 or 1\n"
+    "  --port N, --threads N  override server.port / server.threads\n";
+
+struct options {
+    std::string config_file;
+    bool check = false;
+    int port = -1;
+    int threads = -1;
+};
+
+int parse_number(char const* flag, char const* value) {
+    char* end = nullptr;
+    long v = std::strtol(value, &end, 10);
+    if (*value == '\0' || *end != '\0' || v < 0 || v > 65535) {
+        std::cerr << "switchboard: " << flag << " needs a number, got '" << value << "'\n";
+        std::exit(2);
+    }
+    return static_cast<int>(v);
+}
+
+options parse_args(int argc, char** argv) {
+    options o;
+    if (char const* env = std::getenv("SWITCHBOARD_CONFIG")) o.config_file = env;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        auto next = [&]() -> char const* {
+            if (i + 1 >= argc) {
+                std::cerr << "switchboard: " << a << " needs a value\n" << usage;
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--version") {
+            std::cout << "switchboard " << SWITCHBOARD_VERSION << "\n";
+            std::exit(0);
+        } else if (a == "--help" || a == "-h") {
+            std::cout << usage;
+            std::exit(0);
+        } else if (a == "--config") {
+            o.config_file = next();
+        } else if (a == "--check-config") {
+            o.check = true;
+            if (i + 1 < argc && argv[i + 1][0] != '-') o.config_file = argv[++i];
+        } else if (a == "--port") {
+            o.port = parse_number("--port", next());
+        } else if (a == "--threads") {
+            o.threads = parse_number("--threads", next());
+        } else {
+            std::cerr << "switchboard: unknown argument '" << a << "'\n" << usage;
+            std::exit(2);
+        }
+    }
+    return o;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace switchboard::server;
+    options const opts = parse_args(argc, argv);
+
+    auto loaded = load_config(opts.config_file, process_env());
+    if (!loaded) {
+        std::cerr << "switchboard: invalid config" << (opts.config_file.empty() ? "" : " " + opts.config_file) << ":\n";
+        for (auto const& p : loaded.error().problems) std::cerr << "  - " << p << "\n";
+        return 1;
+    }
+    gateway_config config = std::move(*loaded);
+    if (opts.port >= 0) config.server.port = static_cast<unsigned short>(opts.port);
+    if (opts.threads >= 0) config.server.threads = static_cast<unsigned>(opts.threads);
+
+    if (opts.check) {
+        std::cout << boost::json::serialize(describe(config)) << "\n";
+        std::cerr << "switchboard: config OK\n";
+        return 0;
+    }
+
+    // Block the shutdown signals in every thread; this thread waits for them below.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    try {
+        gateway_runtime runtime(std::move(config));
+        runtime.start();
+        int received = 0;
+        sigwait(&signals, &received);
+        runtime.shutdown();
+    } catch (std::exception const& e) {
+        std::cerr << "switchboard: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,118 @@
+// Thread-per-core runtime.
+#include "server/runtime.hpp"
+
+#include "adapters/http/api_router.hpp"
+#include "adapters/log.hpp"
+#include "adapters/providers/provider_factory.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <future>
+#include <thread>
+
+namespace switchboard::server {
+
+namespace {
+// One TLS client context for the process: OpenSSL's SSL_CTX is safe to share once configured.
+net::ssl::context& tls_context() {
+    static net::ssl::context ctx = [] {
+        net::ssl::context c(net::ssl::context::tls_client);
+        c.set_default_verify_paths();
+        c.set_verify_mode(net::ssl::verify_peer);
+        return c;
+    }();
+    return ctx;
+}
+
+// Runs `fn` on the core's thread and waits for it (used for start/drain steps).
+template <class F>
+void run_on(net::io_context& ctx, F fn) {
+    std::promise<void> done;
+    net::post(ctx, [&] {
+        try {
+            fn();
+            done.set_value();
+        } catch (...) {
+            done.set_exception(std::current_exception());
+        }
+    });
+    done.get_future().get();
+}
+} // namespace
+
+// Declaration order is destruction order in reverse: the io_context is destroyed last, after
+// every object holding sockets on it; coroutine frames it still owns keep their own state alive.
+struct gateway_runtime::core {
+    net::io_context context{1};
+    net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(context);
+    adapters::provider_registry providers;
+    std::unique_ptr<adapters::dispatcher> dispatch;
+    std::unique_ptr<adapters::api_router> router;
+    std::unique_ptr<adapters::http_server> server;
+    std::thread thread;
+};
+
+gateway_runtime::gateway_runtime(gateway_config config)
+    : config_(std::move(config)),
+      catalog_(std::make_shared<adapters::gateway_catalog const>(make_catalog(config_))),
+      ledger_(std::make_unique<adapters::usage_ledger>()) {}
+
+gateway_runtime::~gateway_runtime() { shutdown(); }
+
+void gateway_runtime::start() {
+    unsigned n = config_.server.threads;
+    if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+    auto const address = net::ip::make_address(config_.server.host);
+    unsigned short port = config_.server.port;
+
+    for (unsigned i = 0; i < n; ++i) {
+        auto c = std::make_unique<core>();
+        for (auto const& settings : config_.providers)
+            c->providers[settings.name] = adapters::provider_slot{
+                adapters::make_provider(settings, c->context.get_executor(), tls_context()),
+                settings.attempt_timeout, settings.kind != "mock"};
+        c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_);
+        c->router = std::make_unique<adapters::api_router>(*c->dispatch);
+        c->server = std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_);
+        // The first core may bind port 0; the others then share the port it got.
+        c->server->start(net::ip::tcp::endpoint(address, port));
+        port = c->server->port();
+        cores_.push_back(std::move(c));
+    }
+    port_ = port;
+    for (auto& c : cores_) c->thread = std::thread([ctx = &c->context] { ctx->run(); });
+    running_ = true;
+    adapters::log_event("info", "started",
+                        {{"port", port_}, {"host", config_.server.host}, {"threads", n},
+                         {"providers", config_.providers.size()},
+                         {"store", config_.store_url.empty() ? "memory" : "redis"}});
+}
+
+void gateway_runtime::shutdown() {
+    if (!running_) return;
+    running_ = false;
+    adapters::log_event("info", "draining", {{"in_flight", in_flight_.load()}});
+    for (auto& c : cores_) run_on(c->context, [&] { c->server->begin_drain(); });
+
+    // Wait for in-flight requests to finish, within the grace period.
+    auto const give_up = std::chrono::steady_clock::now() + config_.server.shutdown_grace;
+    while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    int const abandoned = in_flight_.load();
+
+    for (auto& c : cores_) {
+        run_on(c->context, [&] { c->server->close_all(); });
+        c->work.reset();
+        c->context.stop();
+    }
+    for (auto& c : cores_)
+        if (c->thread.joinable()) c->thread.join();
+    cores_.clear();
+    adapters::log_event("info", "stopped", {{"abandoned_requests", abandoned}});
+}
+
+} // namespace switchboard::server

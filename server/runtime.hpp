@@ -1,0 +1,45 @@
+#pragma once
+// The composition root at run time: one thread, io_context, provider set, dispatcher, router
+// and SO_REUSEPORT listener per core, all built from one validated config. Cores share only the
+// immutable catalog, the TLS context and the thread-safe usage ledger.
+//
+// Lifecycle: start() binds every core's listener (throws if the address is taken) and starts
+// the threads; shutdown() drains — stop accepting, close idle connections, let in-flight
+// requests finish within the grace period — then cancels what is left and joins the threads.
+// start() and shutdown() are called from one controlling thread (main or a test).
+
+#include "server/config.hpp"
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace switchboard::server {
+
+class gateway_runtime {
+public:
+    explicit gateway_runtime(gateway_config config);
+    ~gateway_runtime();
+    gateway_runtime(gateway_runtime const&) = delete;
+    gateway_runtime& operator=(gateway_runtime const&) = delete;
+
+    void start();
+    unsigned short port() const { return port_; }
+    unsigned threads() const { return static_cast<unsigned>(cores_.size()); }
+    void shutdown();
+
+    adapters::usage_ledger const& ledger() const { return *ledger_; }
+    int in_flight() const { return in_flight_.load(); }
+
+private:
+    struct core;
+    gateway_config config_;
+    std::shared_ptr<adapters::gateway_catalog const> catalog_;
+    std::unique_ptr<adapters::usage_ledger> ledger_;
+    std::atomic<int> in_flight_{0};
+    std::vector<std::unique_ptr<core>> cores_;
+    unsigned short port_ = 0;
+    bool running_ = false;
+};
+
+} // namespace switchboard::server
