@@ -56,11 +56,14 @@ public:
 
     void fail(std::string const& path, std::string const& problem) { problems.push_back(path + ": " + problem); }
 
-    // Rejects keys this version does not know, so typos do not silently fall back to defaults.
+    // Rejects keys this version does not know, so typos do not silently fall back to defaults,
+    // and keys given twice (YAML parsers silently keep one of them).
     void only_keys(YAML::Node const& map, std::string const& path, std::set<std::string> const& known) {
+        std::set<std::string> seen;
         for (auto const& kv : map) {
             auto key = kv.first.as<std::string>();
             if (!known.contains(key)) fail(join(path, key), "unknown key");
+            if (!seen.insert(key).second) fail(join(path, key), "is given more than once");
         }
     }
 

@@ -1,0 +1,184 @@
+// Fallback across deployments: on 5xx, resets, silence and garbage it moves on; on the
+// client's own errors it stops; hints reorder or pin; the request deadline bounds it all.
+#include "gateway_fixture.hpp"
+#include "tests/support/mock_upstream.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace switchboard::testing;
+namespace json = boost::json;
+
+namespace {
+std::string ok_completion(std::string const& model, std::string const& text) {
+    return R"({"id":"x","object":"chat.completion","created":1,"model":")" + model +
+           R"(","choices":[{"index":0,"message":{"role":"assistant","content":")" + text +
+           R"("},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}})";
+}
+
+// Two OpenAI-compatible providers, primary first.
+struct two_providers {
+    mock_upstream primary;
+    mock_upstream backup;
+    std::unique_ptr<gateway_fixture> gw;
+
+    explicit two_providers(std::string extra = "") {
+        backup.always(canned_reply::json(200, ok_completion("backup-model", "from backup")));
+        gw = std::make_unique<gateway_fixture>(
+            "timeouts: {attempt: 400ms, request: 5s}\n"
+            "providers:\n"
+            "  primary: {kind: openai, base_url: \"" + primary.base_url("/v1") + "\", api_key: k-primary-00001}\n"
+            "  backup: {kind: openai, base_url: \"" + backup.base_url("/v1") + "\", api_key: k-backup-000001}\n"
+            "models:\n  chat: [primary/primary-model, backup/backup-model]\n" + extra);
+    }
+};
+
+void expect_served_by_backup(client_response const& res, std::string const& attempts = "2") {
+    BOOST_TEST_REQUIRE(res.status == 200);
+    BOOST_TEST(json::parse(res.body).at("model").as_string() == "backup-model");
+    BOOST_TEST(res.header("x-switchboard-provider") == "backup");
+    BOOST_TEST(res.header("x-switchboard-attempts") == attempts);
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(fallback)
+
+BOOST_AUTO_TEST_CASE(falls_back_on_500) {
+    two_providers t;
+    t.primary.always(canned_reply::json(500, R"({"error":{"message":"boom"}})"));
+    expect_served_by_backup(t.gw->chat(chat_body("chat")));
+    BOOST_TEST(t.primary.hits() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(falls_back_on_429) {
+    two_providers t;
+    auto r = canned_reply::json(429, R"({"error":{"message":"rate limited"}})");
+    r.headers = {{"retry-after", "2"}};
+    t.primary.always(r);
+    expect_served_by_backup(t.gw->chat(chat_body("chat")));
+}
+
+BOOST_AUTO_TEST_CASE(falls_back_on_a_connection_reset) {
+    two_providers t;
+    t.primary.always(canned_reply::reset_connection());
+    expect_served_by_backup(t.gw->chat(chat_body("chat")));
+}
+
+BOOST_AUTO_TEST_CASE(falls_back_when_the_primary_refuses_connections) {
+    // Port 1 on loopback: nothing listens there, the connect is refused at once.
+    mock_upstream backup;
+    backup.always(canned_reply::json(200, ok_completion("backup-model", "ok")));
+    gateway_fixture gw("providers:\n  dead: {kind: openai, base_url: \"http://127.0.0.1:1/v1\", api_key: k-000000000001}\n"
+                       "  backup: {kind: openai, base_url: \"" + backup.base_url("/v1") + "\", api_key: k-000000000002}\n"
+                       "models:\n  chat: [dead/m, backup/backup-model]\n");
+    expect_served_by_backup(gw.chat(chat_body("chat")));
+}
+
+BOOST_AUTO_TEST_CASE(falls_back_when_the_primary_stays_silent) {
+    two_providers t;
+    t.primary.always(canned_reply::stay_silent());
+    auto const start = std::chrono::steady_clock::now();
+    expect_served_by_backup(t.gw->chat(chat_body("chat")));
+    auto const took = std::chrono::steady_clock::now() - start;
+    BOOST_TEST(t.primary.hits() == 1u);
+    // Bounded by the 400 ms attempt timeout plus slack (not a benchmark: a hang detector).
+    BOOST_TEST(took < std::chrono::seconds(3));
+}
+
+BOOST_AUTO_TEST_CASE(falls_back_on_malformed_upstream_json) {
+    two_providers t;
+    t.primary.always(canned_reply::json(200, "{\"choices\": [ oops"));
+    expect_served_by_backup(t.gw->chat(chat_body("chat")));
+}
+
+BOOST_AUTO_TEST_CASE(malformed_json_from_the_only_provider_is_a_clean_502) {
+    mock_upstream up;
+    up.always(canned_reply::json(200, "<html>502 Bad Gateway</html>"));
+    gateway_fixture gw("providers:\n  only: {kind: openai, base_url: \"" + up.base_url("/v1") + "\", api_key: k-000000000001}\n");
+    auto res = gw.chat(chat_body("only/m"));
+    BOOST_TEST(res.status == 502);
+    auto err = json::parse(res.body).at("error");
+    BOOST_TEST(err.at("code").as_string() == "upstream_bad_response");
+    BOOST_TEST(res.body.find("<html>") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(never_falls_back_on_the_clients_own_400) {
+    two_providers t;
+    t.primary.always(canned_reply::json(400, R"({"error":{"message":"Invalid 'messages[0].content'",
+        "type":"invalid_request_error","param":"messages[0].content","code":null}})"));
+    auto res = t.gw->chat(chat_body("chat"));
+    BOOST_TEST(res.status == 400);
+    auto err = json::parse(res.body).at("error");
+    BOOST_TEST(err.at("message").as_string() == "Invalid 'messages[0].content'");
+    BOOST_TEST(err.at("param").as_string() == "messages[0].content");
+    BOOST_TEST(t.backup.hits() == 0u);
+    BOOST_TEST(res.header("x-switchboard-attempts") == "1");
+}
+
+BOOST_AUTO_TEST_CASE(never_falls_back_on_404_or_422) {
+    for (int status : {404, 422}) {
+        two_providers t;
+        t.primary.always(canned_reply::json(status, R"({"error":{"message":"nope"}})"));
+        auto res = t.gw->chat(chat_body("chat"));
+        BOOST_TEST(res.status == (status == 404 ? 404 : 400));
+        BOOST_TEST(t.backup.hits() == 0u);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(rejected_gateway_credentials_are_a_502_that_leaks_nothing) {
+    two_providers t;
+    t.primary.always(canned_reply::json(401, R"({"error":{"message":"Incorrect API key provided: k-prim*****0001"}})"));
+    auto res = t.gw->chat(chat_body("chat"));
+    BOOST_TEST(res.status == 502);
+    BOOST_TEST(res.body.find("k-prim") == std::string::npos);
+    BOOST_TEST(t.backup.hits() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(every_deployment_failing_is_a_503_naming_the_attempts) {
+    two_providers t;
+    t.primary.always(canned_reply::json(503, "{}"));
+    t.backup.always(canned_reply::reset_connection());
+    auto res = t.gw->chat(chat_body("chat"));
+    BOOST_TEST(res.status == 503);
+    BOOST_TEST(json::parse(res.body).at("error").at("code").as_string() == "provider_unavailable");
+    BOOST_TEST(res.header("x-switchboard-attempts") == "2");
+}
+
+BOOST_AUTO_TEST_CASE(preferred_provider_is_tried_first) {
+    two_providers t;
+    t.primary.always(canned_reply::json(200, ok_completion("primary-model", "p")));
+    auto res = t.gw->chat(chat_body("chat"), {{"X-Preferred-Provider", "backup"}});
+    expect_served_by_backup(res, "1");
+    BOOST_TEST(t.primary.hits() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(force_provider_pins_and_never_falls_back) {
+    two_providers t;
+    t.backup.always(canned_reply::json(500, "{}"));
+    t.primary.always(canned_reply::json(200, ok_completion("primary-model", "p")));
+    auto res = t.gw->chat(R"({"model":"chat","force_provider":"backup","messages":[{"role":"user","content":"x"}]})");
+    BOOST_TEST(res.status == 503);
+    BOOST_TEST(t.primary.hits() == 0u);
+    auto other = t.gw->chat(R"({"model":"chat","force_provider":"acme","messages":[{"role":"user","content":"x"}]})");
+    BOOST_TEST(other.status == 400);
+    BOOST_TEST(json::parse(other.body).at("error").at("param").as_string() == "force_provider");
+    // force_provider is a gateway field: the provider never sees it.
+    BOOST_TEST(json::parse(t.backup.requests().at(0).body).as_object().contains("force_provider") == false);
+}
+
+BOOST_AUTO_TEST_CASE(the_request_deadline_bounds_all_attempts) {
+    mock_upstream slow1, slow2;
+    slow1.always(canned_reply::stay_silent());
+    slow2.always(canned_reply::stay_silent());
+    gateway_fixture gw("timeouts: {attempt: 300ms, request: 500ms}\n"
+                       "providers:\n  a: {kind: openai, base_url: \"" + slow1.base_url("/v1") + "\", api_key: k-000000000001}\n"
+                       "  b: {kind: openai, base_url: \"" + slow2.base_url("/v1") + "\", api_key: k-000000000002}\n"
+                       "models:\n  chat: [a/m, b/m]\n");
+    auto res = gw.chat(chat_body("chat"));
+    BOOST_TEST(res.status == 504);
+    BOOST_TEST(json::parse(res.body).at("error").at("code").as_string() == "timeout");
+    BOOST_TEST(slow1.hits() == 1u);
+    BOOST_TEST(slow2.hits() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,43 @@
+// In-process gateway for integration tests.
+#include "gateway_fixture.hpp"
+
+#include <stdexcept>
+
+namespace switchboard::testing {
+
+gateway_fixture::gateway_fixture(std::string const& yaml, std::map<std::string, std::string> env) {
+    auto config = server::load_config_text(yaml, [env](std::string const& k) -> std::optional<std::string> {
+        if (auto it = env.find(k); it != env.end()) return it->second;
+        return std::nullopt;
+    });
+    if (!config) {
+        std::string all;
+        for (auto const& p : config.error().problems) all += p + "\n";
+        throw std::runtime_error("bad test config:\n" + all);
+    }
+    config->server.host = "127.0.0.1";
+    config->server.port = 0; // a free port
+    config->server.threads = 1;
+    config->server.shutdown_grace = std::chrono::seconds(5);
+    runtime_ = std::make_unique<server::gateway_runtime>(std::move(*config));
+    runtime_->start();
+}
+
+gateway_fixture::~gateway_fixture() { runtime_->shutdown(); }
+
+client_response gateway_fixture::chat(std::string const& body, std::vector<std::pair<std::string, std::string>> headers) {
+    return post("/v1/chat/completions", body, std::move(headers));
+}
+
+client_response gateway_fixture::post(std::string const& target, std::string const& body,
+                                      std::vector<std::pair<std::string, std::string>> headers) {
+    return http_call(port(), "POST", target, body, headers);
+}
+
+client_response gateway_fixture::get(std::string const& target) { return http_call(port(), "GET", target); }
+
+std::string chat_body(std::string const& model, std::string const& text) {
+    return R"({"model":")" + model + R"(","messages":[{"role":"user","content":")" + text + R"("}]})";
+}
+
+} // namespace switchboard::testing

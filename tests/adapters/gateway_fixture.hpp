@@ -1,0 +1,33 @@
+#pragma once
+// Starts the whole gateway in-process on 127.0.0.1:<free port> from YAML text, with a fake
+// environment, and drains it on destruction. Tests talk to it over real HTTP.
+#include "server/runtime.hpp"
+#include "tests/support/test_client.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace switchboard::testing {
+
+class gateway_fixture {
+public:
+    explicit gateway_fixture(std::string const& yaml, std::map<std::string, std::string> env = {});
+    ~gateway_fixture();
+
+    unsigned short port() const { return runtime_->port(); }
+    server::gateway_runtime& runtime() { return *runtime_; }
+
+    client_response chat(std::string const& body, std::vector<std::pair<std::string, std::string>> headers = {});
+    client_response post(std::string const& target, std::string const& body,
+                         std::vector<std::pair<std::string, std::string>> headers = {});
+    client_response get(std::string const& target);
+
+private:
+    std::unique_ptr<server::gateway_runtime> runtime_;
+};
+
+// A user message chat body for `model`.
+std::string chat_body(std::string const& model, std::string const& text = "Hello");
+
+} // namespace switchboard::testing

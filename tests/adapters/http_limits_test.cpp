@@ -1,0 +1,124 @@
+// The inbound HTTP surface: limits, malformed input, unknown routes, ids, keep-alive, drain.
+#include "gateway_fixture.hpp"
+#include "tests/support/mock_upstream.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <future>
+
+using namespace switchboard::testing;
+namespace json = boost::json;
+
+namespace {
+json::value error_of(client_response const& r) { return json::parse(r.body).at("error"); }
+constexpr char const* zero_config = "";
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(http_surface)
+
+BOOST_AUTO_TEST_CASE(zero_config_serves_any_model_from_the_mock) {
+    gateway_fixture gw(zero_config);
+    auto res = gw.chat(chat_body("gpt-4o-mini", "ping"));
+    BOOST_TEST_REQUIRE(res.status == 200);
+    BOOST_TEST(json::parse(res.body).at("choices").as_array()[0].at("message").at("content").as_string() ==
+               "Mock reply from gpt-4o-mini: ping");
+    BOOST_TEST(res.header("x-switchboard-provider") == "mock");
+    BOOST_TEST(res.header("x-switchboard-cost-usd") == "0.00000000");
+    BOOST_TEST(res.header("x-request-id").size() == 32u);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_json_is_a_400) {
+    gateway_fixture gw(zero_config);
+    auto res = gw.chat("{\"model\": \"x\", ");
+    BOOST_TEST(res.status == 400);
+    BOOST_TEST(error_of(res).at("code").as_string() == "invalid_request");
+    BOOST_TEST(error_of(res).at("type").as_string() == "invalid_request_error");
+    BOOST_TEST(json::parse(res.body).at("request_id").as_string() == res.header("x-request-id"));
+}
+
+BOOST_AUTO_TEST_CASE(invalid_fields_are_a_400_naming_the_param) {
+    gateway_fixture gw(zero_config);
+    auto res = gw.chat(R"({"model":"m","messages":[{"role":"user","content":"x"}],"temperature":9})");
+    BOOST_TEST(res.status == 400);
+    BOOST_TEST(error_of(res).at("param").as_string() == "temperature");
+}
+
+BOOST_AUTO_TEST_CASE(oversize_body_is_a_413) {
+    gateway_fixture gw("server: {max_body_bytes: 64KiB}\n");
+    std::string big = R"({"model":"m","messages":[{"role":"user","content":")" + std::string(100'000, 'a') + "\"}]}";
+    auto res = gw.chat(big);
+    BOOST_TEST(res.status == 413);
+    BOOST_TEST(error_of(res).at("code").as_string() == "payload_too_large");
+}
+
+BOOST_AUTO_TEST_CASE(oversize_header_block_is_a_431) {
+    gateway_fixture gw("server: {max_header_bytes: 4KiB}\n");
+    auto res = http_call(gw.port(), "GET", "/v1/models", "", {{"X-Padding", std::string(8000, 'p')}});
+    BOOST_TEST(res.status == 431);
+    BOOST_TEST(error_of(res).at("code").as_string() == "headers_too_large");
+}
+
+BOOST_AUTO_TEST_CASE(garbage_bytes_are_a_400_and_the_connection_closes) {
+    gateway_fixture gw(zero_config);
+    auto reply = raw_exchange(gw.port(), "HELLO THERE\r\n\r\n");
+    BOOST_TEST(reply.rfind("HTTP/1.1 400", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_path_is_404_and_wrong_method_405) {
+    gateway_fixture gw(zero_config);
+    auto missing = gw.get("/v1/nothing");
+    BOOST_TEST(missing.status == 404);
+    BOOST_TEST(error_of(missing).at("code").as_string() == "not_found");
+    BOOST_TEST(!missing.header("x-request-id").empty());
+    auto wrong = http_call(gw.port(), "GET", "/v1/chat/completions");
+    BOOST_TEST(wrong.status == 405);
+    BOOST_TEST(wrong.header("allow") == "POST");
+    BOOST_TEST(error_of(wrong).at("code").as_string() == "method_not_allowed");
+}
+
+BOOST_AUTO_TEST_CASE(unsafe_request_ids_are_replaced) {
+    gateway_fixture gw(zero_config);
+    auto res = http_call(gw.port(), "GET", "/api/health", "", {{"X-Request-Id", "bad id\twith spaces"}});
+    BOOST_TEST(res.status == 200);
+    BOOST_TEST(res.header("x-request-id") != "bad id\twith spaces");
+    BOOST_TEST(res.header("x-request-id").size() == 32u);
+}
+
+BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection) {
+    gateway_fixture gw(zero_config);
+    std::string const one = "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::string const last = "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    auto reply = raw_exchange(gw.port(), one + one + last);
+    std::size_t count = 0;
+    for (auto pos = reply.find("HTTP/1.1 200"); pos != std::string::npos; pos = reply.find("HTTP/1.1 200", pos + 1)) ++count;
+    BOOST_TEST(count == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(model_not_found_is_a_404) {
+    mock_upstream up;
+    gateway_fixture gw("providers:\n  p: {kind: openai, base_url: \"" + up.base_url() + "\", api_key: k-000000000001}\n");
+    auto res = gw.chat(chat_body("unknown-model"));
+    BOOST_TEST(res.status == 404);
+    BOOST_TEST(error_of(res).at("code").as_string() == "model_not_found");
+    BOOST_TEST(error_of(res).at("param").as_string() == "model");
+}
+
+BOOST_AUTO_TEST_CASE(shutdown_lets_in_flight_requests_finish) {
+    mock_upstream up;
+    auto slow = canned_reply::json(200, R"({"choices":[{"index":0,"message":{"role":"assistant","content":"late"}}]})");
+    slow.delay = std::chrono::milliseconds(300);
+    up.always(slow);
+    auto gw = std::make_unique<gateway_fixture>(
+        "providers:\n  p: {kind: openai, base_url: \"" + up.base_url() + "\", api_key: k-000000000001}\n");
+    auto const port = gw->port();
+    auto pending = std::async(std::launch::async, [&] { return gw->chat(chat_body("p/m")); });
+    while (up.hits() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1)); // request is upstream
+    gw->runtime().shutdown();
+    auto res = pending.get();
+    BOOST_TEST(res.status == 200);
+    BOOST_TEST(res.header("connection") == "close");
+    BOOST_TEST(http_call(port, "GET", "/api/health", "", {}, std::chrono::milliseconds(500)).status == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,89 @@
+// Round trips through an OpenAI-compatible upstream speaking the real wire format.
+#include "gateway_fixture.hpp"
+#include "tests/support/mock_upstream.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace switchboard::testing;
+namespace json = boost::json;
+
+namespace {
+constexpr char const* completion = R"({"id":"chatcmpl-1","object":"chat.completion","created":1,
+  "model":"llama-3.1-8b-instant","choices":[{"index":0,"message":{"role":"assistant","content":"Hi!"},
+  "finish_reason":"stop"}],"usage":{"prompt_tokens":1000000,"completion_tokens":1000000,"total_tokens":2000000}})";
+
+std::string config_for(mock_upstream const& up) {
+    return "providers:\n  groq: {kind: openai, base_url: \"" + up.base_url("/openai/v1") +
+           "\", api_key: \"${GROQ_KEY}\"}\n"
+           "models:\n  chat-default: [groq/llama-3.1-8b-instant]\n"
+           "  embed: [{provider: groq, model: text-embedding-3-small}]\n";
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(openai_upstream)
+
+BOOST_AUTO_TEST_CASE(chat_round_trip_carries_model_usage_cost_and_headers) {
+    mock_upstream up;
+    up.always(canned_reply::json(200, completion));
+    gateway_fixture gw(config_for(up), {{"GROQ_KEY", "gsk-test-secret-123456"}});
+
+    auto res = gw.chat(R"({"model":"chat-default","messages":[{"role":"user","content":"Hello"}],"seed":5})",
+                       {{"X-Request-Id", "req-abc"}});
+    BOOST_TEST_REQUIRE(res.status == 200);
+    auto body = json::parse(res.body);
+    BOOST_TEST(body.at("model").as_string() == "llama-3.1-8b-instant");
+    BOOST_TEST(body.at("choices").as_array()[0].at("message").at("content").as_string() == "Hi!");
+    BOOST_TEST(body.at("usage").at("total_tokens").as_int64() == 2000000);
+    BOOST_TEST(res.header("x-switchboard-provider") == "groq");
+    BOOST_TEST(res.header("x-switchboard-attempts") == "1");
+    BOOST_TEST(res.header("x-request-id") == "req-abc");
+    BOOST_TEST(res.header("x-switchboard-cost-usd") == "0.13000000"); // $0.05 + $0.08 per 1M
+
+    auto seen = up.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 1u);
+    BOOST_TEST(seen[0].target == "/openai/v1/chat/completions");
+    BOOST_TEST(seen[0].header("authorization") == "Bearer gsk-test-secret-123456");
+    BOOST_TEST(seen[0].header("x-request-id") == "req-abc");
+    auto sent = json::parse(seen[0].body);
+    BOOST_TEST(sent.at("model").as_string() == "llama-3.1-8b-instant");
+    BOOST_TEST(sent.at("seed").as_int64() == 5);
+
+    auto totals = gw.runtime().ledger().snapshot();
+    BOOST_TEST_REQUIRE(totals.size() == 1u);
+    BOOST_TEST(totals[0].cost_usd == 0.13, boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(embeddings_round_trip) {
+    mock_upstream up;
+    up.always(canned_reply::json(200, R"({"object":"list","data":[{"object":"embedding","index":0,
+        "embedding":[0.1,0.2]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":2,"total_tokens":2}})"));
+    gateway_fixture gw(config_for(up), {{"GROQ_KEY", "k-123456789012"}});
+    auto res = gw.post("/v1/embeddings", R"({"model":"embed","input":"hi"})");
+    BOOST_TEST_REQUIRE(res.status == 200);
+    BOOST_TEST(json::parse(res.body).at("data").as_array()[0].at("embedding").as_array().size() == 2u);
+    BOOST_TEST(up.requests().at(0).target == "/openai/v1/embeddings");
+}
+
+BOOST_AUTO_TEST_CASE(connections_to_the_upstream_are_reused) {
+    mock_upstream up;
+    up.always(canned_reply::json(200, completion));
+    gateway_fixture gw(config_for(up), {{"GROQ_KEY", "k-123456789012"}});
+    for (int i = 0; i < 3; ++i) BOOST_TEST(gw.chat(chat_body("chat-default")).status == 200);
+    BOOST_TEST(up.hits() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(models_lists_groups_and_deployments) {
+    mock_upstream up;
+    gateway_fixture gw(config_for(up), {{"GROQ_KEY", "k-123456789012"}});
+    auto res = gw.get("/v1/models");
+    BOOST_TEST_REQUIRE(res.status == 200);
+    auto body = json::parse(res.body);
+    BOOST_TEST(body.at("object").as_string() == "list");
+    std::vector<std::string> ids;
+    for (auto const& m : body.at("data").as_array()) ids.emplace_back(m.at("id").as_string());
+    BOOST_TEST((std::find(ids.begin(), ids.end(), "chat-default") != ids.end()));
+    BOOST_TEST((std::find(ids.begin(), ids.end(), "groq/llama-3.1-8b-instant") != ids.end()));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

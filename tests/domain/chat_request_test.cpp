@@ -1,0 +1,100 @@
+// Validation of chat-completion requests: what is accepted, and the code/param of each refusal.
+#include "domain/chat_request.hpp"
+#include "printers.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace switchboard::domain;
+namespace json = boost::json;
+
+namespace {
+result<chat_request> parse(char const* text) { return parse_chat_request(json::parse(text)); }
+
+void expect_invalid(char const* text, std::string const& param) {
+    auto r = parse(text);
+    BOOST_TEST_CONTEXT(text) {
+        BOOST_TEST_REQUIRE(r.has_error());
+        BOOST_TEST(r.error().code == errc::invalid_request);
+        BOOST_TEST(r.error().param == param);
+        BOOST_TEST(!r.error().message.empty());
+    }
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(chat_request_validation)
+
+BOOST_AUTO_TEST_CASE(accepts_a_minimal_request_and_keeps_unknown_fields) {
+    auto r = parse(R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"seed":7,
+                      "response_format":{"type":"json_object"},"force_provider":"groq"})");
+    BOOST_TEST_REQUIRE(r.has_value());
+    BOOST_TEST(r->model == "gpt-4o-mini");
+    BOOST_TEST(r->messages.size() == 1u);
+    BOOST_TEST(r->force_provider == "groq");
+    BOOST_TEST(r->body.contains("response_format"));
+    BOOST_TEST(!r->body.contains("force_provider")); // gateway-only field never goes upstream
+}
+
+BOOST_AUTO_TEST_CASE(accepts_content_parts_tools_and_tool_messages) {
+    auto r = parse(R"({"model":"m","messages":[
+        {"role":"system","content":"be brief"},
+        {"role":"user","content":[{"type":"text","text":"what is this"},
+                                  {"type":"image_url","image_url":{"url":"data:image/png;base64,AAA"}}]},
+        {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function",
+            "function":{"name":"f","arguments":"{}"}}]},
+        {"role":"tool","tool_call_id":"c1","content":"42"}],
+        "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],
+        "tool_choice":"auto","max_completion_tokens":100,"stop":["\n"]})");
+    BOOST_TEST_REQUIRE(r.has_value());
+    BOOST_TEST(*r->max_tokens == 100);
+    BOOST_TEST(r->stop.size() == 1u);
+    BOOST_TEST(content_text(r->messages[1].content) == "what is this");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_bodies_that_are_not_objects) {
+    auto r = parse_chat_request(json::parse("[1,2]"));
+    BOOST_TEST_REQUIRE(r.has_error());
+    BOOST_TEST(r.error().code == errc::invalid_request);
+}
+
+BOOST_AUTO_TEST_CASE(names_the_offending_parameter) {
+    expect_invalid(R"({"messages":[{"role":"user","content":"hi"}]})", "model");
+    expect_invalid(R"({"model":5,"messages":[{"role":"user","content":"hi"}]})", "model");
+    expect_invalid(R"({"model":"","messages":[{"role":"user","content":"hi"}]})", "model");
+    expect_invalid(R"({"model":"m"})", "messages");
+    expect_invalid(R"({"model":"m","messages":"hi"})", "messages");
+    expect_invalid(R"({"model":"m","messages":[]})", "messages");
+    expect_invalid(R"({"model":"m","messages":[42]})", "messages[0]");
+    expect_invalid(R"({"model":"m","messages":[{"content":"hi"}]})", "messages[0].role");
+    expect_invalid(R"({"model":"m","messages":[{"role":"wizard","content":"hi"}]})", "messages[0].role");
+    expect_invalid(R"({"model":"m","messages":[{"role":"user","content":"a"},{"role":"user"}]})", "messages[1].content");
+    expect_invalid(R"({"model":"m","messages":[{"role":"user","content":7}]})", "messages[0].content");
+    expect_invalid(R"({"model":"m","messages":[{"role":"user","content":[{"type":"text"}]}]})", "messages[0].content[0].text");
+    expect_invalid(R"({"model":"m","messages":[{"role":"tool","content":"x"}]})", "messages[0].tool_call_id");
+    expect_invalid(R"({"model":"m","messages":[{"role":"user","content":"x","tool_calls":[]}]})", "messages[0].tool_calls");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_absurd_values) {
+    char const* base = R"({"model":"m","messages":[{"role":"user","content":"hi"}],)";
+    auto with = [&](std::string extra) { return std::string(base) + extra + "}"; };
+    expect_invalid(with(R"("temperature":3)").c_str(), "temperature");
+    expect_invalid(with(R"("temperature":"hot")").c_str(), "temperature");
+    expect_invalid(with(R"("top_p":-0.1)").c_str(), "top_p");
+    expect_invalid(with(R"("max_tokens":0)").c_str(), "max_tokens");
+    expect_invalid(with(R"("max_tokens":1.5)").c_str(), "max_tokens");
+    expect_invalid(with(R"("max_tokens":99999999999)").c_str(), "max_tokens");
+    expect_invalid(with(R"("n":1000)").c_str(), "n");
+    expect_invalid(with(R"("presence_penalty":5)").c_str(), "presence_penalty");
+    expect_invalid(with(R"("stop":["a","b","c","d","e"])").c_str(), "stop");
+    expect_invalid(with(R"("stop":[1])").c_str(), "stop[0]");
+    expect_invalid(with(R"("stream":"yes")").c_str(), "stream");
+    expect_invalid(with(R"("tools":[{"type":"function","function":{}}])").c_str(), "tools[0].function.name");
+    expect_invalid(with(R"("tool_choice":3)").c_str(), "tool_choice");
+    expect_invalid(with(R"("force_provider":1)").c_str(), "force_provider");
+}
+
+BOOST_AUTO_TEST_CASE(assistant_may_omit_content_only_with_tool_calls) {
+    expect_invalid(R"({"model":"m","messages":[{"role":"assistant"}]})", "messages[0].content");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,35 @@
+// Cost computation and price lookup.
+#include "domain/pricing.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace switchboard::domain;
+
+BOOST_AUTO_TEST_SUITE(pricing)
+
+BOOST_AUTO_TEST_CASE(cost_is_tokens_times_price_per_million) {
+    auto t = price_table::with_defaults();
+    // gpt-4o-mini: $0.15 in, $0.60 out per 1M tokens.
+    double cost = t.cost_usd("gpt-4o-mini", {1'000'000, 500'000});
+    BOOST_TEST(cost == 0.45, boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(dated_and_org_prefixed_names_match_the_longest_known_prefix) {
+    auto t = price_table::with_defaults();
+    BOOST_TEST(t.find("gpt-4o-mini-2024-07-18")->input_per_million == 0.15);
+    BOOST_TEST(t.find("gpt-4o-2024-08-06")->input_per_million == 2.50);
+    BOOST_TEST(t.find("claude-3-5-haiku-latest")->output_per_million == 4.00);
+    BOOST_TEST(t.find("mistralai/Mixtral-8x7B-Instruct-v0.1")->input_per_million == 0.60);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_models_cost_nothing_and_overrides_win) {
+    auto t = price_table::with_defaults();
+    BOOST_TEST(!t.find("my-finetune").has_value());
+    BOOST_TEST(t.cost_usd("my-finetune", {1000, 1000}) == 0.0);
+    t.set("my-finetune", {1.0, 2.0});
+    t.set("gpt-4o-mini", {1.0, 1.0});
+    BOOST_TEST(t.cost_usd("my-finetune", {1'000'000, 1'000'000}) == 3.0, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(t.find("gpt-4o-mini")->input_per_million == 1.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

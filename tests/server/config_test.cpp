@@ -1,0 +1,181 @@
+// Config loading: defaults, env shorthand, interpolation, validation messages, masking, and the
+// binary's --check-config exit codes.
+#include "server/config.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+using namespace switchboard::server;
+
+namespace {
+env_lookup fake_env(std::map<std::string, std::string> vars) {
+    return [vars](std::string const& k) -> std::optional<std::string> {
+        if (auto it = vars.find(k); it != vars.end()) return it->second;
+        return std::nullopt;
+    };
+}
+
+std::vector<std::string> problems_of(std::string const& yaml, std::map<std::string, std::string> env = {}) {
+    auto r = load_config_text(yaml, fake_env(std::move(env)));
+    BOOST_TEST_REQUIRE(r.has_error());
+    return r.error().problems;
+}
+
+bool mentions(std::vector<std::string> const& problems, std::string const& text) {
+    for (auto const& p : problems)
+        if (p.find(text) != std::string::npos) return true;
+    return false;
+}
+
+std::string write_temp(std::string const& name, std::string const& text) {
+    std::string path = "/tmp/switchboard-test-" + std::to_string(::getpid()) + "-" + name;
+    std::ofstream(path) << text;
+    return path;
+}
+
+int run(std::string const& command, std::string& output) {
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    char buf[4096];
+    while (auto n = std::fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
+    int status = ::pclose(pipe);
+    return WEXITSTATUS(status);
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(config)
+
+BOOST_AUTO_TEST_CASE(zero_config_uses_the_mock_and_defaults) {
+    auto c = load_config("", fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->server.port == 8080);
+    BOOST_TEST(c->server.host == "0.0.0.0");
+    BOOST_TEST(c->store_url.empty());
+    BOOST_TEST_REQUIRE(c->providers.size() == 1u);
+    BOOST_TEST(c->providers[0].kind == "mock");
+    BOOST_TEST(c->models.contains("*"));
+    BOOST_TEST(c->timeouts.request.count() == 60000);
+}
+
+BOOST_AUTO_TEST_CASE(env_shorthand_adds_providers_and_overrides) {
+    auto c = load_config("", fake_env({{"OPENAI_API_KEY", "sk-openai-0123456789"},
+                                       {"CLAUDE_API_KEY", "sk-ant-0123456789"},
+                                       {"GROQ_API_KEY", "gsk-0123456789"},
+                                       {"GROQ_BASE_URL", "http://127.0.0.1:9999/v1"},
+                                       {"PORT", "9090"}, {"HOST", "127.0.0.1"},
+                                       {"REDIS_URL", "redis://127.0.0.1:6379/0"}}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->server.port == 9090);
+    BOOST_TEST(c->server.host == "127.0.0.1");
+    BOOST_TEST(c->store_url == "redis://127.0.0.1:6379/0");
+    std::map<std::string, switchboard::adapters::provider_settings> by_name;
+    for (auto const& p : c->providers) by_name[p.name] = p;
+    BOOST_TEST(by_name.size() == 3u); // no mock once a real provider exists
+    BOOST_TEST(by_name["anthropic"].kind == "anthropic");
+    BOOST_TEST(by_name["anthropic"].api_key == "sk-ant-0123456789");
+    BOOST_TEST(by_name["groq"].base_url == "http://127.0.0.1:9999/v1");
+    auto catalog = make_catalog(*c);
+    auto r = switchboard::domain::resolve_route(catalog.routes, "claude-3-5-haiku-latest");
+    BOOST_TEST_REQUIRE(r.has_value());
+    BOOST_TEST(r->at(0).provider == "anthropic");
+}
+
+BOOST_AUTO_TEST_CASE(file_shape_with_interpolation_and_json) {
+    std::string const yaml = R"(
+server: {port: 8081, threads: 2, max_body_bytes: 1MiB, header_timeout: 2s}
+timeouts: {connect: 500ms, attempt: 10s, request: 30s}
+providers:
+  openai_main: {kind: openai, api_key: "${OPENAI_API_KEY}"}
+  local: {kind: openai, base_url: "http://localhost:11434/v1", api_key: "${OLLAMA_KEY:-unused}",
+          timeouts: {attempt: 2s}}
+models:
+  chat-default:
+    - {provider: openai_main, model: gpt-4o-mini}
+    - local/llama3
+pricing:
+  llama3: {input_per_million: 0.1, output_per_million: 0.2}
+)";
+    auto c = load_config_text(yaml, fake_env({{"OPENAI_API_KEY", "sk-real-key-0123456789"}}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->server.threads == 2u);
+    BOOST_TEST(c->server.http.max_body_bytes == 1u << 20);
+    BOOST_TEST(c->server.http.header_timeout.count() == 2000);
+    BOOST_TEST(c->providers[0].api_key == "sk-real-key-0123456789");
+    BOOST_TEST(c->providers[0].connect_timeout.count() == 500);
+    BOOST_TEST(c->providers[1].api_key == "unused");
+    BOOST_TEST(c->providers[1].attempt_timeout.count() == 2000);
+    BOOST_TEST(c->models.at("chat-default").size() == 2u);
+    BOOST_TEST(c->models.at("chat-default")[1].model == "llama3");
+    BOOST_TEST(make_catalog(*c).prices.find("llama3")->output_per_million == 0.2);
+
+    auto json = load_config_text(R"({"providers":{"m":{"kind":"mock"}},"models":{"x":["m/y"]}})", fake_env({}));
+    BOOST_TEST_REQUIRE(json.has_value());
+    BOOST_TEST(json->models.at("x")[0].provider == "m");
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_the_key_path_and_are_all_reported) {
+    auto p = problems_of(R"(
+server: {port: 70000, idle_timeout: soon}
+providers:
+  a: {kind: openia}
+  b: {kind: openai, base_url: "ftp://x", api_key: k}
+  c: {kind: anthropic, api_key: "${MISSING_KEY}"}
+  d: {kind: openai, base_url: "http://10.0.0.5/v1", api_key: k}
+models:
+  chat: [{provider: nobody, model: m}]
+limitz: {}
+timeouts: {request: 5s}
+timeouts: {request: 6s}
+)");
+    BOOST_TEST(mentions(p, "server.port: must be between 0 and 65535"));
+    BOOST_TEST(mentions(p, "server.idle_timeout: must be a duration"));
+    BOOST_TEST(mentions(p, "providers.a.kind: must be one of"));
+    BOOST_TEST(mentions(p, "providers.b.base_url: must start with http:// or https://"));
+    BOOST_TEST(mentions(p, "providers.c.api_key: environment variable MISSING_KEY is not set"));
+    BOOST_TEST(mentions(p, "providers.d.base_url: plain http:// is allowed only for loopback"));
+    BOOST_TEST(mentions(p, "models.chat[0].provider: names an unknown provider 'nobody'"));
+    BOOST_TEST(mentions(p, "limitz: unknown key"));
+    BOOST_TEST(mentions(p, "timeouts: is given more than once"));
+}
+
+BOOST_AUTO_TEST_CASE(yaml_syntax_errors_give_a_line) {
+    auto p = problems_of("providers: {a: [unclosed\n");
+    BOOST_TEST(mentions(p, "line "));
+}
+
+BOOST_AUTO_TEST_CASE(secrets_are_masked_wherever_config_is_printed) {
+    auto c = load_config("", fake_env({{"OPENAI_API_KEY", "sk-proj-abcdefghijklmnop"},
+                                       {"REDIS_URL", "redis://user:hunter2pass@redis:6379/0"}}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    std::string text = boost::json::serialize(describe(*c));
+    BOOST_TEST(text.find("abcdefgh") == std::string::npos);
+    BOOST_TEST(text.find("hunter2") == std::string::npos);
+    BOOST_TEST(text.find("sk-...op") != std::string::npos);
+    BOOST_TEST(mask_secret("short") == "****");
+}
+
+BOOST_AUTO_TEST_CASE(check_config_exit_codes_from_the_binary) {
+    std::string out;
+    auto good = write_temp("good.yaml", "providers:\n  m: {kind: mock}\n  o: {kind: openai, api_key: sk-secret-value-123456}\n");
+    BOOST_TEST(run(std::string(SWITCHBOARD_BIN) + " --check-config " + good, out) == 0);
+    BOOST_TEST(out.find("config OK") != std::string::npos);
+    BOOST_TEST(out.find("secret-value") == std::string::npos);
+
+    out.clear();
+    auto bad = write_temp("bad.yaml", "providers:\n  m: {kind: nope}\n");
+    BOOST_TEST(run(std::string(SWITCHBOARD_BIN) + " --check-config " + bad, out) == 1);
+    BOOST_TEST(out.find("providers.m.kind") != std::string::npos);
+
+    out.clear();
+    BOOST_TEST(run(std::string(SWITCHBOARD_BIN) + " --check-config /nonexistent.yaml", out) == 1);
+    out.clear();
+    BOOST_TEST(run(std::string(SWITCHBOARD_BIN) + " --version", out) == 0);
+    BOOST_TEST(out.find("switchboard ") == 0u);
+    std::remove(good.c_str());
+    std::remove(bad.c_str());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

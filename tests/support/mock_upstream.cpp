@@ -1,0 +1,151 @@
+// Mock upstream server for integration tests.
+#include "tests/support/mock_upstream.hpp"
+
+#include "adapters/net.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+#include <thread>
+
+namespace switchboard::testing {
+namespace {
+using tcp = net::ip::tcp;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+} // namespace
+
+std::string recorded_request::header(std::string const& lower_name) const {
+    for (auto const& [k, v] : headers)
+        if (k == lower_name) return v;
+    return {};
+}
+
+canned_reply canned_reply::json(int status, std::string body) {
+    canned_reply r;
+    r.status = status;
+    r.body = std::move(body);
+    return r;
+}
+canned_reply canned_reply::reset_connection() {
+    canned_reply r;
+    r.misbehave = fault::reset;
+    return r;
+}
+canned_reply canned_reply::stay_silent() {
+    canned_reply r;
+    r.misbehave = fault::silence;
+    return r;
+}
+
+struct mock_upstream::impl {
+    net::io_context context;
+    tcp::acceptor acceptor{context, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)};
+    mutable std::mutex mutex;
+    std::function<canned_reply(recorded_request const&)> script =
+        [](recorded_request const&) { return canned_reply::json(500, R"({"error":{"message":"no script"}})"); };
+    std::vector<recorded_request> received;
+    std::thread thread;
+
+    net::awaitable<void> accept_loop() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+            if (ec) co_return;
+            net::co_spawn(context, serve(std::move(socket)), net::detached);
+        }
+    }
+
+    net::awaitable<void> serve(tcp::socket socket) {
+        beast::tcp_stream stream(std::move(socket));
+        beast::flat_buffer buffer;
+        for (;;) {
+            http::request<http::string_body> req;
+            auto [ec, n] = co_await http::async_read(stream, buffer, req, use_tuple);
+            if (ec) co_return;
+            recorded_request rec{std::string(req.method_string()), std::string(req.target()), {}, req.body()};
+            for (auto const& f : req) {
+                std::string name(f.name_string());
+                std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+                rec.headers.emplace_back(name, std::string(f.value()));
+            }
+            canned_reply reply;
+            {
+                std::lock_guard lock(mutex);
+                received.push_back(rec);
+                reply = script(rec);
+            }
+            if (reply.delay.count() > 0) {
+                net::steady_timer t(context, reply.delay);
+                co_await t.async_wait(use_tuple);
+            }
+            if (reply.misbehave == canned_reply::fault::reset) {
+                boost::system::error_code ignored;
+                stream.socket().set_option(net::socket_base::linger(true, 0), ignored); // RST on close
+                stream.socket().close(ignored);
+                co_return;
+            }
+            if (reply.misbehave == canned_reply::fault::silence) {
+                net::steady_timer t(context, std::chrono::hours(1));
+                co_await t.async_wait(use_tuple);
+                co_return;
+            }
+            http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
+            res.set(http::field::content_type, "application/json");
+            for (auto const& [k, v] : reply.headers) res.set(k, v);
+            res.body() = reply.body;
+            res.keep_alive(req.keep_alive());
+            res.prepare_payload();
+            auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+            if (wec || !req.keep_alive()) co_return;
+        }
+    }
+};
+
+mock_upstream::mock_upstream() : impl_(std::make_unique<impl>()) {
+    net::co_spawn(impl_->context, impl_->accept_loop(), net::detached);
+    impl_->thread = std::thread([this] { impl_->context.run(); });
+}
+
+mock_upstream::~mock_upstream() {
+    impl_->context.stop();
+    impl_->thread.join();
+}
+
+std::string mock_upstream::base_url(std::string const& path) const {
+    return "http://127.0.0.1:" + std::to_string(port()) + path;
+}
+
+unsigned short mock_upstream::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void mock_upstream::reply_with(std::function<canned_reply(recorded_request const&)> script) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->script = std::move(script);
+}
+
+void mock_upstream::always(canned_reply reply) {
+    reply_with([reply](recorded_request const&) { return reply; });
+}
+
+std::vector<recorded_request> mock_upstream::requests() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->received;
+}
+
+std::size_t mock_upstream::hits() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->received.size();
+}
+
+} // namespace switchboard::testing

@@ -1,0 +1,56 @@
+#pragma once
+// A provider stand-in for tests: a real HTTP/1.1 server on 127.0.0.1:<free port>, on its own
+// thread, whose reply to each request is chosen by a script. Besides canned responses it can
+// misbehave the ways real providers do: reset the connection, stay silent, send garbage.
+// Every request it receives is recorded. Thread-safe.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace switchboard::testing {
+
+struct recorded_request {
+    std::string method;
+    std::string target;
+    std::vector<std::pair<std::string, std::string>> headers; // lower-case names
+    std::string body;
+    std::string header(std::string const& lower_name) const;
+};
+
+struct canned_reply {
+    enum class fault { none, reset, silence };
+    int status = 200;
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+    fault misbehave = fault::none;
+    std::chrono::milliseconds delay{0};
+
+    static canned_reply json(int status, std::string body);
+    static canned_reply reset_connection();
+    static canned_reply stay_silent();
+};
+
+class mock_upstream {
+public:
+    mock_upstream();
+    ~mock_upstream();
+
+    std::string base_url(std::string const& path = "") const; // http://127.0.0.1:PORT<path>
+    unsigned short port() const;
+
+    void reply_with(std::function<canned_reply(recorded_request const&)> script);
+    void always(canned_reply reply);
+
+    std::vector<recorded_request> requests() const;
+    std::size_t hits() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace switchboard::testing
