@@ -355,13 +355,13 @@ public:
         }
         if (auto host = env("HOST")) c.server.host = *host;
         if (auto redis = env("REDIS_URL")) c.store_url = *redis;
+        // A file that lists providers is explicit: its ${VAR} references read the keys, and the
+        // shorthand would only add duplicates of the same APIs.
+        if (!c.providers.empty()) return;
         for (auto const& s : shorthands) {
             auto key = env(s.key_var);
             if (!key && s.alias_var) key = env(s.alias_var);
             if (!key) continue;
-            bool const defined = std::any_of(c.providers.begin(), c.providers.end(),
-                                             [&](auto const& p) { return p.name == s.name; });
-            if (defined) continue; // the file's definition wins
             adapters::provider_settings p;
             p.name = s.name;
             p.kind = s.kind;

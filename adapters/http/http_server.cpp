@@ -157,6 +157,24 @@ net::awaitable<void> http_server::state::serve(tcp::socket socket) {
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+namespace {
+// Lingering close after an error response: stop sending, then read and discard what the client
+// is still sending (bounded in bytes and time). Closing with unread input would make the kernel
+// send a reset, which can destroy the error response before the client reads it.
+net::awaitable<void> linger(beast::tcp_stream& stream) {
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.expires_after(std::chrono::seconds(2));
+    char scratch[16 * 1024];
+    std::size_t discarded = 0;
+    while (discarded < (64u << 20)) {
+        auto [ec, n] = co_await stream.async_read_some(net::buffer(scratch), use_tuple);
+        if (ec) break;
+        discarded += n;
+    }
+}
+} // namespace
+
 // Reads, handles and answers one request. Returns whether the connection stays open.
 net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                                    connection_entry&) {
@@ -169,7 +187,8 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
         if (is_quiet_close(ec)) co_return false;
         auto res = error_response(parse_error_for(ec), accept_or_generate_request_id({}), 11, false);
         stream.expires_after(options.write_timeout);
-        co_await http::async_write(stream, res, use_tuple);
+        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+        if (!wec) co_await linger(stream);
         co_return false;
     };
 

@@ -157,6 +157,18 @@ BOOST_AUTO_TEST_CASE(secrets_are_masked_wherever_config_is_printed) {
     BOOST_TEST(mask_secret("short") == "****");
 }
 
+BOOST_AUTO_TEST_CASE(the_shipped_example_config_is_valid) {
+    auto c = load_config(SWITCHBOARD_SOURCE_DIR "/switchboard.example.yaml",
+                         fake_env({{"GROQ_API_KEY", "gsk-000000000000"}, {"TOGETHER_API_KEY", "tg-000000000000"},
+                                   {"OPENAI_API_KEY", "sk-000000000000"}, {"ANTHROPIC_API_KEY", "sk-ant-0000000000"},
+                                   {"GEMINI_API_KEY", "AIza00000000000"}}));
+    if (c.has_error())
+        for (auto const& p : c.error().problems) BOOST_TEST_MESSAGE(p);
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->models.at("chat-default").size() == 3u);
+    BOOST_TEST(c->providers.size() == 7u); // the env shorthand adds no duplicates
+}
+
 BOOST_AUTO_TEST_CASE(check_config_exit_codes_from_the_binary) {
     std::string out;
     auto good = write_temp("good.yaml", "providers:\n  m: {kind: mock}\n  o: {kind: openai, api_key: sk-secret-value-123456}\n");
