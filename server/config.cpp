@@ -220,7 +220,7 @@ public:
         if (!std::regex_match(name, valid_name))
             fail(path, "provider names may use letters, digits, '_', '-' and '.' only");
         if (!n.IsMap()) return fail(path, "must be a mapping");
-        only_keys(n, path, {"kind", "base_url", "api_key", "timeouts", "headers", "allow_insecure_http"});
+        only_keys(n, path, {"kind", "base_url", "api_key", "ca_file", "timeouts", "headers", "allow_insecure_http"});
         adapters::provider_settings p;
         p.name = name;
         p.connect_timeout = c.timeouts.connect;
@@ -229,6 +229,8 @@ public:
         set(n, path, "kind", p.kind, str);
         set(n, path, "base_url", p.base_url, str);
         set(n, path, "api_key", p.api_key, str);
+        set(n, path, "ca_file", p.ca_file, str);
+        if (!p.ca_file.empty() && !std::ifstream(p.ca_file)) fail(path + ".ca_file", "cannot be read: " + p.ca_file);
         if (auto t = n["timeouts"]) timeouts(t, path + ".timeouts", {"connect", "attempt"}, &p.connect_timeout, &p.attempt_timeout, nullptr);
         if (auto h = n["headers"]) {
             if (!h.IsMap()) fail(path + ".headers", "must be a mapping of header names to values");
@@ -469,6 +471,7 @@ json::object describe(gateway_config const& c) {
         providers[p.name] = json::object{{"kind", p.kind},
                                          {"base_url", p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url},
                                          {"api_key", mask_secret(p.api_key)},
+                                         {"ca_file", p.ca_file},
                                          {"headers", std::move(headers)},
                                          {"timeouts", {{"connect", ms(p.connect_timeout)}, {"attempt", ms(p.attempt_timeout)}}}};
     }

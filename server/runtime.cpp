@@ -17,15 +17,16 @@
 namespace switchboard::server {
 
 namespace {
-// One TLS client context for the process: OpenSSL's SSL_CTX is safe to share once configured.
-net::ssl::context& tls_context() {
-    static net::ssl::context ctx = [] {
-        net::ssl::context c(net::ssl::context::tls_client);
-        c.set_default_verify_paths();
-        c.set_verify_mode(net::ssl::verify_peer);
-        return c;
-    }();
-    return ctx;
+// TLS client contexts are built once and shared by every core: OpenSSL's SSL_CTX is safe to
+// use concurrently once configured. Verification uses the system store plus `ca_file`.
+std::unique_ptr<net::ssl::context> make_tls_context(std::string const& ca_file) {
+    auto c = std::make_unique<net::ssl::context>(net::ssl::context::tls_client);
+    c->set_default_verify_paths();
+    if (!ca_file.empty()) c->load_verify_file(ca_file);
+    c->set_verify_mode(net::ssl::verify_peer);
+    c->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                   net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+    return c;
 }
 
 // Runs `fn` on the core's thread and waits for it (used for start/drain steps).
@@ -59,7 +60,11 @@ struct gateway_runtime::core {
 gateway_runtime::gateway_runtime(gateway_config config)
     : config_(std::move(config)),
       catalog_(std::make_shared<adapters::gateway_catalog const>(make_catalog(config_))),
-      ledger_(std::make_unique<adapters::usage_ledger>()) {}
+      ledger_(std::make_unique<adapters::usage_ledger>()),
+      default_tls_(make_tls_context("")) {
+    for (auto const& p : config_.providers)
+        if (!p.ca_file.empty()) provider_tls_[p.name] = make_tls_context(p.ca_file);
+}
 
 gateway_runtime::~gateway_runtime() { shutdown(); }
 
@@ -71,10 +76,13 @@ void gateway_runtime::start() {
 
     for (unsigned i = 0; i < n; ++i) {
         auto c = std::make_unique<core>();
-        for (auto const& settings : config_.providers)
+        for (auto const& settings : config_.providers) {
+            auto tls = provider_tls_.find(settings.name);
+            auto& tls_context = tls == provider_tls_.end() ? *default_tls_ : *tls->second;
             c->providers[settings.name] = adapters::provider_slot{
-                adapters::make_provider(settings, c->context.get_executor(), tls_context()),
+                adapters::make_provider(settings, c->context.get_executor(), tls_context),
                 settings.attempt_timeout, settings.kind != "mock"};
+        }
         c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_);
         c->router = std::make_unique<adapters::api_router>(*c->dispatch);
         c->server = std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_);

@@ -11,8 +11,11 @@
 #include "server/config.hpp"
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <vector>
+
+namespace boost::asio::ssl { class context; }
 
 namespace switchboard::server {
 
@@ -36,6 +39,9 @@ private:
     gateway_config config_;
     std::shared_ptr<adapters::gateway_catalog const> catalog_;
     std::unique_ptr<adapters::usage_ledger> ledger_;
+    // TLS client contexts: the system trust store, plus one per provider with its own ca_file.
+    std::unique_ptr<net::ssl::context> default_tls_;
+    std::map<std::string, std::unique_ptr<net::ssl::context>> provider_tls_;
     std::atomic<int> in_flight_{0};
     std::vector<std::unique_ptr<core>> cores_;
     unsigned short port_ = 0;

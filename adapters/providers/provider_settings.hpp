@@ -12,6 +12,7 @@ struct provider_settings {
     std::string kind;     // openai | anthropic | gemini | mock
     std::string base_url; // empty for mock
     std::string api_key;  // secret: never logged or echoed
+    std::string ca_file;  // extra trusted CA certificates (PEM), besides the system store
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds attempt_timeout{30000};
     std::vector<std::pair<std::string, std::string>> headers; // extra static headers

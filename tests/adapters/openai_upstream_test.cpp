@@ -71,6 +71,22 @@ BOOST_AUTO_TEST_CASE(connections_to_the_upstream_are_reused) {
     gateway_fixture gw(config_for(up), {{"GROQ_KEY", "k-123456789012"}});
     for (int i = 0; i < 3; ++i) BOOST_TEST(gw.chat(chat_body("chat-default")).status == 200);
     BOOST_TEST(up.hits() == 3u);
+    BOOST_TEST(up.connections() == 1u); // one keep-alive connection served all three
+}
+
+BOOST_AUTO_TEST_CASE(a_pooled_connection_the_upstream_closed_is_replaced_without_a_failed_attempt) {
+    mock_upstream up;
+    auto reply = canned_reply::json(200, completion);
+    reply.misbehave = canned_reply::fault::close_after_reply;
+    up.always(reply);
+    gateway_fixture gw(config_for(up), {{"GROQ_KEY", "k-123456789012"}});
+    for (int i = 0; i < 3; ++i) {
+        auto res = gw.chat(chat_body("chat-default"));
+        BOOST_TEST(res.status == 200);
+        BOOST_TEST(res.header("x-switchboard-attempts") == "1");
+    }
+    BOOST_TEST(up.hits() == 3u);       // each request reached the upstream exactly once
+    BOOST_TEST(up.connections() == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(models_lists_groups_and_deployments) {

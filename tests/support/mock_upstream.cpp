@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -15,6 +16,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -52,23 +54,48 @@ canned_reply canned_reply::stay_silent() {
 
 struct mock_upstream::impl {
     net::io_context context;
+    std::unique_ptr<net::ssl::context> tls;
     tcp::acceptor acceptor{context, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)};
     mutable std::mutex mutex;
     std::function<canned_reply(recorded_request const&)> script =
         [](recorded_request const&) { return canned_reply::json(500, R"({"error":{"message":"no script"}})"); };
     std::vector<recorded_request> received;
+    std::size_t accepted = 0;
+    std::string sni;
     std::thread thread;
 
     net::awaitable<void> accept_loop() {
         for (;;) {
             auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
             if (ec) co_return;
+            {
+                std::lock_guard lock(mutex);
+                ++accepted;
+            }
             net::co_spawn(context, serve(std::move(socket)), net::detached);
         }
     }
 
     net::awaitable<void> serve(tcp::socket socket) {
-        beast::tcp_stream stream(std::move(socket));
+        if (!tls) {
+            beast::tcp_stream stream(std::move(socket));
+            co_await serve_http(stream);
+            co_return;
+        }
+        beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+        auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
+        if (ec) co_return; // the client refused our certificate
+        beast::get_lowest_layer(stream).expires_never();
+        if (char const* name = SSL_get_servername(stream.native_handle(), TLSEXT_NAMETYPE_host_name)) {
+            std::lock_guard lock(mutex);
+            sni = name;
+        }
+        co_await serve_http(stream);
+    }
+
+    template <class Stream>
+    net::awaitable<void> serve_http(Stream& stream) {
         beast::flat_buffer buffer;
         for (;;) {
             http::request<http::string_body> req;
@@ -90,10 +117,11 @@ struct mock_upstream::impl {
                 net::steady_timer t(context, reply.delay);
                 co_await t.async_wait(use_tuple);
             }
+            auto& socket = beast::get_lowest_layer(stream).socket();
             if (reply.misbehave == canned_reply::fault::reset) {
                 boost::system::error_code ignored;
-                stream.socket().set_option(net::socket_base::linger(true, 0), ignored); // RST on close
-                stream.socket().close(ignored);
+                socket.set_option(net::socket_base::linger(true, 0), ignored); // RST on close
+                socket.close(ignored);
                 co_return;
             }
             if (reply.misbehave == canned_reply::fault::silence) {
@@ -108,12 +136,22 @@ struct mock_upstream::impl {
             res.keep_alive(req.keep_alive());
             res.prepare_payload();
             auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+            if (reply.misbehave == canned_reply::fault::close_after_reply) {
+                boost::system::error_code ignored;
+                socket.close(ignored);
+                co_return;
+            }
             if (wec || !req.keep_alive()) co_return;
         }
     }
 };
 
-mock_upstream::mock_upstream() : impl_(std::make_unique<impl>()) {
+mock_upstream::mock_upstream(std::optional<tls_files> tls) : impl_(std::make_unique<impl>()) {
+    if (tls) {
+        impl_->tls = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+        impl_->tls->use_certificate_chain_file(tls->certificate);
+        impl_->tls->use_private_key_file(tls->private_key, net::ssl::context::pem);
+    }
     net::co_spawn(impl_->context, impl_->accept_loop(), net::detached);
     impl_->thread = std::thread([this] { impl_->context.run(); });
 }
@@ -141,6 +179,16 @@ void mock_upstream::always(canned_reply reply) {
 std::vector<recorded_request> mock_upstream::requests() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->received;
+}
+
+std::size_t mock_upstream::connections() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->accepted;
+}
+
+std::string mock_upstream::last_sni() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->sni;
 }
 
 std::size_t mock_upstream::hits() const {

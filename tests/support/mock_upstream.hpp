@@ -2,11 +2,13 @@
 // A provider stand-in for tests: a real HTTP/1.1 server on 127.0.0.1:<free port>, on its own
 // thread, whose reply to each request is chosen by a script. Besides canned responses it can
 // misbehave the ways real providers do: reset the connection, stay silent, send garbage.
-// Every request it receives is recorded. Thread-safe.
+// Every request it receives is recorded. With tls_files it speaks HTTPS and records the SNI
+// name each client sent. Thread-safe.
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,7 +24,9 @@ struct recorded_request {
 };
 
 struct canned_reply {
-    enum class fault { none, reset, silence };
+    // reset: RST instead of a response; silence: never answer; close_after_reply: answer as
+    // keep-alive, then close the connection (the race a pooled client must survive).
+    enum class fault { none, reset, silence, close_after_reply };
     int status = 200;
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
@@ -34,9 +38,14 @@ struct canned_reply {
     static canned_reply stay_silent();
 };
 
+struct tls_files {
+    std::string certificate; // PEM
+    std::string private_key; // PEM
+};
+
 class mock_upstream {
 public:
-    mock_upstream();
+    explicit mock_upstream(std::optional<tls_files> tls = std::nullopt);
     ~mock_upstream();
 
     std::string base_url(std::string const& path = "") const; // http://127.0.0.1:PORT<path>
@@ -47,6 +56,8 @@ public:
 
     std::vector<recorded_request> requests() const;
     std::size_t hits() const;
+    std::size_t connections() const; // TCP connections accepted
+    std::string last_sni() const;    // TLS only: the server name the last client asked for
 
 private:
     struct impl;
