@@ -14,7 +14,8 @@ namespace {
 std::string utc_timestamp() {
     auto const now = std::chrono::system_clock::now();
     std::time_t const t = std::chrono::system_clock::to_time_t(now);
-    auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    auto const ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
     std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[80];

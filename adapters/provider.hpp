@@ -20,8 +20,7 @@
 
 namespace switchboard::adapters {
 
-template <class T>
-using attempt_result = boost::system::result<T, domain::attempt_error>;
+template <class T> using attempt_result = boost::system::result<T, domain::attempt_error>;
 
 struct attempt_context {
     std::chrono::steady_clock::time_point deadline; // the attempt must end by then
@@ -30,19 +29,19 @@ struct attempt_context {
 
 // Receives a streamed completion as OpenAI `chat.completion.chunk` objects.
 class chat_stream_sink {
-public:
+  public:
     virtual ~chat_stream_sink() = default;
     // Returns false when the client is gone; the provider then stops reading upstream.
     virtual net::awaitable<bool> on_chunk(boost::json::object chunk) = 0;
 };
 
 class provider {
-public:
+  public:
     virtual ~provider() = default;
 
-    virtual net::awaitable<attempt_result<domain::chat_completion>>
-    chat(domain::chat_request const& request, std::string_view upstream_model,
-         attempt_context const& ctx) = 0;
+    virtual net::awaitable<attempt_result<domain::chat_completion>> chat(domain::chat_request const& request,
+                                                                         std::string_view upstream_model,
+                                                                         attempt_context const& ctx) = 0;
 
     // Streaming entry point: chunks go to `sink`; returns the usage of the whole stream.
     virtual net::awaitable<attempt_result<domain::token_usage>>

@@ -39,12 +39,12 @@ json::array content_blocks(json::value const& content) {
             std::string_view url = p.at("image_url").as_object().at("url").as_string();
             std::string_view media, data;
             if (split_data_url(url, media, data))
-                blocks.push_back(json::object{
-                    {"type", "image"},
-                    {"source", {{"type", "base64"}, {"media_type", media}, {"data", data}}}});
+                blocks.push_back(
+                    json::object{{"type", "image"},
+                                 {"source", {{"type", "base64"}, {"media_type", media}, {"data", data}}}});
             else
-                blocks.push_back(json::object{{"type", "image"},
-                                              {"source", {{"type", "url"}, {"url", url}}}});
+                blocks.push_back(
+                    json::object{{"type", "image"}, {"source", {{"type", "url"}, {"url", url}}}});
         }
     }
     return blocks;
@@ -141,9 +141,8 @@ json::object anthropic_request(chat_request const& r, std::string_view upstream_
             json::object tool{{"name", fn.at("name")}};
             if (auto const* d = fn.if_contains("description")) tool["description"] = *d;
             auto const* params = fn.if_contains("parameters");
-            tool["input_schema"] = params && params->is_object()
-                                       ? *params
-                                       : json::value(json::object{{"type", "object"}});
+            tool["input_schema"] =
+                params && params->is_object() ? *params : json::value(json::object{{"type", "object"}});
             tools.push_back(std::move(tool));
         }
         out["tools"] = std::move(tools);
@@ -163,8 +162,7 @@ std::string_view anthropic_finish_reason(std::string_view stop_reason) {
 
 result<chat_completion> parse_anthropic_response(std::string_view body, std::int64_t created) {
     auto bad = [](std::string what) {
-        return make_error(errc::upstream_bad_response,
-                          "The provider returned an invalid response: " + what);
+        return make_error(errc::upstream_bad_response, "The provider returned an invalid response: " + what);
     };
     auto parsed = parse_json(body);
     if (!parsed || !parsed->is_object()) return bad("not a JSON object");
@@ -182,9 +180,10 @@ result<chat_completion> parse_anthropic_response(std::string_view body, std::int
         if (type->as_string() == "text") {
             if (auto const* t = b.if_contains("text"); t && t->is_string()) text += t->as_string();
         } else if (type->as_string() == "tool_use") {
-            json::object fn{{"name", b.contains("name") ? b.at("name") : json::value("")},
-                            {"arguments", json::serialize(b.contains("input") ? b.at("input")
-                                                                               : json::value(json::object{}))}};
+            json::object fn{
+                {"name", b.contains("name") ? b.at("name") : json::value("")},
+                {"arguments",
+                 json::serialize(b.contains("input") ? b.at("input") : json::value(json::object{}))}};
             tool_calls.push_back(json::object{{"id", b.contains("id") ? b.at("id") : json::value("")},
                                               {"type", "function"},
                                               {"function", std::move(fn)}});
@@ -197,10 +196,11 @@ result<chat_completion> parse_anthropic_response(std::string_view body, std::int
     if (auto const* usage = o.if_contains("usage"); usage && usage->is_object()) {
         auto get = [&](std::string_view k) -> std::int64_t {
             auto const* v = usage->as_object().if_contains(k);
-            return v && v->is_int64() ? v->as_int64() : (v && v->is_uint64() ? static_cast<std::int64_t>(v->as_uint64()) : 0);
+            return v && v->is_int64() ? v->as_int64()
+                                      : (v && v->is_uint64() ? static_cast<std::int64_t>(v->as_uint64()) : 0);
         };
-        c.usage.prompt_tokens = get("input_tokens") + get("cache_creation_input_tokens") +
-                                get("cache_read_input_tokens");
+        c.usage.prompt_tokens =
+            get("input_tokens") + get("cache_creation_input_tokens") + get("cache_read_input_tokens");
         c.usage.completion_tokens = get("output_tokens");
     } else {
         c.usage.completion_tokens = estimate_tokens(text);
@@ -208,9 +208,10 @@ result<chat_completion> parse_anthropic_response(std::string_view body, std::int
     std::string_view stop_reason;
     if (auto const* sr = o.if_contains("stop_reason"); sr && sr->is_string()) stop_reason = sr->as_string();
 
-    json::object message{{"role", "assistant"},
-                         {"content", text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text)},
-                         {"refusal", nullptr}};
+    json::object message{
+        {"role", "assistant"},
+        {"content", text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text)},
+        {"refusal", nullptr}};
     if (!tool_calls.empty()) message["tool_calls"] = std::move(tool_calls);
     std::string id = "chatcmpl-";
     if (auto const* mid = o.if_contains("id"); mid && mid->is_string()) id += mid->as_string();

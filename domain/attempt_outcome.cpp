@@ -10,8 +10,7 @@ next_step after_failure(attempt_error const& e) {
 }
 
 gateway_error client_error(attempt_error const& last, bool deadline_passed) {
-    if (deadline_passed)
-        return make_error(errc::timeout, "The request did not complete within its deadline");
+    if (deadline_passed) return make_error(errc::timeout, "The request did not complete within its deadline");
     switch (last.kind) {
     case attempt_failure::connect_failed:
     case attempt_failure::reset:
@@ -40,8 +39,8 @@ gateway_error client_error(attempt_error const& last, bool deadline_passed) {
     // The client's own request was refused (400, 404, 413, 422…): relay the provider's reason.
     errc code = s == 404 ? errc::not_found : errc::invalid_request;
     if (s == 413) code = errc::payload_too_large;
-    std::string message = last.provider_message.empty() ? "The provider rejected the request"
-                                                        : last.provider_message;
+    std::string message =
+        last.provider_message.empty() ? "The provider rejected the request" : last.provider_message;
     if (message.size() > 1024) message.resize(1024);
     auto e = make_error(code, std::move(message), last.provider_param);
     e.upstream_status = s;

@@ -24,7 +24,7 @@ struct attempt_error {
     int status = 0;               // for upstream_status
     std::string provider_message; // the provider's own error text, when it gave one
     std::string provider_param;
-    std::string provider_code;    // e.g. "context_length_exceeded"
+    std::string provider_code; // e.g. "context_length_exceeded"
 };
 
 enum class next_step { fall_back, stop };

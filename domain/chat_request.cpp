@@ -12,8 +12,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 5> known_roles = {"system", "developer", "user",
-                                                        "assistant", "tool"};
+constexpr std::array<std::string_view, 5> known_roles = {"system", "developer", "user", "assistant", "tool"};
 
 bool is_known_role(std::string_view r) {
     for (auto k : known_roles)
@@ -40,8 +39,7 @@ std::optional<gateway_error> check_content_part(json::value const& part, std::st
     return std::nullopt;
 }
 
-std::optional<gateway_error> check_message(json::value const& v, std::size_t i,
-                                           chat_message& out) {
+std::optional<gateway_error> check_message(json::value const& v, std::size_t i, chat_message& out) {
     std::string const at = "messages[" + std::to_string(i) + "]";
     if (!v.is_object()) return invalid(at, "must be an object");
     auto const& o = v.as_object();
@@ -51,9 +49,8 @@ std::optional<gateway_error> check_message(json::value const& v, std::size_t i,
     if (!role->is_string()) return invalid(at + ".role", "must be a string");
     out.role = std::string(role->as_string());
     if (!is_known_role(out.role))
-        return invalid(at + ".role",
-                       "must be one of system, developer, user, assistant, tool; got '" +
-                           truncate_for_message(out.role) + "'");
+        return invalid(at + ".role", "must be one of system, developer, user, assistant, tool; got '" +
+                                         truncate_for_message(out.role) + "'");
 
     auto const* content = o.if_contains("content");
     bool const is_assistant = out.role == "assistant";
@@ -62,8 +59,7 @@ std::optional<gateway_error> check_message(json::value const& v, std::size_t i,
     } else if (content->is_array()) {
         auto const& parts = content->as_array();
         for (std::size_t p = 0; p < parts.size(); ++p)
-            if (auto e = check_content_part(parts[p], at + ".content[" + std::to_string(p) + "]"))
-                return e;
+            if (auto e = check_content_part(parts[p], at + ".content[" + std::to_string(p) + "]")) return e;
         out.content = *content;
     } else if (content->is_string()) {
         out.content = *content;
@@ -98,8 +94,7 @@ std::optional<gateway_error> check_stop(json::object const& o, std::vector<std::
     auto const& a = stop->as_array();
     if (a.size() > 4) return invalid("stop", "may hold at most 4 sequences");
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (!a[i].is_string())
-            return invalid("stop[" + std::to_string(i) + "]", "must be a string");
+        if (!a[i].is_string()) return invalid("stop[" + std::to_string(i) + "]", "must be a string");
         out.emplace_back(a[i].as_string());
     }
     return std::nullopt;

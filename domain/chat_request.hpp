@@ -18,7 +18,7 @@
 namespace switchboard::domain {
 
 struct chat_message {
-    std::string role;          // system | developer | user | assistant | tool
+    std::string role;           // system | developer | user | assistant | tool
     boost::json::value content; // string, array of content parts, or null
     std::string name;
     boost::json::value tool_calls; // assistant only: array or null
@@ -33,11 +33,11 @@ struct chat_request {
     std::optional<std::int64_t> max_tokens; // max_tokens or max_completion_tokens
     std::vector<std::string> stop;
     bool stream = false;
-    bool include_usage = false;   // stream_options.include_usage
-    std::string force_provider;   // gateway extension, removed from `body`
-    boost::json::value tools;     // array or null
+    bool include_usage = false; // stream_options.include_usage
+    std::string force_provider; // gateway extension, removed from `body`
+    boost::json::value tools;   // array or null
     boost::json::value tool_choice;
-    boost::json::object body;     // the client's body without gateway-only fields
+    boost::json::object body; // the client's body without gateway-only fields
 };
 
 // Hard ceilings that catch absurd values; they do not replace a provider's own limits.

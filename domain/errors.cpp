@@ -7,20 +7,34 @@ namespace switchboard::domain {
 
 std::string_view code_name(errc e) noexcept {
     switch (e) {
-    case errc::invalid_request: return "invalid_request";
-    case errc::unauthorized: return "unauthorized";
-    case errc::forbidden: return "forbidden";
-    case errc::not_found: return "not_found";
-    case errc::model_not_found: return "model_not_found";
-    case errc::method_not_allowed: return "method_not_allowed";
-    case errc::payload_too_large: return "payload_too_large";
-    case errc::headers_too_large: return "headers_too_large";
-    case errc::unsupported: return "unsupported";
-    case errc::provider_unavailable: return "provider_unavailable";
-    case errc::upstream_error: return "upstream_error";
-    case errc::upstream_bad_response: return "upstream_bad_response";
-    case errc::timeout: return "timeout";
-    case errc::internal_error: return "internal_error";
+    case errc::invalid_request:
+        return "invalid_request";
+    case errc::unauthorized:
+        return "unauthorized";
+    case errc::forbidden:
+        return "forbidden";
+    case errc::not_found:
+        return "not_found";
+    case errc::model_not_found:
+        return "model_not_found";
+    case errc::method_not_allowed:
+        return "method_not_allowed";
+    case errc::payload_too_large:
+        return "payload_too_large";
+    case errc::headers_too_large:
+        return "headers_too_large";
+    case errc::unsupported:
+        return "unsupported";
+    case errc::provider_unavailable:
+        return "provider_unavailable";
+    case errc::upstream_error:
+        return "upstream_error";
+    case errc::upstream_bad_response:
+        return "upstream_bad_response";
+    case errc::timeout:
+        return "timeout";
+    case errc::internal_error:
+        return "internal_error";
     }
     return "internal_error";
 }

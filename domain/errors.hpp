@@ -41,13 +41,11 @@ struct gateway_error {
     int upstream_status = 0;
 };
 
-template <class T>
-using result = boost::system::result<T, gateway_error>;
+template <class T> using result = boost::system::result<T, gateway_error>;
 
 gateway_error make_error(errc code, std::string message, std::string param = {});
 
 // Lets result<T>::value() throw when misused; callers check has_value() first.
-[[noreturn]] void throw_exception_from_error(gateway_error const& e,
-                                             boost::source_location const& loc);
+[[noreturn]] void throw_exception_from_error(gateway_error const& e, boost::source_location const& loc);
 
 } // namespace switchboard::domain

@@ -28,9 +28,8 @@ json::array text_parts(json::value const& content) {
             std::string_view url = p.at("image_url").as_object().at("url").as_string();
             auto semi = url.find(";base64,");
             if (url.starts_with("data:") && semi != std::string_view::npos)
-                parts.push_back(json::object{{"inlineData",
-                                              {{"mimeType", url.substr(5, semi - 5)},
-                                               {"data", url.substr(semi + 8)}}}});
+                parts.push_back(json::object{
+                    {"inlineData", {{"mimeType", url.substr(5, semi - 5)}, {"data", url.substr(semi + 8)}}}});
             else
                 parts.push_back(json::object{{"fileData", {{"fileUri", url}}}});
         }
@@ -77,7 +76,8 @@ json::object gemini_request(chat_request const& r) {
                     if (auto const* a = fn->as_object().if_contains("arguments"); a && a->is_string())
                         if (auto parsed = parse_json(a->as_string()); parsed && parsed->is_object())
                             args = std::move(*parsed);
-                    parts.push_back(json::object{{"functionCall", {{"name", *name}, {"args", std::move(args)}}}});
+                    parts.push_back(
+                        json::object{{"functionCall", {{"name", *name}, {"args", std::move(args)}}}});
                 }
             }
             append_turn(contents, "model", std::move(parts));
@@ -85,15 +85,16 @@ json::object gemini_request(chat_request const& r) {
             auto it = tool_names.find(m.tool_call_id);
             std::string name = it != tool_names.end() ? it->second : m.tool_call_id;
             append_turn(contents, "user",
-                        json::array{json::object{{"functionResponse",
-                                                  {{"name", name},
-                                                   {"response", {{"content", content_text(m.content)}}}}}}});
+                        json::array{json::object{
+                            {"functionResponse",
+                             {{"name", name}, {"response", {{"content", content_text(m.content)}}}}}}});
         } else {
             append_turn(contents, "user", text_parts(m.content));
         }
     }
     out["contents"] = std::move(contents);
-    if (!system.empty()) out["systemInstruction"] = json::object{{"parts", json::array{json::object{{"text", system}}}}};
+    if (!system.empty())
+        out["systemInstruction"] = json::object{{"parts", json::array{json::object{{"text", system}}}}};
 
     json::object config;
     if (r.temperature) config["temperature"] = *r.temperature;
@@ -122,8 +123,8 @@ json::object gemini_request(chat_request const& r) {
 
 std::string_view gemini_finish_reason(std::string_view f) {
     if (f == "MAX_TOKENS") return "length";
-    if (f == "SAFETY" || f == "RECITATION" || f == "BLOCKLIST" || f == "PROHIBITED_CONTENT" ||
-        f == "SPII" || f == "IMAGE_SAFETY")
+    if (f == "SAFETY" || f == "RECITATION" || f == "BLOCKLIST" || f == "PROHIBITED_CONTENT" || f == "SPII" ||
+        f == "IMAGE_SAFETY")
         return "content_filter";
     return "stop";
 }
@@ -131,8 +132,7 @@ std::string_view gemini_finish_reason(std::string_view f) {
 result<chat_completion> parse_gemini_response(std::string_view body, std::string_view model,
                                               std::string_view id, std::int64_t created) {
     auto bad = [](std::string what) {
-        return make_error(errc::upstream_bad_response,
-                          "The provider returned an invalid response: " + what);
+        return make_error(errc::upstream_bad_response, "The provider returned an invalid response: " + what);
     };
     auto parsed = parse_json(body);
     if (!parsed || !parsed->is_object()) return bad("not a JSON object");
@@ -155,22 +155,25 @@ result<chat_completion> parse_gemini_response(std::string_view body, std::string
         if (auto const* fr = c.if_contains("finishReason"); fr && fr->is_string())
             finish = gemini_finish_reason(fr->as_string());
         auto const* content = c.if_contains("content");
-        auto const* parts = content && content->is_object() ? content->as_object().if_contains("parts") : nullptr;
+        auto const* parts =
+            content && content->is_object() ? content->as_object().if_contains("parts") : nullptr;
         if (parts && parts->is_array()) {
             for (auto const& part : parts->as_array()) {
                 if (!part.is_object()) return bad("part is not an object");
                 auto const& p = part.as_object();
                 if (auto const* t = p.if_contains("text"); t && t->is_string()) {
-                    if (auto const* th = p.if_contains("thought"); th && th->is_bool() && th->as_bool()) continue;
+                    if (auto const* th = p.if_contains("thought"); th && th->is_bool() && th->as_bool())
+                        continue;
                     text += t->as_string();
                 } else if (auto const* fc = p.if_contains("functionCall"); fc && fc->is_object()) {
                     auto const& f = fc->as_object();
-                    json::object fn{{"name", f.contains("name") ? f.at("name") : json::value("")},
-                                    {"arguments", json::serialize(f.contains("args") ? f.at("args") : json::value(json::object{}))}};
-                    tool_calls.push_back(json::object{
-                        {"id", "call_" + std::to_string(tool_calls.size())},
-                        {"type", "function"},
-                        {"function", std::move(fn)}});
+                    json::object fn{
+                        {"name", f.contains("name") ? f.at("name") : json::value("")},
+                        {"arguments",
+                         json::serialize(f.contains("args") ? f.at("args") : json::value(json::object{}))}};
+                    tool_calls.push_back(json::object{{"id", "call_" + std::to_string(tool_calls.size())},
+                                                      {"type", "function"},
+                                                      {"function", std::move(fn)}});
                 }
             }
         } else if (finish == "stop") {
@@ -198,9 +201,10 @@ result<chat_completion> parse_gemini_response(std::string_view body, std::string
         response_id += rid->as_string();
     else
         response_id += id;
-    json::object message{{"role", "assistant"},
-                         {"content", text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text)},
-                         {"refusal", nullptr}};
+    json::object message{
+        {"role", "assistant"},
+        {"content", text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text)},
+        {"refusal", nullptr}};
     if (!tool_calls.empty()) message["tool_calls"] = std::move(tool_calls);
     c.body = make_chat_completion_body(response_id, created, c.model, std::move(message), finish, c.usage);
     return c;
@@ -272,14 +276,17 @@ result<embedding_result> parse_gemini_embedding_response(std::string_view body, 
         } else {
             embedding = *values;
         }
-        data.push_back(json::object{{"object", "embedding"}, {"index", index}, {"embedding", std::move(embedding)}});
+        data.push_back(
+            json::object{{"object", "embedding"}, {"index", index}, {"embedding", std::move(embedding)}});
         out.usage.prompt_tokens += estimate_tokens(r.texts[index]);
         ++index;
     }
     out.model = std::string(model);
-    out.body = json::object{{"object", "list"}, {"data", std::move(data)}, {"model", model},
-                            {"usage", {{"prompt_tokens", out.usage.prompt_tokens},
-                                       {"total_tokens", out.usage.prompt_tokens}}}};
+    out.body = json::object{
+        {"object", "list"},
+        {"data", std::move(data)},
+        {"model", model},
+        {"usage", {{"prompt_tokens", out.usage.prompt_tokens}, {"total_tokens", out.usage.prompt_tokens}}}};
     return out;
 }
 

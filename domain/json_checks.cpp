@@ -26,8 +26,7 @@ std::string truncate_for_message(std::string_view s, std::size_t max) {
     return out;
 }
 
-std::optional<gateway_error> required_string(json::object const& o, std::string_view key,
-                                             std::string& out) {
+std::optional<gateway_error> required_string(json::object const& o, std::string_view key, std::string& out) {
     auto const* v = o.if_contains(key);
     if (!v) return invalid(std::string(key), "is required");
     if (!v->is_string()) return invalid(std::string(key), "must be a string");
@@ -54,22 +53,21 @@ std::optional<gateway_error> optional_bool(json::object const& o, std::string_vi
     return std::nullopt;
 }
 
-std::optional<gateway_error> optional_number(json::object const& o, std::string_view key,
-                                             double lo, double hi, std::optional<double>& out) {
+std::optional<gateway_error> optional_number(json::object const& o, std::string_view key, double lo,
+                                             double hi, std::optional<double>& out) {
     auto const* v = o.if_contains(key);
     if (!v || v->is_null()) return std::nullopt;
     if (!v->is_number()) return invalid(std::string(key), "must be a number");
     double const d = v->to_number<double>();
     if (!std::isfinite(d) || d < lo || d > hi)
-        return invalid(std::string(key), "must be between " + json::serialize(json::value(lo)) +
-                                             " and " + json::serialize(json::value(hi)));
+        return invalid(std::string(key), "must be between " + json::serialize(json::value(lo)) + " and " +
+                                             json::serialize(json::value(hi)));
     out = d;
     return std::nullopt;
 }
 
-std::optional<gateway_error> optional_integer(json::object const& o, std::string_view key,
-                                              std::int64_t lo, std::int64_t hi,
-                                              std::optional<std::int64_t>& out) {
+std::optional<gateway_error> optional_integer(json::object const& o, std::string_view key, std::int64_t lo,
+                                              std::int64_t hi, std::optional<std::int64_t>& out) {
     auto const* v = o.if_contains(key);
     if (!v || v->is_null()) return std::nullopt;
     std::int64_t n = 0;

@@ -23,10 +23,10 @@ std::optional<gateway_error> required_string(boost::json::object const& o, std::
                                              std::string& out);
 std::optional<gateway_error> optional_string(boost::json::object const& o, std::string_view key,
                                              std::string const& prefix, std::string& out);
-std::optional<gateway_error> optional_bool(boost::json::object const& o, std::string_view key,
-                                           bool& out, std::string const& prefix = {});
-std::optional<gateway_error> optional_number(boost::json::object const& o, std::string_view key,
-                                             double lo, double hi, std::optional<double>& out);
+std::optional<gateway_error> optional_bool(boost::json::object const& o, std::string_view key, bool& out,
+                                           std::string const& prefix = {});
+std::optional<gateway_error> optional_number(boost::json::object const& o, std::string_view key, double lo,
+                                             double hi, std::optional<double>& out);
 std::optional<gateway_error> optional_integer(boost::json::object const& o, std::string_view key,
                                               std::int64_t lo, std::int64_t hi,
                                               std::optional<std::int64_t>& out);

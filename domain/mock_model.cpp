@@ -31,14 +31,13 @@ mock_reply mock_chat_reply(chat_request const& r, std::string_view model) {
         start = end;
     }
     out.finish_reason = start < text.size() ? "length" : "stop";
-    for (auto const& m : r.messages)
-        out.usage.prompt_tokens += 4 + estimate_tokens(content_text(m.content));
+    for (auto const& m : r.messages) out.usage.prompt_tokens += 4 + estimate_tokens(content_text(m.content));
     out.usage.completion_tokens = static_cast<std::int64_t>(out.pieces.size());
     return out;
 }
 
-chat_completion mock_chat_completion(chat_request const& r, std::string_view model,
-                                     std::string_view id, std::int64_t created) {
+chat_completion mock_chat_completion(chat_request const& r, std::string_view model, std::string_view id,
+                                     std::int64_t created) {
     mock_reply reply = mock_chat_reply(r, model);
     std::string text;
     for (auto const& p : reply.pieces) text += p;
@@ -90,15 +89,16 @@ embedding_result mock_embeddings(embedding_request const& r, std::string_view mo
             for (float x : vec) a.push_back(static_cast<double>(x));
             embedding = std::move(a);
         }
-        data.push_back(json::object{{"object", "embedding"}, {"index", i}, {"embedding", std::move(embedding)}});
+        data.push_back(
+            json::object{{"object", "embedding"}, {"index", i}, {"embedding", std::move(embedding)}});
         out.usage.prompt_tokens += std::max<std::int64_t>(1, estimate_tokens(inputs[i]));
     }
     out.model = std::string(model);
-    out.body = json::object{{"object", "list"},
-                            {"data", std::move(data)},
-                            {"model", model},
-                            {"usage", {{"prompt_tokens", out.usage.prompt_tokens},
-                                       {"total_tokens", out.usage.prompt_tokens}}}};
+    out.body = json::object{
+        {"object", "list"},
+        {"data", std::move(data)},
+        {"model", model},
+        {"usage", {{"prompt_tokens", out.usage.prompt_tokens}, {"total_tokens", out.usage.prompt_tokens}}}};
     return out;
 }
 

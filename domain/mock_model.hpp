@@ -23,8 +23,8 @@ struct mock_reply {
 };
 mock_reply mock_chat_reply(chat_request const& r, std::string_view model);
 
-chat_completion mock_chat_completion(chat_request const& r, std::string_view model,
-                                     std::string_view id, std::int64_t created);
+chat_completion mock_chat_completion(chat_request const& r, std::string_view model, std::string_view id,
+                                     std::int64_t created);
 
 std::vector<float> mock_embedding_vector(std::string_view text, std::int64_t dimensions);
 embedding_result mock_embeddings(embedding_request const& r, std::string_view model);

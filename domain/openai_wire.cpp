@@ -35,9 +35,9 @@ json::object usage_json(token_usage const& u) {
             {"total_tokens", u.total()}};
 }
 
-json::object make_chat_completion_body(std::string_view id, std::int64_t created,
-                                       std::string_view model, json::object message,
-                                       std::string_view finish_reason, token_usage const& usage) {
+json::object make_chat_completion_body(std::string_view id, std::int64_t created, std::string_view model,
+                                       json::object message, std::string_view finish_reason,
+                                       token_usage const& usage) {
     json::object choice{{"index", 0},
                         {"message", std::move(message)},
                         {"logprobs", nullptr},
@@ -72,8 +72,7 @@ result<chat_completion> parse_openai_chat_response(std::string_view text) {
     chat_completion c;
     c.body = std::move(parsed->as_object());
     auto const* choices = c.body.if_contains("choices");
-    if (!choices || !choices->is_array() || choices->as_array().empty())
-        return bad_response("no choices");
+    if (!choices || !choices->is_array() || choices->as_array().empty()) return bad_response("no choices");
     std::string generated;
     for (auto const& choice : choices->as_array()) {
         if (!choice.is_object()) return bad_response("choice is not an object");

@@ -25,10 +25,8 @@ attempt_error parse_openai_error(int status, std::string_view body);
 
 // Builds {"object":"chat.completion",...} from parts; used by the translators and the mock.
 boost::json::object make_chat_completion_body(std::string_view id, std::int64_t created,
-                                              std::string_view model,
-                                              boost::json::object message,
-                                              std::string_view finish_reason,
-                                              token_usage const& usage);
+                                              std::string_view model, boost::json::object message,
+                                              std::string_view finish_reason, token_usage const& usage);
 boost::json::object usage_json(token_usage const& usage);
 
 // Parses JSON without throwing; nullopt for invalid JSON.

@@ -18,26 +18,47 @@ std::string normalize(std::string_view model) {
 
 price_table price_table::with_defaults() {
     price_table t;
-    struct row { char const* model; double in; double out; };
+    struct row {
+        char const* model;
+        double in;
+        double out;
+    };
     static constexpr row rows[] = {
-        {"gpt-4o", 2.50, 10.00},          {"gpt-4o-mini", 0.15, 0.60},
-        {"gpt-4.1", 2.00, 8.00},          {"gpt-4.1-mini", 0.40, 1.60},
-        {"gpt-4.1-nano", 0.10, 0.40},     {"gpt-3.5-turbo", 0.50, 1.50},
-        {"o1", 15.00, 60.00},             {"o3", 2.00, 8.00},
-        {"o3-mini", 1.10, 4.40},          {"o4-mini", 1.10, 4.40},
-        {"text-embedding-3-small", 0.02, 0}, {"text-embedding-3-large", 0.13, 0},
+        {"gpt-4o", 2.50, 10.00},
+        {"gpt-4o-mini", 0.15, 0.60},
+        {"gpt-4.1", 2.00, 8.00},
+        {"gpt-4.1-mini", 0.40, 1.60},
+        {"gpt-4.1-nano", 0.10, 0.40},
+        {"gpt-3.5-turbo", 0.50, 1.50},
+        {"o1", 15.00, 60.00},
+        {"o3", 2.00, 8.00},
+        {"o3-mini", 1.10, 4.40},
+        {"o4-mini", 1.10, 4.40},
+        {"text-embedding-3-small", 0.02, 0},
+        {"text-embedding-3-large", 0.13, 0},
         {"text-embedding-ada-002", 0.10, 0},
-        {"claude-3-haiku", 0.25, 1.25},   {"claude-3-5-haiku", 0.80, 4.00},
-        {"claude-haiku-4-5", 1.00, 5.00}, {"claude-3-5-sonnet", 3.00, 15.00},
-        {"claude-3-7-sonnet", 3.00, 15.00}, {"claude-sonnet-4", 3.00, 15.00},
-        {"claude-3-opus", 15.00, 75.00},  {"claude-opus-4", 15.00, 75.00},
-        {"gemini-1.5-flash", 0.075, 0.30}, {"gemini-1.5-pro", 1.25, 5.00},
-        {"gemini-2.0-flash", 0.10, 0.40}, {"gemini-2.0-flash-lite", 0.075, 0.30},
-        {"gemini-2.5-flash", 0.30, 2.50}, {"gemini-2.5-pro", 1.25, 10.00},
-        {"llama-3.1-8b-instant", 0.05, 0.08}, {"llama-3.3-70b-versatile", 0.59, 0.79},
-        {"mixtral-8x7b", 0.60, 0.60},     {"mistral-small", 0.20, 0.60},
-        {"mistral-large", 2.00, 6.00},    {"deepseek-chat", 0.27, 1.10},
-        {"deepseek-reasoner", 0.55, 2.19}, {"mock", 0, 0},
+        {"claude-3-haiku", 0.25, 1.25},
+        {"claude-3-5-haiku", 0.80, 4.00},
+        {"claude-haiku-4-5", 1.00, 5.00},
+        {"claude-3-5-sonnet", 3.00, 15.00},
+        {"claude-3-7-sonnet", 3.00, 15.00},
+        {"claude-sonnet-4", 3.00, 15.00},
+        {"claude-3-opus", 15.00, 75.00},
+        {"claude-opus-4", 15.00, 75.00},
+        {"gemini-1.5-flash", 0.075, 0.30},
+        {"gemini-1.5-pro", 1.25, 5.00},
+        {"gemini-2.0-flash", 0.10, 0.40},
+        {"gemini-2.0-flash-lite", 0.075, 0.30},
+        {"gemini-2.5-flash", 0.30, 2.50},
+        {"gemini-2.5-pro", 1.25, 10.00},
+        {"llama-3.1-8b-instant", 0.05, 0.08},
+        {"llama-3.3-70b-versatile", 0.59, 0.79},
+        {"mixtral-8x7b", 0.60, 0.60},
+        {"mistral-small", 0.20, 0.60},
+        {"mistral-large", 2.00, 6.00},
+        {"deepseek-chat", 0.27, 1.10},
+        {"deepseek-reasoner", 0.55, 2.19},
+        {"mock", 0, 0},
     };
     for (auto const& r : rows) t.set(r.model, {r.in, r.out});
     return t;
@@ -61,7 +82,8 @@ double price_table::cost_usd(std::string_view model, token_usage const& usage) c
     auto price = find(model);
     if (!price) return 0;
     return (static_cast<double>(usage.prompt_tokens) * price->input_per_million +
-            static_cast<double>(usage.completion_tokens) * price->output_per_million) / 1e6;
+            static_cast<double>(usage.completion_tokens) * price->output_per_million) /
+           1e6;
 }
 
 } // namespace switchboard::domain

@@ -24,7 +24,7 @@ struct model_price {
 };
 
 class price_table {
-public:
+  public:
     // The built-in list prices of common models (see docs/CONFIG.md for the date they hold).
     static price_table with_defaults();
 
@@ -36,7 +36,7 @@ public:
     // 0 for unpriced models.
     double cost_usd(std::string_view model, token_usage const& usage) const;
 
-private:
+  private:
     std::map<std::string, model_price, std::less<>> prices_;
 };
 

@@ -31,11 +31,14 @@ result<std::vector<deployment>> resolve_route(route_table const& table, std::str
     if (!table.catch_all.empty()) return with_requested_model(table.catch_all, model);
 
     return make_error(errc::model_not_found,
-                      "The model '" + std::string(model.substr(0, 256)) + "' does not exist or is not served by this gateway",
+                      "The model '" + std::string(model.substr(0, 256)) +
+                          "' does not exist or is not served by this gateway",
                       "model");
 }
 
-std::string deployment_key(deployment const& d) { return d.provider + "/" + d.model; }
+std::string deployment_key(deployment const& d) {
+    return d.provider + "/" + d.model;
+}
 
 std::vector<deployment> fallback_order(std::vector<deployment> const& candidates,
                                        routing_hints const& hints) {
@@ -48,9 +51,8 @@ std::vector<deployment> fallback_order(std::vector<deployment> const& candidates
         out.push_back(d);
     }
     if (!hints.preferred_provider.empty())
-        std::stable_partition(out.begin(), out.end(), [&](deployment const& d) {
-            return d.provider == hints.preferred_provider;
-        });
+        std::stable_partition(out.begin(), out.end(),
+                              [&](deployment const& d) { return d.provider == hints.preferred_provider; });
     return out;
 }
 

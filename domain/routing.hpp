@@ -30,9 +30,9 @@ struct model_prefix_rule {
 
 struct route_table {
     std::map<std::string, std::vector<deployment>, std::less<>> groups; // public name → order
-    std::set<std::string, std::less<>> providers;                      // configured names
-    std::vector<model_prefix_rule> prefix_rules;                       // bare model inference
-    std::vector<deployment> catch_all;                                 // the "*" group
+    std::set<std::string, std::less<>> providers;                       // configured names
+    std::vector<model_prefix_rule> prefix_rules;                        // bare model inference
+    std::vector<deployment> catch_all;                                  // the "*" group
 };
 
 // Resolution order: exact group name; "provider/model" for a configured provider; a bare model
@@ -40,8 +40,8 @@ struct route_table {
 result<std::vector<deployment>> resolve_route(route_table const& table, std::string_view model);
 
 struct routing_hints {
-    std::string preferred_provider; // X-Preferred-Provider: tried first when it can serve
-    std::string forced_provider;    // force_provider: only this provider may serve
+    std::string preferred_provider;              // X-Preferred-Provider: tried first when it can serve
+    std::string forced_provider;                 // force_provider: only this provider may serve
     std::set<std::string, std::less<>> excluded; // deployment keys to skip (provider/model)
 };
 
@@ -49,8 +49,7 @@ std::string deployment_key(deployment const& d);
 
 // Candidates reordered/filtered by hints. The relative order of the rest is kept.
 // An empty result with a forced provider means it cannot serve this model.
-std::vector<deployment> fallback_order(std::vector<deployment> const& candidates,
-                                       routing_hints const& hints);
+std::vector<deployment> fallback_order(std::vector<deployment> const& candidates, routing_hints const& hints);
 
 // Public model names /v1/models lists: every group and every provider/model pair.
 std::vector<std::string> listed_models(route_table const& table);

@@ -49,12 +49,14 @@ constexpr shorthand shorthands[] = {
 };
 
 class loader {
-public:
+  public:
     explicit loader(env_lookup env) : env_(std::move(env)) {}
 
     std::vector<std::string> problems;
 
-    void fail(std::string const& path, std::string const& problem) { problems.push_back(path + ": " + problem); }
+    void fail(std::string const& path, std::string const& problem) {
+        problems.push_back(path + ": " + problem);
+    }
 
     // Rejects keys this version does not know, so typos do not silently fall back to defaults,
     // and keys given twice (YAML parsers silently keep one of them).
@@ -107,7 +109,8 @@ public:
         return out;
     }
 
-    std::optional<std::int64_t> integer(YAML::Node const& n, std::string const& path, std::int64_t lo, std::int64_t hi) {
+    std::optional<std::int64_t> integer(YAML::Node const& n, std::string const& path, std::int64_t lo,
+                                        std::int64_t hi) {
         auto s = string(n, path);
         if (!s) return std::nullopt;
         char* end = nullptr;
@@ -157,7 +160,8 @@ public:
     }
 
     // "16KiB", "8MiB", "1024" (bytes).
-    std::optional<std::size_t> bytes(YAML::Node const& n, std::string const& path, std::size_t lo, std::size_t hi) {
+    std::optional<std::size_t> bytes(YAML::Node const& n, std::string const& path, std::size_t lo,
+                                     std::size_t hi) {
         auto s = string(n, path);
         if (!s) return std::nullopt;
         static std::regex const form(R"(^\s*([0-9]+)\s*(B|KiB|MiB|GiB|KB|MB|GB)?\s*$)");
@@ -168,9 +172,12 @@ public:
         }
         std::size_t v = std::stoull(m[1].str());
         std::string unit = m[2].matched ? m[2].str() : "B";
-        if (unit == "KiB" || unit == "KB") v <<= 10;
-        else if (unit == "MiB" || unit == "MB") v <<= 20;
-        else if (unit == "GiB" || unit == "GB") v <<= 30;
+        if (unit == "KiB" || unit == "KB")
+            v <<= 10;
+        else if (unit == "MiB" || unit == "MB")
+            v <<= 20;
+        else if (unit == "GiB" || unit == "GB")
+            v <<= 30;
         if (v < lo || v > hi) {
             fail(path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + " bytes");
             return std::nullopt;
@@ -186,13 +193,16 @@ public:
 
     void server(YAML::Node const& n, server_settings& s) {
         if (!n.IsMap()) return fail("server", "must be a mapping");
-        only_keys(n, "server", {"host", "port", "threads", "max_header_bytes", "max_body_bytes", "header_timeout",
-                                "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace"});
+        only_keys(n, "server",
+                  {"host", "port", "threads", "max_header_bytes", "max_body_bytes", "header_timeout",
+                   "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace"});
         auto str = [&](YAML::Node const& v, std::string const& p) { return string(v, p); };
         auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
         set(n, "server", "host", s.host, str);
-        set(n, "server", "port", s.port, [&](auto const& v, auto const& p) { return integer(v, p, 0, 65535); });
-        set(n, "server", "threads", s.threads, [&](auto const& v, auto const& p) { return integer(v, p, 0, 1024); });
+        set(n, "server", "port", s.port,
+            [&](auto const& v, auto const& p) { return integer(v, p, 0, 65535); });
+        set(n, "server", "threads", s.threads,
+            [&](auto const& v, auto const& p) { return integer(v, p, 0, 1024); });
         set(n, "server", "max_header_bytes", s.http.max_header_bytes,
             [&](auto const& v, auto const& p) { return bytes(v, p, 1024, 1u << 20); });
         set(n, "server", "max_body_bytes", s.http.max_body_bytes,
@@ -220,7 +230,8 @@ public:
         if (!std::regex_match(name, valid_name))
             fail(path, "provider names may use letters, digits, '_', '-' and '.' only");
         if (!n.IsMap()) return fail(path, "must be a mapping");
-        only_keys(n, path, {"kind", "base_url", "api_key", "ca_file", "timeouts", "headers", "allow_insecure_http"});
+        only_keys(n, path,
+                  {"kind", "base_url", "api_key", "ca_file", "timeouts", "headers", "allow_insecure_http"});
         adapters::provider_settings p;
         p.name = name;
         p.connect_timeout = c.timeouts.connect;
@@ -230,10 +241,14 @@ public:
         set(n, path, "base_url", p.base_url, str);
         set(n, path, "api_key", p.api_key, str);
         set(n, path, "ca_file", p.ca_file, str);
-        if (!p.ca_file.empty() && !std::ifstream(p.ca_file)) fail(path + ".ca_file", "cannot be read: " + p.ca_file);
-        if (auto t = n["timeouts"]) timeouts(t, path + ".timeouts", {"connect", "attempt"}, &p.connect_timeout, &p.attempt_timeout, nullptr);
+        if (!p.ca_file.empty() && !std::ifstream(p.ca_file))
+            fail(path + ".ca_file", "cannot be read: " + p.ca_file);
+        if (auto t = n["timeouts"])
+            timeouts(t, path + ".timeouts", {"connect", "attempt"}, &p.connect_timeout, &p.attempt_timeout,
+                     nullptr);
         if (auto h = n["headers"]) {
-            if (!h.IsMap()) fail(path + ".headers", "must be a mapping of header names to values");
+            if (!h.IsMap())
+                fail(path + ".headers", "must be a mapping of header names to values");
             else
                 for (auto const& kv : h) {
                     auto key = kv.first.as<std::string>();
@@ -243,7 +258,8 @@ public:
         bool insecure = false;
         if (auto a = n["allow_insecure_http"]) insecure = a.IsScalar() && a.Scalar() == "true";
 
-        if (p.kind.empty()) fail(path + ".kind", "is required (openai, anthropic, gemini or mock)");
+        if (p.kind.empty())
+            fail(path + ".kind", "is required (openai, anthropic, gemini or mock)");
         else if (p.kind != "openai" && p.kind != "anthropic" && p.kind != "gemini" && p.kind != "mock")
             fail(path + ".kind", "must be one of openai, anthropic, gemini, mock; got '" + p.kind + "'");
         if (p.kind != "mock" && !p.kind.empty()) check_endpoint(p, path, insecure);
@@ -257,7 +273,8 @@ public:
         if (!where) return fail(path + ".base_url", where.error());
         bool const local = adapters::is_loopback_host(where->host);
         if (!where->tls && !local && !insecure)
-            fail(path + ".base_url", "plain http:// is allowed only for loopback hosts (set allow_insecure_http: true to override)");
+            fail(path + ".base_url", "plain http:// is allowed only for loopback hosts (set "
+                                     "allow_insecure_http: true to override)");
         if (p.api_key.empty() && !local)
             fail(path + ".api_key", "is required (use \"${ENV_VAR}\" to read it from the environment)");
     }
@@ -300,7 +317,8 @@ public:
             }
             std::vector<domain::deployment> list;
             for (std::size_t i = 0; i < kv.second.size(); ++i)
-                if (auto d = deployment(kv.second[i], path + "[" + std::to_string(i) + "]")) list.push_back(*d);
+                if (auto d = deployment(kv.second[i], path + "[" + std::to_string(i) + "]"))
+                    list.push_back(*d);
             c.models[name] = std::move(list);
         }
     }
@@ -329,15 +347,20 @@ public:
         only_keys(root, "", {"server", "store", "timeouts", "providers", "models", "pricing"});
         if (auto n = root["server"]) server(n, c.server);
         if (auto n = root["store"]) {
-            if (!n.IsMap()) fail("store", "must be a mapping");
+            if (!n.IsMap())
+                fail("store", "must be a mapping");
             else {
                 only_keys(n, "store", {"url"});
-                set(n, "store", "url", c.store_url, [&](auto const& v, auto const& p) { return string(v, p); });
+                set(n, "store", "url", c.store_url,
+                    [&](auto const& v, auto const& p) { return string(v, p); });
             }
         }
-        if (auto n = root["timeouts"]) timeouts(n, "timeouts", {"connect", "attempt", "request"}, &c.timeouts.connect, &c.timeouts.attempt, &c.timeouts.request);
+        if (auto n = root["timeouts"])
+            timeouts(n, "timeouts", {"connect", "attempt", "request"}, &c.timeouts.connect,
+                     &c.timeouts.attempt, &c.timeouts.request);
         if (auto n = root["providers"]) {
-            if (!n.IsMap()) fail("providers", "must map provider names to settings");
+            if (!n.IsMap())
+                fail("providers", "must map provider names to settings");
             else
                 for (auto const& kv : n) provider(kv.first.as<std::string>(), kv.second, c);
         }
@@ -353,7 +376,8 @@ public:
         };
         if (auto port = env("PORT")) {
             YAML::Node n(*port);
-            if (auto v = integer(n, "PORT (environment)", 0, 65535)) c.server.port = static_cast<unsigned short>(*v);
+            if (auto v = integer(n, "PORT (environment)", 0, 65535))
+                c.server.port = static_cast<unsigned short>(*v);
         }
         if (auto host = env("HOST")) c.server.host = *host;
         if (auto redis = env("REDIS_URL")) c.store_url = *redis;
@@ -368,8 +392,9 @@ public:
             p.name = s.name;
             p.kind = s.kind;
             p.api_key = *key;
-            p.base_url = env(std::string(s.key_var).substr(0, std::string(s.key_var).find("_API_KEY")) + "_BASE_URL")
-                             .value_or(s.base_url);
+            p.base_url =
+                env(std::string(s.key_var).substr(0, std::string(s.key_var).find("_API_KEY")) + "_BASE_URL")
+                    .value_or(s.base_url);
             p.connect_timeout = c.timeouts.connect;
             p.attempt_timeout = c.timeouts.attempt;
             check_endpoint(p, std::string("environment ") + s.key_var, false);
@@ -402,7 +427,7 @@ public:
             fail("timeouts.attempt", "must not exceed timeouts.request");
     }
 
-private:
+  private:
     env_lookup env_;
 };
 
@@ -416,7 +441,8 @@ boost::system::result<gateway_config, config_errors> finish(loader& l, gateway_c
 
 } // namespace
 
-boost::system::result<gateway_config, config_errors> load_config_text(std::string const& text, env_lookup env) {
+boost::system::result<gateway_config, config_errors> load_config_text(std::string const& text,
+                                                                      env_lookup env) {
     loader l(std::move(env));
     gateway_config c;
     try {
@@ -445,17 +471,24 @@ adapters::gateway_catalog make_catalog(gateway_config const& c) {
     catalog.request_timeout = c.timeouts.request;
     for (auto const& p : c.providers) catalog.routes.providers.insert(p.name);
     for (auto const& [name, list] : c.models) {
-        if (name == "*") catalog.routes.catch_all = list;
-        else catalog.routes.groups[name] = list;
+        if (name == "*")
+            catalog.routes.catch_all = list;
+        else
+            catalog.routes.groups[name] = list;
     }
     // Bare model names ("gpt-4o-mini", "claude-3-5-haiku-latest") find their provider by prefix.
     for (auto const& p : c.providers) {
         std::vector<char const*> prefixes;
-        if (p.kind == "anthropic") prefixes = {"claude-"};
-        else if (p.kind == "gemini") prefixes = {"gemini-", "gemma-", "text-embedding-004"};
-        else if (p.name == "openai") prefixes = {"gpt-", "o1", "o3", "o4", "chatgpt-", "text-embedding-"};
-        else if (p.name == "mistral") prefixes = {"mistral-", "open-mistral", "codestral", "pixtral", "ministral"};
-        else if (p.name == "deepseek") prefixes = {"deepseek-"};
+        if (p.kind == "anthropic")
+            prefixes = {"claude-"};
+        else if (p.kind == "gemini")
+            prefixes = {"gemini-", "gemma-", "text-embedding-004"};
+        else if (p.name == "openai")
+            prefixes = {"gpt-", "o1", "o3", "o4", "chatgpt-", "text-embedding-"};
+        else if (p.name == "mistral")
+            prefixes = {"mistral-", "open-mistral", "codestral", "pixtral", "ministral"};
+        else if (p.name == "deepseek")
+            prefixes = {"deepseek-"};
         for (auto const* prefix : prefixes) catalog.routes.prefix_rules.push_back({prefix, p.name});
     }
     for (auto const& [model, price] : c.prices) catalog.prices.set(model, price);
@@ -468,12 +501,13 @@ json::object describe(gateway_config const& c) {
     for (auto const& p : c.providers) {
         json::object headers;
         for (auto const& [k, v] : p.headers) headers[k] = mask_secret(v);
-        providers[p.name] = json::object{{"kind", p.kind},
-                                         {"base_url", p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url},
-                                         {"api_key", mask_secret(p.api_key)},
-                                         {"ca_file", p.ca_file},
-                                         {"headers", std::move(headers)},
-                                         {"timeouts", {{"connect", ms(p.connect_timeout)}, {"attempt", ms(p.attempt_timeout)}}}};
+        providers[p.name] = json::object{
+            {"kind", p.kind},
+            {"base_url", p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url},
+            {"api_key", mask_secret(p.api_key)},
+            {"ca_file", p.ca_file},
+            {"headers", std::move(headers)},
+            {"timeouts", {{"connect", ms(p.connect_timeout)}, {"attempt", ms(p.attempt_timeout)}}}};
     }
     json::object models;
     for (auto const& [name, list] : c.models) {
@@ -486,16 +520,24 @@ json::object describe(gateway_config const& c) {
         if (auto scheme = store.find("://"); scheme != std::string::npos && scheme < at)
             store = store.substr(0, scheme + 3) + "****" + store.substr(at);
     auto const& h = c.server.http;
-    return json::object{
-        {"server", {{"host", c.server.host}, {"port", c.server.port}, {"threads", c.server.threads},
-                    {"max_header_bytes", h.max_header_bytes}, {"max_body_bytes", h.max_body_bytes},
-                    {"header_timeout", ms(h.header_timeout)}, {"body_timeout", ms(h.body_timeout)},
-                    {"idle_timeout", ms(h.idle_timeout)}, {"write_timeout", ms(h.write_timeout)},
-                    {"shutdown_grace", ms(c.server.shutdown_grace)}}},
-        {"store", {{"url", store}}},
-        {"timeouts", {{"connect", ms(c.timeouts.connect)}, {"attempt", ms(c.timeouts.attempt)}, {"request", ms(c.timeouts.request)}}},
-        {"providers", std::move(providers)},
-        {"models", std::move(models)}};
+    return json::object{{"server",
+                         {{"host", c.server.host},
+                          {"port", c.server.port},
+                          {"threads", c.server.threads},
+                          {"max_header_bytes", h.max_header_bytes},
+                          {"max_body_bytes", h.max_body_bytes},
+                          {"header_timeout", ms(h.header_timeout)},
+                          {"body_timeout", ms(h.body_timeout)},
+                          {"idle_timeout", ms(h.idle_timeout)},
+                          {"write_timeout", ms(h.write_timeout)},
+                          {"shutdown_grace", ms(c.server.shutdown_grace)}}},
+                        {"store", {{"url", store}}},
+                        {"timeouts",
+                         {{"connect", ms(c.timeouts.connect)},
+                          {"attempt", ms(c.timeouts.attempt)},
+                          {"request", ms(c.timeouts.request)}}},
+                        {"providers", std::move(providers)},
+                        {"models", std::move(models)}};
 }
 
 } // namespace switchboard::server

@@ -40,7 +40,7 @@ struct gateway_config {
     timeout_settings timeouts;
     std::vector<adapters::provider_settings> providers;
     std::map<std::string, std::vector<domain::deployment>, std::less<>> models; // "*" = catch-all
-    std::vector<std::pair<std::string, domain::model_price>> prices;           // overrides
+    std::vector<std::pair<std::string, domain::model_price>> prices;            // overrides
 };
 
 // Reads an environment variable; injected so tests control the environment.
@@ -54,7 +54,8 @@ struct config_errors {
 // `file` empty → embedded defaults + environment only.
 boost::system::result<gateway_config, config_errors> load_config(std::string const& file, env_lookup env);
 // Same, from YAML/JSON text (used by tests and by load_config).
-boost::system::result<gateway_config, config_errors> load_config_text(std::string const& text, env_lookup env);
+boost::system::result<gateway_config, config_errors> load_config_text(std::string const& text,
+                                                                      env_lookup env);
 
 // The routing table and prices the dispatcher reads (every core shares one).
 adapters::gateway_catalog make_catalog(gateway_config const& config);

@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
 
     auto loaded = load_config(opts.config_file, process_env());
     if (!loaded) {
-        std::cerr << "switchboard: invalid config" << (opts.config_file.empty() ? "" : " " + opts.config_file) << ":\n";
+        std::cerr << "switchboard: invalid config" << (opts.config_file.empty() ? "" : " " + opts.config_file)
+                  << ":\n";
         for (auto const& p : loaded.error().problems) std::cerr << "  - " << p << "\n";
         return 1;
     }

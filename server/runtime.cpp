@@ -30,8 +30,7 @@ std::unique_ptr<net::ssl::context> make_tls_context(std::string const& ca_file) 
 }
 
 // Runs `fn` on the core's thread and waits for it (used for start/drain steps).
-template <class F>
-void run_on(net::io_context& ctx, F fn) {
+template <class F> void run_on(net::io_context& ctx, F fn) {
     std::promise<void> done;
     net::post(ctx, [&] {
         try {
@@ -60,13 +59,14 @@ struct gateway_runtime::core {
 gateway_runtime::gateway_runtime(gateway_config config)
     : config_(std::move(config)),
       catalog_(std::make_shared<adapters::gateway_catalog const>(make_catalog(config_))),
-      ledger_(std::make_unique<adapters::usage_ledger>()),
-      default_tls_(make_tls_context("")) {
+      ledger_(std::make_unique<adapters::usage_ledger>()), default_tls_(make_tls_context("")) {
     for (auto const& p : config_.providers)
         if (!p.ca_file.empty()) provider_tls_[p.name] = make_tls_context(p.ca_file);
 }
 
-gateway_runtime::~gateway_runtime() { shutdown(); }
+gateway_runtime::~gateway_runtime() {
+    shutdown();
+}
 
 void gateway_runtime::start() {
     unsigned n = config_.server.threads;
@@ -85,7 +85,8 @@ void gateway_runtime::start() {
         }
         c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_);
         c->router = std::make_unique<adapters::api_router>(*c->dispatch);
-        c->server = std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_);
+        c->server =
+            std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_);
         // The first core may bind port 0; the others then share the port it got.
         c->server->start(net::ip::tcp::endpoint(address, port));
         port = c->server->port();
@@ -95,7 +96,9 @@ void gateway_runtime::start() {
     for (auto& c : cores_) c->thread = std::thread([ctx = &c->context] { ctx->run(); });
     running_ = true;
     adapters::log_event("info", "started",
-                        {{"port", port_}, {"host", config_.server.host}, {"threads", n},
+                        {{"port", port_},
+                         {"host", config_.server.host},
+                         {"threads", n},
                          {"providers", config_.providers.size()},
                          {"store", config_.store_url.empty() ? "memory" : "redis"}});
 }

@@ -15,12 +15,14 @@
 #include <memory>
 #include <vector>
 
-namespace boost::asio::ssl { class context; }
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace switchboard::server {
 
 class gateway_runtime {
-public:
+  public:
     explicit gateway_runtime(gateway_config config);
     ~gateway_runtime();
     gateway_runtime(gateway_runtime const&) = delete;
@@ -34,7 +36,7 @@ public:
     adapters::usage_ledger const& ledger() const { return *ledger_; }
     int in_flight() const { return in_flight_.load(); }
 
-private:
+  private:
     struct core;
     gateway_config config_;
     std::shared_ptr<adapters::gateway_catalog const> catalog_;

@@ -50,12 +50,13 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
         if (domain::after_failure(last) == domain::next_step::stop) break;
     }
     if (attempts == 0)
-        co_return failure(domain::make_error(domain::errc::provider_unavailable, "No provider could serve the request"));
+        co_return failure(
+            domain::make_error(domain::errc::provider_unavailable, "No provider could serve the request"));
     co_return failure(domain::client_error(last, clock::now() >= deadline), attempts, last_provider);
 }
 
-net::awaitable<dispatch_result<domain::chat_completion>>
-dispatcher::chat(domain::chat_request const& request, request_hints const& hints) {
+net::awaitable<dispatch_result<domain::chat_completion>> dispatcher::chat(domain::chat_request const& request,
+                                                                          request_hints const& hints) {
     return run<domain::chat_completion>(
         request.model, request.force_provider, hints,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {

@@ -37,8 +37,7 @@ struct request_hints {
     std::string request_id;
 };
 
-template <class T>
-struct dispatched {
+template <class T> struct dispatched {
     T value;
     domain::deployment served;
     int attempts = 0;
@@ -51,24 +50,23 @@ struct dispatch_failure {
     std::string last_provider;
 };
 
-template <class T>
-using dispatch_result = boost::system::result<dispatched<T>, dispatch_failure>;
+template <class T> using dispatch_result = boost::system::result<dispatched<T>, dispatch_failure>;
 
 class dispatcher {
-public:
+  public:
     dispatcher(std::shared_ptr<gateway_catalog const> catalog, provider_registry& providers,
                usage_ledger& ledger)
         : catalog_(std::move(catalog)), providers_(providers), ledger_(ledger) {}
 
-    net::awaitable<dispatch_result<domain::chat_completion>>
-    chat(domain::chat_request const& request, request_hints const& hints);
+    net::awaitable<dispatch_result<domain::chat_completion>> chat(domain::chat_request const& request,
+                                                                  request_hints const& hints);
 
-    net::awaitable<dispatch_result<domain::embedding_result>>
-    embed(domain::embedding_request const& request, request_hints const& hints);
+    net::awaitable<dispatch_result<domain::embedding_result>> embed(domain::embedding_request const& request,
+                                                                    request_hints const& hints);
 
     gateway_catalog const& catalog() const { return *catalog_; }
 
-private:
+  private:
     template <class T, class Call>
     net::awaitable<dispatch_result<T>> run(std::string const& model, std::string const& forced,
                                            request_hints const& hints, Call call);

@@ -22,12 +22,12 @@ struct usage_totals {
 };
 
 class usage_ledger {
-public:
-    void record(std::string const& provider, std::string const& model,
-                domain::token_usage const& usage, double cost_usd);
+  public:
+    void record(std::string const& provider, std::string const& model, domain::token_usage const& usage,
+                double cost_usd);
     std::vector<usage_totals> snapshot() const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::map<std::pair<std::string, std::string>, usage_totals> totals_;
 };

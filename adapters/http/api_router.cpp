@@ -21,12 +21,11 @@ struct route {
     std::string_view path;
     http::verb method;
 };
-constexpr std::array<route, 5> routes{{
+constexpr std::array<route, 4> routes{{
     {"/v1/chat/completions", http::verb::post},
     {"/v1/embeddings", http::verb::post},
     {"/v1/models", http::verb::get},
     {"/api/health", http::verb::get},
-    {"/health", http::verb::get},
 }};
 
 std::string_view path_of(std::string_view target) {
@@ -83,8 +82,9 @@ std::optional<json::value> parse_body(http_request const& req) {
 }
 
 domain::gateway_error not_json() {
-    return domain::make_error(errc::invalid_request,
-                              "We could not parse the JSON body of your request. The body must be valid JSON.");
+    return domain::make_error(
+        errc::invalid_request,
+        "We could not parse the JSON body of your request. The body must be valid JSON.");
 }
 
 } // namespace
@@ -98,8 +98,8 @@ net::awaitable<http_response> api_router::handle(http_request& req, std::string 
             if (r.method == req.method()) break;
         }
     if (!match) {
-        co_return fail(domain::make_error(errc::not_found, "Unknown request URL: " +
-                                                                domain::truncate_for_message(path, 128)),
+        co_return fail(domain::make_error(errc::not_found,
+                                          "Unknown request URL: " + domain::truncate_for_message(path, 128)),
                        req, request_id);
     }
     if (match->method != req.method()) {

@@ -8,11 +8,11 @@
 namespace switchboard::adapters {
 
 class api_router final : public request_handler {
-public:
+  public:
     explicit api_router(dispatcher& dispatch) : dispatch_(dispatch) {}
     net::awaitable<http_response> handle(http_request& request, std::string const& request_id) override;
 
-private:
+  private:
     net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id);
     net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id);
     http_response models(http_request const& request, std::string const& request_id) const;

@@ -9,20 +9,32 @@ using domain::errc;
 
 http::status status_for(errc code) {
     switch (code) {
-    case errc::invalid_request: return http::status::bad_request;
-    case errc::unauthorized: return http::status::unauthorized;
-    case errc::forbidden: return http::status::forbidden;
+    case errc::invalid_request:
+        return http::status::bad_request;
+    case errc::unauthorized:
+        return http::status::unauthorized;
+    case errc::forbidden:
+        return http::status::forbidden;
     case errc::not_found:
-    case errc::model_not_found: return http::status::not_found;
-    case errc::method_not_allowed: return http::status::method_not_allowed;
-    case errc::payload_too_large: return http::status::payload_too_large;
-    case errc::headers_too_large: return http::status::request_header_fields_too_large;
-    case errc::unsupported: return http::status::bad_request;
-    case errc::provider_unavailable: return http::status::service_unavailable;
+    case errc::model_not_found:
+        return http::status::not_found;
+    case errc::method_not_allowed:
+        return http::status::method_not_allowed;
+    case errc::payload_too_large:
+        return http::status::payload_too_large;
+    case errc::headers_too_large:
+        return http::status::request_header_fields_too_large;
+    case errc::unsupported:
+        return http::status::bad_request;
+    case errc::provider_unavailable:
+        return http::status::service_unavailable;
     case errc::upstream_error:
-    case errc::upstream_bad_response: return http::status::bad_gateway;
-    case errc::timeout: return http::status::gateway_timeout;
-    case errc::internal_error: return http::status::internal_server_error;
+    case errc::upstream_bad_response:
+        return http::status::bad_gateway;
+    case errc::timeout:
+        return http::status::gateway_timeout;
+    case errc::internal_error:
+        return http::status::internal_server_error;
     }
     return http::status::internal_server_error;
 }
@@ -33,26 +45,33 @@ std::string_view error_type(errc code) {
     case errc::payload_too_large:
     case errc::headers_too_large:
     case errc::method_not_allowed:
-    case errc::unsupported: return "invalid_request_error";
-    case errc::unauthorized: return "authentication_error";
-    case errc::forbidden: return "permission_error";
+    case errc::unsupported:
+        return "invalid_request_error";
+    case errc::unauthorized:
+        return "authentication_error";
+    case errc::forbidden:
+        return "permission_error";
     case errc::not_found:
-    case errc::model_not_found: return "not_found_error";
-    case errc::timeout: return "timeout_error";
-    default: return "api_error";
+    case errc::model_not_found:
+        return "not_found_error";
+    case errc::timeout:
+        return "timeout_error";
+    default:
+        return "api_error";
     }
 }
 
 std::string error_body(domain::gateway_error const& e, std::string_view request_id) {
-    boost::json::object err{{"message", e.message},
-                            {"type", error_type(e.code)},
-                            {"code", domain::code_name(e.code)},
-                            {"param", e.param.empty() ? boost::json::value(nullptr) : boost::json::value(e.param)}};
+    boost::json::object err{
+        {"message", e.message},
+        {"type", error_type(e.code)},
+        {"code", domain::code_name(e.code)},
+        {"param", e.param.empty() ? boost::json::value(nullptr) : boost::json::value(e.param)}};
     return boost::json::serialize(boost::json::object{{"error", std::move(err)}, {"request_id", request_id}});
 }
 
-http_response error_response(domain::gateway_error const& e, std::string_view request_id,
-                             unsigned version, bool keep_alive) {
+http_response error_response(domain::gateway_error const& e, std::string_view request_id, unsigned version,
+                             bool keep_alive) {
     http_response res{status_for(e.code), version};
     res.set(http::field::content_type, "application/json");
     res.set("x-request-id", request_id);

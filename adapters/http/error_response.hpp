@@ -21,7 +21,7 @@ std::string_view error_type(domain::errc code);
 
 std::string error_body(domain::gateway_error const& e, std::string_view request_id);
 
-http_response error_response(domain::gateway_error const& e, std::string_view request_id,
-                             unsigned version, bool keep_alive);
+http_response error_response(domain::gateway_error const& e, std::string_view request_id, unsigned version,
+                             bool keep_alive);
 
 } // namespace switchboard::adapters

@@ -30,7 +30,9 @@ struct connection_entry {
 // Decrements the shared in-flight count when a request's handling ends, however it ends.
 struct in_flight_guard {
     std::atomic<int>& count;
-    explicit in_flight_guard(std::atomic<int>& c) : count(c) { count.fetch_add(1, std::memory_order_relaxed); }
+    explicit in_flight_guard(std::atomic<int>& c) : count(c) {
+        count.fetch_add(1, std::memory_order_relaxed);
+    }
     ~in_flight_guard() { count.fetch_sub(1, std::memory_order_relaxed); }
 };
 } // namespace
@@ -51,8 +53,7 @@ struct http_server::state : std::enable_shared_from_this<state> {
 
     net::awaitable<void> accept_loop();
     net::awaitable<void> serve(tcp::socket socket);
-    net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                   connection_entry& entry);
+    net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer);
 };
 
 namespace {
@@ -77,14 +78,14 @@ domain::gateway_error parse_error_for(boost::system::error_code ec) {
 }
 
 bool is_quiet_close(boost::system::error_code ec) {
-    return ec == beast::error::timeout || ec == http::error::end_of_stream ||
-           ec == net::error::eof || ec == net::error::operation_aborted ||
-           ec == net::error::connection_reset || ec == http::error::partial_message;
+    return ec == beast::error::timeout || ec == http::error::end_of_stream || ec == net::error::eof ||
+           ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+           ec == http::error::partial_message;
 }
 } // namespace
 
-http_server::http_server(net::io_context& context, request_handler& handler,
-                         http_server_options options, std::atomic<int>& in_flight)
+http_server::http_server(net::io_context& context, request_handler& handler, http_server_options options,
+                         std::atomic<int>& in_flight)
     : state_(std::make_shared<state>(context, handler, options, in_flight)) {}
 
 http_server::~http_server() {
@@ -103,7 +104,9 @@ void http_server::start(tcp::endpoint const& endpoint) {
                   [keep = state_](std::exception_ptr e) { log_failure(e, "accept_loop_failed"); });
 }
 
-unsigned short http_server::port() const { return state_->acceptor.local_endpoint().port(); }
+unsigned short http_server::port() const {
+    return state_->acceptor.local_endpoint().port();
+}
 
 void http_server::begin_drain() {
     state_->draining = true;
@@ -122,8 +125,9 @@ net::awaitable<void> http_server::state::accept_loop() {
         auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
         if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
         if (ec) continue; // e.g. EMFILE: keep serving the connections we have
-        net::co_spawn(context, serve(std::move(socket)),
-                      [keep = shared_from_this()](std::exception_ptr e) { log_failure(e, "connection_failed"); });
+        net::co_spawn(context, serve(std::move(socket)), [keep = shared_from_this()](std::exception_ptr e) {
+            log_failure(e, "connection_failed");
+        });
     }
 }
 
@@ -152,7 +156,7 @@ net::awaitable<void> http_server::state::serve(tcp::socket socket) {
         }
         first = false;
         entry.busy = true;
-        if (!co_await serve_one(stream, buffer, entry)) break;
+        if (!co_await serve_one(stream, buffer)) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
@@ -176,8 +180,7 @@ net::awaitable<void> linger(beast::tcp_stream& stream) {
 } // namespace
 
 // Reads, handles and answers one request. Returns whether the connection stays open.
-net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                                   connection_entry&) {
+net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
     in_flight_guard counted(in_flight);
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));

@@ -32,7 +32,7 @@ struct http_server_options {
 };
 
 class http_server {
-public:
+  public:
     http_server(net::io_context& context, request_handler& handler, http_server_options options,
                 std::atomic<int>& in_flight);
     ~http_server();
@@ -48,7 +48,7 @@ public:
     // Cancels every remaining connection (grace period over).
     void close_all();
 
-private:
+  private:
     struct state;
     std::shared_ptr<state> state_;
 };

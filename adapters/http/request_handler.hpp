@@ -12,7 +12,7 @@ namespace switchboard::adapters {
 using http_request = http::request<http::string_body>;
 
 class request_handler {
-public:
+  public:
     virtual ~request_handler() = default;
     virtual net::awaitable<http_response> handle(http_request& request, std::string const& request_id) = 0;
 };

@@ -11,36 +11,36 @@
 namespace switchboard::adapters {
 
 class http_provider : public provider {
-public:
+  public:
     http_provider(provider_settings settings, std::unique_ptr<http_client> client)
         : settings_(std::move(settings)), client_(std::move(client)) {}
 
     // Streaming arrives with the streaming work; until then every HTTP provider reports
     // `unsupported` so the dispatcher moves on to a deployment that can stream.
-    net::awaitable<attempt_result<domain::token_usage>>
-    chat_stream(domain::chat_request const&, std::string_view, attempt_context const&,
-                chat_stream_sink&) override;
+    net::awaitable<attempt_result<domain::token_usage>> chat_stream(domain::chat_request const&,
+                                                                    std::string_view, attempt_context const&,
+                                                                    chat_stream_sink&) override;
 
-protected:
+  protected:
     provider_settings settings_;
     std::unique_ptr<http_client> client_;
 };
 
 // Kind-specific adapters.
 class openai_provider final : public http_provider {
-public:
+  public:
     using http_provider::http_provider;
     net::awaitable<attempt_result<domain::chat_completion>>
     chat(domain::chat_request const&, std::string_view, attempt_context const&) override;
     net::awaitable<attempt_result<domain::embedding_result>>
     embed(domain::embedding_request const&, std::string_view, attempt_context const&) override;
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> headers() const;
 };
 
 class anthropic_provider final : public http_provider {
-public:
+  public:
     using http_provider::http_provider;
     net::awaitable<attempt_result<domain::chat_completion>>
     chat(domain::chat_request const&, std::string_view, attempt_context const&) override;
@@ -49,7 +49,7 @@ public:
 };
 
 class gemini_provider final : public http_provider {
-public:
+  public:
     using http_provider::http_provider;
     net::awaitable<attempt_result<domain::chat_completion>>
     chat(domain::chat_request const&, std::string_view, attempt_context const&) override;

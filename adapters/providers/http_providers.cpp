@@ -28,9 +28,10 @@ domain::attempt_error bad_body(domain::gateway_error const& e) {
 }
 } // namespace
 
-net::awaitable<attempt_result<domain::token_usage>>
-http_provider::chat_stream(domain::chat_request const&, std::string_view, attempt_context const&,
-                           chat_stream_sink&) {
+net::awaitable<attempt_result<domain::token_usage>> http_provider::chat_stream(domain::chat_request const&,
+                                                                               std::string_view,
+                                                                               attempt_context const&,
+                                                                               chat_stream_sink&) {
     co_return unsupported();
 }
 
@@ -56,8 +57,10 @@ openai_provider::chat(domain::chat_request const& r, std::string_view model, att
 }
 
 net::awaitable<attempt_result<domain::embedding_result>>
-openai_provider::embed(domain::embedding_request const& r, std::string_view model, attempt_context const& ctx) {
-    auto res = co_await post_json(*client_, "/embeddings", headers(), domain::openai_embedding_body(r, model), ctx);
+openai_provider::embed(domain::embedding_request const& r, std::string_view model,
+                       attempt_context const& ctx) {
+    auto res =
+        co_await post_json(*client_, "/embeddings", headers(), domain::openai_embedding_body(r, model), ctx);
     if (!res) co_return res.error();
     if (!is_success(res->status)) co_return domain::parse_openai_error(res->status, res->body);
     auto parsed = domain::parse_openai_embedding_response(res->body);
@@ -106,7 +109,8 @@ gemini_provider::chat(domain::chat_request const& r, std::string_view model, att
 }
 
 net::awaitable<attempt_result<domain::embedding_result>>
-gemini_provider::embed(domain::embedding_request const& r, std::string_view model, attempt_context const& ctx) {
+gemini_provider::embed(domain::embedding_request const& r, std::string_view model,
+                       attempt_context const& ctx) {
     if (r.texts.size() != r.input_count) co_return unsupported(); // token-id inputs
     headers_t h{{"x-goog-api-key", settings_.api_key}};
     auto res = co_await post_json(*client_, model_path(model, "batchEmbedContents"),

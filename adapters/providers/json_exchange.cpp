@@ -6,9 +6,8 @@
 namespace switchboard::adapters {
 
 net::awaitable<attempt_result<upstream_response>>
-post_json(http_client& client, std::string target,
-          std::vector<std::pair<std::string, std::string>> headers, boost::json::object const& body,
-          attempt_context const& ctx) {
+post_json(http_client& client, std::string target, std::vector<std::pair<std::string, std::string>> headers,
+          boost::json::object const& body, attempt_context const& ctx) {
     upstream_request req;
     req.method = "POST";
     req.target = std::move(target);
@@ -22,14 +21,22 @@ post_json(http_client& client, std::string target,
     if (res) co_return std::move(*res);
     domain::attempt_error e;
     switch (res.error()) {
-    case transport_failure::connect_failed: e.kind = domain::attempt_failure::connect_failed; break;
-    case transport_failure::reset: e.kind = domain::attempt_failure::reset; break;
-    case transport_failure::timeout: e.kind = domain::attempt_failure::timeout; break;
+    case transport_failure::connect_failed:
+        e.kind = domain::attempt_failure::connect_failed;
+        break;
+    case transport_failure::reset:
+        e.kind = domain::attempt_failure::reset;
+        break;
+    case transport_failure::timeout:
+        e.kind = domain::attempt_failure::timeout;
+        break;
     }
     co_return e;
 }
 
-bool is_success(int status) { return status >= 200 && status < 300; }
+bool is_success(int status) {
+    return status >= 200 && status < 300;
+}
 
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(

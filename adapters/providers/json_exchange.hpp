@@ -10,9 +10,8 @@
 namespace switchboard::adapters {
 
 net::awaitable<attempt_result<upstream_response>>
-post_json(http_client& client, std::string target,
-          std::vector<std::pair<std::string, std::string>> headers, boost::json::object const& body,
-          attempt_context const& ctx);
+post_json(http_client& client, std::string target, std::vector<std::pair<std::string, std::string>> headers,
+          boost::json::object const& body, attempt_context const& ctx);
 
 bool is_success(int status);
 

@@ -13,9 +13,10 @@ mock_provider::chat(domain::chat_request const& r, std::string_view model, attem
     co_return domain::mock_chat_completion(r, model, "chatcmpl-" + std::string(ctx.request_id), unix_now());
 }
 
-net::awaitable<attempt_result<domain::token_usage>>
-mock_provider::chat_stream(domain::chat_request const& r, std::string_view model,
-                           attempt_context const& ctx, chat_stream_sink& sink) {
+net::awaitable<attempt_result<domain::token_usage>> mock_provider::chat_stream(domain::chat_request const& r,
+                                                                               std::string_view model,
+                                                                               attempt_context const& ctx,
+                                                                               chat_stream_sink& sink) {
     auto reply = domain::mock_chat_reply(r, model);
     std::string const id = "chatcmpl-" + std::string(ctx.request_id);
     std::int64_t const created = unix_now();

@@ -7,13 +7,15 @@
 
 #include <memory>
 
-namespace boost::asio::ssl { class context; }
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace switchboard::adapters {
 
 // Kinds: openai, anthropic, gemini, mock. Settings are validated by the config loader first;
 // an unknown kind or unparsable base_url here throws std::invalid_argument.
-std::unique_ptr<provider> make_provider(provider_settings const& settings,
-                                        net::any_io_executor executor, net::ssl::context& tls);
+std::unique_ptr<provider> make_provider(provider_settings const& settings, net::any_io_executor executor,
+                                        net::ssl::context& tls);
 
 } // namespace switchboard::adapters

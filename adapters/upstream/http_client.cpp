@@ -48,8 +48,7 @@ struct http_client::connection {
     clock::time_point idle_since{};
 
     beast::tcp_stream& tcp() {
-        return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); },
-                          stream);
+        return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); }, stream);
     }
 };
 
@@ -59,7 +58,9 @@ http_client::http_client(net::any_io_executor executor, net::ssl::context& tls, 
 
 http_client::~http_client() = default;
 
-std::size_t http_client::idle_connections() const { return idle_.size(); }
+std::size_t http_client::idle_connections() const {
+    return idle_.size();
+}
 
 net::awaitable<boost::system::result<std::unique_ptr<http_client::connection>, transport_failure>>
 http_client::connect(clock::time_point deadline) {
@@ -80,7 +81,8 @@ http_client::connect(clock::time_point deadline) {
     auto conn = std::make_unique<connection>(
         connection{origin_.tls ? decltype(connection::stream){std::in_place_index<1>, executor_, tls_}
                                : decltype(connection::stream){std::in_place_index<0>, executor_},
-                   {}, {}});
+                   {},
+                   {}});
     auto& tcp_stream = conn->tcp();
     tcp_stream.expires_after(remaining(connect_deadline));
     auto [connect_ec, ep] = co_await tcp_stream.async_connect(endpoints, use_tuple);
@@ -131,8 +133,8 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
         }
 
         conn->tcp().expires_after(remaining(deadline));
-        auto write_ec = co_await std::visit(
-            [&](auto& s) { return http::async_write(s, req, use_tuple); }, conn->stream);
+        auto write_ec =
+            co_await std::visit([&](auto& s) { return http::async_write(s, req, use_tuple); }, conn->stream);
         if (std::get<0>(write_ec)) {
             if (std::get<0>(write_ec) == beast::error::timeout) co_return transport_failure::timeout;
             if (reused) continue; // stale pooled connection: nothing reached the server
@@ -143,8 +145,7 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
         parser.body_limit(options_.max_response_bytes);
         parser.header_limit(64 * 1024);
         auto read_result = co_await std::visit(
-            [&](auto& s) { return http::async_read(s, conn->buffer, parser, use_tuple); },
-            conn->stream);
+            [&](auto& s) { return http::async_read(s, conn->buffer, parser, use_tuple); }, conn->stream);
         if (auto ec = std::get<0>(read_result)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (reused && !parser.got_some()) continue; // closed by the server while idle
@@ -154,7 +155,8 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
         auto& res = parser.get();
         upstream_response out;
         out.status = static_cast<int>(res.result_int());
-        for (auto const& field : res) out.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+        for (auto const& field : res)
+            out.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
         out.body = std::move(res.body());
         if (res.keep_alive() && idle_.size() < options_.max_idle_connections) {
             conn->tcp().expires_never();

@@ -22,7 +22,9 @@
 #include <utility>
 #include <vector>
 
-namespace boost::asio::ssl { class context; }
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace switchboard::adapters {
 
@@ -45,12 +47,12 @@ enum class transport_failure { connect_failed, reset, timeout };
 struct http_client_options {
     std::chrono::milliseconds connect_timeout{5000};
     std::size_t max_idle_connections = 32;
-    std::chrono::seconds idle_ttl{30};    // idle connections older than this are not reused
+    std::chrono::seconds idle_ttl{30}; // idle connections older than this are not reused
     std::size_t max_response_bytes = 64u << 20;
 };
 
 class http_client {
-public:
+  public:
     http_client(net::any_io_executor executor, net::ssl::context& tls, origin where,
                 http_client_options options);
     ~http_client();
@@ -63,7 +65,7 @@ public:
     origin const& where() const { return origin_; }
     std::size_t idle_connections() const;
 
-private:
+  private:
     struct connection;
     net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
     connect(std::chrono::steady_clock::time_point deadline);

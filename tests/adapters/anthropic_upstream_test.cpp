@@ -23,7 +23,8 @@ BOOST_AUTO_TEST_CASE(chat_is_translated_both_ways) {
         "model":"claude-3-5-haiku-20241022","content":[{"type":"text","text":"Bonjour!"}],
         "stop_reason":"end_turn","usage":{"input_tokens":12,"output_tokens":4}})"));
     gateway_fixture gw(config_for(up));
-    auto res = gw.chat(R"({"model":"claude-3-5-haiku-latest","messages":[{"role":"system","content":"Be French."},
+    auto res =
+        gw.chat(R"({"model":"claude-3-5-haiku-latest","messages":[{"role":"system","content":"Be French."},
                           {"role":"user","content":"Hello"}]})");
     BOOST_TEST_REQUIRE(res.status == 200);
     auto body = json::parse(res.body);

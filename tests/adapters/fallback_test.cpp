@@ -27,9 +27,14 @@ struct two_providers {
         gw = std::make_unique<gateway_fixture>(
             "timeouts: {attempt: 400ms, request: 5s}\n"
             "providers:\n"
-            "  primary: {kind: openai, base_url: \"" + primary.base_url("/v1") + "\", api_key: k-primary-00001}\n"
-            "  backup: {kind: openai, base_url: \"" + backup.base_url("/v1") + "\", api_key: k-backup-000001}\n"
-            "models:\n  chat: [primary/primary-model, backup/backup-model]\n" + extra);
+            "  primary: {kind: openai, base_url: \"" +
+            primary.base_url("/v1") +
+            "\", api_key: k-primary-00001}\n"
+            "  backup: {kind: openai, base_url: \"" +
+            backup.base_url("/v1") +
+            "\", api_key: k-backup-000001}\n"
+            "models:\n  chat: [primary/primary-model, backup/backup-model]\n" +
+            extra);
     }
 };
 
@@ -68,9 +73,12 @@ BOOST_AUTO_TEST_CASE(falls_back_when_the_primary_refuses_connections) {
     // Port 1 on loopback: nothing listens there, the connect is refused at once.
     mock_upstream backup;
     backup.always(canned_reply::json(200, ok_completion("backup-model", "ok")));
-    gateway_fixture gw("providers:\n  dead: {kind: openai, base_url: \"http://127.0.0.1:1/v1\", api_key: k-000000000001}\n"
-                       "  backup: {kind: openai, base_url: \"" + backup.base_url("/v1") + "\", api_key: k-000000000002}\n"
-                       "models:\n  chat: [dead/m, backup/backup-model]\n");
+    gateway_fixture gw(
+        "providers:\n  dead: {kind: openai, base_url: \"http://127.0.0.1:1/v1\", api_key: k-000000000001}\n"
+        "  backup: {kind: openai, base_url: \"" +
+        backup.base_url("/v1") +
+        "\", api_key: k-000000000002}\n"
+        "models:\n  chat: [dead/m, backup/backup-model]\n");
     expect_served_by_backup(gw.chat(chat_body("chat")));
 }
 
@@ -94,7 +102,8 @@ BOOST_AUTO_TEST_CASE(falls_back_on_malformed_upstream_json) {
 BOOST_AUTO_TEST_CASE(malformed_json_from_the_only_provider_is_a_clean_502) {
     mock_upstream up;
     up.always(canned_reply::json(200, "<html>502 Bad Gateway</html>"));
-    gateway_fixture gw("providers:\n  only: {kind: openai, base_url: \"" + up.base_url("/v1") + "\", api_key: k-000000000001}\n");
+    gateway_fixture gw("providers:\n  only: {kind: openai, base_url: \"" + up.base_url("/v1") +
+                       "\", api_key: k-000000000001}\n");
     auto res = gw.chat(chat_body("only/m"));
     BOOST_TEST(res.status == 502);
     auto err = json::parse(res.body).at("error");
@@ -127,7 +136,8 @@ BOOST_AUTO_TEST_CASE(never_falls_back_on_404_or_422) {
 
 BOOST_AUTO_TEST_CASE(rejected_gateway_credentials_are_a_502_that_leaks_nothing) {
     two_providers t;
-    t.primary.always(canned_reply::json(401, R"({"error":{"message":"Incorrect API key provided: k-prim*****0001"}})"));
+    t.primary.always(
+        canned_reply::json(401, R"({"error":{"message":"Incorrect API key provided: k-prim*****0001"}})"));
     auto res = t.gw->chat(chat_body("chat"));
     BOOST_TEST(res.status == 502);
     BOOST_TEST(res.body.find("k-prim") == std::string::npos);
@@ -156,10 +166,12 @@ BOOST_AUTO_TEST_CASE(force_provider_pins_and_never_falls_back) {
     two_providers t;
     t.backup.always(canned_reply::json(500, "{}"));
     t.primary.always(canned_reply::json(200, ok_completion("primary-model", "p")));
-    auto res = t.gw->chat(R"({"model":"chat","force_provider":"backup","messages":[{"role":"user","content":"x"}]})");
+    auto res = t.gw->chat(
+        R"({"model":"chat","force_provider":"backup","messages":[{"role":"user","content":"x"}]})");
     BOOST_TEST(res.status == 503);
     BOOST_TEST(t.primary.hits() == 0u);
-    auto other = t.gw->chat(R"({"model":"chat","force_provider":"acme","messages":[{"role":"user","content":"x"}]})");
+    auto other =
+        t.gw->chat(R"({"model":"chat","force_provider":"acme","messages":[{"role":"user","content":"x"}]})");
     BOOST_TEST(other.status == 400);
     BOOST_TEST(json::parse(other.body).at("error").at("param").as_string() == "force_provider");
     // force_provider is a gateway field: the provider never sees it.
@@ -171,8 +183,12 @@ BOOST_AUTO_TEST_CASE(the_request_deadline_bounds_all_attempts) {
     slow1.always(canned_reply::stay_silent());
     slow2.always(canned_reply::stay_silent());
     gateway_fixture gw("timeouts: {attempt: 300ms, request: 500ms}\n"
-                       "providers:\n  a: {kind: openai, base_url: \"" + slow1.base_url("/v1") + "\", api_key: k-000000000001}\n"
-                       "  b: {kind: openai, base_url: \"" + slow2.base_url("/v1") + "\", api_key: k-000000000002}\n"
+                       "providers:\n  a: {kind: openai, base_url: \"" +
+                       slow1.base_url("/v1") +
+                       "\", api_key: k-000000000001}\n"
+                       "  b: {kind: openai, base_url: \"" +
+                       slow2.base_url("/v1") +
+                       "\", api_key: k-000000000002}\n"
                        "models:\n  chat: [a/m, b/m]\n");
     auto res = gw.chat(chat_body("chat"));
     BOOST_TEST(res.status == 504);

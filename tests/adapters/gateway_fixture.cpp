@@ -23,9 +23,12 @@ gateway_fixture::gateway_fixture(std::string const& yaml, std::map<std::string, 
     runtime_->start();
 }
 
-gateway_fixture::~gateway_fixture() { runtime_->shutdown(); }
+gateway_fixture::~gateway_fixture() {
+    runtime_->shutdown();
+}
 
-client_response gateway_fixture::chat(std::string const& body, std::vector<std::pair<std::string, std::string>> headers) {
+client_response gateway_fixture::chat(std::string const& body,
+                                      std::vector<std::pair<std::string, std::string>> headers) {
     return post("/v1/chat/completions", body, std::move(headers));
 }
 
@@ -34,7 +37,9 @@ client_response gateway_fixture::post(std::string const& target, std::string con
     return http_call(port(), "POST", target, body, headers);
 }
 
-client_response gateway_fixture::get(std::string const& target) { return http_call(port(), "GET", target); }
+client_response gateway_fixture::get(std::string const& target) {
+    return http_call(port(), "GET", target);
+}
 
 std::string chat_body(std::string const& model, std::string const& text) {
     return R"({"model":")" + model + R"(","messages":[{"role":"user","content":")" + text + R"("}]})";

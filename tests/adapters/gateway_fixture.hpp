@@ -11,19 +11,20 @@
 namespace switchboard::testing {
 
 class gateway_fixture {
-public:
+  public:
     explicit gateway_fixture(std::string const& yaml, std::map<std::string, std::string> env = {});
     ~gateway_fixture();
 
     unsigned short port() const { return runtime_->port(); }
     server::gateway_runtime& runtime() { return *runtime_; }
 
-    client_response chat(std::string const& body, std::vector<std::pair<std::string, std::string>> headers = {});
+    client_response chat(std::string const& body,
+                         std::vector<std::pair<std::string, std::string>> headers = {});
     client_response post(std::string const& target, std::string const& body,
                          std::vector<std::pair<std::string, std::string>> headers = {});
     client_response get(std::string const& target);
 
-private:
+  private:
     std::unique_ptr<server::gateway_runtime> runtime_;
 };
 

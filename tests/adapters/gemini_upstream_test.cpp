@@ -23,7 +23,8 @@ BOOST_AUTO_TEST_CASE(chat_is_translated_both_ways) {
         "finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":1,"totalTokenCount":4},
         "modelVersion":"gemini-2.0-flash"})"));
     gateway_fixture gw(config_for(up));
-    auto res = gw.chat(R"({"model":"gemini-2.0-flash","max_tokens":20,"messages":[{"role":"user","content":"Hi"}]})");
+    auto res = gw.chat(
+        R"({"model":"gemini-2.0-flash","max_tokens":20,"messages":[{"role":"user","content":"Hi"}]})");
     BOOST_TEST_REQUIRE(res.status == 200);
     auto body = json::parse(res.body);
     BOOST_TEST(body.at("choices").as_array()[0].at("message").at("content").as_string() == "Ciao");
@@ -41,7 +42,8 @@ BOOST_AUTO_TEST_CASE(chat_is_translated_both_ways) {
 
 BOOST_AUTO_TEST_CASE(model_names_cannot_escape_their_path_segment) {
     mock_upstream up;
-    up.always(canned_reply::json(404, R"({"error":{"code":404,"message":"not found","status":"NOT_FOUND"}})"));
+    up.always(
+        canned_reply::json(404, R"({"error":{"code":404,"message":"not found","status":"NOT_FOUND"}})"));
     gateway_fixture gw(config_for(up));
     auto res = gw.chat(chat_body("gemini/../../admin?x=1"));
     BOOST_TEST(res.status == 404);
@@ -54,7 +56,8 @@ BOOST_AUTO_TEST_CASE(embeddings_use_batch_embed_contents) {
     gateway_fixture gw(config_for(up));
     auto res = gw.post("/v1/embeddings", R"({"model":"gemini/text-embedding-004","input":"x"})");
     BOOST_TEST_REQUIRE(res.status == 200);
-    BOOST_TEST(json::parse(res.body).at("data").as_array()[0].at("embedding").as_array()[1].as_double() == 0.25);
+    BOOST_TEST(json::parse(res.body).at("data").as_array()[0].at("embedding").as_array()[1].as_double() ==
+               0.25);
     BOOST_TEST(up.requests().at(0).target == "/v1beta/models/text-embedding-004:batchEmbedContents");
 }
 

@@ -11,7 +11,9 @@ using namespace switchboard::testing;
 namespace json = boost::json;
 
 namespace {
-json::value error_of(client_response const& r) { return json::parse(r.body).at("error"); }
+json::value error_of(client_response const& r) {
+    return json::parse(r.body).at("error");
+}
 constexpr char const* zero_config = "";
 } // namespace
 
@@ -46,7 +48,8 @@ BOOST_AUTO_TEST_CASE(invalid_fields_are_a_400_naming_the_param) {
 
 BOOST_AUTO_TEST_CASE(oversize_body_is_a_413) {
     gateway_fixture gw("server: {max_body_bytes: 64KiB}\n");
-    std::string big = R"({"model":"m","messages":[{"role":"user","content":")" + std::string(100'000, 'a') + "\"}]}";
+    std::string big =
+        R"({"model":"m","messages":[{"role":"user","content":")" + std::string(100'000, 'a') + "\"}]}";
     auto res = gw.chat(big);
     BOOST_TEST(res.status == 413);
     BOOST_TEST(error_of(res).at("code").as_string() == "payload_too_large");
@@ -91,13 +94,16 @@ BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection) {
     std::string const last = "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     auto reply = raw_exchange(gw.port(), one + one + last);
     std::size_t count = 0;
-    for (auto pos = reply.find("HTTP/1.1 200"); pos != std::string::npos; pos = reply.find("HTTP/1.1 200", pos + 1)) ++count;
+    for (auto pos = reply.find("HTTP/1.1 200"); pos != std::string::npos;
+         pos = reply.find("HTTP/1.1 200", pos + 1))
+        ++count;
     BOOST_TEST(count == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(model_not_found_is_a_404) {
     mock_upstream up;
-    gateway_fixture gw("providers:\n  p: {kind: openai, base_url: \"" + up.base_url() + "\", api_key: k-000000000001}\n");
+    gateway_fixture gw("providers:\n  p: {kind: openai, base_url: \"" + up.base_url() +
+                       "\", api_key: k-000000000001}\n");
     auto res = gw.chat(chat_body("unknown-model"));
     BOOST_TEST(res.status == 404);
     BOOST_TEST(error_of(res).at("code").as_string() == "model_not_found");
@@ -106,11 +112,12 @@ BOOST_AUTO_TEST_CASE(model_not_found_is_a_404) {
 
 BOOST_AUTO_TEST_CASE(shutdown_lets_in_flight_requests_finish) {
     mock_upstream up;
-    auto slow = canned_reply::json(200, R"({"choices":[{"index":0,"message":{"role":"assistant","content":"late"}}]})");
+    auto slow = canned_reply::json(
+        200, R"({"choices":[{"index":0,"message":{"role":"assistant","content":"late"}}]})");
     slow.delay = std::chrono::milliseconds(300);
     up.always(slow);
-    auto gw = std::make_unique<gateway_fixture>(
-        "providers:\n  p: {kind: openai, base_url: \"" + up.base_url() + "\", api_key: k-000000000001}\n");
+    auto gw = std::make_unique<gateway_fixture>("providers:\n  p: {kind: openai, base_url: \"" +
+                                                up.base_url() + "\", api_key: k-000000000001}\n");
     auto const port = gw->port();
     auto pending = std::async(std::launch::async, [&] { return gw->chat(chat_body("p/m")); });
     while (up.hits() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1)); // request is upstream

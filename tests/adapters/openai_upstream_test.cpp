@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(a_pooled_connection_the_upstream_closed_is_replaced_without
         BOOST_TEST(res.status == 200);
         BOOST_TEST(res.header("x-switchboard-attempts") == "1");
     }
-    BOOST_TEST(up.hits() == 3u);       // each request reached the upstream exactly once
+    BOOST_TEST(up.hits() == 3u); // each request reached the upstream exactly once
     BOOST_TEST(up.connections() == 3u);
 }
 

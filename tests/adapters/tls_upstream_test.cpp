@@ -26,15 +26,16 @@ struct test_certificate {
     test_certificate() {
         fs::create_directories(dir);
         std::string const cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
-                                " -addext subjectAltName=DNS:localhost -keyout " + key.string() +
-                                " -out " + cert.string() + " >/dev/null 2>&1";
+                                " -addext subjectAltName=DNS:localhost -keyout " +
+                                key.string() + " -out " + cert.string() + " >/dev/null 2>&1";
         BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0);
     }
     ~test_certificate() { fs::remove_all(dir); }
 };
 
 std::string provider(std::string const& url, std::string const& ca_file) {
-    std::string yaml = "providers:\n  secure: {kind: openai, base_url: \"" + url + "\", api_key: k-000000000001";
+    std::string yaml =
+        "providers:\n  secure: {kind: openai, base_url: \"" + url + "\", api_key: k-000000000001";
     if (!ca_file.empty()) yaml += ", ca_file: \"" + ca_file + "\"";
     return yaml + "}\n";
 }
@@ -46,10 +47,12 @@ BOOST_AUTO_TEST_CASE(a_trusted_certificate_serves_and_sni_names_the_host) {
     test_certificate cert;
     mock_upstream up(tls_files{cert.cert.string(), cert.key.string()});
     up.always(canned_reply::json(200, completion));
-    gateway_fixture gw(provider("https://localhost:" + std::to_string(up.port()) + "/v1", cert.cert.string()));
+    gateway_fixture gw(
+        provider("https://localhost:" + std::to_string(up.port()) + "/v1", cert.cert.string()));
     auto res = gw.chat(chat_body("secure/m"));
     BOOST_TEST_REQUIRE(res.status == 200);
-    BOOST_TEST(json::parse(res.body).at("choices").as_array()[0].at("message").at("content").as_string() == "secure");
+    BOOST_TEST(json::parse(res.body).at("choices").as_array()[0].at("message").at("content").as_string() ==
+               "secure");
     BOOST_TEST(up.last_sni() == "localhost");
 }
 
@@ -68,7 +71,8 @@ BOOST_AUTO_TEST_CASE(a_certificate_for_another_name_is_refused) {
     mock_upstream up(tls_files{cert.cert.string(), cert.key.string()});
     up.always(canned_reply::json(200, completion));
     // Trusted CA, but the certificate names "localhost", not 127.0.0.1.
-    gateway_fixture gw(provider("https://127.0.0.1:" + std::to_string(up.port()) + "/v1", cert.cert.string()));
+    gateway_fixture gw(
+        provider("https://127.0.0.1:" + std::to_string(up.port()) + "/v1", cert.cert.string()));
     BOOST_TEST(gw.chat(chat_body("secure/m")).status == 503);
     BOOST_TEST(up.hits() == 0u);
 }

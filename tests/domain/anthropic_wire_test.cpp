@@ -10,7 +10,9 @@ using namespace switchboard::domain;
 namespace json = boost::json;
 
 namespace {
-chat_request request(char const* text) { return *parse_chat_request(json::parse(text)); }
+chat_request request(char const* text) {
+    return *parse_chat_request(json::parse(text));
+}
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(anthropic_wire)
@@ -19,7 +21,8 @@ BOOST_AUTO_TEST_CASE(system_prompt_roles_and_defaults) {
     auto out = anthropic_request(request(R"({"model":"claude","messages":[
         {"role":"system","content":"Be terse."},{"role":"developer","content":"No emojis."},
         {"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"},{"role":"user","content":"Bye"}],
-        "temperature":1.7,"stop":"END"})"), "claude-3-5-haiku-latest");
+        "temperature":1.7,"stop":"END"})"),
+                                 "claude-3-5-haiku-latest");
     BOOST_TEST(out.at("model").as_string() == "claude-3-5-haiku-latest");
     BOOST_TEST(out.at("system").as_string() == "Be terse.\n\nNo emojis.");
     BOOST_TEST(out.at("max_tokens").as_int64() == anthropic_default_max_tokens);
@@ -35,7 +38,8 @@ BOOST_AUTO_TEST_CASE(system_prompt_roles_and_defaults) {
 BOOST_AUTO_TEST_CASE(consecutive_user_turns_are_merged_and_images_translated) {
     auto out = anthropic_request(request(R"({"model":"c","max_tokens":50,"messages":[
         {"role":"user","content":"one"},
-        {"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,QUJD"}}]}]})"), "c");
+        {"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,QUJD"}}]}]})"),
+                                 "c");
     BOOST_TEST(out.at("max_tokens").as_int64() == 50);
     auto const& msgs = out.at("messages").as_array();
     BOOST_TEST_REQUIRE(msgs.size() == 1u);
@@ -53,7 +57,8 @@ BOOST_AUTO_TEST_CASE(tools_and_tool_results) {
         {"role":"tool","tool_call_id":"toolu_1","content":"sunny"}],
         "tools":[{"type":"function","function":{"name":"get_weather","description":"d",
             "parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}],
-        "tool_choice":"required"})"), "c");
+        "tool_choice":"required"})"),
+                                 "c");
     BOOST_TEST(out.at("tools").as_array()[0].at("input_schema").at("type").as_string() == "object");
     BOOST_TEST(out.at("tool_choice").at("type").as_string() == "any");
     auto const& msgs = out.at("messages").as_array();
@@ -68,7 +73,8 @@ BOOST_AUTO_TEST_CASE(tools_and_tool_results) {
 BOOST_AUTO_TEST_CASE(response_to_openai_shape) {
     auto c = parse_anthropic_response(R"({"id":"msg_01","type":"message","role":"assistant",
         "model":"claude-3-5-haiku-20241022","content":[{"type":"text","text":"Hello"},{"type":"text","text":" world"}],
-        "stop_reason":"max_tokens","usage":{"input_tokens":10,"output_tokens":5,"cache_read_input_tokens":3}})", 1700000000);
+        "stop_reason":"max_tokens","usage":{"input_tokens":10,"output_tokens":5,"cache_read_input_tokens":3}})",
+                                      1700000000);
     BOOST_TEST_REQUIRE(c.has_value());
     BOOST_TEST(c->model == "claude-3-5-haiku-20241022");
     BOOST_TEST(c->usage.prompt_tokens == 13);
@@ -82,12 +88,15 @@ BOOST_AUTO_TEST_CASE(response_to_openai_shape) {
 
 BOOST_AUTO_TEST_CASE(tool_use_response_becomes_tool_calls) {
     auto c = parse_anthropic_response(R"({"id":"m","model":"c","content":[{"type":"tool_use","id":"toolu_9",
-        "name":"get_weather","input":{"city":"Oslo"}}],"stop_reason":"tool_use","usage":{"input_tokens":1,"output_tokens":1}})", 0);
+        "name":"get_weather","input":{"city":"Oslo"}}],"stop_reason":"tool_use","usage":{"input_tokens":1,"output_tokens":1}})",
+                                      0);
     BOOST_TEST_REQUIRE(c.has_value());
     auto const& msg = c->body.at("choices").as_array()[0].at("message");
     BOOST_TEST(msg.at("content").is_null());
     BOOST_TEST(msg.at("tool_calls").as_array()[0].at("function").at("name").as_string() == "get_weather");
-    BOOST_TEST(json::parse(msg.at("tool_calls").as_array()[0].at("function").at("arguments").as_string()).at("city").as_string() == "Oslo");
+    BOOST_TEST(json::parse(msg.at("tool_calls").as_array()[0].at("function").at("arguments").as_string())
+                   .at("city")
+                   .as_string() == "Oslo");
     BOOST_TEST(c->body.at("choices").as_array()[0].at("finish_reason").as_string() == "tool_calls");
 }
 
@@ -100,7 +109,8 @@ BOOST_AUTO_TEST_CASE(stop_reasons) {
 }
 
 BOOST_AUTO_TEST_CASE(errors_and_garbage) {
-    auto e = parse_anthropic_error(429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})");
+    auto e = parse_anthropic_error(
+        429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})");
     BOOST_TEST(e.provider_code == "rate_limit_error");
     BOOST_TEST(e.provider_message == "slow down");
     BOOST_TEST(parse_anthropic_response("{\"content\":\"oops\"}", 0).has_error());

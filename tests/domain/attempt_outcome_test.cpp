@@ -10,7 +10,9 @@ namespace {
 attempt_error status(int s, std::string message = {}) {
     return attempt_error{attempt_failure::upstream_status, s, std::move(message), {}, {}};
 }
-attempt_error transport(attempt_failure k) { return attempt_error{k, 0, {}, {}, {}}; }
+attempt_error transport(attempt_failure k) {
+    return attempt_error{k, 0, {}, {}, {}};
+}
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(attempt_outcome)
@@ -46,7 +48,8 @@ BOOST_AUTO_TEST_CASE(rejected_gateway_credentials_never_echo_the_provider_text) 
 BOOST_AUTO_TEST_CASE(exhausted_fallbacks_map_to_stable_codes) {
     BOOST_TEST(client_error(transport(attempt_failure::reset), false).code == errc::provider_unavailable);
     BOOST_TEST(client_error(status(503), false).code == errc::provider_unavailable);
-    BOOST_TEST(client_error(transport(attempt_failure::bad_response), false).code == errc::upstream_bad_response);
+    BOOST_TEST(client_error(transport(attempt_failure::bad_response), false).code ==
+               errc::upstream_bad_response);
     BOOST_TEST(client_error(transport(attempt_failure::unsupported), false).code == errc::invalid_request);
     BOOST_TEST(client_error(transport(attempt_failure::timeout), true).code == errc::timeout);
 }

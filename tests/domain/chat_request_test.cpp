@@ -9,7 +9,9 @@ using namespace switchboard::domain;
 namespace json = boost::json;
 
 namespace {
-result<chat_request> parse(char const* text) { return parse_chat_request(json::parse(text)); }
+result<chat_request> parse(char const* text) {
+    return parse_chat_request(json::parse(text));
+}
 
 void expect_invalid(char const* text, std::string const& param) {
     auto r = parse(text);
@@ -67,11 +69,14 @@ BOOST_AUTO_TEST_CASE(names_the_offending_parameter) {
     expect_invalid(R"({"model":"m","messages":[42]})", "messages[0]");
     expect_invalid(R"({"model":"m","messages":[{"content":"hi"}]})", "messages[0].role");
     expect_invalid(R"({"model":"m","messages":[{"role":"wizard","content":"hi"}]})", "messages[0].role");
-    expect_invalid(R"({"model":"m","messages":[{"role":"user","content":"a"},{"role":"user"}]})", "messages[1].content");
+    expect_invalid(R"({"model":"m","messages":[{"role":"user","content":"a"},{"role":"user"}]})",
+                   "messages[1].content");
     expect_invalid(R"({"model":"m","messages":[{"role":"user","content":7}]})", "messages[0].content");
-    expect_invalid(R"({"model":"m","messages":[{"role":"user","content":[{"type":"text"}]}]})", "messages[0].content[0].text");
+    expect_invalid(R"({"model":"m","messages":[{"role":"user","content":[{"type":"text"}]}]})",
+                   "messages[0].content[0].text");
     expect_invalid(R"({"model":"m","messages":[{"role":"tool","content":"x"}]})", "messages[0].tool_call_id");
-    expect_invalid(R"({"model":"m","messages":[{"role":"user","content":"x","tool_calls":[]}]})", "messages[0].tool_calls");
+    expect_invalid(R"({"model":"m","messages":[{"role":"user","content":"x","tool_calls":[]}]})",
+                   "messages[0].tool_calls");
 }
 
 BOOST_AUTO_TEST_CASE(rejects_absurd_values) {

@@ -14,7 +14,8 @@ BOOST_AUTO_TEST_CASE(accepts_strings_arrays_and_token_ids) {
     auto one = parse_embedding_request(json::parse(R"({"model":"e","input":"hello"})"));
     BOOST_TEST_REQUIRE(one.has_value());
     BOOST_TEST(one->texts.size() == 1u);
-    auto many = parse_embedding_request(json::parse(R"({"model":"e","input":["a","b"],"encoding_format":"base64","dimensions":8})"));
+    auto many = parse_embedding_request(
+        json::parse(R"({"model":"e","input":["a","b"],"encoding_format":"base64","dimensions":8})"));
     BOOST_TEST_REQUIRE(many.has_value());
     BOOST_TEST(many->input_count == 2u);
     BOOST_TEST(many->base64);
@@ -26,7 +27,10 @@ BOOST_AUTO_TEST_CASE(accepts_strings_arrays_and_token_ids) {
 }
 
 BOOST_AUTO_TEST_CASE(names_the_offending_parameter) {
-    struct { char const* body; char const* param; } cases[] = {
+    struct {
+        char const* body;
+        char const* param;
+    } cases[] = {
         {R"({"input":"x"})", "model"},
         {R"({"model":"e"})", "input"},
         {R"({"model":"e","input":""})", "input"},

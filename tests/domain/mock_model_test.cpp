@@ -26,7 +26,8 @@ BOOST_AUTO_TEST_CASE(chat_is_deterministic_and_echoes_the_last_user_message) {
 }
 
 BOOST_AUTO_TEST_CASE(max_tokens_cuts_the_reply_with_finish_reason_length) {
-    auto r = *parse_chat_request(json::parse(R"({"model":"m","max_tokens":2,"messages":[{"role":"user","content":"a b c d"}]})"));
+    auto r = *parse_chat_request(
+        json::parse(R"({"model":"m","max_tokens":2,"messages":[{"role":"user","content":"a b c d"}]})"));
     auto reply = mock_chat_reply(r, "mock-1");
     BOOST_TEST(reply.pieces.size() == 2u);
     BOOST_TEST(reply.finish_reason == "length");
@@ -44,7 +45,8 @@ BOOST_AUTO_TEST_CASE(embeddings_are_unit_vectors_stable_per_text) {
 }
 
 BOOST_AUTO_TEST_CASE(base64_embeddings_carry_little_endian_floats) {
-    auto r = *parse_embedding_request(json::parse(R"({"model":"m","input":"x","dimensions":3,"encoding_format":"base64"})"));
+    auto r = *parse_embedding_request(
+        json::parse(R"({"model":"m","input":"x","dimensions":3,"encoding_format":"base64"})"));
     auto out = mock_embeddings(r, "m");
     auto const& encoded = out.body.at("data").as_array()[0].at("embedding").as_string();
     BOOST_TEST(encoded.size() == 16u); // 12 bytes → 16 base64 characters

@@ -11,14 +11,16 @@ namespace json = boost::json;
 BOOST_AUTO_TEST_SUITE(openai_wire)
 
 BOOST_AUTO_TEST_CASE(request_body_keeps_client_fields_and_swaps_the_model) {
-    auto r = parse_chat_request(json::parse(R"({"model":"chat-default","messages":[{"role":"user","content":"x"}],"seed":3})"));
+    auto r = parse_chat_request(
+        json::parse(R"({"model":"chat-default","messages":[{"role":"user","content":"x"}],"seed":3})"));
     auto body = openai_chat_body(*r, "llama-3.1-8b-instant");
     BOOST_TEST(body.at("model").as_string() == "llama-3.1-8b-instant");
     BOOST_TEST(body.at("seed").as_int64() == 3);
 }
 
 BOOST_AUTO_TEST_CASE(parses_usage_from_a_completion) {
-    auto c = parse_openai_chat_response(R"({"id":"x","object":"chat.completion","model":"gpt-4o-mini-2024-07-18",
+    auto c =
+        parse_openai_chat_response(R"({"id":"x","object":"chat.completion","model":"gpt-4o-mini-2024-07-18",
         "choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],
         "usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}})");
     BOOST_TEST_REQUIRE(c.has_value());
@@ -28,15 +30,17 @@ BOOST_AUTO_TEST_CASE(parses_usage_from_a_completion) {
 }
 
 BOOST_AUTO_TEST_CASE(estimates_usage_when_a_server_omits_it) {
-    auto c = parse_openai_chat_response(R"({"choices":[{"message":{"role":"assistant","content":"twelve chars"}}]})");
+    auto c = parse_openai_chat_response(
+        R"({"choices":[{"message":{"role":"assistant","content":"twelve chars"}}]})");
     BOOST_TEST_REQUIRE(c.has_value());
     BOOST_TEST(c->usage.completion_tokens == 3);
     BOOST_TEST(c->body.at("usage").as_object().at("total_tokens").as_int64() == 3);
 }
 
 BOOST_AUTO_TEST_CASE(garbage_is_an_upstream_bad_response) {
-    for (char const* body : {"", "not json", "[]", "{}", R"({"choices":[]})", R"({"choices":[1]})",
-                             R"({"choices":[{"index":0}]})", "{\"choices\":[{\"message\":{\"content\":\"x\"}}"}) {
+    for (char const* body :
+         {"", "not json", "[]", "{}", R"({"choices":[]})", R"({"choices":[1]})",
+          R"({"choices":[{"index":0}]})", "{\"choices\":[{\"message\":{\"content\":\"x\"}}"}) {
         auto c = parse_openai_chat_response(body);
         BOOST_TEST_CONTEXT(body) {
             BOOST_TEST_REQUIRE(c.has_error());
@@ -47,7 +51,8 @@ BOOST_AUTO_TEST_CASE(garbage_is_an_upstream_bad_response) {
 }
 
 BOOST_AUTO_TEST_CASE(extracts_the_providers_error) {
-    auto e = parse_openai_error(400, R"({"error":{"message":"This model's maximum context length is 8192 tokens",
+    auto e =
+        parse_openai_error(400, R"({"error":{"message":"This model's maximum context length is 8192 tokens",
         "type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}})");
     BOOST_TEST(e.status == 400);
     BOOST_TEST(e.provider_code == "context_length_exceeded");

@@ -7,9 +7,13 @@
 #include <ostream>
 
 namespace switchboard::domain {
-inline std::ostream& operator<<(std::ostream& os, errc e) { return os << "errc::" << code_name(e); }
+inline std::ostream& operator<<(std::ostream& os, errc e) {
+    return os << "errc::" << code_name(e);
+}
 inline std::ostream& operator<<(std::ostream& os, next_step s) {
     return os << (s == next_step::stop ? "next_step::stop" : "next_step::fall_back");
 }
-inline std::ostream& operator<<(std::ostream& os, deployment const& d) { return os << d.provider << "/" << d.model; }
+inline std::ostream& operator<<(std::ostream& os, deployment const& d) {
+    return os << d.provider << "/" << d.model;
+}
 } // namespace switchboard::domain

@@ -11,7 +11,8 @@ namespace {
 route_table table() {
     route_table t;
     t.providers = {"groq", "together", "openai", "claude"};
-    t.groups["chat-default"] = {{"groq", "llama-3.1-8b-instant"}, {"together", "mixtral-8x7b"}, {"openai", "gpt-4o-mini"}};
+    t.groups["chat-default"] = {
+        {"groq", "llama-3.1-8b-instant"}, {"together", "mixtral-8x7b"}, {"openai", "gpt-4o-mini"}};
     t.prefix_rules = {{"claude-", "claude"}, {"gpt-", "openai"}};
     return t;
 }
@@ -62,7 +63,9 @@ BOOST_AUTO_TEST_CASE(no_hints_keeps_the_configured_order) {
 BOOST_AUTO_TEST_CASE(preferred_provider_moves_first_and_keeps_the_rest) {
     auto ds = table().groups["chat-default"];
     auto order = fallback_order(ds, {"openai", "", {}});
-    BOOST_TEST(order == (list{{"openai", "gpt-4o-mini"}, {"groq", "llama-3.1-8b-instant"}, {"together", "mixtral-8x7b"}}));
+    BOOST_TEST(
+        order ==
+        (list{{"openai", "gpt-4o-mini"}, {"groq", "llama-3.1-8b-instant"}, {"together", "mixtral-8x7b"}}));
 }
 
 BOOST_AUTO_TEST_CASE(preferring_a_provider_outside_the_group_changes_nothing) {

@@ -65,7 +65,8 @@ BOOST_AUTO_TEST_CASE(env_shorthand_adds_providers_and_overrides) {
                                        {"CLAUDE_API_KEY", "sk-ant-0123456789"},
                                        {"GROQ_API_KEY", "gsk-0123456789"},
                                        {"GROQ_BASE_URL", "http://127.0.0.1:9999/v1"},
-                                       {"PORT", "9090"}, {"HOST", "127.0.0.1"},
+                                       {"PORT", "9090"},
+                                       {"HOST", "127.0.0.1"},
                                        {"REDIS_URL", "redis://127.0.0.1:6379/0"}}));
     BOOST_TEST_REQUIRE(c.has_value());
     BOOST_TEST(c->server.port == 9090);
@@ -111,7 +112,8 @@ pricing:
     BOOST_TEST(c->models.at("chat-default")[1].model == "llama3");
     BOOST_TEST(make_catalog(*c).prices.find("llama3")->output_per_million == 0.2);
 
-    auto json = load_config_text(R"({"providers":{"m":{"kind":"mock"}},"models":{"x":["m/y"]}})", fake_env({}));
+    auto json =
+        load_config_text(R"({"providers":{"m":{"kind":"mock"}},"models":{"x":["m/y"]}})", fake_env({}));
     BOOST_TEST_REQUIRE(json.has_value());
     BOOST_TEST(json->models.at("x")[0].provider == "m");
 }
@@ -159,8 +161,10 @@ BOOST_AUTO_TEST_CASE(secrets_are_masked_wherever_config_is_printed) {
 
 BOOST_AUTO_TEST_CASE(the_shipped_example_config_is_valid) {
     auto c = load_config(SWITCHBOARD_SOURCE_DIR "/switchboard.example.yaml",
-                         fake_env({{"GROQ_API_KEY", "gsk-000000000000"}, {"TOGETHER_API_KEY", "tg-000000000000"},
-                                   {"OPENAI_API_KEY", "sk-000000000000"}, {"ANTHROPIC_API_KEY", "sk-ant-0000000000"},
+                         fake_env({{"GROQ_API_KEY", "gsk-000000000000"},
+                                   {"TOGETHER_API_KEY", "tg-000000000000"},
+                                   {"OPENAI_API_KEY", "sk-000000000000"},
+                                   {"ANTHROPIC_API_KEY", "sk-ant-0000000000"},
                                    {"GEMINI_API_KEY", "AIza00000000000"}}));
     if (c.has_error())
         for (auto const& p : c.error().problems) BOOST_TEST_MESSAGE(p);
@@ -171,7 +175,8 @@ BOOST_AUTO_TEST_CASE(the_shipped_example_config_is_valid) {
 
 BOOST_AUTO_TEST_CASE(check_config_exit_codes_from_the_binary) {
     std::string out;
-    auto good = write_temp("good.yaml", "providers:\n  m: {kind: mock}\n  o: {kind: openai, api_key: sk-secret-value-123456}\n");
+    auto good = write_temp(
+        "good.yaml", "providers:\n  m: {kind: mock}\n  o: {kind: openai, api_key: sk-secret-value-123456}\n");
     BOOST_TEST(run(std::string(SWITCHBOARD_BIN) + " --check-config " + good, out) == 0);
     BOOST_TEST(out.find("config OK") != std::string::npos);
     BOOST_TEST(out.find("secret-value") == std::string::npos);

@@ -7,8 +7,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -57,8 +57,9 @@ struct mock_upstream::impl {
     std::unique_ptr<net::ssl::context> tls;
     tcp::acceptor acceptor{context, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)};
     mutable std::mutex mutex;
-    std::function<canned_reply(recorded_request const&)> script =
-        [](recorded_request const&) { return canned_reply::json(500, R"({"error":{"message":"no script"}})"); };
+    std::function<canned_reply(recorded_request const&)> script = [](recorded_request const&) {
+        return canned_reply::json(500, R"({"error":{"message":"no script"}})");
+    };
     std::vector<recorded_request> received;
     std::size_t accepted = 0;
     std::string sni;
@@ -94,8 +95,7 @@ struct mock_upstream::impl {
         co_await serve_http(stream);
     }
 
-    template <class Stream>
-    net::awaitable<void> serve_http(Stream& stream) {
+    template <class Stream> net::awaitable<void> serve_http(Stream& stream) {
         beast::flat_buffer buffer;
         for (;;) {
             http::request<http::string_body> req;
@@ -104,7 +104,8 @@ struct mock_upstream::impl {
             recorded_request rec{std::string(req.method_string()), std::string(req.target()), {}, req.body()};
             for (auto const& f : req) {
                 std::string name(f.name_string());
-                std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+                std::transform(name.begin(), name.end(), name.begin(),
+                               [](unsigned char c) { return std::tolower(c); });
                 rec.headers.emplace_back(name, std::string(f.value()));
             }
             canned_reply reply;
@@ -165,7 +166,9 @@ std::string mock_upstream::base_url(std::string const& path) const {
     return "http://127.0.0.1:" + std::to_string(port()) + path;
 }
 
-unsigned short mock_upstream::port() const { return impl_->acceptor.local_endpoint().port(); }
+unsigned short mock_upstream::port() const {
+    return impl_->acceptor.local_endpoint().port();
+}
 
 void mock_upstream::reply_with(std::function<canned_reply(recorded_request const&)> script) {
     std::lock_guard lock(impl_->mutex);

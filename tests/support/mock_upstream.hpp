@@ -44,7 +44,7 @@ struct tls_files {
 };
 
 class mock_upstream {
-public:
+  public:
     explicit mock_upstream(std::optional<tls_files> tls = std::nullopt);
     ~mock_upstream();
 
@@ -59,7 +59,7 @@ public:
     std::size_t connections() const; // TCP connections accepted
     std::string last_sni() const;    // TLS only: the server name the last client asked for
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };

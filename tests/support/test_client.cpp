@@ -24,7 +24,9 @@ namespace switchboard::testing {
 namespace {
 using tcp = net::ip::tcp;
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
-tcp::endpoint local(unsigned short port) { return {net::ip::make_address("127.0.0.1"), port}; }
+tcp::endpoint local(unsigned short port) {
+    return {net::ip::make_address("127.0.0.1"), port};
+}
 } // namespace
 
 std::string client_response::header(std::string const& lower_name) const {
@@ -39,35 +41,39 @@ client_response http_call(unsigned short port, std::string const& method, std::s
                           std::chrono::milliseconds limit) {
     net::io_context ctx;
     client_response out;
-    net::co_spawn(ctx, [&]() -> net::awaitable<void> {
-        beast::tcp_stream stream(ctx);
-        auto [cec] = co_await stream.async_connect(local(port), use_tuple);
-        if (cec) co_return;
-        http::request<http::string_body> req;
-        req.method_string(method);
-        req.target(target);
-        req.version(11);
-        req.set(http::field::host, "127.0.0.1");
-        if (!body.empty()) req.set(http::field::content_type, "application/json");
-        for (auto const& [k, v] : headers) req.set(k, v);
-        req.body() = body;
-        req.prepare_payload();
-        auto [wec, wn] = co_await http::async_write(stream, req, use_tuple);
-        if (wec) co_return;
-        beast::flat_buffer buffer;
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(64u << 20);
-        auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_tuple);
-        if (rec) co_return;
-        auto& res = parser.get();
-        out.status = static_cast<int>(res.result_int());
-        for (auto const& f : res) {
-            std::string name(f.name_string());
-            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-            out.headers.emplace_back(name, std::string(f.value()));
-        }
-        out.body = res.body();
-    }, net::detached);
+    net::co_spawn(
+        ctx,
+        [&]() -> net::awaitable<void> {
+            beast::tcp_stream stream(ctx);
+            auto [cec] = co_await stream.async_connect(local(port), use_tuple);
+            if (cec) co_return;
+            http::request<http::string_body> req;
+            req.method_string(method);
+            req.target(target);
+            req.version(11);
+            req.set(http::field::host, "127.0.0.1");
+            if (!body.empty()) req.set(http::field::content_type, "application/json");
+            for (auto const& [k, v] : headers) req.set(k, v);
+            req.body() = body;
+            req.prepare_payload();
+            auto [wec, wn] = co_await http::async_write(stream, req, use_tuple);
+            if (wec) co_return;
+            beast::flat_buffer buffer;
+            http::response_parser<http::string_body> parser;
+            parser.body_limit(64u << 20);
+            auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+            if (rec) co_return;
+            auto& res = parser.get();
+            out.status = static_cast<int>(res.result_int());
+            for (auto const& f : res) {
+                std::string name(f.name_string());
+                std::transform(name.begin(), name.end(), name.begin(),
+                               [](unsigned char c) { return std::tolower(c); });
+                out.headers.emplace_back(name, std::string(f.value()));
+            }
+            out.body = res.body();
+        },
+        net::detached);
     ctx.run_for(limit);
     return out;
 }
@@ -75,18 +81,21 @@ client_response http_call(unsigned short port, std::string const& method, std::s
 std::string raw_exchange(unsigned short port, std::string const& bytes, std::chrono::milliseconds limit) {
     net::io_context ctx;
     std::string received;
-    net::co_spawn(ctx, [&]() -> net::awaitable<void> {
-        tcp::socket socket(ctx);
-        auto [cec] = co_await socket.async_connect(local(port), use_tuple);
-        if (cec) co_return;
-        co_await net::async_write(socket, net::buffer(bytes), use_tuple);
-        char chunk[4096];
-        for (;;) {
-            auto [rec, n] = co_await socket.async_read_some(net::buffer(chunk), use_tuple);
-            received.append(chunk, n);
-            if (rec) co_return;
-        }
-    }, net::detached);
+    net::co_spawn(
+        ctx,
+        [&]() -> net::awaitable<void> {
+            tcp::socket socket(ctx);
+            auto [cec] = co_await socket.async_connect(local(port), use_tuple);
+            if (cec) co_return;
+            co_await net::async_write(socket, net::buffer(bytes), use_tuple);
+            char chunk[4096];
+            for (;;) {
+                auto [rec, n] = co_await socket.async_read_some(net::buffer(chunk), use_tuple);
+                received.append(chunk, n);
+                if (rec) co_return;
+            }
+        },
+        net::detached);
     ctx.run_for(limit);
     return received;
 }
