@@ -161,22 +161,19 @@ std::string_view anthropic_finish_reason(std::string_view stop_reason) {
 }
 
 result<chat_completion> parse_anthropic_response(std::string_view body, std::int64_t created) {
-    auto bad = [](std::string what) {
-        return make_error(errc::upstream_bad_response, "The provider returned an invalid response: " + what);
-    };
     auto parsed = parse_json(body);
-    if (!parsed || !parsed->is_object()) return bad("not a JSON object");
+    if (!parsed || !parsed->is_object()) return upstream_bad_response("not a JSON object");
     auto const& o = parsed->as_object();
     auto const* content = o.if_contains("content");
-    if (!content || !content->is_array()) return bad("no content");
+    if (!content || !content->is_array()) return upstream_bad_response("no content");
 
     std::string text;
     json::array tool_calls;
     for (auto const& block : content->as_array()) {
-        if (!block.is_object()) return bad("content block is not an object");
+        if (!block.is_object()) return upstream_bad_response("content block is not an object");
         auto const& b = block.as_object();
         auto const* type = b.if_contains("type");
-        if (!type || !type->is_string()) return bad("content block without type");
+        if (!type || !type->is_string()) return upstream_bad_response("content block without type");
         if (type->as_string() == "text") {
             if (auto const* t = b.if_contains("text"); t && t->is_string()) text += t->as_string();
         } else if (type->as_string() == "tool_use") {
@@ -194,14 +191,11 @@ result<chat_completion> parse_anthropic_response(std::string_view body, std::int
     if (auto const* model = o.if_contains("model"); model && model->is_string())
         c.model = std::string(model->as_string());
     if (auto const* usage = o.if_contains("usage"); usage && usage->is_object()) {
-        auto get = [&](std::string_view k) -> std::int64_t {
-            auto const* v = usage->as_object().if_contains(k);
-            return v && v->is_int64() ? v->as_int64()
-                                      : (v && v->is_uint64() ? static_cast<std::int64_t>(v->as_uint64()) : 0);
-        };
-        c.usage.prompt_tokens =
-            get("input_tokens") + get("cache_creation_input_tokens") + get("cache_read_input_tokens");
-        c.usage.completion_tokens = get("output_tokens");
+        auto const& u = usage->as_object();
+        c.usage.prompt_tokens = count_field(u, "input_tokens") +
+                                count_field(u, "cache_creation_input_tokens") +
+                                count_field(u, "cache_read_input_tokens");
+        c.usage.completion_tokens = count_field(u, "output_tokens");
     } else {
         c.usage.completion_tokens = estimate_tokens(text);
     }
@@ -226,10 +220,8 @@ attempt_error parse_anthropic_error(int status, std::string_view body) {
     if (!parsed || !parsed->is_object()) return e;
     auto const* err = parsed->as_object().if_contains("error");
     if (!err || !err->is_object()) return e;
-    if (auto const* m = err->as_object().if_contains("message"); m && m->is_string())
-        e.provider_message = std::string(m->as_string());
-    if (auto const* t = err->as_object().if_contains("type"); t && t->is_string())
-        e.provider_code = std::string(t->as_string());
+    e.provider_message = string_field(err->as_object(), "message");
+    e.provider_code = string_field(err->as_object(), "type");
     return e;
 }
 

@@ -131,26 +131,23 @@ std::string_view gemini_finish_reason(std::string_view f) {
 
 result<chat_completion> parse_gemini_response(std::string_view body, std::string_view model,
                                               std::string_view id, std::int64_t created) {
-    auto bad = [](std::string what) {
-        return make_error(errc::upstream_bad_response, "The provider returned an invalid response: " + what);
-    };
     auto parsed = parse_json(body);
-    if (!parsed || !parsed->is_object()) return bad("not a JSON object");
+    if (!parsed || !parsed->is_object()) return upstream_bad_response("not a JSON object");
     auto const& o = parsed->as_object();
 
     std::string text;
     json::array tool_calls;
     std::string_view finish = "stop";
     auto const* candidates = o.if_contains("candidates");
-    if (candidates && !candidates->is_array()) return bad("candidates is not an array");
+    if (candidates && !candidates->is_array()) return upstream_bad_response("candidates is not an array");
     bool const blocked = !candidates || candidates->as_array().empty();
     if (blocked) {
         // No candidate: the prompt was blocked (promptFeedback.blockReason) — a content filter.
-        if (!o.contains("promptFeedback")) return bad("no candidates");
+        if (!o.contains("promptFeedback")) return upstream_bad_response("no candidates");
         finish = "content_filter";
     } else {
         auto const& cand = candidates->as_array().front();
-        if (!cand.is_object()) return bad("candidate is not an object");
+        if (!cand.is_object()) return upstream_bad_response("candidate is not an object");
         auto const& c = cand.as_object();
         if (auto const* fr = c.if_contains("finishReason"); fr && fr->is_string())
             finish = gemini_finish_reason(fr->as_string());
@@ -159,7 +156,7 @@ result<chat_completion> parse_gemini_response(std::string_view body, std::string
             content && content->is_object() ? content->as_object().if_contains("parts") : nullptr;
         if (parts && parts->is_array()) {
             for (auto const& part : parts->as_array()) {
-                if (!part.is_object()) return bad("part is not an object");
+                if (!part.is_object()) return upstream_bad_response("part is not an object");
                 auto const& p = part.as_object();
                 if (auto const* t = p.if_contains("text"); t && t->is_string()) {
                     if (auto const* th = p.if_contains("thought"); th && th->is_bool() && th->as_bool())
@@ -177,7 +174,7 @@ result<chat_completion> parse_gemini_response(std::string_view body, std::string
                 }
             }
         } else if (finish == "stop") {
-            return bad("candidate has no content");
+            return upstream_bad_response("candidate has no content");
         }
     }
     if (!tool_calls.empty() && finish == "stop") finish = "tool_calls";
@@ -187,12 +184,10 @@ result<chat_completion> parse_gemini_response(std::string_view body, std::string
     if (auto const* mv = o.if_contains("modelVersion"); mv && mv->is_string())
         c.model = std::string(mv->as_string());
     if (auto const* um = o.if_contains("usageMetadata"); um && um->is_object()) {
-        auto get = [&](std::string_view k) -> std::int64_t {
-            auto const* v = um->as_object().if_contains(k);
-            return v && v->is_int64() ? v->as_int64() : 0;
-        };
-        c.usage.prompt_tokens = get("promptTokenCount");
-        c.usage.completion_tokens = get("candidatesTokenCount") + get("thoughtsTokenCount");
+        auto const& u = um->as_object();
+        c.usage.prompt_tokens = count_field(u, "promptTokenCount");
+        c.usage.completion_tokens =
+            count_field(u, "candidatesTokenCount") + count_field(u, "thoughtsTokenCount");
     } else {
         c.usage.completion_tokens = estimate_tokens(text);
     }
@@ -219,18 +214,12 @@ attempt_error parse_gemini_error(int status, std::string_view body) {
     if (!root->is_object()) return e;
     auto const* err = root->as_object().if_contains("error");
     if (!err || !err->is_object()) return e;
-    if (auto const* m = err->as_object().if_contains("message"); m && m->is_string())
-        e.provider_message = std::string(m->as_string());
-    if (auto const* s = err->as_object().if_contains("status"); s && s->is_string())
-        e.provider_code = std::string(s->as_string());
+    e.provider_message = string_field(err->as_object(), "message");
+    e.provider_code = string_field(err->as_object(), "status");
     return e;
 }
 
 } // namespace switchboard::domain
-
-#include "domain/base64.hpp"
-
-#include <cstring>
 
 namespace switchboard::domain {
 
@@ -248,45 +237,33 @@ json::object gemini_embedding_request(embedding_request const& r, std::string_vi
 
 result<embedding_result> parse_gemini_embedding_response(std::string_view body, std::string_view model,
                                                          embedding_request const& r) {
-    auto bad = [](std::string what) {
-        return make_error(errc::upstream_bad_response, "The provider returned an invalid response: " + what);
-    };
     auto parsed = parse_json(body);
-    if (!parsed || !parsed->is_object()) return bad("not a JSON object");
+    if (!parsed || !parsed->is_object()) return upstream_bad_response("not a JSON object");
     auto const* embeddings = parsed->as_object().if_contains("embeddings");
     if (!embeddings || !embeddings->is_array() || embeddings->as_array().size() != r.texts.size())
-        return bad("wrong number of embeddings");
+        return upstream_bad_response("wrong number of embeddings");
     json::array data;
     embedding_result out;
     std::size_t index = 0;
     for (auto const& e : embeddings->as_array()) {
         auto const* values = e.is_object() ? e.as_object().if_contains("values") : nullptr;
-        if (!values || !values->is_array()) return bad("embedding without values");
-        json::value embedding;
-        if (r.base64) {
-            std::string bytes;
-            for (auto const& x : values->as_array()) {
-                if (!x.is_number()) return bad("non-numeric embedding value");
-                float const f = static_cast<float>(x.to_number<double>());
-                char raw[sizeof f];
-                std::memcpy(raw, &f, sizeof f);
-                bytes.append(raw, sizeof raw);
-            }
-            embedding = json::string(base64_encode(bytes));
+        if (!values || !values->is_array()) return upstream_bad_response("embedding without values");
+        if (!r.base64) {
+            data.push_back(embedding_item(index, values->as_array())); // numbers pass through exactly
         } else {
-            embedding = *values;
+            std::vector<float> vector;
+            vector.reserve(values->as_array().size());
+            for (auto const& x : values->as_array()) {
+                if (!x.is_number()) return upstream_bad_response("non-numeric embedding value");
+                vector.push_back(static_cast<float>(x.to_number<double>()));
+            }
+            data.push_back(embedding_item(index, vector, true));
         }
-        data.push_back(
-            json::object{{"object", "embedding"}, {"index", index}, {"embedding", std::move(embedding)}});
         out.usage.prompt_tokens += estimate_tokens(r.texts[index]);
         ++index;
     }
     out.model = std::string(model);
-    out.body = json::object{
-        {"object", "list"},
-        {"data", std::move(data)},
-        {"model", model},
-        {"usage", {{"prompt_tokens", out.usage.prompt_tokens}, {"total_tokens", out.usage.prompt_tokens}}}};
+    out.body = embedding_list_body(std::move(data), model, out.usage.prompt_tokens);
     return out;
 }
 

@@ -1,11 +1,9 @@
 // Deterministic mock completions and embeddings.
 #include "domain/mock_model.hpp"
 
-#include "domain/base64.hpp"
 #include "domain/openai_wire.hpp"
 
 #include <cmath>
-#include <cstring>
 
 namespace switchboard::domain {
 namespace json = boost::json;
@@ -77,28 +75,11 @@ embedding_result mock_embeddings(embedding_request const& r, std::string_view mo
     if (inputs.empty()) inputs.assign(r.input_count, std::string{}); // token-id inputs
     embedding_result out;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        auto vec = mock_embedding_vector(inputs[i], dims);
-        json::value embedding;
-        if (r.base64) {
-            std::string bytes(vec.size() * sizeof(float), '\0');
-            std::memcpy(bytes.data(), vec.data(), bytes.size()); // little-endian float32, as OpenAI
-            embedding = json::string(base64_encode(bytes));
-        } else {
-            json::array a;
-            a.reserve(vec.size());
-            for (float x : vec) a.push_back(static_cast<double>(x));
-            embedding = std::move(a);
-        }
-        data.push_back(
-            json::object{{"object", "embedding"}, {"index", i}, {"embedding", std::move(embedding)}});
+        data.push_back(embedding_item(i, mock_embedding_vector(inputs[i], dims), r.base64));
         out.usage.prompt_tokens += std::max<std::int64_t>(1, estimate_tokens(inputs[i]));
     }
     out.model = std::string(model);
-    out.body = json::object{
-        {"object", "list"},
-        {"data", std::move(data)},
-        {"model", model},
-        {"usage", {{"prompt_tokens", out.usage.prompt_tokens}, {"total_tokens", out.usage.prompt_tokens}}}};
+    out.body = embedding_list_body(std::move(data), model, out.usage.prompt_tokens);
     return out;
 }
 

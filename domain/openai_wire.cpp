@@ -1,7 +1,11 @@
 // OpenAI wire format: request bodies for upstreams, defensive response parsing, error bodies.
 #include "domain/openai_wire.hpp"
 
+#include "domain/base64.hpp"
+
 #include <boost/json/parse.hpp>
+
+#include <cstring>
 
 namespace switchboard::domain {
 namespace json = boost::json;
@@ -50,9 +54,7 @@ json::object make_chat_completion_body(std::string_view id, std::int64_t created
             {"usage", usage_json(usage)}};
 }
 
-namespace {
-
-std::int64_t int_field(json::object const& o, std::string_view key) {
+std::int64_t count_field(json::object const& o, std::string_view key) {
     auto const* v = o.if_contains(key);
     if (!v) return 0;
     if (v->is_int64()) return std::max<std::int64_t>(0, v->as_int64());
@@ -60,24 +62,54 @@ std::int64_t int_field(json::object const& o, std::string_view key) {
     return 0;
 }
 
-gateway_error bad_response(std::string what) {
+std::string string_field(json::object const& o, std::string_view key) {
+    auto const* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+gateway_error upstream_bad_response(std::string const& what) {
     return make_error(errc::upstream_bad_response, "The provider returned an invalid response: " + what);
 }
 
-} // namespace
+json::object embedding_item(std::size_t index, std::vector<float> const& vector, bool base64) {
+    json::value embedding;
+    if (base64) {
+        std::string bytes(vector.size() * sizeof(float), '\0');
+        std::memcpy(bytes.data(), vector.data(), bytes.size()); // x86-64 and ARM64: little-endian
+        embedding = json::string(base64_encode(bytes));
+    } else {
+        json::array a;
+        a.reserve(vector.size());
+        for (float x : vector) a.push_back(static_cast<double>(x));
+        embedding = std::move(a);
+    }
+    return {{"object", "embedding"}, {"index", index}, {"embedding", std::move(embedding)}};
+}
+
+json::object embedding_item(std::size_t index, json::array numbers) {
+    return {{"object", "embedding"}, {"index", index}, {"embedding", std::move(numbers)}};
+}
+
+json::object embedding_list_body(json::array data, std::string_view model, std::int64_t prompt_tokens) {
+    return {{"object", "list"},
+            {"data", std::move(data)},
+            {"model", model},
+            {"usage", {{"prompt_tokens", prompt_tokens}, {"total_tokens", prompt_tokens}}}};
+}
 
 result<chat_completion> parse_openai_chat_response(std::string_view text) {
     auto parsed = parse_json(text);
-    if (!parsed || !parsed->is_object()) return bad_response("not a JSON object");
+    if (!parsed || !parsed->is_object()) return upstream_bad_response("not a JSON object");
     chat_completion c;
     c.body = std::move(parsed->as_object());
     auto const* choices = c.body.if_contains("choices");
-    if (!choices || !choices->is_array() || choices->as_array().empty()) return bad_response("no choices");
+    if (!choices || !choices->is_array() || choices->as_array().empty())
+        return upstream_bad_response("no choices");
     std::string generated;
     for (auto const& choice : choices->as_array()) {
-        if (!choice.is_object()) return bad_response("choice is not an object");
+        if (!choice.is_object()) return upstream_bad_response("choice is not an object");
         auto const* message = choice.as_object().if_contains("message");
-        if (!message || !message->is_object()) return bad_response("choice has no message");
+        if (!message || !message->is_object()) return upstream_bad_response("choice has no message");
         if (auto const* content = message->as_object().if_contains("content"))
             generated += content_text(*content);
     }
@@ -86,8 +118,8 @@ result<chat_completion> parse_openai_chat_response(std::string_view text) {
 
     auto const* usage = c.body.if_contains("usage");
     if (usage && usage->is_object()) {
-        c.usage.prompt_tokens = int_field(usage->as_object(), "prompt_tokens");
-        c.usage.completion_tokens = int_field(usage->as_object(), "completion_tokens");
+        c.usage.prompt_tokens = count_field(usage->as_object(), "prompt_tokens");
+        c.usage.completion_tokens = count_field(usage->as_object(), "completion_tokens");
     } else {
         // Some OpenAI-compatible servers omit usage; every completion we return carries one.
         c.usage.completion_tokens = estimate_tokens(generated);
@@ -98,20 +130,20 @@ result<chat_completion> parse_openai_chat_response(std::string_view text) {
 
 result<embedding_result> parse_openai_embedding_response(std::string_view text) {
     auto parsed = parse_json(text);
-    if (!parsed || !parsed->is_object()) return bad_response("not a JSON object");
+    if (!parsed || !parsed->is_object()) return upstream_bad_response("not a JSON object");
     embedding_result e;
     e.body = std::move(parsed->as_object());
     auto const* data = e.body.if_contains("data");
-    if (!data || !data->is_array()) return bad_response("no data");
+    if (!data || !data->is_array()) return upstream_bad_response("no data");
     for (auto const& item : data->as_array()) {
-        if (!item.is_object()) return bad_response("embedding is not an object");
+        if (!item.is_object()) return upstream_bad_response("embedding is not an object");
         auto const* vec = item.as_object().if_contains("embedding");
-        if (!vec || !(vec->is_array() || vec->is_string())) return bad_response("embedding missing");
+        if (!vec || !(vec->is_array() || vec->is_string())) return upstream_bad_response("embedding missing");
     }
     if (auto const* model = e.body.if_contains("model"); model && model->is_string())
         e.model = std::string(model->as_string());
     if (auto const* usage = e.body.if_contains("usage"); usage && usage->is_object())
-        e.usage.prompt_tokens = int_field(usage->as_object(), "prompt_tokens");
+        e.usage.prompt_tokens = count_field(usage->as_object(), "prompt_tokens");
     else
         e.body["usage"] = json::object{{"prompt_tokens", 0}, {"total_tokens", 0}};
     return e;
@@ -129,12 +161,9 @@ attempt_error parse_openai_error(int status, std::string_view text) {
     }
     if (!err->is_object()) return e;
     auto const& o = err->as_object();
-    if (auto const* m = o.if_contains("message"); m && m->is_string())
-        e.provider_message = std::string(m->as_string());
-    if (auto const* p = o.if_contains("param"); p && p->is_string())
-        e.provider_param = std::string(p->as_string());
-    if (auto const* c = o.if_contains("code"); c && c->is_string())
-        e.provider_code = std::string(c->as_string());
+    e.provider_message = string_field(o, "message");
+    e.provider_param = string_field(o, "param");
+    e.provider_code = string_field(o, "code");
     return e;
 }
 

@@ -9,6 +9,7 @@
 #include "domain/embedding_request.hpp"
 
 #include <string_view>
+#include <vector>
 
 namespace switchboard::domain {
 
@@ -31,5 +32,20 @@ boost::json::object usage_json(token_usage const& usage);
 
 // Parses JSON without throwing; nullopt for invalid JSON.
 std::optional<boost::json::value> parse_json(std::string_view text);
+
+// Helpers shared by the provider translators.
+// upstream_bad_response: "The provider returned an invalid response: <what>".
+gateway_error upstream_bad_response(std::string const& what);
+// A non-negative integer field (0 when absent, negative or not an integer).
+std::int64_t count_field(boost::json::object const& o, std::string_view key);
+// A string field ("" when absent or not a string).
+std::string string_field(boost::json::object const& o, std::string_view key);
+// One OpenAI `embedding` item: the vector as numbers, or base64 of little-endian float32
+// (encoding_format "base64", what the official SDKs request by default).
+boost::json::object embedding_item(std::size_t index, std::vector<float> const& vector, bool base64);
+boost::json::object embedding_item(std::size_t index, boost::json::array numbers);
+// The OpenAI embeddings `list` body around `data`.
+boost::json::object embedding_list_body(boost::json::array data, std::string_view model,
+                                        std::int64_t prompt_tokens);
 
 } // namespace switchboard::domain
