@@ -2,6 +2,7 @@
 #include "domain/anthropic_wire.hpp"
 
 #include "domain/openai_wire.hpp"
+#include "domain/turns.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -11,16 +12,6 @@ namespace switchboard::domain {
 namespace json = boost::json;
 
 namespace {
-
-// data:image/png;base64,XXXX → {media_type, data}; false if not a base64 data URL.
-bool split_data_url(std::string_view url, std::string_view& media_type, std::string_view& data) {
-    if (!url.starts_with("data:")) return false;
-    auto semi = url.find(";base64,");
-    if (semi == std::string_view::npos) return false;
-    media_type = url.substr(5, semi - 5);
-    data = url.substr(semi + 8);
-    return true;
-}
 
 json::array content_blocks(json::value const& content) {
     json::array blocks;
@@ -37,11 +28,12 @@ json::array content_blocks(json::value const& content) {
             blocks.push_back(json::object{{"type", "text"}, {"text", p.at("text")}});
         } else if (type == "image_url") {
             std::string_view url = p.at("image_url").as_object().at("url").as_string();
-            std::string_view media, data;
-            if (split_data_url(url, media, data))
-                blocks.push_back(
-                    json::object{{"type", "image"},
-                                 {"source", {{"type", "base64"}, {"media_type", media}, {"data", data}}}});
+            if (auto inline_image = split_data_url(url))
+                blocks.push_back(json::object{{"type", "image"},
+                                              {"source",
+                                               {{"type", "base64"},
+                                                {"media_type", inline_image->media_type},
+                                                {"data", inline_image->base64}}}});
             else
                 blocks.push_back(
                     json::object{{"type", "image"}, {"source", {{"type", "url"}, {"url", url}}}});
@@ -68,19 +60,6 @@ json::array tool_use_blocks(json::value const& tool_calls) {
         blocks.push_back(std::move(block));
     }
     return blocks;
-}
-
-void append_turn(json::array& messages, std::string_view role, json::array blocks) {
-    if (blocks.empty()) return;
-    if (!messages.empty()) {
-        auto& last = messages.back().as_object();
-        if (last.at("role").as_string() == role) {
-            auto& existing = last.at("content").as_array();
-            for (auto& b : blocks) existing.push_back(std::move(b));
-            return;
-        }
-    }
-    messages.push_back(json::object{{"role", role}, {"content", std::move(blocks)}});
 }
 
 json::value tool_choice(json::value const& choice) {
@@ -115,13 +94,13 @@ json::object anthropic_request(chat_request const& r, std::string_view upstream_
             json::object result{{"type", "tool_result"},
                                 {"tool_use_id", m.tool_call_id},
                                 {"content", content_text(m.content)}};
-            append_turn(messages, "user", json::array{std::move(result)});
+            append_turn(messages, "user", "content", json::array{std::move(result)});
         } else if (m.role == "assistant") {
             json::array blocks = content_blocks(m.content);
             for (auto& b : tool_use_blocks(m.tool_calls)) blocks.push_back(std::move(b));
-            append_turn(messages, "assistant", std::move(blocks));
+            append_turn(messages, "assistant", "content", std::move(blocks));
         } else {
-            append_turn(messages, "user", content_blocks(m.content));
+            append_turn(messages, "user", "content", content_blocks(m.content));
         }
     }
     if (!system.empty()) out["system"] = system;

@@ -2,6 +2,7 @@
 #include "domain/gemini_wire.hpp"
 
 #include "domain/openai_wire.hpp"
+#include "domain/turns.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -26,27 +27,15 @@ json::array text_parts(json::value const& content) {
             parts.push_back(json::object{{"text", p.at("text")}});
         } else if (type == "image_url") {
             std::string_view url = p.at("image_url").as_object().at("url").as_string();
-            auto semi = url.find(";base64,");
-            if (url.starts_with("data:") && semi != std::string_view::npos)
-                parts.push_back(json::object{
-                    {"inlineData", {{"mimeType", url.substr(5, semi - 5)}, {"data", url.substr(semi + 8)}}}});
+            if (auto inline_image = split_data_url(url))
+                parts.push_back(
+                    json::object{{"inlineData",
+                                  {{"mimeType", inline_image->media_type}, {"data", inline_image->base64}}}});
             else
                 parts.push_back(json::object{{"fileData", {{"fileUri", url}}}});
         }
     }
     return parts;
-}
-
-void append_turn(json::array& contents, std::string_view role, json::array parts) {
-    if (parts.empty()) return;
-    if (!contents.empty()) {
-        auto& last = contents.back().as_object();
-        if (last.at("role").as_string() == role) {
-            for (auto& p : parts) last.at("parts").as_array().push_back(std::move(p));
-            return;
-        }
-    }
-    contents.push_back(json::object{{"role", role}, {"parts", std::move(parts)}});
 }
 
 } // namespace
@@ -80,16 +69,16 @@ json::object gemini_request(chat_request const& r) {
                         json::object{{"functionCall", {{"name", *name}, {"args", std::move(args)}}}});
                 }
             }
-            append_turn(contents, "model", std::move(parts));
+            append_turn(contents, "model", "parts", std::move(parts));
         } else if (m.role == "tool") {
             auto it = tool_names.find(m.tool_call_id);
             std::string name = it != tool_names.end() ? it->second : m.tool_call_id;
-            append_turn(contents, "user",
+            append_turn(contents, "user", "parts",
                         json::array{json::object{
                             {"functionResponse",
                              {{"name", name}, {"response", {{"content", content_text(m.content)}}}}}}});
         } else {
-            append_turn(contents, "user", text_parts(m.content));
+            append_turn(contents, "user", "parts", text_parts(m.content));
         }
     }
     out["contents"] = std::move(contents);
