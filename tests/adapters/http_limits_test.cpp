@@ -100,6 +100,25 @@ BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection) {
     BOOST_TEST(count == 3u);
 }
 
+BOOST_AUTO_TEST_CASE(a_client_that_stalls_mid_header_is_disconnected) {
+    gateway_fixture gw("server: {header_timeout: 200ms}\n");
+    auto const start = std::chrono::steady_clock::now();
+    auto reply = raw_exchange(gw.port(), "GET /api/health HTTP/1.1\r\nHost: x\r\n", std::chrono::seconds(5));
+    auto const took = std::chrono::steady_clock::now() - start;
+    BOOST_TEST(reply.empty());                  // closed without a response
+    BOOST_TEST(took < std::chrono::seconds(4)); // by the server, not by our 5 s limit
+}
+
+BOOST_AUTO_TEST_CASE(an_idle_keep_alive_connection_is_closed) {
+    gateway_fixture gw("server: {idle_timeout: 200ms}\n");
+    auto const start = std::chrono::steady_clock::now();
+    auto reply =
+        raw_exchange(gw.port(), "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n", std::chrono::seconds(5));
+    auto const took = std::chrono::steady_clock::now() - start;
+    BOOST_TEST(reply.rfind("HTTP/1.1 200", 0) == 0u); // answered, then closed when idle
+    BOOST_TEST(took < std::chrono::seconds(4));
+}
+
 BOOST_AUTO_TEST_CASE(model_not_found_is_a_404) {
     mock_upstream up;
     gateway_fixture gw("providers:\n  p: {kind: openai, base_url: \"" + up.base_url() +
