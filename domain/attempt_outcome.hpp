@@ -4,6 +4,9 @@
 // outcomes, this decides.
 
 #include "domain/errors.hpp"
+#include "domain/time.hpp"
+
+#include <optional>
 
 #include <string>
 #include <vector>
