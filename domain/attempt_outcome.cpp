@@ -34,6 +34,7 @@ gateway_error client_error(attempt_error const& last, bool deadline_passed) {
     if (s == 429 || s >= 500 || s == 408) {
         auto e = make_error(errc::provider_unavailable, "No provider could serve the request");
         e.upstream_status = s;
+        e.retry_after = last.retry_after;
         return e;
     }
     // The client's own request was refused (400, 404, 413, 422…): relay the provider's reason.

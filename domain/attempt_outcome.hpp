@@ -28,6 +28,7 @@ struct attempt_error {
     std::string provider_message; // the provider's own error text, when it gave one
     std::string provider_param;
     std::string provider_code; // e.g. "context_length_exceeded"
+    std::optional<duration> retry_after; // the provider's requested wait, when it sent one
 };
 
 enum class next_step { fall_back, stop };

@@ -38,6 +38,8 @@ class circuit_breaker {
 
     breaker_state state(time_point now) const;
     int consecutive_failures() const { return failures_; }
+    // When an open breaker turns half-open (meaningless unless open).
+    time_point reopens_at() const { return opened_at_ + config_.open_for; }
 
   private:
     void trip(time_point now);

@@ -1,6 +1,8 @@
 // Breaker plus provider-requested cooldown.
 #include "domain/deployment_health.hpp"
 
+#include <algorithm>
+
 namespace switchboard::domain {
 
 call_result classify(attempt_error const& e) {
@@ -27,6 +29,12 @@ breaker_admission deployment_health::admit(time_point now) {
 
 bool deployment_health::available(time_point now) const {
     return now >= cooldown_until_ && breaker_.state(now) != breaker_state::open;
+}
+
+time_point deployment_health::available_at(time_point now) const {
+    time_point at = std::max(now, cooldown_until_);
+    if (breaker_.state(now) == breaker_state::open) at = std::max(at, breaker_.reopens_at());
+    return at;
 }
 
 void deployment_health::on_result(call_result result, time_point now, std::optional<duration> retry_after) {

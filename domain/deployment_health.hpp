@@ -32,7 +32,10 @@ class deployment_health {
     void on_result(call_result result, time_point now, std::optional<duration> retry_after = {});
 
     time_point cooldown_until() const { return cooldown_until_; }
+    // The earliest time a call could be admitted again (now, if it can be now).
+    time_point available_at(time_point now) const;
     breaker_state state(time_point now) const { return breaker_.state(now); }
+    int consecutive_failures() const { return breaker_.consecutive_failures(); }
 
   private:
     circuit_breaker breaker_;

@@ -27,6 +27,8 @@ std::string_view code_name(errc e) noexcept {
         return "unsupported";
     case errc::provider_unavailable:
         return "provider_unavailable";
+    case errc::circuit_open:
+        return "circuit_open";
     case errc::upstream_error:
         return "upstream_error";
     case errc::upstream_bad_response:
@@ -40,7 +42,7 @@ std::string_view code_name(errc e) noexcept {
 }
 
 gateway_error make_error(errc code, std::string message, std::string param) {
-    return gateway_error{code, std::move(message), std::move(param), 0};
+    return gateway_error{code, std::move(message), std::move(param), 0, std::nullopt};
 }
 
 void throw_exception_from_error(gateway_error const& e, boost::source_location const&) {

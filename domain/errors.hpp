@@ -4,7 +4,11 @@
 // dashboards match on it, so names never change once shipped. HTTP status mapping lives in
 // the adapters (adapters/http/error_response.cpp); the domain only names the failure.
 
+#include "domain/time.hpp"
+
 #include <boost/system/result.hpp>
+
+#include <optional>
 
 #include <string>
 #include <string_view>
@@ -22,6 +26,7 @@ enum class errc {
     headers_too_large,     // header block over the configured limit
     unsupported,           // the deployment cannot perform this operation (e.g. embeddings)
     provider_unavailable,  // every deployment failed with a transient error
+    circuit_open,          // every deployment is shut off (breaker open or provider cooldown)
     upstream_error,        // a provider answered with an error the client cannot fix
     upstream_bad_response, // a provider answered with something we cannot parse
     timeout,               // the request deadline passed
@@ -39,6 +44,8 @@ struct gateway_error {
     std::string param;
     // For failures relayed from a provider: the provider's HTTP status (0 otherwise).
     int upstream_status = 0;
+    // When the client may usefully try again (sent as Retry-After).
+    std::optional<duration> retry_after;
 };
 
 template <class T> using result = boost::system::result<T, gateway_error>;

@@ -224,6 +224,49 @@ class loader {
         if (request) set(n, path, "request", *request, dur);
     }
 
+    void retry(YAML::Node const& n, std::string const& path, domain::retry_config& r) {
+        if (!n.IsMap()) return fail(path, "must be a mapping");
+        only_keys(n, path, {"max_attempts", "backoff_base", "backoff_cap"});
+        auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
+        set(n, path, "max_attempts", r.max_attempts,
+            [&](auto const& v, auto const& p) { return integer(v, p, 1, 10); });
+        set(n, path, "backoff_base", r.backoff_base, dur);
+        set(n, path, "backoff_cap", r.backoff_cap, dur);
+    }
+
+    void breaker(YAML::Node const& n, std::string const& path, domain::breaker_config& b) {
+        if (!n.IsMap()) return fail(path, "must be a mapping");
+        only_keys(n, path, {"failure_threshold", "open_for", "half_open_probes"});
+        set(n, path, "failure_threshold", b.failure_threshold,
+            [&](auto const& v, auto const& p) { return integer(v, p, 1, 1000); });
+        set(n, path, "open_for", b.open_for,
+            [&](YAML::Node const& v, std::string const& p) { return duration(v, p); });
+        set(n, path, "half_open_probes", b.half_open_probes,
+            [&](auto const& v, auto const& p) { return integer(v, p, 1, 100); });
+    }
+
+    void resilience(YAML::Node const& n, resilience_settings& r) {
+        if (!n.IsMap()) return fail("resilience", "must be a mapping");
+        only_keys(n, "resilience", {"retry", "breaker", "retry_budget"});
+        if (auto v = n["retry"]) retry(v, "resilience.retry", r.retry);
+        if (auto v = n["breaker"]) breaker(v, "resilience.breaker", r.breaker);
+        if (auto v = n["retry_budget"]) {
+            std::string const path = "resilience.retry_budget";
+            if (!v.IsMap()) return fail(path, "must be a mapping");
+            only_keys(v, path, {"ratio", "min_per_second", "window"});
+            auto num = [&](YAML::Node const& x, std::string const& p) { return number(x, p); };
+            set(v, path, "ratio", r.retry_budget.ratio, num);
+            set(v, path, "min_per_second", r.retry_budget.min_per_second, num);
+            if (auto w = v["window"])
+                if (auto d = duration(w, path + ".window")) {
+                    if (*d < std::chrono::seconds(1) || *d > std::chrono::seconds(60))
+                        fail(path + ".window", "must be between 1s and 60s");
+                    else
+                        r.retry_budget.window = std::chrono::duration_cast<std::chrono::seconds>(*d);
+                }
+        }
+    }
+
     void provider(std::string const& name, YAML::Node const& n, gateway_config& c) {
         std::string const path = "providers." + name;
         static std::regex const valid_name("^[A-Za-z0-9_.-]{1,64}$");
@@ -231,11 +274,16 @@ class loader {
             fail(path, "provider names may use letters, digits, '_', '-' and '.' only");
         if (!n.IsMap()) return fail(path, "must be a mapping");
         only_keys(n, path,
-                  {"kind", "base_url", "api_key", "ca_file", "timeouts", "headers", "allow_insecure_http"});
+                  {"kind", "base_url", "api_key", "ca_file", "timeouts", "headers", "allow_insecure_http",
+                   "retry", "breaker"});
         adapters::provider_settings p;
         p.name = name;
         p.connect_timeout = c.timeouts.connect;
         p.attempt_timeout = c.timeouts.attempt;
+        p.retry = c.resilience.retry;
+        p.breaker = c.resilience.breaker;
+        if (auto r = n["retry"]) retry(r, path + ".retry", p.retry);
+        if (auto b = n["breaker"]) breaker(b, path + ".breaker", p.breaker);
         auto str = [&](YAML::Node const& v, std::string const& k) { return string(v, k); };
         set(n, path, "kind", p.kind, str);
         set(n, path, "base_url", p.base_url, str);
@@ -344,7 +392,7 @@ class loader {
     void document(YAML::Node const& root, gateway_config& c) {
         if (!root || root.IsNull()) return;
         if (!root.IsMap()) return fail("(root)", "the config must be a mapping");
-        only_keys(root, "", {"server", "store", "timeouts", "providers", "models", "pricing"});
+        only_keys(root, "", {"server", "store", "timeouts", "resilience", "providers", "models", "pricing"});
         if (auto n = root["server"]) server(n, c.server);
         if (auto n = root["store"]) {
             if (!n.IsMap())
@@ -358,6 +406,7 @@ class loader {
         if (auto n = root["timeouts"])
             timeouts(n, "timeouts", {"connect", "attempt", "request"}, &c.timeouts.connect,
                      &c.timeouts.attempt, &c.timeouts.request);
+        if (auto n = root["resilience"]) resilience(n, c.resilience);
         if (auto n = root["providers"]) {
             if (!n.IsMap())
                 fail("providers", "must map provider names to settings");
@@ -397,6 +446,8 @@ class loader {
                     .value_or(s.base_url);
             p.connect_timeout = c.timeouts.connect;
             p.attempt_timeout = c.timeouts.attempt;
+            p.retry = c.resilience.retry;
+            p.breaker = c.resilience.breaker;
             check_endpoint(p, std::string("environment ") + s.key_var, false);
             c.providers.push_back(std::move(p));
         }
@@ -407,6 +458,8 @@ class loader {
         adapters::provider_settings mock;
         mock.name = "mock";
         mock.kind = "mock";
+        mock.retry = c.resilience.retry;
+        mock.breaker = c.resilience.breaker;
         c.providers.push_back(mock);
         if (c.models.empty()) {
             c.models["mock-1"] = {{"mock", "mock-1"}};

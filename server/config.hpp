@@ -7,6 +7,7 @@
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/providers/provider_settings.hpp"
+#include "domain/retry_budget.hpp"
 #include "domain/routing.hpp"
 
 #include <boost/json/object.hpp>
@@ -34,10 +35,18 @@ struct timeout_settings {
     std::chrono::milliseconds request{60'000};
 };
 
+// Defaults for every provider (a provider may override retry and breaker).
+struct resilience_settings {
+    domain::retry_config retry;
+    domain::breaker_config breaker;
+    domain::retry_budget_config retry_budget;
+};
+
 struct gateway_config {
     server_settings server;
     std::string store_url; // empty → in-memory store
     timeout_settings timeouts;
+    resilience_settings resilience;
     std::vector<adapters::provider_settings> providers;
     std::map<std::string, std::vector<domain::deployment>, std::less<>> models; // "*" = catch-all
     std::vector<std::pair<std::string, domain::model_price>> prices;            // overrides

@@ -59,7 +59,9 @@ struct gateway_runtime::core {
 gateway_runtime::gateway_runtime(gateway_config config)
     : config_(std::move(config)),
       catalog_(std::make_shared<adapters::gateway_catalog const>(make_catalog(config_))),
-      ledger_(std::make_unique<adapters::usage_ledger>()), default_tls_(make_tls_context("")) {
+      ledger_(std::make_unique<adapters::usage_ledger>()),
+      resilience_(std::make_unique<adapters::resilience_state>(config_.resilience.retry_budget)),
+      default_tls_(make_tls_context("")) {
     for (auto const& p : config_.providers)
         if (!p.ca_file.empty()) provider_tls_[p.name] = make_tls_context(p.ca_file);
 }
@@ -81,9 +83,9 @@ void gateway_runtime::start() {
             auto& tls_context = tls == provider_tls_.end() ? *default_tls_ : *tls->second;
             c->providers[settings.name] = adapters::provider_slot{
                 adapters::make_provider(settings, c->context.get_executor(), tls_context),
-                settings.attempt_timeout, settings.kind != "mock"};
+                settings.attempt_timeout, settings.kind != "mock", settings.retry, settings.breaker};
         }
-        c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_);
+        c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_, *resilience_);
         c->router = std::make_unique<adapters::api_router>(*c->dispatch);
         c->server =
             std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_);

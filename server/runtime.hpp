@@ -34,6 +34,7 @@ class gateway_runtime {
     void shutdown();
 
     adapters::usage_ledger const& ledger() const { return *ledger_; }
+    adapters::resilience_state const& resilience() const { return *resilience_; }
     int in_flight() const { return in_flight_.load(); }
 
   private:
@@ -41,6 +42,7 @@ class gateway_runtime {
     gateway_config config_;
     std::shared_ptr<adapters::gateway_catalog const> catalog_;
     std::unique_ptr<adapters::usage_ledger> ledger_;
+    std::unique_ptr<adapters::resilience_state> resilience_;
     // TLS client contexts: the system trust store, plus one per provider with its own ca_file.
     std::unique_ptr<net::ssl::context> default_tls_;
     std::map<std::string, std::unique_ptr<net::ssl::context>> provider_tls_;

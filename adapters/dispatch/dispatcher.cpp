@@ -1,5 +1,14 @@
-// The attempt loop: routing → ordered deployments → attempts under one deadline.
+// The attempt loop: routing → ordered deployments → admitted, retried attempts under one deadline.
 #include "adapters/dispatch/dispatcher.hpp"
+
+#include "domain/deployment_health.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <random>
 
 namespace switchboard::adapters {
 namespace {
@@ -8,15 +17,47 @@ using clock = std::chrono::steady_clock;
 dispatch_failure failure(domain::gateway_error e, int attempts = 0, std::string provider = {}) {
     return dispatch_failure{std::move(e), attempts, std::move(provider)};
 }
+
+double unit_random() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+net::awaitable<void> sleep_for(clock::duration d) {
+    net::steady_timer timer(co_await net::this_coro::executor, d);
+    co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+}
+
+// Reports an admitted call's result exactly once; a call abandoned mid-flight (cancellation)
+// reports `neutral`, so a half-open breaker never keeps a probe slot forever.
+class admitted_call {
+  public:
+    admitted_call(resilience_state& state, std::string const& key) : state_(state), key_(key) {}
+    ~admitted_call() {
+        if (!reported_) state_.report(key_, domain::call_result::neutral, clock::now(), std::nullopt);
+    }
+    void report(domain::call_result result, std::optional<domain::duration> retry_after) {
+        state_.report(key_, result, clock::now(), retry_after);
+        reported_ = true;
+    }
+
+  private:
+    resilience_state& state_;
+    std::string const& key_;
+    bool reported_ = false;
+};
 } // namespace
 
 template <class T, class Call>
 net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std::string const& forced,
                                                    request_hints const& hints, Call call) {
-    auto const deadline = clock::now() + catalog_->request_timeout;
+    auto const start = clock::now();
+    auto timeout = std::chrono::duration_cast<clock::duration>(catalog_->request_timeout);
+    if (hints.timeout) timeout = std::min<clock::duration>(timeout, *hints.timeout);
+    auto const deadline = start + timeout;
+
     auto route = domain::resolve_route(catalog_->routes, model);
     if (!route) co_return failure(route.error());
-
     domain::routing_hints routing{hints.preferred_provider, forced, {}};
     auto const order = domain::fallback_order(*route, routing);
     if (order.empty())
@@ -24,35 +65,78 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                                              "The provider '" + forced.substr(0, 64) +
                                                  "' does not serve the model '" + model.substr(0, 256) + "'",
                                              "force_provider"));
+    std::vector<std::string> keys;
+    for (auto const& d : order) keys.push_back(domain::deployment_key(d));
+    auto others_available = [&](std::size_t i, clock::time_point now) {
+        for (std::size_t j = i + 1; j < order.size(); ++j)
+            if (providers_.contains(order[j].provider) && resilience_.available(keys[j], now)) return true;
+        return false;
+    };
+    resilience_.on_request(start);
 
     int attempts = 0;
-    domain::attempt_error last{domain::attempt_failure::unsupported, 0, {}, {}, {}};
+    std::optional<domain::attempt_error> last;
     std::string last_provider;
-    for (auto const& d : order) {
-        auto slot = providers_.find(d.provider);
-        if (slot == providers_.end()) continue; // validated at start-up; defensive
-        auto const now = clock::now();
-        if (now >= deadline) break;
-        attempt_context ctx{std::min(deadline, now + slot->second.attempt_timeout), hints.request_id};
-        ++attempts;
-        last_provider = d.provider;
-        auto outcome = co_await call(*slot->second.impl, d.model, ctx);
-        if (outcome) {
-            auto& value = *outcome;
-            std::string const& priced = catalog_->prices.find(value.model) ? value.model : d.model;
-            double const cost = slot->second.billable ? catalog_->prices.cost_usd(priced, value.usage) : 0.0;
-            ledger_.record(d.provider, d.model, value.usage, cost);
-            if (value.model.empty()) value.model = d.model;
-            value.body["model"] = value.model;
-            co_return dispatched<T>{std::move(value), d, attempts, cost};
+    std::optional<clock::time_point> earliest_reopen; // of deployments skipped unattempted
+    bool stopped = false;                             // the failure was the client's own: no fallback
+    for (std::size_t i = 0; i < order.size() && !stopped && clock::now() < deadline; ++i) {
+        auto const& d = order[i];
+        auto slot_it = providers_.find(d.provider);
+        if (slot_it == providers_.end()) continue; // validated at start-up; defensive
+        auto const& slot = slot_it->second;
+
+        for (int n = 0; clock::now() < deadline; ++n) {
+            auto now = clock::now();
+            if (resilience_.admit(keys[i], slot.breaker, now) == domain::breaker_admission::reject) {
+                auto const until = resilience_.cooldown_until(keys[i]);
+                if (until > now && until < deadline && !others_available(i, now)) {
+                    co_await sleep_for(until - now); // the provider asked us to wait, and only it can serve
+                    continue;
+                }
+                auto const reopen = resilience_.available_at(keys[i], now);
+                if (!earliest_reopen || reopen < *earliest_reopen) earliest_reopen = reopen;
+                break;
+            }
+            admitted_call admitted(resilience_, keys[i]);
+            attempt_context ctx{std::min(deadline, now + slot.attempt_timeout), hints.request_id};
+            ++attempts;
+            last_provider = d.provider;
+            auto outcome = co_await call(*slot.impl, d.model, ctx);
+            if (outcome) {
+                admitted.report(domain::call_result::success, std::nullopt);
+                auto& value = *outcome;
+                std::string const& priced = catalog_->prices.find(value.model) ? value.model : d.model;
+                double const cost = slot.billable ? catalog_->prices.cost_usd(priced, value.usage) : 0.0;
+                ledger_.record(d.provider, d.model, value.usage, cost);
+                if (value.model.empty()) value.model = d.model;
+                value.body["model"] = value.model;
+                co_return dispatched<T>{std::move(value), d, attempts, cost};
+            }
+            last = outcome.error();
+            admitted.report(domain::classify(*last), last->retry_after);
+            if (domain::after_failure(*last) == domain::next_step::stop) {
+                stopped = true;
+                break;
+            }
+            now = clock::now();
+            if (!domain::retry_same_deployment(*last) || n + 1 >= slot.retry.max_attempts) break;
+            if (last->status == 429 && others_available(i, now)) break; // fail over rather than wait
+            auto delay = domain::backoff_delay(slot.retry, n, unit_random());
+            if (last->retry_after) delay = std::max(delay, *last->retry_after);
+            if (now + delay >= deadline || !resilience_.try_spend_retry(now)) break;
+            co_await sleep_for(delay);
         }
-        last = outcome.error();
-        if (domain::after_failure(last) == domain::next_step::stop) break;
     }
-    if (attempts == 0)
+
+    bool const out_of_time = !stopped && clock::now() >= deadline;
+    if (last) co_return failure(domain::client_error(*last, out_of_time), attempts, last_provider);
+    if (out_of_time)
         co_return failure(
-            domain::make_error(domain::errc::provider_unavailable, "No provider could serve the request"));
-    co_return failure(domain::client_error(last, clock::now() >= deadline), attempts, last_provider);
+            domain::make_error(domain::errc::timeout, "The request did not complete within its deadline"));
+    auto e = domain::make_error(domain::errc::circuit_open,
+                                "Every provider for this model is temporarily unavailable");
+    if (earliest_reopen) e.retry_after = *earliest_reopen - clock::now();
+    co_return failure(std::move(e));
 }
 
 net::awaitable<dispatch_result<domain::chat_completion>> dispatcher::chat(domain::chat_request const& request,

@@ -1,15 +1,23 @@
 #pragma once
 // Carries out one client call: resolves the model, orders the deployments (domain routing),
-// tries them one after another within the request's deadline, and stops or falls back as the
-// domain attempt policy says. Records usage and cost of the attempt that served.
+// and tries them within the request's deadline. Each deployment must be admitted by its shared
+// health (circuit breaker, provider cooldown); transient failures are retried on the same
+// deployment with jittered backoff while the retry budget allows, except that a throttled (429)
+// deployment is left at once when another can serve, and a silent one (timeout) is never retried.
+// A cooled-down deployment is waited for only when no other can serve and the wait fits the
+// deadline. Records usage and cost of the attempt that served.
 //
 // Errors: every failure the client should see is a domain::gateway_error value in the result.
 // Thread safety: one dispatcher per core (it uses that core's providers); the catalog it reads
-// is immutable and the ledger is thread-safe.
+// is immutable; the ledger and resilience state are thread-safe.
 
+#include "adapters/dispatch/resilience_state.hpp"
 #include "adapters/dispatch/usage_ledger.hpp"
 #include "adapters/provider.hpp"
+#include "domain/backoff.hpp"
 #include "domain/routing.hpp"
+
+#include <optional>
 
 #include <chrono>
 #include <map>
@@ -29,12 +37,15 @@ struct provider_slot {
     std::unique_ptr<provider> impl;
     std::chrono::milliseconds attempt_timeout{30000};
     bool billable = true; // false for the built-in mock: its answers cost nothing
+    domain::retry_config retry;
+    domain::breaker_config breaker;
 };
 using provider_registry = std::map<std::string, provider_slot, std::less<>>;
 
 struct request_hints {
     std::string preferred_provider; // X-Preferred-Provider
     std::string request_id;
+    std::optional<std::chrono::milliseconds> timeout; // X-Request-Timeout: may only shorten the deadline
 };
 
 template <class T> struct dispatched {
@@ -55,8 +66,8 @@ template <class T> using dispatch_result = boost::system::result<dispatched<T>, 
 class dispatcher {
   public:
     dispatcher(std::shared_ptr<gateway_catalog const> catalog, provider_registry& providers,
-               usage_ledger& ledger)
-        : catalog_(std::move(catalog)), providers_(providers), ledger_(ledger) {}
+               usage_ledger& ledger, resilience_state& resilience)
+        : catalog_(std::move(catalog)), providers_(providers), ledger_(ledger), resilience_(resilience) {}
 
     net::awaitable<dispatch_result<domain::chat_completion>> chat(domain::chat_request const& request,
                                                                   request_hints const& hints);
@@ -74,6 +85,7 @@ class dispatcher {
     std::shared_ptr<gateway_catalog const> catalog_;
     provider_registry& providers_;
     usage_ledger& ledger_;
+    resilience_state& resilience_;
 };
 
 } // namespace switchboard::adapters

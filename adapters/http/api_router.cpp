@@ -9,6 +9,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <array>
+#include <charconv>
 #include <cstdio>
 
 namespace switchboard::adapters {
@@ -53,8 +54,20 @@ std::string format_cost(double usd) {
     return buf;
 }
 
-request_hints hints_of(http_request const& req, std::string const& request_id) {
-    return request_hints{std::string(req["x-preferred-provider"]), request_id};
+// Hints from headers. X-Request-Timeout (seconds, decimals allowed) may only lower the deadline.
+domain::result<request_hints> hints_of(http_request const& req, std::string const& request_id) {
+    request_hints hints{std::string(req["x-preferred-provider"]), request_id, std::nullopt};
+    if (auto raw = req["x-request-timeout"]; !raw.empty()) {
+        double seconds = 0;
+        auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), seconds);
+        if (ec != std::errc{} || end != raw.data() + raw.size() || !(seconds > 0) || seconds > 3600)
+            return domain::make_error(errc::invalid_request,
+                                      "X-Request-Timeout must be a number of seconds between 0 and 3600",
+                                      "X-Request-Timeout");
+        hints.timeout =
+            std::chrono::milliseconds(std::max<long long>(1, static_cast<long long>(seconds * 1000)));
+    }
+    return hints;
 }
 
 template <class T>
@@ -126,7 +139,9 @@ net::awaitable<http_response> api_router::chat_completions(http_request& req, st
                                           "Streaming responses are not available yet; send stream: false",
                                           "stream"),
                        req, request_id);
-    auto outcome = co_await dispatch_.chat(*chat, hints_of(req, request_id));
+    auto hints = hints_of(req, request_id);
+    if (!hints) co_return fail(hints.error(), req, request_id);
+    auto outcome = co_await dispatch_.chat(*chat, *hints);
     co_return dispatched_response(outcome, req, request_id);
 }
 
@@ -135,7 +150,9 @@ net::awaitable<http_response> api_router::embeddings(http_request& req, std::str
     if (!body) co_return fail(not_json(), req, request_id);
     auto embedding = domain::parse_embedding_request(*body);
     if (!embedding) co_return fail(embedding.error(), req, request_id);
-    auto outcome = co_await dispatch_.embed(*embedding, hints_of(req, request_id));
+    auto hints = hints_of(req, request_id);
+    if (!hints) co_return fail(hints.error(), req, request_id);
+    auto outcome = co_await dispatch_.embed(*embedding, *hints);
     co_return dispatched_response(outcome, req, request_id);
 }
 

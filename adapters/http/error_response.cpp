@@ -4,6 +4,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+
 namespace switchboard::adapters {
 using domain::errc;
 
@@ -27,6 +29,7 @@ http::status status_for(errc code) {
     case errc::unsupported:
         return http::status::bad_request;
     case errc::provider_unavailable:
+    case errc::circuit_open:
         return http::status::service_unavailable;
     case errc::upstream_error:
     case errc::upstream_bad_response:
@@ -75,6 +78,11 @@ http_response error_response(domain::gateway_error const& e, std::string_view re
     http_response res{status_for(e.code), version};
     res.set(http::field::content_type, "application/json");
     res.set("x-request-id", request_id);
+    if (e.retry_after) {
+        // Whole seconds, rounded up, at least 1: a client retrying sooner would be refused again.
+        auto const secs = std::chrono::ceil<std::chrono::seconds>(*e.retry_after).count();
+        res.set(http::field::retry_after, std::to_string(std::max<long long>(1, secs)));
+    }
     res.body() = error_body(e, request_id);
     res.keep_alive(keep_alive);
     res.prepare_payload();

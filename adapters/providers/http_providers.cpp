@@ -50,7 +50,8 @@ openai_provider::chat(domain::chat_request const& r, std::string_view model, att
     body.erase("stream_options");
     auto res = co_await post_json(*client_, "/chat/completions", headers(), body, ctx);
     if (!res) co_return res.error();
-    if (!is_success(res->status)) co_return domain::parse_openai_error(res->status, res->body);
+    if (!is_success(res->status))
+        co_return with_retry_after(domain::parse_openai_error(res->status, res->body), *res);
     auto parsed = domain::parse_openai_chat_response(res->body);
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);
@@ -62,7 +63,8 @@ openai_provider::embed(domain::embedding_request const& r, std::string_view mode
     auto res =
         co_await post_json(*client_, "/embeddings", headers(), domain::openai_embedding_body(r, model), ctx);
     if (!res) co_return res.error();
-    if (!is_success(res->status)) co_return domain::parse_openai_error(res->status, res->body);
+    if (!is_success(res->status))
+        co_return with_retry_after(domain::parse_openai_error(res->status, res->body), *res);
     auto parsed = domain::parse_openai_embedding_response(res->body);
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);
@@ -76,7 +78,8 @@ anthropic_provider::chat(domain::chat_request const& r, std::string_view model, 
     auto res = co_await post_json(*client_, "/messages", with_extra(std::move(h), settings_),
                                   domain::anthropic_request(r, model), ctx);
     if (!res) co_return res.error();
-    if (!is_success(res->status)) co_return domain::parse_anthropic_error(res->status, res->body);
+    if (!is_success(res->status))
+        co_return with_retry_after(domain::parse_anthropic_error(res->status, res->body), *res);
     auto parsed = domain::parse_anthropic_response(res->body, unix_now());
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);
@@ -102,7 +105,8 @@ gemini_provider::chat(domain::chat_request const& r, std::string_view model, att
     auto res = co_await post_json(*client_, model_path(model, "generateContent"),
                                   with_extra(std::move(h), settings_), domain::gemini_request(r), ctx);
     if (!res) co_return res.error();
-    if (!is_success(res->status)) co_return domain::parse_gemini_error(res->status, res->body);
+    if (!is_success(res->status))
+        co_return with_retry_after(domain::parse_gemini_error(res->status, res->body), *res);
     auto parsed = domain::parse_gemini_response(res->body, model, ctx.request_id, unix_now());
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);
@@ -117,7 +121,8 @@ gemini_provider::embed(domain::embedding_request const& r, std::string_view mode
                                   with_extra(std::move(h), settings_),
                                   domain::gemini_embedding_request(r, model), ctx);
     if (!res) co_return res.error();
-    if (!is_success(res->status)) co_return domain::parse_gemini_error(res->status, res->body);
+    if (!is_success(res->status))
+        co_return with_retry_after(domain::parse_gemini_error(res->status, res->body), *res);
     auto parsed = domain::parse_gemini_embedding_response(res->body, model, r);
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);

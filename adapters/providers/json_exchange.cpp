@@ -1,6 +1,8 @@
 // JSON POST helper shared by the HTTP provider adapters.
 #include "adapters/providers/json_exchange.hpp"
 
+#include "domain/retry_after.hpp"
+
 #include <boost/json/serialize.hpp>
 
 namespace switchboard::adapters {
@@ -36,6 +38,15 @@ post_json(http_client& client, std::string target, std::vector<std::pair<std::st
 
 bool is_success(int status) {
     return status >= 200 && status < 300;
+}
+
+domain::attempt_error with_retry_after(domain::attempt_error e, upstream_response const& r) {
+    if (r.status != 429 && r.status != 503) return e;
+    e.retry_after =
+        domain::retry_delay({r.header("retry-after"), r.header("retry-after-ms"),
+                             r.header("x-ratelimit-reset-requests"), r.header("x-ratelimit-reset-tokens")},
+                            std::chrono::system_clock::now());
+    return e;
 }
 
 std::int64_t unix_now() {

@@ -15,6 +15,10 @@ post_json(http_client& client, std::string target, std::vector<std::pair<std::st
 
 bool is_success(int status);
 
+// Adds the provider's requested wait (Retry-After, retry-after-ms, x-ratelimit-reset-*) to an
+// error from a 429 or 503 response.
+domain::attempt_error with_retry_after(domain::attempt_error e, upstream_response const& response);
+
 // Unix seconds for `created` fields.
 std::int64_t unix_now();
 

@@ -1,5 +1,8 @@
 #pragma once
 // How to reach one configured provider. Plain data, filled by the config loader.
+#include "domain/backoff.hpp"
+#include "domain/breaker.hpp"
+
 #include <chrono>
 #include <string>
 #include <utility>
@@ -16,6 +19,8 @@ struct provider_settings {
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds attempt_timeout{30000};
     std::vector<std::pair<std::string, std::string>> headers; // extra static headers
+    domain::retry_config retry;                               // defaults: the global `resilience.retry`
+    domain::breaker_config breaker;                           // defaults: the global `resilience.breaker`
 };
 
 // Default base URL for a kind ("" when the kind has none).

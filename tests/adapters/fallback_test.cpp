@@ -26,6 +26,8 @@ struct two_providers {
         backup.always(canned_reply::json(200, ok_completion("backup-model", "from backup")));
         gw = std::make_unique<gateway_fixture>(
             "timeouts: {attempt: 400ms, request: 5s}\n"
+            "resilience: {retry: {max_attempts: 1}}\n" // one attempt per deployment: fallback alone
+
             "providers:\n"
             "  primary: {kind: openai, base_url: \"" +
             primary.base_url("/v1") +
@@ -74,6 +76,7 @@ BOOST_AUTO_TEST_CASE(falls_back_when_the_primary_refuses_connections) {
     mock_upstream backup;
     backup.always(canned_reply::json(200, ok_completion("backup-model", "ok")));
     gateway_fixture gw(
+        "resilience: {retry: {max_attempts: 1}}\n"
         "providers:\n  dead: {kind: openai, base_url: \"http://127.0.0.1:1/v1\", api_key: k-000000000001}\n"
         "  backup: {kind: openai, base_url: \"" +
         backup.base_url("/v1") +
@@ -102,7 +105,8 @@ BOOST_AUTO_TEST_CASE(falls_back_on_malformed_upstream_json) {
 BOOST_AUTO_TEST_CASE(malformed_json_from_the_only_provider_is_a_clean_502) {
     mock_upstream up;
     up.always(canned_reply::json(200, "<html>502 Bad Gateway</html>"));
-    gateway_fixture gw("providers:\n  only: {kind: openai, base_url: \"" + up.base_url("/v1") +
+    gateway_fixture gw("resilience: {retry: {max_attempts: 1}}\n"
+                       "providers:\n  only: {kind: openai, base_url: \"" + up.base_url("/v1") +
                        "\", api_key: k-000000000001}\n");
     auto res = gw.chat(chat_body("only/m"));
     BOOST_TEST(res.status == 502);

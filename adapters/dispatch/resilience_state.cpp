@@ -1,0 +1,56 @@
+// Thread-safe wrapper around the domain's deployment health and retry budget.
+#include "adapters/dispatch/resilience_state.hpp"
+
+namespace switchboard::adapters {
+
+domain::breaker_admission resilience_state::admit(std::string const& key,
+                                                  domain::breaker_config const& config,
+                                                  domain::time_point now) {
+    std::lock_guard lock(mutex_);
+    auto it = health_.try_emplace(key, config).first;
+    return it->second.admit(now);
+}
+
+bool resilience_state::available(std::string const& key, domain::time_point now) const {
+    std::lock_guard lock(mutex_);
+    auto it = health_.find(key);
+    return it == health_.end() || it->second.available(now);
+}
+
+domain::time_point resilience_state::cooldown_until(std::string const& key) const {
+    std::lock_guard lock(mutex_);
+    auto it = health_.find(key);
+    return it == health_.end() ? domain::time_point{} : it->second.cooldown_until();
+}
+
+domain::time_point resilience_state::available_at(std::string const& key, domain::time_point now) const {
+    std::lock_guard lock(mutex_);
+    auto it = health_.find(key);
+    return it == health_.end() ? now : it->second.available_at(now);
+}
+
+void resilience_state::report(std::string const& key, domain::call_result result, domain::time_point now,
+                              std::optional<domain::duration> retry_after) {
+    std::lock_guard lock(mutex_);
+    if (auto it = health_.find(key); it != health_.end()) it->second.on_result(result, now, retry_after);
+}
+
+void resilience_state::on_request(domain::time_point now) {
+    std::lock_guard lock(mutex_);
+    budget_.on_request(now);
+}
+
+bool resilience_state::try_spend_retry(domain::time_point now) {
+    std::lock_guard lock(mutex_);
+    return budget_.try_spend(now);
+}
+
+std::vector<deployment_status> resilience_state::snapshot(domain::time_point now) const {
+    std::lock_guard lock(mutex_);
+    std::vector<deployment_status> out;
+    for (auto const& [key, h] : health_)
+        out.push_back({key, h.state(now), h.consecutive_failures(), h.cooldown_until()});
+    return out;
+}
+
+} // namespace switchboard::adapters

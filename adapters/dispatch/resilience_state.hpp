@@ -1,0 +1,47 @@
+#pragma once
+// Process-wide resilience state, shared by every core: the health (breaker + provider cooldown)
+// of each deployment and the retry budget. Thread-safe: one mutex guards it all; every call is
+// a few comparisons, made once per attempt, so contention stays far below an upstream call.
+// Time comes from the caller (`now`), as the domain objects it wraps expect.
+#include "domain/deployment_health.hpp"
+#include "domain/retry_budget.hpp"
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace switchboard::adapters {
+
+struct deployment_status {
+    std::string key; // provider/model
+    domain::breaker_state state;
+    int consecutive_failures;
+    domain::time_point cooldown_until;
+};
+
+class resilience_state {
+  public:
+    explicit resilience_state(domain::retry_budget_config budget = {}) : budget_(budget) {}
+
+    // Reserves a call to deployment `key` (created on first use with `config`).
+    domain::breaker_admission admit(std::string const& key, domain::breaker_config const& config,
+                                    domain::time_point now);
+    bool available(std::string const& key, domain::time_point now) const;
+    domain::time_point cooldown_until(std::string const& key) const;
+    domain::time_point available_at(std::string const& key, domain::time_point now) const;
+    void report(std::string const& key, domain::call_result result, domain::time_point now,
+                std::optional<domain::duration> retry_after);
+
+    void on_request(domain::time_point now);
+    bool try_spend_retry(domain::time_point now);
+
+    std::vector<deployment_status> snapshot(domain::time_point now) const;
+
+  private:
+    mutable std::mutex mutex_;
+    std::map<std::string, domain::deployment_health, std::less<>> health_;
+    domain::retry_budget budget_;
+};
+
+} // namespace switchboard::adapters
