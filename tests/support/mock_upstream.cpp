@@ -101,7 +101,8 @@ struct mock_upstream::impl {
             http::request<http::string_body> req;
             auto [ec, n] = co_await http::async_read(stream, buffer, req, use_tuple);
             if (ec) co_return;
-            recorded_request rec{std::string(req.method_string()), std::string(req.target()), {}, req.body()};
+            recorded_request rec{std::string(req.method_string()), std::string(req.target()), {}, req.body(),
+                                 std::chrono::steady_clock::now()};
             for (auto const& f : req) {
                 std::string name(f.name_string());
                 std::transform(name.begin(), name.end(), name.begin(),

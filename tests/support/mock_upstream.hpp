@@ -20,6 +20,7 @@ struct recorded_request {
     std::string target;
     std::vector<std::pair<std::string, std::string>> headers; // lower-case names
     std::string body;
+    std::chrono::steady_clock::time_point at; // when it arrived
     std::string header(std::string const& lower_name) const;
 };
 
