@@ -175,6 +175,13 @@ result<chat_request> parse_chat_request(json::value const& body) {
     return r;
 }
 
+std::int64_t estimated_tokens(chat_request const& r, std::int64_t default_completion) {
+    std::int64_t prompt = 0;
+    for (auto const& m : r.messages)
+        prompt += 4 + static_cast<std::int64_t>((content_text(m.content).size() + 3) / 4);
+    return prompt + r.max_tokens.value_or(default_completion);
+}
+
 std::string content_text(json::value const& content) {
     if (content.is_string()) return std::string(content.as_string());
     std::string out;

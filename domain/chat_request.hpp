@@ -46,6 +46,13 @@ inline constexpr std::int64_t max_tokens_ceiling = 10'000'000;
 
 result<chat_request> parse_chat_request(boost::json::value const& body);
 
+// The size of a call before it is made, for token limits and reservations: the prompt (≈4
+// characters per token, plus a few per message) and the completion's ceiling (`max_tokens`, or
+// `default_completion` when the client set none).
+inline constexpr std::int64_t default_completion_estimate = 256;
+std::int64_t estimated_tokens(chat_request const& r,
+                              std::int64_t default_completion = default_completion_estimate);
+
 // Concatenated text of a message's content (string, or the text parts of an array).
 std::string content_text(boost::json::value const& content);
 

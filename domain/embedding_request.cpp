@@ -3,6 +3,8 @@
 
 #include "domain/json_checks.hpp"
 
+#include <algorithm>
+
 namespace switchboard::domain {
 namespace json = boost::json;
 
@@ -67,6 +69,13 @@ result<embedding_request> parse_embedding_request(json::value const& body) {
     r.body = o;
     r.body.erase("force_provider");
     return r;
+}
+
+std::int64_t estimated_tokens(embedding_request const& r) {
+    std::int64_t tokens = static_cast<std::int64_t>(r.input_count - std::min(r.input_count, r.texts.size()));
+    for (auto const& t : r.texts)
+        tokens += std::max<std::int64_t>(1, static_cast<std::int64_t>((t.size() + 3) / 4));
+    return tokens;
 }
 
 } // namespace switchboard::domain

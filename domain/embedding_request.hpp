@@ -27,4 +27,8 @@ inline constexpr std::size_t max_embedding_inputs = 2048;
 
 result<embedding_request> parse_embedding_request(boost::json::value const& body);
 
+// Input tokens of the call before it is made (≈4 characters per token; token-id inputs count 1
+// per item, a floor).
+std::int64_t estimated_tokens(embedding_request const& r);
+
 } // namespace switchboard::domain

@@ -245,6 +245,19 @@ class loader {
             [&](auto const& v, auto const& p) { return integer(v, p, 1, 100); });
     }
 
+    void limits(YAML::Node const& n, std::string const& path, domain::throttle_config& t) {
+        if (!n.IsMap()) return fail(path, "must be a mapping");
+        only_keys(n, path, {"requests_per_minute", "tokens_per_minute", "max_concurrent", "burst"});
+        auto num = [&](YAML::Node const& v, std::string const& p) { return number(v, p); };
+        set(n, path, "requests_per_minute", t.requests_per_minute, num);
+        set(n, path, "tokens_per_minute", t.tokens_per_minute, num);
+        set(n, path, "max_concurrent", t.max_concurrent,
+            [&](auto const& v, auto const& p) { return integer(v, p, 0, 100000); });
+        if (auto b = n["burst"])
+            if (auto d = duration(b, path + ".burst"))
+                t.burst_seconds = std::chrono::duration<double>(*d).count();
+    }
+
     void resilience(YAML::Node const& n, resilience_settings& r) {
         if (!n.IsMap()) return fail("resilience", "must be a mapping");
         only_keys(n, "resilience", {"retry", "breaker", "retry_budget"});
@@ -275,7 +288,7 @@ class loader {
         if (!n.IsMap()) return fail(path, "must be a mapping");
         only_keys(n, path,
                   {"kind", "base_url", "api_key", "ca_file", "timeouts", "headers", "allow_insecure_http",
-                   "retry", "breaker"});
+                   "retry", "breaker", "limits"});
         adapters::provider_settings p;
         p.name = name;
         p.connect_timeout = c.timeouts.connect;
@@ -284,6 +297,7 @@ class loader {
         p.breaker = c.resilience.breaker;
         if (auto r = n["retry"]) retry(r, path + ".retry", p.retry);
         if (auto b = n["breaker"]) breaker(b, path + ".breaker", p.breaker);
+        if (auto l = n["limits"]) limits(l, path + ".limits", p.limits);
         auto str = [&](YAML::Node const& v, std::string const& k) { return string(v, k); };
         set(n, path, "kind", p.kind, str);
         set(n, path, "base_url", p.base_url, str);

@@ -83,7 +83,11 @@ void gateway_runtime::start() {
             auto& tls_context = tls == provider_tls_.end() ? *default_tls_ : *tls->second;
             c->providers[settings.name] = adapters::provider_slot{
                 adapters::make_provider(settings, c->context.get_executor(), tls_context),
-                settings.attempt_timeout, settings.kind != "mock", settings.retry, settings.breaker};
+                settings.attempt_timeout,
+                settings.kind != "mock",
+                settings.retry,
+                settings.breaker,
+                settings.limits};
         }
         c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_, *resilience_);
         c->router = std::make_unique<adapters::api_router>(*c->dispatch);

@@ -28,29 +28,33 @@ net::awaitable<void> sleep_for(clock::duration d) {
     co_await timer.async_wait(net::as_tuple(net::use_awaitable));
 }
 
-// Reports an admitted call's result exactly once; a call abandoned mid-flight (cancellation)
-// reports `neutral`, so a half-open breaker never keeps a probe slot forever.
+// Reports an admitted call's result exactly once; a call abandoned before its end (skipped while
+// throttled, or cancelled) reports `neutral`, so a half-open breaker never keeps a probe slot
+// and a throttle never keeps a concurrency slot forever.
 class admitted_call {
   public:
     admitted_call(resilience_state& state, std::string const& key) : state_(state), key_(key) {}
     ~admitted_call() {
-        if (!reported_) state_.report(key_, domain::call_result::neutral, clock::now(), std::nullopt);
+        if (!reported_)
+            state_.report(key_, domain::call_result::neutral, clock::now(), std::nullopt, holds_slot_);
     }
+    void hold_throttle_slot() { holds_slot_ = true; }
     void report(domain::call_result result, std::optional<domain::duration> retry_after) {
-        state_.report(key_, result, clock::now(), retry_after);
+        state_.report(key_, result, clock::now(), retry_after, holds_slot_);
         reported_ = true;
     }
 
   private:
     resilience_state& state_;
     std::string const& key_;
+    bool holds_slot_ = false;
     bool reported_ = false;
 };
 } // namespace
 
 template <class T, class Call>
 net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std::string const& forced,
-                                                   request_hints const& hints, Call call) {
+                                                   double tokens, request_hints const& hints, Call call) {
     auto const start = clock::now();
     auto timeout = std::chrono::duration_cast<clock::duration>(catalog_->request_timeout);
     if (hints.timeout) timeout = std::min<clock::duration>(timeout, *hints.timeout);
@@ -98,6 +102,20 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                 break;
             }
             admitted_call admitted(resilience_, keys[i]);
+            if (slot.limits.limited()) {
+                // Stay under the provider's declared limits: wait for room only when no other
+                // deployment can serve and the wait fits the deadline; otherwise move on.
+                bool room = false;
+                for (;;) {
+                    auto const decision = resilience_.acquire(keys[i], slot.limits, tokens, now);
+                    if ((room = decision.go)) break;
+                    if (others_available(i, now) || now + decision.wait >= deadline) break;
+                    co_await sleep_for(decision.wait);
+                    now = clock::now();
+                }
+                if (!room) break;
+                admitted.hold_throttle_slot();
+            }
             attempt_context ctx{std::min(deadline, now + slot.attempt_timeout), hints.request_id};
             ++attempts;
             last_provider = d.provider;
@@ -142,7 +160,7 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
 net::awaitable<dispatch_result<domain::chat_completion>> dispatcher::chat(domain::chat_request const& request,
                                                                           request_hints const& hints) {
     return run<domain::chat_completion>(
-        request.model, request.force_provider, hints,
+        request.model, request.force_provider, static_cast<double>(domain::estimated_tokens(request)), hints,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.chat(request, model, ctx);
         });
@@ -151,7 +169,7 @@ net::awaitable<dispatch_result<domain::chat_completion>> dispatcher::chat(domain
 net::awaitable<dispatch_result<domain::embedding_result>>
 dispatcher::embed(domain::embedding_request const& request, request_hints const& hints) {
     return run<domain::embedding_result>(
-        request.model, request.force_provider, hints,
+        request.model, request.force_provider, static_cast<double>(domain::estimated_tokens(request)), hints,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.embed(request, model, ctx);
         });

@@ -16,6 +16,7 @@
 #include "adapters/provider.hpp"
 #include "domain/backoff.hpp"
 #include "domain/routing.hpp"
+#include "domain/throttle.hpp"
 
 #include <optional>
 
@@ -39,6 +40,7 @@ struct provider_slot {
     bool billable = true; // false for the built-in mock: its answers cost nothing
     domain::retry_config retry;
     domain::breaker_config breaker;
+    domain::throttle_config limits; // outbound limits this provider declares
 };
 using provider_registry = std::map<std::string, provider_slot, std::less<>>;
 
@@ -78,8 +80,9 @@ class dispatcher {
     gateway_catalog const& catalog() const { return *catalog_; }
 
   private:
+    // `tokens` estimates the call's size for tokens-per-minute limits.
     template <class T, class Call>
-    net::awaitable<dispatch_result<T>> run(std::string const& model, std::string const& forced,
+    net::awaitable<dispatch_result<T>> run(std::string const& model, std::string const& forced, double tokens,
                                            request_hints const& hints, Call call);
 
     std::shared_ptr<gateway_catalog const> catalog_;

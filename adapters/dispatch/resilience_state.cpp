@@ -30,9 +30,22 @@ domain::time_point resilience_state::available_at(std::string const& key, domain
 }
 
 void resilience_state::report(std::string const& key, domain::call_result result, domain::time_point now,
-                              std::optional<domain::duration> retry_after) {
+                              std::optional<domain::duration> retry_after, bool held_slot) {
     std::lock_guard lock(mutex_);
     if (auto it = health_.find(key); it != health_.end()) it->second.on_result(result, now, retry_after);
+    if (auto it = throttles_.find(key); it != throttles_.end()) {
+        if (held_slot) it->second.release();
+        if (result == domain::call_result::throttled) it->second.on_throttled(now);
+        if (result == domain::call_result::success) it->second.on_success(now);
+    }
+}
+
+domain::throttle_decision resilience_state::acquire(std::string const& key,
+                                                    domain::throttle_config const& config, double tokens,
+                                                    domain::time_point now) {
+    std::lock_guard lock(mutex_);
+    auto it = throttles_.try_emplace(key, config, now).first;
+    return it->second.acquire(tokens, now);
 }
 
 void resilience_state::on_request(domain::time_point now) {

@@ -1,10 +1,11 @@
 #pragma once
 // Process-wide resilience state, shared by every core: the health (breaker + provider cooldown)
-// of each deployment and the retry budget. Thread-safe: one mutex guards it all; every call is
-// a few comparisons, made once per attempt, so contention stays far below an upstream call.
-// Time comes from the caller (`now`), as the domain objects it wraps expect.
+// and the outbound throttle (declared limits, AIMD) of each deployment, and the retry budget. Thread-safe:
+// one mutex guards it all; every call is a few comparisons, made once per attempt, so contention stays far
+// below an upstream call. Time comes from the caller (`now`), as the domain objects it wraps expect.
 #include "domain/deployment_health.hpp"
 #include "domain/retry_budget.hpp"
+#include "domain/throttle.hpp"
 
 #include <map>
 #include <mutex>
@@ -30,8 +31,14 @@ class resilience_state {
     bool available(std::string const& key, domain::time_point now) const;
     domain::time_point cooldown_until(std::string const& key) const;
     domain::time_point available_at(std::string const& key, domain::time_point now) const;
+    // Ends an admitted call: feeds its result to the breaker and the throttle's AIMD, and frees
+    // its throttle slot when it held one.
     void report(std::string const& key, domain::call_result result, domain::time_point now,
-                std::optional<domain::duration> retry_after);
+                std::optional<domain::duration> retry_after, bool held_slot);
+
+    // Outbound throttle of deployment `key` (created on first use with `config`).
+    domain::throttle_decision acquire(std::string const& key, domain::throttle_config const& config,
+                                      double tokens, domain::time_point now);
 
     void on_request(domain::time_point now);
     bool try_spend_retry(domain::time_point now);
@@ -41,6 +48,7 @@ class resilience_state {
   private:
     mutable std::mutex mutex_;
     std::map<std::string, domain::deployment_health, std::less<>> health_;
+    std::map<std::string, domain::deployment_throttle, std::less<>> throttles_;
     domain::retry_budget budget_;
 };
 

@@ -2,6 +2,7 @@
 // How to reach one configured provider. Plain data, filled by the config loader.
 #include "domain/backoff.hpp"
 #include "domain/breaker.hpp"
+#include "domain/throttle.hpp"
 
 #include <chrono>
 #include <string>
@@ -21,6 +22,7 @@ struct provider_settings {
     std::vector<std::pair<std::string, std::string>> headers; // extra static headers
     domain::retry_config retry;                               // defaults: the global `resilience.retry`
     domain::breaker_config breaker;                           // defaults: the global `resilience.breaker`
+    domain::throttle_config limits; // outbound limits of the provider account (none by default)
 };
 
 // Default base URL for a kind ("" when the kind has none).

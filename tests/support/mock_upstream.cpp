@@ -62,6 +62,8 @@ struct mock_upstream::impl {
     };
     std::vector<recorded_request> received;
     std::size_t accepted = 0;
+    std::size_t active = 0;
+    std::size_t peak = 0;
     std::string sni;
     std::thread thread;
 
@@ -101,7 +103,10 @@ struct mock_upstream::impl {
             http::request<http::string_body> req;
             auto [ec, n] = co_await http::async_read(stream, buffer, req, use_tuple);
             if (ec) co_return;
-            recorded_request rec{std::string(req.method_string()), std::string(req.target()), {}, req.body(),
+            recorded_request rec{std::string(req.method_string()),
+                                 std::string(req.target()),
+                                 {},
+                                 req.body(),
                                  std::chrono::steady_clock::now()};
             for (auto const& f : req) {
                 std::string name(f.name_string());
@@ -114,7 +119,16 @@ struct mock_upstream::impl {
                 std::lock_guard lock(mutex);
                 received.push_back(rec);
                 reply = script(rec);
+                peak = std::max(peak, ++active);
             }
+            // Counts this request as active until its reply ends, however it ends.
+            struct active_guard {
+                impl* self;
+                ~active_guard() {
+                    std::lock_guard lock(self->mutex);
+                    --self->active;
+                }
+            } guard{this};
             if (reply.delay.count() > 0) {
                 net::steady_timer t(context, reply.delay);
                 co_await t.async_wait(use_tuple);
@@ -188,6 +202,11 @@ std::vector<recorded_request> mock_upstream::requests() const {
 std::size_t mock_upstream::connections() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->accepted;
+}
+
+std::size_t mock_upstream::peak_concurrency() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->peak;
 }
 
 std::string mock_upstream::last_sni() const {

@@ -58,6 +58,7 @@ class mock_upstream {
     std::vector<recorded_request> requests() const;
     std::size_t hits() const;
     std::size_t connections() const; // TCP connections accepted
+    std::size_t peak_concurrency() const; // most requests it was answering at once
     std::string last_sni() const;    // TLS only: the server name the last client asked for
 
   private:
