@@ -3,9 +3,29 @@
 
 namespace switchboard::domain {
 
+namespace {
+bool contains(std::string_view haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string_view::npos;
+}
+} // namespace
+
+bool is_context_length_exceeded(attempt_error const& e) {
+    if (e.kind != attempt_failure::upstream_status || (e.status != 400 && e.status != 413)) return false;
+    return e.provider_code == "context_length_exceeded" ||
+           contains(e.provider_message, "prompt is too long") ||
+           contains(e.provider_message, "exceeds the maximum number of tokens") ||
+           contains(e.provider_message, "maximum context length");
+}
+
+bool is_content_policy_violation(attempt_error const& e) {
+    if (e.kind != attempt_failure::upstream_status || e.status != 400) return false;
+    return e.provider_code == "content_policy_violation" || e.provider_code == "content_filter";
+}
+
 next_step after_failure(attempt_error const& e) {
     if (e.kind != attempt_failure::upstream_status) return next_step::fall_back;
     if (e.status == 408 || e.status == 429 || e.status >= 500) return next_step::fall_back;
+    if (is_context_length_exceeded(e)) return next_step::larger_context;
     return next_step::stop;
 }
 
@@ -37,8 +57,16 @@ gateway_error client_error(attempt_error const& last, bool deadline_passed) {
         e.retry_after = last.retry_after;
         return e;
     }
+    if (is_context_length_exceeded(last)) {
+        auto e = make_error(errc::context_length_exceeded,
+                            "The prompt is longer than the context window of every model that could serve it",
+                            "messages");
+        e.upstream_status = s;
+        return e;
+    }
     // The client's own request was refused (400, 404, 413, 422…): relay the provider's reason.
     errc code = s == 404 ? errc::not_found : errc::invalid_request;
+    if (is_content_policy_violation(last)) code = errc::content_policy_violation;
     if (s == 413) code = errc::payload_too_large;
     std::string message =
         last.provider_message.empty() ? "The provider rejected the request" : last.provider_message;

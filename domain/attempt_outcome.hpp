@@ -27,14 +27,25 @@ struct attempt_error {
     int status = 0;               // for upstream_status
     std::string provider_message; // the provider's own error text, when it gave one
     std::string provider_param;
-    std::string provider_code; // e.g. "context_length_exceeded"
+    std::string provider_code;           // e.g. "context_length_exceeded"
     std::optional<duration> retry_after; // the provider's requested wait, when it sent one
 };
 
-enum class next_step { fall_back, stop };
+enum class next_step {
+    fall_back,      // try the next deployment
+    larger_context, // the prompt is too long here: only a deployment with a larger context window may help
+    stop            // the client's own error: no other deployment would answer differently
+};
+
+// Recognises each provider's way of saying the prompt is too long (OpenAI-compatible
+// `context_length_exceeded`, Anthropic "prompt is too long", Gemini "exceeds the maximum number
+// of tokens") and of refusing content (`content_policy_violation`, `content_filter`).
+bool is_context_length_exceeded(attempt_error const& e);
+bool is_content_policy_violation(attempt_error const& e);
 
 // Transient failures (connection, timeout, 408, 429, 5xx, unusable body) move to the next
-// deployment; an error caused by the client's own request (other 4xx) stops at once.
+// deployment; a prompt too long for this deployment moves to a larger-context one; any other
+// error caused by the client's own request (other 4xx) stops at once.
 next_step after_failure(attempt_error const& e);
 
 // The error the client sees for a stopped attempt or for an exhausted fallback list.

@@ -29,6 +29,10 @@ std::string_view code_name(errc e) noexcept {
         return "provider_unavailable";
     case errc::circuit_open:
         return "circuit_open";
+    case errc::context_length_exceeded:
+        return "context_length_exceeded";
+    case errc::content_policy_violation:
+        return "content_policy_violation";
     case errc::upstream_error:
         return "upstream_error";
     case errc::upstream_bad_response:

@@ -16,21 +16,23 @@
 namespace switchboard::domain {
 
 enum class errc {
-    invalid_request,       // the client's request is malformed or violates the API
-    unauthorized,          // missing or bad client credentials
-    forbidden,             // credentials valid, action not allowed
-    not_found,             // unknown route
-    model_not_found,       // no alias, group or provider/model matches
-    method_not_allowed,    // route exists, method does not
-    payload_too_large,     // body over the configured limit
-    headers_too_large,     // header block over the configured limit
-    unsupported,           // the deployment cannot perform this operation (e.g. embeddings)
-    provider_unavailable,  // every deployment failed with a transient error
-    circuit_open,          // every deployment is shut off (breaker open or provider cooldown)
-    upstream_error,        // a provider answered with an error the client cannot fix
-    upstream_bad_response, // a provider answered with something we cannot parse
-    timeout,               // the request deadline passed
-    internal_error,        // a bug; details are logged, never sent
+    invalid_request,          // the client's request is malformed or violates the API
+    unauthorized,             // missing or bad client credentials
+    forbidden,                // credentials valid, action not allowed
+    not_found,                // unknown route
+    model_not_found,          // no alias, group or provider/model matches
+    method_not_allowed,       // route exists, method does not
+    payload_too_large,        // body over the configured limit
+    headers_too_large,        // header block over the configured limit
+    unsupported,              // the deployment cannot perform this operation (e.g. embeddings)
+    context_length_exceeded,  // the prompt does not fit any deployment's context window
+    content_policy_violation, // a provider refused the content (its reason is relayed)
+    provider_unavailable,     // every deployment failed with a transient error
+    circuit_open,             // every deployment is shut off (breaker open or provider cooldown)
+    upstream_error,           // a provider answered with an error the client cannot fix
+    upstream_bad_response,    // a provider answered with something we cannot parse
+    timeout,                  // the request deadline passed
+    internal_error,           // a bug; details are logged, never sent
 };
 
 // Stable wire code, e.g. "invalid_request".

@@ -56,6 +56,12 @@ std::vector<deployment> fallback_order(std::vector<deployment> const& candidates
     return out;
 }
 
+std::optional<std::size_t> next_larger_context(std::vector<deployment> const& order, std::size_t failed) {
+    for (std::size_t j = failed + 1; j < order.size(); ++j)
+        if (order[j].context_window > order[failed].context_window) return j;
+    return std::nullopt;
+}
+
 std::vector<std::string> listed_models(route_table const& table) {
     std::vector<std::string> names;
     for (auto const& [name, ds] : table.groups) {

@@ -5,7 +5,9 @@
 
 #include "domain/errors.hpp"
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -17,6 +19,7 @@ namespace switchboard::domain {
 struct deployment {
     std::string provider;
     std::string model;
+    std::int64_t context_window = 0; // tokens; 0 = not declared
     friend bool operator==(deployment const&, deployment const&) = default;
 };
 
@@ -50,6 +53,10 @@ std::string deployment_key(deployment const& d);
 // Candidates reordered/filtered by hints. The relative order of the rest is kept.
 // An empty result with a forced provider means it cannot serve this model.
 std::vector<deployment> fallback_order(std::vector<deployment> const& candidates, routing_hints const& hints);
+
+// After `order[failed]` said the prompt is too long: the index of the next deployment in order
+// whose declared context window is larger (an undeclared window counts as 0), or nullopt.
+std::optional<std::size_t> next_larger_context(std::vector<deployment> const& order, std::size_t failed);
 
 // Public model names /v1/models lists: every group and every provider/model pair.
 std::vector<std::string> listed_models(route_table const& table);

@@ -359,10 +359,12 @@ class loader {
             fail(path, "must be 'provider/model' or {provider, model}");
             return std::nullopt;
         }
-        only_keys(n, path, {"provider", "model"});
+        only_keys(n, path, {"provider", "model", "context_window"});
         auto str = [&](YAML::Node const& v, std::string const& k) { return string(v, k); };
         set(n, path, "provider", d.provider, str);
         set(n, path, "model", d.model, str);
+        set(n, path, "context_window", d.context_window,
+            [&](auto const& v, auto const& p) { return integer(v, p, 1, 100'000'000); });
         if (d.provider.empty()) fail(path + ".provider", "is required");
         if (d.model.empty()) fail(path + ".model", "is required");
         return d;
@@ -579,7 +581,11 @@ json::object describe(gateway_config const& c) {
     json::object models;
     for (auto const& [name, list] : c.models) {
         json::array a;
-        for (auto const& d : list) a.push_back(json::object{{"provider", d.provider}, {"model", d.model}});
+        for (auto const& d : list) {
+            json::object entry{{"provider", d.provider}, {"model", d.model}};
+            if (d.context_window > 0) entry["context_window"] = d.context_window;
+            a.push_back(std::move(entry));
+        }
         models[name] = std::move(a);
     }
     std::string store = c.store_url.empty() ? "memory" : c.store_url;

@@ -132,7 +132,17 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
             }
             last = outcome.error();
             admitted.report(domain::classify(*last), last->retry_after);
-            if (domain::after_failure(*last) == domain::next_step::stop) {
+            auto const step = domain::after_failure(*last);
+            if (step == domain::next_step::larger_context) {
+                // Exactly one attempt here; only a deployment with a larger window may help.
+                auto const larger = domain::next_larger_context(order, i);
+                if (!larger)
+                    stopped = true;
+                else
+                    i = *larger - 1; // the outer loop's ++i lands on it
+                break;
+            }
+            if (step == domain::next_step::stop) {
                 stopped = true;
                 break;
             }

@@ -27,6 +27,8 @@ http::status status_for(errc code) {
     case errc::headers_too_large:
         return http::status::request_header_fields_too_large;
     case errc::unsupported:
+    case errc::context_length_exceeded:
+    case errc::content_policy_violation:
         return http::status::bad_request;
     case errc::provider_unavailable:
     case errc::circuit_open:
@@ -49,6 +51,8 @@ std::string_view error_type(errc code) {
     case errc::headers_too_large:
     case errc::method_not_allowed:
     case errc::unsupported:
+    case errc::context_length_exceeded:
+    case errc::content_policy_violation:
         return "invalid_request_error";
     case errc::unauthorized:
         return "authentication_error";

@@ -213,4 +213,50 @@ BOOST_AUTO_TEST_CASE(failed_attempts_are_not_billed_and_the_fallback_carries_its
     BOOST_TEST(totals[0].requests == 1);
 }
 
+BOOST_AUTO_TEST_CASE(context_length_exceeded_goes_once_to_a_larger_context_deployment) {
+    mock_upstream small, same, large;
+    auto too_long =
+        canned_reply::json(400, R"({"error":{"message":"This model's maximum context length is 8192 tokens",
+        "type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}})");
+    small.always(too_long);
+    same.always(canned_reply::json(200, completion("same-model")));
+    large.always(canned_reply::json(200, completion("large-model")));
+    auto provider = [](std::string name, mock_upstream const& m) {
+        return "  " + name + ": {kind: openai, base_url: \"" + m.base_url("/v1") +
+               "\", api_key: k-000000000001}\n";
+    };
+    gateway_fixture gw("providers:\n" + provider("small", small) + provider("same", same) +
+                       provider("large", large) +
+                       "models:\n  chat:\n    - {provider: small, model: s, context_window: 8192}\n"
+                       "    - {provider: same, model: m, context_window: 8192}\n"
+                       "    - {provider: large, model: l, context_window: 128000}\n"
+                       "  only-small: [{provider: small, model: s, context_window: 8192}]\n");
+    auto res = gw.chat(chat_body("chat"));
+    BOOST_TEST_REQUIRE(res.status == 200);
+    BOOST_TEST(served_model(res) == "large-model");
+    BOOST_TEST(small.hits() == 1u); // exactly one attempt, no retry
+    BOOST_TEST(same.hits() == 0u);  // a same-size window cannot help
+    BOOST_TEST(res.header("x-switchboard-attempts") == "2");
+
+    auto none = gw.chat(chat_body("only-small"));
+    BOOST_TEST(none.status == 400);
+    BOOST_TEST(json::parse(none.body).at("error").at("code").as_string() == "context_length_exceeded");
+    BOOST_TEST(small.hits() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_content_policy_refusal_is_one_attempt_and_its_reason_reaches_the_client) {
+    pair_of_providers t(fast_retries);
+    t.primary.always(canned_reply::json(
+        400, R"({"error":{"message":"Your request was rejected as a result of our safety system.",
+        "type":"invalid_request_error","param":null,"code":"content_policy_violation"}})"));
+    auto res = t.gw->chat(chat_body("chat"));
+    BOOST_TEST(res.status == 400);
+    auto err = json::parse(res.body).at("error");
+    BOOST_TEST(err.at("code").as_string() == "content_policy_violation");
+    BOOST_TEST(err.at("message").as_string() ==
+               "Your request was rejected as a result of our safety system.");
+    BOOST_TEST(t.primary.hits() == 1u);
+    BOOST_TEST(t.backup.hits() == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

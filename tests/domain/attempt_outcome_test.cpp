@@ -54,4 +54,36 @@ BOOST_AUTO_TEST_CASE(exhausted_fallbacks_map_to_stable_codes) {
     BOOST_TEST(client_error(transport(attempt_failure::timeout), true).code == errc::timeout);
 }
 
+BOOST_AUTO_TEST_CASE(each_providers_context_length_error_asks_for_a_larger_window) {
+    attempt_error openai{attempt_failure::upstream_status, 400,
+                         "This model's maximum context length is 8192 tokens", "messages",
+                         "context_length_exceeded"};
+    attempt_error anthropic{attempt_failure::upstream_status, 400,
+                            "prompt is too long: 250000 tokens > 200000 maximum"};
+    attempt_error gemini{
+        attempt_failure::upstream_status, 400,
+        "The input token count (2000000) exceeds the maximum number of tokens allowed (1048576)."};
+    for (auto const& e : {openai, anthropic, gemini}) {
+        BOOST_TEST(is_context_length_exceeded(e));
+        BOOST_TEST(after_failure(e) == next_step::larger_context);
+    }
+    auto const final_error = client_error(openai, false);
+    BOOST_TEST(final_error.code == errc::context_length_exceeded);
+    BOOST_TEST(final_error.param == "messages");
+    BOOST_TEST(!is_context_length_exceeded(status(400, "temperature is invalid")));
+}
+
+BOOST_AUTO_TEST_CASE(content_policy_refusals_stop_and_keep_the_providers_reason) {
+    attempt_error e{attempt_failure::upstream_status,
+                    400,
+                    "Your request was rejected by our safety system",
+                    {},
+                    "content_policy_violation"};
+    BOOST_TEST(is_content_policy_violation(e));
+    BOOST_TEST(after_failure(e) == next_step::stop);
+    auto const out = client_error(e, false);
+    BOOST_TEST(out.code == errc::content_policy_violation);
+    BOOST_TEST(out.message == "Your request was rejected by our safety system");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -11,7 +11,8 @@ inline std::ostream& operator<<(std::ostream& os, errc e) {
     return os << "errc::" << code_name(e);
 }
 inline std::ostream& operator<<(std::ostream& os, next_step s) {
-    return os << (s == next_step::stop ? "next_step::stop" : "next_step::fall_back");
+    char const* names[] = {"next_step::fall_back", "next_step::larger_context", "next_step::stop"};
+    return os << names[static_cast<int>(s)];
 }
 inline std::ostream& operator<<(std::ostream& os, deployment const& d) {
     return os << d.provider << "/" << d.model;

@@ -86,6 +86,14 @@ BOOST_AUTO_TEST_CASE(excluded_deployments_are_skipped_and_duplicates_dropped) {
     BOOST_TEST(fallback_order(ds, {}).size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(next_larger_context_skips_to_a_bigger_window) {
+    list ds{{"a", "small", 8000}, {"b", "same", 8000}, {"c", "unknown"}, {"d", "big", 128000}};
+    BOOST_TEST(next_larger_context(ds, 0).value_or(99) == 3u);
+    BOOST_TEST(!next_larger_context(ds, 3).has_value());
+    list undeclared{{"a", "x"}, {"b", "y", 32000}};
+    BOOST_TEST(next_larger_context(undeclared, 0).value_or(99) == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(listed_models_include_groups_and_pinned_pairs) {
     auto names = listed_models(table());
     BOOST_TEST((std::find(names.begin(), names.end(), "chat-default") != names.end()));
