@@ -29,6 +29,10 @@ std::string_view code_name(errc e) noexcept {
         return "provider_unavailable";
     case errc::circuit_open:
         return "circuit_open";
+    case errc::budget_exhausted:
+        return "budget_exhausted";
+    case errc::priority_shed:
+        return "priority_shed";
     case errc::context_length_exceeded:
         return "context_length_exceeded";
     case errc::content_policy_violation:

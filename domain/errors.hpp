@@ -29,6 +29,8 @@ enum class errc {
     content_policy_violation, // a provider refused the content (its reason is relayed)
     provider_unavailable,     // every deployment failed with a transient error
     circuit_open,             // every deployment is shut off (breaker open or provider cooldown)
+    budget_exhausted,         // the call's X-Budget-Id has no room left for its priority
+    priority_shed,            // capacity is short and the call's priority does not wait for it
     upstream_error,           // a provider answered with an error the client cannot fix
     upstream_bad_response,    // a provider answered with something we cannot parse
     timeout,                  // the request deadline passed

@@ -258,6 +258,38 @@ class loader {
                 t.burst_seconds = std::chrono::duration<double>(*d).count();
     }
 
+    void budgets(YAML::Node const& n, adapters::budget_policy& b) {
+        std::string const path = "budgets";
+        if (!n.IsMap()) return fail(path, "must be a mapping");
+        only_keys(n, path, {"max_calls", "max_tokens", "max_usd", "ttl", "shares", "p1_max_wait"});
+        auto& l = b.limits;
+        set(n, path, "max_calls", l.max_calls,
+            [&](auto const& v, auto const& p) { return integer(v, p, 0, 1'000'000); });
+        set(n, path, "max_tokens", l.max_tokens,
+            [&](auto const& v, auto const& p) { return integer(v, p, 0, 1'000'000'000'000); });
+        set(n, path, "max_usd", l.max_usd,
+            [&](YAML::Node const& v, std::string const& p) { return number(v, p); });
+        if (auto t = n["ttl"])
+            if (auto d = duration(t, path + ".ttl"))
+                l.ttl = std::chrono::duration_cast<std::chrono::seconds>(*d);
+        set(n, path, "p1_max_wait", b.p1_max_wait,
+            [&](YAML::Node const& v, std::string const& p) { return duration(v, p); });
+        if (auto shares = n["shares"]) {
+            if (!shares.IsMap()) return fail(path + ".shares", "must map P1, P2, P3 to fractions");
+            only_keys(shares, path + ".shares", {"p1", "p2", "p3"});
+            for (int i = 1; i <= 3; ++i) {
+                std::string const key = "p" + std::to_string(i);
+                if (auto v = shares[key])
+                    if (auto x = number(v, path + ".shares." + key)) {
+                        if (*x > 1)
+                            fail(path + ".shares." + key, "must be a fraction between 0 and 1");
+                        else
+                            l.shares[static_cast<std::size_t>(i)] = *x;
+                    }
+            }
+        }
+    }
+
     void resilience(YAML::Node const& n, resilience_settings& r) {
         if (!n.IsMap()) return fail("resilience", "must be a mapping");
         only_keys(n, "resilience", {"retry", "breaker", "retry_budget"});
@@ -408,7 +440,8 @@ class loader {
     void document(YAML::Node const& root, gateway_config& c) {
         if (!root || root.IsNull()) return;
         if (!root.IsMap()) return fail("(root)", "the config must be a mapping");
-        only_keys(root, "", {"server", "store", "timeouts", "resilience", "providers", "models", "pricing"});
+        only_keys(root, "",
+                  {"server", "store", "timeouts", "resilience", "budgets", "providers", "models", "pricing"});
         if (auto n = root["server"]) server(n, c.server);
         if (auto n = root["store"]) {
             if (!n.IsMap())
@@ -423,6 +456,7 @@ class loader {
             timeouts(n, "timeouts", {"connect", "attempt", "request"}, &c.timeouts.connect,
                      &c.timeouts.attempt, &c.timeouts.request);
         if (auto n = root["resilience"]) resilience(n, c.resilience);
+        if (auto n = root["budgets"]) budgets(n, c.budgets);
         if (auto n = root["providers"]) {
             if (!n.IsMap())
                 fail("providers", "must map provider names to settings");

@@ -47,6 +47,7 @@ struct gateway_config {
     std::string store_url; // empty → in-memory store
     timeout_settings timeouts;
     resilience_settings resilience;
+    adapters::budget_policy budgets;
     std::vector<adapters::provider_settings> providers;
     std::map<std::string, std::vector<domain::deployment>, std::less<>> models; // "*" = catch-all
     std::vector<std::pair<std::string, domain::model_price>> prices;            // overrides

@@ -4,6 +4,7 @@
 #include "adapters/http/api_router.hpp"
 #include "adapters/log.hpp"
 #include "adapters/providers/provider_factory.hpp"
+#include "adapters/store/memory_budget_store.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -61,7 +62,7 @@ gateway_runtime::gateway_runtime(gateway_config config)
       catalog_(std::make_shared<adapters::gateway_catalog const>(make_catalog(config_))),
       ledger_(std::make_unique<adapters::usage_ledger>()),
       resilience_(std::make_unique<adapters::resilience_state>(config_.resilience.retry_budget)),
-      default_tls_(make_tls_context("")) {
+      budgets_(std::make_unique<adapters::memory_budget_store>()), default_tls_(make_tls_context("")) {
     for (auto const& p : config_.providers)
         if (!p.ca_file.empty()) provider_tls_[p.name] = make_tls_context(p.ca_file);
 }
@@ -89,7 +90,8 @@ void gateway_runtime::start() {
                 settings.breaker,
                 settings.limits};
         }
-        c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_, *resilience_);
+        c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_, *resilience_,
+                                                             *budgets_, config_.budgets);
         c->router = std::make_unique<adapters::api_router>(*c->dispatch);
         c->server =
             std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_);

@@ -43,6 +43,7 @@ class gateway_runtime {
     std::shared_ptr<adapters::gateway_catalog const> catalog_;
     std::unique_ptr<adapters::usage_ledger> ledger_;
     std::unique_ptr<adapters::resilience_state> resilience_;
+    std::unique_ptr<adapters::budget_store> budgets_;
     // TLS client contexts: the system trust store, plus one per provider with its own ca_file.
     std::unique_ptr<net::ssl::context> default_tls_;
     std::map<std::string, std::unique_ptr<net::ssl::context>> provider_tls_;

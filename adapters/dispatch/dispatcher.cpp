@@ -78,6 +78,19 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
     };
     resilience_.on_request(start);
 
+    // How long this call may wait for provider capacity, by priority.
+    auto const may_wait = [&]() -> clock::duration {
+        switch (hints.priority) {
+        case domain::priority::p0:
+            return timeout;
+        case domain::priority::p1:
+            return policy_.p1_max_wait;
+        default:
+            return clock::duration::zero();
+        }
+    }();
+    bool shed = false; // a deployment had no capacity and this priority could not wait for it
+
     int attempts = 0;
     std::optional<domain::attempt_error> last;
     std::string last_provider;
@@ -106,10 +119,15 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                 // Stay under the provider's declared limits: wait for room only when no other
                 // deployment can serve and the wait fits the deadline; otherwise move on.
                 bool room = false;
+                auto const wait_until = std::min(deadline, now + may_wait);
                 for (;;) {
                     auto const decision = resilience_.acquire(keys[i], slot.limits, tokens, now);
                     if ((room = decision.go)) break;
-                    if (others_available(i, now) || now + decision.wait >= deadline) break;
+                    if (others_available(i, now)) break;
+                    if (now + decision.wait >= wait_until) {
+                        shed = true;
+                        break;
+                    }
                     co_await sleep_for(decision.wait);
                     now = clock::now();
                 }
@@ -158,6 +176,11 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
 
     bool const out_of_time = !stopped && clock::now() >= deadline;
     if (last) co_return failure(domain::client_error(*last, out_of_time), attempts, last_provider);
+    if (shed)
+        co_return failure(domain::make_error(domain::errc::priority_shed,
+                                             "Provider capacity is short; calls of priority " +
+                                                 std::string(domain::priority_name(hints.priority)) +
+                                                 " are shed until it recovers"));
     if (out_of_time)
         co_return failure(
             domain::make_error(domain::errc::timeout, "The request did not complete within its deadline"));
@@ -167,10 +190,31 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
     co_return failure(std::move(e));
 }
 
+template <class T, class Call>
+net::awaitable<dispatch_result<T>> dispatcher::budgeted(std::string const& model, std::string const& forced,
+                                                        std::int64_t tokens, request_hints const& hints,
+                                                        Call call) {
+    if (hints.budget_id.empty())
+        co_return co_await run<T>(model, forced, static_cast<double>(tokens), hints, call);
+    auto const decision =
+        co_await budgets_.reserve(hints.budget_id, tokens, hints.priority, policy_.limits, clock::now());
+    if (!decision.admitted)
+        co_return failure(
+            domain::make_error(domain::errc::budget_exhausted,
+                               "The budget '" + hints.budget_id + "' has no room left for priority " +
+                                   std::string(domain::priority_name(hints.priority)) + " calls"));
+    domain::budget_usage const reserved{1, tokens, 0};
+    auto result = co_await run<T>(model, forced, static_cast<double>(tokens), hints, call);
+    std::optional<domain::budget_usage> actual;
+    if (result) actual = domain::budget_usage{1, result->value.usage.total(), result->cost_usd};
+    co_await budgets_.adjust(hints.budget_id, domain::reconcile(reserved, actual), clock::now());
+    co_return result;
+}
+
 net::awaitable<dispatch_result<domain::chat_completion>> dispatcher::chat(domain::chat_request const& request,
                                                                           request_hints const& hints) {
-    return run<domain::chat_completion>(
-        request.model, request.force_provider, static_cast<double>(domain::estimated_tokens(request)), hints,
+    return budgeted<domain::chat_completion>(
+        request.model, request.force_provider, domain::estimated_tokens(request), hints,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.chat(request, model, ctx);
         });
@@ -178,8 +222,8 @@ net::awaitable<dispatch_result<domain::chat_completion>> dispatcher::chat(domain
 
 net::awaitable<dispatch_result<domain::embedding_result>>
 dispatcher::embed(domain::embedding_request const& request, request_hints const& hints) {
-    return run<domain::embedding_result>(
-        request.model, request.force_provider, static_cast<double>(domain::estimated_tokens(request)), hints,
+    return budgeted<domain::embedding_result>(
+        request.model, request.force_provider, domain::estimated_tokens(request), hints,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.embed(request, model, ctx);
         });

@@ -14,7 +14,9 @@
 #include "adapters/dispatch/resilience_state.hpp"
 #include "adapters/dispatch/usage_ledger.hpp"
 #include "adapters/provider.hpp"
+#include "adapters/store/budget_store.hpp"
 #include "domain/backoff.hpp"
+#include "domain/budget.hpp"
 #include "domain/routing.hpp"
 #include "domain/throttle.hpp"
 
@@ -48,6 +50,14 @@ struct request_hints {
     std::string preferred_provider; // X-Preferred-Provider
     std::string request_id;
     std::optional<std::chrono::milliseconds> timeout; // X-Request-Timeout: may only shorten the deadline
+    domain::priority priority = domain::priority::p1; // X-Priority
+    std::string budget_id;                            // X-Budget-Id (empty: no budget)
+};
+
+// Budgets and how long each priority may wait for provider capacity.
+struct budget_policy {
+    domain::budget_limits limits;
+    std::chrono::milliseconds p1_max_wait{2000}; // P0 waits up to the deadline; P2 and P3 never wait
 };
 
 template <class T> struct dispatched {
@@ -68,8 +78,10 @@ template <class T> using dispatch_result = boost::system::result<dispatched<T>, 
 class dispatcher {
   public:
     dispatcher(std::shared_ptr<gateway_catalog const> catalog, provider_registry& providers,
-               usage_ledger& ledger, resilience_state& resilience)
-        : catalog_(std::move(catalog)), providers_(providers), ledger_(ledger), resilience_(resilience) {}
+               usage_ledger& ledger, resilience_state& resilience, budget_store& budgets,
+               budget_policy policy)
+        : catalog_(std::move(catalog)), providers_(providers), ledger_(ledger), resilience_(resilience),
+          budgets_(budgets), policy_(policy) {}
 
     net::awaitable<dispatch_result<domain::chat_completion>> chat(domain::chat_request const& request,
                                                                   request_hints const& hints);
@@ -80,6 +92,10 @@ class dispatcher {
     gateway_catalog const& catalog() const { return *catalog_; }
 
   private:
+    // The budget around run(): reserve before, reconcile after.
+    template <class T, class Call>
+    net::awaitable<dispatch_result<T>> budgeted(std::string const& model, std::string const& forced,
+                                                std::int64_t tokens, request_hints const& hints, Call call);
     // `tokens` estimates the call's size for tokens-per-minute limits.
     template <class T, class Call>
     net::awaitable<dispatch_result<T>> run(std::string const& model, std::string const& forced, double tokens,
@@ -89,6 +105,8 @@ class dispatcher {
     provider_registry& providers_;
     usage_ledger& ledger_;
     resilience_state& resilience_;
+    budget_store& budgets_;
+    budget_policy policy_;
 };
 
 } // namespace switchboard::adapters

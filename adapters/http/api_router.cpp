@@ -8,7 +8,9 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 
@@ -57,6 +59,21 @@ std::string format_cost(double usd) {
 // Hints from headers. X-Request-Timeout (seconds, decimals allowed) may only lower the deadline.
 domain::result<request_hints> hints_of(http_request const& req, std::string const& request_id) {
     request_hints hints{std::string(req["x-preferred-provider"]), request_id, std::nullopt};
+    auto priority = domain::parse_priority(req["x-priority"]);
+    if (!priority) return priority.error();
+    hints.priority = *priority;
+    if (auto budget = req["x-budget-id"]; !budget.empty()) {
+        // The id becomes a store key: keep it short and plain.
+        bool const safe = budget.size() <= 128 && std::all_of(budget.begin(), budget.end(), [](char c) {
+                              return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+                                     c == '.' || c == ':';
+                          });
+        if (!safe)
+            return domain::make_error(errc::invalid_request,
+                                      "X-Budget-Id must be at most 128 letters, digits, '-', '_', '.' or ':'",
+                                      "X-Budget-Id");
+        hints.budget_id = std::string(budget);
+    }
     if (auto raw = req["x-request-timeout"]; !raw.empty()) {
         double seconds = 0;
         auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), seconds);

@@ -33,6 +33,9 @@ http::status status_for(errc code) {
     case errc::provider_unavailable:
     case errc::circuit_open:
         return http::status::service_unavailable;
+    case errc::budget_exhausted:
+    case errc::priority_shed:
+        return http::status::too_many_requests;
     case errc::upstream_error:
     case errc::upstream_bad_response:
         return http::status::bad_gateway;
@@ -63,6 +66,9 @@ std::string_view error_type(errc code) {
         return "not_found_error";
     case errc::timeout:
         return "timeout_error";
+    case errc::budget_exhausted:
+    case errc::priority_shed:
+        return "rate_limit_error";
     default:
         return "api_error";
     }
@@ -87,6 +93,8 @@ http_response error_response(domain::gateway_error const& e, std::string_view re
         auto const secs = std::chrono::ceil<std::chrono::seconds>(*e.retry_after).count();
         res.set(http::field::retry_after, std::to_string(std::max<long long>(1, secs)));
     }
+    if (e.code == errc::budget_exhausted || e.code == errc::priority_shed)
+        res.set("x-should-retry", "false"); // the official SDKs would otherwise retry a 429
     res.body() = error_body(e, request_id);
     res.keep_alive(keep_alive);
     res.prepare_payload();

@@ -1,0 +1,33 @@
+#pragma once
+// In-memory budget store for a single instance: a mutex around a map, expired budgets swept
+// every few hundred operations. Thread-safe.
+#include "adapters/store/budget_store.hpp"
+
+#include <map>
+#include <mutex>
+
+namespace switchboard::adapters {
+
+class memory_budget_store final : public budget_store {
+  public:
+    net::awaitable<domain::budget_decision> reserve(std::string const& id, std::int64_t tokens,
+                                                    domain::priority p, domain::budget_limits const& limits,
+                                                    domain::time_point now) override;
+    net::awaitable<void> adjust(std::string const& id, domain::budget_usage delta,
+                                domain::time_point now) override;
+
+    std::size_t size() const;
+
+  private:
+    struct entry {
+        domain::budget_usage usage;
+        domain::time_point expires;
+    };
+    void sweep(domain::time_point now);
+
+    mutable std::mutex mutex_;
+    std::map<std::string, entry, std::less<>> budgets_;
+    unsigned operations_ = 0;
+};
+
+} // namespace switchboard::adapters
