@@ -4,6 +4,7 @@
 
 #include "domain/json_checks.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -180,6 +181,15 @@ std::int64_t estimated_tokens(chat_request const& r, std::int64_t default_comple
     for (auto const& m : r.messages)
         prompt += 4 + static_cast<std::int64_t>((content_text(m.content).size() + 3) / 4);
     return prompt + r.max_tokens.value_or(default_completion);
+}
+
+chat_request with_max_tokens_scaled(chat_request r, double factor) {
+    if (!r.max_tokens) return r;
+    r.max_tokens =
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(static_cast<double>(*r.max_tokens) * factor));
+    for (auto key : {"max_tokens", "max_completion_tokens"})
+        if (r.body.contains(key)) r.body[key] = *r.max_tokens;
+    return r;
 }
 
 std::string content_text(json::value const& content) {

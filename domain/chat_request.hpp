@@ -53,6 +53,10 @@ inline constexpr std::int64_t default_completion_estimate = 256;
 std::int64_t estimated_tokens(chat_request const& r,
                               std::int64_t default_completion = default_completion_estimate);
 
+// The request with max_tokens multiplied by `factor` (at least 1), in the typed field and in the
+// body field the client used (max_tokens or max_completion_tokens). Unchanged without max_tokens.
+chat_request with_max_tokens_scaled(chat_request r, double factor);
+
 // Concatenated text of a message's content (string, or the text parts of an array).
 std::string content_text(boost::json::value const& content);
 

@@ -2,6 +2,7 @@
 #include "domain/routing.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace switchboard::domain {
 
@@ -60,6 +61,16 @@ std::optional<std::size_t> next_larger_context(std::vector<deployment> const& or
     for (std::size_t j = failed + 1; j < order.size(); ++j)
         if (order[j].context_window > order[failed].context_window) return j;
     return std::nullopt;
+}
+
+std::vector<deployment> cheapest_first(std::vector<deployment> order, price_table const& prices) {
+    auto price_of = [&](deployment const& d) {
+        auto p = prices.find(d.model);
+        return p ? p->input_per_million + p->output_per_million : std::numeric_limits<double>::infinity();
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](deployment const& a, deployment const& b) { return price_of(a) < price_of(b); });
+    return order;
 }
 
 std::vector<std::string> listed_models(route_table const& table) {

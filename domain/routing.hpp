@@ -4,6 +4,7 @@
 // the request's hints. Both are pure: same inputs, same answer, no I/O.
 
 #include "domain/errors.hpp"
+#include "domain/pricing.hpp"
 
 #include <cstdint>
 #include <map>
@@ -57,6 +58,10 @@ std::vector<deployment> fallback_order(std::vector<deployment> const& candidates
 // After `order[failed]` said the prompt is too long: the index of the next deployment in order
 // whose declared context window is larger (an undeclared window counts as 0), or nullopt.
 std::optional<std::size_t> next_larger_context(std::vector<deployment> const& order, std::size_t failed);
+
+// The same deployments, cheapest first by list price (input + output per million tokens);
+// unpriced ones keep their order after the priced ones. Stable.
+std::vector<deployment> cheapest_first(std::vector<deployment> order, price_table const& prices);
 
 // Public model names /v1/models lists: every group and every provider/model pair.
 std::vector<std::string> listed_models(route_table const& table);

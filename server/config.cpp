@@ -290,9 +290,32 @@ class loader {
         }
     }
 
+    void mode_signals(YAML::Node const& n, std::string const& path, domain::mode_signals& m) {
+        if (!n.IsMap()) return fail(path, "must be a mapping");
+        only_keys(n, path, {"provider_429_rate", "open_breaker_share", "queued_calls", "quota_use"});
+        auto num = [&](YAML::Node const& v, std::string const& p) { return number(v, p); };
+        set(n, path, "provider_429_rate", m.provider_429_rate, num);
+        set(n, path, "open_breaker_share", m.open_breaker_share, num);
+        set(n, path, "queued_calls", m.queued_calls, num);
+        set(n, path, "quota_use", m.quota_use, num);
+    }
+
+    void degraded_mode(YAML::Node const& n, domain::mode_thresholds& t) {
+        std::string const path = "resilience.degraded_mode";
+        if (!n.IsMap()) return fail(path, "must be a mapping");
+        only_keys(n, path, {"degraded", "critical", "exit_ratio", "calm_for"});
+        if (auto v = n["degraded"]) mode_signals(v, path + ".degraded", t.degraded);
+        if (auto v = n["critical"]) mode_signals(v, path + ".critical", t.critical);
+        set(n, path, "exit_ratio", t.exit_ratio,
+            [&](YAML::Node const& v, std::string const& p) { return number(v, p); });
+        set(n, path, "calm_for", t.calm_for,
+            [&](YAML::Node const& v, std::string const& p) { return duration(v, p); });
+    }
+
     void resilience(YAML::Node const& n, resilience_settings& r) {
         if (!n.IsMap()) return fail("resilience", "must be a mapping");
-        only_keys(n, "resilience", {"retry", "breaker", "retry_budget"});
+        only_keys(n, "resilience", {"retry", "breaker", "retry_budget", "degraded_mode"});
+        if (auto v = n["degraded_mode"]) degraded_mode(v, r.modes);
         if (auto v = n["retry"]) retry(v, "resilience.retry", r.retry);
         if (auto v = n["breaker"]) breaker(v, "resilience.breaker", r.breaker);
         if (auto v = n["retry_budget"]) {

@@ -7,6 +7,7 @@
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/providers/provider_settings.hpp"
+#include "domain/degraded_mode.hpp"
 #include "domain/retry_budget.hpp"
 #include "domain/routing.hpp"
 
@@ -40,6 +41,7 @@ struct resilience_settings {
     domain::retry_config retry;
     domain::breaker_config breaker;
     domain::retry_budget_config retry_budget;
+    domain::mode_thresholds modes; // degraded-mode entry thresholds and hysteresis
 };
 
 struct gateway_config {

@@ -61,7 +61,8 @@ gateway_runtime::gateway_runtime(gateway_config config)
     : config_(std::move(config)),
       catalog_(std::make_shared<adapters::gateway_catalog const>(make_catalog(config_))),
       ledger_(std::make_unique<adapters::usage_ledger>()),
-      resilience_(std::make_unique<adapters::resilience_state>(config_.resilience.retry_budget)),
+      resilience_(std::make_unique<adapters::resilience_state>(config_.resilience.retry_budget,
+                                                               config_.resilience.modes)),
       budgets_(std::make_unique<adapters::memory_budget_store>()), default_tls_(make_tls_context("")) {
     for (auto const& p : config_.providers)
         if (!p.ca_file.empty()) provider_tls_[p.name] = make_tls_context(p.ca_file);

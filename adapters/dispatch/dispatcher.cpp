@@ -63,7 +63,24 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
     auto route = domain::resolve_route(catalog_->routes, model);
     if (!route) co_return failure(route.error());
     domain::routing_hints routing{hints.preferred_provider, forced, {}};
-    auto const order = domain::fallback_order(*route, routing);
+    auto order = domain::fallback_order(*route, routing);
+    resilience_.on_request(start);
+    auto const actions = domain::actions_for(resilience_.mode(), hints.priority);
+    if (actions.shed)
+        co_return failure(domain::make_error(
+            domain::errc::priority_shed,
+            "The gateway is in " + std::string(domain::mode_name(resilience_.mode())) +
+                " mode; calls of priority " + std::string(domain::priority_name(hints.priority)) +
+                " are shed until it recovers"));
+    if (actions.cheapest_first && forced.empty()) {
+        order = domain::cheapest_first(std::move(order), catalog_->prices);
+        if (actions.cheapest_only) {
+            auto live = std::find_if(order.begin(), order.end(), [&](domain::deployment const& d) {
+                return resilience_.available(domain::deployment_key(d), start);
+            });
+            if (live != order.end()) order = {*live};
+        }
+    }
     if (order.empty())
         co_return failure(domain::make_error(domain::errc::invalid_request,
                                              "The provider '" + forced.substr(0, 64) +
@@ -76,8 +93,6 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
             if (providers_.contains(order[j].provider) && resilience_.available(keys[j], now)) return true;
         return false;
     };
-    resilience_.on_request(start);
-
     // How long this call may wait for provider capacity, by priority.
     auto const may_wait = [&]() -> clock::duration {
         switch (hints.priority) {
@@ -128,7 +143,9 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                         shed = true;
                         break;
                     }
+                    resilience_.on_queue_change(+1);
                     co_await sleep_for(decision.wait);
+                    resilience_.on_queue_change(-1);
                     now = clock::now();
                 }
                 if (!room) break;
@@ -211,9 +228,14 @@ net::awaitable<dispatch_result<T>> dispatcher::budgeted(std::string const& model
     co_return result;
 }
 
-net::awaitable<dispatch_result<domain::chat_completion>> dispatcher::chat(domain::chat_request const& request,
-                                                                          request_hints const& hints) {
-    return budgeted<domain::chat_completion>(
+net::awaitable<dispatch_result<domain::chat_completion>>
+dispatcher::chat(domain::chat_request const& original, request_hints const& hints) {
+    // Degraded modes cap max_tokens for P1-P3; the scaled copy lives in this coroutine's frame.
+    auto const factor = domain::actions_for(resilience_.mode(), hints.priority).max_tokens_factor;
+    std::optional<domain::chat_request> scaled;
+    if (factor < 1.0 && original.max_tokens) scaled = domain::with_max_tokens_scaled(original, factor);
+    auto const& request = scaled ? *scaled : original;
+    co_return co_await budgeted<domain::chat_completion>(
         request.model, request.force_provider, domain::estimated_tokens(request), hints,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.chat(request, model, ctx);

@@ -90,6 +90,7 @@ class dispatcher {
                                                                     request_hints const& hints);
 
     gateway_catalog const& catalog() const { return *catalog_; }
+    domain::gateway_mode mode() const { return resilience_.mode(); }
 
   private:
     // The budget around run(): reserve before, reconcile after.

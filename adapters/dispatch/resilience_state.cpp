@@ -33,6 +33,13 @@ void resilience_state::report(std::string const& key, domain::call_result result
                               std::optional<domain::duration> retry_after, bool held_slot) {
     std::lock_guard lock(mutex_);
     if (auto it = health_.find(key); it != health_.end()) it->second.on_result(result, now, retry_after);
+    if (result != domain::call_result::neutral || held_slot) {
+        auto const second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+        auto& c = attempts_[static_cast<std::size_t>(second % 10)];
+        if (c.second != second) c = {second, 0, 0};
+        ++c.attempts;
+        if (result == domain::call_result::throttled) ++c.throttled;
+    }
     if (auto it = throttles_.find(key); it != throttles_.end()) {
         if (held_slot) it->second.release();
         if (result == domain::call_result::throttled) it->second.on_throttled(now);
@@ -51,6 +58,39 @@ domain::throttle_decision resilience_state::acquire(std::string const& key,
 void resilience_state::on_request(domain::time_point now) {
     std::lock_guard lock(mutex_);
     budget_.on_request(now);
+    current_mode_.store(mode_.update(signals_locked(now), now), std::memory_order_relaxed);
+}
+
+void resilience_state::on_queue_change(int delta) {
+    std::lock_guard lock(mutex_);
+    queued_ += delta;
+}
+
+domain::mode_signals resilience_state::signals(domain::time_point now) const {
+    std::lock_guard lock(mutex_);
+    return signals_locked(now);
+}
+
+domain::mode_signals resilience_state::signals_locked(domain::time_point now) const {
+    // Below this many recent attempts the 429 rate says nothing (one 429 out of one is not a storm).
+    constexpr std::int64_t min_samples = 10;
+    auto const second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    std::int64_t attempts = 0, throttled = 0;
+    for (auto const& c : attempts_)
+        if (c.second > second - 10 && c.second <= second) {
+            attempts += c.attempts;
+            throttled += c.throttled;
+        }
+    domain::mode_signals s;
+    if (attempts >= min_samples)
+        s.provider_429_rate = static_cast<double>(throttled) / static_cast<double>(attempts);
+    if (!health_.empty()) {
+        std::size_t open = 0;
+        for (auto const& [key, h] : health_) open += h.state(now) == domain::breaker_state::open;
+        s.open_breaker_share = static_cast<double>(open) / static_cast<double>(health_.size());
+    }
+    s.queued_calls = queued_;
+    return s;
 }
 
 bool resilience_state::try_spend_retry(domain::time_point now) {

@@ -3,10 +3,13 @@
 // and the outbound throttle (declared limits, AIMD) of each deployment, and the retry budget. Thread-safe:
 // one mutex guards it all; every call is a few comparisons, made once per attempt, so contention stays far
 // below an upstream call. Time comes from the caller (`now`), as the domain objects it wraps expect.
+#include "domain/degraded_mode.hpp"
 #include "domain/deployment_health.hpp"
 #include "domain/retry_budget.hpp"
 #include "domain/throttle.hpp"
 
+#include <array>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -23,7 +26,8 @@ struct deployment_status {
 
 class resilience_state {
   public:
-    explicit resilience_state(domain::retry_budget_config budget = {}) : budget_(budget) {}
+    explicit resilience_state(domain::retry_budget_config budget = {}, domain::mode_thresholds modes = {})
+        : budget_(budget), mode_(modes) {}
 
     // Reserves a call to deployment `key` (created on first use with `config`).
     domain::breaker_admission admit(std::string const& key, domain::breaker_config const& config,
@@ -40,7 +44,12 @@ class resilience_state {
     domain::throttle_decision acquire(std::string const& key, domain::throttle_config const& config,
                                       double tokens, domain::time_point now);
 
+    // Counts a request and re-evaluates the gateway mode from the current signals.
     void on_request(domain::time_point now);
+    domain::gateway_mode mode() const { return current_mode_.load(std::memory_order_relaxed); }
+    domain::mode_signals signals(domain::time_point now) const;
+    // Calls waiting for provider capacity (a degraded-mode signal).
+    void on_queue_change(int delta);
     bool try_spend_retry(domain::time_point now);
 
     std::vector<deployment_status> snapshot(domain::time_point now) const;
@@ -50,6 +59,18 @@ class resilience_state {
     std::map<std::string, domain::deployment_health, std::less<>> health_;
     std::map<std::string, domain::deployment_throttle, std::less<>> throttles_;
     domain::retry_budget budget_;
+
+    // Upstream attempts and 429s per second over the last 10 s, for the 429-rate signal.
+    struct second_counts {
+        std::int64_t second = -1;
+        std::int64_t attempts = 0;
+        std::int64_t throttled = 0;
+    };
+    std::array<second_counts, 10> attempts_{};
+    int queued_ = 0;
+    domain::degraded_mode mode_;
+    std::atomic<domain::gateway_mode> current_mode_{domain::gateway_mode::normal};
+    domain::mode_signals signals_locked(domain::time_point now) const;
 };
 
 } // namespace switchboard::adapters

@@ -146,6 +146,10 @@ net::awaitable<http_response> api_router::handle(http_request& req, std::string 
     co_return json_response(http::status::ok, R"({"status":"ok"})", req, request_id);
 }
 
+void api_router::decorate(http_response& response) const {
+    response.set("x-switchboard-mode", domain::mode_name(dispatch_.mode()));
+}
+
 net::awaitable<http_response> api_router::chat_completions(http_request& req, std::string const& request_id) {
     auto body = parse_body(req);
     if (!body) co_return fail(not_json(), req, request_id);

@@ -11,6 +11,7 @@ class api_router final : public request_handler {
   public:
     explicit api_router(dispatcher& dispatch) : dispatch_(dispatch) {}
     net::awaitable<http_response> handle(http_request& request, std::string const& request_id) override;
+    void decorate(http_response& response) const override;
 
   private:
     net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id);

@@ -189,6 +189,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     auto reject = [&](boost::system::error_code ec) -> net::awaitable<bool> {
         if (is_quiet_close(ec)) co_return false;
         auto res = error_response(parse_error_for(ec), accept_or_generate_request_id({}), 11, false);
+        handler.decorate(res);
         stream.expires_after(options.write_timeout);
         auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
         if (!wec) co_await linger(stream);
@@ -224,6 +225,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
         response = error_response(domain::make_error(domain::errc::internal_error, "Internal server error"),
                                   request_id, request.version(), false);
     }
+    handler.decorate(response);
     bool const keep_alive = request.keep_alive() && response.keep_alive() && !draining;
     response.keep_alive(keep_alive);
     stream.expires_after(options.write_timeout);

@@ -15,6 +15,8 @@ class request_handler {
   public:
     virtual ~request_handler() = default;
     virtual net::awaitable<http_response> handle(http_request& request, std::string const& request_id) = 0;
+    // Adds headers every response carries, including the server's own error responses.
+    virtual void decorate(http_response&) const {}
 };
 
 } // namespace switchboard::adapters
