@@ -14,9 +14,15 @@ std::vector<deployment> with_requested_model(std::vector<deployment> ds, std::st
 }
 } // namespace
 
-result<std::vector<deployment>> resolve_route(route_table const& table, std::string_view model) {
+result<std::vector<deployment>> resolve_route(route_table const& table, std::string_view model, tier t) {
     if (auto it = table.groups.find(model); it != table.groups.end())
         return with_requested_model(it->second, model);
+    if (auto it = table.tiered.find(model); it != table.tiered.end()) {
+        std::vector<deployment> out;
+        for (int i = static_cast<int>(t); i < tier_count; ++i)
+            for (auto const& d : it->second[static_cast<std::size_t>(i)]) out.push_back(d);
+        return with_requested_model(std::move(out), model);
+    }
 
     // Upstream model names may contain '/', so only the first segment names the provider.
     if (auto slash = model.find('/'); slash != std::string_view::npos && slash + 1 < model.size()) {
@@ -35,6 +41,10 @@ result<std::vector<deployment>> resolve_route(route_table const& table, std::str
                       "The model '" + std::string(model.substr(0, 256)) +
                           "' does not exist or is not served by this gateway",
                       "model");
+}
+
+bool is_tiered(route_table const& table, std::string_view model) {
+    return table.tiered.contains(model);
 }
 
 std::string deployment_key(deployment const& d) {
@@ -75,6 +85,12 @@ std::vector<deployment> cheapest_first(std::vector<deployment> order, price_tabl
 
 std::vector<std::string> listed_models(route_table const& table) {
     std::vector<std::string> names;
+    for (auto const& [name, tiers] : table.tiered) {
+        names.push_back(name);
+        for (auto const& ds : tiers)
+            for (auto const& d : ds)
+                if (d.model != requested_model_placeholder) names.push_back(deployment_key(d));
+    }
     for (auto const& [name, ds] : table.groups) {
         names.push_back(name);
         for (auto const& d : ds)

@@ -5,6 +5,9 @@
 
 #include "domain/errors.hpp"
 #include "domain/pricing.hpp"
+#include "domain/tiers.hpp"
+
+#include <array>
 
 #include <cstdint>
 #include <map>
@@ -37,11 +40,17 @@ struct route_table {
     std::set<std::string, std::less<>> providers;                       // configured names
     std::vector<model_prefix_rule> prefix_rules;                        // bare model inference
     std::vector<deployment> catch_all;                                  // the "*" group
+    // Groups split by tier: deployments for simple, medium and complex calls.
+    std::map<std::string, std::array<std::vector<deployment>, tier_count>, std::less<>> tiered;
 };
 
 // Resolution order: exact group name; "provider/model" for a configured provider; a bare model
 // name matched by prefix rules; the catch-all group. Else model_not_found.
-result<std::vector<deployment>> resolve_route(route_table const& table, std::string_view model);
+// A tiered group yields its deployments for `t`, then those of the tiers above (more capable)
+// as fallbacks.
+result<std::vector<deployment>> resolve_route(route_table const& table, std::string_view model,
+                                              tier t = tier::medium);
+bool is_tiered(route_table const& table, std::string_view model);
 
 struct routing_hints {
     std::string preferred_provider;              // X-Preferred-Provider: tried first when it can serve

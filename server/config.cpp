@@ -425,21 +425,59 @@ class loader {
         return d;
     }
 
+    std::vector<domain::deployment> deployment_list(YAML::Node const& n, std::string const& path) {
+        std::vector<domain::deployment> list;
+        if (!n.IsSequence() || n.size() == 0) {
+            fail(path, "must be a non-empty list of deployments");
+            return list;
+        }
+        for (std::size_t i = 0; i < n.size(); ++i)
+            if (auto d = deployment(n[i], path + "[" + std::to_string(i) + "]")) list.push_back(*d);
+        return list;
+    }
+
+    // A group is a list of deployments, or {tiers: {simple: [...], medium: [...], complex: [...]}}.
     void models(YAML::Node const& n, gateway_config& c) {
         if (!n.IsMap()) return fail("models", "must map public model names to lists of deployments");
         for (auto const& kv : n) {
             auto name = kv.first.as<std::string>();
             std::string const path = "models." + name;
-            if (!kv.second.IsSequence() || kv.second.size() == 0) {
-                fail(path, "must be a non-empty list of deployments");
+            if (!kv.second.IsMap()) {
+                c.models[name] = deployment_list(kv.second, path);
                 continue;
             }
-            std::vector<domain::deployment> list;
-            for (std::size_t i = 0; i < kv.second.size(); ++i)
-                if (auto d = deployment(kv.second[i], path + "[" + std::to_string(i) + "]"))
-                    list.push_back(*d);
-            c.models[name] = std::move(list);
+            only_keys(kv.second, path, {"tiers"});
+            auto tiers = kv.second["tiers"];
+            if (!tiers || !tiers.IsMap()) {
+                fail(path + ".tiers", "must map simple, medium and complex to deployments");
+                continue;
+            }
+            only_keys(tiers, path + ".tiers", {"simple", "medium", "complex"});
+            auto& group = c.tiered_models[name];
+            for (int t = 0; t < domain::tier_count; ++t) {
+                std::string const tier_key(domain::tier_name(static_cast<domain::tier>(t)));
+                if (auto list = tiers[tier_key])
+                    group[static_cast<std::size_t>(t)] = deployment_list(list, path + ".tiers." + tier_key);
+            }
+            if (group[0].empty() && group[1].empty() && group[2].empty())
+                fail(path + ".tiers", "must give at least one tier");
         }
+    }
+
+    void tier_rules(YAML::Node const& n, domain::tier_rules& r) {
+        if (!n.IsMap()) return fail("tiers", "must be a mapping");
+        only_keys(n, "tiers", {"simple_max_prompt_tokens", "medium_max_prompt_tokens", "with_tools"});
+        auto count = [&](auto const& v, auto const& p) { return integer(v, p, 0, 100'000'000); };
+        set(n, "tiers", "simple_max_prompt_tokens", r.simple_max_prompt_tokens, count);
+        set(n, "tiers", "medium_max_prompt_tokens", r.medium_max_prompt_tokens, count);
+        if (auto v = n["with_tools"])
+            if (auto s = string(v, "tiers.with_tools")) {
+                auto t = domain::parse_tier(*s);
+                if (!t || !t->has_value())
+                    fail("tiers.with_tools", "must be simple, medium or complex");
+                else
+                    r.with_tools = **t;
+            }
     }
 
     void pricing(YAML::Node const& n, gateway_config& c) {
@@ -464,7 +502,8 @@ class loader {
         if (!root || root.IsNull()) return;
         if (!root.IsMap()) return fail("(root)", "the config must be a mapping");
         only_keys(root, "",
-                  {"server", "store", "timeouts", "resilience", "budgets", "providers", "models", "pricing"});
+                  {"server", "store", "timeouts", "resilience", "budgets", "providers", "models", "tiers",
+                   "pricing"});
         if (auto n = root["server"]) server(n, c.server);
         if (auto n = root["store"]) {
             if (!n.IsMap())
@@ -487,6 +526,7 @@ class loader {
                 for (auto const& kv : n) provider(kv.first.as<std::string>(), kv.second, c);
         }
         if (auto n = root["models"]) models(n, c);
+        if (auto n = root["tiers"]) tier_rules(n, c.tiers);
         if (auto n = root["pricing"]) pricing(n, c);
     }
 
@@ -544,11 +584,18 @@ class loader {
         std::set<std::string> names;
         for (auto const& p : c.providers)
             if (!names.insert(p.name).second) fail("providers." + p.name, "is defined twice");
-        for (auto const& [name, list] : c.models)
+        auto check = [&](std::string const& path, std::vector<domain::deployment> const& list) {
             for (std::size_t i = 0; i < list.size(); ++i)
                 if (!names.contains(list[i].provider))
-                    fail("models." + name + "[" + std::to_string(i) + "].provider",
+                    fail(path + "[" + std::to_string(i) + "].provider",
                          "names an unknown provider '" + list[i].provider + "'");
+        };
+        for (auto const& [name, list] : c.models) check("models." + name, list);
+        for (auto const& [name, tiers] : c.tiered_models)
+            for (int t = 0; t < domain::tier_count; ++t)
+                check("models." + name + ".tiers." +
+                          std::string(domain::tier_name(static_cast<domain::tier>(t))),
+                      tiers[static_cast<std::size_t>(t)]);
         if (c.timeouts.attempt > c.timeouts.request)
             fail("timeouts.attempt", "must not exceed timeouts.request");
     }
@@ -595,6 +642,8 @@ boost::system::result<gateway_config, config_errors> load_config(std::string con
 adapters::gateway_catalog make_catalog(gateway_config const& c) {
     adapters::gateway_catalog catalog;
     catalog.request_timeout = c.timeouts.request;
+    catalog.tiers = c.tiers;
+    for (auto const& [name, tiers] : c.tiered_models) catalog.routes.tiered[name] = tiers;
     for (auto const& p : c.providers) catalog.routes.providers.insert(p.name);
     for (auto const& [name, list] : c.models) {
         if (name == "*")
@@ -635,15 +684,23 @@ json::object describe(gateway_config const& c) {
             {"headers", std::move(headers)},
             {"timeouts", {{"connect", ms(p.connect_timeout)}, {"attempt", ms(p.attempt_timeout)}}}};
     }
-    json::object models;
-    for (auto const& [name, list] : c.models) {
+    auto deployments = [](std::vector<domain::deployment> const& list) {
         json::array a;
         for (auto const& d : list) {
             json::object entry{{"provider", d.provider}, {"model", d.model}};
             if (d.context_window > 0) entry["context_window"] = d.context_window;
             a.push_back(std::move(entry));
         }
-        models[name] = std::move(a);
+        return a;
+    };
+    json::object models;
+    for (auto const& [name, list] : c.models) models[name] = deployments(list);
+    for (auto const& [name, tiers] : c.tiered_models) {
+        json::object by_tier;
+        for (int t = 0; t < domain::tier_count; ++t)
+            by_tier[domain::tier_name(static_cast<domain::tier>(t))] =
+                deployments(tiers[static_cast<std::size_t>(t)]);
+        models[name] = json::object{{"tiers", std::move(by_tier)}};
     }
     std::string store = c.store_url.empty() ? "memory" : c.store_url;
     if (auto at = store.find('@'); at != std::string::npos) // redis://user:pass@host → redis://****@host

@@ -52,7 +52,11 @@ struct gateway_config {
     adapters::budget_policy budgets;
     std::vector<adapters::provider_settings> providers;
     std::map<std::string, std::vector<domain::deployment>, std::less<>> models; // "*" = catch-all
-    std::vector<std::pair<std::string, domain::model_price>> prices;            // overrides
+    // Groups split into simple / medium / complex deployments.
+    std::map<std::string, std::array<std::vector<domain::deployment>, domain::tier_count>, std::less<>>
+        tiered_models;
+    domain::tier_rules tiers;
+    std::vector<std::pair<std::string, domain::model_price>> prices; // overrides
 };
 
 // Reads an environment variable; injected so tests control the environment.

@@ -54,25 +54,29 @@ class admitted_call {
 
 template <class T, class Call>
 net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std::string const& forced,
-                                                   double tokens, request_hints const& hints, Call call) {
+                                                   double tokens, domain::request_features features,
+                                                   request_hints const& hints, Call call) {
     auto const start = clock::now();
     auto timeout = std::chrono::duration_cast<clock::duration>(catalog_->request_timeout);
     if (hints.timeout) timeout = std::min<clock::duration>(timeout, *hints.timeout);
     auto const deadline = start + timeout;
 
-    auto route = domain::resolve_route(catalog_->routes, model);
+    resilience_.on_request(start);
+    auto const actions = domain::actions_for(resilience_.mode(), hints.priority);
+    bool const tiered = domain::is_tiered(catalog_->routes, model);
+    auto tier = domain::choose_tier(hints.tier, features, catalog_->tiers);
+    if (actions.cheapest_first) tier = domain::cheaper(tier); // degraded: the cheaper tier
+    auto route = domain::resolve_route(catalog_->routes, model, tier);
     if (!route) co_return failure(route.error());
     domain::routing_hints routing{hints.preferred_provider, forced, {}};
     auto order = domain::fallback_order(*route, routing);
-    resilience_.on_request(start);
-    auto const actions = domain::actions_for(resilience_.mode(), hints.priority);
     if (actions.shed)
         co_return failure(domain::make_error(
             domain::errc::priority_shed,
             "The gateway is in " + std::string(domain::mode_name(resilience_.mode())) +
                 " mode; calls of priority " + std::string(domain::priority_name(hints.priority)) +
                 " are shed until it recovers"));
-    if (actions.cheapest_first && forced.empty()) {
+    if (actions.cheapest_first && forced.empty() && !tiered) {
         order = domain::cheapest_first(std::move(order), catalog_->prices);
         if (actions.cheapest_only) {
             auto live = std::find_if(order.begin(), order.end(), [&](domain::deployment const& d) {
@@ -163,7 +167,8 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                 ledger_.record(d.provider, d.model, value.usage, cost);
                 if (value.model.empty()) value.model = d.model;
                 value.body["model"] = value.model;
-                co_return dispatched<T>{std::move(value), d, attempts, cost};
+                co_return dispatched<T>{std::move(value), d, attempts, cost,
+                                        tiered ? std::optional<domain::tier>(tier) : std::nullopt};
             }
             last = outcome.error();
             admitted.report(domain::classify(*last), last->retry_after);
@@ -208,11 +213,11 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
 }
 
 template <class T, class Call>
-net::awaitable<dispatch_result<T>> dispatcher::budgeted(std::string const& model, std::string const& forced,
-                                                        std::int64_t tokens, request_hints const& hints,
-                                                        Call call) {
+net::awaitable<dispatch_result<T>>
+dispatcher::budgeted(std::string const& model, std::string const& forced, std::int64_t tokens,
+                     domain::request_features features, request_hints const& hints, Call call) {
     if (hints.budget_id.empty())
-        co_return co_await run<T>(model, forced, static_cast<double>(tokens), hints, call);
+        co_return co_await run<T>(model, forced, static_cast<double>(tokens), features, hints, call);
     auto const decision =
         co_await budgets_.reserve(hints.budget_id, tokens, hints.priority, policy_.limits, clock::now());
     if (!decision.admitted)
@@ -221,7 +226,7 @@ net::awaitable<dispatch_result<T>> dispatcher::budgeted(std::string const& model
                                "The budget '" + hints.budget_id + "' has no room left for priority " +
                                    std::string(domain::priority_name(hints.priority)) + " calls"));
     domain::budget_usage const reserved{1, tokens, 0};
-    auto result = co_await run<T>(model, forced, static_cast<double>(tokens), hints, call);
+    auto result = co_await run<T>(model, forced, static_cast<double>(tokens), features, hints, call);
     std::optional<domain::budget_usage> actual;
     if (result) actual = domain::budget_usage{1, result->value.usage.total(), result->cost_usd};
     co_await budgets_.adjust(hints.budget_id, domain::reconcile(reserved, actual), clock::now());
@@ -235,8 +240,12 @@ dispatcher::chat(domain::chat_request const& original, request_hints const& hint
     std::optional<domain::chat_request> scaled;
     if (factor < 1.0 && original.max_tokens) scaled = domain::with_max_tokens_scaled(original, factor);
     auto const& request = scaled ? *scaled : original;
+    auto const tokens = domain::estimated_tokens(request);
+    domain::request_features const features{
+        tokens - request.max_tokens.value_or(domain::default_completion_estimate),
+        request.tools.is_array() && !request.tools.as_array().empty()};
     co_return co_await budgeted<domain::chat_completion>(
-        request.model, request.force_provider, domain::estimated_tokens(request), hints,
+        request.model, request.force_provider, tokens, features, hints,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.chat(request, model, ctx);
         });
@@ -244,8 +253,9 @@ dispatcher::chat(domain::chat_request const& original, request_hints const& hint
 
 net::awaitable<dispatch_result<domain::embedding_result>>
 dispatcher::embed(domain::embedding_request const& request, request_hints const& hints) {
+    auto const tokens = domain::estimated_tokens(request);
     return budgeted<domain::embedding_result>(
-        request.model, request.force_provider, domain::estimated_tokens(request), hints,
+        request.model, request.force_provider, tokens, domain::request_features{tokens, false}, hints,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.embed(request, model, ctx);
         });

@@ -19,6 +19,7 @@
 #include "domain/budget.hpp"
 #include "domain/routing.hpp"
 #include "domain/throttle.hpp"
+#include "domain/tiers.hpp"
 
 #include <optional>
 
@@ -34,6 +35,7 @@ struct gateway_catalog {
     domain::route_table routes;
     domain::price_table prices = domain::price_table::with_defaults();
     std::chrono::milliseconds request_timeout{60000};
+    domain::tier_rules tiers;
 };
 
 struct provider_slot {
@@ -51,6 +53,7 @@ struct request_hints {
     std::string request_id;
     std::optional<std::chrono::milliseconds> timeout; // X-Request-Timeout: may only shorten the deadline
     domain::priority priority = domain::priority::p1; // X-Priority
+    std::optional<domain::tier> tier;                 // X-Tier (else chosen from request features)
     std::string budget_id;                            // X-Budget-Id (empty: no budget)
 };
 
@@ -65,6 +68,7 @@ template <class T> struct dispatched {
     domain::deployment served;
     int attempts = 0;
     double cost_usd = 0;
+    std::optional<domain::tier> tier; // set when the model is a tiered group
 };
 
 struct dispatch_failure {
@@ -96,11 +100,13 @@ class dispatcher {
     // The budget around run(): reserve before, reconcile after.
     template <class T, class Call>
     net::awaitable<dispatch_result<T>> budgeted(std::string const& model, std::string const& forced,
-                                                std::int64_t tokens, request_hints const& hints, Call call);
+                                                std::int64_t tokens, domain::request_features features,
+                                                request_hints const& hints, Call call);
     // `tokens` estimates the call's size for tokens-per-minute limits.
     template <class T, class Call>
     net::awaitable<dispatch_result<T>> run(std::string const& model, std::string const& forced, double tokens,
-                                           request_hints const& hints, Call call);
+                                           domain::request_features features, request_hints const& hints,
+                                           Call call);
 
     std::shared_ptr<gateway_catalog const> catalog_;
     provider_registry& providers_;

@@ -62,6 +62,9 @@ domain::result<request_hints> hints_of(http_request const& req, std::string cons
     auto priority = domain::parse_priority(req["x-priority"]);
     if (!priority) return priority.error();
     hints.priority = *priority;
+    auto tier = domain::parse_tier(req["x-tier"]);
+    if (!tier) return tier.error();
+    hints.tier = *tier;
     if (auto budget = req["x-budget-id"]; !budget.empty()) {
         // The id becomes a store key: keep it short and plain.
         bool const safe = budget.size() <= 128 && std::all_of(budget.begin(), budget.end(), [](char c) {
@@ -103,6 +106,7 @@ http_response dispatched_response(dispatch_result<T>& outcome, http_request cons
     res.set("x-switchboard-provider", ok.served.provider);
     res.set("x-switchboard-model", ok.served.model);
     res.set("x-switchboard-attempts", std::to_string(ok.attempts));
+    if (ok.tier) res.set("x-switchboard-tier", domain::tier_name(*ok.tier));
     res.set("x-switchboard-cost-usd", format_cost(ok.cost_usd));
     return res;
 }

@@ -118,6 +118,34 @@ pricing:
     BOOST_TEST(json->models.at("x")[0].provider == "m");
 }
 
+BOOST_AUTO_TEST_CASE(tiered_groups_and_tier_rules) {
+    auto c = load_config_text(R"(
+providers: {cheap: {kind: mock}, premium: {kind: mock}}
+models:
+  chat: {tiers: {simple: [cheap/a], complex: [premium/b]}}
+tiers: {simple_max_prompt_tokens: 100, with_tools: complex}
+)",
+                              fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->tiered_models.at("chat")[0].at(0).provider == "cheap");
+    BOOST_TEST(c->tiered_models.at("chat")[1].empty());
+    BOOST_TEST(c->tiers.simple_max_prompt_tokens == 100);
+    BOOST_TEST((c->tiers.with_tools == switchboard::domain::tier::complex));
+    auto catalog = make_catalog(*c);
+    BOOST_TEST(switchboard::domain::is_tiered(catalog.routes, "chat"));
+
+    auto p = problems_of(R"(
+providers: {cheap: {kind: mock}}
+models:
+  a: {tiers: {easy: [cheap/x]}}
+  b: {tiers: {simple: [ghost/x]}}
+tiers: {with_tools: expert}
+)");
+    BOOST_TEST(mentions(p, "models.a.tiers.easy: unknown key"));
+    BOOST_TEST(mentions(p, "models.b.tiers.simple[0].provider: names an unknown provider 'ghost'"));
+    BOOST_TEST(mentions(p, "tiers.with_tools: must be simple, medium or complex"));
+}
+
 BOOST_AUTO_TEST_CASE(errors_name_the_key_path_and_are_all_reported) {
     auto p = problems_of(R"(
 server: {port: 70000, idle_timeout: soon}
