@@ -1,7 +1,8 @@
 #pragma once
 // Circuit breaker for one deployment (provider + upstream model): a small state machine.
 //
-//   closed ──(failure_threshold consecutive failures)──▶ open
+//   closed ──(failure_threshold consecutive failures, or — when failure_rate is set — that share
+//            of at least min_calls calls failing within `window`)──▶ open
 //   open ──(open_for elapsed)──▶ half_open: admits at most `half_open_probes` calls at once
 //   half_open ──success──▶ closed        half_open ──failure──▶ open (for open_for again)
 //
@@ -10,12 +11,18 @@
 // breaker across cores guards it with a lock.
 #include "domain/time.hpp"
 
+#include <array>
+#include <cstdint>
+
 namespace switchboard::domain {
 
 struct breaker_config {
     int failure_threshold = 5;
     duration open_for = seconds(60);
     int half_open_probes = 1;
+    double failure_rate = 0;      // 0: off; e.g. 0.5 opens when half the recent calls fail
+    int min_calls = 10;           // calls in the window before the rate counts
+    seconds window = seconds(10); // sliding window for the rate, 1..60 s
 };
 
 enum class breaker_state { closed, open, half_open };
@@ -43,6 +50,15 @@ class circuit_breaker {
 
   private:
     void trip(time_point now);
+    void count(time_point now, bool failed);
+    bool rate_exceeded(time_point now) const;
+
+    struct second_counts {
+        std::int64_t second = -1;
+        int calls = 0;
+        int failures = 0;
+    };
+    std::array<second_counts, 60> recent_{};
 
     breaker_config config_;
     breaker_state state_ = breaker_state::closed;

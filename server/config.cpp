@@ -236,7 +236,17 @@ class loader {
 
     void breaker(YAML::Node const& n, std::string const& path, domain::breaker_config& b) {
         if (!n.IsMap()) return fail(path, "must be a mapping");
-        only_keys(n, path, {"failure_threshold", "open_for", "half_open_probes"});
+        only_keys(
+            n, path,
+            {"failure_threshold", "open_for", "half_open_probes", "failure_rate", "min_calls", "window"});
+        set(n, path, "failure_rate", b.failure_rate,
+            [&](YAML::Node const& v, std::string const& p) { return number(v, p); });
+        set(n, path, "min_calls", b.min_calls,
+            [&](auto const& v, auto const& p) { return integer(v, p, 1, 100000); });
+        if (auto w = n["window"])
+            if (auto d = duration(w, path + ".window"))
+                b.window = std::clamp(std::chrono::duration_cast<std::chrono::seconds>(*d),
+                                      std::chrono::seconds(1), std::chrono::seconds(60));
         set(n, path, "failure_threshold", b.failure_threshold,
             [&](auto const& v, auto const& p) { return integer(v, p, 1, 1000); });
         set(n, path, "open_for", b.open_for,
