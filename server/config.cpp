@@ -214,13 +214,16 @@ class loader {
         set(n, "server", "shutdown_grace", s.shutdown_grace, dur);
     }
 
-    void timeouts(YAML::Node const& n, std::string const& path, std::set<std::string> const& keys,
-                  milliseconds* connect, milliseconds* attempt, milliseconds* request) {
+    void timeouts(YAML::Node const& n, std::string const& path, milliseconds& connect, milliseconds& attempt,
+                  milliseconds& response_headers, milliseconds* request) {
         if (!n.IsMap()) return fail(path, "must be a mapping");
+        std::set<std::string> keys{"connect", "attempt", "response_headers"};
+        if (request) keys.insert("request");
         only_keys(n, path, keys);
         auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
-        if (connect) set(n, path, "connect", *connect, dur);
-        if (attempt) set(n, path, "attempt", *attempt, dur);
+        set(n, path, "connect", connect, dur);
+        set(n, path, "attempt", attempt, dur);
+        set(n, path, "response_headers", response_headers, dur);
         if (request) set(n, path, "request", *request, dur);
     }
 
@@ -358,6 +361,7 @@ class loader {
         p.name = name;
         p.connect_timeout = c.timeouts.connect;
         p.attempt_timeout = c.timeouts.attempt;
+        p.response_headers_timeout = c.timeouts.response_headers;
         p.retry = c.resilience.retry;
         p.breaker = c.resilience.breaker;
         if (auto r = n["retry"]) retry(r, path + ".retry", p.retry);
@@ -371,7 +375,7 @@ class loader {
         if (!p.ca_file.empty() && !std::ifstream(p.ca_file))
             fail(path + ".ca_file", "cannot be read: " + p.ca_file);
         if (auto t = n["timeouts"])
-            timeouts(t, path + ".timeouts", {"connect", "attempt"}, &p.connect_timeout, &p.attempt_timeout,
+            timeouts(t, path + ".timeouts", p.connect_timeout, p.attempt_timeout, p.response_headers_timeout,
                      nullptr);
         if (auto h = n["headers"]) {
             if (!h.IsMap())
@@ -525,8 +529,8 @@ class loader {
             }
         }
         if (auto n = root["timeouts"])
-            timeouts(n, "timeouts", {"connect", "attempt", "request"}, &c.timeouts.connect,
-                     &c.timeouts.attempt, &c.timeouts.request);
+            timeouts(n, "timeouts", c.timeouts.connect, c.timeouts.attempt, c.timeouts.response_headers,
+                     &c.timeouts.request);
         if (auto n = root["resilience"]) resilience(n, c.resilience);
         if (auto n = root["budgets"]) budgets(n, c.budgets);
         if (auto n = root["providers"]) {
@@ -569,6 +573,7 @@ class loader {
                     .value_or(s.base_url);
             p.connect_timeout = c.timeouts.connect;
             p.attempt_timeout = c.timeouts.attempt;
+            p.response_headers_timeout = c.timeouts.response_headers;
             p.retry = c.resilience.retry;
             p.breaker = c.resilience.breaker;
             check_endpoint(p, std::string("environment ") + s.key_var, false);
@@ -686,13 +691,16 @@ json::object describe(gateway_config const& c) {
     for (auto const& p : c.providers) {
         json::object headers;
         for (auto const& [k, v] : p.headers) headers[k] = mask_secret(v);
-        providers[p.name] = json::object{
-            {"kind", p.kind},
-            {"base_url", p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url},
-            {"api_key", mask_secret(p.api_key)},
-            {"ca_file", p.ca_file},
-            {"headers", std::move(headers)},
-            {"timeouts", {{"connect", ms(p.connect_timeout)}, {"attempt", ms(p.attempt_timeout)}}}};
+        providers[p.name] =
+            json::object{{"kind", p.kind},
+                         {"base_url", p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url},
+                         {"api_key", mask_secret(p.api_key)},
+                         {"ca_file", p.ca_file},
+                         {"headers", std::move(headers)},
+                         {"timeouts",
+                          {{"connect", ms(p.connect_timeout)},
+                           {"attempt", ms(p.attempt_timeout)},
+                           {"response_headers", ms(p.response_headers_timeout)}}}};
     }
     auto deployments = [](std::vector<domain::deployment> const& list) {
         json::array a;

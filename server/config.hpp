@@ -33,6 +33,7 @@ struct server_settings {
 struct timeout_settings {
     std::chrono::milliseconds connect{5'000};
     std::chrono::milliseconds attempt{30'000};
+    std::chrono::milliseconds response_headers{0}; // 0: off (the attempt timeout bounds it)
     std::chrono::milliseconds request{60'000};
 };
 

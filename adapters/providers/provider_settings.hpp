@@ -19,6 +19,7 @@ struct provider_settings {
     std::string ca_file;  // extra trusted CA certificates (PEM), besides the system store
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds attempt_timeout{30000};
+    std::chrono::milliseconds response_headers_timeout{0};    // 0: only the attempt timeout
     std::vector<std::pair<std::string, std::string>> headers; // extra static headers
     domain::retry_config retry;                               // defaults: the global `resilience.retry`
     domain::breaker_config breaker;                           // defaults: the global `resilience.breaker`

@@ -144,11 +144,23 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
         http::response_parser<http::string_body> parser;
         parser.body_limit(options_.max_response_bytes);
         parser.header_limit(64 * 1024);
+        // The header block within the headers timeout (when set), the body within the deadline.
+        if (options_.response_headers_timeout.count() > 0)
+            conn->tcp().expires_after(
+                std::min<clock::duration>(remaining(deadline), options_.response_headers_timeout));
+        auto header_result = co_await std::visit(
+            [&](auto& s) { return http::async_read_header(s, conn->buffer, parser, use_tuple); },
+            conn->stream);
+        if (auto ec = std::get<0>(header_result)) {
+            if (ec == beast::error::timeout) co_return transport_failure::timeout;
+            if (reused && !parser.got_some()) continue; // closed by the server while idle
+            co_return transport_failure::reset;
+        }
+        conn->tcp().expires_after(remaining(deadline));
         auto read_result = co_await std::visit(
             [&](auto& s) { return http::async_read(s, conn->buffer, parser, use_tuple); }, conn->stream);
         if (auto ec = std::get<0>(read_result)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
-            if (reused && !parser.got_some()) continue; // closed by the server while idle
             co_return transport_failure::reset;
         }
 

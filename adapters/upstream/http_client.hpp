@@ -46,6 +46,9 @@ enum class transport_failure { connect_failed, reset, timeout };
 
 struct http_client_options {
     std::chrono::milliseconds connect_timeout{5000};
+    // Time from sending the request to the response's header block; 0: bounded only by the
+    // caller's deadline.
+    std::chrono::milliseconds response_headers_timeout{0};
     std::size_t max_idle_connections = 32;
     std::chrono::seconds idle_ttl{30}; // idle connections older than this are not reused
     std::size_t max_response_bytes = 64u << 20;

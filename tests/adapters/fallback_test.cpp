@@ -106,8 +106,8 @@ BOOST_AUTO_TEST_CASE(malformed_json_from_the_only_provider_is_a_clean_502) {
     mock_upstream up;
     up.always(canned_reply::json(200, "<html>502 Bad Gateway</html>"));
     gateway_fixture gw("resilience: {retry: {max_attempts: 1}}\n"
-                       "providers:\n  only: {kind: openai, base_url: \"" + up.base_url("/v1") +
-                       "\", api_key: k-000000000001}\n");
+                       "providers:\n  only: {kind: openai, base_url: \"" +
+                       up.base_url("/v1") + "\", api_key: k-000000000001}\n");
     auto res = gw.chat(chat_body("only/m"));
     BOOST_TEST(res.status == 502);
     auto err = json::parse(res.body).at("error");

@@ -5,7 +5,8 @@
 
 namespace switchboard::testing {
 
-gateway_fixture::gateway_fixture(std::string const& yaml, std::map<std::string, std::string> env) {
+gateway_fixture::gateway_fixture(std::string const& yaml, std::map<std::string, std::string> env,
+                                 unsigned threads) {
     auto config = server::load_config_text(yaml, [env](std::string const& k) -> std::optional<std::string> {
         if (auto it = env.find(k); it != env.end()) return it->second;
         return std::nullopt;
@@ -17,7 +18,7 @@ gateway_fixture::gateway_fixture(std::string const& yaml, std::map<std::string, 
     }
     config->server.host = "127.0.0.1";
     config->server.port = 0; // a free port
-    config->server.threads = 1;
+    config->server.threads = threads;
     config->server.shutdown_grace = std::chrono::seconds(5);
     runtime_ = std::make_unique<server::gateway_runtime>(std::move(*config));
     runtime_->start();

@@ -12,7 +12,8 @@ namespace switchboard::testing {
 
 class gateway_fixture {
   public:
-    explicit gateway_fixture(std::string const& yaml, std::map<std::string, std::string> env = {});
+    explicit gateway_fixture(std::string const& yaml, std::map<std::string, std::string> env = {},
+                             unsigned threads = 1);
     ~gateway_fixture();
 
     unsigned short port() const { return runtime_->port(); }

@@ -166,6 +166,32 @@ BOOST_AUTO_TEST_CASE(the_breaker_opens_skips_the_deployment_and_probes_it_back) 
     BOOST_TEST(t.primary.hits() == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(one_breaker_state_is_shared_by_every_core) {
+    mock_upstream primary, backup;
+    primary.always(error(500));
+    backup.always(canned_reply::json(200, completion("backup-model")));
+    gateway_fixture gw(
+        "resilience: {retry: {max_attempts: 1}, breaker: {failure_threshold: 2, open_for: 60s}}\n"
+        "providers:\n  primary: {kind: openai, base_url: \"" +
+            primary.base_url("/v1") + "\", api_key: k-000000000001}\n  backup: {kind: openai, base_url: \"" +
+            backup.base_url("/v1") + "\", api_key: k-000000000002}\nmodels:\n  chat: [primary/p, backup/b]\n",
+        {}, 2);
+    // Each call is a new connection, which SO_REUSEPORT spreads over both cores.
+    for (int i = 0; i < 20; ++i) BOOST_TEST(gw.chat(chat_body("chat")).status == 200);
+    BOOST_TEST(primary.hits() == 2u); // per-core breakers would have let up to 4 through
+}
+
+BOOST_AUTO_TEST_CASE(a_provider_slow_to_answer_is_left_at_the_headers_timeout) {
+    pair_of_providers t("{retry: {max_attempts: 1}}", "{attempt: 10s, response_headers: 200ms}");
+    auto slow = canned_reply::json(200, completion("primary-model"));
+    slow.delay = milliseconds(2000);
+    t.primary.always(slow);
+    auto const start = std::chrono::steady_clock::now();
+    auto res = t.gw->chat(chat_body("chat"));
+    BOOST_TEST(served_model(res) == "backup-model");
+    BOOST_TEST((std::chrono::steady_clock::now() - start < milliseconds(1500)));
+}
+
 BOOST_AUTO_TEST_CASE(the_retry_budget_caps_retries_across_requests) {
     pair_of_providers t("{retry: {max_attempts: 3, backoff_base: 1ms, backoff_cap: 2ms}, "
                         "retry_budget: {ratio: 0, min_per_second: 0.1, window: 10s}}");

@@ -35,7 +35,8 @@ struct test_certificate {
 
 std::string provider(std::string const& url, std::string const& ca_file) {
     std::string yaml =
-        "resilience: {retry: {max_attempts: 1}}\nproviders:\n  secure: {kind: openai, base_url: \"" + url + "\", api_key: k-000000000001";
+        "resilience: {retry: {max_attempts: 1}}\nproviders:\n  secure: {kind: openai, base_url: \"" + url +
+        "\", api_key: k-000000000001";
     if (!ca_file.empty()) yaml += ", ca_file: \"" + ca_file + "\"";
     return yaml + "}\n";
 }
