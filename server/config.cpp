@@ -1,6 +1,8 @@
 // Config loading: defaults → file → environment, then validation of the whole.
 #include "server/config.hpp"
 
+#include "server/config_reader.hpp"
+
 #include "adapters/upstream/origin.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -20,12 +22,6 @@ env_lookup process_env() {
         if (char const* v = std::getenv(name.c_str())) return std::string(v);
         return std::nullopt;
     };
-}
-
-std::string mask_secret(std::string_view s) {
-    if (s.empty()) return "";
-    if (s.size() < 12) return "****";
-    return std::string(s.substr(0, 3)) + "..." + std::string(s.substr(s.size() - 2));
 }
 
 namespace {
@@ -48,148 +44,9 @@ constexpr shorthand shorthands[] = {
     {"deepseek", "DEEPSEEK_API_KEY", nullptr, "openai", "https://api.deepseek.com/v1"},
 };
 
-class loader {
+class loader : public config_reader {
   public:
-    explicit loader(env_lookup env) : env_(std::move(env)) {}
-
-    std::vector<std::string> problems;
-
-    void fail(std::string const& path, std::string const& problem) {
-        problems.push_back(path + ": " + problem);
-    }
-
-    // Rejects keys this version does not know, so typos do not silently fall back to defaults,
-    // and keys given twice (YAML parsers silently keep one of them).
-    void only_keys(YAML::Node const& map, std::string const& path, std::set<std::string> const& known) {
-        std::set<std::string> seen;
-        for (auto const& kv : map) {
-            auto key = kv.first.as<std::string>();
-            if (!known.contains(key)) fail(join(path, key), "unknown key");
-            if (!seen.insert(key).second) fail(join(path, key), "is given more than once");
-        }
-    }
-
-    static std::string join(std::string const& path, std::string const& key) {
-        return path.empty() ? key : path + "." + key;
-    }
-
-    std::optional<std::string> string(YAML::Node const& n, std::string const& path) {
-        if (!n.IsScalar()) {
-            fail(path, "must be a string");
-            return std::nullopt;
-        }
-        return interpolate(n.Scalar(), path);
-    }
-
-    // ${VAR} and ${VAR:-default}; a missing variable without default is an error.
-    std::optional<std::string> interpolate(std::string const& text, std::string const& path) {
-        static std::regex const ref(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\})");
-        std::string out;
-        auto begin = std::sregex_iterator(text.begin(), text.end(), ref);
-        std::size_t last = 0;
-        bool ok = true;
-        for (auto it = begin; it != std::sregex_iterator(); ++it) {
-            auto const& m = *it;
-            out += text.substr(last, static_cast<std::size_t>(m.position()) - last);
-            auto value = env_((*it)[1].str());
-            if (!value || value->empty()) {
-                if (m[2].matched) {
-                    value = m[3].str();
-                } else {
-                    fail(path, "environment variable " + m[1].str() + " is not set");
-                    ok = false;
-                    value = "";
-                }
-            }
-            out += *value;
-            last = static_cast<std::size_t>(m.position() + m.length());
-        }
-        out += text.substr(last);
-        if (!ok) return std::nullopt;
-        return out;
-    }
-
-    std::optional<std::int64_t> integer(YAML::Node const& n, std::string const& path, std::int64_t lo,
-                                        std::int64_t hi) {
-        auto s = string(n, path);
-        if (!s) return std::nullopt;
-        char* end = nullptr;
-        errno = 0;
-        long long v = std::strtoll(s->c_str(), &end, 10);
-        if (s->empty() || *end != '\0' || errno == ERANGE) {
-            fail(path, "must be an integer, got '" + *s + "'");
-            return std::nullopt;
-        }
-        if (v < lo || v > hi) {
-            fail(path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-            return std::nullopt;
-        }
-        return v;
-    }
-
-    std::optional<double> number(YAML::Node const& n, std::string const& path) {
-        auto s = string(n, path);
-        if (!s) return std::nullopt;
-        char* end = nullptr;
-        double v = std::strtod(s->c_str(), &end);
-        if (s->empty() || *end != '\0' || v < 0) {
-            fail(path, "must be a non-negative number, got '" + *s + "'");
-            return std::nullopt;
-        }
-        return v;
-    }
-
-    // "250ms", "5s", "2m", "1h", or a bare number of seconds.
-    std::optional<milliseconds> duration(YAML::Node const& n, std::string const& path) {
-        auto s = string(n, path);
-        if (!s) return std::nullopt;
-        static std::regex const form(R"(^\s*([0-9]+(\.[0-9]+)?)\s*(ms|s|m|h)?\s*$)");
-        std::smatch m;
-        if (!std::regex_match(*s, m, form)) {
-            fail(path, "must be a duration like 500ms, 5s, 2m or 1h, got '" + *s + "'");
-            return std::nullopt;
-        }
-        double v = std::stod(m[1].str());
-        std::string unit = m[3].matched ? m[3].str() : "s";
-        double ms = unit == "ms" ? v : unit == "s" ? v * 1e3 : unit == "m" ? v * 60e3 : v * 3600e3;
-        if (ms < 1 || ms > 86400e3) {
-            fail(path, "must be between 1ms and 24h");
-            return std::nullopt;
-        }
-        return milliseconds(static_cast<std::int64_t>(ms));
-    }
-
-    // "16KiB", "8MiB", "1024" (bytes).
-    std::optional<std::size_t> bytes(YAML::Node const& n, std::string const& path, std::size_t lo,
-                                     std::size_t hi) {
-        auto s = string(n, path);
-        if (!s) return std::nullopt;
-        static std::regex const form(R"(^\s*([0-9]+)\s*(B|KiB|MiB|GiB|KB|MB|GB)?\s*$)");
-        std::smatch m;
-        if (!std::regex_match(*s, m, form)) {
-            fail(path, "must be a size like 16KiB or 8MiB, got '" + *s + "'");
-            return std::nullopt;
-        }
-        std::size_t v = std::stoull(m[1].str());
-        std::string unit = m[2].matched ? m[2].str() : "B";
-        if (unit == "KiB" || unit == "KB")
-            v <<= 10;
-        else if (unit == "MiB" || unit == "MB")
-            v <<= 20;
-        else if (unit == "GiB" || unit == "GB")
-            v <<= 30;
-        if (v < lo || v > hi) {
-            fail(path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + " bytes");
-            return std::nullopt;
-        }
-        return v;
-    }
-
-    template <class T, class F>
-    void set(YAML::Node const& map, std::string const& path, char const* key, T& target, F read) {
-        if (auto n = map[key]; n && !n.IsNull())
-            if (auto v = read(n, join(path, key))) target = static_cast<T>(*v);
-    }
+    using config_reader::config_reader;
 
     void server(YAML::Node const& n, server_settings& s) {
         if (!n.IsMap()) return fail("server", "must be a mapping");
@@ -614,9 +471,6 @@ class loader {
         if (c.timeouts.attempt > c.timeouts.request)
             fail("timeouts.attempt", "must not exceed timeouts.request");
     }
-
-  private:
-    env_lookup env_;
 };
 
 boost::system::result<gateway_config, config_errors> finish(loader& l, gateway_config c) {
@@ -683,66 +537,6 @@ adapters::gateway_catalog make_catalog(gateway_config const& c) {
     }
     for (auto const& [model, price] : c.prices) catalog.prices.set(model, price);
     return catalog;
-}
-
-json::object describe(gateway_config const& c) {
-    auto ms = [](milliseconds d) { return std::to_string(d.count()) + "ms"; };
-    json::object providers;
-    for (auto const& p : c.providers) {
-        json::object headers;
-        for (auto const& [k, v] : p.headers) headers[k] = mask_secret(v);
-        providers[p.name] =
-            json::object{{"kind", p.kind},
-                         {"base_url", p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url},
-                         {"api_key", mask_secret(p.api_key)},
-                         {"ca_file", p.ca_file},
-                         {"headers", std::move(headers)},
-                         {"timeouts",
-                          {{"connect", ms(p.connect_timeout)},
-                           {"attempt", ms(p.attempt_timeout)},
-                           {"response_headers", ms(p.response_headers_timeout)}}}};
-    }
-    auto deployments = [](std::vector<domain::deployment> const& list) {
-        json::array a;
-        for (auto const& d : list) {
-            json::object entry{{"provider", d.provider}, {"model", d.model}};
-            if (d.context_window > 0) entry["context_window"] = d.context_window;
-            a.push_back(std::move(entry));
-        }
-        return a;
-    };
-    json::object models;
-    for (auto const& [name, list] : c.models) models[name] = deployments(list);
-    for (auto const& [name, tiers] : c.tiered_models) {
-        json::object by_tier;
-        for (int t = 0; t < domain::tier_count; ++t)
-            by_tier[domain::tier_name(static_cast<domain::tier>(t))] =
-                deployments(tiers[static_cast<std::size_t>(t)]);
-        models[name] = json::object{{"tiers", std::move(by_tier)}};
-    }
-    std::string store = c.store_url.empty() ? "memory" : c.store_url;
-    if (auto at = store.find('@'); at != std::string::npos) // redis://user:pass@host → redis://****@host
-        if (auto scheme = store.find("://"); scheme != std::string::npos && scheme < at)
-            store = store.substr(0, scheme + 3) + "****" + store.substr(at);
-    auto const& h = c.server.http;
-    return json::object{{"server",
-                         {{"host", c.server.host},
-                          {"port", c.server.port},
-                          {"threads", c.server.threads},
-                          {"max_header_bytes", h.max_header_bytes},
-                          {"max_body_bytes", h.max_body_bytes},
-                          {"header_timeout", ms(h.header_timeout)},
-                          {"body_timeout", ms(h.body_timeout)},
-                          {"idle_timeout", ms(h.idle_timeout)},
-                          {"write_timeout", ms(h.write_timeout)},
-                          {"shutdown_grace", ms(c.server.shutdown_grace)}}},
-                        {"store", {{"url", store}}},
-                        {"timeouts",
-                         {{"connect", ms(c.timeouts.connect)},
-                          {"attempt", ms(c.timeouts.attempt)},
-                          {"request", ms(c.timeouts.request)}}},
-                        {"providers", std::move(providers)},
-                        {"models", std::move(models)}};
 }
 
 } // namespace switchboard::server
