@@ -33,7 +33,7 @@ std::string config(mock_upstream const& up, std::string const& extra = "", std::
 client_response call(gateway_fixture& gw, std::string const& budget, std::string const& priority) {
     std::vector<std::pair<std::string, std::string>> headers{{"X-Priority", priority}};
     if (!budget.empty()) headers.emplace_back("X-Budget-Id", budget);
-    return gw.chat(chat_body("chat"), headers);
+    return gw.chat(chat_body("chat"), headers, std::chrono::seconds(150)); // P0 may queue for capacity
 }
 
 std::string code_of(client_response const& r) {
@@ -95,13 +95,16 @@ BOOST_AUTO_TEST_CASE(bad_priority_or_budget_id_is_a_400) {
     BOOST_TEST(up.hits() == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(a_burst_of_mixed_priorities_never_makes_the_provider_refuse) {
-    // The provider's own limit: a token bucket of 20 requests refilled at 20/s; it refuses and
-    // counts anything beyond. The gateway is told 90% of it, as docs/RESILIENCE.md advises:
-    // arrival jitter can squeeze two calls the gateway spaced correctly.
+namespace {
+// `clients` user requests, each sending 8 calls at once (2 each of P0..P3) under its own budget,
+// against a provider whose own limit is a token bucket of `provider_burst` requests refilled at
+// `provider_per_second`. The gateway is told 90% of that limit, as docs/RESILIENCE.md advises
+// (arrival jitter can squeeze two calls the gateway spaced correctly).
+void burst(int clients, double provider_burst, double provider_per_second, std::string const& extra_config) {
     mock_upstream up;
     std::mutex provider_mutex;
-    switchboard::domain::token_bucket provider_limit(20, 20, std::chrono::steady_clock::now());
+    switchboard::domain::token_bucket provider_limit(provider_burst, provider_per_second,
+                                                     std::chrono::steady_clock::now());
     std::atomic<int> refused_by_provider{0};
     up.reply_with([&](recorded_request const& r) {
         std::lock_guard lock(provider_mutex);
@@ -111,9 +114,12 @@ BOOST_AUTO_TEST_CASE(a_burst_of_mixed_priorities_never_makes_the_provider_refuse
         }
         return canned_reply::json(200, completion());
     });
-    gateway_fixture gw(config(up, "", "{requests_per_minute: 1080, burst: 1s}"));
+    double const rpm = provider_per_second * 60 * 0.9;
+    double const burst_seconds = provider_burst / provider_per_second;
+    gateway_fixture gw(config(up, extra_config,
+                              "{requests_per_minute: " + std::to_string(rpm) + ", burst: " +
+                                  std::to_string(static_cast<int>(burst_seconds * 1000)) + "ms}"));
 
-    constexpr int clients = 10;
     std::array<char const*, 8> const priorities{"P0", "P0", "P1", "P1", "P2", "P2", "P3", "P3"};
     std::vector<std::future<std::pair<int, client_response>>> pending;
     for (int c = 0; c < clients; ++c)
@@ -135,13 +141,26 @@ BOOST_AUTO_TEST_CASE(a_burst_of_mixed_priorities_never_makes_the_provider_refuse
         }
     }
     BOOST_TEST_MESSAGE("answered P0..P3: " << answered[0] << " " << answered[1] << " " << answered[2] << " "
-                                           << answered[3]);
+                                           << answered[3]
+                                           << "; provider refusals: " << refused_by_provider.load());
     BOOST_TEST(refused_by_provider.load() == 0);
     BOOST_TEST(answered[0] == 2 * clients); // every P0
     BOOST_TEST(answered[0] >= answered[1]);
     BOOST_TEST(answered[1] >= answered[2]);
     BOOST_TEST(answered[2] >= answered[3]);
     BOOST_TEST(static_cast<int>(up.hits()) == answered[0] + answered[1] + answered[2] + answered[3]);
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_burst_of_mixed_priorities_never_makes_the_provider_refuse) {
+    burst(10, 20, 20, ""); // 80 calls against 20 requests/s
+}
+
+// The issue's numbers: 50 clients × 8 calls against a provider limited to 60 requests per minute
+// (a burst of 60, then one per second). Every P0 must wait its turn (~50 s), so the request
+// deadline is raised. About a minute: CTest runs it as its own entry (burst_at_issue_scale).
+BOOST_AUTO_TEST_CASE(a_burst_at_the_issue_scale, *boost::unit_test::disabled()) {
+    burst(50, 60, 1, "timeouts: {request: 120s}\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

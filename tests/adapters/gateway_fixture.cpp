@@ -29,13 +29,15 @@ gateway_fixture::~gateway_fixture() {
 }
 
 client_response gateway_fixture::chat(std::string const& body,
-                                      std::vector<std::pair<std::string, std::string>> headers) {
-    return post("/v1/chat/completions", body, std::move(headers));
+                                      std::vector<std::pair<std::string, std::string>> headers,
+                                      std::chrono::milliseconds limit) {
+    return post("/v1/chat/completions", body, std::move(headers), limit);
 }
 
 client_response gateway_fixture::post(std::string const& target, std::string const& body,
-                                      std::vector<std::pair<std::string, std::string>> headers) {
-    return http_call(port(), "POST", target, body, headers);
+                                      std::vector<std::pair<std::string, std::string>> headers,
+                                      std::chrono::milliseconds limit) {
+    return http_call(port(), "POST", target, body, headers, limit);
 }
 
 client_response gateway_fixture::get(std::string const& target) {

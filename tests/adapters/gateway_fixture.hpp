@@ -19,10 +19,13 @@ class gateway_fixture {
     unsigned short port() const { return runtime_->port(); }
     server::gateway_runtime& runtime() { return *runtime_; }
 
+    // `limit`: how long the test client waits for the answer.
     client_response chat(std::string const& body,
-                         std::vector<std::pair<std::string, std::string>> headers = {});
+                         std::vector<std::pair<std::string, std::string>> headers = {},
+                         std::chrono::milliseconds limit = std::chrono::seconds(10));
     client_response post(std::string const& target, std::string const& body,
-                         std::vector<std::pair<std::string, std::string>> headers = {});
+                         std::vector<std::pair<std::string, std::string>> headers = {},
+                         std::chrono::milliseconds limit = std::chrono::seconds(10));
     client_response get(std::string const& target);
 
   private:
