@@ -52,6 +52,35 @@ class admitted_call {
 };
 } // namespace
 
+std::vector<domain::deployment> dispatcher::plan_order(std::vector<domain::deployment> order,
+                                                       domain::mode_actions const& actions, bool pinned,
+                                                       bool tiered, clock::time_point now) const {
+    if (!actions.cheapest_first || pinned || tiered) return order;
+    order = domain::cheapest_first(std::move(order), catalog_->prices);
+    if (actions.cheapest_only) {
+        auto live = std::find_if(order.begin(), order.end(), [&](domain::deployment const& d) {
+            return resilience_.available(domain::deployment_key(d), now);
+        });
+        if (live != order.end()) order = {*live};
+    }
+    return order;
+}
+
+template <class OthersCanServe>
+net::awaitable<dispatcher::capacity>
+dispatcher::wait_for_capacity(std::string const& key, domain::throttle_config const& limits, double tokens,
+                              clock::time_point wait_until, OthersCanServe others_can_serve) {
+    for (auto now = clock::now();; now = clock::now()) {
+        auto const decision = resilience_.acquire(key, limits, tokens, now);
+        if (decision.go) co_return capacity::granted;
+        if (others_can_serve(now)) co_return capacity::elsewhere;
+        if (now + decision.wait >= wait_until) co_return capacity::shed;
+        resilience_.on_queue_change(+1); // a degraded-mode signal
+        co_await sleep_for(decision.wait);
+        resilience_.on_queue_change(-1);
+    }
+}
+
 template <class T, class Call>
 net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std::string const& forced,
                                                    double tokens, domain::request_features features,
@@ -69,22 +98,15 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
     auto route = domain::resolve_route(catalog_->routes, model, tier);
     if (!route) co_return failure(route.error());
     domain::routing_hints routing{hints.preferred_provider, forced, {}};
-    auto order = domain::fallback_order(*route, routing);
+    auto const order =
+        plan_order(domain::fallback_order(*route, routing), actions, !forced.empty(), tiered, start);
     if (actions.shed)
         co_return failure(domain::make_error(
             domain::errc::priority_shed,
             "The gateway is in " + std::string(domain::mode_name(resilience_.mode())) +
                 " mode; calls of priority " + std::string(domain::priority_name(hints.priority)) +
                 " are shed until it recovers"));
-    if (actions.cheapest_first && forced.empty() && !tiered) {
-        order = domain::cheapest_first(std::move(order), catalog_->prices);
-        if (actions.cheapest_only) {
-            auto live = std::find_if(order.begin(), order.end(), [&](domain::deployment const& d) {
-                return resilience_.available(domain::deployment_key(d), start);
-            });
-            if (live != order.end()) order = {*live};
-        }
-    }
+
     if (order.empty())
         co_return failure(domain::make_error(domain::errc::invalid_request,
                                              "The provider '" + forced.substr(0, 64) +
@@ -136,24 +158,16 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
             admitted_call admitted(resilience_, keys[i]);
             if (slot.limits.limited()) {
                 // Stay under the provider's declared limits: wait for room only when no other
-                // deployment can serve and the wait fits the deadline; otherwise move on.
-                bool room = false;
-                auto const wait_until = std::min(deadline, now + may_wait);
-                for (;;) {
-                    auto const decision = resilience_.acquire(keys[i], slot.limits, tokens, now);
-                    if ((room = decision.go)) break;
-                    if (others_available(i, now)) break;
-                    if (now + decision.wait >= wait_until) {
-                        shed = true;
-                        break;
-                    }
-                    resilience_.on_queue_change(+1);
-                    co_await sleep_for(decision.wait);
-                    resilience_.on_queue_change(-1);
-                    now = clock::now();
+                // deployment can serve and this priority may wait that long; otherwise move on.
+                auto const room = co_await wait_for_capacity(
+                    keys[i], slot.limits, tokens, std::min(deadline, now + may_wait),
+                    [&](clock::time_point t) { return others_available(i, t); });
+                if (room != capacity::granted) {
+                    shed = shed || room == capacity::shed;
+                    break;
                 }
-                if (!room) break;
                 admitted.hold_throttle_slot();
+                now = clock::now();
             }
             attempt_context ctx{std::min(deadline, now + slot.attempt_timeout), hints.request_id};
             ++attempts;

@@ -17,6 +17,7 @@
 #include "adapters/store/budget_store.hpp"
 #include "domain/backoff.hpp"
 #include "domain/budget.hpp"
+#include "domain/degraded_mode.hpp"
 #include "domain/routing.hpp"
 #include "domain/throttle.hpp"
 #include "domain/tiers.hpp"
@@ -102,6 +103,21 @@ class dispatcher {
     net::awaitable<dispatch_result<T>> budgeted(std::string const& model, std::string const& forced,
                                                 std::int64_t tokens, domain::request_features features,
                                                 request_hints const& hints, Call call);
+    // The deployments to try, in order, after the gateway mode's actions (cheapest first, or only
+    // the cheapest live one) — a plain group only; a tiered group was already moved a tier down.
+    std::vector<domain::deployment> plan_order(std::vector<domain::deployment> order,
+                                               domain::mode_actions const& actions, bool pinned, bool tiered,
+                                               std::chrono::steady_clock::time_point now) const;
+
+    enum class capacity { granted, elsewhere, shed };
+    // Takes a throttle slot of deployment `key`, waiting for room until `wait_until` when
+    // `others_can_serve(now)` is false: granted, elsewhere (another deployment can serve now), or
+    // shed (this call may not wait that long).
+    template <class OthersCanServe>
+    net::awaitable<capacity>
+    wait_for_capacity(std::string const& key, domain::throttle_config const& limits, double tokens,
+                      std::chrono::steady_clock::time_point wait_until, OthersCanServe others_can_serve);
+
     // `tokens` estimates the call's size for tokens-per-minute limits.
     template <class T, class Call>
     net::awaitable<dispatch_result<T>> run(std::string const& model, std::string const& forced, double tokens,
