@@ -17,12 +17,6 @@ namespace json = boost::json;
 using std::chrono::milliseconds;
 
 namespace {
-std::string completion() {
-    return R"({"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,
-        "message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
-        "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}})";
-}
-
 std::string config(mock_upstream const& up, std::string const& extra = "", std::string const& limits = "{}",
                    std::string const& resilience = "{retry: {max_attempts: 1}}") {
     return extra + "resilience: " + resilience + "\nproviders:\n  p: {kind: openai, base_url: \"" +
@@ -45,7 +39,7 @@ BOOST_AUTO_TEST_SUITE(budgets_and_priorities)
 
 BOOST_AUTO_TEST_CASE(a_budget_caps_calls_with_a_fast_429_and_no_upstream_call) {
     mock_upstream up;
-    up.always(canned_reply::json(200, completion()));
+    up.always(canned_reply::json(200, completion_body()));
     gateway_fixture gw(config(up));
     for (int i = 0; i < 3; ++i) BOOST_TEST(call(gw, "user-request-1", "P1").status == 200);
     auto refused = call(gw, "user-request-1", "P1");
@@ -63,14 +57,14 @@ BOOST_AUTO_TEST_CASE(failed_calls_give_their_reservation_back) {
     up.always(canned_reply::json(500, R"({"error":{"message":"down"}})"));
     gateway_fixture gw(config(up, "", "{}", "{retry: {max_attempts: 1}, breaker: {failure_threshold: 100}}"));
     for (int i = 0; i < 5; ++i) BOOST_TEST(call(gw, "b", "P1").status == 503);
-    up.always(canned_reply::json(200, completion()));
+    up.always(canned_reply::json(200, completion_body()));
     for (int i = 0; i < 3; ++i) BOOST_TEST(call(gw, "b", "P1").status == 200);
     BOOST_TEST(call(gw, "b", "P1").status == 429);
 }
 
 BOOST_AUTO_TEST_CASE(lower_priorities_are_shed_first_as_a_budget_runs_down) {
     mock_upstream up;
-    up.always(canned_reply::json(200, completion()));
+    up.always(canned_reply::json(200, completion_body()));
     gateway_fixture gw(config(up, "budgets: {max_calls: 4}\n")); // P3 may use 2, P2 3, P1 4
     BOOST_TEST(call(gw, "b", "P3").status == 200);
     BOOST_TEST(call(gw, "b", "P3").status == 200);
@@ -112,7 +106,7 @@ void burst(int clients, double provider_burst, double provider_per_second, std::
             ++refused_by_provider;
             return canned_reply::json(429, R"({"error":{"message":"rate limited"}})");
         }
-        return canned_reply::json(200, completion());
+        return canned_reply::json(200, completion_body());
     });
     double const rpm = provider_per_second * 60 * 0.9;
     double const burst_seconds = provider_burst / provider_per_second;

@@ -12,11 +12,6 @@ using namespace switchboard::testing;
 namespace json = boost::json;
 
 namespace {
-std::string completion() {
-    return R"({"id":"x","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,
-        "message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
-        "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}})";
-}
 client_response call(gateway_fixture& gw, std::string const& priority, std::string const& body) {
     return gw.chat(body, {{"X-Priority", priority}});
 }
@@ -43,7 +38,7 @@ BOOST_AUTO_TEST_CASE(a_429_storm_sheds_low_priorities_and_every_response_names_t
     BOOST_TEST(up.hits() == hits_before); // shed calls never reach the provider
 
     // P1 still goes out, with max_tokens halved; P0 goes out untouched.
-    up.always(canned_reply::json(200, completion()));
+    up.always(canned_reply::json(200, completion_body()));
     auto p1 =
         call(gw, "P1", R"({"model":"chat","max_tokens":100,"messages":[{"role":"user","content":"x"}]})");
     BOOST_TEST(p1.status == 200);

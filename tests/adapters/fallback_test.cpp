@@ -10,12 +10,6 @@ using namespace switchboard::testing;
 namespace json = boost::json;
 
 namespace {
-std::string ok_completion(std::string const& model, std::string const& text) {
-    return R"({"id":"x","object":"chat.completion","created":1,"model":")" + model +
-           R"(","choices":[{"index":0,"message":{"role":"assistant","content":")" + text +
-           R"("},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}})";
-}
-
 // Two OpenAI-compatible providers, primary first.
 struct two_providers {
     mock_upstream primary;
@@ -23,7 +17,7 @@ struct two_providers {
     std::unique_ptr<gateway_fixture> gw;
 
     explicit two_providers(std::string extra = "") {
-        backup.always(canned_reply::json(200, ok_completion("backup-model", "from backup")));
+        backup.always(canned_reply::json(200, completion_body("backup-model", "from backup")));
         gw = std::make_unique<gateway_fixture>(
             "timeouts: {attempt: 400ms, request: 5s}\n"
             "resilience: {retry: {max_attempts: 1}}\n" // one attempt per deployment: fallback alone
@@ -74,7 +68,7 @@ BOOST_AUTO_TEST_CASE(falls_back_on_a_connection_reset) {
 BOOST_AUTO_TEST_CASE(falls_back_when_the_primary_refuses_connections) {
     // Port 1 on loopback: nothing listens there, the connect is refused at once.
     mock_upstream backup;
-    backup.always(canned_reply::json(200, ok_completion("backup-model", "ok")));
+    backup.always(canned_reply::json(200, completion_body("backup-model", "ok")));
     gateway_fixture gw(
         "resilience: {retry: {max_attempts: 1}}\n"
         "providers:\n  dead: {kind: openai, base_url: \"http://127.0.0.1:1/v1\", api_key: k-000000000001}\n"
@@ -160,7 +154,7 @@ BOOST_AUTO_TEST_CASE(every_deployment_failing_is_a_503_naming_the_attempts) {
 
 BOOST_AUTO_TEST_CASE(preferred_provider_is_tried_first) {
     two_providers t;
-    t.primary.always(canned_reply::json(200, ok_completion("primary-model", "p")));
+    t.primary.always(canned_reply::json(200, completion_body("primary-model", "p")));
     auto res = t.gw->chat(chat_body("chat"), {{"X-Preferred-Provider", "backup"}});
     expect_served_by_backup(res, "1");
     BOOST_TEST(t.primary.hits() == 0u);
@@ -169,7 +163,7 @@ BOOST_AUTO_TEST_CASE(preferred_provider_is_tried_first) {
 BOOST_AUTO_TEST_CASE(force_provider_pins_and_never_falls_back) {
     two_providers t;
     t.backup.always(canned_reply::json(500, "{}"));
-    t.primary.always(canned_reply::json(200, ok_completion("primary-model", "p")));
+    t.primary.always(canned_reply::json(200, completion_body("primary-model", "p")));
     auto res = t.gw->chat(
         R"({"model":"chat","force_provider":"backup","messages":[{"role":"user","content":"x"}]})");
     BOOST_TEST(res.status == 503);

@@ -16,12 +16,6 @@ namespace json = boost::json;
 using std::chrono::milliseconds;
 
 namespace {
-std::string completion(std::string const& model) {
-    return R"({"id":"x","object":"chat.completion","created":1,"model":")" + model +
-           R"(","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
-           "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}})";
-}
-
 canned_reply error(int status, std::string retry_after = "") {
     auto r = canned_reply::json(status, R"({"error":{"message":"upstream says no"}})");
     if (!retry_after.empty()) r.headers = {{"retry-after", retry_after}};
@@ -33,7 +27,7 @@ std::function<canned_reply(recorded_request const&)> fail_first(int failures, ca
                                                                 std::string model) {
     auto count = std::make_shared<std::atomic<int>>(0);
     return [=](recorded_request const&) {
-        return count->fetch_add(1) < failures ? fault : canned_reply::json(200, completion(model));
+        return count->fetch_add(1) < failures ? fault : canned_reply::json(200, completion_body(model));
     };
 }
 
@@ -44,7 +38,7 @@ struct pair_of_providers {
 
     explicit pair_of_providers(std::string const& resilience,
                                std::string const& timeouts = "{attempt: 400ms}") {
-        backup.always(canned_reply::json(200, completion("backup-model")));
+        backup.always(canned_reply::json(200, completion_body("backup-model")));
         gw = std::make_unique<gateway_fixture>(
             "timeouts: " + timeouts + "\nresilience: " + resilience +
             "\nproviders:\n  primary: {kind: openai, base_url: \"" + primary.base_url("/v1") +
@@ -159,7 +153,7 @@ BOOST_AUTO_TEST_CASE(the_breaker_opens_skips_the_deployment_and_probes_it_back) 
     }
     BOOST_TEST(t.primary.hits() == 2u);
     // The primary recovers; after open_for one probe goes through and closes the breaker.
-    t.primary.always(canned_reply::json(200, completion("primary-model")));
+    t.primary.always(canned_reply::json(200, completion_body("primary-model")));
     std::this_thread::sleep_for(milliseconds(600));
     BOOST_TEST(served_model(t.gw->chat(chat_body("chat"))) == "primary-model");
     BOOST_TEST(served_model(t.gw->chat(chat_body("chat"))) == "primary-model");
@@ -169,7 +163,7 @@ BOOST_AUTO_TEST_CASE(the_breaker_opens_skips_the_deployment_and_probes_it_back) 
 BOOST_AUTO_TEST_CASE(one_breaker_state_is_shared_by_every_core) {
     mock_upstream primary, backup;
     primary.always(error(500));
-    backup.always(canned_reply::json(200, completion("backup-model")));
+    backup.always(canned_reply::json(200, completion_body("backup-model")));
     gateway_fixture gw(
         "resilience: {retry: {max_attempts: 1}, breaker: {failure_threshold: 2, open_for: 60s}}\n"
         "providers:\n  primary: {kind: openai, base_url: \"" +
@@ -183,7 +177,7 @@ BOOST_AUTO_TEST_CASE(one_breaker_state_is_shared_by_every_core) {
 
 BOOST_AUTO_TEST_CASE(a_provider_slow_to_answer_is_left_at_the_headers_timeout) {
     pair_of_providers t("{retry: {max_attempts: 1}}", "{attempt: 10s, response_headers: 200ms}");
-    auto slow = canned_reply::json(200, completion("primary-model"));
+    auto slow = canned_reply::json(200, completion_body("primary-model"));
     slow.delay = milliseconds(2000);
     t.primary.always(slow);
     auto const start = std::chrono::steady_clock::now();
@@ -245,8 +239,8 @@ BOOST_AUTO_TEST_CASE(context_length_exceeded_goes_once_to_a_larger_context_deplo
         canned_reply::json(400, R"({"error":{"message":"This model's maximum context length is 8192 tokens",
         "type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}})");
     small.always(too_long);
-    same.always(canned_reply::json(200, completion("same-model")));
-    large.always(canned_reply::json(200, completion("large-model")));
+    same.always(canned_reply::json(200, completion_body("same-model")));
+    large.always(canned_reply::json(200, completion_body("large-model")));
     auto provider = [](std::string name, mock_upstream const& m) {
         return "  " + name + ": {kind: openai, base_url: \"" + m.base_url("/v1") +
                "\", api_key: k-000000000001}\n";

@@ -13,12 +13,6 @@ namespace json = boost::json;
 using std::chrono::milliseconds;
 
 namespace {
-std::string completion(std::string const& model) {
-    return R"({"id":"x","object":"chat.completion","created":1,"model":")" + model +
-           R"(","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
-           "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}})";
-}
-
 std::string config(mock_upstream const& primary, mock_upstream const& backup, std::string const& limits) {
     return "providers:\n  primary: {kind: openai, base_url: \"" + primary.base_url("/v1") +
            "\", api_key: k-primary-00001, limits: " + limits + "}\n  backup: {kind: openai, base_url: \"" +
@@ -43,7 +37,7 @@ BOOST_AUTO_TEST_SUITE(throttling)
 
 BOOST_AUTO_TEST_CASE(max_concurrent_is_never_exceeded) {
     mock_upstream primary, backup;
-    auto slow = canned_reply::json(200, completion("p"));
+    auto slow = canned_reply::json(200, completion_body("p"));
     slow.delay = milliseconds(100);
     primary.always(slow);
     gateway_fixture gw(config(primary, backup, "{max_concurrent: 2}"));
@@ -61,7 +55,7 @@ BOOST_AUTO_TEST_CASE(requests_per_minute_spaces_calls_so_the_provider_never_refu
             *last != std::chrono::steady_clock::time_point{} && r.at - *last < milliseconds(200);
         *last = r.at;
         return too_soon ? canned_reply::json(429, R"({"error":{"message":"rate limited"}})")
-                        : canned_reply::json(200, completion("p"));
+                        : canned_reply::json(200, completion_body("p"));
     });
     gateway_fixture gw(
         config(primary, backup, "{requests_per_minute: 240, burst: 250ms}")); // 4/s, one at a time
@@ -74,8 +68,8 @@ BOOST_AUTO_TEST_CASE(requests_per_minute_spaces_calls_so_the_provider_never_refu
 
 BOOST_AUTO_TEST_CASE(overflow_goes_to_the_fallback_instead_of_waiting) {
     mock_upstream primary, backup;
-    primary.always(canned_reply::json(200, completion("p")));
-    backup.always(canned_reply::json(200, completion("b")));
+    primary.always(canned_reply::json(200, completion_body("p")));
+    backup.always(canned_reply::json(200, completion_body("b")));
     gateway_fixture gw(config(primary, backup, "{requests_per_minute: 6}")); // one per 10 s
     auto first = gw.chat(chat_body("chat"));
     auto second = gw.chat(chat_body("chat"));

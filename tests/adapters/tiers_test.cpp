@@ -10,19 +10,13 @@ using namespace switchboard::testing;
 namespace json = boost::json;
 
 namespace {
-std::string completion(std::string const& model) {
-    return R"({"id":"x","object":"chat.completion","created":1,"model":")" + model +
-           R"(","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
-           "usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}})";
-}
-
 struct three_tiers {
     mock_upstream cheap, mid, premium;
     std::unique_ptr<gateway_fixture> gw;
     three_tiers() {
-        cheap.always(canned_reply::json(200, completion("cheap-model")));
-        mid.always(canned_reply::json(200, completion("mid-model")));
-        premium.always(canned_reply::json(200, completion("premium-model")));
+        cheap.always(canned_reply::json(200, completion_body("cheap-model")));
+        mid.always(canned_reply::json(200, completion_body("mid-model")));
+        premium.always(canned_reply::json(200, completion_body("premium-model")));
         auto provider = [](std::string name, mock_upstream const& m) {
             return "  " + name + ": {kind: openai, base_url: \"" + m.base_url("/v1") +
                    "\", api_key: k-000000000001}\n";

@@ -35,6 +35,12 @@ std::string recorded_request::header(std::string const& lower_name) const {
     return {};
 }
 
+std::string completion_body(std::string const& model, std::string const& text) {
+    return R"({"id":"chatcmpl-test","object":"chat.completion","created":1,"model":")" + model +
+           R"(","choices":[{"index":0,"message":{"role":"assistant","content":")" + text +
+           R"("},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}})";
+}
+
 canned_reply canned_reply::json(int status, std::string body) {
     canned_reply r;
     r.status = status;

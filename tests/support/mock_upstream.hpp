@@ -44,6 +44,9 @@ struct tls_files {
     std::string private_key; // PEM
 };
 
+// An OpenAI `chat.completion` body: `text` from `model`, usage 3 prompt + 2 completion tokens.
+std::string completion_body(std::string const& model = "m", std::string const& text = "ok");
+
 class mock_upstream {
   public:
     explicit mock_upstream(std::optional<tls_files> tls = std::nullopt);
@@ -57,9 +60,9 @@ class mock_upstream {
 
     std::vector<recorded_request> requests() const;
     std::size_t hits() const;
-    std::size_t connections() const; // TCP connections accepted
+    std::size_t connections() const;      // TCP connections accepted
     std::size_t peak_concurrency() const; // most requests it was answering at once
-    std::string last_sni() const;    // TLS only: the server name the last client asked for
+    std::string last_sni() const;         // TLS only: the server name the last client asked for
 
   private:
     struct impl;
