@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(requests_per_minute_spaces_calls_so_the_provider_never_refu
                         : canned_reply::json(200, completion_body("p"));
     });
     gateway_fixture gw(
-        config(primary, backup, "{requests_per_minute: 240, burst: 250ms}")); // 4/s, one at a time
+        config(primary, backup, "{requests_per_minute: 120, burst: 500ms}")); // 2/s, one at a time: 300 ms of jitter margin
     for (auto const& r : concurrently(gw, "solo", 6)) {
         BOOST_TEST(r.status == 200);
         BOOST_TEST(r.header("x-switchboard-attempts") == "1");
