@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -263,7 +264,11 @@ class loader : public config_reader {
         if (!where->tls && !local && !insecure)
             fail(path + ".base_url", "plain http:// is allowed only for loopback hosts (set "
                                      "allow_insecure_http: true to override)");
-        if (p.api_key.empty() && !local)
+        // One problem per key: an unset ${VAR} was already reported for it.
+        bool const reported = std::any_of(problems.begin(), problems.end(), [&](std::string const& problem) {
+            return problem.starts_with(path + ".api_key:");
+        });
+        if (p.api_key.empty() && !local && !reported)
             fail(path + ".api_key", "is required (use \"${ENV_VAR}\" to read it from the environment)");
     }
 

@@ -165,6 +165,7 @@ timeouts: {request: 6s}
     BOOST_TEST(mentions(p, "providers.a.kind: must be one of"));
     BOOST_TEST(mentions(p, "providers.b.base_url: must start with http:// or https://"));
     BOOST_TEST(mentions(p, "providers.c.api_key: environment variable MISSING_KEY is not set"));
+    BOOST_TEST(!mentions(p, "providers.c.api_key: is required")); // one problem per key
     BOOST_TEST(mentions(p, "providers.d.base_url: plain http:// is allowed only for loopback"));
     BOOST_TEST(mentions(p, "models.chat[0].provider: names an unknown provider 'nobody'"));
     BOOST_TEST(mentions(p, "limitz: unknown key"));
