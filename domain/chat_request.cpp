@@ -2,6 +2,7 @@
 // fields pass through untouched so newer SDK fields keep working.
 #include "domain/chat_request.hpp"
 
+#include "domain/completion.hpp"
 #include "domain/json_checks.hpp"
 
 #include <algorithm>
@@ -176,11 +177,14 @@ result<chat_request> parse_chat_request(json::value const& body) {
     return r;
 }
 
-std::int64_t estimated_tokens(chat_request const& r, std::int64_t default_completion) {
+std::int64_t estimated_prompt_tokens(chat_request const& r) {
     std::int64_t prompt = 0;
-    for (auto const& m : r.messages)
-        prompt += 4 + static_cast<std::int64_t>((content_text(m.content).size() + 3) / 4);
-    return prompt + r.max_tokens.value_or(default_completion);
+    for (auto const& m : r.messages) prompt += 4 + estimate_tokens(content_text(m.content));
+    return prompt;
+}
+
+std::int64_t estimated_tokens(chat_request const& r, std::int64_t default_completion) {
+    return estimated_prompt_tokens(r) + r.max_tokens.value_or(default_completion);
 }
 
 chat_request with_max_tokens_scaled(chat_request r, double factor) {

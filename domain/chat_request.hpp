@@ -50,6 +50,7 @@ result<chat_request> parse_chat_request(boost::json::value const& body);
 // characters per token, plus a few per message) and the completion's ceiling (`max_tokens`, or
 // `default_completion` when the client set none).
 inline constexpr std::int64_t default_completion_estimate = 256;
+std::int64_t estimated_prompt_tokens(chat_request const& r);
 std::int64_t estimated_tokens(chat_request const& r,
                               std::int64_t default_completion = default_completion_estimate);
 

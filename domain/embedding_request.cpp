@@ -1,6 +1,7 @@
 // Strict validation of embeddings requests (OpenAI API reference rules).
 #include "domain/embedding_request.hpp"
 
+#include "domain/completion.hpp"
 #include "domain/json_checks.hpp"
 
 #include <algorithm>
@@ -73,8 +74,7 @@ result<embedding_request> parse_embedding_request(json::value const& body) {
 
 std::int64_t estimated_tokens(embedding_request const& r) {
     std::int64_t tokens = static_cast<std::int64_t>(r.input_count - std::min(r.input_count, r.texts.size()));
-    for (auto const& t : r.texts)
-        tokens += std::max<std::int64_t>(1, static_cast<std::int64_t>((t.size() + 3) / 4));
+    for (auto const& t : r.texts) tokens += std::max<std::int64_t>(1, estimate_tokens(t));
     return tokens;
 }
 

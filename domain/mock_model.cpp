@@ -29,7 +29,7 @@ mock_reply mock_chat_reply(chat_request const& r, std::string_view model) {
         start = end;
     }
     out.finish_reason = start < text.size() ? "length" : "stop";
-    for (auto const& m : r.messages) out.usage.prompt_tokens += 4 + estimate_tokens(content_text(m.content));
+    out.usage.prompt_tokens = estimated_prompt_tokens(r);
     out.usage.completion_tokens = static_cast<std::int64_t>(out.pieces.size());
     return out;
 }

@@ -255,9 +255,8 @@ dispatcher::chat(domain::chat_request const& original, request_hints const& hint
     if (factor < 1.0 && original.max_tokens) scaled = domain::with_max_tokens_scaled(original, factor);
     auto const& request = scaled ? *scaled : original;
     auto const tokens = domain::estimated_tokens(request);
-    domain::request_features const features{
-        tokens - request.max_tokens.value_or(domain::default_completion_estimate),
-        request.tools.is_array() && !request.tools.as_array().empty()};
+    domain::request_features const features{domain::estimated_prompt_tokens(request),
+                                            request.tools.is_array() && !request.tools.as_array().empty()};
     co_return co_await budgeted<domain::chat_completion>(
         request.model, request.force_provider, tokens, features, hints,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
