@@ -33,6 +33,12 @@ std::string_view code_name(errc e) noexcept {
         return "budget_exhausted";
     case errc::priority_shed:
         return "priority_shed";
+    case errc::rate_limit_exceeded:
+        return "rate_limit_exceeded";
+    case errc::quota_exceeded:
+        return "quota_exceeded";
+    case errc::store_unavailable:
+        return "store_unavailable";
     case errc::context_length_exceeded:
         return "context_length_exceeded";
     case errc::content_policy_violation:

@@ -31,6 +31,9 @@ enum class errc {
     circuit_open,             // every deployment is shut off (breaker open or provider cooldown)
     budget_exhausted,         // the call's X-Budget-Id has no room left for its priority
     priority_shed,            // capacity is short and the call's priority does not wait for it
+    rate_limit_exceeded,      // an inbound rate limit refused the request
+    quota_exceeded,           // the tenant's (or every provider's) quota window is used up
+    store_unavailable,        // the shared store is down and the policy is fail_closed
     upstream_error,           // a provider answered with an error the client cannot fix
     upstream_bad_response,    // a provider answered with something we cannot parse
     timeout,                  // the request deadline passed

@@ -2,7 +2,9 @@
 #include "server/config.hpp"
 
 #include "server/config_reader.hpp"
+#include "server/config_shared_state.hpp"
 
+#include "adapters/store/redis/redis_url.hpp"
 #include "adapters/upstream/origin.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -53,7 +55,7 @@ class loader : public config_reader {
         if (!n.IsMap()) return fail("server", "must be a mapping");
         only_keys(n, "server",
                   {"host", "port", "threads", "max_header_bytes", "max_body_bytes", "header_timeout",
-                   "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace"});
+                   "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace", "trusted_proxies"});
         auto str = [&](YAML::Node const& v, std::string const& p) { return string(v, p); };
         auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
         set(n, "server", "host", s.host, str);
@@ -70,6 +72,7 @@ class loader : public config_reader {
         set(n, "server", "idle_timeout", s.http.idle_timeout, dur);
         set(n, "server", "write_timeout", s.http.write_timeout, dur);
         set(n, "server", "shutdown_grace", s.shutdown_grace, dur);
+        if (auto p = n["trusted_proxies"]) read_trusted_proxies(*this, p, s.trusted_proxies);
     }
 
     void timeouts(YAML::Node const& n, std::string const& path, milliseconds& connect, milliseconds& attempt,
@@ -132,7 +135,8 @@ class loader : public config_reader {
     void budgets(YAML::Node const& n, adapters::budget_policy& b) {
         std::string const path = "budgets";
         if (!n.IsMap()) return fail(path, "must be a mapping");
-        only_keys(n, path, {"max_calls", "max_tokens", "max_usd", "ttl", "shares", "p1_max_wait"});
+        only_keys(n, path, {"max_calls", "max_tokens", "max_usd", "ttl", "shares", "p1_max_wait", "on_store_error"});
+        if (auto m = n["on_store_error"]) read_fail_mode(*this, m, path + ".on_store_error", b.on_store_error);
         auto& l = b.limits;
         set(n, path, "max_calls", l.max_calls,
             [&](auto const& v, auto const& p) { return integer(v, p, 0, 1'000'000); });
@@ -379,17 +383,11 @@ class loader : public config_reader {
         if (!root.IsMap()) return fail("(root)", "the config must be a mapping");
         only_keys(root, "",
                   {"server", "store", "timeouts", "resilience", "budgets", "providers", "models", "tiers",
-                   "pricing"});
+                   "pricing", "limits", "quotas"});
         if (auto n = root["server"]) server(n, c.server);
-        if (auto n = root["store"]) {
-            if (!n.IsMap())
-                fail("store", "must be a mapping");
-            else {
-                only_keys(n, "store", {"url"});
-                set(n, "store", "url", c.store_url,
-                    [&](auto const& v, auto const& p) { return string(v, p); });
-            }
-        }
+        if (auto n = root["store"]) read_store(*this, n, c.store);
+        if (auto n = root["limits"]) read_limits(*this, n, c.limits);
+        if (auto n = root["quotas"]) read_quotas(*this, n, c.quotas);
         if (auto n = root["timeouts"])
             timeouts(n, "timeouts", c.timeouts.connect, c.timeouts.attempt, c.timeouts.response_headers,
                      &c.timeouts.request);
@@ -418,7 +416,7 @@ class loader : public config_reader {
                 c.server.port = static_cast<unsigned short>(*v);
         }
         if (auto host = env("HOST")) c.server.host = *host;
-        if (auto redis = env("REDIS_URL")) c.store_url = *redis;
+        if (auto redis = env("REDIS_URL")) c.store.url = *redis;
         // A file that lists providers is explicit: its ${VAR} references read the keys, and the
         // shorthand would only add duplicates of the same APIs.
         if (!c.providers.empty()) return;
@@ -468,6 +466,10 @@ class loader : public config_reader {
                          "names an unknown provider '" + list[i].provider + "'");
         };
         for (auto const& [name, list] : c.models) check("models." + name, list);
+        for (auto const& [name, limits] : c.quotas.providers)
+            if (!names.contains(name)) fail("quotas.providers." + name, "names an unknown provider");
+        if (!c.store.url.empty())
+            if (auto url = adapters::parse_redis_url(c.store.url); !url) fail("store.url", url.error());
         for (auto const& [name, tiers] : c.tiered_models)
             for (int t = 0; t < domain::tier_count; ++t)
                 check("models." + name + ".tiers." +

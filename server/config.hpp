@@ -7,7 +7,9 @@
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/providers/provider_settings.hpp"
+#include "adapters/limits/quota_keeper.hpp"
 #include "domain/degraded_mode.hpp"
+#include "domain/rate_limit.hpp"
 #include "domain/retry_budget.hpp"
 #include "domain/routing.hpp"
 
@@ -28,6 +30,17 @@ struct server_settings {
     unsigned threads = 0; // 0 = one per core
     adapters::http_server_options http;
     std::chrono::milliseconds shutdown_grace{10'000};
+    // Peers whose X-Forwarded-For is believed (CIDR blocks or addresses); empty: none.
+    std::vector<std::string> trusted_proxies;
+};
+
+// Where shared state lives: empty url → in memory (one instance); redis:// or rediss:// →
+// shared by every instance.
+struct store_settings {
+    std::string url;
+    std::chrono::milliseconds timeout{50};          // bound of every store call on the request path
+    std::chrono::milliseconds connect_timeout{1000}; // connect + handshake
+    double local_fraction = 0.5; // fail_open: local per-instance limits = this share of the shared ones
 };
 
 struct timeout_settings {
@@ -47,7 +60,9 @@ struct resilience_settings {
 
 struct gateway_config {
     server_settings server;
-    std::string store_url; // empty → in-memory store
+    store_settings store;
+    std::vector<domain::rate_limit_rule> limits = domain::default_rate_limits();
+    adapters::quota_policy quotas;
     timeout_settings timeouts;
     resilience_settings resilience;
     adapters::budget_policy budgets;

@@ -3,6 +3,8 @@
 
 #include "adapters/providers/provider_settings.hpp"
 
+#include <boost/json/value_from.hpp>
+
 namespace switchboard::server {
 namespace json = boost::json;
 using std::chrono::milliseconds;
@@ -12,6 +14,33 @@ std::string mask_secret(std::string_view s) {
     if (s.size() < 12) return "****";
     return std::string(s.substr(0, 3)) + "..." + std::string(s.substr(s.size() - 2));
 }
+
+namespace {
+json::array describe_limits(gateway_config const& c) {
+    json::array out;
+    for (auto const& r : c.limits)
+        out.push_back(json::object{{"route", r.route.empty() ? json::value(nullptr) : json::value(r.route)},
+                                   {"per", domain::scope_name(r.per)},
+                                   {"requests", r.requests},
+                                   {"window", std::to_string(r.window.count()) + "ms"},
+                                   {"on_store_error", domain::fail_mode_name(r.on_store_error)}});
+    return out;
+}
+
+json::object describe_quotas(gateway_config const& c) {
+    auto limits = [](domain::quota_limits const& l) {
+        return json::object{{"requests_per_day", l.requests_per_day},
+                            {"tokens_per_day", l.tokens_per_day},
+                            {"tokens_per_month", l.tokens_per_month}};
+    };
+    json::object providers, tenants;
+    for (auto const& [name, l] : c.quotas.providers) providers[name] = limits(l);
+    for (auto const& [name, l] : c.quotas.tenants) tenants[name] = limits(l);
+    return {{"on_store_error", domain::fail_mode_name(c.quotas.on_store_error)},
+            {"providers", std::move(providers)},
+            {"tenants", std::move(tenants)}};
+}
+} // namespace
 
 json::object describe(gateway_config const& c) {
     auto ms = [](milliseconds d) { return std::to_string(d.count()) + "ms"; };
@@ -48,7 +77,7 @@ json::object describe(gateway_config const& c) {
                 deployments(tiers[static_cast<std::size_t>(t)]);
         models[name] = json::object{{"tiers", std::move(by_tier)}};
     }
-    std::string store = c.store_url.empty() ? "memory" : c.store_url;
+    std::string store = c.store.url.empty() ? "memory" : c.store.url;
     if (auto at = store.find('@'); at != std::string::npos) // redis://user:pass@host → redis://****@host
         if (auto scheme = store.find("://"); scheme != std::string::npos && scheme < at)
             store = store.substr(0, scheme + 3) + "****" + store.substr(at);
@@ -63,8 +92,15 @@ json::object describe(gateway_config const& c) {
                           {"body_timeout", ms(h.body_timeout)},
                           {"idle_timeout", ms(h.idle_timeout)},
                           {"write_timeout", ms(h.write_timeout)},
-                          {"shutdown_grace", ms(c.server.shutdown_grace)}}},
-                        {"store", {{"url", store}}},
+                          {"shutdown_grace", ms(c.server.shutdown_grace)},
+                          {"trusted_proxies", json::value_from(c.server.trusted_proxies)}}},
+                        {"store",
+                         {{"url", store},
+                          {"timeout", ms(c.store.timeout)},
+                          {"connect_timeout", ms(c.store.connect_timeout)},
+                          {"local_fraction", c.store.local_fraction}}},
+                        {"limits", describe_limits(c)},
+                        {"quotas", describe_quotas(c)},
                         {"timeouts",
                          {{"connect", ms(c.timeouts.connect)},
                           {"attempt", ms(c.timeouts.attempt)},

@@ -4,7 +4,11 @@
 #include "adapters/http/api_router.hpp"
 #include "adapters/log.hpp"
 #include "adapters/providers/provider_factory.hpp"
+#include "adapters/limits/inbound_limiter.hpp"
+#include "adapters/limits/quota_keeper.hpp"
 #include "adapters/store/memory_budget_store.hpp"
+#include "adapters/store/redis/redis_scripts.hpp"
+#include "adapters/store/redis/redis_stores.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -51,6 +55,13 @@ struct gateway_runtime::core {
     net::io_context context{1};
     net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(context);
     adapters::provider_registry providers;
+    // With Redis: this core's connection and the stores over it.
+    std::unique_ptr<adapters::redis_connection> redis;
+    std::unique_ptr<adapters::redis_rate_limit_store> redis_limits;
+    std::unique_ptr<adapters::redis_quota_store> redis_quotas;
+    std::unique_ptr<adapters::redis_budget_store> redis_budgets;
+    std::unique_ptr<adapters::inbound_limiter> limiter;
+    std::unique_ptr<adapters::quota_keeper> quotas;
     std::unique_ptr<adapters::dispatcher> dispatch;
     std::unique_ptr<adapters::api_router> router;
     std::unique_ptr<adapters::http_server> server;
@@ -63,9 +74,19 @@ gateway_runtime::gateway_runtime(gateway_config config)
       ledger_(std::make_unique<adapters::usage_ledger>()),
       resilience_(std::make_unique<adapters::resilience_state>(config_.resilience.retry_budget,
                                                                config_.resilience.modes)),
-      budgets_(std::make_unique<adapters::memory_budget_store>()), default_tls_(make_tls_context("")) {
+      budgets_(std::make_unique<adapters::memory_budget_store>()),
+      local_limits_(std::make_unique<adapters::memory_rate_limit_store>()),
+      local_quotas_(std::make_unique<adapters::memory_quota_store>()),
+      store_stats_(std::make_unique<adapters::redis_stats>()), default_tls_(make_tls_context("")) {
     for (auto const& p : config_.providers)
         if (!p.ca_file.empty()) provider_tls_[p.name] = make_tls_context(p.ca_file);
+    if (!config_.store.url.empty()) {
+        auto endpoint = adapters::parse_redis_url(config_.store.url);
+        if (!endpoint) throw std::invalid_argument("store.url " + endpoint.error()); // validated at load
+        redis_ = *endpoint;
+    }
+    auto proxies = adapters::trusted_proxies::parse(config_.server.trusted_proxies);
+    if (proxies) proxies_ = *proxies;
 }
 
 gateway_runtime::~gateway_runtime() {
@@ -91,9 +112,38 @@ void gateway_runtime::start() {
                 settings.breaker,
                 settings.limits};
         }
+        adapters::rate_limit_store* limit_store = local_limits_.get();
+        adapters::quota_store* quota_store = local_quotas_.get();
+        adapters::budget_store* budget_store = budgets_.get();
+        bool const shared = redis_.has_value();
+        if (shared) {
+            adapters::redis_options options{*redis_, config_.store.timeout, config_.store.connect_timeout,
+                                            std::max(std::chrono::milliseconds(250), config_.store.timeout * 5),
+                                            std::chrono::milliseconds(1000)};
+            c->redis = std::make_unique<adapters::redis_connection>(c->context.get_executor(), options,
+                                                                    default_tls_.get(), *store_stats_,
+                                                                    adapters::scripts::all());
+            c->redis_limits = std::make_unique<adapters::redis_rate_limit_store>(*c->redis);
+            c->redis_quotas = std::make_unique<adapters::redis_quota_store>(*c->redis);
+            c->redis_budgets = std::make_unique<adapters::redis_budget_store>(*c->redis);
+            limit_store = c->redis_limits.get();
+            quota_store = c->redis_quotas.get();
+            budget_store = c->redis_budgets.get();
+            c->redis->start();
+        }
+        auto* fallbacks = &store_stats_->fallbacks;
+        if (!config_.limits.empty())
+            c->limiter = std::make_unique<adapters::inbound_limiter>(
+                config_.limits, *limit_store, shared ? local_limits_.get() : nullptr, config_.store.local_fraction,
+                fallbacks);
+        c->quotas = std::make_unique<adapters::quota_keeper>(config_.quotas, *quota_store,
+                                                             shared ? local_quotas_.get() : nullptr,
+                                                             config_.store.local_fraction, fallbacks);
         c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_, *resilience_,
-                                                             *budgets_, config_.budgets);
-        c->router = std::make_unique<adapters::api_router>(*c->dispatch);
+                                                             *budget_store, config_.budgets, c->quotas.get());
+        adapters::router_services services{c->limiter.get(), c->quotas.get(), &proxies_,
+                                           shared ? "redis" : "memory", shared ? store_stats_.get() : nullptr};
+        c->router = std::make_unique<adapters::api_router>(*c->dispatch, std::move(services));
         c->server =
             std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_);
         // The first core may bind port 0; the others then share the port it got.
@@ -104,12 +154,20 @@ void gateway_runtime::start() {
     port_ = port;
     for (auto& c : cores_) c->thread = std::thread([ctx = &c->context] { ctx->run(); });
     running_ = true;
+    if (redis_) {
+        // Serve with shared state from the first request when Redis is there; without it, start
+        // anyway (the fail modes apply) and keep reconnecting in the background.
+        auto const give_up = std::chrono::steady_clock::now() + config_.store.connect_timeout;
+        while (store_stats_->connections_up.load() < static_cast<int>(n) && std::chrono::steady_clock::now() < give_up)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
     adapters::log_event("info", "started",
                         {{"port", port_},
                          {"host", config_.server.host},
                          {"threads", n},
                          {"providers", config_.providers.size()},
-                         {"store", config_.store_url.empty() ? "memory" : "redis"}});
+                         {"store", redis_ ? redis_->describe() : std::string("memory")},
+                         {"store_connected", store_stats_->connections_up.load()}});
 }
 
 void gateway_runtime::shutdown() {
@@ -125,7 +183,10 @@ void gateway_runtime::shutdown() {
     int const abandoned = in_flight_.load();
 
     for (auto& c : cores_) {
-        run_on(c->context, [&] { c->server->close_all(); });
+        run_on(c->context, [&] {
+            c->server->close_all();
+            if (c->redis) c->redis->stop();
+        });
         c->work.reset();
         c->context.stop();
     }

@@ -8,10 +8,15 @@
 // requests finish within the grace period — then cancels what is left and joins the threads.
 // start() and shutdown() are called from one controlling thread (main or a test).
 
+#include "adapters/http/client_ip.hpp"
+#include "adapters/store/memory_quota_store.hpp"
+#include "adapters/store/memory_rate_limit_store.hpp"
+#include "adapters/store/redis/redis_connection.hpp"
 #include "server/config.hpp"
 
 #include <atomic>
 #include <map>
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -35,6 +40,7 @@ class gateway_runtime {
 
     adapters::usage_ledger const& ledger() const { return *ledger_; }
     adapters::resilience_state const& resilience() const { return *resilience_; }
+    adapters::redis_stats const& store_stats() const { return *store_stats_; }
     int in_flight() const { return in_flight_.load(); }
 
   private:
@@ -43,7 +49,13 @@ class gateway_runtime {
     std::shared_ptr<adapters::gateway_catalog const> catalog_;
     std::unique_ptr<adapters::usage_ledger> ledger_;
     std::unique_ptr<adapters::resilience_state> resilience_;
-    std::unique_ptr<adapters::budget_store> budgets_;
+    std::unique_ptr<adapters::budget_store> budgets_; // in memory: the store, or Redis's fail-open fallback
+    // In memory: the stores; with Redis: the per-instance fallbacks of its fail_open policies.
+    std::unique_ptr<adapters::memory_rate_limit_store> local_limits_;
+    std::unique_ptr<adapters::memory_quota_store> local_quotas_;
+    std::unique_ptr<adapters::redis_stats> store_stats_;
+    std::optional<adapters::redis_endpoint> redis_;
+    adapters::trusted_proxies proxies_;
     // TLS client contexts: the system trust store, plus one per provider with its own ca_file.
     std::unique_ptr<net::ssl::context> default_tls_;
     std::map<std::string, std::unique_ptr<net::ssl::context>> provider_tls_;

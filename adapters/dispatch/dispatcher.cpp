@@ -1,6 +1,8 @@
 // The attempt loop: routing → ordered deployments → admitted, retried attempts under one deadline.
 #include "adapters/dispatch/dispatcher.hpp"
 
+#include "adapters/store/store_error.hpp"
+#include "domain/calendar.hpp"
 #include "domain/deployment_health.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -137,11 +139,15 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
     std::string last_provider;
     std::optional<clock::time_point> earliest_reopen; // of deployments skipped unattempted
     bool stopped = false;                             // the failure was the client's own: no fallback
+    std::optional<std::int64_t> quota_reset;          // earliest reset of providers skipped for quota
+    bool quota_unknown = false;                       // a provider skipped: its quota store was down
     for (std::size_t i = 0; i < order.size() && !stopped && clock::now() < deadline; ++i) {
         auto const& d = order[i];
         auto slot_it = providers_.find(d.provider);
         if (slot_it == providers_.end()) continue; // validated at start-up; defensive
         auto const& slot = slot_it->second;
+        std::optional<quota_hold> provider_hold; // this deployment's provider quota reservation
+        bool quota_checked = false;
 
         for (int n = 0; clock::now() < deadline; ++n) {
             auto now = clock::now();
@@ -156,6 +162,23 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                 break;
             }
             admitted_call admitted(resilience_, keys[i]);
+            if (quotas_ && !quota_checked) {
+                // The provider's daily quota: a provider without room is skipped like an
+                // unavailable one; only when no deployment can serve does the client hear of it.
+                quota_checked = true;
+                auto room = co_await quotas_->reserve_provider(d.provider, {1, static_cast<std::int64_t>(tokens)});
+                if (room.state == quota_keeper::room::exhausted) {
+                    resilience_.on_quota_use(d.provider, 1.0);
+                    quota_reset = std::min(quota_reset.value_or(room.reset_unix), room.reset_unix);
+                    break;
+                }
+                if (room.state == quota_keeper::room::unavailable) {
+                    quota_unknown = true;
+                    break;
+                }
+                if (room.hold) resilience_.on_quota_use(d.provider, room.use);
+                provider_hold = std::move(room.hold);
+            }
             if (slot.limits.limited()) {
                 // Stay under the provider's declared limits: wait for room only when no other
                 // deployment can serve and this priority may wait that long; otherwise move on.
@@ -179,6 +202,8 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                 std::string const& priced = catalog_->prices.find(value.model) ? value.model : d.model;
                 double const cost = slot.billable ? catalog_->prices.cost_usd(priced, value.usage) : 0.0;
                 ledger_.record(d.provider, d.model, value.usage, cost);
+                if (provider_hold)
+                    co_await quotas_->settle(std::move(*provider_hold), domain::quota_counts{1, value.usage.total()});
                 if (value.model.empty()) value.model = d.model;
                 value.body["model"] = value.model;
                 co_return dispatched<T>{std::move(value), d, attempts, cost,
@@ -208,6 +233,7 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
             if (now + delay >= deadline || !resilience_.try_spend_retry(now)) break;
             co_await sleep_for(delay);
         }
+        if (provider_hold) co_await quotas_->settle(std::move(*provider_hold), std::nullopt);
     }
 
     bool const out_of_time = !stopped && clock::now() >= deadline;
@@ -217,6 +243,22 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                                              "Provider capacity is short; calls of priority " +
                                                  std::string(domain::priority_name(hints.priority)) +
                                                  " are shed until it recovers"));
+    if (quota_reset) {
+        auto e = domain::make_error(domain::errc::quota_exceeded,
+                                    "Every provider that serves this model has used up its daily quota; it resets at " +
+                                        domain::day_id(*quota_reset) + "T00:00:00Z");
+        auto const now_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+        e.retry_after = std::chrono::seconds(std::max<std::int64_t>(1, *quota_reset - now_unix));
+        co_return failure(std::move(e));
+    }
+    if (quota_unknown) {
+        auto e = domain::make_error(domain::errc::store_unavailable,
+                                    "Provider quotas cannot be checked right now; try again shortly");
+        e.retry_after = std::chrono::seconds(1);
+        co_return failure(std::move(e));
+    }
     if (out_of_time)
         co_return failure(
             domain::make_error(domain::errc::timeout, "The request did not complete within its deadline"));
@@ -230,20 +272,57 @@ template <class T, class Call>
 net::awaitable<dispatch_result<T>>
 dispatcher::budgeted(std::string const& model, std::string const& forced, std::int64_t tokens,
                      domain::request_features features, request_hints const& hints, Call call) {
-    if (hints.budget_id.empty())
-        co_return co_await run<T>(model, forced, static_cast<double>(tokens), features, hints, call);
-    auto const decision =
-        co_await budgets_.reserve(hints.budget_id, tokens, hints.priority, policy_.limits, clock::now());
-    if (!decision.admitted)
-        co_return failure(
-            domain::make_error(domain::errc::budget_exhausted,
-                               "The budget '" + hints.budget_id + "' has no room left for priority " +
-                                   std::string(domain::priority_name(hints.priority)) + " calls"));
-    domain::budget_usage const reserved{1, tokens, 0};
+    // Tenant quota first: a call the tenant cannot afford never touches its budget.
+    std::optional<quota_hold> tenant_hold;
+    if (quotas_) {
+        auto held = co_await quotas_->reserve_tenant(hints.tenant, {1, tokens});
+        if (!held) co_return failure(held.error());
+        tenant_hold = std::move(*held);
+    }
+    auto settle_tenant = [&](dispatch_result<T> const& result) -> net::awaitable<void> {
+        if (!tenant_hold) co_return;
+        std::optional<domain::quota_counts> actual;
+        if (result) actual = domain::quota_counts{1, result->value.usage.total()};
+        co_await quotas_->settle(std::move(*tenant_hold), actual);
+    };
+
+    bool budgeted = !hints.budget_id.empty();
+    if (budgeted) {
+        std::optional<domain::budget_decision> decision;
+        try {
+            decision = co_await budgets_.reserve(hints.budget_id, tokens, hints.priority, policy_.limits,
+                                                 clock::now());
+        } catch (store_unavailable const&) {
+            budgeted = false; // the budget cannot be counted now: the fail mode decides
+        }
+        std::optional<domain::gateway_error> refusal;
+        if (!decision && policy_.on_store_error == domain::fail_mode::closed) {
+            refusal = domain::make_error(domain::errc::store_unavailable,
+                                         "Budgets cannot be checked right now; try again shortly");
+            refusal->retry_after = std::chrono::seconds(1);
+        } else if (decision && !decision->admitted) {
+            refusal = domain::make_error(domain::errc::budget_exhausted,
+                                         "The budget '" + hints.budget_id + "' has no room left for priority " +
+                                             std::string(domain::priority_name(hints.priority)) + " calls");
+        }
+        if (refusal) {
+            dispatch_result<T> refused = failure(std::move(*refusal));
+            co_await settle_tenant(refused);
+            co_return refused;
+        }
+    }
     auto result = co_await run<T>(model, forced, static_cast<double>(tokens), features, hints, call);
-    std::optional<domain::budget_usage> actual;
-    if (result) actual = domain::budget_usage{1, result->value.usage.total(), result->cost_usd};
-    co_await budgets_.adjust(hints.budget_id, domain::reconcile(reserved, actual), clock::now());
+    co_await settle_tenant(result);
+    if (budgeted) {
+        domain::budget_usage const reserved{1, tokens, 0};
+        std::optional<domain::budget_usage> actual;
+        if (result) actual = domain::budget_usage{1, result->value.usage.total(), result->cost_usd};
+        try {
+            co_await budgets_.adjust(hints.budget_id, domain::reconcile(reserved, actual), clock::now());
+        } catch (store_unavailable const&) {
+            // The budget's own TTL bounds what is left over.
+        }
+    }
     co_return result;
 }
 

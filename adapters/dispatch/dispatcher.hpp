@@ -13,6 +13,7 @@
 
 #include "adapters/dispatch/resilience_state.hpp"
 #include "adapters/dispatch/usage_ledger.hpp"
+#include "adapters/limits/quota_keeper.hpp"
 #include "adapters/provider.hpp"
 #include "adapters/store/budget_store.hpp"
 #include "domain/backoff.hpp"
@@ -56,12 +57,14 @@ struct request_hints {
     domain::priority priority = domain::priority::p1; // X-Priority
     std::optional<domain::tier> tier;                 // X-Tier (else chosen from request features)
     std::string budget_id;                            // X-Budget-Id (empty: no budget)
+    std::string tenant = "default";                   // X-Tenant-Id
 };
 
 // Budgets and how long each priority may wait for provider capacity.
 struct budget_policy {
     domain::budget_limits limits;
     std::chrono::milliseconds p1_max_wait{2000}; // P0 waits up to the deadline; P2 and P3 never wait
+    domain::fail_mode on_store_error = domain::fail_mode::open; // open: not counted while the store is down
 };
 
 template <class T> struct dispatched {
@@ -84,9 +87,9 @@ class dispatcher {
   public:
     dispatcher(std::shared_ptr<gateway_catalog const> catalog, provider_registry& providers,
                usage_ledger& ledger, resilience_state& resilience, budget_store& budgets,
-               budget_policy policy)
+               budget_policy policy, quota_keeper* quotas = nullptr)
         : catalog_(std::move(catalog)), providers_(providers), ledger_(ledger), resilience_(resilience),
-          budgets_(budgets), policy_(policy) {}
+          budgets_(budgets), policy_(policy), quotas_(quotas) {}
 
     net::awaitable<dispatch_result<domain::chat_completion>> chat(domain::chat_request const& request,
                                                                   request_hints const& hints);
@@ -98,7 +101,7 @@ class dispatcher {
     domain::gateway_mode mode() const { return resilience_.mode(); }
 
   private:
-    // The budget around run(): reserve before, reconcile after.
+    // The tenant quota and the budget around run(): reserve before, settle after.
     template <class T, class Call>
     net::awaitable<dispatch_result<T>> budgeted(std::string const& model, std::string const& forced,
                                                 std::int64_t tokens, domain::request_features features,
@@ -130,6 +133,7 @@ class dispatcher {
     resilience_state& resilience_;
     budget_store& budgets_;
     budget_policy policy_;
+    quota_keeper* quotas_; // null: no quotas
 };
 
 } // namespace switchboard::adapters

@@ -61,6 +61,11 @@ void resilience_state::on_request(domain::time_point now) {
     current_mode_.store(mode_.update(signals_locked(now), now), std::memory_order_relaxed);
 }
 
+void resilience_state::on_quota_use(std::string const& provider, double use) {
+    std::lock_guard lock(mutex_);
+    quota_use_[provider] = use;
+}
+
 void resilience_state::on_queue_change(int delta) {
     std::lock_guard lock(mutex_);
     queued_ += delta;
@@ -90,6 +95,7 @@ domain::mode_signals resilience_state::signals_locked(domain::time_point now) co
         s.open_breaker_share = static_cast<double>(open) / static_cast<double>(health_.size());
     }
     s.queued_calls = queued_;
+    for (auto const& [provider, use] : quota_use_) s.quota_use = std::max(s.quota_use, use);
     return s;
 }
 

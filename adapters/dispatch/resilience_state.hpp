@@ -48,6 +48,9 @@ class resilience_state {
     void on_request(domain::time_point now);
     domain::gateway_mode mode() const { return current_mode_.load(std::memory_order_relaxed); }
     domain::mode_signals signals(domain::time_point now) const;
+    // A provider's quota use, 0..1, after a reservation on it (a degraded-mode signal: the
+    // highest over providers counts).
+    void on_quota_use(std::string const& provider, double use);
     // Calls waiting for provider capacity (a degraded-mode signal).
     void on_queue_change(int delta);
     bool try_spend_retry(domain::time_point now);
@@ -68,6 +71,7 @@ class resilience_state {
     };
     std::array<second_counts, 10> attempts_{};
     int queued_ = 0;
+    std::map<std::string, double, std::less<>> quota_use_;
     domain::degraded_mode mode_;
     std::atomic<domain::gateway_mode> current_mode_{domain::gateway_mode::normal};
     domain::mode_signals signals_locked(domain::time_point now) const;

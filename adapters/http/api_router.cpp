@@ -1,11 +1,13 @@
 // Public API routes.
 #include "adapters/http/api_router.hpp"
 
+#include "adapters/store/store_error.hpp"
 #include "domain/chat_request.hpp"
 #include "domain/embedding_request.hpp"
 #include "domain/json_checks.hpp"
 #include "domain/openai_wire.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -24,12 +26,58 @@ struct route {
     std::string_view path;
     http::verb method;
 };
-constexpr std::array<route, 4> routes{{
+constexpr std::array<route, 6> routes{{
     {"/v1/chat/completions", http::verb::post},
     {"/v1/embeddings", http::verb::post},
     {"/v1/models", http::verb::get},
     {"/api/health", http::verb::get},
+    {"/api/v1/health", http::verb::get},
+    {"/api/v1/quotas", http::verb::get},
 }};
+
+// Health probes are never rate limited: an orchestrator must always see the truth.
+bool rate_limited(std::string_view path) {
+    return path != "/api/health" && path != "/api/v1/health";
+}
+
+// Names that become store keys: short and plain.
+bool plain_identifier(std::string_view s, std::size_t max) {
+    return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
+    });
+}
+
+std::string_view bearer_token(http_request const& req) {
+    std::string_view auth = req[http::field::authorization];
+    constexpr std::string_view scheme = "Bearer ";
+    if (auth.size() <= scheme.size() || !beast::iequals(auth.substr(0, scheme.size()), scheme)) return {};
+    return auth.substr(scheme.size());
+}
+
+std::string seconds_text(std::chrono::milliseconds ms) {
+    return std::to_string(std::max<long long>(0, std::chrono::ceil<std::chrono::seconds>(ms).count()));
+}
+
+// X-RateLimit-* for the most restrictive window; RateLimit-Policy lists every policy and
+// RateLimit reports the most restrictive (draft-ietf-httpapi-ratelimit-headers structured fields).
+void set_rate_limit_headers(http_response& res, std::vector<limit_report> const& windows) {
+    if (windows.empty()) return;
+    auto const* tightest = &windows.front();
+    for (auto const& w : windows)
+        if (w.remaining < tightest->remaining || (w.remaining == tightest->remaining && w.reset > tightest->reset))
+            tightest = &w;
+    res.set("x-ratelimit-limit", std::to_string(tightest->limit));
+    res.set("x-ratelimit-remaining", std::to_string(tightest->remaining));
+    res.set("x-ratelimit-reset", seconds_text(tightest->reset));
+    std::string policy;
+    for (auto const& w : windows) {
+        if (!policy.empty()) policy += ", ";
+        policy += "\"" + w.policy + "\";q=" + std::to_string(w.limit) + ";w=" + seconds_text(w.window);
+    }
+    res.set("ratelimit-policy", policy);
+    res.set("ratelimit", "\"" + tightest->policy + "\";r=" + std::to_string(tightest->remaining) +
+                             ";t=" + seconds_text(tightest->reset));
+}
 
 std::string_view path_of(std::string_view target) {
     return target.substr(0, target.find('?'));
@@ -57,8 +105,10 @@ std::string format_cost(double usd) {
 }
 
 // Hints from headers. X-Request-Timeout (seconds, decimals allowed) may only lower the deadline.
-domain::result<request_hints> hints_of(http_request const& req, std::string const& request_id) {
+domain::result<request_hints> hints_of(http_request const& req, std::string const& request_id,
+                                       caller_identity const& caller) {
     request_hints hints{std::string(req["x-preferred-provider"]), request_id, std::nullopt};
+    hints.tenant = caller.tenant;
     auto priority = domain::parse_priority(req["x-priority"]);
     if (!priority) return priority.error();
     hints.priority = *priority;
@@ -66,12 +116,7 @@ domain::result<request_hints> hints_of(http_request const& req, std::string cons
     if (!tier) return tier.error();
     hints.tier = *tier;
     if (auto budget = req["x-budget-id"]; !budget.empty()) {
-        // The id becomes a store key: keep it short and plain.
-        bool const safe = budget.size() <= 128 && std::all_of(budget.begin(), budget.end(), [](char c) {
-                              return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
-                                     c == '.' || c == ':';
-                          });
-        if (!safe)
+        if (!plain_identifier(budget, 128))
             return domain::make_error(errc::invalid_request,
                                       "X-Budget-Id must be at most 128 letters, digits, '-', '_', '.' or ':'",
                                       "X-Budget-Id");
@@ -123,7 +168,8 @@ domain::gateway_error not_json() {
 
 } // namespace
 
-net::awaitable<http_response> api_router::handle(http_request& req, std::string const& request_id) {
+net::awaitable<http_response> api_router::handle(http_request& req, request_context const& context) {
+    std::string const& request_id = context.request_id;
     std::string_view const path = path_of(req.target());
     route const* match = nullptr;
     for (auto const& r : routes)
@@ -144,17 +190,87 @@ net::awaitable<http_response> api_router::handle(http_request& req, std::string 
         res.set(http::field::allow, http::to_string(match->method));
         co_return res;
     }
-    if (path == "/v1/chat/completions") co_return co_await chat_completions(req, request_id);
-    if (path == "/v1/embeddings") co_return co_await embeddings(req, request_id);
+
+    caller_identity caller;
+    static trusted_proxies const none;
+    caller.ip = client_ip(context.peer, req["x-forwarded-for"], services_.proxies ? *services_.proxies : none);
+    if (auto key = bearer_token(req); !key.empty()) caller.key_id = key_fingerprint(key);
+    caller.tenant = "default";
+    if (auto tenant = req["x-tenant-id"]; !tenant.empty()) {
+        if (!plain_identifier(tenant, 64))
+            co_return fail(domain::make_error(errc::invalid_request,
+                                              "X-Tenant-Id must be at most 64 letters, digits, '-', '_', '.' or ':'",
+                                              "X-Tenant-Id"),
+                           req, request_id);
+        caller.tenant = std::string(tenant);
+    }
+
+    if (!services_.limiter || !rate_limited(path)) co_return co_await serve(req, request_id, caller);
+    auto limits = co_await services_.limiter->check(path, caller);
+    if (limits.refusal) {
+        auto res = fail(*limits.refusal, req, request_id);
+        set_rate_limit_headers(res, limits.windows);
+        co_return res;
+    }
+    auto res = co_await serve(req, request_id, caller);
+    set_rate_limit_headers(res, limits.windows);
+    co_return res;
+}
+
+net::awaitable<http_response> api_router::serve(http_request& req, std::string const& request_id,
+                                                caller_identity const& caller) {
+    std::string_view const path = path_of(req.target());
+    if (path == "/v1/chat/completions") co_return co_await chat_completions(req, request_id, caller);
+    if (path == "/v1/embeddings") co_return co_await embeddings(req, request_id, caller);
     if (path == "/v1/models") co_return models(req, request_id);
-    co_return json_response(http::status::ok, R"({"status":"ok"})", req, request_id);
+    if (path == "/api/v1/quotas") co_return co_await quotas(req, request_id);
+    co_return health(req, request_id);
+}
+
+http_response api_router::health(http_request const& req, std::string const& request_id) const {
+    json::object store{{"kind", services_.store_kind}};
+    bool degraded = false;
+    if (auto const* s = services_.store_stats) {
+        bool const up = s->connections_up.load() > 0;
+        degraded = !up;
+        store["status"] = up ? "up" : "down";
+        store["connections_up"] = s->connections_up.load();
+        store["outages"] = s->outages.load();
+        store["failures"] = s->failures.load();
+        store["timeouts"] = s->timeouts.load();
+        store["fallbacks"] = s->fallbacks.load();
+    } else {
+        store["status"] = "up";
+    }
+    json::object body{{"status", degraded ? "degraded" : "ok"},
+                      {"mode", domain::mode_name(dispatch_.mode())},
+                      {"store", std::move(store)}};
+    return json_response(http::status::ok, json::serialize(body), req, request_id);
+}
+
+net::awaitable<http_response> api_router::quotas(http_request const& req, std::string const& request_id) {
+    if (!services_.quotas)
+        co_return json_response(http::status::ok, R"({"object":"quotas","providers":[],"tenants":[]})", req,
+                                request_id);
+    std::optional<json::object> report;
+    try {
+        report = co_await services_.quotas->report();
+    } catch (store_unavailable const&) {
+    }
+    if (!report) {
+        auto e = domain::make_error(errc::store_unavailable, "Quota usage cannot be read right now; try again shortly");
+        e.retry_after = std::chrono::seconds(1);
+        co_return fail(e, req, request_id);
+    }
+    co_return json_response(http::status::ok, json::serialize(*report), req, request_id);
 }
 
 void api_router::decorate(http_response& response) const {
     response.set("x-switchboard-mode", domain::mode_name(dispatch_.mode()));
 }
 
-net::awaitable<http_response> api_router::chat_completions(http_request& req, std::string const& request_id) {
+net::awaitable<http_response> api_router::chat_completions(http_request& req, std::string const& request_id,
+                                                           caller_identity const& caller) {
     auto body = parse_body(req);
     if (!body) co_return fail(not_json(), req, request_id);
     auto chat = domain::parse_chat_request(*body);
@@ -164,18 +280,19 @@ net::awaitable<http_response> api_router::chat_completions(http_request& req, st
                                           "Streaming responses are not available yet; send stream: false",
                                           "stream"),
                        req, request_id);
-    auto hints = hints_of(req, request_id);
+    auto hints = hints_of(req, request_id, caller);
     if (!hints) co_return fail(hints.error(), req, request_id);
     auto outcome = co_await dispatch_.chat(*chat, *hints);
     co_return dispatched_response(outcome, req, request_id);
 }
 
-net::awaitable<http_response> api_router::embeddings(http_request& req, std::string const& request_id) {
+net::awaitable<http_response> api_router::embeddings(http_request& req, std::string const& request_id,
+                                                     caller_identity const& caller) {
     auto body = parse_body(req);
     if (!body) co_return fail(not_json(), req, request_id);
     auto embedding = domain::parse_embedding_request(*body);
     if (!embedding) co_return fail(embedding.error(), req, request_id);
-    auto hints = hints_of(req, request_id);
+    auto hints = hints_of(req, request_id, caller);
     if (!hints) co_return fail(hints.error(), req, request_id);
     auto outcome = co_await dispatch_.embed(*embedding, *hints);
     co_return dispatched_response(outcome, req, request_id);

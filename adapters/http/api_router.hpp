@@ -1,24 +1,47 @@
 #pragma once
 // Routes the public API to the dispatcher: the OpenAI-compatible surface under /v1 and the
-// native liveness probe. Owns request parsing (JSON + domain validation), request hints and the
-// response headers that tell clients what happened (x-switchboard-*).
+// native API (/api/health, /api/v1/health, /api/v1/quotas). Owns request parsing (JSON + domain
+// validation), request hints, who the caller is (client IP, API key fingerprint, tenant), the
+// inbound rate limits and their headers, and the response headers that tell clients what
+// happened (x-switchboard-*).
 #include "adapters/dispatch/dispatcher.hpp"
+#include "adapters/http/client_ip.hpp"
 #include "adapters/http/request_handler.hpp"
+#include "adapters/limits/inbound_limiter.hpp"
+#include "adapters/limits/quota_keeper.hpp"
+#include "adapters/store/redis/redis_connection.hpp"
 
 namespace switchboard::adapters {
 
+// The collaborators beyond the dispatcher; each may be absent (null), which turns its feature off.
+struct router_services {
+    inbound_limiter* limiter = nullptr;
+    quota_keeper* quotas = nullptr;
+    trusted_proxies const* proxies = nullptr;
+    std::string store_kind = "memory";     // "memory" or "redis"
+    redis_stats const* store_stats = nullptr; // null for the memory store
+};
+
 class api_router final : public request_handler {
   public:
-    explicit api_router(dispatcher& dispatch) : dispatch_(dispatch) {}
-    net::awaitable<http_response> handle(http_request& request, std::string const& request_id) override;
+    explicit api_router(dispatcher& dispatch, router_services services = {})
+        : dispatch_(dispatch), services_(std::move(services)) {}
+    net::awaitable<http_response> handle(http_request& request, request_context const& context) override;
     void decorate(http_response& response) const override;
 
   private:
-    net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id);
-    net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id);
+    net::awaitable<http_response> serve(http_request& request, std::string const& request_id,
+                                        caller_identity const& caller);
+    net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id,
+                                                   caller_identity const& caller);
+    net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id,
+                                             caller_identity const& caller);
     http_response models(http_request const& request, std::string const& request_id) const;
+    http_response health(http_request const& request, std::string const& request_id) const;
+    net::awaitable<http_response> quotas(http_request const& request, std::string const& request_id);
 
     dispatcher& dispatch_;
+    router_services services_;
 };
 
 } // namespace switchboard::adapters

@@ -32,9 +32,12 @@ http::status status_for(errc code) {
         return http::status::bad_request;
     case errc::provider_unavailable:
     case errc::circuit_open:
+    case errc::store_unavailable:
         return http::status::service_unavailable;
     case errc::budget_exhausted:
     case errc::priority_shed:
+    case errc::rate_limit_exceeded:
+    case errc::quota_exceeded:
         return http::status::too_many_requests;
     case errc::upstream_error:
     case errc::upstream_bad_response:
@@ -68,6 +71,8 @@ std::string_view error_type(errc code) {
         return "timeout_error";
     case errc::budget_exhausted:
     case errc::priority_shed:
+    case errc::rate_limit_exceeded:
+    case errc::quota_exceeded:
         return "rate_limit_error";
     default:
         return "api_error";
@@ -93,8 +98,10 @@ http_response error_response(domain::gateway_error const& e, std::string_view re
         auto const secs = std::chrono::ceil<std::chrono::seconds>(*e.retry_after).count();
         res.set(http::field::retry_after, std::to_string(std::max<long long>(1, secs)));
     }
-    if (e.code == errc::budget_exhausted || e.code == errc::priority_shed)
-        res.set("x-should-retry", "false"); // the official SDKs would otherwise retry a 429
+    // The official SDKs would otherwise retry these 429s at once: a budget, a shed or a quota
+    // window does not recover in seconds.
+    if (e.code == errc::budget_exhausted || e.code == errc::priority_shed || e.code == errc::quota_exceeded)
+        res.set("x-should-retry", "false");
     res.body() = error_body(e, request_id);
     res.keep_alive(keep_alive);
     res.prepare_payload();

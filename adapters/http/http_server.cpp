@@ -53,7 +53,7 @@ struct http_server::state : std::enable_shared_from_this<state> {
 
     net::awaitable<void> accept_loop();
     net::awaitable<void> serve(tcp::socket socket);
-    net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer);
+    net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer, std::string const& peer);
 };
 
 namespace {
@@ -134,6 +134,8 @@ net::awaitable<void> http_server::state::accept_loop() {
 net::awaitable<void> http_server::state::serve(tcp::socket socket) {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
+    auto const remote = socket.remote_endpoint(ignored);
+    std::string const peer = ignored ? std::string() : remote.address().to_string();
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     connection_entry entry{&stream, false};
@@ -156,7 +158,7 @@ net::awaitable<void> http_server::state::serve(tcp::socket socket) {
         }
         first = false;
         entry.busy = true;
-        if (!co_await serve_one(stream, buffer)) break;
+        if (!co_await serve_one(stream, buffer, peer)) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
@@ -180,7 +182,8 @@ net::awaitable<void> linger(beast::tcp_stream& stream) {
 } // namespace
 
 // Reads, handles and answers one request. Returns whether the connection stays open.
-net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                   std::string const& peer) {
     in_flight_guard counted(in_flight);
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
@@ -212,11 +215,12 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     if (body_ec) co_return co_await reject(body_ec);
 
     http_request request = parser.release();
-    std::string const request_id = accept_or_generate_request_id(request["x-request-id"]);
+    request_context const context{accept_or_generate_request_id(request["x-request-id"]), peer};
+    std::string const& request_id = context.request_id;
     http_response response;
     std::exception_ptr failure;
     try {
-        response = co_await handler.handle(request, request_id);
+        response = co_await handler.handle(request, context);
     } catch (...) {
         failure = std::current_exception();
     }

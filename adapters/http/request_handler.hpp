@@ -11,10 +11,15 @@ namespace switchboard::adapters {
 
 using http_request = http::request<http::string_body>;
 
+struct request_context {
+    std::string request_id;
+    std::string peer; // the socket's remote address ("203.0.113.7", "::1")
+};
+
 class request_handler {
   public:
     virtual ~request_handler() = default;
-    virtual net::awaitable<http_response> handle(http_request& request, std::string const& request_id) = 0;
+    virtual net::awaitable<http_response> handle(http_request& request, request_context const& context) = 0;
     // Adds headers every response carries, including the server's own error responses.
     virtual void decorate(http_response&) const {}
 };

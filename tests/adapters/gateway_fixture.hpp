@@ -1,6 +1,7 @@
 #pragma once
 // Starts the whole gateway in-process on 127.0.0.1:<free port> from YAML text, with a fake
-// environment, and drains it on destruction. Tests talk to it over real HTTP.
+// environment, and drains it on destruction. Tests talk to it over real HTTP. Unless the YAML
+// names `limits:` / `quotas:`, the default inbound limits and tenant quotas are off.
 #include "server/runtime.hpp"
 #include "tests/support/test_client.hpp"
 

@@ -53,7 +53,7 @@ BOOST_AUTO_TEST_CASE(zero_config_uses_the_mock_and_defaults) {
     BOOST_TEST_REQUIRE(c.has_value());
     BOOST_TEST(c->server.port == 8080);
     BOOST_TEST(c->server.host == "0.0.0.0");
-    BOOST_TEST(c->store_url.empty());
+    BOOST_TEST(c->store.url.empty());
     BOOST_TEST_REQUIRE(c->providers.size() == 1u);
     BOOST_TEST(c->providers[0].kind == "mock");
     BOOST_TEST(c->models.contains("*"));
@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(env_shorthand_adds_providers_and_overrides) {
     BOOST_TEST_REQUIRE(c.has_value());
     BOOST_TEST(c->server.port == 9090);
     BOOST_TEST(c->server.host == "127.0.0.1");
-    BOOST_TEST(c->store_url == "redis://127.0.0.1:6379/0");
+    BOOST_TEST(c->store.url == "redis://127.0.0.1:6379/0");
     std::map<std::string, switchboard::adapters::provider_settings> by_name;
     for (auto const& p : c->providers) by_name[p.name] = p;
     BOOST_TEST(by_name.size() == 3u); // no mock once a real provider exists

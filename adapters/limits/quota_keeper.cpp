@@ -1,0 +1,172 @@
+// Quota reservations, settlements and alerts.
+#include "adapters/limits/quota_keeper.hpp"
+
+#include "adapters/log.hpp"
+#include "adapters/store/store_error.hpp"
+#include "domain/calendar.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+
+#include <cmath>
+
+namespace switchboard::adapters {
+namespace json = boost::json;
+
+namespace {
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string iso_midnight(std::int64_t unix_seconds) {
+    return domain::day_id(unix_seconds) + "T00:00:00Z";
+}
+
+domain::quota_limits scaled(domain::quota_limits l, double f) {
+    auto s = [f](std::int64_t v) {
+        return v <= 0 ? v : std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(v * f)));
+    };
+    return {s(l.requests_per_day), s(l.tokens_per_day), s(l.tokens_per_month)};
+}
+
+void log_alerts(std::string const& subject, std::vector<domain::quota_alert> const& alerts) {
+    for (auto const& a : alerts)
+        log_event(a.percent >= 100 ? "error" : "warn", "quota_threshold",
+                  {{"subject", subject},
+                   {"metric", domain::metric_name(a.metric)},
+                   {"percent", a.percent},
+                   {"counted", a.counted},
+                   {"limit", a.limit}});
+}
+
+json::object counts_json(std::int64_t used, std::int64_t reserved, std::int64_t limit) {
+    return {{"used", used}, {"reserved", reserved}, {"limit", limit > 0 ? json::value(limit) : json::value(nullptr)}};
+}
+} // namespace
+
+domain::quota_limits const* quota_keeper::tenant_limits(std::string const& tenant) const {
+    if (auto it = policy_.tenants.find(tenant); it != policy_.tenants.end()) return &it->second;
+    if (auto it = policy_.tenants.find("default"); it != policy_.tenants.end()) return &it->second;
+    return nullptr;
+}
+
+net::awaitable<quota_verdict> quota_keeper::reserve(std::string const& subject, domain::quota_counts charge,
+                                                    domain::quota_limits const& limits, bool& local,
+                                                    bool& unavailable) {
+    local = unavailable = false;
+    std::optional<quota_verdict> verdict;
+    try {
+        verdict = co_await shared_.reserve(subject, charge, limits);
+    } catch (store_unavailable const&) {
+        if (fallbacks_) fallbacks_->fetch_add(1);
+    }
+    if (!verdict) {
+        if (policy_.on_store_error == domain::fail_mode::closed || !local_) {
+            unavailable = true;
+            co_return quota_verdict{};
+        }
+        local = true;
+        verdict = co_await local_->reserve(subject, charge, scaled(limits, fraction_));
+    }
+    log_alerts(subject, verdict->alerts);
+    co_return std::move(*verdict);
+}
+
+net::awaitable<domain::result<std::optional<quota_hold>>> quota_keeper::reserve_tenant(std::string const& tenant,
+                                                                                     domain::quota_counts charge) {
+    auto const* limits = tenant_limits(tenant);
+    if (!limits || !limits->any()) co_return std::optional<quota_hold>{};
+    bool local = false, unavailable = false;
+    auto v = co_await reserve("tenant:" + tenant, {0, charge.tokens}, *limits, local, unavailable);
+    if (unavailable) {
+        auto e = domain::make_error(domain::errc::store_unavailable,
+                                    "Quotas cannot be checked right now; try again shortly");
+        e.retry_after = std::chrono::seconds(1);
+        co_return e;
+    }
+    if (!v.admitted) {
+        auto e = domain::make_error(domain::errc::quota_exceeded,
+                                    "The " + std::string(domain::metric_name(v.exhausted)) + " quota of tenant '" +
+                                        tenant + "' is used up; it resets at " + iso_midnight(v.reset_unix));
+        e.retry_after = std::chrono::seconds(std::max<std::int64_t>(1, v.reset_unix - unix_now()));
+        co_return e;
+    }
+    co_return std::optional<quota_hold>{quota_hold{v.reservation, local ? scaled(*limits, fraction_) : *limits, local}};
+}
+
+net::awaitable<quota_keeper::provider_room> quota_keeper::reserve_provider(std::string const& provider,
+                                                                           domain::quota_counts charge) {
+    auto it = policy_.providers.find(provider);
+    if (it == policy_.providers.end() || !it->second.any()) co_return provider_room{};
+    bool local = false, unavailable = false;
+    auto v = co_await reserve("provider:" + provider, charge, it->second, local, unavailable);
+    if (unavailable) co_return provider_room{room::unavailable, std::nullopt, 0, 0};
+    if (!v.admitted) co_return provider_room{room::exhausted, std::nullopt, v.reset_unix, 1.0};
+    co_return provider_room{room::granted,
+                            quota_hold{v.reservation, local ? scaled(it->second, fraction_) : it->second, local},
+                            0, v.use};
+}
+
+net::awaitable<void> quota_keeper::settle(quota_hold hold, std::optional<domain::quota_counts> actual) {
+    auto& store = hold.local ? *local_ : shared_;
+    try {
+        log_alerts(hold.reservation.subject, co_await store.settle(hold.reservation, actual, hold.limits));
+        co_return;
+    } catch (store_unavailable const&) {
+        if (fallbacks_) fallbacks_->fetch_add(1);
+    }
+    // Retry in the background so the caller is not held up by the outage.
+    auto retry = [](quota_store& s, quota_hold h, std::optional<domain::quota_counts> a) -> net::awaitable<void> {
+        for (auto delay : {std::chrono::milliseconds(200), std::chrono::milliseconds(1000),
+                           std::chrono::milliseconds(5000)}) {
+            net::steady_timer t(co_await net::this_coro::executor, delay);
+            co_await t.async_wait(net::use_awaitable);
+            try {
+                co_await s.settle(h.reservation, a, h.limits);
+                co_return;
+            } catch (store_unavailable const&) {
+            }
+        }
+        log_event("warn", "quota_settlement_lost",
+                  {{"subject", h.reservation.subject}, {"reserved_tokens", h.reservation.charge.tokens}});
+    };
+    net::co_spawn(co_await net::this_coro::executor, retry(store, std::move(hold), actual), net::detached);
+}
+
+net::awaitable<json::object> quota_keeper::report() {
+    json::array providers, tenants;
+    auto describe = [&](std::string const& subject, std::string const& name,
+                        domain::quota_limits const& limits) -> net::awaitable<json::object> {
+        std::optional<quota_snapshot> shared;
+        try {
+            shared = co_await shared_.snapshot(subject);
+        } catch (store_unavailable const&) {
+            if (!local_) throw;
+        }
+        std::string const source = shared ? "shared" : "local";
+        quota_snapshot const s = shared ? std::move(*shared) : co_await local_->snapshot(subject);
+        json::object day{{"window", s.day},
+                         {"resets_at", iso_midnight(s.day_reset_unix)},
+                         {"requests", counts_json(s.day_state.used.requests, s.day_state.reserved.requests,
+                                                  limits.requests_per_day)},
+                         {"tokens", counts_json(s.day_state.used.tokens, s.day_state.reserved.tokens,
+                                                limits.tokens_per_day)}};
+        json::object month{{"window", s.month},
+                           {"resets_at", iso_midnight(s.month_reset_unix)},
+                           {"tokens", counts_json(s.month_state.used.tokens, s.month_state.reserved.tokens,
+                                                  limits.tokens_per_month)}};
+        co_return json::object{{"name", name}, {"source", source}, {"day", std::move(day)}, {"month", std::move(month)}};
+    };
+    for (auto const& [name, limits] : policy_.providers)
+        providers.push_back(co_await describe("provider:" + name, name, limits));
+    for (auto const& [name, limits] : policy_.tenants)
+        tenants.push_back(co_await describe("tenant:" + name, name, limits));
+    co_return json::object{{"object", "quotas"}, {"providers", std::move(providers)}, {"tenants", std::move(tenants)}};
+}
+
+} // namespace switchboard::adapters

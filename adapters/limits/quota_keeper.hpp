@@ -1,0 +1,77 @@
+#pragma once
+// Quotas around a call: the tenant's UTC day/month token quota before dispatch, each provider's
+// daily request/token quota before an attempt on it, settlement when the call ends, threshold
+// alerts as structured log events, and the report of GET /api/v1/quotas.
+//
+// Store failure: `fail_open` (default) counts on the local per-instance store with limits
+// scaled by `local_fraction`; `fail_closed` refuses (store_unavailable, 503). A settlement the
+// store cannot take now is retried in the background (200 ms, 1 s, 5 s) before the reservation
+// is left to expire with its window.
+// Thread safety: one keeper per core; `fallbacks` is atomic.
+#include "adapters/store/quota_store.hpp"
+#include "domain/errors.hpp"
+#include "domain/rate_limit.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <atomic>
+#include <map>
+#include <optional>
+
+namespace switchboard::adapters {
+
+struct quota_policy {
+    std::map<std::string, domain::quota_limits, std::less<>> providers;
+    // Per tenant; "default" applies to every tenant not listed.
+    std::map<std::string, domain::quota_limits, std::less<>> tenants{
+        {"default", domain::quota_limits{0, 50'000, 1'000'000}}};
+    domain::fail_mode on_store_error = domain::fail_mode::open;
+};
+
+struct quota_hold {
+    quota_reservation reservation;
+    domain::quota_limits limits;
+    bool local = false; // taken on the local fallback store
+};
+
+class quota_keeper {
+  public:
+    quota_keeper(quota_policy const& policy, quota_store& shared, quota_store* local_fallback,
+                 double local_fraction, std::atomic<long>* fallbacks)
+        : policy_(policy), shared_(shared), local_(local_fallback), fraction_(local_fraction),
+          fallbacks_(fallbacks) {}
+
+    // nullopt hold: the tenant has no quota. Errors: quota_exceeded (Retry-After = until the
+    // window resets) or store_unavailable.
+    net::awaitable<domain::result<std::optional<quota_hold>>> reserve_tenant(std::string const& tenant,
+                                                                            domain::quota_counts charge);
+
+    enum class room { granted, exhausted, unavailable };
+    struct provider_room {
+        room state = room::granted;
+        std::optional<quota_hold> hold; // when granted and the provider has a quota
+        std::int64_t reset_unix = 0;    // when exhausted
+        double use = 0;                 // the provider's quota use after this reservation, 0..1
+    };
+    net::awaitable<provider_room> reserve_provider(std::string const& provider, domain::quota_counts charge);
+
+    // Ends a hold: actual usage of a success, or nullopt to give the reservation back.
+    net::awaitable<void> settle(quota_hold hold, std::optional<domain::quota_counts> actual);
+
+    // Usage, limits and reset times per provider and per configured tenant.
+    net::awaitable<boost::json::object> report();
+
+    domain::quota_limits const* tenant_limits(std::string const& tenant) const;
+
+  private:
+    net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,
+                                          domain::quota_limits const& limits, bool& local, bool& unavailable);
+
+    quota_policy const& policy_;
+    quota_store& shared_;
+    quota_store* local_;
+    double fraction_;
+    std::atomic<long>* fallbacks_;
+};
+
+} // namespace switchboard::adapters

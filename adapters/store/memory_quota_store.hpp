@@ -1,0 +1,38 @@
+#pragma once
+// Quota windows in memory, for one instance (and as the local fallback of a shared store). A
+// subject's windows start over when the injected wall clock enters a new UTC day / month.
+#include "adapters/store/quota_store.hpp"
+
+#include <functional>
+#include <map>
+#include <mutex>
+
+namespace switchboard::adapters {
+
+class memory_quota_store final : public quota_store {
+  public:
+    using clock_fn = std::function<std::int64_t()>; // Unix seconds
+    explicit memory_quota_store(clock_fn clock = system_seconds) : clock_(std::move(clock)) {}
+    static std::int64_t system_seconds();
+
+    net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,
+                                          domain::quota_limits const& limits) override;
+    net::awaitable<std::vector<domain::quota_alert>> settle(quota_reservation const& reservation,
+                                                            std::optional<domain::quota_counts> actual,
+                                                            domain::quota_limits const& limits) override;
+    net::awaitable<quota_snapshot> snapshot(std::string const& subject) override;
+
+  private:
+    struct subject_windows {
+        std::string day, month;
+        domain::quota_window_state day_state, month_state;
+    };
+    // The subject's windows, started over if the clock left them.
+    subject_windows& current(std::string const& subject, std::int64_t now);
+
+    clock_fn clock_;
+    std::mutex mutex_;
+    std::map<std::string, subject_windows, std::less<>> subjects_;
+};
+
+} // namespace switchboard::adapters

@@ -1,0 +1,88 @@
+#pragma once
+// One Redis connection of one core: asynchronous on that core's io_context, pipelined (every
+// call appends to one write stream; replies come back in order), bounded (every call has a
+// deadline, `call_timeout` by default), and self-healing (reconnects with capped, jittered
+// backoff; a connection whose oldest call stays unanswered for `stall_timeout` — a frozen
+// server — is dropped and reopened).
+//
+// Scripts are loaded once per connection (SCRIPT LOAD) and run with EVALSHA; a NOSCRIPT reply
+// (server restarted or flushed) runs the script with EVAL, which loads it again.
+//
+// Errors: a call that cannot be answered — not connected, timed out, connection lost, or an
+// error reply — throws store_unavailable. Calls never wait for a reconnection: while the
+// connection is down they fail at once, so callers apply their fail mode without delay.
+// Thread safety: every member must be used on the connection's executor (its core's thread),
+// except the shared `redis_stats`, which is atomic.
+#include "adapters/net.hpp"
+#include "adapters/store/redis/redis_url.hpp"
+#include "adapters/store/redis/resp.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace boost::asio::ssl {
+class context;
+}
+
+namespace switchboard::adapters {
+
+struct redis_options {
+    redis_endpoint endpoint;
+    std::chrono::milliseconds call_timeout{50};
+    std::chrono::milliseconds connect_timeout{1000};
+    std::chrono::milliseconds stall_timeout{500};
+    std::chrono::milliseconds max_backoff{1000};
+};
+
+// Counters shared by every core's connection: what health and metrics report.
+struct redis_stats {
+    std::atomic<int> connections_up{0};
+    std::atomic<long> outages{0};    // a ready connection was lost
+    std::atomic<long> failures{0};   // calls that threw store_unavailable
+    std::atomic<long> timeouts{0};   // ... of which deadline expiries
+    std::atomic<long> connects{0};   // successful (re)connections
+    std::atomic<long> fallbacks{0};  // decisions taken by a fail mode instead of the store
+};
+
+struct redis_script {
+    std::string name;
+    std::string body;
+    std::string sha; // SHA-1 of body, hex
+    redis_script(std::string name, std::string body);
+};
+
+struct script_call {
+    redis_script const* script = nullptr;
+    std::vector<std::string> keys;
+    std::vector<std::string> args;
+};
+
+class redis_connection {
+  public:
+    redis_connection(net::any_io_executor executor, redis_options options, net::ssl::context* tls,
+                     redis_stats& stats, std::vector<redis_script const*> scripts);
+    ~redis_connection();
+    redis_connection(redis_connection const&) = delete;
+    redis_connection& operator=(redis_connection const&) = delete;
+
+    void start(); // begins connecting (in the background, on the executor)
+    void stop();  // closes the connection and stops reconnecting
+    bool ready() const;
+
+    // Sends the commands in one write and returns their replies in order (error replies
+    // included as values). Deadline: now + call_timeout.
+    net::awaitable<std::vector<redis_value>> pipeline(std::vector<std::vector<std::string>> commands);
+    // Runs the scripts in one pipeline; an error reply throws store_unavailable.
+    net::awaitable<std::vector<redis_value>> eval(std::vector<script_call> calls);
+
+  private:
+    struct state;
+    std::shared_ptr<state> state_;
+};
+
+} // namespace switchboard::adapters

@@ -1,0 +1,199 @@
+// Lua sources. The calendar functions mirror domain/calendar.cpp; the quota checks mirror
+// domain/quota.cpp (check_quota, crossed_thresholds). Numbers are Lua doubles: exact for
+// integers below 2^53, which microsecond timestamps and token counts are.
+#include "adapters/store/redis/redis_scripts.hpp"
+
+namespace switchboard::adapters::scripts {
+namespace {
+
+constexpr char const* calendar = R"lua(
+local function civil(days)
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local y = yoe + era * 400
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  if m <= 2 then y = y + 1 end
+  return y, m, d
+end
+local function days_from_civil(y, m, d)
+  if m <= 2 then y = y - 1 end
+  local era = math.floor(y / 400)
+  local yoe = y - era * 400
+  local mp = m > 2 and m - 3 or m + 9
+  local doy = math.floor((153 * mp + 2) / 5) + d - 1
+  return era * 146097 + yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy - 719468
+end
+local function windows()
+  local now = tonumber(redis.call('TIME')[1])
+  local today = math.floor(now / 86400)
+  local y, m, d = civil(today)
+  local ny, nm = y, m + 1
+  if nm > 12 then ny, nm = y + 1, 1 end
+  return string.format('%04d-%02d-%02d', y, m, d), string.format('%04d-%02d', y, m),
+         (today + 1) * 86400, days_from_civil(ny, nm, 1) * 86400
+end
+local function field(key, name)
+  return tonumber(redis.call('HGET', key, name) or '0') or 0
+end
+local function alerts(key, out, metric, counted, limit)
+  if limit <= 0 then return end
+  local mask = field(key, 'al')
+  local pcts = {75, 90, 100}
+  for i = 1, 3 do
+    local b = 2 ^ (metric * 3 + i - 1)
+    if math.floor(mask / b) % 2 == 0 and counted * 100 >= limit * pcts[i] then
+      mask = mask + b
+      table.insert(out, metric); table.insert(out, pcts[i]); table.insert(out, counted); table.insert(out, limit)
+    end
+  end
+  redis.call('HSET', key, 'al', mask)
+end
+local function all_alerts(day_key, month_key, lim_req, lim_tok, lim_month)
+  local out = {}
+  alerts(day_key, out, 0, field(day_key, 'ur') + field(day_key, 'rr'), lim_req)
+  alerts(day_key, out, 1, field(day_key, 'ut') + field(day_key, 'rt'), lim_tok)
+  alerts(month_key, out, 2, field(month_key, 'ut') + field(month_key, 'rt'), lim_month)
+  return out
+end
+)lua";
+
+std::string with_calendar(char const* body) {
+    return std::string(calendar) + body;
+}
+
+} // namespace
+
+redis_script const& sliding_window() {
+    static redis_script const s{"sliding_window", R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2]) * 1000
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local first = now
+if oldest[2] then first = tonumber(oldest[2]) end
+if count >= limit then
+  return {0, 0, math.ceil((first + window - now) / 1000)}
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return {1, limit - count - 1, math.ceil((first + window - now) / 1000)}
+)lua"};
+    return s;
+}
+
+redis_script const& quota_reserve() {
+    static redis_script const s{"quota_reserve", with_calendar(R"lua(
+local day, month, day_reset, month_reset = windows()
+local day_key, month_key = KEYS[1] .. ':' .. day, KEYS[1] .. ':' .. month
+local req, tok = tonumber(ARGV[1]), tonumber(ARGV[2])
+local lim_req, lim_tok, lim_month = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local retention = tonumber(ARGV[6])
+local function fits(used, reserved, add, limit) return limit <= 0 or used + reserved + add <= limit end
+if not fits(field(day_key, 'ur'), field(day_key, 'rr'), req, lim_req) then return {0, 0, day_reset, day, month} end
+if not fits(field(day_key, 'ut'), field(day_key, 'rt'), tok, lim_tok) then return {0, 1, day_reset, day, month} end
+if not fits(field(month_key, 'ut'), field(month_key, 'rt'), tok, lim_month) then return {0, 2, month_reset, day, month} end
+redis.call('HINCRBY', day_key, 'rr', req)
+redis.call('HINCRBY', day_key, 'rt', tok)
+redis.call('HINCRBY', month_key, 'rt', tok)
+redis.call('EXPIREAT', day_key, day_reset + retention)
+redis.call('EXPIREAT', month_key, month_reset + retention)
+local use = 0
+local function u(counted, limit) if limit > 0 and counted * 1000 / limit > use then use = counted * 1000 / limit end end
+u(field(day_key, 'ur') + field(day_key, 'rr'), lim_req)
+u(field(day_key, 'ut') + field(day_key, 'rt'), lim_tok)
+u(field(month_key, 'ut') + field(month_key, 'rt'), lim_month)
+local out = {1, -1, 0, day, month, math.floor(use)}
+for _, v in ipairs(all_alerts(day_key, month_key, lim_req, lim_tok, lim_month)) do table.insert(out, v) end
+return out
+)lua")};
+    return s;
+}
+
+redis_script const& quota_settle() {
+    static redis_script const s{"quota_settle", with_calendar(R"lua(
+local day_key, month_key = KEYS[1] .. ':' .. ARGV[1], KEYS[1] .. ':' .. ARGV[2]
+local req, tok = tonumber(ARGV[3]), tonumber(ARGV[4])
+local ok, used_req, used_tok = ARGV[5] == '1', tonumber(ARGV[6]), tonumber(ARGV[7])
+local function add(key, name, delta)
+  local v = field(key, name) + delta
+  if v < 0 then v = 0 end
+  redis.call('HSET', key, name, v)
+end
+-- A window that has ended (its key expired) is left alone: never recreated without a TTL.
+local day_live, month_live = redis.call('EXISTS', day_key) == 1, redis.call('EXISTS', month_key) == 1
+if day_live then
+  add(day_key, 'rr', -req); add(day_key, 'rt', -tok)
+  if ok then add(day_key, 'ur', used_req); add(day_key, 'ut', used_tok) end
+end
+if month_live then
+  add(month_key, 'rt', -tok)
+  if ok then add(month_key, 'ut', used_tok) end
+end
+local out = {}
+local lim_req, lim_tok, lim_month = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+if day_live then
+  alerts(day_key, out, 0, field(day_key, 'ur') + field(day_key, 'rr'), lim_req)
+  alerts(day_key, out, 1, field(day_key, 'ut') + field(day_key, 'rt'), lim_tok)
+end
+if month_live then alerts(month_key, out, 2, field(month_key, 'ut') + field(month_key, 'rt'), lim_month) end
+return out
+)lua")};
+    return s;
+}
+
+redis_script const& quota_peek() {
+    static redis_script const s{"quota_peek", with_calendar(R"lua(
+local day, month, day_reset, month_reset = windows()
+local d, m = KEYS[1] .. ':' .. day, KEYS[1] .. ':' .. month
+return {day, month, field(d, 'ur'), field(d, 'ut'), field(d, 'rr'), field(d, 'rt'), field(d, 'al'),
+        field(m, 'ut'), field(m, 'rt'), field(m, 'al'), day_reset, month_reset}
+)lua")};
+    return s;
+}
+
+redis_script const& budget_reserve() {
+    static redis_script const s{"budget_reserve", R"lua(
+local tokens, share = tonumber(ARGV[1]), tonumber(ARGV[2])
+local max_calls, max_tokens, max_usd = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local calls = tonumber(redis.call('HGET', KEYS[1], 'calls') or '0')
+local used = tonumber(redis.call('HGET', KEYS[1], 'tokens') or '0')
+local usd = tonumber(redis.call('HGET', KEYS[1], 'usd') or '0')
+if ARGV[7] ~= '1' then
+  local function fits(v, limit) return limit <= 0 or v <= limit * share + 1e-9 end
+  local ok = fits(calls + 1, max_calls) and fits(used + tokens, max_tokens) and (max_usd <= 0 or usd < max_usd * share)
+  if not ok then return 0 end
+end
+local fresh = redis.call('EXISTS', KEYS[1]) == 0
+redis.call('HINCRBY', KEYS[1], 'calls', 1)
+redis.call('HINCRBY', KEYS[1], 'tokens', tokens)
+if fresh then redis.call('EXPIRE', KEYS[1], ARGV[6]) end
+return 1
+)lua"};
+    return s;
+}
+
+redis_script const& budget_adjust() {
+    static redis_script const s{"budget_adjust", R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], 'calls', ARGV[1])
+redis.call('HINCRBY', KEYS[1], 'tokens', ARGV[2])
+redis.call('HINCRBYFLOAT', KEYS[1], 'usd', ARGV[3])
+return 1
+)lua"};
+    return s;
+}
+
+std::vector<redis_script const*> all() {
+    return {&sliding_window(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
+            &budget_adjust()};
+}
+
+} // namespace switchboard::adapters::scripts

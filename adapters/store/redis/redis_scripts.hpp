@@ -1,0 +1,32 @@
+#pragma once
+// The Lua scripts of the Redis stores. Each runs atomically on the server and reads the
+// server's clock (TIME), so windows and calendar days are the same for every instance whatever
+// their own clocks say. Keys carry a hash tag ({...}) and a script touches only keys of one tag,
+// so every script runs on Redis Cluster. Every key a script writes gets a TTL.
+#include "adapters/store/redis/redis_connection.hpp"
+
+#include <vector>
+
+namespace switchboard::adapters::scripts {
+
+// Sliding window log. KEYS[1] ZSET of admissions; ARGV limit, window ms, unique member.
+// → {admitted 0/1, remaining, reset ms}
+redis_script const& sliding_window();
+// Quota reservation. KEYS[1] "quota:{subject}"; ARGV requests, tokens, requests/day, tokens/day,
+// tokens/month, retention s. → {admitted, refused metric or -1, reset unix s, day, month,
+// use in per mille, alerts as metric, percent, counted, limit ...}
+redis_script const& quota_reserve();
+// Quota settlement. KEYS[1] base; ARGV day, month, reserved requests, reserved tokens, success
+// 0/1, actual requests, actual tokens, requests/day, tokens/day, tokens/month. → alerts
+redis_script const& quota_settle();
+// Quota snapshot. KEYS[1] base → {day, month, day fields..., month fields..., day reset, month reset}
+redis_script const& quota_peek();
+// Budget reservation (domain::decide). KEYS[1] "budget:{id}"; ARGV tokens, share, max calls,
+// max tokens, max usd, ttl s, p0 0/1 → {admitted}
+redis_script const& budget_reserve();
+// Budget reconciliation. KEYS[1]; ARGV calls, tokens, usd deltas (only if the budget exists).
+redis_script const& budget_adjust();
+
+std::vector<redis_script const*> all();
+
+} // namespace switchboard::adapters::scripts

@@ -1,0 +1,179 @@
+// Redis store adapters: argument marshalling around the scripts of redis_scripts.cpp.
+#include "adapters/store/redis/redis_stores.hpp"
+
+#include "adapters/store/redis/redis_scripts.hpp"
+#include "adapters/store/store_error.hpp"
+
+#include <cstdio>
+#include <random>
+
+namespace switchboard::adapters {
+namespace {
+
+// Distinguishes this process's sliding-window entries from every other instance's.
+std::string const& instance_tag() {
+    static std::string const tag = [] {
+        std::random_device rd;
+        char buf[24];
+        std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+        return std::string(buf);
+    }();
+    return tag;
+}
+
+long long element(redis_value const& v, std::size_t i) {
+    if (v.type != redis_value::kind::array || i >= v.elements.size())
+        throw store_unavailable("redis script returned an unexpected reply");
+    auto const& e = v.elements[i];
+    if (e.type == redis_value::kind::integer) return e.integer;
+    if (e.type == redis_value::kind::string) return std::stoll(e.text);
+    throw store_unavailable("redis script returned an unexpected reply");
+}
+
+std::string text_element(redis_value const& v, std::size_t i) {
+    if (v.type != redis_value::kind::array || i >= v.elements.size())
+        throw store_unavailable("redis script returned an unexpected reply");
+    return v.elements[i].text;
+}
+
+std::vector<domain::quota_alert> alerts_from(redis_value const& v, std::size_t first) {
+    std::vector<domain::quota_alert> out;
+    for (std::size_t i = first; i + 4 <= v.elements.size(); i += 4)
+        out.push_back({static_cast<domain::quota_metric>(element(v, i)), static_cast<int>(element(v, i + 1)),
+                       element(v, i + 2), element(v, i + 3)});
+    return out;
+}
+
+std::vector<std::string> limit_args(domain::quota_limits const& l) {
+    return {std::to_string(l.requests_per_day), std::to_string(l.tokens_per_day),
+            std::to_string(l.tokens_per_month)};
+}
+} // namespace
+
+net::awaitable<std::vector<window_verdict>> redis_rate_limit_store::admit(std::vector<limit_window> const& windows) {
+    std::vector<script_call> calls;
+    std::vector<std::string> members;
+    for (auto const& w : windows) {
+        members.push_back(instance_tag() + ":" + std::to_string(++sequence_));
+        calls.push_back({&scripts::sliding_window(),
+                         {w.key},
+                         {std::to_string(w.limit), std::to_string(w.window.count()), members.back()}});
+    }
+    auto replies = co_await redis_.eval(std::move(calls));
+    std::vector<window_verdict> out;
+    bool all = true;
+    for (auto const& r : replies) {
+        out.push_back({element(r, 0) == 1, element(r, 1), std::chrono::milliseconds(element(r, 2))});
+        all = all && out.back().admitted;
+    }
+    if (all) co_return out;
+    // Refused by one window: take the admission back from the others ("only admitted requests count").
+    std::vector<std::vector<std::string>> undo;
+    for (std::size_t i = 0; i < out.size(); ++i)
+        if (out[i].admitted) {
+            undo.push_back({"ZREM", windows[i].key, members[i]});
+            out[i].remaining += 1;
+        }
+    if (!undo.empty()) {
+        try {
+            co_await redis_.pipeline(std::move(undo));
+        } catch (store_unavailable const&) {
+            // The entries expire with their window; the refusal stands.
+        }
+    }
+    co_return out;
+}
+
+std::string redis_quota_store::base_key(std::string const& subject) {
+    constexpr std::string_view provider_prefix = "provider:";
+    if (subject.rfind(provider_prefix, 0) == 0) return "quota:{" + subject.substr(provider_prefix.size()) + "}";
+    return "quota:{" + subject + "}";
+}
+
+net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subject, domain::quota_counts charge,
+                                                         domain::quota_limits const& limits) {
+    auto args = std::vector<std::string>{std::to_string(charge.requests), std::to_string(charge.tokens)};
+    for (auto& a : limit_args(limits)) args.push_back(std::move(a));
+    args.push_back(std::to_string(retention_.count()));
+    std::vector<script_call> call{{&scripts::quota_reserve(), {base_key(subject)}, std::move(args)}};
+    auto replies = co_await redis_.eval(std::move(call));
+    auto const& r = replies.at(0);
+    quota_verdict v;
+    v.admitted = element(r, 0) == 1;
+    if (!v.admitted) {
+        v.use = 1.0;
+        v.exhausted = static_cast<domain::quota_metric>(element(r, 1));
+        v.reset_unix = element(r, 2);
+        co_return v;
+    }
+    v.reservation = {subject, text_element(r, 3), text_element(r, 4), charge};
+    v.use = static_cast<double>(element(r, 5)) / 1000.0;
+    v.alerts = alerts_from(r, 6);
+    co_return v;
+}
+
+net::awaitable<std::vector<domain::quota_alert>>
+redis_quota_store::settle(quota_reservation const& reservation, std::optional<domain::quota_counts> actual,
+                          domain::quota_limits const& limits) {
+    auto const used = actual.value_or(domain::quota_counts{});
+    std::vector<std::string> args{reservation.day,
+                                  reservation.month,
+                                  std::to_string(reservation.charge.requests),
+                                  std::to_string(reservation.charge.tokens),
+                                  actual ? "1" : "0",
+                                  std::to_string(used.requests),
+                                  std::to_string(used.tokens)};
+    for (auto& a : limit_args(limits)) args.push_back(std::move(a));
+    std::vector<script_call> call{{&scripts::quota_settle(), {base_key(reservation.subject)}, std::move(args)}};
+    auto replies = co_await redis_.eval(std::move(call));
+    co_return alerts_from(replies.at(0), 0);
+}
+
+net::awaitable<quota_snapshot> redis_quota_store::snapshot(std::string const& subject) {
+    std::vector<script_call> call{{&scripts::quota_peek(), {base_key(subject)}, {}}};
+    auto replies = co_await redis_.eval(std::move(call));
+    auto const& r = replies.at(0);
+    quota_snapshot s;
+    s.day = text_element(r, 0);
+    s.month = text_element(r, 1);
+    s.day_state.used = {element(r, 2), element(r, 3)};
+    s.day_state.reserved = {element(r, 4), element(r, 5)};
+    s.day_state.alerted = static_cast<unsigned>(element(r, 6));
+    s.month_state.used = {0, element(r, 7)};
+    s.month_state.reserved = {0, element(r, 8)};
+    s.month_state.alerted = static_cast<unsigned>(element(r, 9));
+    s.day_reset_unix = element(r, 10);
+    s.month_reset_unix = element(r, 11);
+    co_return s;
+}
+
+net::awaitable<domain::budget_decision> redis_budget_store::reserve(std::string const& id, std::int64_t tokens,
+                                                                    domain::priority p,
+                                                                    domain::budget_limits const& limits,
+                                                                    domain::time_point) {
+    char usd[32];
+    std::snprintf(usd, sizeof usd, "%.9f", limits.max_usd);
+    char share[32];
+    std::snprintf(share, sizeof share, "%.9f", limits.shares[static_cast<std::size_t>(p)]);
+    std::string const p0 = p == domain::priority::p0 ? "1" : "0";
+    std::vector<script_call> call{{&scripts::budget_reserve(),
+                                   {"budget:{" + id + "}"},
+                                   {std::to_string(tokens), share, std::to_string(limits.max_calls),
+                                    std::to_string(limits.max_tokens), usd,
+                                    std::to_string(std::max<long long>(1, limits.ttl.count())), p0}}};
+    auto replies = co_await redis_.eval(std::move(call));
+    domain::budget_decision d;
+    d.admitted = replies.at(0).integer == 1;
+    co_return d; // `after` is not read by the dispatcher; the store holds the usage
+}
+
+net::awaitable<void> redis_budget_store::adjust(std::string const& id, domain::budget_usage delta, domain::time_point) {
+    char usd[32];
+    std::snprintf(usd, sizeof usd, "%.9f", delta.usd);
+    std::vector<script_call> call{{&scripts::budget_adjust(),
+                                   {"budget:{" + id + "}"},
+                                   {std::to_string(delta.calls), std::to_string(delta.tokens), usd}}};
+    co_await redis_.eval(std::move(call));
+}
+
+} // namespace switchboard::adapters

@@ -1,0 +1,62 @@
+#pragma once
+// The Redis adapters of the store ports, one set per core over that core's connection. Every
+// operation is one round trip (one pipelined write of EVALSHA calls); a refused multi-window
+// rate-limit check costs a second one to take back the windows that had admitted it.
+//
+// Key layout (hash tags in braces; see docs/adr/0003-redis-client.md):
+//   rl:{<scope>:<subject>}:<route>:<window ms>   ZSET, TTL = window
+//   quota:{<provider>}:<YYYY-MM-DD>              HASH, TTL = next UTC midnight + retention
+//   quota:{tenant:<name>}:<YYYY-MM-DD> / <YYYY-MM>
+//   budget:{<id>}                                HASH, TTL = budget ttl
+// Errors: store_unavailable (see redis_connection).
+#include "adapters/store/budget_store.hpp"
+#include "adapters/store/quota_store.hpp"
+#include "adapters/store/rate_limit_store.hpp"
+#include "adapters/store/redis/redis_connection.hpp"
+
+namespace switchboard::adapters {
+
+class redis_rate_limit_store final : public rate_limit_store {
+  public:
+    explicit redis_rate_limit_store(redis_connection& redis) : redis_(redis) {}
+    net::awaitable<std::vector<window_verdict>> admit(std::vector<limit_window> const& windows) override;
+
+  private:
+    redis_connection& redis_;
+    std::uint64_t sequence_ = 0;
+};
+
+class redis_quota_store final : public quota_store {
+  public:
+    // Day keys live `retention` past their day (so late settlements still land), month keys
+    // the same past their month.
+    explicit redis_quota_store(redis_connection& redis, std::chrono::seconds retention = std::chrono::hours(1))
+        : redis_(redis), retention_(retention) {}
+    net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,
+                                          domain::quota_limits const& limits) override;
+    net::awaitable<std::vector<domain::quota_alert>> settle(quota_reservation const& reservation,
+                                                            std::optional<domain::quota_counts> actual,
+                                                            domain::quota_limits const& limits) override;
+    net::awaitable<quota_snapshot> snapshot(std::string const& subject) override;
+
+    // "provider:openai" → "quota:{openai}"; "tenant:acme" → "quota:{tenant:acme}".
+    static std::string base_key(std::string const& subject);
+
+  private:
+    redis_connection& redis_;
+    std::chrono::seconds retention_;
+};
+
+class redis_budget_store final : public budget_store {
+  public:
+    explicit redis_budget_store(redis_connection& redis) : redis_(redis) {}
+    net::awaitable<domain::budget_decision> reserve(std::string const& id, std::int64_t tokens, domain::priority p,
+                                                    domain::budget_limits const& limits,
+                                                    domain::time_point now) override;
+    net::awaitable<void> adjust(std::string const& id, domain::budget_usage delta, domain::time_point now) override;
+
+  private:
+    redis_connection& redis_;
+};
+
+} // namespace switchboard::adapters

@@ -1,0 +1,70 @@
+#pragma once
+// Quotas on UTC calendar windows, reservation-based. A subject (a provider, or a tenant) has
+// limits per UTC day (requests, tokens) and per UTC month (tokens); 0 means unlimited.
+//
+// Reservation model: before dispatch a call reserves its estimate (1 request, prompt tokens +
+// max_tokens); the check is `used + reserved + charge <= limit` for every limited metric, so
+// concurrent calls can never overshoot. When the call ends, the reservation is settled: a
+// success moves its actual usage into `used`; a failed or cancelled call just gives the
+// reservation back. Counters of a window start at zero when the window starts.
+//
+// Threshold alerts: at 75 %, 90 % and 100 % of each limit (of used + reserved), once per window:
+// the window remembers which thresholds it already reported in a bit mask.
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace switchboard::domain {
+
+struct quota_limits {
+    std::int64_t requests_per_day = 0;
+    std::int64_t tokens_per_day = 0;
+    std::int64_t tokens_per_month = 0;
+    bool any() const { return requests_per_day > 0 || tokens_per_day > 0 || tokens_per_month > 0; }
+};
+
+struct quota_counts {
+    std::int64_t requests = 0;
+    std::int64_t tokens = 0;
+};
+
+// One window's counters (the month window uses only tokens).
+struct quota_window_state {
+    quota_counts used;
+    quota_counts reserved;
+    unsigned alerted = 0; // bit (metric * 3 + threshold index) once reported
+};
+
+enum class quota_metric { requests_per_day, tokens_per_day, tokens_per_month };
+std::string_view metric_name(quota_metric m);
+constexpr std::array<int, 3> alert_thresholds{75, 90, 100};
+
+struct quota_check {
+    bool admitted = true;
+    quota_metric exhausted = quota_metric::tokens_per_day; // the first limit that refused
+};
+
+// Whether `charge` fits both windows' used + reserved under `limits`.
+quota_check check_quota(quota_window_state const& day, quota_window_state const& month, quota_counts charge,
+                        quota_limits const& limits);
+
+struct quota_alert {
+    quota_metric metric;
+    int percent = 0;         // 75, 90 or 100
+    std::int64_t counted = 0; // used + reserved when crossed
+    std::int64_t limit = 0;
+};
+
+// Thresholds of `metric` that `counted` has reached and `alerted` has not reported yet; marks
+// them reported.
+std::vector<quota_alert> crossed_thresholds(quota_metric metric, std::int64_t counted, std::int64_t limit,
+                                            unsigned& alerted);
+
+// Highest (used + reserved) / limit over the limited metrics (0 when nothing is limited).
+double quota_use(quota_window_state const& day, quota_window_state const& month, quota_limits const& limits);
+
+// Applies `delta` to `state.reserved` / `state.used`, never below zero.
+void add_counts(quota_counts& target, quota_counts delta);
+
+} // namespace switchboard::domain

@@ -1,0 +1,229 @@
+// The store ports' contract, run against the in-memory adapters and the Redis adapters (over a
+// real redis-server): sliding windows, all-or-nothing admission, quota reservations and their
+// settlement, threshold alerts once per window. Then what only Redis has: key names with hash
+// tags, TTLs that end with the UTC window, script reload after a flush.
+#include "adapters/store/memory_quota_store.hpp"
+#include "adapters/store/memory_rate_limit_store.hpp"
+#include "adapters/store/redis/redis_stores.hpp"
+#include "adapters/store/store_error.hpp"
+#include "domain/calendar.hpp"
+#include "tests/adapters/store_harness.hpp"
+#include "tests/support/redis_server.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace switchboard;
+using namespace switchboard::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct stores {
+    adapters::rate_limit_store* limits;
+    adapters::quota_store* quotas;
+};
+
+// The contract, whatever the adapter.
+void sliding_window_contract(store_harness& h, adapters::rate_limit_store& s, std::string const& prefix) {
+    std::vector<adapters::limit_window> one{{prefix + "rl:{ip:a}:*:60000", 5, 60s}};
+    for (int i = 0; i < 5; ++i) {
+        auto v = h.run(s.admit(one));
+        BOOST_TEST(v.at(0).admitted);
+        BOOST_TEST(v.at(0).remaining == 4 - i);
+    }
+    auto refused = h.run(s.admit(one)).at(0);
+    BOOST_TEST(!refused.admitted);
+    BOOST_TEST(refused.remaining == 0);
+    BOOST_TEST((refused.reset > 55s && refused.reset <= 60s));
+
+    // All or nothing: a request refused by the tight window does not count in the roomy one.
+    std::vector<adapters::limit_window> two{{prefix + "rl:{key:k}:*:60000", 1, 60s},
+                                            {prefix + "rl:{tenant:t}:*:60000", 10, 60s}};
+    BOOST_TEST(h.run(s.admit(two)).at(1).remaining == 9);
+    for (int i = 0; i < 3; ++i) {
+        auto v = h.run(s.admit(two));
+        BOOST_TEST(!v.at(0).admitted);
+        BOOST_TEST(v.at(1).remaining == 9); // room it still has (the refused request was taken back)
+    }
+    std::vector<adapters::limit_window> roomy{two[1]};
+    BOOST_TEST(h.run(s.admit(roomy)).at(0).remaining == 8);
+}
+
+void quota_contract(store_harness& h, adapters::quota_store& s, std::string const& subject) {
+    domain::quota_limits const limits{0, 1000, 0};
+    std::vector<adapters::quota_reservation> held;
+    for (;;) {
+        auto v = h.run(s.reserve(subject, {1, 100}, limits));
+        if (!v.admitted) {
+            BOOST_TEST(domain::metric_name(v.exhausted) == "tokens_per_day");
+            BOOST_TEST(v.reset_unix > 0);
+            break;
+        }
+        held.push_back(v.reservation);
+    }
+    BOOST_TEST(held.size() == 10u);
+    auto snap = h.run(s.snapshot(subject));
+    BOOST_TEST(snap.day_state.reserved.tokens == 1000);
+    BOOST_TEST(snap.month_state.reserved.tokens == 1000);
+    // Half succeed with fewer tokens than reserved; half fail and give everything back.
+    for (std::size_t i = 0; i < held.size(); ++i)
+        h.run(s.settle(held[i], i % 2 == 0 ? std::optional<domain::quota_counts>({1, 40}) : std::nullopt, limits));
+    snap = h.run(s.snapshot(subject));
+    BOOST_TEST(snap.day_state.reserved.tokens == 0);
+    BOOST_TEST(snap.day_state.reserved.requests == 0);
+    BOOST_TEST(snap.day_state.used.tokens == 200);
+    BOOST_TEST(snap.day_state.used.requests == 5);
+    BOOST_TEST(snap.month_state.used.tokens == 200);
+    BOOST_TEST(snap.day == domain::day_id(snap.day_reset_unix - 1));
+}
+
+void alert_contract(store_harness& h, adapters::quota_store& s, std::string const& subject) {
+    domain::quota_limits const limits{0, 100, 0};
+    auto a = h.run(s.reserve(subject, {1, 80}, limits));
+    BOOST_TEST_REQUIRE(a.alerts.size() == 1u);
+    BOOST_TEST(a.alerts[0].percent == 75);
+    h.run(s.settle(a.reservation, std::nullopt, limits)); // back to 0: the 75 % alert stays reported
+    auto b = h.run(s.reserve(subject, {1, 80}, limits));
+    BOOST_TEST(b.alerts.empty());
+    auto c = h.run(s.reserve(subject, {1, 20}, limits));
+    BOOST_TEST_REQUIRE(c.alerts.size() == 2u);
+    BOOST_TEST(c.alerts[0].percent == 90);
+    BOOST_TEST(c.alerts[1].percent == 100);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(store_contract)
+
+BOOST_AUTO_TEST_CASE(memory_adapters_keep_the_contract) {
+    store_harness h;
+    adapters::memory_rate_limit_store limits;
+    adapters::memory_quota_store quotas;
+    sliding_window_contract(h, limits, "");
+    quota_contract(h, quotas, "tenant:acme");
+    alert_contract(h, quotas, "provider:openai");
+}
+
+BOOST_AUTO_TEST_CASE(redis_adapters_keep_the_contract) {
+    redis_server server;
+    store_harness h;
+    auto& redis = h.redis(server.port());
+    adapters::redis_rate_limit_store limits(redis);
+    adapters::redis_quota_store quotas(redis);
+    sliding_window_contract(h, limits, "");
+    quota_contract(h, quotas, "tenant:acme");
+    alert_contract(h, quotas, "provider:openai");
+}
+
+BOOST_AUTO_TEST_CASE(memory_quota_windows_start_over_at_utc_midnight_and_month_start) {
+    store_harness h;
+    std::int64_t now = 1798761599 - 10; // 2026-12-31T23:59:49Z
+    adapters::memory_quota_store quotas([&now] { return now; });
+    domain::quota_limits const limits{0, 100, 150};
+    auto a = h.run(quotas.reserve("tenant:acme", {1, 100}, limits));
+    BOOST_TEST(a.admitted);
+    h.run(quotas.settle(a.reservation, domain::quota_counts{1, 100}, limits));
+    BOOST_TEST(!h.run(quotas.reserve("tenant:acme", {1, 1}, limits)).admitted);
+    now += 11; // 2027-01-01T00:00:00Z: a new day and a new month
+    auto b = h.run(quotas.reserve("tenant:acme", {1, 100}, limits));
+    BOOST_TEST(b.admitted);
+    BOOST_TEST(b.reservation.day == "2027-01-01");
+    BOOST_TEST(b.reservation.month == "2027-01");
+    // A settlement of yesterday's reservation arriving late leaves today's counters alone.
+    h.run(quotas.settle(a.reservation, std::nullopt, limits));
+    auto snap = h.run(quotas.snapshot("tenant:acme"));
+    BOOST_TEST(snap.day_state.reserved.tokens == 100);
+    BOOST_TEST(snap.month_state.used.tokens == 0);
+}
+
+BOOST_AUTO_TEST_CASE(redis_keys_carry_hash_tags_and_expire_with_their_utc_window) {
+    redis_server server;
+    store_harness h;
+    auto& redis = h.redis(server.port());
+    adapters::redis_quota_store quotas(redis, std::chrono::seconds(3600));
+    adapters::redis_rate_limit_store limits(redis);
+    auto v = h.run(quotas.reserve("provider:openai", {1, 10}, {100, 1000, 0}));
+    BOOST_TEST_REQUIRE(v.admitted);
+    auto const day_key = "quota:{openai}:" + v.reservation.day;
+    auto const month_key = "quota:{openai}:" + v.reservation.month;
+    auto const now = std::stoll(server.command({"TIME"}).elements.at(0));
+    BOOST_TEST(v.reservation.day == domain::day_id(now));
+    BOOST_TEST(server.command({"EXPIRETIME", day_key}).integer == domain::next_day_start(now) + 3600);
+    BOOST_TEST(server.command({"EXPIRETIME", month_key}).integer == domain::next_month_start(now) + 3600);
+    h.run(quotas.reserve("tenant:acme", {1, 10}, {0, 1000, 5000}));
+    BOOST_TEST(server.command({"EXISTS", "quota:{tenant:acme}:" + v.reservation.day}).integer == 1);
+
+    // A settlement for a window that has ended (its key gone) never recreates it without a TTL.
+    adapters::quota_reservation stale{"provider:openai", "2001-01-01", "2001-01", {1, 10}};
+    h.run(quotas.settle(stale, domain::quota_counts{1, 5}, {100, 1000, 0}));
+    BOOST_TEST(server.command({"EXISTS", "quota:{openai}:2001-01-01"}).integer == 0);
+
+    std::vector<adapters::limit_window> w{{"rl:{ip:127.0.0.1}:*:60000", 3, 60s}};
+    h.run(limits.admit(w));
+    auto const ttl = server.command({"PTTL", "rl:{ip:127.0.0.1}:*:60000"}).integer;
+    BOOST_TEST((ttl > 59'000 && ttl <= 60'000));
+    for (auto const& key : server.keys()) BOOST_TEST(server.command({"TTL", key}).integer > 0, key);
+}
+
+BOOST_AUTO_TEST_CASE(scripts_are_reloaded_after_the_server_forgets_them) {
+    redis_server server;
+    store_harness h;
+    auto& redis = h.redis(server.port());
+    adapters::redis_rate_limit_store limits(redis);
+    std::vector<adapters::limit_window> w{{"rl:{global}:*:60000", 10, 60s}};
+    BOOST_TEST(h.run(limits.admit(w)).at(0).remaining == 9);
+    BOOST_TEST(server.command({"SCRIPT", "FLUSH"}).ok);
+    BOOST_TEST(h.run(limits.admit(w)).at(0).remaining == 8); // NOSCRIPT → EVAL, same answer
+    BOOST_TEST(h.run(limits.admit(w)).at(0).remaining == 7);
+}
+
+BOOST_AUTO_TEST_CASE(a_frozen_redis_fails_calls_within_the_timeout_and_the_connection_recovers) {
+    redis_server server;
+    store_harness h;
+    auto& redis = h.redis(server.port(), 50ms);
+    adapters::redis_rate_limit_store limits(redis);
+    std::vector<adapters::limit_window> w{{"rl:{global}:*:60000", 1000, 60s}};
+    h.run(limits.admit(w));
+    server.freeze();
+    for (int i = 0; i < 20; ++i) {
+        auto const start = std::chrono::steady_clock::now();
+        bool failed = false;
+        try {
+            h.run(limits.admit(w));
+        } catch (adapters::store_unavailable const&) {
+            failed = true;
+        }
+        auto const took = std::chrono::steady_clock::now() - start;
+        BOOST_TEST(failed);
+        BOOST_TEST((took < 50ms + 40ms));
+    }
+    BOOST_TEST(h.stats.timeouts.load() >= 1);
+    server.thaw();
+    // Back within 5 s, without anyone restarting anything.
+    auto const give_up = std::chrono::steady_clock::now() + 5s;
+    bool recovered = false;
+    while (!recovered && std::chrono::steady_clock::now() < give_up) {
+        try {
+            recovered = h.run(limits.admit(w)).at(0).admitted;
+        } catch (adapters::store_unavailable const&) {
+            std::this_thread::sleep_for(20ms);
+        }
+    }
+    BOOST_TEST(recovered);
+
+    server.kill();
+    server.restart();
+    recovered = false;
+    auto const again = std::chrono::steady_clock::now() + 5s;
+    while (!recovered && std::chrono::steady_clock::now() < again) {
+        try {
+            recovered = h.run(limits.admit(w)).at(0).admitted;
+        } catch (adapters::store_unavailable const&) {
+            std::this_thread::sleep_for(20ms);
+        }
+    }
+    BOOST_TEST(recovered);
+    BOOST_TEST(h.stats.outages.load() >= 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
