@@ -19,7 +19,7 @@ struct mode_signals {
     double provider_429_rate = 0;  // share of recent upstream attempts answered 429
     double open_breaker_share = 0; // share of known deployments whose breaker is open
     double queued_calls = 0;       // calls waiting for provider capacity right now
-    double quota_use = 0;          // highest quota use, 0..1 (quotas arrive with shared state)
+    double quota_use = 0;          // provider quota use, 0..1: the least used provider's
 };
 
 struct mode_thresholds {

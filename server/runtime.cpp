@@ -85,6 +85,7 @@ gateway_runtime::gateway_runtime(gateway_config config)
         if (!endpoint) throw std::invalid_argument("store.url " + endpoint.error()); // validated at load
         redis_ = *endpoint;
     }
+    for (auto const& p : config_.providers) resilience_->on_quota_use(p.name, 0.0);
     auto proxies = adapters::trusted_proxies::parse(config_.server.trusted_proxies);
     if (proxies) proxies_ = *proxies;
 }

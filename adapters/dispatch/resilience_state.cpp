@@ -95,7 +95,12 @@ domain::mode_signals resilience_state::signals_locked(domain::time_point now) co
         s.open_breaker_share = static_cast<double>(open) / static_cast<double>(health_.size());
     }
     s.queued_calls = queued_;
-    for (auto const& [provider, use] : quota_use_) s.quota_use = std::max(s.quota_use, use);
+    // The gateway runs short of provider quota only when every provider does: the least used
+    // provider is the signal (providers without a quota count as 0).
+    if (!quota_use_.empty()) {
+        s.quota_use = 1.0;
+        for (auto const& [provider, use] : quota_use_) s.quota_use = std::min(s.quota_use, use);
+    }
     return s;
 }
 

@@ -48,8 +48,8 @@ class resilience_state {
     void on_request(domain::time_point now);
     domain::gateway_mode mode() const { return current_mode_.load(std::memory_order_relaxed); }
     domain::mode_signals signals(domain::time_point now) const;
-    // A provider's quota use, 0..1, after a reservation on it (a degraded-mode signal: the
-    // highest over providers counts).
+    // A provider's quota use, 0..1, after a reservation on it. The degraded-mode signal is the
+    // lowest over every provider registered (the composition root registers each at 0).
     void on_quota_use(std::string const& provider, double use);
     // Calls waiting for provider capacity (a degraded-mode signal).
     void on_queue_change(int delta);

@@ -138,35 +138,54 @@ net::awaitable<void> quota_keeper::settle(quota_hold hold, std::optional<domain:
     net::co_spawn(co_await net::this_coro::executor, retry(store, std::move(hold), actual), net::detached);
 }
 
+net::awaitable<json::object> quota_keeper::describe(std::string subject, std::string name,
+                                                   domain::quota_limits limits) {
+    std::optional<quota_snapshot> shared;
+    try {
+        shared = co_await shared_.snapshot(subject);
+    } catch (store_unavailable const&) {
+        if (!local_) throw;
+    }
+    std::string const source = shared ? "shared" : "local";
+    quota_snapshot s;
+    if (shared)
+        s = std::move(*shared);
+    else
+        s = co_await local_->snapshot(subject);
+    json::object day{{"window", s.day},
+                     {"resets_at", iso_midnight(s.day_reset_unix)},
+                     {"requests", counts_json(s.day_state.used.requests, s.day_state.reserved.requests,
+                                              limits.requests_per_day)},
+                     {"tokens", counts_json(s.day_state.used.tokens, s.day_state.reserved.tokens,
+                                            limits.tokens_per_day)}};
+    json::object month{{"window", s.month},
+                       {"resets_at", iso_midnight(s.month_reset_unix)},
+                       {"tokens", counts_json(s.month_state.used.tokens, s.month_state.reserved.tokens,
+                                              limits.tokens_per_month)}};
+    json::object out;
+    out["name"] = name;
+    out["source"] = source;
+    out["day"] = std::move(day);
+    out["month"] = std::move(month);
+    co_return out;
+}
+
+// (Each co_await stands alone in a statement: GCC 12 miscompiles some awaits inside calls.)
 net::awaitable<json::object> quota_keeper::report() {
     json::array providers, tenants;
-    auto describe = [&](std::string const& subject, std::string const& name,
-                        domain::quota_limits const& limits) -> net::awaitable<json::object> {
-        std::optional<quota_snapshot> shared;
-        try {
-            shared = co_await shared_.snapshot(subject);
-        } catch (store_unavailable const&) {
-            if (!local_) throw;
-        }
-        std::string const source = shared ? "shared" : "local";
-        quota_snapshot const s = shared ? std::move(*shared) : co_await local_->snapshot(subject);
-        json::object day{{"window", s.day},
-                         {"resets_at", iso_midnight(s.day_reset_unix)},
-                         {"requests", counts_json(s.day_state.used.requests, s.day_state.reserved.requests,
-                                                  limits.requests_per_day)},
-                         {"tokens", counts_json(s.day_state.used.tokens, s.day_state.reserved.tokens,
-                                                limits.tokens_per_day)}};
-        json::object month{{"window", s.month},
-                           {"resets_at", iso_midnight(s.month_reset_unix)},
-                           {"tokens", counts_json(s.month_state.used.tokens, s.month_state.reserved.tokens,
-                                                  limits.tokens_per_month)}};
-        co_return json::object{{"name", name}, {"source", source}, {"day", std::move(day)}, {"month", std::move(month)}};
-    };
-    for (auto const& [name, limits] : policy_.providers)
-        providers.push_back(co_await describe("provider:" + name, name, limits));
-    for (auto const& [name, limits] : policy_.tenants)
-        tenants.push_back(co_await describe("tenant:" + name, name, limits));
-    co_return json::object{{"object", "quotas"}, {"providers", std::move(providers)}, {"tenants", std::move(tenants)}};
+    for (auto const& [name, limits] : policy_.providers) {
+        auto entry = co_await describe("provider:" + name, name, limits);
+        providers.push_back(std::move(entry));
+    }
+    for (auto const& [name, limits] : policy_.tenants) {
+        auto entry = co_await describe("tenant:" + name, name, limits);
+        tenants.push_back(std::move(entry));
+    }
+    json::object out;
+    out["object"] = "quotas";
+    out["providers"] = std::move(providers);
+    out["tenants"] = std::move(tenants);
+    co_return out;
 }
 
 } // namespace switchboard::adapters

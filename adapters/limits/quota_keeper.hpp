@@ -64,6 +64,8 @@ class quota_keeper {
     domain::quota_limits const* tenant_limits(std::string const& tenant) const;
 
   private:
+    net::awaitable<boost::json::object> describe(std::string subject, std::string name,
+                                                 domain::quota_limits limits);
     net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,
                                           domain::quota_limits const& limits, bool& local, bool& unavailable);
 

@@ -74,6 +74,9 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
     std::string out;
     bool writing = false;
     unsigned generation = 0;
+    // A call timed out and no reply has come since: further calls fail at once instead of each
+    // waiting out its own timeout, so one request never pays for the stall more than once.
+    bool suspect = false;
     net::steady_timer wake; // the connection loop sleeps on it while connected
     std::string last_error;
 
@@ -105,6 +108,14 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
         out.clear();
         writing = false;
         wake.cancel();
+    }
+
+    // Replies arrive in order: an old unanswered call means the server or the path is stuck;
+    // a fresh connection is the way out.
+    void drop_if_stalled() {
+        if (current == phase::ready && !waiting.empty() &&
+            waiting.front()->sent + options.stall_timeout <= clock::now())
+            drop("no reply for " + std::to_string(options.stall_timeout.count()) + " ms");
     }
 
     void send(std::string bytes) {
@@ -151,6 +162,7 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
                     }
                     auto p = std::move(self->waiting.front());
                     self->waiting.pop_front();
+                    self->suspect = false;
                     p->reply = std::move(*reply);
                     p->done.cancel();
                 }
@@ -166,10 +178,14 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
     net::awaitable<std::vector<redis_value>> exchange(std::vector<std::vector<std::string>> const& commands,
                                                       clock::time_point deadline, bool internal) {
         auto self = shared_from_this();
-        bool const usable = current == phase::ready || (internal && current == phase::handshake);
+        drop_if_stalled();
+        bool const usable =
+            (current == phase::ready && !suspect) || (internal && current == phase::handshake);
         if (!usable) {
             stats.failures.fetch_add(1);
-            throw store_unavailable("redis is not connected" + (last_error.empty() ? "" : ": " + last_error));
+            throw store_unavailable(current == phase::ready ? "redis is not answering"
+                                                            : "redis is not connected" +
+                                                                  (last_error.empty() ? "" : ": " + last_error));
         }
         std::vector<std::shared_ptr<pending>> calls;
         std::string bytes;
@@ -193,9 +209,8 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
             stats.failures.fetch_add(1);
             if (p->failed) throw store_unavailable("redis connection lost: " + last_error);
             stats.timeouts.fetch_add(1);
-            // Replies arrive in order: an old unanswered call means the server is stuck.
-            if (!waiting.empty() && waiting.front()->sent + options.stall_timeout <= clock::now())
-                drop("no reply for " + std::to_string(options.stall_timeout.count()) + " ms");
+            suspect = true;
+            drop_if_stalled();
             throw store_unavailable("redis did not answer in time");
         }
         co_return replies;
@@ -247,6 +262,7 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
                 throw store_unavailable("handshake refused: " + r.text.substr(0, 120));
             }
         current = phase::ready;
+        suspect = false;
         last_error.clear();
         stats.connections_up.fetch_add(1);
         stats.connects.fetch_add(1);

@@ -3,7 +3,8 @@
 // call appends to one write stream; replies come back in order), bounded (every call has a
 // deadline, `call_timeout` by default), and self-healing (reconnects with capped, jittered
 // backoff; a connection whose oldest call stays unanswered for `stall_timeout` — a frozen
-// server — is dropped and reopened).
+// server — is dropped and reopened). After a timeout, calls fail at once until the next reply
+// arrives, so a stall costs each request at most one timeout.
 //
 // Scripts are loaded once per connection (SCRIPT LOAD) and run with EVALSHA; a NOSCRIPT reply
 // (server restarted or flushed) runs the script with EVAL, which loads it again.

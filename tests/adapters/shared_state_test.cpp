@@ -1,0 +1,239 @@
+// Inbound rate limits, quotas and store failure, through the whole gateway over real HTTP —
+// with the in-memory store and with a real redis-server.
+#include "domain/chat_request.hpp"
+#include "domain/openai_wire.hpp"
+#include "tests/adapters/gateway_fixture.hpp"
+#include "tests/support/load_client.hpp"
+#include "tests/support/mock_upstream.hpp"
+#include "tests/support/redis_server.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <thread>
+
+using namespace switchboard;
+using namespace switchboard::testing;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+std::string code_of(client_response const& r) {
+    return std::string(json::parse(r.body).at("error").at("code").as_string());
+}
+
+long long retry_after(client_response const& r) {
+    auto v = r.header("retry-after");
+    return v.empty() ? -1 : std::stoll(v);
+}
+
+// The tenant's day window from GET /api/v1/quotas.
+json::object tenant_day(gateway_fixture& gw, std::string const& tenant) {
+    auto res = gw.get("/api/v1/quotas");
+    BOOST_TEST_REQUIRE(res.status == 200);
+    auto const report = json::parse(res.body);
+    for (auto const& t : report.at("tenants").as_array())
+        if (t.at("name").as_string() == tenant) return t.at("day").as_object();
+    BOOST_FAIL("tenant not listed: " + tenant);
+    return {};
+}
+
+std::string upstream_config(mock_upstream const& up, std::string const& store_url, std::string const& extra) {
+    std::string out = extra + "resilience: {retry: {max_attempts: 1}}\nproviders:\n  p: {kind: openai, base_url: \"" +
+                      up.base_url("/v1") + "\", api_key: k-000000000001}\nmodels:\n  chat: [p/m]\n";
+    if (!store_url.empty()) out += "store: {url: \"" + store_url + "\"}\n";
+    return out;
+}
+
+// 200 concurrent calls of a tenant with room for 20 estimates: at most 20 reach the provider;
+// failed and cancelled calls give their reservation back, successes keep only actual usage.
+void quota_reservations_hold(std::string const& store_url) {
+    std::string const body = R"({"model":"chat","max_tokens":100,"messages":[{"role":"user","content":"Hello"}]})";
+    auto parsed = domain::parse_chat_request(*domain::parse_json(body));
+    auto const estimate = domain::estimated_tokens(*parsed);
+    mock_upstream up;
+    std::atomic<int> n{0};
+    up.reply_with([&](recorded_request const&) {
+        auto reply = ++n % 2 == 0 ? canned_reply::json(500, R"({"error":{"message":"boom"}})")
+                                  : canned_reply::json(200, completion_body());
+        reply.delay = 300ms; // every call is still in flight when the others arrive
+        return reply;
+    });
+    gateway_fixture gw(upstream_config(up, store_url,
+                                       "quotas:\n  tenants: {acme: {tokens_per_day: " +
+                                           std::to_string(20 * estimate + estimate / 2) + "}}\n"),
+                       {}, 2);
+    std::vector<call_spec> calls;
+    for (int i = 0; i < 200; ++i) {
+        call_spec c{gw.port(), "POST", "/v1/chat/completions", body, {{"X-Tenant-Id", "acme"}}};
+        if (i % 10 == 0) c.headers.emplace_back("X-Request-Timeout", "0.1"); // cancelled by its deadline
+        calls.push_back(std::move(c));
+    }
+    auto results = concurrent_calls(calls, 30s);
+    int ok = 0, quota = 0, other = 0;
+    for (auto const& r : results) {
+        if (r.response.status == 200)
+            ++ok;
+        else if (r.response.status == 429 && code_of(r.response) == "quota_exceeded") {
+            ++quota;
+            BOOST_TEST(retry_after(r.response) >= 1);
+        } else
+            ++other; // upstream 500s (502) and deadline cancellations (504)
+    }
+    BOOST_TEST_MESSAGE("ok " << ok << ", quota_exceeded " << quota << ", failed " << other << ", dispatched "
+                             << up.hits());
+    BOOST_TEST(up.hits() <= 20u);
+    BOOST_TEST(quota >= 180);
+    auto day = tenant_day(gw, "acme");
+    BOOST_TEST(day.at("tokens").at("reserved").as_int64() == 0);
+    BOOST_TEST(day.at("tokens").at("used").as_int64() == 5 * ok); // completion_body() uses 5 tokens
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(shared_state)
+
+BOOST_AUTO_TEST_CASE(inbound_limits_answer_429_with_retry_after_and_rate_limit_headers) {
+    gateway_fixture gw("limits:\n  - {route: /v1/chat/completions, per: ip, requests: 3, window: 1m}\n");
+    for (int i = 0; i < 3; ++i) {
+        auto ok = gw.chat(chat_body("mock-1"));
+        BOOST_TEST(ok.status == 200);
+        BOOST_TEST(ok.header("x-ratelimit-limit") == "3");
+        BOOST_TEST(ok.header("x-ratelimit-remaining") == std::to_string(2 - i));
+    }
+    auto refused = gw.chat(chat_body("mock-1"));
+    BOOST_TEST(refused.status == 429);
+    BOOST_TEST(code_of(refused) == "rate_limit_exceeded");
+    BOOST_TEST(json::parse(refused.body).at("error").at("type") == "rate_limit_error");
+    BOOST_TEST((retry_after(refused) >= 59 && retry_after(refused) <= 60));
+    BOOST_TEST(refused.header("x-ratelimit-remaining") == "0");
+    BOOST_TEST(refused.header("x-ratelimit-reset") == refused.header("retry-after"));
+    BOOST_TEST(refused.header("ratelimit-policy") == "\"ip\";q=3;w=60");
+    BOOST_TEST(refused.header("ratelimit") == "\"ip\";r=0;t=" + refused.header("retry-after"));
+    // Health probes are never limited; routes without a rule are not counted.
+    BOOST_TEST(gw.get("/api/health").status == 200);
+    BOOST_TEST(gw.get("/v1/models").header("x-ratelimit-limit").empty());
+}
+
+BOOST_AUTO_TEST_CASE(forwarded_for_is_believed_only_from_a_trusted_proxy) {
+    std::string const limits = "limits:\n  - {per: ip, requests: 1, window: 1m}\n";
+    auto as = [](std::string const& ip) {
+        return std::vector<std::pair<std::string, std::string>>{{"X-Forwarded-For", "198.51.100.9, " + ip}};
+    };
+    gateway_fixture behind_proxy("server: {trusted_proxies: [127.0.0.1/32]}\n" + limits);
+    BOOST_TEST(behind_proxy.chat(chat_body("mock-1"), as("203.0.113.1")).status == 200);
+    BOOST_TEST(behind_proxy.chat(chat_body("mock-1"), as("203.0.113.2")).status == 200);
+    BOOST_TEST(behind_proxy.chat(chat_body("mock-1"), as("203.0.113.1")).status == 429);
+
+    gateway_fixture exposed(limits); // the header is the client's own word: the socket decides
+    BOOST_TEST(exposed.chat(chat_body("mock-1"), as("203.0.113.1")).status == 200);
+    BOOST_TEST(exposed.chat(chat_body("mock-1"), as("203.0.113.2")).status == 429);
+}
+
+BOOST_AUTO_TEST_CASE(a_tenant_quota_holds_under_200_concurrent_requests_in_memory) {
+    quota_reservations_hold("");
+}
+
+BOOST_AUTO_TEST_CASE(a_tenant_quota_holds_under_200_concurrent_requests_in_redis) {
+    redis_server redis;
+    quota_reservations_hold(redis.url());
+    for (auto const& key : redis.keys()) BOOST_TEST(redis.command({"TTL", key}).integer > 0, key);
+}
+
+BOOST_AUTO_TEST_CASE(a_provider_without_quota_is_skipped_and_then_the_client_hears_quota_exceeded) {
+    mock_upstream a, b;
+    a.always(canned_reply::json(200, completion_body("m", "from a")));
+    b.always(canned_reply::json(200, completion_body("m", "from b")));
+    gateway_fixture gw("quotas:\n  providers: {a: {requests_per_day: 2}, b: {requests_per_day: 1}}\n"
+                       "providers:\n  a: {kind: openai, base_url: \"" + a.base_url("/v1") +
+                       "\", api_key: k-000000000001}\n  b: {kind: openai, base_url: \"" + b.base_url("/v1") +
+                       "\", api_key: k-000000000002}\nmodels:\n  chat: [a/m, b/m]\n");
+    BOOST_TEST(gw.chat(chat_body("chat")).header("x-switchboard-provider") == "a");
+    BOOST_TEST(gw.chat(chat_body("chat")).header("x-switchboard-provider") == "a");
+    auto third = gw.chat(chat_body("chat"));
+    BOOST_TEST(third.status == 200);
+    BOOST_TEST(third.header("x-switchboard-provider") == "b");
+    auto fourth = gw.chat(chat_body("chat"));
+    BOOST_TEST(fourth.status == 429);
+    BOOST_TEST(code_of(fourth) == "quota_exceeded");
+    BOOST_TEST(retry_after(fourth) >= 1);
+    BOOST_TEST(a.hits() == 2u);
+    BOOST_TEST(b.hits() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(usage_counters_survive_a_gateway_restart) {
+    redis_server redis;
+    mock_upstream up;
+    up.always(canned_reply::json(200, completion_body()));
+    std::string const cfg =
+        upstream_config(up, redis.url(), "quotas:\n  tenants: {acme: {tokens_per_day: 100000}}\n");
+    std::vector<std::pair<std::string, std::string>> const tenant{{"X-Tenant-Id", "acme"}};
+    json::object before;
+    {
+        gateway_fixture first(cfg);
+        for (int i = 0; i < 3; ++i) BOOST_TEST(first.chat(chat_body("chat"), tenant).status == 200);
+        before = tenant_day(first, "acme");
+    }
+    BOOST_TEST(before.at("tokens").at("used").as_int64() == 15);
+    gateway_fixture second(cfg);
+    BOOST_TEST(tenant_day(second, "acme") == before);
+}
+
+BOOST_AUTO_TEST_CASE(a_frozen_redis_costs_each_request_at_most_the_store_timeout_then_counting_resumes) {
+    redis_server redis;
+    gateway_fixture gw("store: {url: \"" + redis.url() + "\", timeout: 50ms}\n"
+                       "limits:\n  - {per: ip, requests: 100000, window: 1m}\n"
+                       "  - {route: /v1/embeddings, per: ip, requests: 100000, window: 1m, on_store_error: fail_closed}\n"
+                       "quotas:\n  tenants: {default: {tokens_per_day: 10000000}}\n",
+                       {}, 2);
+    std::string const key = "rl:{ip:127.0.0.1}:*:60000";
+    BOOST_TEST(gw.chat(chat_body("mock-1")).status == 200);
+    BOOST_TEST(redis.command({"ZCARD", key}).integer == 1);
+
+    redis.freeze();
+    std::vector<call_spec> calls;
+    for (int i = 0; i < 100; ++i) calls.push_back({gw.port(), "POST", "/v1/chat/completions", chat_body("mock-1"), {}});
+    for (int i = 0; i < 20; ++i)
+        calls.push_back({gw.port(), "POST", "/v1/embeddings", R"({"model":"mock-1","input":"hi"})", {}});
+    auto results = concurrent_calls(calls, 10s);
+    std::chrono::milliseconds slowest{0};
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        auto const& r = results[i];
+        slowest = std::max(slowest, r.elapsed);
+        if (i < 100) {
+            BOOST_TEST(r.response.status == 200); // fail_open: local limits
+        } else {
+            BOOST_TEST(r.response.status == 503); // fail_closed
+            BOOST_TEST(code_of(r.response) == "store_unavailable");
+            BOOST_TEST(retry_after(r.response) == 1);
+        }
+    }
+    BOOST_TEST_MESSAGE("slowest answer while Redis was frozen: " << slowest.count() << " ms");
+    BOOST_TEST((slowest < 50ms + 200ms));
+    auto health = json::parse(gw.get("/api/v1/health").body);
+    BOOST_TEST(health.at("store").at("fallbacks").as_int64() >= 100);
+
+    redis.thaw();
+    auto resumed = [&] {
+        auto const give_up = std::chrono::steady_clock::now() + 5s;
+        while (std::chrono::steady_clock::now() < give_up) {
+            auto const before = redis.command({"ZCARD", key}).integer;
+            gw.chat(chat_body("mock-1"));
+            if (redis.command({"ZCARD", key}).integer > before) return true;
+            std::this_thread::sleep_for(50ms);
+        }
+        return false;
+    };
+    BOOST_TEST(resumed());
+
+    redis.kill();
+    BOOST_TEST(gw.chat(chat_body("mock-1")).status == 200); // fail_open while it is gone
+    auto down = json::parse(gw.get("/api/v1/health").body);
+    BOOST_TEST(down.at("status") == "degraded");
+    BOOST_TEST(down.at("store").at("status") == "down");
+    BOOST_TEST(down.at("store").at("outages").as_int64() >= 1);
+    redis.restart();
+    BOOST_TEST(resumed()); // reconnected by itself
+    for (auto const& k : redis.keys()) BOOST_TEST(redis.command({"TTL", k}).integer > 0, k);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
