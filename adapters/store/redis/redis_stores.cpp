@@ -4,6 +4,7 @@
 #include "adapters/store/redis/redis_scripts.hpp"
 #include "adapters/store/store_error.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <random>
 
@@ -19,6 +20,12 @@ std::string const& instance_tag() {
         return std::string(buf);
     }();
     return tag;
+}
+
+// Unique across every core of this process (a member seen twice would be one entry, not two).
+std::uint64_t next_member_sequence() {
+    static std::atomic<std::uint64_t> sequence{0};
+    return sequence.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
 long long element(redis_value const& v, std::size_t i) {
@@ -54,7 +61,7 @@ net::awaitable<std::vector<window_verdict>> redis_rate_limit_store::admit(std::v
     std::vector<script_call> calls;
     std::vector<std::string> members;
     for (auto const& w : windows) {
-        members.push_back(instance_tag() + ":" + std::to_string(++sequence_));
+        members.push_back(instance_tag() + ":" + std::to_string(next_member_sequence()));
         calls.push_back({&scripts::sliding_window(),
                          {w.key},
                          {std::to_string(w.limit), std::to_string(w.window.count()), members.back()}});

@@ -23,7 +23,6 @@ class redis_rate_limit_store final : public rate_limit_store {
 
   private:
     redis_connection& redis_;
-    std::uint64_t sequence_ = 0;
 };
 
 class redis_quota_store final : public quota_store {
