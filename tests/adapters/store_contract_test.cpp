@@ -5,6 +5,7 @@
 #include "adapters/store/memory_quota_store.hpp"
 #include "adapters/store/memory_rate_limit_store.hpp"
 #include "adapters/store/redis/redis_stores.hpp"
+#include "adapters/store/redis/redis_url.hpp"
 #include "adapters/store/store_error.hpp"
 #include "domain/calendar.hpp"
 #include "tests/adapters/store_harness.hpp"
@@ -224,6 +225,92 @@ BOOST_AUTO_TEST_CASE(a_frozen_redis_fails_calls_within_the_timeout_and_the_conne
     }
     BOOST_TEST(recovered);
     BOOST_TEST(h.stats.outages.load() >= 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(redis_connection_setup)
+
+// A self-signed certificate for "localhost", made with the openssl CLI.
+struct localhost_certificate {
+    std::string dir = "/tmp/switchboard-redis-tls-" + std::to_string(::getpid());
+    std::string cert = dir + "/cert.pem", key = dir + "/key.pem";
+    localhost_certificate() {
+        std::string const cmd = "mkdir -p " + dir +
+                                " && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
+                                " -addext subjectAltName=DNS:localhost -keyout " +
+                                key + " -out " + cert + " >/dev/null 2>&1";
+        BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0);
+    }
+    ~localhost_certificate() { std::system(("rm -rf " + dir).c_str()); }
+};
+
+BOOST_AUTO_TEST_CASE(rediss_verifies_the_server_and_serves_the_same_scripts) {
+    localhost_certificate cert;
+    auto const tls_port = redis_server::free_port();
+    redis_server server({}, tls_port, cert.cert, cert.key);
+    auto url = adapters::parse_redis_url("rediss://localhost:" + std::to_string(tls_port) + "/0");
+    BOOST_TEST_REQUIRE(url.has_value());
+    BOOST_TEST(url->tls);
+    adapters::redis_options options;
+    options.endpoint = *url;
+    options.call_timeout = 500ms;
+    {
+        store_harness h;
+        auto& redis = h.redis(options, cert.cert);
+        BOOST_TEST_REQUIRE(h.stats.connections_up.load() == 1);
+        adapters::redis_rate_limit_store limits(redis);
+        std::vector<adapters::limit_window> w{{"rl:{global}:*:60000", 2, 60s}};
+        BOOST_TEST(h.run(limits.admit(w)).at(0).remaining == 1);
+        BOOST_TEST(server.command({"ZCARD", "rl:{global}:*:60000"}).integer == 1);
+    }
+    {
+        store_harness untrusted; // no CA: the self-signed server must be refused
+        untrusted.redis(options);
+        BOOST_TEST(!untrusted.wait_ready(1s));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(acl_credentials_from_the_url_authenticate_and_a_wrong_password_never_connects) {
+    redis_server server({"--user", "gateway", "on", ">s3cret-pass", "~*", "&*", "+@all"});
+    auto good = adapters::parse_redis_url("redis://gateway:s3cret-pass@127.0.0.1:" + std::to_string(server.port()) + "/2");
+    BOOST_TEST_REQUIRE(good.has_value());
+    BOOST_TEST(good->user == "gateway");
+    BOOST_TEST(good->db == 2);
+    BOOST_TEST(good->describe().find("s3cret") == std::string::npos);
+    {
+        store_harness h;
+        adapters::redis_options options;
+        options.endpoint = *good;
+        auto& redis = h.redis(options);
+        BOOST_TEST_REQUIRE(h.stats.connections_up.load() == 1);
+        adapters::redis_quota_store quotas(redis);
+        BOOST_TEST(h.run(quotas.reserve("tenant:acme", {1, 5}, {0, 100, 0})).admitted);
+        // The keys went to database 2 of the URL.
+        BOOST_TEST(server.command({"EVAL", "redis.call('SELECT', 2) return redis.call('DBSIZE')", "0"}).integer == 2);
+        BOOST_TEST(server.command({"DBSIZE"}).integer == 0);
+    }
+    auto bad = *good;
+    bad.password = "wrong";
+    store_harness h;
+    adapters::redis_options options;
+    options.endpoint = bad;
+    h.redis(options);
+    BOOST_TEST(!h.wait_ready(1s));
+}
+
+BOOST_AUTO_TEST_CASE(redis_urls_are_parsed_or_refused_with_a_reason) {
+    auto plain = adapters::parse_redis_url("redis://cache.internal");
+    BOOST_TEST_REQUIRE(plain.has_value());
+    BOOST_TEST(plain->port == 6379);
+    BOOST_TEST(plain->db == 0);
+    auto password_only = adapters::parse_redis_url("redis://:p%40ss@h:6380/1");
+    BOOST_TEST_REQUIRE(password_only.has_value());
+    BOOST_TEST(password_only->password == "p@ss");
+    BOOST_TEST(password_only->user.empty());
+    BOOST_TEST(!adapters::parse_redis_url("http://h:1").has_value());
+    BOOST_TEST(!adapters::parse_redis_url("redis://h:1/99").has_value());
+    BOOST_TEST(!adapters::parse_redis_url("redis:///0").has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

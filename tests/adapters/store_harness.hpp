@@ -38,6 +38,15 @@ class store_harness {
         options.endpoint.port = port;
         options.call_timeout = timeout;
         options.stall_timeout = std::chrono::milliseconds(250);
+        return redis(options);
+    }
+    // Any endpoint (TLS, credentials); `ca_file` is trusted for rediss://. Waits up to 5 s
+    // for the connection; check stats.connections_up to know whether it came up.
+    adapters::redis_connection& redis(adapters::redis_options options, std::string const& ca_file = {}) {
+        if (!ca_file.empty()) {
+            tls_.load_verify_file(ca_file);
+            tls_.set_verify_mode(net::ssl::verify_peer);
+        }
         redis_ = std::make_unique<adapters::redis_connection>(context_.get_executor(), options, &tls_, stats,
                                                               adapters::scripts::all());
         run_here([this] { redis_->start(); });

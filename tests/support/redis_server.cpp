@@ -13,15 +13,23 @@
 #include <unistd.h>
 
 namespace switchboard::testing {
-namespace {
-unsigned short free_port() {
+unsigned short redis_server::free_port() {
     boost::asio::io_context ctx;
     boost::asio::ip::tcp::acceptor a(ctx, {boost::asio::ip::make_address("127.0.0.1"), 0});
     return a.local_endpoint().port();
 }
-} // namespace
 
-redis_server::redis_server() : port_(free_port()) {
+redis_server::redis_server(std::vector<std::string> extra, unsigned short tls_port, std::string tls_cert,
+                           std::string tls_key)
+    : port_(free_port()) {
+    args_ = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--loglevel", "warning", "--logfile", "/dev/null"};
+    if (tls_port != 0)
+        for (auto const& a : {std::string("--tls-port"), std::to_string(tls_port), std::string("--tls-cert-file"),
+                              tls_cert, std::string("--tls-key-file"), tls_key, std::string("--tls-ca-cert-file"),
+                              tls_cert, std::string("--tls-auth-clients"), std::string("no")})
+            args_.push_back(a);
+    for (auto& a : extra) args_.push_back(std::move(a));
     launch();
 }
 
@@ -34,9 +42,10 @@ void redis_server::launch() {
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
-        auto const port = std::to_string(port_);
-        execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
-               "--appendonly", "no", "--loglevel", "warning", "--logfile", "/dev/null", static_cast<char*>(nullptr));
+        std::vector<char*> argv;
+        for (auto& a : args_) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execvp("redis-server", argv.data());
         _exit(127);
     }
     auto const give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);

@@ -20,7 +20,10 @@ struct redis_reply {
 
 class redis_server {
   public:
-    redis_server();
+    // `extra`: more redis-server options (e.g. ACL users). `tls_port`: also serve TLS there
+    // with `tls_cert`/`tls_key` (plain TCP stays on port()).
+    explicit redis_server(std::vector<std::string> extra = {}, unsigned short tls_port = 0,
+                          std::string tls_cert = {}, std::string tls_key = {});
     ~redis_server();
     redis_server(redis_server const&) = delete;
     redis_server& operator=(redis_server const&) = delete;
@@ -33,13 +36,16 @@ class redis_server {
     void kill();
     void restart(); // after kill(): the same port, empty data
 
+    // As the default user (no AUTH); servers started with ACL users keep `default` open.
     redis_reply command(std::vector<std::string> const& args) const;
+    static unsigned short free_port();
     // Every key (SCAN), for checks such as "no key without a TTL".
     std::vector<std::string> keys() const;
 
   private:
     void launch();
     unsigned short port_ = 0;
+    std::vector<std::string> args_;
     pid_t pid_ = -1;
     bool frozen_ = false;
 };
