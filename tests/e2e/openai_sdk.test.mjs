@@ -37,7 +37,7 @@ async function waitForHealth(port, deadlineMs) {
 before(async () => {
   const port = await freePort();
   const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1' };
-  for (const k of Object.keys(env)) if (k.endsWith('_API_KEY') || k === 'SWITCHBOARD_CONFIG') delete env[k];
+  for (const k of Object.keys(env)) if (k.endsWith('_API_KEY') || k === 'SWITCHBOARD_CONFIG' || k === 'REDIS_URL') delete env[k];
   gateway = spawn(bin, ['--threads', '2'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForHealth(port, 10_000);
   client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'sk-test-client', maxRetries: 0 });
@@ -105,4 +105,23 @@ test('errors surface as APIError with status, code and param', async () => {
       return true;
     },
   );
+});
+
+// Last: it spends this address's embeddings limit (the default 30/min per IP).
+test('the default inbound limit surfaces as RateLimitError with Retry-After', async () => {
+  let refused;
+  for (let i = 0; i < 40 && !refused; i++) {
+    try {
+      await client.embeddings.create({ model: 'mock-1', input: 'hi' });
+    } catch (err) {
+      refused = err;
+    }
+  }
+  assert.ok(refused instanceof OpenAI.RateLimitError, String(refused));
+  assert.equal(refused.status, 429);
+  assert.equal(refused.code, 'rate_limit_exceeded');
+  const retryAfter = Number(refused.headers.get('retry-after'));
+  assert.ok(retryAfter >= 1 && retryAfter <= 60, `retry-after ${retryAfter}`);
+  assert.equal(refused.headers.get('x-ratelimit-limit'), '30');
+  assert.equal(refused.headers.get('x-ratelimit-remaining'), '0');
 });

@@ -172,6 +172,58 @@ timeouts: {request: 6s}
     BOOST_TEST(mentions(p, "timeouts: is given more than once"));
 }
 
+BOOST_AUTO_TEST_CASE(limits_quotas_and_store_are_read_and_checked) {
+    auto c = load_config_text(R"(
+server: {trusted_proxies: [10.0.0.0/8, "::1"]}
+store: {url: "rediss://u:p@cache:6380/3", timeout: 80ms, local_fraction: 0.25}
+limits:
+  - {route: /v1/chat/completions, per: key, requests: 5, window: 10s, on_store_error: fail_closed}
+quotas:
+  on_store_error: fail_closed
+  providers: {mock: {requests_per_day: 7}}
+  tenants: {acme: {tokens_per_day: 9}}
+)",
+                              fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->store.timeout.count() == 80);
+    BOOST_TEST(c->store.local_fraction == 0.25);
+    BOOST_TEST_REQUIRE(c->limits.size() == 1u); // the list replaces the defaults
+    BOOST_TEST(c->limits[0].requests == 5);
+    BOOST_TEST(c->limits[0].window.count() == 10000);
+    BOOST_TEST((c->limits[0].per == switchboard::domain::limit_scope::key));
+    BOOST_TEST((c->limits[0].on_store_error == switchboard::domain::fail_mode::closed));
+    BOOST_TEST(c->quotas.providers.at("mock").requests_per_day == 7);
+    BOOST_TEST(c->quotas.tenants.at("acme").tokens_per_day == 9);
+    BOOST_TEST(c->quotas.tenants.at("default").tokens_per_day == 50000); // the default tenant stays
+    BOOST_TEST(c->server.trusted_proxies.size() == 2u);
+
+    auto defaults = load_config_text("", fake_env({}));
+    BOOST_TEST_REQUIRE(defaults.has_value());
+    BOOST_TEST(defaults->limits.size() == 3u);
+    BOOST_TEST(defaults->store.timeout.count() == 50);
+
+    auto p = problems_of(R"(
+server: {trusted_proxies: [10.0.0.0/33, nonsense]}
+store: {url: "http://cache", local_fraction: 2}
+limits:
+  - {per: planet, requests: 0, route: v1/chat}
+  - {requests: 5, on_store_error: maybe}
+quotas:
+  providers: {ghost: {tokens_per_day: 5}}
+  tenants: {acme: {tokens_per_year: 5}}
+)");
+    BOOST_TEST(mentions(p, "server.trusted_proxies: '10.0.0.0/33' has an invalid prefix length"));
+    BOOST_TEST(mentions(p, "store.url: must start with redis:// or rediss://"));
+    BOOST_TEST(mentions(p, "store.local_fraction: must be a fraction"));
+    BOOST_TEST(mentions(p, "limits[0].per: must be one of ip, key, tenant, global"));
+    BOOST_TEST(mentions(p, "limits[0].requests: must be between 1 and"));
+    BOOST_TEST(mentions(p, "limits[0].route: must be a path starting with /"));
+    BOOST_TEST(mentions(p, "limits[1].per: is required"));
+    BOOST_TEST(mentions(p, "limits[1].on_store_error: must be fail_open or fail_closed"));
+    BOOST_TEST(mentions(p, "quotas.providers.ghost: names an unknown provider"));
+    BOOST_TEST(mentions(p, "quotas.tenants.acme.tokens_per_year: unknown key"));
+}
+
 BOOST_AUTO_TEST_CASE(yaml_syntax_errors_give_a_line) {
     auto p = problems_of("providers: {a: [unclosed\n");
     BOOST_TEST(mentions(p, "line "));
@@ -184,6 +236,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_masked_wherever_config_is_printed) {
     std::string text = boost::json::serialize(describe(*c));
     BOOST_TEST(text.find("abcdefgh") == std::string::npos);
     BOOST_TEST(text.find("hunter2") == std::string::npos);
+    BOOST_TEST(text.find("redis://****@redis:6379/0") != std::string::npos);
     BOOST_TEST(text.find("sk-...op") != std::string::npos);
     BOOST_TEST(mask_secret("short") == "****");
 }
