@@ -9,7 +9,8 @@
 // reservation back. Counters of a window start at zero when the window starts.
 //
 // Threshold alerts: at 75 %, 90 % and 100 % of each limit (of used + reserved), once per window:
-// the window remembers which thresholds it already reported in a bit mask.
+// the window remembers which thresholds it already reported in a bit mask. A refused
+// reservation counts as 100 % of the refusing limit (reservations never let the count pass it).
 #include <array>
 #include <cstdint>
 #include <string_view>

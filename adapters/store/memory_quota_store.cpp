@@ -52,6 +52,12 @@ net::awaitable<quota_verdict> memory_quota_store::reserve(std::string const& sub
         v.exhausted = check.exhausted;
         v.reset_unix = check.exhausted == quota_metric::tokens_per_month ? domain::next_month_start(now)
                                                                          : domain::next_day_start(now);
+        // A refusal means the quota is used up: every threshold not yet reported is.
+        auto const limit = check.exhausted == quota_metric::requests_per_day ? limits.requests_per_day
+                           : check.exhausted == quota_metric::tokens_per_day ? limits.tokens_per_day
+                                                                             : limits.tokens_per_month;
+        auto& window = check.exhausted == quota_metric::tokens_per_month ? w.month_state : w.day_state;
+        v.alerts = domain::crossed_thresholds(check.exhausted, limit, limit, window.alerted);
         co_return v;
     }
     domain::add_counts(w.day_state.reserved, charge);

@@ -237,3 +237,27 @@ BOOST_AUTO_TEST_CASE(a_frozen_redis_costs_each_request_at_most_the_store_timeout
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(shared_state_fallback)
+
+BOOST_AUTO_TEST_CASE(while_redis_is_gone_fail_open_keeps_the_local_fraction_of_each_limit) {
+    redis_server redis;
+    gateway_fixture gw("store: {url: \"" + redis.url() + "\", local_fraction: 0.5}\n"
+                       "limits:\n  - {per: ip, requests: 10, window: 1m}\n");
+    BOOST_TEST(gw.chat(chat_body("mock-1")).status == 200); // counted in Redis
+    redis.kill();
+    int admitted = 0;
+    for (int i = 0; i < 12; ++i) {
+        auto r = gw.chat(chat_body("mock-1"));
+        if (r.status == 200) {
+            ++admitted;
+            BOOST_TEST(r.header("x-ratelimit-limit") == "5");
+        } else {
+            BOOST_TEST(r.status == 429);
+            BOOST_TEST(code_of(r) == "rate_limit_exceeded");
+        }
+    }
+    BOOST_TEST(admitted == 5); // 10 × 0.5 on this instance alone
+}
+
+BOOST_AUTO_TEST_SUITE_END()

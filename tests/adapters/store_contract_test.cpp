@@ -86,10 +86,15 @@ void alert_contract(store_harness& h, adapters::quota_store& s, std::string cons
     h.run(s.settle(a.reservation, std::nullopt, limits)); // back to 0: the 75 % alert stays reported
     auto b = h.run(s.reserve(subject, {1, 80}, limits));
     BOOST_TEST(b.alerts.empty());
-    auto c = h.run(s.reserve(subject, {1, 20}, limits));
-    BOOST_TEST_REQUIRE(c.alerts.size() == 2u);
+    auto c = h.run(s.reserve(subject, {1, 15}, limits));
+    BOOST_TEST_REQUIRE(c.alerts.size() == 1u);
     BOOST_TEST(c.alerts[0].percent == 90);
-    BOOST_TEST(c.alerts[1].percent == 100);
+    // 95 of 100 counted: a call that does not fit means the quota is used up.
+    auto refused = h.run(s.reserve(subject, {1, 10}, limits));
+    BOOST_TEST(!refused.admitted);
+    BOOST_TEST_REQUIRE(refused.alerts.size() == 1u);
+    BOOST_TEST(refused.alerts[0].percent == 100);
+    BOOST_TEST(h.run(s.reserve(subject, {1, 10}, limits)).alerts.empty()); // once per window
 }
 
 } // namespace

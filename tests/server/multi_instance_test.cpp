@@ -29,11 +29,13 @@ unsigned short free_port() {
 // One gateway process; SIGTERM and reaped on destruction.
 class gateway_process {
   public:
-    gateway_process(std::string const& config_file, unsigned short port) : port_(port) {
+    // `log_file`: where its stderr (JSON log lines) goes; empty → /dev/null.
+    gateway_process(std::string const& config_file, unsigned short port, std::string const& log_file = {})
+        : port_(port) {
         pid_ = fork();
         if (pid_ == 0) {
-            int devnull = open("/dev/null", O_WRONLY);
-            dup2(devnull, 2); // its JSON log lines would drown the test report
+            int sink = open(log_file.empty() ? "/dev/null" : log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            dup2(sink, 2); // the log lines would drown the test report
             auto const p = std::to_string(port);
             execl(SWITCHBOARD_BIN, SWITCHBOARD_BIN, "--config", config_file.c_str(), "--port", p.c_str(),
                   "--threads", "2", static_cast<char*>(nullptr));
@@ -111,6 +113,53 @@ BOOST_AUTO_TEST_CASE(two_instances_admit_exactly_the_limit_of_one_key_between_th
     }
     for (auto const& k : redis.keys()) BOOST_TEST(redis.command({"TTL", k}).integer > 0, k);
     std::remove(config_file.c_str());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(multi_instance_alerts)
+
+// Each quota threshold is reported once per window across every instance (deduplicated in
+// Redis), as a structured log line; no log line carries the caller's API key.
+BOOST_AUTO_TEST_CASE(each_threshold_is_logged_once_across_instances_and_logs_hold_no_secret) {
+    redis_server redis;
+    std::string const base = "/tmp/switchboard-alerts-" + std::to_string(getpid());
+    std::ofstream(base + ".yaml") << "store: {url: \"" << redis.url() << "\"}\n"
+                                  << "quotas:\n  tenants: {acme: {tokens_per_day: 400}}\n";
+    std::string const secret = "sk-live-do-not-log-0123456789";
+    {
+        gateway_process a(base + ".yaml", free_port(), base + "-a.log");
+        gateway_process b(base + ".yaml", free_port(), base + "-b.log");
+        // Each call reserves its estimate (max_tokens 30 + the prompt) and settles to the mock's
+        // 10 tokens: 60 calls walk the tenant past 75 and 90 % of its 400 tokens to refusals
+        // (100 %).
+        std::string const body =
+            R"({"model":"mock-1","max_tokens":30,"messages":[{"role":"user","content":"hi"}]})";
+        for (int i = 0; i < 60; ++i) {
+            auto r = http_call(i % 2 == 0 ? a.port() : b.port(), "POST", "/v1/chat/completions", body,
+                               {{"X-Tenant-Id", "acme"}, {"Authorization", "Bearer " + secret}});
+            BOOST_TEST((r.status == 200 || r.status == 429));
+        }
+    }
+    std::string logs;
+    for (auto const* suffix : {"-a.log", "-b.log"}) {
+        std::ifstream in(base + suffix);
+        logs.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    auto count = [&logs](std::string const& needle) {
+        std::size_t n = 0;
+        for (auto at = logs.find(needle); at != std::string::npos; at = logs.find(needle, at + 1)) ++n;
+        return n;
+    };
+    BOOST_TEST(count("\"event\":\"quota_threshold\"") == 3u);
+    BOOST_TEST(count("\"percent\":75") == 1u);
+    BOOST_TEST(count("\"percent\":90") == 1u);
+    BOOST_TEST(count("\"percent\":100") == 1u);
+    BOOST_TEST(logs.find(secret) == std::string::npos);
+    BOOST_TEST(logs.find("do-not-log") == std::string::npos);
+    // Kept for inspection when the count is wrong.
+    if (count("quota_threshold") == 3u)
+        for (auto const* suffix : {".yaml", "-a.log", "-b.log"}) std::remove((base + suffix).c_str());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -97,9 +97,15 @@ local req, tok = tonumber(ARGV[1]), tonumber(ARGV[2])
 local lim_req, lim_tok, lim_month = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local retention = tonumber(ARGV[6])
 local function fits(used, reserved, add, limit) return limit <= 0 or used + reserved + add <= limit end
-if not fits(field(day_key, 'ur'), field(day_key, 'rr'), req, lim_req) then return {0, 0, day_reset, day, month} end
-if not fits(field(day_key, 'ut'), field(day_key, 'rt'), tok, lim_tok) then return {0, 1, day_reset, day, month} end
-if not fits(field(month_key, 'ut'), field(month_key, 'rt'), tok, lim_month) then return {0, 2, month_reset, day, month} end
+-- A refusal means the quota is used up: every threshold of that metric not yet reported is.
+local function refuse(metric, key, limit, reset)
+  local out = {0, metric, reset, day, month, 1000}
+  if redis.call('EXISTS', key) == 1 then alerts(key, out, metric, limit, limit) end
+  return out
+end
+if not fits(field(day_key, 'ur'), field(day_key, 'rr'), req, lim_req) then return refuse(0, day_key, lim_req, day_reset) end
+if not fits(field(day_key, 'ut'), field(day_key, 'rt'), tok, lim_tok) then return refuse(1, day_key, lim_tok, day_reset) end
+if not fits(field(month_key, 'ut'), field(month_key, 'rt'), tok, lim_month) then return refuse(2, month_key, lim_month, month_reset) end
 redis.call('HINCRBY', day_key, 'rr', req)
 redis.call('HINCRBY', day_key, 'rt', tok)
 redis.call('HINCRBY', month_key, 'rt', tok)

@@ -111,6 +111,7 @@ net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subj
         v.use = 1.0;
         v.exhausted = static_cast<domain::quota_metric>(element(r, 1));
         v.reset_unix = element(r, 2);
+        v.alerts = alerts_from(r, 6);
         co_return v;
     }
     v.reservation = {subject, text_element(r, 3), text_element(r, 4), charge};
