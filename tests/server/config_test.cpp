@@ -255,6 +255,13 @@ BOOST_AUTO_TEST_CASE(the_shipped_example_config_is_valid) {
     BOOST_TEST(c->providers.size() == 7u); // the env shorthand adds no duplicates
 }
 
+BOOST_AUTO_TEST_CASE(the_load_test_config_turns_limits_and_quotas_off) {
+    auto c = load_config(SWITCHBOARD_SOURCE_DIR "/load-tests/unlimited.yaml", fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->limits.empty());
+    BOOST_TEST(!c->quotas.tenants.at("default").any());
+}
+
 BOOST_AUTO_TEST_CASE(check_config_exit_codes_from_the_binary) {
     std::string out;
     auto good = write_temp(
