@@ -40,7 +40,6 @@ class gateway_runtime {
 
     adapters::usage_ledger const& ledger() const { return *ledger_; }
     adapters::resilience_state const& resilience() const { return *resilience_; }
-    adapters::redis_stats const& store_stats() const { return *store_stats_; }
     int in_flight() const { return in_flight_.load(); }
 
   private:

@@ -61,9 +61,9 @@ class quota_keeper {
     // Usage, limits and reset times per provider and per configured tenant.
     net::awaitable<boost::json::object> report();
 
-    domain::quota_limits const* tenant_limits(std::string const& tenant) const;
-
   private:
+    // The tenant's own limits, else "default"'s; null when neither is configured.
+    domain::quota_limits const* tenant_limits(std::string const& tenant) const;
     net::awaitable<boost::json::object> describe(std::string subject, std::string name,
                                                  domain::quota_limits limits);
     net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,

@@ -43,9 +43,4 @@ net::awaitable<std::vector<window_verdict>> memory_rate_limit_store::admit(std::
     co_return admit_now(windows);
 }
 
-std::size_t memory_rate_limit_store::size() const {
-    std::lock_guard lock(mutex_);
-    return logs_.size();
-}
-
 } // namespace switchboard::adapters

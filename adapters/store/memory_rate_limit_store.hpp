@@ -19,10 +19,9 @@ class memory_rate_limit_store final : public rate_limit_store {
         : clock_(std::move(clock)) {}
 
     net::awaitable<std::vector<window_verdict>> admit(std::vector<limit_window> const& windows) override;
-    std::vector<window_verdict> admit_now(std::vector<limit_window> const& windows);
-    std::size_t size() const;
 
   private:
+    std::vector<window_verdict> admit_now(std::vector<limit_window> const& windows);
     struct log {
         std::deque<domain::time_point> admitted;
         domain::duration window{};
@@ -30,7 +29,7 @@ class memory_rate_limit_store final : public rate_limit_store {
     void sweep(domain::time_point now);
 
     clock_fn clock_;
-    mutable std::mutex mutex_;
+    std::mutex mutex_;
     std::unordered_map<std::string, log> logs_;
     unsigned calls_ = 0;
 };

@@ -20,8 +20,6 @@ struct redis_value {
     std::vector<redis_value> elements;
 
     bool is_error() const { return type == kind::error; }
-    // Integer replies, or integers a script returned inside an array.
-    long long as_integer() const { return integer; }
 };
 
 // One command as RESP bytes ("*3\r\n$3\r\nSET\r\n...").
