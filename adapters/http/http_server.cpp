@@ -1,6 +1,7 @@
 // Accept loop and per-connection coroutine.
 #include "adapters/http/http_server.hpp"
 
+#include "adapters/http/framing.hpp"
 #include "adapters/http/request_id.hpp"
 #include "adapters/log.hpp"
 
@@ -75,6 +76,15 @@ domain::gateway_error parse_error_for(boost::system::error_code ec) {
     if (ec == http::error::body_limit)
         return domain::make_error(errc::payload_too_large, "The request body is too large");
     return domain::make_error(errc::invalid_request, "The HTTP request is malformed");
+}
+
+// On every response, the server's own errors included. The API serves JSON only, so the CSP
+// forbids everything; frames and MIME sniffing are off, and no Referer leaks our URLs.
+void harden(http_response& res) {
+    res.set("x-content-type-options", "nosniff");
+    res.set("x-frame-options", "DENY");
+    res.set("referrer-policy", "no-referrer");
+    res.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
 }
 
 bool is_quiet_close(boost::system::error_code ec) {
@@ -193,6 +203,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
         if (is_quiet_close(ec)) co_return false;
         auto res = error_response(parse_error_for(ec), accept_or_generate_request_id({}), 11, false);
         handler.decorate(res);
+        harden(res);
         stream.expires_after(options.write_timeout);
         auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
         if (!wec) co_await linger(stream);
@@ -200,8 +211,23 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     };
 
     stream.expires_after(options.header_timeout);
+    // The raw header block first, for what the parser would accept silently (obs-fold).
+    for (;;) {
+        std::string_view const data(static_cast<char const*>(buffer.data().data()), buffer.size());
+        auto const end = data.find("\r\n\r\n");
+        if (end != std::string_view::npos) {
+            if (has_obs_fold(data.substr(0, end + 2))) co_return co_await reject(http::error::bad_value);
+            break;
+        }
+        if (data.size() > options.max_header_bytes || data.find("\n\n") != std::string_view::npos) break;
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+        if (ec) co_return co_await reject(ec);
+        buffer.commit(n);
+    }
     auto [header_ec, header_n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
     if (header_ec) co_return co_await reject(header_ec);
+    if (auto te = parser.get()[http::field::transfer_encoding]; !te.empty() && !ends_with_chunked(te))
+        co_return co_await reject(http::error::bad_transfer_encoding);
 
     auto const& header = parser.get();
     if (auto expect = header[http::field::expect]; beast::iequals(expect, "100-continue")) {
@@ -230,6 +256,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
                                   request_id, request.version(), false);
     }
     handler.decorate(response);
+    harden(response);
     bool const keep_alive = request.keep_alive() && response.keep_alive() && !draining;
     response.keep_alive(keep_alive);
     stream.expires_after(options.write_timeout);

@@ -148,3 +148,44 @@ BOOST_AUTO_TEST_CASE(shutdown_lets_in_flight_requests_finish) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(http_hardening)
+
+// Request smuggling shapes: each is a 400 and the connection is closed (nothing after it on the
+// same connection is read as a second request).
+BOOST_AUTO_TEST_CASE(smuggling_shapes_are_a_400_and_close_the_connection) {
+    gateway_fixture gw("");
+    std::string const body = R"({"model":"mock-1","messages":[{"role":"user","content":"hi"}]})";
+    auto const cl = std::to_string(body.size());
+    std::string const start = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n";
+    std::string const smuggled = "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::vector<std::pair<std::string, std::string>> const shapes{
+        {"Content-Length with Transfer-Encoding",
+         start + "Content-Length: " + cl + "\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled},
+        {"conflicting Content-Lengths", start + "Content-Length: " + cl + "\r\nContent-Length: 5\r\n\r\n" + body},
+        {"Transfer-Encoding not ending in chunked", start + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n"},
+        {"Transfer-Encoding: identity", start + "Transfer-Encoding: identity\r\n\r\n" + smuggled},
+        {"bare LF", "POST /v1/chat/completions HTTP/1.1\nHost: x\nContent-Length: " + cl + "\n\n" + body},
+        {"obs-fold", start + "X-Note: a\r\n b\r\nContent-Length: " + cl + "\r\n\r\n" + body},
+    };
+    for (auto const& [name, raw] : shapes) {
+        auto const reply = raw_exchange(gw.port(), raw, std::chrono::seconds(3));
+        BOOST_TEST(reply.rfind("HTTP/1.1 400", 0) == 0u, name << ": " << reply.substr(0, 40));
+        BOOST_TEST(reply.find("Connection: close") != std::string::npos, name);
+        BOOST_TEST(reply.find("HTTP/1.1 200") == std::string::npos, name << ": a second response was served");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(every_response_carries_the_security_headers) {
+    gateway_fixture gw("");
+    for (auto const& res : {gw.get("/api/health"), gw.get("/nope"), gw.chat("{")}) {
+        BOOST_TEST(res.header("x-content-type-options") == "nosniff");
+        BOOST_TEST(res.header("x-frame-options") == "DENY");
+        BOOST_TEST(res.header("referrer-policy") == "no-referrer");
+        BOOST_TEST(res.header("content-security-policy") == "default-src 'none'; frame-ancestors 'none'");
+    }
+    auto const malformed = raw_exchange(gw.port(), "HELLO THERE\r\n\r\n");
+    BOOST_TEST(malformed.find("x-content-type-options: nosniff") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
