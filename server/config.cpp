@@ -55,7 +55,7 @@ class loader : public config_reader {
         if (!n.IsMap()) return fail("server", "must be a mapping");
         only_keys(n, "server",
                   {"host", "port", "threads", "max_header_bytes", "max_body_bytes", "header_timeout",
-                   "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace", "trusted_proxies"});
+                   "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace", "trusted_proxies", "cors"});
         auto str = [&](YAML::Node const& v, std::string const& p) { return string(v, p); };
         auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
         set(n, "server", "host", s.host, str);
@@ -73,6 +73,30 @@ class loader : public config_reader {
         set(n, "server", "write_timeout", s.http.write_timeout, dur);
         set(n, "server", "shutdown_grace", s.shutdown_grace, dur);
         if (auto p = n["trusted_proxies"]) read_trusted_proxies(*this, p, s.trusted_proxies);
+        if (auto c = n["cors"]) cors(c, s.cors);
+    }
+
+    void cors(YAML::Node const& n, adapters::cors_policy& c) {
+        std::string const path = "server.cors";
+        if (!n.IsMap()) return fail(path, "must be a mapping");
+        only_keys(n, path, {"allow_origins", "max_age"});
+        if (auto list = n["allow_origins"]) {
+            if (!list.IsSequence()) return fail(path + ".allow_origins", "must be a list of origins");
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                auto const item = path + ".allow_origins[" + std::to_string(i) + "]";
+                auto v = string(list[i], item);
+                if (!v) continue;
+                bool const origin = *v == "*" || ((v->rfind("https://", 0) == 0 || v->rfind("http://", 0) == 0) &&
+                                                  v->find('/', v->find("//") + 2) == std::string::npos);
+                if (!origin)
+                    fail(item, "must be \"*\" or an origin such as https://app.example.com (no path)");
+                else
+                    c.allow_origins.push_back(*v);
+            }
+        }
+        if (auto age = n["max_age"])
+            if (auto d = duration(age, path + ".max_age"))
+                c.max_age = std::chrono::duration_cast<std::chrono::seconds>(*d);
     }
 
     void timeouts(YAML::Node const& n, std::string const& path, milliseconds& connect, milliseconds& attempt,

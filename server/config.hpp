@@ -5,6 +5,7 @@
 // problem with its key path ("providers.claude.base_url: must start with http:// or https://").
 
 #include "adapters/dispatch/dispatcher.hpp"
+#include "adapters/http/cors.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/providers/provider_settings.hpp"
 #include "adapters/limits/quota_keeper.hpp"
@@ -32,6 +33,7 @@ struct server_settings {
     std::chrono::milliseconds shutdown_grace{10'000};
     // Peers whose X-Forwarded-For is believed (CIDR blocks or addresses); empty: none.
     std::vector<std::string> trusted_proxies;
+    adapters::cors_policy cors; // browser origins allowed to call the API; none by default
 };
 
 // Where shared state lives: empty url → in memory (one instance); redis:// or rediss:// →

@@ -142,8 +142,12 @@ void gateway_runtime::start() {
                                                              config_.store.local_fraction, fallbacks);
         c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_, *resilience_,
                                                              *budget_store, config_.budgets, c->quotas.get());
-        adapters::router_services services{c->limiter.get(), c->quotas.get(), &proxies_,
-                                           shared ? "redis" : "memory", shared ? store_stats_.get() : nullptr};
+        adapters::router_services services{c->limiter.get(),
+                                           c->quotas.get(),
+                                           &proxies_,
+                                           shared ? "redis" : "memory",
+                                           shared ? store_stats_.get() : nullptr,
+                                           config_.server.cors};
         c->router = std::make_unique<adapters::api_router>(*c->dispatch, std::move(services));
         c->server =
             std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_);

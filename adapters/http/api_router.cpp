@@ -169,6 +169,14 @@ domain::gateway_error not_json() {
 } // namespace
 
 net::awaitable<http_response> api_router::handle(http_request& req, request_context const& context) {
+    // Preflights are answered here: they never reach a route or count against a limit.
+    if (is_preflight(req)) co_return preflight_response(req, services_.cors, context.request_id);
+    auto res = co_await answer(req, context);
+    add_cors_headers(res, req, services_.cors);
+    co_return res;
+}
+
+net::awaitable<http_response> api_router::answer(http_request& req, request_context const& context) {
     std::string const& request_id = context.request_id;
     std::string_view const path = path_of(req.target());
     route const* match = nullptr;

@@ -6,6 +6,7 @@
 // happened (x-switchboard-*).
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/client_ip.hpp"
+#include "adapters/http/cors.hpp"
 #include "adapters/http/request_handler.hpp"
 #include "adapters/limits/inbound_limiter.hpp"
 #include "adapters/limits/quota_keeper.hpp"
@@ -20,6 +21,7 @@ struct router_services {
     trusted_proxies const* proxies = nullptr;
     std::string store_kind = "memory";     // "memory" or "redis"
     redis_stats const* store_stats = nullptr; // null for the memory store
+    cors_policy cors;
 };
 
 class api_router final : public request_handler {
@@ -30,6 +32,7 @@ class api_router final : public request_handler {
     void decorate(http_response& response) const override;
 
   private:
+    net::awaitable<http_response> answer(http_request& request, request_context const& context);
     net::awaitable<http_response> serve(http_request& request, std::string const& request_id,
                                         caller_identity const& caller);
     net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id,

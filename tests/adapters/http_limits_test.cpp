@@ -188,4 +188,43 @@ BOOST_AUTO_TEST_CASE(every_response_carries_the_security_headers) {
     BOOST_TEST(malformed.find("x-content-type-options: nosniff") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(cors_preflight_is_allowed_for_listed_origins_and_denied_for_others) {
+    gateway_fixture gw("server: {cors: {allow_origins: [\"https://app.example.com\"], max_age: 10m}}\n");
+    auto preflight = [&](std::string const& origin, std::string const& method) {
+        return http_call(gw.port(), "OPTIONS", "/v1/chat/completions", {},
+                         {{"Origin", origin},
+                          {"Access-Control-Request-Method", method},
+                          {"Access-Control-Request-Headers", "authorization, content-type, x-stainless-os"}});
+    };
+    auto ok = preflight("https://app.example.com", "POST");
+    BOOST_TEST(ok.status == 204);
+    BOOST_TEST(ok.header("access-control-allow-origin") == "https://app.example.com");
+    BOOST_TEST(ok.header("access-control-allow-methods") == "GET, POST, OPTIONS");
+    BOOST_TEST(ok.header("access-control-allow-headers") == "authorization, content-type, x-stainless-os");
+    BOOST_TEST(ok.header("access-control-max-age") == "600");
+    BOOST_TEST(ok.header("vary") == "Origin");
+
+    auto denied = preflight("https://evil.example", "POST");
+    BOOST_TEST(denied.status == 403);
+    BOOST_TEST(denied.header("access-control-allow-origin").empty());
+    BOOST_TEST(denied.body.find("\"code\":\"forbidden\"") != std::string::npos);
+    BOOST_TEST(preflight("https://app.example.com", "DELETE").status == 403);
+
+    // Actual requests: the allowed origin may read the answer and the headers that explain it.
+    auto allowed = gw.chat(chat_body("mock-1"), {{"Origin", "https://app.example.com"}});
+    BOOST_TEST(allowed.status == 200);
+    BOOST_TEST(allowed.header("access-control-allow-origin") == "https://app.example.com");
+    BOOST_TEST(allowed.header("access-control-expose-headers").find("x-request-id") != std::string::npos);
+    auto other = gw.chat(chat_body("mock-1"), {{"Origin", "https://evil.example"}});
+    BOOST_TEST(other.header("access-control-allow-origin").empty());
+}
+
+BOOST_AUTO_TEST_CASE(without_an_allow_list_no_origin_gets_cors_access) {
+    gateway_fixture gw("");
+    auto res = http_call(gw.port(), "OPTIONS", "/v1/models", {},
+                         {{"Origin", "https://app.example.com"}, {"Access-Control-Request-Method", "GET"}});
+    BOOST_TEST(res.status == 403);
+    BOOST_TEST(gw.get("/v1/models").header("access-control-allow-origin").empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
