@@ -55,10 +55,11 @@ class loader : public config_reader {
         if (!n.IsMap()) return fail("server", "must be a mapping");
         only_keys(n, "server",
                   {"host", "port", "threads", "max_header_bytes", "max_body_bytes", "header_timeout",
-                   "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace", "trusted_proxies", "cors"});
+                   "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace", "trusted_proxies", "cors", "docs_url"});
         auto str = [&](YAML::Node const& v, std::string const& p) { return string(v, p); };
         auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
         set(n, "server", "host", s.host, str);
+        set(n, "server", "docs_url", s.docs_url, str);
         set(n, "server", "port", s.port,
             [&](auto const& v, auto const& p) { return integer(v, p, 0, 65535); });
         set(n, "server", "threads", s.threads,

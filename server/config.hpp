@@ -34,6 +34,7 @@ struct server_settings {
     // Peers whose X-Forwarded-For is believed (CIDR blocks or addresses); empty: none.
     std::vector<std::string> trusted_proxies;
     adapters::cors_policy cors; // browser origins allowed to call the API; none by default
+    std::string docs_url;       // linked from the Deprecation headers of legacy paths
 };
 
 // Where shared state lives: empty url → in memory (one instance); redis:// or rediss:// →

@@ -147,7 +147,8 @@ void gateway_runtime::start() {
                                            &proxies_,
                                            shared ? "redis" : "memory",
                                            shared ? store_stats_.get() : nullptr,
-                                           config_.server.cors};
+                                           config_.server.cors,
+                                           config_.server.docs_url};
         c->router = std::make_unique<adapters::api_router>(*c->dispatch, std::move(services));
         c->server =
             std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_);

@@ -25,15 +25,28 @@ namespace {
 struct route {
     std::string_view path;
     http::verb method;
+    std::string_view serves_as = {}; // a legacy unversioned path: the current path it serves
 };
-constexpr std::array<route, 6> routes{{
+constexpr std::array<route, 8> routes{{
     {"/v1/chat/completions", http::verb::post},
     {"/v1/embeddings", http::verb::post},
     {"/v1/models", http::verb::get},
-    {"/api/health", http::verb::get},
     {"/api/v1/health", http::verb::get},
     {"/api/v1/quotas", http::verb::get},
+    // Unversioned paths frontends already call: served, and marked deprecated.
+    {"/api/health", http::verb::get, "/api/v1/health"},
+    {"/api/chat", http::verb::post, "/v1/chat/completions"},
+    {"/api/embeddings", http::verb::post, "/v1/embeddings"},
 }};
+
+// RFC 9745 Deprecation (since this release), RFC 8594 Sunset, and where to go instead.
+void mark_deprecated(http_response& res, std::string_view successor, std::string const& docs_url) {
+    res.set("deprecation", "@1795219200"); // 2026-11-21T00:00:00Z
+    res.set("sunset", "Mon, 31 May 2027 00:00:00 GMT");
+    std::string link = "<" + std::string(successor) + ">; rel=\"successor-version\"";
+    if (!docs_url.empty()) link += ", <" + docs_url + ">; rel=\"deprecation\"";
+    res.set(http::field::link, link);
+}
 
 // Health probes are never rate limited: an orchestrator must always see the truth.
 bool rate_limited(std::string_view path) {
@@ -213,21 +226,25 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
         caller.tenant = std::string(tenant);
     }
 
-    if (!services_.limiter || !rate_limited(path)) co_return co_await serve(req, request_id, caller);
-    auto limits = co_await services_.limiter->check(path, caller);
-    if (limits.refusal) {
-        auto res = fail(*limits.refusal, req, request_id);
+    // A legacy path is the current one in every respect (limits included) but its headers.
+    std::string_view const current = match->serves_as.empty() ? path : match->serves_as;
+    http_response res;
+    if (!services_.limiter || !rate_limited(current)) {
+        res = co_await serve(req, current, request_id, caller);
+    } else {
+        auto limits = co_await services_.limiter->check(current, caller);
+        if (limits.refusal)
+            res = fail(*limits.refusal, req, request_id);
+        else
+            res = co_await serve(req, current, request_id, caller);
         set_rate_limit_headers(res, limits.windows);
-        co_return res;
     }
-    auto res = co_await serve(req, request_id, caller);
-    set_rate_limit_headers(res, limits.windows);
+    if (!match->serves_as.empty()) mark_deprecated(res, match->serves_as, services_.docs_url);
     co_return res;
 }
 
-net::awaitable<http_response> api_router::serve(http_request& req, std::string const& request_id,
-                                                caller_identity const& caller) {
-    std::string_view const path = path_of(req.target());
+net::awaitable<http_response> api_router::serve(http_request& req, std::string_view path,
+                                                std::string const& request_id, caller_identity const& caller) {
     if (path == "/v1/chat/completions") co_return co_await chat_completions(req, request_id, caller);
     if (path == "/v1/embeddings") co_return co_await embeddings(req, request_id, caller);
     if (path == "/v1/models") co_return models(req, request_id);

@@ -22,6 +22,7 @@ struct router_services {
     std::string store_kind = "memory";     // "memory" or "redis"
     redis_stats const* store_stats = nullptr; // null for the memory store
     cors_policy cors;
+    std::string docs_url; // linked from the deprecation headers of legacy paths (optional)
 };
 
 class api_router final : public request_handler {
@@ -33,8 +34,9 @@ class api_router final : public request_handler {
 
   private:
     net::awaitable<http_response> answer(http_request& request, request_context const& context);
-    net::awaitable<http_response> serve(http_request& request, std::string const& request_id,
-                                        caller_identity const& caller);
+    // `path`: the current (versioned) path the request is for.
+    net::awaitable<http_response> serve(http_request& request, std::string_view path,
+                                        std::string const& request_id, caller_identity const& caller);
     net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id,
                                                    caller_identity const& caller);
     net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id,

@@ -228,3 +228,29 @@ BOOST_AUTO_TEST_CASE(without_an_allow_list_no_origin_gets_cors_access) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(versioned_api)
+
+BOOST_AUTO_TEST_CASE(legacy_unversioned_paths_work_and_say_they_are_deprecated) {
+    gateway_fixture gw("server: {docs_url: \"https://docs.example.com/api#versioning\"}\n");
+    auto chat = gw.post("/api/chat", chat_body("mock-1"));
+    BOOST_TEST(chat.status == 200);
+    BOOST_TEST(chat.body.find("chat.completion") != std::string::npos);
+    auto embed = gw.post("/api/embeddings", R"({"model":"mock-1","input":"hi"})");
+    BOOST_TEST(embed.status == 200);
+    auto health = gw.get("/api/health");
+    BOOST_TEST(health.status == 200);
+    for (auto const& res : {chat, embed, health}) {
+        BOOST_TEST(res.header("deprecation") == "@1795219200");
+        BOOST_TEST(res.header("sunset") == "Mon, 31 May 2027 00:00:00 GMT");
+        BOOST_TEST(res.header("link").find("rel=\"successor-version\"") != std::string::npos);
+        BOOST_TEST(res.header("link").find("<https://docs.example.com/api#versioning>; rel=\"deprecation\"") !=
+                   std::string::npos);
+    }
+    BOOST_TEST(chat.header("link").find("</v1/chat/completions>") == 0u);
+    // The versioned paths are not deprecated.
+    BOOST_TEST(gw.get("/api/v1/health").header("deprecation").empty());
+    BOOST_TEST(gw.chat(chat_body("mock-1")).header("deprecation").empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
