@@ -55,11 +55,16 @@ class loader : public config_reader {
         if (!n.IsMap()) return fail("server", "must be a mapping");
         only_keys(n, "server",
                   {"host", "port", "threads", "max_header_bytes", "max_body_bytes", "header_timeout",
-                   "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace", "trusted_proxies", "cors", "docs_url"});
+                   "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace", "trusted_proxies", "cors", "docs_url", "max_connections",
+                   "max_connections_per_ip"});
         auto str = [&](YAML::Node const& v, std::string const& p) { return string(v, p); };
         auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
         set(n, "server", "host", s.host, str);
         set(n, "server", "docs_url", s.docs_url, str);
+        set(n, "server", "max_connections", s.max_connections,
+            [&](auto const& v, auto const& p) { return integer(v, p, 1, 1'000'000); });
+        set(n, "server", "max_connections_per_ip", s.max_connections_per_ip,
+            [&](auto const& v, auto const& p) { return integer(v, p, 1, 1'000'000); });
         set(n, "server", "port", s.port,
             [&](auto const& v, auto const& p) { return integer(v, p, 0, 65535); });
         set(n, "server", "threads", s.threads,

@@ -35,6 +35,8 @@ struct server_settings {
     std::vector<std::string> trusted_proxies;
     adapters::cors_policy cors; // browser origins allowed to call the API; none by default
     std::string docs_url;       // linked from the Deprecation headers of legacy paths
+    std::size_t max_connections = 10'000;      // open inbound connections, every core together
+    std::size_t max_connections_per_ip = 256; // per client address (trusted proxies exempt)
 };
 
 // Where shared state lives: empty url → in memory (one instance); redis:// or rediss:// →

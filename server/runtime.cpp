@@ -88,6 +88,8 @@ gateway_runtime::gateway_runtime(gateway_config config)
     for (auto const& p : config_.providers) resilience_->on_quota_use(p.name, 0.0);
     auto proxies = adapters::trusted_proxies::parse(config_.server.trusted_proxies);
     if (proxies) proxies_ = *proxies;
+    gate_ = std::make_unique<adapters::connection_gate>(config_.server.max_connections,
+                                                        config_.server.max_connections_per_ip, &proxies_);
 }
 
 gateway_runtime::~gateway_runtime() {
@@ -151,7 +153,7 @@ void gateway_runtime::start() {
                                            config_.server.docs_url};
         c->router = std::make_unique<adapters::api_router>(*c->dispatch, std::move(services));
         c->server =
-            std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_);
+            std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_, gate_.get());
         // The first core may bind port 0; the others then share the port it got.
         c->server->start(net::ip::tcp::endpoint(address, port));
         port = c->server->port();

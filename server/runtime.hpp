@@ -9,6 +9,7 @@
 // start() and shutdown() are called from one controlling thread (main or a test).
 
 #include "adapters/http/client_ip.hpp"
+#include "adapters/http/connection_gate.hpp"
 #include "adapters/store/memory_quota_store.hpp"
 #include "adapters/store/memory_rate_limit_store.hpp"
 #include "adapters/store/redis/redis_connection.hpp"
@@ -55,6 +56,7 @@ class gateway_runtime {
     std::unique_ptr<adapters::redis_stats> store_stats_;
     std::optional<adapters::redis_endpoint> redis_;
     adapters::trusted_proxies proxies_;
+    std::unique_ptr<adapters::connection_gate> gate_;
     // TLS client contexts: the system trust store, plus one per provider with its own ca_file.
     std::unique_ptr<net::ssl::context> default_tls_;
     std::map<std::string, std::unique_ptr<net::ssl::context>> provider_tls_;

@@ -45,15 +45,16 @@ struct http_server::state : std::enable_shared_from_this<state> {
     request_handler& handler;
     http_server_options options;
     std::atomic<int>& in_flight;
+    connection_gate* gate;
     tcp::acceptor acceptor;
     std::set<connection_entry*> connections;
     bool draining = false;
 
-    state(net::io_context& c, request_handler& h, http_server_options o, std::atomic<int>& f)
-        : context(c), handler(h), options(o), in_flight(f), acceptor(c) {}
+    state(net::io_context& c, request_handler& h, http_server_options o, std::atomic<int>& f, connection_gate* g)
+        : context(c), handler(h), options(o), in_flight(f), gate(g), acceptor(c) {}
 
     net::awaitable<void> accept_loop();
-    net::awaitable<void> serve(tcp::socket socket);
+    net::awaitable<void> serve(tcp::socket socket, std::string peer);
     net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer, std::string const& peer);
 };
 
@@ -95,8 +96,8 @@ bool is_quiet_close(boost::system::error_code ec) {
 } // namespace
 
 http_server::http_server(net::io_context& context, request_handler& handler, http_server_options options,
-                         std::atomic<int>& in_flight)
-    : state_(std::make_shared<state>(context, handler, options, in_flight)) {}
+                         std::atomic<int>& in_flight, connection_gate* gate)
+    : state_(std::make_shared<state>(context, handler, options, in_flight, gate)) {}
 
 http_server::~http_server() {
     boost::system::error_code ignored;
@@ -135,17 +136,29 @@ net::awaitable<void> http_server::state::accept_loop() {
         auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
         if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
         if (ec) continue; // e.g. EMFILE: keep serving the connections we have
-        net::co_spawn(context, serve(std::move(socket)), [keep = shared_from_this()](std::exception_ptr e) {
+        boost::system::error_code peer_ec;
+        auto const remote = socket.remote_endpoint(peer_ec);
+        std::string peer = peer_ec ? std::string() : remote.address().to_string();
+        if (gate && !gate->try_admit(peer)) {
+            socket.close(peer_ec); // over a connection cap: no request from it is read
+            continue;
+        }
+        net::co_spawn(context, serve(std::move(socket), std::move(peer)), [keep = shared_from_this()](std::exception_ptr e) {
             log_failure(e, "connection_failed");
         });
     }
 }
 
-net::awaitable<void> http_server::state::serve(tcp::socket socket) {
+net::awaitable<void> http_server::state::serve(tcp::socket socket, std::string peer) {
+    struct gate_release {
+        connection_gate* gate;
+        std::string const& peer;
+        ~gate_release() {
+            if (gate) gate->release(peer);
+        }
+    } released{gate, peer};
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    auto const remote = socket.remote_endpoint(ignored);
-    std::string const peer = ignored ? std::string() : remote.address().to_string();
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     connection_entry entry{&stream, false};

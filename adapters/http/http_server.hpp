@@ -6,11 +6,13 @@
 // malformed request → 400; each closes the connection. Timeouts: the first request's header
 // must arrive within `header_timeout`, later ones may idle for `idle_timeout` before their first
 // byte; a body must arrive within `body_timeout`; a response must be written within
-// `write_timeout`. Timed-out connections are closed without a response.
+// `write_timeout`. Timed-out connections are closed without a response. A connection the
+// `connection_gate` refuses (too many open, in total or from its address) is closed at once.
 //
 // Thread safety: every member function must run on the server's io_context thread (post to it).
 // `in_flight` counts requests being served across all cores (read by the shutdown logic).
 
+#include "adapters/http/connection_gate.hpp"
 #include "adapters/http/request_handler.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -33,8 +35,9 @@ struct http_server_options {
 
 class http_server {
   public:
+    // `gate`: connection caps shared by every core (null: none).
     http_server(net::io_context& context, request_handler& handler, http_server_options options,
-                std::atomic<int>& in_flight);
+                std::atomic<int>& in_flight, connection_gate* gate = nullptr);
     ~http_server();
 
     // Binds (SO_REUSEPORT, so every core binds the same port) and starts accepting.

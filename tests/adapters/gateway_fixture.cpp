@@ -27,6 +27,8 @@ gateway_fixture::gateway_fixture(std::string const& yaml, std::map<std::string, 
     };
     if (!names_section("limits")) config->limits.clear();
     if (!names_section("quotas")) config->quotas.tenants.clear();
+    // Every test client is 127.0.0.1; the burst tests open hundreds of connections at once.
+    if (yaml.find("max_connections_per_ip") == std::string::npos) config->server.max_connections_per_ip = 100'000;
     runtime_ = std::make_unique<server::gateway_runtime>(std::move(*config));
     runtime_->start();
 }

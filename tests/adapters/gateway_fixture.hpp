@@ -1,7 +1,8 @@
 #pragma once
 // Starts the whole gateway in-process on 127.0.0.1:<free port> from YAML text, with a fake
 // environment, and drains it on destruction. Tests talk to it over real HTTP. Unless the YAML
-// names `limits:` / `quotas:`, the default inbound limits and tenant quotas are off.
+// names `limits:` / `quotas:`, the default inbound limits and tenant quotas are off, and unless
+// it sets `max_connections_per_ip`, that cap is lifted (every test client is 127.0.0.1).
 #include "server/runtime.hpp"
 #include "tests/support/test_client.hpp"
 

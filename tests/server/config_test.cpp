@@ -260,6 +260,7 @@ BOOST_AUTO_TEST_CASE(the_load_test_config_turns_limits_and_quotas_off) {
     BOOST_TEST_REQUIRE(c.has_value());
     BOOST_TEST(c->limits.empty());
     BOOST_TEST(!c->quotas.tenants.at("default").any());
+    BOOST_TEST(c->server.max_connections_per_ip == 100000u);
 }
 
 BOOST_AUTO_TEST_CASE(check_config_exit_codes_from_the_binary) {

@@ -69,7 +69,8 @@ BOOST_AUTO_TEST_CASE(two_instances_admit_exactly_the_limit_of_one_key_between_th
     // connections starves the event loops well past the 50 ms request-path default (which the
     // frozen-Redis tests assert). A generous timeout and fail_closed make any store failure a
     // visible 503 here instead of a silent local-fallback admission.
-    std::ofstream(config_file) << "store: {url: \"" << redis.url() << "\", timeout: 2s}\n"
+    std::ofstream(config_file) << "server: {max_connections_per_ip: 5000}\n"
+                               << "store: {url: \"" << redis.url() << "\", timeout: 2s}\n"
                                << "limits:\n  - {per: key, requests: 500, window: 1m, on_store_error: fail_closed}\n"
                                << "quotas:\n  tenants: {default: {tokens_per_day: 0}}\n";
     gateway_process a(config_file, free_port());
