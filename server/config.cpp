@@ -55,7 +55,7 @@ class loader : public config_reader {
         if (!n.IsMap()) return fail("server", "must be a mapping");
         only_keys(n, "server",
                   {"host", "port", "threads", "max_header_bytes", "max_body_bytes", "header_timeout",
-                   "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace", "trusted_proxies", "cors", "docs_url", "max_connections",
+                   "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace", "ready_drain_delay", "trusted_proxies", "cors", "docs_url", "max_connections",
                    "max_connections_per_ip"});
         auto str = [&](YAML::Node const& v, std::string const& p) { return string(v, p); };
         auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
@@ -78,6 +78,12 @@ class loader : public config_reader {
         set(n, "server", "idle_timeout", s.http.idle_timeout, dur);
         set(n, "server", "write_timeout", s.http.write_timeout, dur);
         set(n, "server", "shutdown_grace", s.shutdown_grace, dur);
+        if (auto d = n["ready_drain_delay"]) {
+            if (d.IsScalar() && (d.Scalar() == "0" || d.Scalar() == "0s" || d.Scalar() == "0ms"))
+                s.ready_drain_delay = std::chrono::milliseconds(0);
+            else if (auto v = duration(d, "server.ready_drain_delay"))
+                s.ready_drain_delay = *v;
+        }
         if (auto p = n["trusted_proxies"]) read_trusted_proxies(*this, p, s.trusted_proxies);
         if (auto c = n["cors"]) cors(c, s.cors);
     }

@@ -31,6 +31,9 @@ struct server_settings {
     unsigned threads = 0; // 0 = one per core
     adapters::http_server_options http;
     std::chrono::milliseconds shutdown_grace{10'000};
+    // On shutdown, /api/ready answers 503 for this long while still serving, before the
+    // listeners close — time for a load balancer to notice (0: close at once).
+    std::chrono::milliseconds ready_drain_delay{0};
     // Peers whose X-Forwarded-For is believed (CIDR blocks or addresses); empty: none.
     std::vector<std::string> trusted_proxies;
     adapters::cors_policy cors; // browser origins allowed to call the API; none by default

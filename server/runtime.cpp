@@ -34,6 +34,14 @@ std::unique_ptr<net::ssl::context> make_tls_context(std::string const& ca_file) 
     return c;
 }
 
+// Whether a fail_closed policy makes the shared store necessary to serve.
+bool store_required(gateway_config const& c) {
+    using domain::fail_mode;
+    return c.quotas.on_store_error == fail_mode::closed || c.budgets.on_store_error == fail_mode::closed ||
+           std::any_of(c.limits.begin(), c.limits.end(),
+                       [](domain::rate_limit_rule const& r) { return r.on_store_error == fail_mode::closed; });
+}
+
 // Runs `fn` on the core's thread and waits for it (used for start/drain steps).
 template <class F> void run_on(net::io_context& ctx, F fn) {
     std::promise<void> done;
@@ -150,7 +158,9 @@ void gateway_runtime::start() {
                                            shared ? "redis" : "memory",
                                            shared ? store_stats_.get() : nullptr,
                                            config_.server.cors,
-                                           config_.server.docs_url};
+                                           config_.server.docs_url,
+                                           &ready_,
+                                           shared && store_required(config_)};
         c->router = std::make_unique<adapters::api_router>(*c->dispatch, std::move(services));
         c->server =
             std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_, gate_.get());
@@ -169,6 +179,7 @@ void gateway_runtime::start() {
         while (store_stats_->connections_up.load() < static_cast<int>(n) && std::chrono::steady_clock::now() < give_up)
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
+    ready_.store(true);
     adapters::log_event("info", "started",
                         {{"port", port_},
                          {"host", config_.server.host},
@@ -181,7 +192,9 @@ void gateway_runtime::start() {
 void gateway_runtime::shutdown() {
     if (!running_) return;
     running_ = false;
+    ready_.store(false); // load balancers stop sending before the listeners close
     adapters::log_event("info", "draining", {{"in_flight", in_flight_.load()}});
+    std::this_thread::sleep_for(config_.server.ready_drain_delay);
     for (auto& c : cores_) run_on(c->context, [&] { c->server->begin_drain(); });
 
     // Wait for in-flight requests to finish, within the grace period.

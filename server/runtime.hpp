@@ -61,6 +61,7 @@ class gateway_runtime {
     std::unique_ptr<net::ssl::context> default_tls_;
     std::map<std::string, std::unique_ptr<net::ssl::context>> provider_tls_;
     std::atomic<int> in_flight_{0};
+    std::atomic<bool> ready_{false}; // /api/ready: started and not draining
     std::vector<std::unique_ptr<core>> cores_;
     unsigned short port_ = 0;
     bool running_ = false;

@@ -99,6 +99,7 @@ class dispatcher {
 
     gateway_catalog const& catalog() const { return *catalog_; }
     domain::gateway_mode mode() const { return resilience_.mode(); }
+    resilience_state const& resilience() const { return resilience_; }
 
   private:
     // The tenant quota and the budget around run(): reserve before, settle after.

@@ -11,6 +11,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <map>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -27,11 +28,13 @@ struct route {
     http::verb method;
     std::string_view serves_as = {}; // a legacy unversioned path: the current path it serves
 };
-constexpr std::array<route, 8> routes{{
+constexpr std::array<route, 10> routes{{
     {"/v1/chat/completions", http::verb::post},
     {"/v1/embeddings", http::verb::post},
     {"/v1/models", http::verb::get},
     {"/api/v1/health", http::verb::get},
+    {"/api/health/detailed", http::verb::get},
+    {"/api/ready", http::verb::get},
     {"/api/v1/quotas", http::verb::get},
     // Unversioned paths frontends already call: served, and marked deprecated.
     {"/api/health", http::verb::get, "/api/v1/health"},
@@ -50,7 +53,8 @@ void mark_deprecated(http_response& res, std::string_view successor, std::string
 
 // Health probes are never rate limited: an orchestrator must always see the truth.
 bool rate_limited(std::string_view path) {
-    return path != "/api/health" && path != "/api/v1/health";
+    return path != "/api/health" && path != "/api/v1/health" && path != "/api/health/detailed" &&
+           path != "/api/ready";
 }
 
 // Names that become store keys: short and plain.
@@ -249,24 +253,93 @@ net::awaitable<http_response> api_router::serve(http_request& req, std::string_v
     if (path == "/v1/embeddings") co_return co_await embeddings(req, request_id, caller);
     if (path == "/v1/models") co_return models(req, request_id);
     if (path == "/api/v1/quotas") co_return co_await quotas(req, request_id);
+    if (path == "/api/ready") co_return readiness(req, request_id);
+    if (path == "/api/health/detailed") co_return co_await detailed_health(req, request_id);
     co_return health(req, request_id);
 }
 
-http_response api_router::health(http_request const& req, std::string const& request_id) const {
+json::object api_router::store_status() const {
     json::object store{{"kind", services_.store_kind}};
-    bool degraded = false;
     if (auto const* s = services_.store_stats) {
-        bool const up = s->connections_up.load() > 0;
-        degraded = !up;
-        store["status"] = up ? "up" : "down";
+        store["status"] = s->connections_up.load() > 0 ? "up" : "down";
         store["connections_up"] = s->connections_up.load();
         store["outages"] = s->outages.load();
         store["failures"] = s->failures.load();
         store["timeouts"] = s->timeouts.load();
         store["fallbacks"] = s->fallbacks.load();
+        auto const rtt = s->last_round_trip_us.load();
+        store["latency_ms"] = rtt < 0 ? json::value(nullptr) : json::value(static_cast<double>(rtt) / 1000.0);
     } else {
         store["status"] = "up";
     }
+    return store;
+}
+
+http_response api_router::readiness(http_request const& req, std::string const& request_id) const {
+    bool const ready = !services_.ready || services_.ready->load();
+    return json_response(ready ? http::status::ok : http::status::service_unavailable,
+                         ready ? R"({"ready":true})" : R"({"ready":false})", req, request_id);
+}
+
+// 200 while the gateway can serve; 503 when no deployment is available or a store that a
+// fail_closed policy requires is down.
+net::awaitable<http_response> api_router::detailed_health(http_request const& req, std::string const& request_id) {
+    auto const now = std::chrono::steady_clock::now();
+    auto const& resilience = dispatch_.resilience();
+    std::map<std::string, json::object> deployments;
+    auto add = [&](std::vector<domain::deployment> const& list) {
+        for (auto const& d : list) {
+            auto key = domain::deployment_key(d);
+            deployments[key] = json::object{{"deployment", key},
+                                            {"state", "closed"},
+                                            {"consecutive_failures", 0},
+                                            {"available", resilience.available(key, now)}};
+        }
+    };
+    auto const& routes = dispatch_.catalog().routes;
+    for (auto const& [name, list] : routes.groups) add(list);
+    add(routes.catch_all);
+    for (auto const& [name, tiers] : routes.tiered)
+        for (auto const& list : tiers) add(list);
+    static constexpr std::string_view state_names[] = {"closed", "open", "half_open"};
+    for (auto const& s : resilience.snapshot(now)) {
+        auto& entry = deployments[s.key];
+        entry["deployment"] = s.key;
+        entry["state"] = state_names[static_cast<int>(s.state)];
+        entry["consecutive_failures"] = s.consecutive_failures;
+        entry["available"] = resilience.available(s.key, now);
+    }
+    json::array list;
+    bool any_available = deployments.empty();
+    for (auto& [key, entry] : deployments) {
+        any_available = any_available || entry.at("available").as_bool();
+        list.push_back(std::move(entry));
+    }
+    auto store = store_status();
+    bool const store_down = store.at("status") == "down";
+    std::optional<json::object> quotas;
+    if (services_.quotas) {
+        try {
+            quotas = co_await services_.quotas->report();
+        } catch (store_unavailable const&) {
+        }
+    }
+    std::string problem;
+    if (!any_available) problem = "no deployment is available";
+    if (store_down && services_.store_required) problem = "the shared store is down and a fail_closed policy needs it";
+    json::object body{{"status", problem.empty() ? (store_down ? "degraded" : "ok") : "unavailable"},
+                      {"mode", domain::mode_name(dispatch_.mode())},
+                      {"store", std::move(store)},
+                      {"deployments", std::move(list)},
+                      {"quotas", quotas ? json::value(std::move(*quotas)) : json::value(nullptr)}};
+    if (!problem.empty()) body["problem"] = problem;
+    co_return json_response(problem.empty() ? http::status::ok : http::status::service_unavailable,
+                            json::serialize(body), req, request_id);
+}
+
+http_response api_router::health(http_request const& req, std::string const& request_id) const {
+    auto store = store_status();
+    bool const degraded = store.at("status") == "down";
     json::object body{{"status", degraded ? "degraded" : "ok"},
                       {"mode", domain::mode_name(dispatch_.mode())},
                       {"store", std::move(store)}};

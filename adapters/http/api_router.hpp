@@ -23,6 +23,8 @@ struct router_services {
     redis_stats const* store_stats = nullptr; // null for the memory store
     cors_policy cors;
     std::string docs_url; // linked from the deprecation headers of legacy paths (optional)
+    std::atomic<bool> const* ready = nullptr; // started and not draining (null: always ready)
+    bool store_required = false; // a fail_closed policy: the gateway cannot serve without the store
 };
 
 class api_router final : public request_handler {
@@ -43,6 +45,9 @@ class api_router final : public request_handler {
                                              caller_identity const& caller);
     http_response models(http_request const& request, std::string const& request_id) const;
     http_response health(http_request const& request, std::string const& request_id) const;
+    http_response readiness(http_request const& request, std::string const& request_id) const;
+    net::awaitable<http_response> detailed_health(http_request const& request, std::string const& request_id);
+    boost::json::object store_status() const;
     net::awaitable<http_response> quotas(http_request const& request, std::string const& request_id);
 
     dispatcher& dispatch_;

@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <future>
+#include <thread>
 
 using namespace switchboard::testing;
 namespace json = boost::json;
@@ -251,6 +252,50 @@ BOOST_AUTO_TEST_CASE(legacy_unversioned_paths_work_and_say_they_are_deprecated) 
     // The versioned paths are not deprecated.
     BOOST_TEST(gw.get("/api/v1/health").header("deprecation").empty());
     BOOST_TEST(gw.chat(chat_body("mock-1")).header("deprecation").empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(health_and_readiness)
+
+BOOST_AUTO_TEST_CASE(ready_while_serving_and_not_ready_while_draining) {
+    gateway_fixture gw("server: {ready_drain_delay: 400ms}\n");
+    BOOST_TEST(gw.get("/api/ready").status == 200);
+    auto const port = gw.port();
+    std::thread stopper([&] { gw.runtime().shutdown(); });
+    int seen = 0;
+    for (int i = 0; i < 40 && seen != 503; ++i) {
+        seen = http_call(port, "GET", "/api/ready", {}, {}, std::chrono::milliseconds(200)).status;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    BOOST_TEST(seen == 503);
+    BOOST_TEST(http_call(port, "GET", "/api/health", {}, {}, std::chrono::milliseconds(200)).status == 200);
+    stopper.join();
+    BOOST_TEST(http_call(port, "GET", "/api/ready", {}, {}, std::chrono::milliseconds(200)).status == 0);
+}
+
+BOOST_AUTO_TEST_CASE(detailed_health_is_503_when_no_deployment_can_serve) {
+    mock_upstream up;
+    up.always(canned_reply::json(500, R"({"error":{"message":"down"}})"));
+    gateway_fixture gw("resilience: {retry: {max_attempts: 1}, breaker: {failure_threshold: 2, open_for: 60s}}\n"
+                       "providers:\n  p: {kind: openai, base_url: \"" + up.base_url("/v1") +
+                       "\", api_key: k-000000000001}\nmodels:\n  chat: [p/m]\n");
+    auto healthy = gw.get("/api/health/detailed");
+    BOOST_TEST(healthy.status == 200);
+    auto body = boost::json::parse(healthy.body);
+    BOOST_TEST(body.at("status") == "ok");
+    BOOST_TEST(body.at("deployments").as_array().at(0).at("deployment") == "p/m");
+    BOOST_TEST(body.at("deployments").as_array().at(0).at("state") == "closed");
+    BOOST_TEST(body.at("store").at("kind") == "memory");
+
+    for (int i = 0; i < 2; ++i) gw.chat(chat_body("chat")); // two failures open the breaker
+    auto down = gw.get("/api/health/detailed");
+    BOOST_TEST(down.status == 503);
+    body = boost::json::parse(down.body);
+    BOOST_TEST(body.at("status") == "unavailable");
+    BOOST_TEST(body.at("deployments").as_array().at(0).at("state") == "open");
+    BOOST_TEST(body.at("deployments").as_array().at(0).at("available") == false);
+    BOOST_TEST(gw.get("/api/health").status == 200); // liveness does not depend on providers
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -249,6 +249,30 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(shared_state_fallback)
 
+BOOST_AUTO_TEST_CASE(detailed_health_says_unavailable_only_when_a_fail_closed_policy_needs_the_dead_store) {
+    redis_server redis;
+    gateway_fixture open_only("store: {url: \"" + redis.url() + "\"}\nlimits:\n  - {per: ip, requests: 100, window: 1m}\n");
+    gateway_fixture strict("store: {url: \"" + redis.url() +
+                           "\"}\nlimits:\n  - {per: ip, requests: 100, window: 1m, on_store_error: fail_closed}\n");
+    auto up = json::parse(strict.get("/api/health/detailed").body);
+    BOOST_TEST(up.at("status") == "ok");
+    BOOST_TEST(up.at("store").at("status") == "up");
+    BOOST_TEST(up.at("store").at("latency_ms").is_number());
+    redis.kill();
+    strict.chat(chat_body("mock-1")); // lets the connections notice
+    open_only.chat(chat_body("mock-1"));
+    auto const give_up = std::chrono::steady_clock::now() + 3s;
+    while (json::parse(strict.get("/api/v1/health").body).at("store").at("status") != "down" &&
+           std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(20ms);
+    auto strict_down = strict.get("/api/health/detailed");
+    BOOST_TEST(strict_down.status == 503);
+    BOOST_TEST(json::parse(strict_down.body).at("status") == "unavailable");
+    auto lenient_down = open_only.get("/api/health/detailed");
+    BOOST_TEST(lenient_down.status == 200);
+    BOOST_TEST(json::parse(lenient_down.body).at("status") == "degraded");
+}
+
 BOOST_AUTO_TEST_CASE(while_redis_is_gone_fail_open_keeps_the_local_fraction_of_each_limit) {
     redis_server redis;
     gateway_fixture gw("store: {url: \"" + redis.url() + "\", local_fraction: 0.5}\n"

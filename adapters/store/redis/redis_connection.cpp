@@ -205,6 +205,10 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
             if (!p->reply && !p->failed) co_await p->done.async_wait(use_tuple);
             if (p->reply) {
                 replies.push_back(std::move(*p->reply));
+                if (replies.size() == calls.size())
+                    stats.last_round_trip_us.store(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                       clock::now() - now)
+                                                       .count());
                 continue;
             }
             stats.failures.fetch_add(1);

@@ -48,6 +48,7 @@ struct redis_stats {
     std::atomic<long> timeouts{0};   // ... of which deadline expiries
     std::atomic<long> connects{0};   // successful (re)connections
     std::atomic<long> fallbacks{0};  // decisions taken by a fail mode instead of the store
+    std::atomic<long> last_round_trip_us{-1}; // of the latest answered exchange (-1: none yet)
 };
 
 struct redis_script {
