@@ -112,7 +112,8 @@ http_response json_response(http::status status, std::string body, http_request 
 }
 
 http_response fail(domain::gateway_error const& e, http_request const& req, std::string const& request_id) {
-    return error_response(e, request_id, req.version(), req.keep_alive());
+    return error_response(e, request_id, req.version(), req.keep_alive(),
+                          preferred_language(req[http::field::accept_language]));
 }
 
 std::string format_cost(double usd) {

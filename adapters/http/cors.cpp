@@ -40,7 +40,7 @@ http_response preflight_response(http_request const& req, cors_policy const& pol
                              ? "Cross-origin requests from this origin are not allowed"
                              : "Cross-origin requests may use GET or POST only";
         return error_response(domain::make_error(domain::errc::forbidden, why), request_id, req.version(),
-                              req.keep_alive());
+                              req.keep_alive(), preferred_language(req[http::field::accept_language]));
     }
     http_response res{http::status::no_content, req.version()};
     allow_origin(res, origin, policy);

@@ -79,9 +79,9 @@ std::string_view error_type(errc code) {
     }
 }
 
-std::string error_body(domain::gateway_error const& e, std::string_view request_id) {
+std::string error_body(domain::gateway_error const& e, std::string_view request_id, language lang) {
     boost::json::object err{
-        {"message", e.message},
+        {"message", localized_message(e, lang)},
         {"type", error_type(e.code)},
         {"code", domain::code_name(e.code)},
         {"param", e.param.empty() ? boost::json::value(nullptr) : boost::json::value(e.param)}};
@@ -89,7 +89,7 @@ std::string error_body(domain::gateway_error const& e, std::string_view request_
 }
 
 http_response error_response(domain::gateway_error const& e, std::string_view request_id, unsigned version,
-                             bool keep_alive) {
+                             bool keep_alive, language lang) {
     http_response res{status_for(e.code), version};
     res.set(http::field::content_type, "application/json");
     res.set("x-request-id", request_id);
@@ -102,7 +102,8 @@ http_response error_response(domain::gateway_error const& e, std::string_view re
     // window does not recover in seconds.
     if (e.code == errc::budget_exhausted || e.code == errc::priority_shed || e.code == errc::quota_exceeded)
         res.set("x-should-retry", "false");
-    res.body() = error_body(e, request_id);
+    res.body() = error_body(e, request_id, lang);
+    if (lang == language::fr) res.set(http::field::content_language, "fr");
     res.keep_alive(keep_alive);
     res.prepare_payload();
     return res;

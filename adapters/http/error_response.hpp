@@ -3,6 +3,7 @@
 // {"error":{"message","type","code","param"},"request_id"} and headers. Every error the gateway
 // sends — validation, routing, upstream, parser limits — goes through here.
 
+#include "adapters/http/language.hpp"
 #include "domain/errors.hpp"
 
 #include <boost/beast/http/message.hpp>
@@ -19,9 +20,10 @@ http::status status_for(domain::errc code);
 // OpenAI `type` for the code, e.g. "invalid_request_error", "api_error".
 std::string_view error_type(domain::errc code);
 
-std::string error_body(domain::gateway_error const& e, std::string_view request_id);
+// `lang` picks the message's language (see language.hpp); everything else is the same.
+std::string error_body(domain::gateway_error const& e, std::string_view request_id, language lang = language::en);
 
 http_response error_response(domain::gateway_error const& e, std::string_view request_id, unsigned version,
-                             bool keep_alive);
+                             bool keep_alive, language lang = language::en);
 
 } // namespace switchboard::adapters

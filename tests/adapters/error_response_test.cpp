@@ -40,3 +40,35 @@ BOOST_AUTO_TEST_CASE(body_has_the_openai_shape_and_request_id) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(languages)
+
+BOOST_AUTO_TEST_CASE(accept_language_picks_french_or_english_by_q_value) {
+    using switchboard::adapters::language;
+    using switchboard::adapters::preferred_language;
+    BOOST_TEST((preferred_language("") == language::en));
+    BOOST_TEST((preferred_language("fr") == language::fr));
+    BOOST_TEST((preferred_language("fr-CA, en;q=0.8") == language::fr));
+    BOOST_TEST((preferred_language("en-US,en;q=0.9,fr;q=0.8") == language::en));
+    BOOST_TEST((preferred_language("de;q=0.9, fr;q=0.95") == language::fr));
+    BOOST_TEST((preferred_language("FR;q=0.5, en;q=0.5") == language::fr)); // tie: the first listed
+    BOOST_TEST((preferred_language("fr;q=0") == language::en));
+    BOOST_TEST((preferred_language("*") == language::en));
+}
+
+BOOST_AUTO_TEST_CASE(every_code_has_a_french_message_and_params_are_named) {
+    using namespace switchboard;
+    for (int c = 0; c <= static_cast<int>(domain::errc::internal_error); ++c) {
+        auto const e = domain::make_error(static_cast<domain::errc>(c), "English detail");
+        auto const fr = adapters::localized_message(e, adapters::language::fr);
+        BOOST_TEST(!fr.empty());
+        BOOST_TEST(fr.find("English") == std::string::npos);
+    }
+    auto const e = domain::make_error(domain::errc::invalid_request, "messages[0].role must be one of ...",
+                                      "messages[0].role");
+    BOOST_TEST(adapters::localized_message(e, adapters::language::fr) ==
+               "La requête est invalide (paramètre « messages[0].role »).");
+    BOOST_TEST(adapters::localized_message(e, adapters::language::en) == e.message);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -299,3 +299,36 @@ BOOST_AUTO_TEST_CASE(detailed_health_is_503_when_no_deployment_can_serve) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(error_languages)
+
+BOOST_AUTO_TEST_CASE(errors_speak_french_when_asked_and_keep_code_type_and_param) {
+    gateway_fixture gw("limits:\n  - {per: ip, requests: 1, window: 1m}\n");
+    std::string const bad = R"({"model":"mock-1","messages":[{"role":"wizard","content":"x"}]})";
+    auto en = gw.chat(bad, {{"Accept-Language", "en-US,en;q=0.9"}});
+    auto fr = gw.chat(bad, {{"Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5"}});
+    BOOST_TEST(en.status == 400);
+    BOOST_TEST(fr.status == 429); // the limit of 1 was spent by the first call
+    auto const fr_body = boost::json::parse(fr.body).at("error");
+    BOOST_TEST(fr_body.at("code") == "rate_limit_exceeded");
+    BOOST_TEST(fr_body.at("message") == "Limite de débit atteinte ; réessayez après le délai indiqué par Retry-After.");
+    BOOST_TEST(fr.header("content-language") == "fr");
+    auto const en_body = boost::json::parse(en.body).at("error");
+    BOOST_TEST(en_body.at("code") == "invalid_request");
+    BOOST_TEST(en_body.at("param") == "messages[0].role");
+    BOOST_TEST(std::string(en_body.at("message").as_string()).find("role") != std::string::npos);
+    BOOST_TEST(en.header("content-language").empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_validation_error_in_french_names_its_parameter) {
+    gateway_fixture gw("");
+    auto fr = gw.chat(R"({"model":"mock-1","messages":[{"role":"wizard","content":"x"}]})",
+                      {{"Accept-Language", "fr"}});
+    BOOST_TEST(fr.status == 400);
+    auto const body = boost::json::parse(fr.body);
+    BOOST_TEST(body.at("error").at("message") == "La requête est invalide (paramètre « messages[0].role »).");
+    BOOST_TEST(body.at("error").at("param") == "messages[0].role");
+    BOOST_TEST(body.at("request_id").is_string());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
