@@ -25,6 +25,8 @@ template <class T> using attempt_result = boost::system::result<T, domain::attem
 struct attempt_context {
     std::chrono::steady_clock::time_point deadline; // the attempt must end by then
     std::string_view request_id;                    // propagated upstream as X-Request-Id
+    std::string_view traceparent = {};              // this attempt's W3C traceparent (its own span)
+    std::string_view tracestate = {};               // passed on unchanged
 };
 
 // Receives a streamed completion as OpenAI `chat.completion.chunk` objects.

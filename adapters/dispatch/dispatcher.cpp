@@ -192,7 +192,9 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                 admitted.hold_throttle_slot();
                 now = clock::now();
             }
-            attempt_context ctx{std::min(deadline, now + slot.attempt_timeout), hints.request_id};
+            auto const traceparent = child_traceparent(hints.trace); // a span per attempt
+            attempt_context ctx{std::min(deadline, now + slot.attempt_timeout), hints.request_id, traceparent,
+                                hints.trace.tracestate};
             ++attempts;
             last_provider = d.provider;
             auto outcome = co_await call(*slot.impl, d.model, ctx);

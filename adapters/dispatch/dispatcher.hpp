@@ -13,6 +13,7 @@
 
 #include "adapters/dispatch/resilience_state.hpp"
 #include "adapters/dispatch/usage_ledger.hpp"
+#include "adapters/http/trace_context.hpp"
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/provider.hpp"
 #include "adapters/store/budget_store.hpp"
@@ -58,6 +59,7 @@ struct request_hints {
     std::optional<domain::tier> tier;                 // X-Tier (else chosen from request features)
     std::string budget_id;                            // X-Budget-Id (empty: no budget)
     std::string tenant = "default";                   // X-Tenant-Id
+    trace_context trace;                              // traceparent / tracestate (continued or new)
 };
 
 // Budgets and how long each priority may wait for provider capacity.

@@ -127,6 +127,7 @@ domain::result<request_hints> hints_of(http_request const& req, std::string cons
                                        caller_identity const& caller) {
     request_hints hints{std::string(req["x-preferred-provider"]), request_id, std::nullopt};
     hints.tenant = caller.tenant;
+    hints.trace = continue_or_start_trace(req["traceparent"], req["tracestate"]);
     auto priority = domain::parse_priority(req["x-priority"]);
     if (!priority) return priority.error();
     hints.priority = *priority;

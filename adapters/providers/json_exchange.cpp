@@ -17,6 +17,8 @@ post_json(http_client& client, std::string target, std::vector<std::pair<std::st
     req.headers.emplace_back("content-type", "application/json");
     req.headers.emplace_back("accept", "application/json");
     if (!ctx.request_id.empty()) req.headers.emplace_back("x-request-id", std::string(ctx.request_id));
+    if (!ctx.traceparent.empty()) req.headers.emplace_back("traceparent", std::string(ctx.traceparent));
+    if (!ctx.tracestate.empty()) req.headers.emplace_back("tracestate", std::string(ctx.tracestate));
     req.body = boost::json::serialize(body);
 
     auto res = co_await client.send(req, ctx.deadline);
