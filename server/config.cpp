@@ -419,9 +419,17 @@ class loader : public config_reader {
         if (!root.IsMap()) return fail("(root)", "the config must be a mapping");
         only_keys(root, "",
                   {"server", "store", "timeouts", "resilience", "budgets", "providers", "models", "tiers",
-                   "pricing", "limits", "quotas"});
+                   "pricing", "limits", "quotas", "admin"});
         if (auto n = root["server"]) server(n, c.server);
         if (auto n = root["store"]) read_store(*this, n, c.store);
+        if (auto n = root["admin"]) {
+            if (!n.IsMap())
+                fail("admin", "must be a mapping");
+            else {
+                only_keys(n, "admin", {"api_key"});
+                set(n, "admin", "api_key", c.admin_key, [&](auto const& v, auto const& p) { return string(v, p); });
+            }
+        }
         if (auto n = root["limits"]) read_limits(*this, n, c.limits);
         if (auto n = root["quotas"]) read_quotas(*this, n, c.quotas);
         if (auto n = root["timeouts"])
@@ -453,6 +461,7 @@ class loader : public config_reader {
         }
         if (auto host = env("HOST")) c.server.host = *host;
         if (auto redis = env("REDIS_URL")) c.store.url = *redis;
+        if (auto admin = env("SWITCHBOARD_ADMIN_KEY")) c.admin_key = *admin;
         // A file that lists providers is explicit: its ${VAR} references read the keys, and the
         // shorthand would only add duplicates of the same APIs.
         if (!c.providers.empty()) return;

@@ -69,6 +69,7 @@ struct resilience_settings {
 struct gateway_config {
     server_settings server;
     store_settings store;
+    std::string admin_key; // admin.api_key / SWITCHBOARD_ADMIN_KEY: stats, providers, config endpoints
     std::vector<domain::rate_limit_rule> limits = domain::default_rate_limits();
     adapters::quota_policy quotas;
     timeout_settings timeouts;

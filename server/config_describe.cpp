@@ -99,6 +99,7 @@ json::object describe(gateway_config const& c) {
                           {"timeout", ms(c.store.timeout)},
                           {"connect_timeout", ms(c.store.connect_timeout)},
                           {"local_fraction", c.store.local_fraction}}},
+                        {"admin", {{"api_key", mask_secret(c.admin_key)}}},
                         {"limits", describe_limits(c)},
                         {"quotas", describe_quotas(c)},
                         {"timeouts",

@@ -96,6 +96,7 @@ gateway_runtime::gateway_runtime(gateway_config config)
     for (auto const& p : config_.providers) resilience_->on_quota_use(p.name, 0.0);
     auto proxies = adapters::trusted_proxies::parse(config_.server.trusted_proxies);
     if (proxies) proxies_ = *proxies;
+    described_ = describe(config_);
     gate_ = std::make_unique<adapters::connection_gate>(config_.server.max_connections,
                                                         config_.server.max_connections_per_ip, &proxies_);
 }
@@ -160,7 +161,10 @@ void gateway_runtime::start() {
                                            config_.server.cors,
                                            config_.server.docs_url,
                                            &ready_,
-                                           shared && store_required(config_)};
+                                           shared && store_required(config_),
+                                           ledger_.get(),
+                                           &described_,
+                                           config_.admin_key};
         c->router = std::make_unique<adapters::api_router>(*c->dispatch, std::move(services));
         c->server =
             std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_, gate_.get());

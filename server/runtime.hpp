@@ -57,6 +57,7 @@ class gateway_runtime {
     std::optional<adapters::redis_endpoint> redis_;
     adapters::trusted_proxies proxies_;
     std::unique_ptr<adapters::connection_gate> gate_;
+    boost::json::object described_; // the effective config, secrets masked (/api/v1/config)
     // TLS client contexts: the system trust store, plus one per provider with its own ca_file.
     std::unique_ptr<net::ssl::context> default_tls_;
     std::map<std::string, std::unique_ptr<net::ssl::context>> provider_tls_;

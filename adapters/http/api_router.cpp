@@ -8,6 +8,7 @@
 #include "domain/openai_wire.hpp"
 
 #include <boost/beast/core/string.hpp>
+#include <openssl/crypto.h>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -28,7 +29,11 @@ struct route {
     http::verb method;
     std::string_view serves_as = {}; // a legacy unversioned path: the current path it serves
 };
-constexpr std::array<route, 10> routes{{
+constexpr std::array<route, 14> routes{{
+    {"/api/v1/stats", http::verb::get},
+    {"/api/v1/providers", http::verb::get},
+    {"/api/v1/config", http::verb::get},
+    {"/api/stats", http::verb::get, "/api/v1/stats"},
     {"/v1/chat/completions", http::verb::post},
     {"/v1/embeddings", http::verb::post},
     {"/v1/models", http::verb::get},
@@ -256,6 +261,14 @@ net::awaitable<http_response> api_router::serve(http_request& req, std::string_v
     if (path == "/v1/models") co_return models(req, request_id);
     if (path == "/api/v1/quotas") co_return co_await quotas(req, request_id);
     if (path == "/api/ready") co_return readiness(req, request_id);
+    if (path == "/api/v1/stats" || path == "/api/v1/providers" || path == "/api/v1/config") {
+        if (auto refusal = admin_refusal(req)) co_return fail(*refusal, req, request_id);
+        if (path == "/api/v1/stats") co_return stats(req, request_id);
+        if (path == "/api/v1/providers") co_return providers(req, request_id);
+        co_return json_response(http::status::ok,
+                                services_.config_view ? json::serialize(*services_.config_view) : "{}", req,
+                                request_id);
+    }
     if (path == "/api/health/detailed") co_return co_await detailed_health(req, request_id);
     co_return health(req, request_id);
 }
@@ -285,7 +298,7 @@ http_response api_router::readiness(http_request const& req, std::string const& 
 
 // 200 while the gateway can serve; 503 when no deployment is available or a store that a
 // fail_closed policy requires is down.
-net::awaitable<http_response> api_router::detailed_health(http_request const& req, std::string const& request_id) {
+json::array api_router::deployment_states(bool& any_available) const {
     auto const now = std::chrono::steady_clock::now();
     auto const& resilience = dispatch_.resilience();
     std::map<std::string, json::object> deployments;
@@ -312,11 +325,77 @@ net::awaitable<http_response> api_router::detailed_health(http_request const& re
         entry["available"] = resilience.available(s.key, now);
     }
     json::array list;
-    bool any_available = deployments.empty();
+    any_available = deployments.empty();
     for (auto& [key, entry] : deployments) {
         any_available = any_available || entry.at("available").as_bool();
         list.push_back(std::move(entry));
     }
+    return list;
+}
+
+std::optional<domain::gateway_error> api_router::admin_refusal(http_request const& req) const {
+    if (services_.admin_key.empty())
+        return domain::make_error(errc::forbidden,
+                                  "Admin endpoints are disabled; set admin.api_key (or SWITCHBOARD_ADMIN_KEY)");
+    auto const key = bearer_token(req);
+    bool const match = key.size() == services_.admin_key.size() &&
+                       CRYPTO_memcmp(key.data(), services_.admin_key.data(), key.size()) == 0;
+    if (!match) return domain::make_error(errc::unauthorized, "This endpoint needs the admin API key");
+    return std::nullopt;
+}
+
+// The routing totals in the shape dashboards already read: cache{hits,misses,hit_rate},
+// llm_routing{total_requests,total_cost_usd,distribution{provider:{count,percentage,cost_usd}}}.
+http_response api_router::stats(http_request const& req, std::string const& request_id) const {
+    std::map<std::string, std::pair<std::int64_t, double>> by_provider;
+    std::int64_t total = 0, prompt = 0, completion = 0;
+    double cost = 0;
+    if (services_.ledger)
+        for (auto const& t : services_.ledger->snapshot()) {
+            auto& p = by_provider[t.provider];
+            p.first += t.requests;
+            p.second += t.cost_usd;
+            total += t.requests;
+            cost += t.cost_usd;
+            prompt += t.prompt_tokens;
+            completion += t.completion_tokens;
+        }
+    json::object distribution;
+    for (auto const& [provider, counts] : by_provider)
+        distribution[provider] = json::object{
+            {"count", counts.first},
+            {"percentage", total > 0 ? 100.0 * static_cast<double>(counts.first) / static_cast<double>(total) : 0.0},
+            {"cost_usd", counts.second}};
+    json::object body{{"cache", {{"hits", 0}, {"misses", 0}, {"hit_rate", 0.0}}},
+                      {"llm_routing",
+                       {{"total_requests", total}, {"total_cost_usd", cost}, {"distribution", std::move(distribution)}}},
+                      {"tokens", {{"prompt", prompt}, {"completion", completion}}},
+                      {"mode", domain::mode_name(dispatch_.mode())}};
+    return json_response(http::status::ok, json::serialize(body), req, request_id);
+}
+
+http_response api_router::providers(http_request const& req, std::string const& request_id) const {
+    bool any = false;
+    auto states = deployment_states(any);
+    json::object by_provider;
+    for (auto& entry : states) {
+        auto const key = std::string(entry.at("deployment").as_string());
+        auto const provider = key.substr(0, key.find('/'));
+        auto& list = by_provider[provider];
+        if (!list.is_array()) list = json::array{};
+        list.as_array().push_back(std::move(entry));
+    }
+    json::array data;
+    for (auto& [name, deployments] : by_provider)
+        data.push_back(json::object{{"name", name}, {"deployments", std::move(deployments)}});
+    return json_response(http::status::ok,
+                         json::serialize(json::object{{"object", "list"}, {"data", std::move(data)}}), req,
+                         request_id);
+}
+
+net::awaitable<http_response> api_router::detailed_health(http_request const& req, std::string const& request_id) {
+    bool any_available = false;
+    auto list = deployment_states(any_available);
     auto store = store_status();
     bool const store_down = store.at("status") == "down";
     std::optional<json::object> quotas;

@@ -25,6 +25,9 @@ struct router_services {
     std::string docs_url; // linked from the deprecation headers of legacy paths (optional)
     std::atomic<bool> const* ready = nullptr; // started and not draining (null: always ready)
     bool store_required = false; // a fail_closed policy: the gateway cannot serve without the store
+    usage_ledger const* ledger = nullptr;            // for /api/v1/stats
+    boost::json::object const* config_view = nullptr; // for /api/v1/config: secrets already masked
+    std::string admin_key; // Bearer key of the admin endpoints; empty: they are disabled
 };
 
 class api_router final : public request_handler {
@@ -48,6 +51,11 @@ class api_router final : public request_handler {
     http_response readiness(http_request const& request, std::string const& request_id) const;
     net::awaitable<http_response> detailed_health(http_request const& request, std::string const& request_id);
     boost::json::object store_status() const;
+    boost::json::array deployment_states(bool& any_available) const;
+    // The admin endpoints' gate: nullopt when the caller may pass, else the error to send.
+    std::optional<domain::gateway_error> admin_refusal(http_request const& request) const;
+    http_response stats(http_request const& request, std::string const& request_id) const;
+    http_response providers(http_request const& request, std::string const& request_id) const;
     net::awaitable<http_response> quotas(http_request const& request, std::string const& request_id);
 
     dispatcher& dispatch_;

@@ -332,3 +332,47 @@ BOOST_AUTO_TEST_CASE(a_validation_error_in_french_names_its_parameter) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(admin_endpoints)
+
+BOOST_AUTO_TEST_CASE(stats_providers_and_config_need_the_admin_key_and_mask_secrets) {
+    mock_upstream up;
+    up.always(canned_reply::json(200, completion_body()));
+    gateway_fixture gw("admin: {api_key: \"adm-0123456789abcdef\"}\n"
+                       "providers:\n  p: {kind: openai, base_url: \"" + up.base_url("/v1") +
+                       "\", api_key: sk-upstream-secret-0123456789}\n  mock: {kind: mock}\n"
+                       "models:\n  chat: [p/m, mock/mock-1]\n");
+    for (int i = 0; i < 3; ++i) BOOST_TEST(gw.chat(chat_body("chat")).status == 200);
+    std::vector<std::pair<std::string, std::string>> const admin{{"Authorization", "Bearer adm-0123456789abcdef"}};
+    auto get = [&](std::string const& path, std::vector<std::pair<std::string, std::string>> const& h) {
+        return http_call(gw.port(), "GET", path, {}, h);
+    };
+    for (auto const* path : {"/api/v1/stats", "/api/v1/providers", "/api/v1/config", "/api/stats"}) {
+        BOOST_TEST(get(path, {}).status == 401, path);
+        BOOST_TEST(get(path, {{"Authorization", "Bearer adm-wrong"}}).status == 401, path);
+        BOOST_TEST(get(path, admin).status == 200, path);
+    }
+    auto stats = boost::json::parse(get("/api/v1/stats", admin).body);
+    BOOST_TEST(stats.at("llm_routing").at("total_requests").as_int64() == 3);
+    BOOST_TEST(stats.at("llm_routing").at("distribution").at("p").at("count").as_int64() == 3);
+    BOOST_TEST(stats.at("llm_routing").at("distribution").at("p").at("percentage").as_double() == 100.0);
+    BOOST_TEST(stats.at("cache").at("hit_rate").as_double() == 0.0);
+    BOOST_TEST(get("/api/stats", admin).header("deprecation") == "@1795219200");
+
+    auto providers = boost::json::parse(get("/api/v1/providers", admin).body);
+    BOOST_TEST(providers.at("data").as_array().size() == 2u);
+
+    auto const config = get("/api/v1/config", admin).body;
+    BOOST_TEST(config.find("sk-upstream-secret") == std::string::npos);
+    BOOST_TEST(config.find("0123456789abcdef") == std::string::npos);
+    BOOST_TEST(config.find("\"providers\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(without_an_admin_key_the_admin_endpoints_are_disabled) {
+    gateway_fixture gw("");
+    auto res = gw.get("/api/v1/config");
+    BOOST_TEST(res.status == 403);
+    BOOST_TEST(res.body.find("SWITCHBOARD_ADMIN_KEY") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
