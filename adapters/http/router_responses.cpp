@@ -1,0 +1,33 @@
+// Response helpers of the router.
+#include "adapters/http/router_responses.hpp"
+
+#include "adapters/http/language.hpp"
+
+#include <boost/beast/core/string.hpp>
+
+namespace switchboard::adapters {
+
+http_response json_response(http::status status, std::string body, http_request const& req,
+                            std::string const& request_id) {
+    http_response res{status, req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.set("x-request-id", request_id);
+    res.body() = std::move(body);
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    return res;
+}
+
+http_response answer_error(domain::gateway_error const& e, http_request const& req, std::string const& request_id) {
+    return error_response(e, request_id, req.version(), req.keep_alive(),
+                          preferred_language(req[http::field::accept_language]));
+}
+
+std::string_view bearer_token(http_request const& req) {
+    std::string_view auth = req[http::field::authorization];
+    constexpr std::string_view scheme = "Bearer ";
+    if (auth.size() <= scheme.size() || !beast::iequals(auth.substr(0, scheme.size()), scheme)) return {};
+    return auth.substr(scheme.size());
+}
+
+} // namespace switchboard::adapters
