@@ -1,6 +1,7 @@
 // Public API routes.
 #include "adapters/http/api_router.hpp"
 
+#include "adapters/http/request_id.hpp"
 #include "adapters/http/router_responses.hpp"
 
 #include "domain/chat_request.hpp"
@@ -61,12 +62,6 @@ bool rate_limited(std::string_view path) {
            path != "/api/ready";
 }
 
-// Names that become store keys: short and plain.
-bool plain_identifier(std::string_view s, std::size_t max) {
-    return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
-    });
-}
 
 
 std::string seconds_text(std::chrono::milliseconds ms) {

@@ -1,7 +1,7 @@
 // traceparent parsing and span ids.
 #include "adapters/http/trace_context.hpp"
 
-#include <random>
+#include "adapters/hex.hpp"
 
 namespace switchboard::adapters {
 namespace {
@@ -15,15 +15,10 @@ bool all_zero(std::string_view s) {
     return s.find_first_not_of('0') == std::string_view::npos;
 }
 
-std::string random_hex(std::size_t digits) {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    while (out.size() < digits) {
-        auto v = rng();
-        for (int i = 0; i < 16 && out.size() < digits; ++i, v >>= 4) out += hex[v & 15];
-    }
-    return all_zero(out) ? random_hex(digits) : out;
+// The spec forbids all-zero ids.
+std::string nonzero_hex(std::size_t digits) {
+    auto out = random_hex(digits);
+    return all_zero(out) ? nonzero_hex(digits) : out;
 }
 } // namespace
 
@@ -39,11 +34,11 @@ trace_context continue_or_start_trace(std::string_view tp, std::string_view trac
                 lower_hex(parent) && !all_zero(parent) && lower_hex(flags);
         if (valid) return {std::string(trace), std::string(flags), std::string(tracestate.substr(0, 512))};
     }
-    return {random_hex(32), "00", {}};
+    return {nonzero_hex(32), "00", {}};
 }
 
 std::string child_traceparent(trace_context const& trace) {
-    return "00-" + trace.trace_id + "-" + random_hex(16) + "-" + trace.flags;
+    return "00-" + trace.trace_id + "-" + nonzero_hex(16) + "-" + trace.flags;
 }
 
 } // namespace switchboard::adapters

@@ -1,6 +1,7 @@
 // Inbound rate limiting.
 #include "adapters/limits/inbound_limiter.hpp"
 
+#include "adapters/hex.hpp"
 #include "adapters/store/store_error.hpp"
 
 #include <openssl/sha.h>
@@ -13,13 +14,7 @@ using domain::limit_scope;
 std::string key_fingerprint(std::string_view api_key) {
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<unsigned char const*>(api_key.data()), api_key.size(), digest);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (int i = 0; i < 8; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 15];
-    }
-    return out;
+    return hex_encode(digest, 8);
 }
 
 namespace {

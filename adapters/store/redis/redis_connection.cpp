@@ -1,6 +1,7 @@
 // Pipelined, self-healing Redis connection on Asio.
 #include "adapters/store/redis/redis_connection.hpp"
 
+#include "adapters/hex.hpp"
 #include "adapters/log.hpp"
 #include "adapters/store/store_error.hpp"
 
@@ -33,13 +34,7 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 std::string sha1_hex(std::string const& text) {
     unsigned char digest[SHA_DIGEST_LENGTH];
     SHA1(reinterpret_cast<unsigned char const*>(text.data()), text.size(), digest);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : digest) {
-        out += hex[b >> 4];
-        out += hex[b & 15];
-    }
-    return out;
+    return hex_encode(digest, sizeof digest);
 }
 
 std::vector<std::string> script_command(std::string const& verb, std::string const& script_ref,

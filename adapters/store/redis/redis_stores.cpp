@@ -1,24 +1,19 @@
 // Redis store adapters: argument marshalling around the scripts of redis_scripts.cpp.
 #include "adapters/store/redis/redis_stores.hpp"
 
+#include "adapters/hex.hpp"
 #include "adapters/store/redis/redis_scripts.hpp"
 #include "adapters/store/store_error.hpp"
 
 #include <atomic>
 #include <cstdio>
-#include <random>
 
 namespace switchboard::adapters {
 namespace {
 
 // Distinguishes this process's sliding-window entries from every other instance's.
 std::string const& instance_tag() {
-    static std::string const tag = [] {
-        std::random_device rd;
-        char buf[24];
-        std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
-        return std::string(buf);
-    }();
+    static std::string const tag = random_hex(16);
     return tag;
 }
 

@@ -1,0 +1,34 @@
+// Hex encoding and random hex ids.
+#include "adapters/hex.hpp"
+
+#include <cstdint>
+#include <random>
+
+namespace switchboard::adapters {
+namespace {
+constexpr char digits_of[] = "0123456789abcdef";
+}
+
+std::string hex_encode(void const* data, std::size_t size) {
+    auto const* bytes = static_cast<unsigned char const*>(data);
+    std::string out;
+    out.reserve(size * 2);
+    for (std::size_t i = 0; i < size; ++i) {
+        out += digits_of[bytes[i] >> 4];
+        out += digits_of[bytes[i] & 15];
+    }
+    return out;
+}
+
+std::string random_hex(std::size_t digits) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::string out;
+    out.reserve(digits);
+    while (out.size() < digits) {
+        std::uint64_t r = rng();
+        for (int i = 0; i < 16 && out.size() < digits; ++i, r >>= 4) out += digits_of[r & 15];
+    }
+    return out;
+}
+
+} // namespace switchboard::adapters
