@@ -277,7 +277,7 @@ dispatcher::budgeted(std::string const& model, std::string const& forced, std::i
     // Tenant quota first: a call the tenant cannot afford never touches its budget.
     std::optional<quota_hold> tenant_hold;
     if (quotas_) {
-        auto held = co_await quotas_->reserve_tenant(hints.tenant, {1, tokens});
+        auto held = co_await quotas_->reserve_tenant(hints.tenant, tokens);
         if (!held) co_return failure(held.error());
         tenant_hold = std::move(*held);
     }

@@ -78,11 +78,11 @@ net::awaitable<quota_verdict> quota_keeper::reserve(std::string const& subject, 
 }
 
 net::awaitable<domain::result<std::optional<quota_hold>>> quota_keeper::reserve_tenant(std::string const& tenant,
-                                                                                     domain::quota_counts charge) {
+                                                                                     std::int64_t tokens) {
     auto const* limits = tenant_limits(tenant);
     if (!limits || !limits->any()) co_return std::optional<quota_hold>{};
     bool local = false, unavailable = false;
-    auto v = co_await reserve("tenant:" + tenant, {0, charge.tokens}, *limits, local, unavailable);
+    auto v = co_await reserve("tenant:" + tenant, {0, tokens}, *limits, local, unavailable);
     if (unavailable) {
         auto e = domain::make_error(domain::errc::store_unavailable,
                                     "Quotas cannot be checked right now; try again shortly");

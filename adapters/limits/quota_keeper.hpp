@@ -43,8 +43,9 @@ class quota_keeper {
 
     // nullopt hold: the tenant has no quota. Errors: quota_exceeded (Retry-After = until the
     // window resets) or store_unavailable.
+    // Tenant quotas count tokens only: the call's estimate is reserved.
     net::awaitable<domain::result<std::optional<quota_hold>>> reserve_tenant(std::string const& tenant,
-                                                                            domain::quota_counts charge);
+                                                                            std::int64_t tokens);
 
     enum class room { granted, exhausted, unavailable };
     struct provider_room {
