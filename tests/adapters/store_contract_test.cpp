@@ -10,6 +10,8 @@
 #include "domain/calendar.hpp"
 #include "tests/adapters/store_harness.hpp"
 #include "tests/support/redis_server.hpp"
+#include "tests/support/test_certificate.hpp"
+#include "tests/support/test_client.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -230,24 +232,11 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(redis_connection_setup)
 
-// A self-signed certificate for "localhost", made with the openssl CLI.
-struct localhost_certificate {
-    std::string dir = "/tmp/switchboard-redis-tls-" + std::to_string(::getpid());
-    std::string cert = dir + "/cert.pem", key = dir + "/key.pem";
-    localhost_certificate() {
-        std::string const cmd = "mkdir -p " + dir +
-                                " && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
-                                " -addext subjectAltName=DNS:localhost -keyout " +
-                                key + " -out " + cert + " >/dev/null 2>&1";
-        BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0);
-    }
-    ~localhost_certificate() { std::system(("rm -rf " + dir).c_str()); }
-};
 
 BOOST_AUTO_TEST_CASE(rediss_verifies_the_server_and_serves_the_same_scripts) {
-    localhost_certificate cert;
-    auto const tls_port = redis_server::free_port();
-    redis_server server({}, tls_port, cert.cert, cert.key);
+    test_certificate cert;
+    auto const tls_port = free_port();
+    redis_server server({}, tls_port, cert.cert.string(), cert.key.string());
     auto url = adapters::parse_redis_url("rediss://localhost:" + std::to_string(tls_port) + "/0");
     BOOST_TEST_REQUIRE(url.has_value());
     BOOST_TEST(url->tls);
@@ -256,7 +245,7 @@ BOOST_AUTO_TEST_CASE(rediss_verifies_the_server_and_serves_the_same_scripts) {
     options.call_timeout = 500ms;
     {
         store_harness h;
-        auto& redis = h.redis(options, cert.cert);
+        auto& redis = h.redis(options, cert.cert.string());
         BOOST_TEST_REQUIRE(h.stats.connections_up.load() == 1);
         adapters::redis_rate_limit_store limits(redis);
         std::vector<adapters::limit_window> w{{"rl:{global}:*:60000", 2, 60s}};

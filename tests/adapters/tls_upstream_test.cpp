@@ -2,36 +2,20 @@
 // the host name must match, and SNI names the host.
 #include "gateway_fixture.hpp"
 #include "tests/support/mock_upstream.hpp"
+#include "tests/support/test_certificate.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <cstdlib>
-#include <filesystem>
 
 using namespace switchboard::testing;
 namespace json = boost::json;
-namespace fs = std::filesystem;
 
 namespace {
 constexpr char const* completion = R"({"id":"x","object":"chat.completion","created":1,"model":"m",
   "choices":[{"index":0,"message":{"role":"assistant","content":"secure"},"finish_reason":"stop"}],
   "usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}})";
 
-// A self-signed certificate for "localhost" only (no IP in its names), made with the openssl CLI.
-struct test_certificate {
-    fs::path dir = fs::temp_directory_path() / ("switchboard-tls-" + std::to_string(::getpid()));
-    fs::path cert = dir / "cert.pem";
-    fs::path key = dir / "key.pem";
-    test_certificate() {
-        fs::create_directories(dir);
-        std::string const cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost"
-                                " -addext subjectAltName=DNS:localhost -keyout " +
-                                key.string() + " -out " + cert.string() + " >/dev/null 2>&1";
-        BOOST_TEST_REQUIRE(std::system(cmd.c_str()) == 0);
-    }
-    ~test_certificate() { fs::remove_all(dir); }
-};
 
 std::string provider(std::string const& url, std::string const& ca_file) {
     std::string yaml =

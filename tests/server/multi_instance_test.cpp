@@ -3,8 +3,6 @@
 #include "tests/support/load_client.hpp"
 #include "tests/support/redis_server.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -20,12 +18,6 @@ using namespace switchboard::testing;
 using namespace std::chrono_literals;
 
 namespace {
-unsigned short free_port() {
-    boost::asio::io_context ctx;
-    boost::asio::ip::tcp::acceptor a(ctx, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return a.local_endpoint().port();
-}
-
 // One gateway process; SIGTERM and reaped on destruction.
 class gateway_process {
   public:

@@ -1,10 +1,10 @@
 // redis-server child process for tests.
 #include "tests/support/redis_server.hpp"
 
+#include "tests/support/test_client.hpp"
+
 #include <hiredis/hiredis.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
 #include <csignal>
 #include <stdexcept>
@@ -13,12 +13,6 @@
 #include <unistd.h>
 
 namespace switchboard::testing {
-unsigned short redis_server::free_port() {
-    boost::asio::io_context ctx;
-    boost::asio::ip::tcp::acceptor a(ctx, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return a.local_endpoint().port();
-}
-
 redis_server::redis_server(std::vector<std::string> extra, unsigned short tls_port, std::string tls_cert,
                            std::string tls_key)
     : port_(free_port()) {

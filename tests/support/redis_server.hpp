@@ -38,7 +38,6 @@ class redis_server {
 
     // As the default user (no AUTH); servers started with ACL users keep `default` open.
     redis_reply command(std::vector<std::string> const& args) const;
-    static unsigned short free_port();
     // Every key (SCAN), for checks such as "no key without a TTL".
     std::vector<std::string> keys() const;
 

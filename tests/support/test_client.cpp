@@ -100,4 +100,10 @@ std::string raw_exchange(unsigned short port, std::string const& bytes, std::chr
     return received;
 }
 
+unsigned short free_port() {
+    boost::asio::io_context ctx;
+    boost::asio::ip::tcp::acceptor a(ctx, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    return a.local_endpoint().port();
+}
+
 } // namespace switchboard::testing

@@ -20,6 +20,9 @@ client_response http_call(unsigned short port, std::string const& method, std::s
                           std::vector<std::pair<std::string, std::string>> const& headers = {},
                           std::chrono::milliseconds limit = std::chrono::seconds(10));
 
+// A loopback port free right now (for servers the tests start as child processes).
+unsigned short free_port();
+
 // Sends raw bytes and returns whatever comes back before the peer closes or `limit` passes.
 std::string raw_exchange(unsigned short port, std::string const& bytes,
                          std::chrono::milliseconds limit = std::chrono::seconds(5));
