@@ -53,6 +53,10 @@ class provider {
     virtual net::awaitable<attempt_result<domain::embedding_result>>
     embed(domain::embedding_request const& request, std::string_view upstream_model,
           attempt_context const& ctx) = 0;
+
+    // A cheap call telling whether the provider answers the gateway's credentials (its model
+    // list), for background health probes. Success or the failure, like any attempt.
+    virtual net::awaitable<attempt_result<void>> probe(attempt_context const& ctx) = 0;
 };
 
 } // namespace switchboard::adapters

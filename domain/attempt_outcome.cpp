@@ -76,4 +76,25 @@ gateway_error client_error(attempt_error const& last, bool deadline_passed) {
     return e;
 }
 
+std::string_view failure_type(attempt_error const& e) {
+    switch (e.kind) {
+    case attempt_failure::connect_failed:
+        return "connect_failed";
+    case attempt_failure::reset:
+        return "reset";
+    case attempt_failure::timeout:
+        return "timeout";
+    case attempt_failure::bad_response:
+        return "bad_response";
+    case attempt_failure::unsupported:
+        return "unsupported";
+    case attempt_failure::upstream_status:
+        break;
+    }
+    if (e.status == 429) return "rate_limited";
+    if (e.status == 401 || e.status == 403) return "auth";
+    if (e.status >= 500) return "server_error";
+    return "client_error";
+}
+
 } // namespace switchboard::domain

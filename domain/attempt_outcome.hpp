@@ -52,4 +52,9 @@ next_step after_failure(attempt_error const& e);
 // `deadline_passed` turns the verdict into `timeout`.
 gateway_error client_error(attempt_error const& last, bool deadline_passed);
 
+// A bounded name for a failed attempt, for metrics labels and logs: connect_failed, reset,
+// timeout, bad_response, unsupported, rate_limited (429), auth (401/403), server_error (5xx),
+// client_error (other 4xx).
+std::string_view failure_type(attempt_error const& e);
+
 } // namespace switchboard::domain

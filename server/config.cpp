@@ -2,6 +2,7 @@
 #include "server/config.hpp"
 
 #include "server/config_reader.hpp"
+#include "server/config_observability.hpp"
 #include "server/config_shared_state.hpp"
 
 #include "adapters/store/redis/redis_url.hpp"
@@ -254,7 +255,7 @@ class loader : public config_reader {
         if (!n.IsMap()) return fail(path, "must be a mapping");
         only_keys(n, path,
                   {"kind", "base_url", "api_key", "ca_file", "timeouts", "headers", "allow_insecure_http",
-                   "retry", "breaker", "limits"});
+                   "retry", "breaker", "limits", "probe"});
         adapters::provider_settings p;
         p.name = name;
         p.connect_timeout = c.timeouts.connect;
@@ -265,6 +266,7 @@ class loader : public config_reader {
         if (auto r = n["retry"]) retry(r, path + ".retry", p.retry);
         if (auto b = n["breaker"]) breaker(b, path + ".breaker", p.breaker);
         if (auto l = n["limits"]) limits(l, path + ".limits", p.limits);
+        if (auto pr = n["probe"]) read_probe(*this, pr, path + ".probe", p);
         auto str = [&](YAML::Node const& v, std::string const& k) { return string(v, k); };
         set(n, path, "kind", p.kind, str);
         set(n, path, "base_url", p.base_url, str);
@@ -419,7 +421,10 @@ class loader : public config_reader {
         if (!root.IsMap()) return fail("(root)", "the config must be a mapping");
         only_keys(root, "",
                   {"server", "store", "timeouts", "resilience", "budgets", "providers", "models", "tiers",
-                   "pricing", "limits", "quotas", "admin"});
+                   "pricing", "limits", "quotas", "admin", "logging", "metrics", "background"});
+        if (auto n = root["logging"]) read_logging(*this, n, c.observability);
+        if (auto n = root["metrics"]) read_metrics(*this, n, c.observability);
+        if (auto n = root["background"]) read_background(*this, n, c.observability);
         if (auto n = root["server"]) server(n, c.server);
         if (auto n = root["store"]) read_store(*this, n, c.store);
         if (auto n = root["admin"]) {
@@ -462,6 +467,12 @@ class loader : public config_reader {
         if (auto host = env("HOST")) c.server.host = *host;
         if (auto redis = env("REDIS_URL")) c.store.url = *redis;
         if (auto admin = env("SWITCHBOARD_ADMIN_KEY")) c.admin_key = *admin;
+        if (auto level = env("LOG_LEVEL")) {
+            if (auto parsed = adapters::parse_log_level(*level))
+                c.observability.log.level = *parsed;
+            else
+                fail("LOG_LEVEL (environment)", "must be one of debug, info, warning, error, critical");
+        }
         // A file that lists providers is explicit: its ${VAR} references read the keys, and the
         // shorthand would only add duplicates of the same APIs.
         if (!c.providers.empty()) return;

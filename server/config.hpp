@@ -9,6 +9,8 @@
 #include "adapters/http/http_server.hpp"
 #include "adapters/providers/provider_settings.hpp"
 #include "adapters/limits/quota_keeper.hpp"
+#include "adapters/observability/log.hpp"
+#include "adapters/observability/request_observer.hpp"
 #include "domain/degraded_mode.hpp"
 #include "domain/rate_limit.hpp"
 #include "domain/retry_budget.hpp"
@@ -66,10 +68,20 @@ struct resilience_settings {
     domain::mode_thresholds modes; // degraded-mode entry thresholds and hysteresis
 };
 
+// Logs, metrics and the periodic background work.
+struct observability_settings {
+    adapters::log_options log;              // level (LOG_LEVEL) and target: stdout or a rotated file
+    adapters::request_log_options requests; // payloads in request lines: opt-in, truncated
+    bool metrics = true;                    // GET /metrics and /api/metrics
+    std::chrono::milliseconds quota_refresh_interval{60'000}; // quota use → degraded-mode signal
+    std::chrono::milliseconds housekeeping_interval{60'000};  // store pruning and PING
+};
+
 struct gateway_config {
     server_settings server;
     store_settings store;
     std::string admin_key; // admin.api_key / SWITCHBOARD_ADMIN_KEY: stats, providers, config endpoints
+    observability_settings observability;
     std::vector<domain::rate_limit_rule> limits = domain::default_rate_limits();
     adapters::quota_policy quotas;
     timeout_settings timeouts;
@@ -103,7 +115,4 @@ adapters::gateway_catalog make_catalog(gateway_config const& config);
 
 // The effective config as JSON with every secret masked (for --check-config and /api/v1/config).
 boost::json::object describe(gateway_config const& config);
-// "sk-…yz": enough to tell keys apart, never enough to use or search for one.
-std::string mask_secret(std::string_view secret);
-
 } // namespace switchboard::server

@@ -1,6 +1,7 @@
 // Printing the effective config: every secret masked (for --check-config and /api/v1/config).
 #include "server/config.hpp"
 
+#include "adapters/observability/log.hpp"
 #include "adapters/providers/provider_settings.hpp"
 
 #include <boost/json/value_from.hpp>
@@ -8,12 +9,7 @@
 namespace switchboard::server {
 namespace json = boost::json;
 using std::chrono::milliseconds;
-
-std::string mask_secret(std::string_view s) {
-    if (s.empty()) return "";
-    if (s.size() < 12) return "****";
-    return std::string(s.substr(0, 3)) + "..." + std::string(s.substr(s.size() - 2));
-}
+using adapters::mask_secret;
 
 namespace {
 json::array describe_limits(gateway_config const& c) {
@@ -58,6 +54,9 @@ json::object describe(gateway_config const& c) {
                           {{"connect", ms(p.connect_timeout)},
                            {"attempt", ms(p.attempt_timeout)},
                            {"response_headers", ms(p.response_headers_timeout)}}}};
+        if (p.probe_interval.count() > 0)
+            providers[p.name].as_object()["probe"] =
+                json::object{{"interval", ms(p.probe_interval)}, {"timeout", ms(p.probe_timeout)}};
     }
     auto deployments = [](std::vector<domain::deployment> const& list) {
         json::array a;
@@ -82,6 +81,7 @@ json::object describe(gateway_config const& c) {
         if (auto scheme = store.find("://"); scheme != std::string::npos && scheme < at)
             store = store.substr(0, scheme + 3) + "****" + store.substr(at);
     auto const& h = c.server.http;
+    auto const& o = c.observability;
     return json::object{{"server",
                          {{"host", c.server.host},
                           {"port", c.server.port},
@@ -100,6 +100,17 @@ json::object describe(gateway_config const& c) {
                           {"connect_timeout", ms(c.store.connect_timeout)},
                           {"local_fraction", c.store.local_fraction}}},
                         {"admin", {{"api_key", mask_secret(c.admin_key)}}},
+                        {"logging",
+                         {{"level", adapters::log_level_name(o.log.level)},
+                          {"file", o.log.target.file.empty() ? json::value("stdout") : json::value(o.log.target.file)},
+                          {"max_file_size", o.log.target.max_file_bytes},
+                          {"max_files", o.log.target.max_files},
+                          {"include_payloads", o.requests.include_payloads},
+                          {"payload_max_chars", o.requests.payload_max_chars}}},
+                        {"metrics", {{"enabled", o.metrics}}},
+                        {"background",
+                         {{"quota_refresh_interval", ms(o.quota_refresh_interval)},
+                          {"housekeeping_interval", ms(o.housekeeping_interval)}}},
                         {"limits", describe_limits(c)},
                         {"quotas", describe_quotas(c)},
                         {"timeouts",

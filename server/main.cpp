@@ -1,5 +1,6 @@
 // switchboard entry point: parse the command line, load and validate the config, run the
 // thread-per-core runtime until SIGTERM/SIGINT, then drain gracefully.
+#include "adapters/observability/log.hpp"
 #include "server/config.hpp"
 #include "server/runtime.hpp"
 
@@ -100,6 +101,8 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
+    // Log lines go to stdout (or the configured file) through the asynchronous writer.
+    switchboard::adapters::configure_logging(config.observability.log);
     try {
         gateway_runtime runtime(std::move(config));
         runtime.start();
@@ -107,8 +110,10 @@ int main(int argc, char** argv) {
         sigwait(&signals, &received);
         runtime.shutdown();
     } catch (std::exception const& e) {
+        switchboard::adapters::flush_logs();
         std::cerr << "switchboard: " << e.what() << "\n";
         return 1;
     }
+    switchboard::adapters::flush_logs();
     return 0;
 }

@@ -2,7 +2,7 @@
 #include "server/runtime.hpp"
 
 #include "adapters/http/api_router.hpp"
-#include "adapters/log.hpp"
+#include "adapters/observability/log.hpp"
 #include "adapters/providers/provider_factory.hpp"
 #include "adapters/limits/inbound_limiter.hpp"
 #include "adapters/limits/quota_keeper.hpp"
@@ -16,7 +16,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <algorithm>
 #include <future>
+#include <set>
 #include <thread>
 
 namespace switchboard::server {
@@ -70,6 +72,7 @@ struct gateway_runtime::core {
     std::unique_ptr<adapters::redis_budget_store> redis_budgets;
     std::unique_ptr<adapters::inbound_limiter> limiter;
     std::unique_ptr<adapters::quota_keeper> quotas;
+    std::unique_ptr<adapters::request_observer> observer;
     std::unique_ptr<adapters::dispatcher> dispatch;
     std::unique_ptr<adapters::api_router> router;
     std::unique_ptr<adapters::http_server> server;
@@ -99,6 +102,8 @@ gateway_runtime::gateway_runtime(gateway_config config)
     described_ = describe(config_);
     gate_ = std::make_unique<adapters::connection_gate>(config_.server.max_connections,
                                                         config_.server.max_connections_per_ip, &proxies_);
+    metrics_ = std::make_unique<adapters::metrics_registry>();
+    probes_ = std::make_unique<adapters::probe_board>();
 }
 
 gateway_runtime::~gateway_runtime() {
@@ -151,8 +156,14 @@ void gateway_runtime::start() {
         c->quotas = std::make_unique<adapters::quota_keeper>(config_.quotas, *quota_store,
                                                              shared ? local_quotas_.get() : nullptr,
                                                              config_.store.local_fraction, fallbacks);
+        auto* shard = config_.observability.metrics ? &metrics_->add_shard() : nullptr;
+        std::set<std::string, std::less<>> tenant_labels;
+        for (auto const& [tenant, limits] : config_.quotas.tenants) tenant_labels.insert(tenant);
+        tenant_labels.insert("default");
+        c->observer = std::make_unique<adapters::request_observer>(shard, std::move(tenant_labels),
+                                                                   config_.observability.requests);
         c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_, *resilience_,
-                                                             *budget_store, config_.budgets, c->quotas.get());
+                                                             *budget_store, config_.budgets, c->quotas.get(), shard);
         adapters::router_services services{c->limiter.get(),
                                            c->quotas.get(),
                                            &proxies_,
@@ -164,7 +175,12 @@ void gateway_runtime::start() {
                                            shared && store_required(config_),
                                            ledger_.get(),
                                            &described_,
-                                           config_.admin_key};
+                                           config_.admin_key,
+                                           c->observer.get(),
+                                           shard,
+                                           config_.observability.metrics ? metrics_.get() : nullptr,
+                                           &in_flight_,
+                                           probes_.get()};
         c->router = std::make_unique<adapters::api_router>(*c->dispatch, std::move(services));
         c->server =
             std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_, gate_.get());
@@ -174,6 +190,7 @@ void gateway_runtime::start() {
         cores_.push_back(std::move(c));
     }
     port_ = port;
+    start_background_tasks();
     for (auto& c : cores_) c->thread = std::thread([ctx = &c->context] { ctx->run(); });
     running_ = true;
     if (redis_) {
@@ -184,7 +201,7 @@ void gateway_runtime::start() {
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     ready_.store(true);
-    adapters::log_event("info", "started",
+    adapters::log_event(adapters::log_level::info, "started",
                         {{"port", port_},
                          {"host", config_.server.host},
                          {"threads", n},
@@ -193,11 +210,50 @@ void gateway_runtime::start() {
                          {"store_connected", store_stats_->connections_up.load()}});
 }
 
+// Background work runs on the first core: provider probes (each provider with a probe
+// interval), the quota refresh, and store housekeeping.
+void gateway_runtime::start_background_tasks() {
+    auto& first = *cores_.front();
+    tasks_ = std::make_unique<adapters::periodic_tasks>(first.context.get_executor());
+    for (auto const& p : config_.providers) {
+        if (p.probe_interval.count() <= 0) continue;
+        auto target = std::make_shared<adapters::probe_target>();
+        target->provider = p.name;
+        target->impl = first.providers.at(p.name).impl.get();
+        target->timeout = p.probe_timeout;
+        target->breaker = p.breaker;
+        auto const& routes = catalog_->routes;
+        auto collect = [&](std::vector<domain::deployment> const& list) {
+            for (auto const& d : list)
+                if (d.provider == p.name) target->deployments.push_back(domain::deployment_key(d));
+        };
+        for (auto const& [name, list] : routes.groups) collect(list);
+        collect(routes.catch_all);
+        for (auto const& [name, tiers] : routes.tiered)
+            for (auto const& list : tiers) collect(list);
+        std::sort(target->deployments.begin(), target->deployments.end());
+        target->deployments.erase(std::unique(target->deployments.begin(), target->deployments.end()),
+                                  target->deployments.end());
+        tasks_->spawn("probe:" + p.name, p.probe_interval, [target, this]() {
+            return adapters::probe_provider(*target, *probes_, *resilience_);
+        });
+    }
+    if (!config_.quotas.providers.empty())
+        tasks_->spawn("quota_refresh", config_.observability.quota_refresh_interval, [this, &first]() {
+            return adapters::refresh_quota_signals(*first.quotas, *resilience_, quota_watch_);
+        });
+    tasks_->spawn("store_housekeeping", config_.observability.housekeeping_interval, [this, &first]() {
+        return adapters::store_housekeeping(local_quotas_.get(), first.redis.get());
+    });
+}
+
 void gateway_runtime::shutdown() {
     if (!running_) return;
     running_ = false;
     ready_.store(false); // load balancers stop sending before the listeners close
-    adapters::log_event("info", "draining", {{"in_flight", in_flight_.load()}});
+    if (tasks_) tasks_->stop(); // probes and housekeeping end first: nothing new starts while draining
+    tasks_.reset();
+    adapters::log_event(adapters::log_level::info, "draining", {{"in_flight", in_flight_.load()}});
     std::this_thread::sleep_for(config_.server.ready_drain_delay);
     for (auto& c : cores_) run_on(c->context, [&] { c->server->begin_drain(); });
 
@@ -218,7 +274,7 @@ void gateway_runtime::shutdown() {
     for (auto& c : cores_)
         if (c->thread.joinable()) c->thread.join();
     cores_.clear();
-    adapters::log_event("info", "stopped", {{"abandoned_requests", abandoned}});
+    adapters::log_event(adapters::log_level::info, "stopped", {{"abandoned_requests", abandoned}});
 }
 
 } // namespace switchboard::server

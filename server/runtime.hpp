@@ -8,10 +8,14 @@
 // requests finish within the grace period — then cancels what is left and joins the threads.
 // start() and shutdown() are called from one controlling thread (main or a test).
 
+#include "adapters/background/periodic_tasks.hpp"
+#include "adapters/background/gateway_jobs.hpp"
+#include "adapters/background/probe_board.hpp"
 #include "adapters/http/client_ip.hpp"
 #include "adapters/http/connection_gate.hpp"
 #include "adapters/store/memory_quota_store.hpp"
 #include "adapters/store/memory_rate_limit_store.hpp"
+#include "adapters/observability/metrics.hpp"
 #include "adapters/store/redis/redis_connection.hpp"
 #include "server/config.hpp"
 
@@ -41,10 +45,14 @@ class gateway_runtime {
 
     adapters::usage_ledger const& ledger() const { return *ledger_; }
     adapters::resilience_state const& resilience() const { return *resilience_; }
+    adapters::probe_board const& probes() const { return *probes_; }
+    // Background loops still running (0 after shutdown).
+    int background_tasks() const { return tasks_ ? tasks_->running() : 0; }
     int in_flight() const { return in_flight_.load(); }
 
   private:
     struct core;
+    void start_background_tasks();
     gateway_config config_;
     std::shared_ptr<adapters::gateway_catalog const> catalog_;
     std::unique_ptr<adapters::usage_ledger> ledger_;
@@ -57,6 +65,10 @@ class gateway_runtime {
     std::optional<adapters::redis_endpoint> redis_;
     adapters::trusted_proxies proxies_;
     std::unique_ptr<adapters::connection_gate> gate_;
+    std::unique_ptr<adapters::metrics_registry> metrics_;
+    std::unique_ptr<adapters::probe_board> probes_;
+    std::unique_ptr<adapters::periodic_tasks> tasks_; // on the first core
+    adapters::quota_watch quota_watch_;
     boost::json::object described_; // the effective config, secrets masked (/api/v1/config)
     // TLS client contexts: the system trust store, plus one per provider with its own ca_file.
     std::unique_ptr<net::ssl::context> default_tls_;

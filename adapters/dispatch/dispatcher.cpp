@@ -1,6 +1,7 @@
 // The attempt loop: routing → ordered deployments → admitted, retried attempts under one deadline.
 #include "adapters/dispatch/dispatcher.hpp"
 
+#include "adapters/observability/log.hpp"
 #include "adapters/store/store_error.hpp"
 #include "domain/calendar.hpp"
 #include "domain/deployment_health.hpp"
@@ -23,6 +24,18 @@ dispatch_failure failure(domain::gateway_error e, int attempts = 0, std::string 
 double unit_random() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+std::int64_t unix_now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// "timeout", "server_error 503": what health reports show as a deployment's last error.
+std::string describe_failure(domain::attempt_error const& e) {
+    std::string out(domain::failure_type(e));
+    if (e.status) out += " " + std::to_string(e.status);
+    return out;
 }
 
 net::awaitable<void> sleep_for(clock::duration d) {
@@ -53,6 +66,36 @@ class admitted_call {
     bool reported_ = false;
 };
 } // namespace
+
+void dispatcher::observe_attempt(request_hints const& hints, domain::deployment const& d,
+                                 clock::time_point sent, domain::attempt_error const* failed) {
+    auto const took = clock::now() - sent;
+    if (auto* r = hints.record) {
+        ++r->attempts;
+        r->provider = d.provider;
+        r->model = d.model;
+        r->upstream_wait += took;
+    }
+    if (metrics_) {
+        metrics_->observe(metric::upstream_request_duration, {{"provider", d.provider}, {"model", d.model}},
+                          std::chrono::duration<double>(took).count());
+        metrics_->add(metric::upstream_requests,
+                      {{"provider", d.provider}, {"model", d.model}, {"outcome", failed ? "error" : "success"}});
+        if (failed) metrics_->add(metric::upstream_errors, {{"provider", d.provider}, {"type", domain::failure_type(*failed)}});
+    }
+    if (log_enabled(log_level::debug)) {
+        boost::json::object fields{{"request_id", hints.request_id},
+                                   {"provider", d.provider},
+                                   {"model", d.model},
+                                   {"outcome", failed ? "error" : "success"},
+                                   {"duration_us", std::chrono::duration_cast<std::chrono::microseconds>(took).count()}};
+        if (failed) {
+            fields["error_type"] = domain::failure_type(*failed);
+            if (failed->status) fields["upstream_status"] = failed->status;
+        }
+        log_event(log_level::debug, "upstream_attempt", std::move(fields));
+    }
+}
 
 std::vector<domain::deployment> dispatcher::plan_order(std::vector<domain::deployment> order,
                                                        domain::mode_actions const& actions, bool pinned,
@@ -137,6 +180,7 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
     int attempts = 0;
     std::optional<domain::attempt_error> last;
     std::string last_provider;
+    std::string last_key; // deployment of the latest attempt: the next one is a retry or a fallback
     std::optional<clock::time_point> earliest_reopen; // of deployments skipped unattempted
     bool stopped = false;                             // the failure was the client's own: no fallback
     std::optional<std::int64_t> quota_reset;          // earliest reset of providers skipped for quota
@@ -195,9 +239,17 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
             auto const traceparent = child_traceparent(hints.trace); // a span per attempt
             attempt_context ctx{std::min(deadline, now + slot.attempt_timeout), hints.request_id, traceparent,
                                 hints.trace.tracestate};
+            if (metrics_ && attempts > 0)
+                metrics_->add(last_key == keys[i] ? metric::upstream_retries : metric::fallbacks,
+                              {{"provider", last_key == keys[i] ? d.provider : last_provider}});
             ++attempts;
             last_provider = d.provider;
+            last_key = keys[i];
+            auto const sent = clock::now();
             auto outcome = co_await call(*slot.impl, d.model, ctx);
+            std::optional<domain::attempt_error> failed_attempt;
+            if (!outcome) failed_attempt = outcome.error();
+            observe_attempt(hints, d, sent, failed_attempt ? &*failed_attempt : nullptr);
             if (outcome) {
                 admitted.report(domain::call_result::success, std::nullopt);
                 auto& value = *outcome;
@@ -208,11 +260,18 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                     co_await quotas_->settle(std::move(*provider_hold), domain::quota_counts{1, value.usage.total()});
                 if (value.model.empty()) value.model = d.model;
                 value.body["model"] = value.model;
+                if (hints.record) {
+                    hints.record->served = true;
+                    hints.record->usage = value.usage;
+                    hints.record->cost_usd = cost;
+                }
                 co_return dispatched<T>{std::move(value), d, attempts, cost,
                                         tiered ? std::optional<domain::tier>(tier) : std::nullopt};
             }
             last = outcome.error();
             admitted.report(domain::classify(*last), last->retry_after);
+            if (domain::classify(*last) != domain::call_result::neutral)
+                resilience_.note_error(keys[i], describe_failure(*last), unix_now_seconds());
             auto const step = domain::after_failure(*last);
             if (step == domain::next_step::larger_context) {
                 // Exactly one attempt here; only a deployment with a larger window may help.
@@ -280,6 +339,7 @@ dispatcher::budgeted(std::string const& model, std::string const& forced, std::i
         auto held = co_await quotas_->reserve_tenant(hints.tenant, tokens);
         if (!held) co_return failure(held.error());
         tenant_hold = std::move(*held);
+        if (tenant_hold && hints.record) hints.record->quota_remaining = std::max(0.0, 1.0 - tenant_hold->use);
     }
     auto settle_tenant = [&](dispatch_result<T> const& result) -> net::awaitable<void> {
         if (!tenant_hold) co_return;

@@ -15,6 +15,8 @@
 #include "adapters/dispatch/usage_ledger.hpp"
 #include "adapters/http/trace_context.hpp"
 #include "adapters/limits/quota_keeper.hpp"
+#include "adapters/observability/metrics.hpp"
+#include "adapters/observability/request_record.hpp"
 #include "adapters/provider.hpp"
 #include "adapters/store/budget_store.hpp"
 #include "domain/backoff.hpp"
@@ -60,6 +62,7 @@ struct request_hints {
     std::string budget_id;                            // X-Budget-Id (empty: no budget)
     std::string tenant = "default";                   // X-Tenant-Id
     trace_context trace;                              // traceparent / tracestate (continued or new)
+    request_record* record = nullptr;                 // filled in for the request's log line and metrics
 };
 
 // Budgets and how long each priority may wait for provider capacity.
@@ -89,9 +92,9 @@ class dispatcher {
   public:
     dispatcher(std::shared_ptr<gateway_catalog const> catalog, provider_registry& providers,
                usage_ledger& ledger, resilience_state& resilience, budget_store& budgets,
-               budget_policy policy, quota_keeper* quotas = nullptr)
+               budget_policy policy, quota_keeper* quotas = nullptr, metrics_shard* metrics = nullptr)
         : catalog_(std::move(catalog)), providers_(providers), ledger_(ledger), resilience_(resilience),
-          budgets_(budgets), policy_(policy), quotas_(quotas) {}
+          budgets_(budgets), policy_(policy), quotas_(quotas), metrics_(metrics) {}
 
     net::awaitable<dispatch_result<domain::chat_completion>> chat(domain::chat_request const& request,
                                                                   request_hints const& hints);
@@ -124,6 +127,10 @@ class dispatcher {
     wait_for_capacity(std::string const& key, domain::throttle_config const& limits, double tokens,
                       std::chrono::steady_clock::time_point wait_until, OthersCanServe others_can_serve);
 
+    // One attempt's duration and outcome: into the request record, the metrics and (DEBUG) the log.
+    void observe_attempt(request_hints const& hints, domain::deployment const& d,
+                         std::chrono::steady_clock::time_point sent, domain::attempt_error const* failed);
+
     // `tokens` estimates the call's size for tokens-per-minute limits.
     template <class T, class Call>
     net::awaitable<dispatch_result<T>> run(std::string const& model, std::string const& forced, double tokens,
@@ -136,7 +143,8 @@ class dispatcher {
     resilience_state& resilience_;
     budget_store& budgets_;
     budget_policy policy_;
-    quota_keeper* quotas_; // null: no quotas
+    quota_keeper* quotas_;   // null: no quotas
+    metrics_shard* metrics_; // this core's metrics (null: not recorded)
 };
 
 } // namespace switchboard::adapters

@@ -112,9 +112,26 @@ bool resilience_state::try_spend_retry(domain::time_point now) {
 std::vector<deployment_status> resilience_state::snapshot(domain::time_point now) const {
     std::lock_guard lock(mutex_);
     std::vector<deployment_status> out;
-    for (auto const& [key, h] : health_)
-        out.push_back({key, h.state(now), h.consecutive_failures(), h.cooldown_until()});
+    for (auto const& [key, h] : health_) {
+        out.push_back({key, h.state(now), h.consecutive_failures(), h.cooldown_until(), {}, 0});
+        if (auto e = last_errors_.find(key); e != last_errors_.end()) {
+            out.back().last_error = e->second.first;
+            out.back().last_error_unix = e->second.second;
+        }
+    }
     return out;
+}
+
+void resilience_state::on_probe_failure(std::string const& key, domain::breaker_config const& config,
+                                        domain::time_point now, std::string summary, std::int64_t unix_seconds) {
+    std::lock_guard lock(mutex_);
+    health_.try_emplace(key, config).first->second.on_result(domain::call_result::failure, now);
+    last_errors_[key] = {std::move(summary), unix_seconds};
+}
+
+void resilience_state::note_error(std::string const& key, std::string summary, std::int64_t unix_seconds) {
+    std::lock_guard lock(mutex_);
+    last_errors_[key] = {std::move(summary), unix_seconds};
 }
 
 } // namespace switchboard::adapters

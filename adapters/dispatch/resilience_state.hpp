@@ -22,6 +22,8 @@ struct deployment_status {
     domain::breaker_state state;
     int consecutive_failures;
     domain::time_point cooldown_until;
+    std::string last_error;          // what its latest failed attempt or probe saw (empty: none)
+    std::int64_t last_error_unix = 0; // when (Unix seconds)
 };
 
 class resilience_state {
@@ -55,6 +57,13 @@ class resilience_state {
     void on_queue_change(int delta);
     bool try_spend_retry(domain::time_point now);
 
+    // A failed background health probe of deployment `key` (created with `config` if new): counts
+    // toward its breaker like a failed call, and is remembered as its last error.
+    void on_probe_failure(std::string const& key, domain::breaker_config const& config, domain::time_point now,
+                          std::string summary, std::int64_t unix_seconds);
+    // Remembers a deployment's latest failure for health reports ("timeout", "server_error 503"…).
+    void note_error(std::string const& key, std::string summary, std::int64_t unix_seconds);
+
     std::vector<deployment_status> snapshot(domain::time_point now) const;
 
   private:
@@ -72,6 +81,7 @@ class resilience_state {
     std::array<second_counts, 10> attempts_{};
     int queued_ = 0;
     std::map<std::string, double, std::less<>> quota_use_;
+    std::map<std::string, std::pair<std::string, std::int64_t>, std::less<>> last_errors_;
     domain::degraded_mode mode_;
     std::atomic<domain::gateway_mode> current_mode_{domain::gateway_mode::normal};
     domain::mode_signals signals_locked(domain::time_point now) const;

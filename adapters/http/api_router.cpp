@@ -3,6 +3,7 @@
 
 #include "adapters/http/request_id.hpp"
 #include "adapters/http/router_responses.hpp"
+#include "adapters/observability/log.hpp"
 
 #include "domain/chat_request.hpp"
 #include "domain/embedding_request.hpp"
@@ -10,6 +11,7 @@
 #include "domain/openai_wire.hpp"
 
 #include <boost/beast/core/string.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -29,7 +31,7 @@ struct route {
     http::verb method;
     std::string_view serves_as = {}; // a legacy unversioned path: the current path it serves
 };
-constexpr std::array<route, 14> routes{{
+constexpr std::array<route, 16> routes{{
     {"/api/v1/stats", http::verb::get},
     {"/api/v1/providers", http::verb::get},
     {"/api/v1/config", http::verb::get},
@@ -41,6 +43,8 @@ constexpr std::array<route, 14> routes{{
     {"/api/health/detailed", http::verb::get},
     {"/api/ready", http::verb::get},
     {"/api/v1/quotas", http::verb::get},
+    {"/metrics", http::verb::get},
+    {"/api/metrics", http::verb::get},
     // Unversioned paths frontends already call: served, and marked deprecated.
     {"/api/health", http::verb::get, "/api/v1/health"},
     {"/api/chat", http::verb::post, "/v1/chat/completions"},
@@ -59,7 +63,7 @@ void mark_deprecated(http_response& res, std::string_view successor, std::string
 // Health probes are never rate limited: an orchestrator must always see the truth.
 bool rate_limited(std::string_view path) {
     return path != "/api/health" && path != "/api/v1/health" && path != "/api/health/detailed" &&
-           path != "/api/ready";
+           path != "/api/ready" && path != "/metrics" && path != "/api/metrics";
 }
 
 
@@ -89,6 +93,13 @@ void set_rate_limit_headers(http_response& res, std::vector<limit_report> const&
                              ";t=" + seconds_text(tightest->reset));
 }
 
+// The policy of the window that refused ("ip", "key", "tenant", "global").
+std::string_view refusing_scope(std::vector<limit_report> const& windows) {
+    for (auto const& w : windows)
+        if (w.remaining == 0) return w.policy;
+    return "unknown";
+}
+
 std::string_view path_of(std::string_view target) {
     return target.substr(0, target.find('?'));
 }
@@ -103,9 +114,10 @@ std::string format_cost(double usd) {
 
 // Hints from headers. X-Request-Timeout (seconds, decimals allowed) may only lower the deadline.
 domain::result<request_hints> hints_of(http_request const& req, std::string const& request_id,
-                                       caller_identity const& caller) {
+                                       request_scope& scope) {
     request_hints hints{std::string(req["x-preferred-provider"]), request_id, std::nullopt};
-    hints.tenant = caller.tenant;
+    hints.tenant = scope.caller.tenant;
+    hints.record = &scope.record;
     hints.trace = continue_or_start_trace(req["traceparent"], req["tracestate"]);
     auto priority = domain::parse_priority(req["x-priority"]);
     if (!priority) return priority.error();
@@ -164,17 +176,87 @@ domain::gateway_error not_json() {
         "We could not parse the JSON body of your request. The body must be valid JSON.");
 }
 
+// The `code` of an error body ({"error":{"code":…}}), for the request log line.
+std::string error_code_of(http_response const& res) {
+    boost::system::error_code ec;
+    auto const body = json::parse(res.body(), ec);
+    if (ec || !body.is_object()) return {};
+    auto const* error = body.as_object().if_contains("error");
+    if (!error || !error->is_object()) return {};
+    auto const* code = error->as_object().if_contains("code");
+    return code && code->is_string() ? std::string(code->as_string()) : std::string();
+}
+
+// Headers as a DEBUG log shows them: credentials masked, cookies withheld.
+json::object loggable_headers(http_request const& req) {
+    json::object out;
+    for (auto const& field : req) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string_view const value = field.value();
+        if (name == "authorization" || name == "proxy-authorization") {
+            auto const space = value.find(' ');
+            out[name] = space == std::string_view::npos
+                            ? mask_secret(value)
+                            : std::string(value.substr(0, space + 1)) + mask_secret(value.substr(space + 1));
+        } else if (name == "x-api-key" || name == "api-key" || name == "x-goog-api-key") {
+            out[name] = mask_secret(value);
+        } else if (name == "cookie" || name == "set-cookie") {
+            out[name] = "[withheld]";
+        } else {
+            out[name] = utf8_prefix(value, 256);
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 net::awaitable<http_response> api_router::handle(http_request& req, request_context const& context) {
+    auto const started = std::chrono::steady_clock::now();
+    if (log_enabled(log_level::debug))
+        log_event(log_level::debug, "request_received",
+                  {{"request_id", context.request_id},
+                   {"method", req.method_string()},
+                   {"path", utf8_prefix(path_of(req.target()), 256)}, // never the query: it may carry keys
+                   {"headers", loggable_headers(req)}});
+    request_scope scope;
+    http_response res;
     // Preflights are answered here: they never reach a route or count against a limit.
-    if (is_preflight(req)) co_return preflight_response(req, services_.cors, context.request_id);
-    auto res = co_await answer(req, context);
-    add_cors_headers(res, req, services_.cors);
+    if (is_preflight(req)) {
+        scope.route = "preflight";
+        res = preflight_response(req, services_.cors, context.request_id);
+    } else {
+        res = co_await answer(req, context, scope);
+        add_cors_headers(res, req, services_.cors);
+    }
+    observe(req, res, context, scope, started);
     co_return res;
 }
 
-net::awaitable<http_response> api_router::answer(http_request& req, request_context const& context) {
+void api_router::observe(http_request const& req, http_response const& res, request_context const& context,
+                         request_scope const& scope, std::chrono::steady_clock::time_point started) const {
+    if (!services_.observer) return;
+    int const status = static_cast<int>(res.result_int());
+    std::string const code = status >= 400 ? error_code_of(res) : std::string();
+    finished_request done;
+    done.request_id = context.request_id;
+    done.method = req.method_string();
+    done.route = scope.route;
+    done.client_ip = scope.caller.ip.empty() ? std::string_view(context.peer) : std::string_view(scope.caller.ip);
+    done.tenant = scope.caller.tenant;
+    done.key_hint = scope.key_hint;
+    done.status = status;
+    done.error_code = code;
+    done.total = std::chrono::steady_clock::now() - started;
+    done.record = &scope.record;
+    done.request_body = req.body();
+    done.response_body = res.body();
+    services_.observer->finished(done);
+}
+
+net::awaitable<http_response> api_router::answer(http_request& req, request_context const& context,
+                                                 request_scope& scope) {
     std::string const& request_id = context.request_id;
     std::string_view const path = path_of(req.target());
     route const* match = nullptr;
@@ -183,6 +265,7 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
             match = &r;
             if (r.method == req.method()) break;
         }
+    if (match) scope.route = match->path;
     if (!match) {
         co_return answer_error(domain::make_error(errc::not_found,
                                           "Unknown request URL: " + domain::truncate_for_message(path, 128)),
@@ -197,10 +280,13 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
         co_return res;
     }
 
-    caller_identity caller;
+    auto& caller = scope.caller;
     static trusted_proxies const none;
     caller.ip = client_ip(context.peer, req["x-forwarded-for"], services_.proxies ? *services_.proxies : none);
-    if (auto key = bearer_token(req); !key.empty()) caller.key_id = key_fingerprint(key);
+    if (auto key = bearer_token(req); !key.empty()) {
+        caller.key_id = key_fingerprint(key);
+        scope.key_hint = mask_secret(key);
+    }
     caller.tenant = "default";
     if (auto tenant = req["x-tenant-id"]; !tenant.empty()) {
         if (!plain_identifier(tenant, 64))
@@ -215,13 +301,17 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     std::string_view const current = match->serves_as.empty() ? path : match->serves_as;
     http_response res;
     if (!services_.limiter || !rate_limited(current)) {
-        res = co_await serve(req, current, request_id, caller);
+        res = co_await serve(req, current, request_id, scope);
     } else {
         auto limits = co_await services_.limiter->check(current, caller);
-        if (limits.refusal)
+        if (limits.refusal) {
             res = answer_error(*limits.refusal, req, request_id);
-        else
-            res = co_await serve(req, current, request_id, caller);
+            if (services_.metrics && limits.refusal->code == errc::rate_limit_exceeded)
+                services_.metrics->add(metric::rate_limit_rejections,
+                                       {{"route", scope.route}, {"scope", refusing_scope(limits.windows)}});
+        } else {
+            res = co_await serve(req, current, request_id, scope);
+        }
         set_rate_limit_headers(res, limits.windows);
     }
     if (!match->serves_as.empty()) mark_deprecated(res, match->serves_as, services_.docs_url);
@@ -229,9 +319,10 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
 }
 
 net::awaitable<http_response> api_router::serve(http_request& req, std::string_view path,
-                                                std::string const& request_id, caller_identity const& caller) {
-    if (path == "/v1/chat/completions") co_return co_await chat_completions(req, request_id, caller);
-    if (path == "/v1/embeddings") co_return co_await embeddings(req, request_id, caller);
+                                                std::string const& request_id, request_scope& scope) {
+    if (path == "/v1/chat/completions") co_return co_await chat_completions(req, request_id, scope);
+    if (path == "/v1/embeddings") co_return co_await embeddings(req, request_id, scope);
+    if (path == "/metrics" || path == "/api/metrics") co_return co_await metrics(req, request_id);
     if (path == "/v1/models") co_return models(req, request_id);
     if (path == "/api/v1/quotas") co_return co_await quotas(req, request_id);
     if (path == "/api/ready") co_return readiness(req, request_id);
@@ -248,7 +339,7 @@ net::awaitable<http_response> api_router::serve(http_request& req, std::string_v
 }
 
 net::awaitable<http_response> api_router::chat_completions(http_request& req, std::string const& request_id,
-                                                           caller_identity const& caller) {
+                                                           request_scope& scope) {
     auto body = parse_body(req);
     if (!body) co_return answer_error(not_json(), req, request_id);
     auto chat = domain::parse_chat_request(*body);
@@ -258,19 +349,19 @@ net::awaitable<http_response> api_router::chat_completions(http_request& req, st
                                           "Streaming responses are not available yet; send stream: false",
                                           "stream"),
                        req, request_id);
-    auto hints = hints_of(req, request_id, caller);
+    auto hints = hints_of(req, request_id, scope);
     if (!hints) co_return answer_error(hints.error(), req, request_id);
     auto outcome = co_await dispatch_.chat(*chat, *hints);
     co_return dispatched_response(outcome, req, request_id);
 }
 
 net::awaitable<http_response> api_router::embeddings(http_request& req, std::string const& request_id,
-                                                     caller_identity const& caller) {
+                                                     request_scope& scope) {
     auto body = parse_body(req);
     if (!body) co_return answer_error(not_json(), req, request_id);
     auto embedding = domain::parse_embedding_request(*body);
     if (!embedding) co_return answer_error(embedding.error(), req, request_id);
-    auto hints = hints_of(req, request_id, caller);
+    auto hints = hints_of(req, request_id, scope);
     if (!hints) co_return answer_error(hints.error(), req, request_id);
     auto outcome = co_await dispatch_.embed(*embedding, *hints);
     co_return dispatched_response(outcome, req, request_id);

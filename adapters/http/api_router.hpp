@@ -4,12 +4,14 @@
 // validation), request hints, who the caller is (client IP, API key fingerprint, tenant), the
 // inbound rate limits and their headers, and the response headers that tell clients what
 // happened (x-switchboard-*).
+#include "adapters/background/probe_board.hpp"
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/client_ip.hpp"
 #include "adapters/http/cors.hpp"
 #include "adapters/http/request_handler.hpp"
 #include "adapters/limits/inbound_limiter.hpp"
 #include "adapters/limits/quota_keeper.hpp"
+#include "adapters/observability/request_observer.hpp"
 #include "adapters/store/redis/redis_connection.hpp"
 
 namespace switchboard::adapters {
@@ -28,6 +30,19 @@ struct router_services {
     usage_ledger const* ledger = nullptr;            // for /api/v1/stats
     boost::json::object const* config_view = nullptr; // for /api/v1/config: secrets already masked
     std::string admin_key; // Bearer key of the admin endpoints; empty: they are disabled
+    request_observer const* observer = nullptr;       // the request log line and request metrics
+    metrics_shard* metrics = nullptr;                 // this core's shard (rate-limit rejections)
+    metrics_registry const* registry = nullptr;       // GET /metrics (null: not served)
+    std::atomic<int> const* in_flight = nullptr;      // requests being served, all cores
+    probe_board const* probes = nullptr;              // provider health probes (null: none run)
+};
+
+// One request as the router sees it: who calls, which route matched, and what serving it did.
+struct request_scope {
+    caller_identity caller;
+    std::string_view route = "unmatched";
+    std::string key_hint; // the caller's API key, masked
+    request_record record;
 };
 
 class api_router final : public request_handler {
@@ -38,14 +53,17 @@ class api_router final : public request_handler {
     void decorate(http_response& response) const override;
 
   private:
-    net::awaitable<http_response> answer(http_request& request, request_context const& context);
+    net::awaitable<http_response> answer(http_request& request, request_context const& context,
+                                         request_scope& scope);
+    void observe(http_request const& request, http_response const& response, request_context const& context,
+                 request_scope const& scope, std::chrono::steady_clock::time_point started) const;
     // `path`: the current (versioned) path the request is for.
     net::awaitable<http_response> serve(http_request& request, std::string_view path,
-                                        std::string const& request_id, caller_identity const& caller);
+                                        std::string const& request_id, request_scope& scope);
     net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id,
-                                                   caller_identity const& caller);
+                                                   request_scope& scope);
     net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id,
-                                             caller_identity const& caller);
+                                             request_scope& scope);
     http_response models(http_request const& request, std::string const& request_id) const;
     http_response health(http_request const& request, std::string const& request_id) const;
     http_response readiness(http_request const& request, std::string const& request_id) const;
@@ -57,6 +75,7 @@ class api_router final : public request_handler {
     http_response stats(http_request const& request, std::string const& request_id) const;
     http_response providers(http_request const& request, std::string const& request_id) const;
     net::awaitable<http_response> quotas(http_request const& request, std::string const& request_id);
+    net::awaitable<http_response> metrics(http_request const& request, std::string const& request_id);
 
     dispatcher& dispatch_;
     router_services services_;

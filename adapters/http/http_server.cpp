@@ -3,7 +3,7 @@
 
 #include "adapters/http/framing.hpp"
 #include "adapters/http/request_id.hpp"
-#include "adapters/log.hpp"
+#include "adapters/observability/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>

@@ -1,7 +1,7 @@
 // Quota reservations, settlements and alerts.
 #include "adapters/limits/quota_keeper.hpp"
 
-#include "adapters/log.hpp"
+#include "adapters/observability/log.hpp"
 #include "adapters/store/store_error.hpp"
 #include "domain/calendar.hpp"
 
@@ -36,7 +36,7 @@ domain::quota_limits scaled(domain::quota_limits l, double f) {
 
 void log_alerts(std::string const& subject, std::vector<domain::quota_alert> const& alerts) {
     for (auto const& a : alerts)
-        log_event(a.percent >= 100 ? "error" : "warn", "quota_threshold",
+        log_event(a.percent >= 100 ? log_level::error : log_level::warning, "quota_threshold",
                   {{"subject", subject},
                    {"metric", domain::metric_name(a.metric)},
                    {"percent", a.percent},
@@ -96,7 +96,7 @@ net::awaitable<domain::result<std::optional<quota_hold>>> quota_keeper::reserve_
         e.retry_after = std::chrono::seconds(std::max<std::int64_t>(1, v.reset_unix - unix_now()));
         co_return e;
     }
-    co_return std::optional<quota_hold>{quota_hold{v.reservation, local ? scaled(*limits, fraction_) : *limits, local}};
+    co_return std::optional<quota_hold>{quota_hold{v.reservation, local ? scaled(*limits, fraction_) : *limits, local, v.use}};
 }
 
 net::awaitable<quota_keeper::provider_room> quota_keeper::reserve_provider(std::string const& provider,
@@ -132,7 +132,7 @@ net::awaitable<void> quota_keeper::settle(quota_hold hold, std::optional<domain:
             } catch (store_unavailable const&) {
             }
         }
-        log_event("warn", "quota_settlement_lost",
+        log_event(log_level::warning, "quota_settlement_lost",
                   {{"subject", h.reservation.subject}, {"reserved_tokens", h.reservation.charge.tokens}});
     };
     net::co_spawn(co_await net::this_coro::executor, retry(store, std::move(hold), actual), net::detached);
@@ -185,6 +185,22 @@ net::awaitable<json::object> quota_keeper::report() {
     out["object"] = "quotas";
     out["providers"] = std::move(providers);
     out["tenants"] = std::move(tenants);
+    co_return out;
+}
+
+net::awaitable<std::map<std::string, double>> quota_keeper::provider_use() {
+    std::map<std::string, double> out;
+    for (auto const& [name, limits] : policy_.providers) {
+        std::string const subject = "provider:" + name;
+        std::optional<quota_snapshot> s;
+        try {
+            s = co_await shared_.snapshot(subject);
+        } catch (store_unavailable const&) {
+            if (!local_) throw;
+        }
+        if (!s) s = co_await local_->snapshot(subject);
+        out[name] = domain::quota_use(s->day_state, s->month_state, limits);
+    }
     co_return out;
 }
 

@@ -32,6 +32,7 @@ struct quota_hold {
     quota_reservation reservation;
     domain::quota_limits limits;
     bool local = false; // taken on the local fallback store
+    double use = 0;     // the subject's quota use after this reservation, 0..1 (tightest window)
 };
 
 class quota_keeper {
@@ -61,6 +62,10 @@ class quota_keeper {
 
     // Usage, limits and reset times per provider and per configured tenant.
     net::awaitable<boost::json::object> report();
+
+    // Each configured provider's quota use now, 0..1 (its current windows: a new UTC day reads 0).
+    // Throws store_unavailable when neither the store nor a local fallback can answer.
+    net::awaitable<std::map<std::string, double>> provider_use();
 
   private:
     // The tenant's own limits, else "default"'s; null when neither is configured.

@@ -20,8 +20,18 @@ class http_provider : public provider {
     net::awaitable<attempt_result<domain::token_usage>> chat_stream(domain::chat_request const&,
                                                                     std::string_view, attempt_context const&,
                                                                     chat_stream_sink&) override;
+    // GET of the provider's model list with the gateway's credentials.
+    net::awaitable<attempt_result<void>> probe(attempt_context const& ctx) override;
+
+    using headers_t = std::vector<std::pair<std::string, std::string>>;
 
   protected:
+    // The provider's credential headers plus the configured extra headers.
+    virtual headers_t headers() const = 0;
+    // An error answer turned into an attempt error: the provider's requested wait added, and the
+    // gateway's API key removed from the provider's text (some providers quote the key).
+    domain::attempt_error failed(domain::attempt_error e, upstream_response const& response) const;
+
     provider_settings settings_;
     std::unique_ptr<http_client> client_;
 };
@@ -36,7 +46,7 @@ class openai_provider final : public http_provider {
     embed(domain::embedding_request const&, std::string_view, attempt_context const&) override;
 
   private:
-    std::vector<std::pair<std::string, std::string>> headers() const;
+    headers_t headers() const override;
 };
 
 class anthropic_provider final : public http_provider {
@@ -46,6 +56,9 @@ class anthropic_provider final : public http_provider {
     chat(domain::chat_request const&, std::string_view, attempt_context const&) override;
     net::awaitable<attempt_result<domain::embedding_result>>
     embed(domain::embedding_request const&, std::string_view, attempt_context const&) override;
+
+  private:
+    headers_t headers() const override;
 };
 
 class gemini_provider final : public http_provider {
@@ -55,6 +68,9 @@ class gemini_provider final : public http_provider {
     chat(domain::chat_request const&, std::string_view, attempt_context const&) override;
     net::awaitable<attempt_result<domain::embedding_result>>
     embed(domain::embedding_request const&, std::string_view, attempt_context const&) override;
+
+  private:
+    headers_t headers() const override;
 };
 
 } // namespace switchboard::adapters

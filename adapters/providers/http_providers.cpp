@@ -5,16 +5,16 @@
 #include "domain/anthropic_wire.hpp"
 #include "domain/gemini_wire.hpp"
 #include "domain/openai_wire.hpp"
+#include "domain/redact.hpp"
 
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 namespace switchboard::adapters {
 namespace json = boost::json;
-using headers_t = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
-headers_t with_extra(headers_t base, provider_settings const& s) {
+http_provider::headers_t with_extra(http_provider::headers_t base, provider_settings const& s) {
     for (auto const& h : s.headers) base.push_back(h);
     return base;
 }
@@ -35,9 +35,26 @@ net::awaitable<attempt_result<domain::token_usage>> http_provider::chat_stream(d
     co_return unsupported();
 }
 
+net::awaitable<attempt_result<void>> http_provider::probe(attempt_context const& ctx) {
+    auto res = co_await get_json(*client_, "/models", headers(), ctx);
+    if (!res) co_return res.error();
+    if (!is_success(res->status)) {
+        domain::attempt_error e{domain::attempt_failure::upstream_status, res->status, {}, {}, {}, {}};
+        co_return failed(std::move(e), *res);
+    }
+    co_return attempt_result<void>{};
+}
+
+domain::attempt_error http_provider::failed(domain::attempt_error e, upstream_response const& response) const {
+    e = with_retry_after(std::move(e), response);
+    e.provider_message = domain::redact_secret(e.provider_message, settings_.api_key);
+    e.provider_param = domain::redact_secret(e.provider_param, settings_.api_key);
+    return e;
+}
+
 // --- OpenAI-compatible -------------------------------------------------------------------
 
-headers_t openai_provider::headers() const {
+http_provider::headers_t openai_provider::headers() const {
     headers_t h;
     if (!settings_.api_key.empty()) h.emplace_back("authorization", "Bearer " + settings_.api_key);
     return with_extra(std::move(h), settings_);
@@ -51,7 +68,7 @@ openai_provider::chat(domain::chat_request const& r, std::string_view model, att
     auto res = co_await post_json(*client_, "/chat/completions", headers(), body, ctx);
     if (!res) co_return res.error();
     if (!is_success(res->status))
-        co_return with_retry_after(domain::parse_openai_error(res->status, res->body), *res);
+        co_return failed(domain::parse_openai_error(res->status, res->body), *res);
     auto parsed = domain::parse_openai_chat_response(res->body);
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);
@@ -64,7 +81,7 @@ openai_provider::embed(domain::embedding_request const& r, std::string_view mode
         co_await post_json(*client_, "/embeddings", headers(), domain::openai_embedding_body(r, model), ctx);
     if (!res) co_return res.error();
     if (!is_success(res->status))
-        co_return with_retry_after(domain::parse_openai_error(res->status, res->body), *res);
+        co_return failed(domain::parse_openai_error(res->status, res->body), *res);
     auto parsed = domain::parse_openai_embedding_response(res->body);
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);
@@ -72,14 +89,16 @@ openai_provider::embed(domain::embedding_request const& r, std::string_view mode
 
 // --- Anthropic Messages --------------------------------------------------------------------
 
+http_provider::headers_t anthropic_provider::headers() const {
+    return with_extra({{"x-api-key", settings_.api_key}, {"anthropic-version", "2023-06-01"}}, settings_);
+}
+
 net::awaitable<attempt_result<domain::chat_completion>>
 anthropic_provider::chat(domain::chat_request const& r, std::string_view model, attempt_context const& ctx) {
-    headers_t h{{"x-api-key", settings_.api_key}, {"anthropic-version", "2023-06-01"}};
-    auto res = co_await post_json(*client_, "/messages", with_extra(std::move(h), settings_),
-                                  domain::anthropic_request(r, model), ctx);
+    auto res = co_await post_json(*client_, "/messages", headers(), domain::anthropic_request(r, model), ctx);
     if (!res) co_return res.error();
     if (!is_success(res->status))
-        co_return with_retry_after(domain::parse_anthropic_error(res->status, res->body), *res);
+        co_return failed(domain::parse_anthropic_error(res->status, res->body), *res);
     auto parsed = domain::parse_anthropic_response(res->body, unix_now());
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);
@@ -92,6 +111,10 @@ anthropic_provider::embed(domain::embedding_request const&, std::string_view, at
 
 // --- Gemini --------------------------------------------------------------------------------
 
+http_provider::headers_t gemini_provider::headers() const {
+    return with_extra({{"x-goog-api-key", settings_.api_key}}, settings_);
+}
+
 namespace {
 std::string model_path(std::string_view model, std::string_view method) {
     // The model name comes from the client: percent-encode it so it stays one path segment.
@@ -101,12 +124,11 @@ std::string model_path(std::string_view model, std::string_view method) {
 
 net::awaitable<attempt_result<domain::chat_completion>>
 gemini_provider::chat(domain::chat_request const& r, std::string_view model, attempt_context const& ctx) {
-    headers_t h{{"x-goog-api-key", settings_.api_key}};
-    auto res = co_await post_json(*client_, model_path(model, "generateContent"),
-                                  with_extra(std::move(h), settings_), domain::gemini_request(r), ctx);
+    auto res = co_await post_json(*client_, model_path(model, "generateContent"), headers(),
+                                  domain::gemini_request(r), ctx);
     if (!res) co_return res.error();
     if (!is_success(res->status))
-        co_return with_retry_after(domain::parse_gemini_error(res->status, res->body), *res);
+        co_return failed(domain::parse_gemini_error(res->status, res->body), *res);
     auto parsed = domain::parse_gemini_response(res->body, model, ctx.request_id, unix_now());
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);
@@ -116,13 +138,11 @@ net::awaitable<attempt_result<domain::embedding_result>>
 gemini_provider::embed(domain::embedding_request const& r, std::string_view model,
                        attempt_context const& ctx) {
     if (r.texts.size() != r.input_count) co_return unsupported(); // token-id inputs
-    headers_t h{{"x-goog-api-key", settings_.api_key}};
-    auto res = co_await post_json(*client_, model_path(model, "batchEmbedContents"),
-                                  with_extra(std::move(h), settings_),
+    auto res = co_await post_json(*client_, model_path(model, "batchEmbedContents"), headers(),
                                   domain::gemini_embedding_request(r, model), ctx);
     if (!res) co_return res.error();
     if (!is_success(res->status))
-        co_return with_retry_after(domain::parse_gemini_error(res->status, res->body), *res);
+        co_return failed(domain::parse_gemini_error(res->status, res->body), *res);
     auto parsed = domain::parse_gemini_embedding_response(res->body, model, r);
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);

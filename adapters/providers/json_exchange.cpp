@@ -7,19 +7,13 @@
 
 namespace switchboard::adapters {
 
-net::awaitable<attempt_result<upstream_response>>
-post_json(http_client& client, std::string target, std::vector<std::pair<std::string, std::string>> headers,
-          boost::json::object const& body, attempt_context const& ctx) {
-    upstream_request req;
-    req.method = "POST";
-    req.target = std::move(target);
-    req.headers = std::move(headers);
-    req.headers.emplace_back("content-type", "application/json");
+namespace {
+net::awaitable<attempt_result<upstream_response>> exchange(http_client& client, upstream_request req,
+                                                           attempt_context const& ctx) {
     req.headers.emplace_back("accept", "application/json");
     if (!ctx.request_id.empty()) req.headers.emplace_back("x-request-id", std::string(ctx.request_id));
     if (!ctx.traceparent.empty()) req.headers.emplace_back("traceparent", std::string(ctx.traceparent));
     if (!ctx.tracestate.empty()) req.headers.emplace_back("tracestate", std::string(ctx.tracestate));
-    req.body = boost::json::serialize(body);
 
     auto res = co_await client.send(req, ctx.deadline);
     if (res) co_return std::move(*res);
@@ -36,6 +30,29 @@ post_json(http_client& client, std::string target, std::vector<std::pair<std::st
         break;
     }
     co_return e;
+}
+} // namespace
+
+net::awaitable<attempt_result<upstream_response>>
+post_json(http_client& client, std::string target, std::vector<std::pair<std::string, std::string>> headers,
+          boost::json::object const& body, attempt_context const& ctx) {
+    upstream_request req;
+    req.method = "POST";
+    req.target = std::move(target);
+    req.headers = std::move(headers);
+    req.headers.emplace_back("content-type", "application/json");
+    req.body = boost::json::serialize(body);
+    co_return co_await exchange(client, std::move(req), ctx);
+}
+
+net::awaitable<attempt_result<upstream_response>>
+get_json(http_client& client, std::string target, std::vector<std::pair<std::string, std::string>> headers,
+         attempt_context const& ctx) {
+    upstream_request req;
+    req.method = "GET";
+    req.target = std::move(target);
+    req.headers = std::move(headers);
+    co_return co_await exchange(client, std::move(req), ctx);
 }
 
 bool is_success(int status) {

@@ -13,6 +13,11 @@ net::awaitable<attempt_result<upstream_response>>
 post_json(http_client& client, std::string target, std::vector<std::pair<std::string, std::string>> headers,
           boost::json::object const& body, attempt_context const& ctx);
 
+// One GET (a provider's model list, used as a health probe).
+net::awaitable<attempt_result<upstream_response>>
+get_json(http_client& client, std::string target, std::vector<std::pair<std::string, std::string>> headers,
+         attempt_context const& ctx);
+
 bool is_success(int status);
 
 // Adds the provider's requested wait (Retry-After, retry-after-ms, x-ratelimit-reset-*) to an

@@ -47,4 +47,8 @@ mock_provider::embed(domain::embedding_request const& r, std::string_view model,
     co_return domain::mock_embeddings(r, model);
 }
 
+net::awaitable<attempt_result<void>> mock_provider::probe(attempt_context const&) {
+    co_return attempt_result<void>{};
+}
+
 } // namespace switchboard::adapters

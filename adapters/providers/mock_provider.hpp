@@ -14,6 +14,7 @@ class mock_provider final : public provider {
                                                                     chat_stream_sink&) override;
     net::awaitable<attempt_result<domain::embedding_result>>
     embed(domain::embedding_request const&, std::string_view, attempt_context const&) override;
+    net::awaitable<attempt_result<void>> probe(attempt_context const&) override; // always healthy
 };
 
 } // namespace switchboard::adapters

@@ -24,6 +24,8 @@ struct provider_settings {
     domain::retry_config retry;                               // defaults: the global `resilience.retry`
     domain::breaker_config breaker;                           // defaults: the global `resilience.breaker`
     domain::throttle_config limits; // outbound limits of the provider account (none by default)
+    std::chrono::milliseconds probe_interval{0};  // background health probe period; 0: no probes
+    std::chrono::milliseconds probe_timeout{5000}; // bound of one probe
 };
 
 // Default base URL for a kind ("" when the kind has none).

@@ -94,4 +94,10 @@ net::awaitable<quota_snapshot> memory_quota_store::snapshot(std::string const& s
                              domain::next_month_start(now)};
 }
 
+std::size_t memory_quota_store::prune() {
+    auto const month = domain::month_id(clock_());
+    std::lock_guard lock(mutex_);
+    return std::erase_if(subjects_, [&](auto const& entry) { return entry.second.month != month; });
+}
+
 } // namespace switchboard::adapters

@@ -22,6 +22,10 @@ class memory_quota_store final : public quota_store {
                                                             domain::quota_limits const& limits) override;
     net::awaitable<quota_snapshot> snapshot(std::string const& subject) override;
 
+    // Forgets subjects whose windows have all ended (their month is over): tenants seen once do
+    // not stay in memory for ever. Returns how many were dropped.
+    std::size_t prune();
+
   private:
     struct subject_windows {
         std::string day, month;

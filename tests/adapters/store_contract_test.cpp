@@ -144,6 +144,25 @@ BOOST_AUTO_TEST_CASE(memory_quota_windows_start_over_at_utc_midnight_and_month_s
     BOOST_TEST(snap.month_state.used.tokens == 0);
 }
 
+BOOST_AUTO_TEST_CASE(housekeeping_forgets_subjects_whose_month_has_ended) {
+    store_harness h;
+    std::int64_t now = 1795219200; // 2026-11-21T00:00:00Z
+    adapters::memory_quota_store quotas([&now] { return now; });
+    domain::quota_limits const limits{0, 1000, 10000};
+    for (auto const* tenant : {"tenant:a", "tenant:b", "tenant:c"}) {
+        auto r = h.run(quotas.reserve(tenant, {0, 10}, limits));
+        h.run(quotas.settle(r.reservation, domain::quota_counts{0, 10}, limits));
+    }
+    BOOST_TEST(quotas.prune() == 0u); // November is still running: its month counts stay
+    now += 9 * 86400;                 // 2026-11-30: same month, a new day
+    BOOST_TEST(quotas.prune() == 0u);
+    BOOST_TEST(h.run(quotas.snapshot("tenant:a")).month_state.used.tokens == 10);
+    now += 86400; // 2026-12-01
+    BOOST_TEST(quotas.prune() == 3u);
+    BOOST_TEST(quotas.prune() == 0u);
+    BOOST_TEST(h.run(quotas.snapshot("tenant:a")).month_state.used.tokens == 0);
+}
+
 BOOST_AUTO_TEST_CASE(redis_keys_carry_hash_tags_and_expire_with_their_utc_window) {
     redis_server server;
     store_harness h;

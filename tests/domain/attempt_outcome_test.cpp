@@ -86,4 +86,13 @@ BOOST_AUTO_TEST_CASE(content_policy_refusals_stop_and_keep_the_providers_reason)
     BOOST_TEST(out.message == "Your request was rejected by our safety system");
 }
 
+BOOST_AUTO_TEST_CASE(failure_types_are_a_small_fixed_set) {
+    BOOST_TEST(failure_type(attempt_error{attempt_failure::timeout, 0, {}, {}, {}, {}}) == "timeout");
+    BOOST_TEST(failure_type(attempt_error{attempt_failure::reset, 0, {}, {}, {}, {}}) == "reset");
+    BOOST_TEST(failure_type(attempt_error{attempt_failure::upstream_status, 429, {}, {}, {}, {}}) == "rate_limited");
+    BOOST_TEST(failure_type(attempt_error{attempt_failure::upstream_status, 403, {}, {}, {}, {}}) == "auth");
+    BOOST_TEST(failure_type(attempt_error{attempt_failure::upstream_status, 502, {}, {}, {}, {}}) == "server_error");
+    BOOST_TEST(failure_type(attempt_error{attempt_failure::upstream_status, 422, {}, {}, {}, {}}) == "client_error");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

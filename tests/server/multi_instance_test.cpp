@@ -21,13 +21,14 @@ namespace {
 // One gateway process; SIGTERM and reaped on destruction.
 class gateway_process {
   public:
-    // `log_file`: where its stderr (JSON log lines) goes; empty → /dev/null.
+    // `log_file`: where its stdout (JSON log lines) and stderr go; empty → /dev/null.
     gateway_process(std::string const& config_file, unsigned short port, std::string const& log_file = {})
         : port_(port) {
         pid_ = fork();
         if (pid_ == 0) {
             int sink = open(log_file.empty() ? "/dev/null" : log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            dup2(sink, 2); // the log lines would drown the test report
+            dup2(sink, 1); // the log lines would drown the test report
+            dup2(sink, 2);
             auto const p = std::to_string(port);
             execl(SWITCHBOARD_BIN, SWITCHBOARD_BIN, "--config", config_file.c_str(), "--port", p.c_str(),
                   "--threads", "2", static_cast<char*>(nullptr));

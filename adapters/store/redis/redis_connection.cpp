@@ -2,7 +2,7 @@
 #include "adapters/store/redis/redis_connection.hpp"
 
 #include "adapters/hex.hpp"
-#include "adapters/log.hpp"
+#include "adapters/observability/log.hpp"
 #include "adapters/store/store_error.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -26,6 +26,15 @@
 #include <random>
 
 namespace switchboard::adapters {
+
+void redis_stats::observe_round_trip(long us) {
+    last_round_trip_us.store(us, std::memory_order_relaxed);
+    std::size_t i = 0;
+    while (i < round_trip_bounds_us.size() && us > round_trip_bounds_us[i]) ++i;
+    round_trip_buckets[i].fetch_add(1, std::memory_order_relaxed);
+    round_trip_sum_us.fetch_add(static_cast<std::uint64_t>(std::max(0L, us)), std::memory_order_relaxed);
+    round_trips.fetch_add(1, std::memory_order_relaxed);
+}
 namespace {
 using tcp = net::ip::tcp;
 using clock = std::chrono::steady_clock;
@@ -86,7 +95,7 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
         if (current == phase::ready) {
             stats.connections_up.fetch_sub(1);
             stats.outages.fetch_add(1);
-            log_event("warn", "store_disconnected",
+            log_event(log_level::warning, "store_disconnected",
                       {{"store", options.endpoint.describe()}, {"reason", reason}});
         }
         if (current != phase::stopped) current = phase::down;
@@ -201,9 +210,8 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
             if (p->reply) {
                 replies.push_back(std::move(*p->reply));
                 if (replies.size() == calls.size())
-                    stats.last_round_trip_us.store(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                       clock::now() - now)
-                                                       .count());
+                    stats.observe_round_trip(
+                        std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - now).count());
                 continue;
             }
             stats.failures.fetch_add(1);
@@ -281,7 +289,7 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
             }
             if (self->current == phase::stopped) co_return;
             if (failure.empty()) {
-                log_event("info", "store_connected", {{"store", self->options.endpoint.describe()}});
+                log_event(log_level::info, "store_connected", {{"store", self->options.endpoint.describe()}});
                 reported = false;
                 backoff = std::chrono::milliseconds(50);
                 self->wake.expires_at(clock::time_point::max());
@@ -291,7 +299,7 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
             if (self->current != phase::down) self->drop(failure);
             self->last_error = failure;
             if (!reported) {
-                log_event("warn", "store_unreachable",
+                log_event(log_level::warning, "store_unreachable",
                           {{"store", self->options.endpoint.describe()}, {"reason", failure}});
                 reported = true;
             }

@@ -20,6 +20,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -49,6 +50,13 @@ struct redis_stats {
     std::atomic<long> connects{0};   // successful (re)connections
     std::atomic<long> fallbacks{0};  // decisions taken by a fail mode instead of the store
     std::atomic<long> last_round_trip_us{-1}; // of the latest answered exchange (-1: none yet)
+    // Round-trip histogram for /metrics: counts per bucket (not cumulative), +Inf last.
+    static constexpr std::array<long, 11> round_trip_bounds_us{100,   250,   500,   1000,   2500,  5000,
+                                                              10000, 25000, 50000, 100000, 250000};
+    std::array<std::atomic<std::uint64_t>, 12> round_trip_buckets{};
+    std::atomic<std::uint64_t> round_trips{0};
+    std::atomic<std::uint64_t> round_trip_sum_us{0};
+    void observe_round_trip(long us);
 };
 
 struct redis_script {

@@ -1,0 +1,78 @@
+// The request log line and request metrics.
+#include "adapters/observability/request_observer.hpp"
+
+#include "adapters/observability/log.hpp"
+
+#include <cmath>
+
+namespace switchboard::adapters {
+
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return text;
+    std::size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end; // a continuation byte
+    return text.substr(0, end);
+}
+
+std::string_view request_observer::tenant_label(std::string_view tenant) const {
+    return tenant_labels_.contains(tenant) ? tenant : std::string_view("other");
+}
+
+void request_observer::finished(finished_request const& r) const {
+    using seconds = std::chrono::duration<double>;
+    auto const total = r.total;
+    auto const upstream = r.record ? r.record->upstream_wait : std::chrono::steady_clock::duration{};
+    auto const overhead = total > upstream ? total - upstream : std::chrono::steady_clock::duration{};
+    if (metrics_) {
+        auto const status = std::to_string(r.status);
+        metrics_->add(metric::http_requests, {{"route", r.route}, {"status", status}});
+        metrics_->observe(metric::http_request_duration, {{"route", r.route}}, seconds(total).count());
+        metrics_->observe(metric::gateway_overhead, {{"route", r.route}}, seconds(overhead).count());
+        if (r.record && r.record->served) {
+            auto const& rec = *r.record;
+            std::initializer_list<std::pair<std::string_view, std::string_view>> const labels{
+                {"provider", rec.provider}, {"model", rec.model}, {"tenant", tenant_label(r.tenant)}};
+            metrics_->add(metric::input_tokens, labels, static_cast<double>(rec.usage.prompt_tokens));
+            metrics_->add(metric::output_tokens, labels, static_cast<double>(rec.usage.completion_tokens));
+            metrics_->add(metric::cost_usd, labels, rec.cost_usd);
+        }
+    }
+
+    auto const level = r.status >= 500 ? log_level::warning : log_level::info;
+    if (!log_enabled(level)) return;
+    auto us = [](std::chrono::steady_clock::duration d) {
+        return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+    };
+    boost::json::object line{{"request_id", r.request_id},
+                             {"method", r.method},
+                             {"route", r.route},
+                             {"status", r.status},
+                             {"client_ip", r.client_ip},
+                             {"tenant", r.tenant},
+                             {"latency_us", us(total)},
+                             {"upstream_us", us(upstream)},
+                             {"overhead_us", us(overhead)},
+                             {"cache", "disabled"}};
+    if (!r.key_hint.empty()) line["api_key"] = r.key_hint;
+    if (r.record && r.record->attempts > 0) {
+        auto const& rec = *r.record;
+        line["provider"] = rec.provider;
+        line["model"] = rec.model;
+        line["attempts"] = rec.attempts;
+        if (rec.served) {
+            line["tokens_in"] = rec.usage.prompt_tokens;
+            line["tokens_out"] = rec.usage.completion_tokens;
+            line["cost_usd"] = rec.cost_usd;
+        }
+    }
+    if (r.record && r.record->quota_remaining)
+        line["quota_remaining_pct"] = static_cast<int>(std::floor(*r.record->quota_remaining * 100.0));
+    if (!r.error_code.empty()) line["error_code"] = r.error_code;
+    if (options_.include_payloads) {
+        line["request_body"] = utf8_prefix(r.request_body, options_.payload_max_chars);
+        line["response_body"] = utf8_prefix(r.response_body, options_.payload_max_chars);
+    }
+    log_event(level, "request", std::move(line));
+}
+
+} // namespace switchboard::adapters

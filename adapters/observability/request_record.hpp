@@ -1,0 +1,24 @@
+#pragma once
+// What one client request did, filled in as it is served (by the dispatcher: provider, attempts,
+// upstream wait, usage, cost, quota) and read once at its end for the request log line and the
+// request metrics. Belongs to the request's coroutine; never shared between requests.
+#include "domain/pricing.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace switchboard::adapters {
+
+struct request_record {
+    std::string provider; // the provider that served, else the last one tried
+    std::string model;    // that deployment's upstream model
+    int attempts = 0;
+    std::chrono::steady_clock::duration upstream_wait{}; // summed over attempts
+    bool served = false;                                  // a provider's answer reached the client
+    domain::token_usage usage;                            // of the served call
+    double cost_usd = 0;
+    std::optional<double> quota_remaining; // share of the tenant's tightest quota window left, 0..1
+};
+
+} // namespace switchboard::adapters
