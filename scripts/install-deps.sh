@@ -16,6 +16,8 @@ packages=(build-essential cmake ninja-build ccache pkg-config ca-certificates
 if [ $with_tests -eq 1 ] && ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 # The shared-state tests start their own redis-server on a free port.
 if [ $with_tests -eq 1 ]; then packages+=(redis-server); fi
+# The metrics test runs `promtool check metrics` (Debian ships promtool in the prometheus package).
+if [ $with_tests -eq 1 ]; then packages+=(prometheus); fi
 
 missing=()
 for p in "${packages[@]}"; do

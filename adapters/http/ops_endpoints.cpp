@@ -64,6 +64,10 @@ json::array api_router::deployment_states(bool& any_available) const {
         entry["state"] = state_names[static_cast<int>(s.state)];
         entry["consecutive_failures"] = s.consecutive_failures;
         entry["available"] = resilience.available(s.key, now);
+        if (!s.last_error.empty()) {
+            entry["last_error"] = s.last_error;
+            entry["last_error_at"] = s.last_error_unix;
+        }
     }
     json::array list;
     any_available = deployments.empty();

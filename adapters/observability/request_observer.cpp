@@ -51,7 +51,7 @@ void request_observer::finished(finished_request const& r) const {
                              {"tenant", r.tenant},
                              {"latency_us", us(total)},
                              {"upstream_us", us(upstream)},
-                             {"overhead_us", us(overhead)},
+                             {"overhead_us", us(total) - us(upstream)},
                              {"cache", "disabled"}};
     if (!r.key_hint.empty()) line["api_key"] = r.key_hint;
     if (r.record && r.record->attempts > 0) {

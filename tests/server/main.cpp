@@ -7,7 +7,7 @@
 namespace {
 // Log lines go to a temporary file unless a test captures them.
 struct quiet_logs {
-    quiet_logs() { switchboard::test::quiet_test_logging(); }
+    quiet_logs() { switchboard::testing::quiet_test_logging(); }
 };
 BOOST_TEST_GLOBAL_FIXTURE(quiet_logs);
 } // namespace

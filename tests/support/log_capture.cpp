@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace switchboard::test {
+namespace switchboard::testing {
 
 namespace {
 std::string temp_path(std::string const& tag) {
@@ -69,4 +69,4 @@ std::vector<boost::json::object> log_capture::events(std::string_view event) {
     return out;
 }
 
-} // namespace switchboard::test
+} // namespace switchboard::testing

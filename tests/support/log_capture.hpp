@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace switchboard::test {
+namespace switchboard::testing {
 
 void quiet_test_logging();
 
@@ -30,4 +30,4 @@ class log_capture {
     std::string path_;
 };
 
-} // namespace switchboard::test
+} // namespace switchboard::testing
