@@ -322,7 +322,12 @@ net::awaitable<http_response> api_router::serve(http_request& req, std::string_v
                                                 std::string const& request_id, request_scope& scope) {
     if (path == "/v1/chat/completions") co_return co_await chat_completions(req, request_id, scope);
     if (path == "/v1/embeddings") co_return co_await embeddings(req, request_id, scope);
-    if (path == "/metrics" || path == "/api/metrics") co_return co_await metrics(req, request_id);
+    if (path == "/metrics" || path == "/api/metrics") {
+        if (!services_.registry)
+            co_return answer_error(domain::make_error(errc::not_found, "Metrics are disabled (metrics.enabled: false)"),
+                                   req, request_id);
+        co_return co_await metrics(req, request_id);
+    }
     if (path == "/v1/models") co_return models(req, request_id);
     if (path == "/api/v1/quotas") co_return co_await quotas(req, request_id);
     if (path == "/api/ready") co_return readiness(req, request_id);

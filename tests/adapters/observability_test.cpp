@@ -231,4 +231,11 @@ BOOST_AUTO_TEST_CASE(metrics_pass_promtool_and_move_with_requests_errors_fallbac
     BOOST_TEST(sample(text, "switchboard_log_lines_dropped_total") == 0);
 }
 
+BOOST_AUTO_TEST_CASE(metrics_can_be_turned_off) {
+    observed t("metrics: {enabled: false}\n");
+    BOOST_TEST(t.gw->get("/metrics").status == 404);
+    BOOST_TEST(t.gw->get("/api/metrics").status == 404);
+    BOOST_TEST(t.gw->chat(chat_body("chat")).status == 200);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -226,6 +226,48 @@ quotas:
     BOOST_TEST(mentions(p, "quotas.tenants.acme.tokens_per_year: unknown key"));
 }
 
+BOOST_AUTO_TEST_CASE(logging_metrics_background_and_probes_are_read_and_checked) {
+    auto c = load_config_text(R"(
+logging: {level: debug, file: /tmp/sb.log, max_file_size: 10MB, max_files: 3, include_payloads: true, payload_max_chars: 100}
+metrics: {enabled: false}
+background: {quota_refresh_interval: 5s, housekeeping_interval: 2m}
+providers:
+  p: {kind: openai, base_url: "http://127.0.0.1:9/v1", probe: {interval: 15s}}
+)",
+                              fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    auto const& o = c->observability;
+    BOOST_TEST((o.log.level == switchboard::adapters::log_level::debug));
+    BOOST_TEST(o.log.target.file == "/tmp/sb.log");
+    BOOST_TEST(o.log.target.max_file_bytes == 10u * 1024 * 1024);
+    BOOST_TEST(o.log.target.max_files == 3);
+    BOOST_TEST(o.requests.include_payloads);
+    BOOST_TEST(o.requests.payload_max_chars == 100u);
+    BOOST_TEST(!o.metrics);
+    BOOST_TEST(o.quota_refresh_interval.count() == 5000);
+    BOOST_TEST(o.housekeeping_interval.count() == 120000);
+    BOOST_TEST(c->providers.at(0).probe_interval.count() == 15000);
+    BOOST_TEST(c->providers.at(0).probe_timeout.count() == 5000);
+
+    auto env_level = load_config_text("", fake_env({{"LOG_LEVEL", "WARNING"}}));
+    BOOST_TEST_REQUIRE(env_level.has_value());
+    BOOST_TEST((env_level->observability.log.level == switchboard::adapters::log_level::warning));
+
+    auto p = problems_of(R"(
+logging: {level: loud, include_payloads: maybe, colour: true}
+metrics: {enabled: 1}
+providers:
+  p: {kind: openai, base_url: "http://127.0.0.1:9/v1", probe: {timeout: 1s}}
+)",
+                         {{"LOG_LEVEL", "chatty"}});
+    BOOST_TEST(mentions(p, "logging.level: must be one of debug, info, warning, error, critical; got 'loud'"));
+    BOOST_TEST(mentions(p, "logging.include_payloads: must be true or false"));
+    BOOST_TEST(mentions(p, "logging.colour: unknown key"));
+    BOOST_TEST(mentions(p, "metrics.enabled: must be true or false"));
+    BOOST_TEST(mentions(p, "providers.p.probe.interval: is required"));
+    BOOST_TEST(mentions(p, "LOG_LEVEL (environment): must be one of"));
+}
+
 BOOST_AUTO_TEST_CASE(yaml_syntax_errors_give_a_line) {
     auto p = problems_of("providers: {a: [unclosed\n");
     BOOST_TEST(mentions(p, "line "));
