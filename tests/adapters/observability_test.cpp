@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <sys/wait.h>
@@ -229,6 +230,23 @@ BOOST_AUTO_TEST_CASE(metrics_pass_promtool_and_move_with_requests_errors_fallbac
     BOOST_TEST(sample(text, R"(switchboard_store_up{kind="memory"})") == 1);
     BOOST_TEST(sample(text, "process_resident_memory_bytes") > 0);
     BOOST_TEST(sample(text, "switchboard_log_lines_dropped_total") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(retries_are_counted_apart_from_fallbacks) {
+    mock_upstream flaky;
+    std::atomic<int> calls{0};
+    flaky.reply_with([&](recorded_request const&) {
+        return ++calls % 2 == 1 ? canned_reply::json(503, R"({"error":{"message":"busy"}})")
+                                : canned_reply::json(200, completion_body("m"));
+    });
+    gateway_fixture gw("resilience: {retry: {max_attempts: 2, backoff_base: 1ms, backoff_cap: 2ms}}\n"
+                       "providers:\n  flaky: {kind: openai, base_url: \"" + flaky.base_url("/v1") +
+                       "\", api_key: k-flaky-000001}\nmodels:\n  chat: [flaky/m]\n");
+    for (int i = 0; i < 3; ++i) BOOST_TEST(gw.chat(chat_body("chat")).status == 200);
+    auto const text = gw.get("/metrics").body;
+    BOOST_TEST(sample(text, R"(switchboard_upstream_retries_total{provider="flaky"})") == 3);
+    BOOST_TEST(sample(text, R"(switchboard_fallbacks_total{provider="flaky"})") == -1); // none happened
+    BOOST_TEST(sample(text, R"(switchboard_upstream_requests_total{provider="flaky",model="m",outcome="error"})") == 3);
 }
 
 BOOST_AUTO_TEST_CASE(metrics_can_be_turned_off) {
