@@ -1,0 +1,47 @@
+#include "domain/sse.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace switchboard::domain;
+
+BOOST_AUTO_TEST_SUITE(sse)
+
+BOOST_AUTO_TEST_CASE(events_survive_any_split_and_any_line_ending) {
+    std::string const stream = "event: message_start\r\ndata: {\"a\":1}\r\n\r\n"
+                               ": keep-alive\n\n"
+                               "data: first\ndata: second\n\n"
+                               "id: 7\nretry: 100\ndata: [DONE]\r\r";
+    for (std::size_t split = 1; split <= stream.size(); ++split) {
+        sse_parser p;
+        std::vector<sse_event> got;
+        for (std::size_t at = 0; at < stream.size(); at += split) {
+            auto events = p.feed(std::string_view(stream).substr(at, split));
+            BOOST_TEST_REQUIRE(events.has_value());
+            got.insert(got.end(), events->begin(), events->end());
+        }
+        BOOST_TEST_CONTEXT("split " << split) {
+            BOOST_TEST_REQUIRE(got.size() == 3u);
+            BOOST_TEST(got[0].event == "message_start");
+            BOOST_TEST(got[0].data == "{\"a\":1}");
+            BOOST_TEST(got[1].data == "first\nsecond");
+            BOOST_TEST(got[2].event == "");
+            BOOST_TEST(got[2].data == "[DONE]");
+            BOOST_TEST(!p.partial());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_cut_event_is_partial_and_an_endless_one_is_refused) {
+    sse_parser p;
+    BOOST_TEST(p.feed("data: {\"choices\":[").value().empty());
+    BOOST_TEST(p.partial());
+    sse_parser small(64);
+    BOOST_TEST(!small.feed(std::string(100, 'x')).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(framing) {
+    BOOST_TEST(sse_data("{}") == "data: {}\n\n");
+    BOOST_TEST(sse_named("chat.error", "{}") == "event: chat.error\ndata: {}\n\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
