@@ -27,14 +27,27 @@ struct attempt_context {
     std::string_view request_id;                    // propagated upstream as X-Request-Id
     std::string_view traceparent = {};              // this attempt's W3C traceparent (its own span)
     std::string_view tracestate = {};               // passed on unchanged
+    // Streams only: the first content must arrive by `first_token_by`; after it, no gap between
+    // two reads may pass `idle_gap`. Either expiry ends the attempt as a timeout.
+    std::chrono::steady_clock::time_point first_token_by = std::chrono::steady_clock::time_point::max();
+    std::chrono::milliseconds idle_gap{15000};
 };
 
-// Receives a streamed completion as OpenAI `chat.completion.chunk` objects.
+// Receives a streamed completion as OpenAI `chat.completion.chunk` objects (usage never in them).
 class chat_stream_sink {
   public:
     virtual ~chat_stream_sink() = default;
     // Returns false when the client is gone; the provider then stops reading upstream.
     virtual net::awaitable<bool> on_chunk(boost::json::object chunk) = 0;
+};
+
+// How a stream that did not fail ended.
+struct stream_result {
+    domain::token_usage usage; // the provider's, else estimated
+    std::string model;         // as the provider named it
+    std::string finish_reason; // empty when the stream ended without one
+    int malformed_events = 0;  // skipped
+    bool stopped_by_client = false; // the sink refused a chunk (the client is gone)
 };
 
 class provider {
@@ -46,7 +59,10 @@ class provider {
                                                                          attempt_context const& ctx) = 0;
 
     // Streaming entry point: chunks go to `sink`; returns the usage of the whole stream.
-    virtual net::awaitable<attempt_result<domain::token_usage>>
+    // Errors: as chat(); a stream cut or stalled is `reset` / `timeout`, an error event is
+    // `upstream_status` with the status it stands for. Whether content already reached the sink
+    // is the sink's to know.
+    virtual net::awaitable<attempt_result<stream_result>>
     chat_stream(domain::chat_request const& request, std::string_view upstream_model,
                 attempt_context const& ctx, chat_stream_sink& sink) = 0;
 

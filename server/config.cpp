@@ -116,7 +116,7 @@ class loader : public config_reader {
                   milliseconds& response_headers, milliseconds* request) {
         if (!n.IsMap()) return fail(path, "must be a mapping");
         std::set<std::string> keys{"connect", "attempt", "response_headers"};
-        if (request) keys.insert("request");
+        if (request) keys.insert({"request", "first_token", "stream_idle"});
         only_keys(n, path, keys);
         auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
         set(n, path, "connect", connect, dur);
@@ -437,9 +437,15 @@ class loader : public config_reader {
         }
         if (auto n = root["limits"]) read_limits(*this, n, c.limits);
         if (auto n = root["quotas"]) read_quotas(*this, n, c.quotas);
-        if (auto n = root["timeouts"])
+        if (auto n = root["timeouts"]) {
             timeouts(n, "timeouts", c.timeouts.connect, c.timeouts.attempt, c.timeouts.response_headers,
                      &c.timeouts.request);
+            auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
+            if (n.IsMap()) {
+                set(n, "timeouts", "first_token", c.timeouts.first_token, dur);
+                set(n, "timeouts", "stream_idle", c.timeouts.stream_idle, dur);
+            }
+        }
         if (auto n = root["resilience"]) resilience(n, c.resilience);
         if (auto n = root["budgets"]) budgets(n, c.budgets);
         if (auto n = root["providers"]) {
@@ -574,6 +580,8 @@ boost::system::result<gateway_config, config_errors> load_config(std::string con
 adapters::gateway_catalog make_catalog(gateway_config const& c) {
     adapters::gateway_catalog catalog;
     catalog.request_timeout = c.timeouts.request;
+    catalog.first_token_timeout = c.timeouts.first_token;
+    catalog.stream_idle_timeout = c.timeouts.stream_idle;
     catalog.tiers = c.tiers;
     for (auto const& [name, tiers] : c.tiered_models) catalog.routes.tiered[name] = tiers;
     for (auto const& p : c.providers) catalog.routes.providers.insert(p.name);

@@ -58,6 +58,8 @@ struct timeout_settings {
     std::chrono::milliseconds attempt{30'000};
     std::chrono::milliseconds response_headers{0}; // 0: off (the attempt timeout bounds it)
     std::chrono::milliseconds request{60'000};
+    std::chrono::milliseconds first_token{10'000}; // streams: no first content by then → next deployment
+    std::chrono::milliseconds stream_idle{15'000}; // streams: longest silence once content began
 };
 
 // Defaults for every provider (a provider may override retry and breaker).

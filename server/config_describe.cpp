@@ -116,7 +116,9 @@ json::object describe(gateway_config const& c) {
                         {"timeouts",
                          {{"connect", ms(c.timeouts.connect)},
                           {"attempt", ms(c.timeouts.attempt)},
-                          {"request", ms(c.timeouts.request)}}},
+                          {"request", ms(c.timeouts.request)},
+                          {"first_token", ms(c.timeouts.first_token)},
+                          {"stream_idle", ms(c.timeouts.stream_idle)}}},
                         {"providers", std::move(providers)},
                         {"models", std::move(models)}};
 }

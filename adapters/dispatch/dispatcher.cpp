@@ -1,6 +1,7 @@
 // The attempt loop: routing → ordered deployments → admitted, retried attempts under one deadline.
 #include "adapters/dispatch/dispatcher.hpp"
 
+#include "adapters/dispatch/stream_gate.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/store/store_error.hpp"
 #include "domain/calendar.hpp"
@@ -239,6 +240,13 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
             auto const traceparent = child_traceparent(hints.trace); // a span per attempt
             attempt_context ctx{std::min(deadline, now + slot.attempt_timeout), hints.request_id, traceparent,
                                 hints.trace.tracestate};
+            if (hints.stream) {
+                // A stream may run as long as the request allows; silence is what is bounded.
+                ctx.deadline = deadline;
+                ctx.first_token_by = std::min(deadline, now + catalog_->first_token_timeout);
+                ctx.idle_gap = catalog_->stream_idle_timeout;
+                hints.stream->attempt(d);
+            }
             if (metrics_ && attempts > 0)
                 metrics_->add(last_key == keys[i] ? metric::upstream_retries : metric::fallbacks,
                               {{"provider", last_key == keys[i] ? d.provider : last_provider}});
@@ -259,7 +267,7 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                 if (provider_hold)
                     co_await quotas_->settle(std::move(*provider_hold), domain::quota_counts{1, value.usage.total()});
                 if (value.model.empty()) value.model = d.model;
-                value.body["model"] = value.model;
+                if constexpr (requires { value.body; }) value.body["model"] = value.model;
                 if (hints.record) {
                     hints.record->served = true;
                     hints.record->usage = value.usage;
@@ -272,6 +280,10 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
             admitted.report(domain::classify(*last), last->retry_after);
             if (domain::classify(*last) != domain::call_result::neutral)
                 resilience_.note_error(keys[i], describe_failure(*last), unix_now_seconds());
+            if (hints.stream && hints.stream->committed()) {
+                stopped = true; // the client has part of this answer: no other deployment may take over
+                break;
+            }
             auto const step = domain::after_failure(*last);
             if (step == domain::next_step::larger_context) {
                 // Exactly one attempt here; only a deployment with a larger window may help.
@@ -412,6 +424,25 @@ dispatcher::embed(domain::embedding_request const& request, request_hints const&
         request.model, request.force_provider, tokens, domain::request_features{tokens, false}, hints,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.embed(request, model, ctx);
+        });
+}
+
+net::awaitable<dispatch_result<stream_result>>
+dispatcher::chat_stream(domain::chat_request const& original, request_hints const& given, stream_client& client) {
+    auto const factor = domain::actions_for(resilience_.mode(), given.priority).max_tokens_factor;
+    std::optional<domain::chat_request> scaled;
+    if (factor < 1.0 && original.max_tokens) scaled = domain::with_max_tokens_scaled(original, factor);
+    auto const& request = scaled ? *scaled : original;
+    auto const tokens = domain::estimated_tokens(request);
+    domain::request_features const features{domain::estimated_prompt_tokens(request),
+                                            request.tools.is_array() && !request.tools.as_array().empty()};
+    stream_gate gate(client);
+    request_hints hints = given;
+    hints.stream = &gate;
+    co_return co_await budgeted<stream_result>(
+        request.model, request.force_provider, tokens, features, hints,
+        [&request, &gate](provider& p, std::string const& model, attempt_context const& ctx) {
+            return p.chat_stream(request, model, ctx, gate);
         });
 }
 

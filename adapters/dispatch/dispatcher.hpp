@@ -40,6 +40,8 @@ struct gateway_catalog {
     domain::route_table routes;
     domain::price_table prices = domain::price_table::with_defaults();
     std::chrono::milliseconds request_timeout{60000};
+    std::chrono::milliseconds first_token_timeout{10000}; // streams: first content within this, or fail over
+    std::chrono::milliseconds stream_idle_timeout{15000}; // streams: the longest silence after content began
     domain::tier_rules tiers;
 };
 
@@ -63,6 +65,13 @@ struct request_hints {
     std::string tenant = "default";                   // X-Tenant-Id
     trace_context trace;                              // traceparent / tracestate (continued or new)
     request_record* record = nullptr;                 // filled in for the request's log line and metrics
+    class stream_gate* stream = nullptr;              // set by chat_stream: the attempts stream through it
+};
+
+// The client end of a stream: told which deployment answers just before its first chunk.
+class stream_client : public chat_stream_sink {
+  public:
+    virtual net::awaitable<bool> begin(domain::deployment const& served) = 0;
 };
 
 // Budgets and how long each priority may wait for provider capacity.
@@ -101,6 +110,13 @@ class dispatcher {
 
     net::awaitable<dispatch_result<domain::embedding_result>> embed(domain::embedding_request const& request,
                                                                     request_hints const& hints);
+
+    // A streamed chat. Before the first content chunk reaches `client`, failures fall back like
+    // any call (same retries, breakers, budgets, deadline; the first token must come within
+    // first_token_timeout); after it, a failure ends the call — the result's error then describes
+    // a stream the client already partly received.
+    net::awaitable<dispatch_result<stream_result>> chat_stream(domain::chat_request const& request,
+                                                               request_hints const& hints, stream_client& client);
 
     gateway_catalog const& catalog() const { return *catalog_; }
     domain::gateway_mode mode() const { return resilience_.mode(); }

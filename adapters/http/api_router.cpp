@@ -3,6 +3,7 @@
 
 #include "adapters/http/request_id.hpp"
 #include "adapters/http/router_responses.hpp"
+#include "adapters/http/sse_client.hpp"
 #include "adapters/observability/log.hpp"
 
 #include "domain/chat_request.hpp"
@@ -145,17 +146,20 @@ domain::result<request_hints> hints_of(http_request const& req, std::string cons
     return hints;
 }
 
+http_response failure_response(dispatch_failure const& failed, http_request const& req,
+                               std::string const& request_id) {
+    auto res = answer_error(failed.error, req, request_id);
+    if (failed.attempts > 0) {
+        res.set("x-switchboard-attempts", std::to_string(failed.attempts));
+        res.set("x-switchboard-provider", failed.last_provider);
+    }
+    return res;
+}
+
 template <class T>
 http_response dispatched_response(dispatch_result<T>& outcome, http_request const& req,
                                   std::string const& request_id) {
-    if (!outcome) {
-        auto res = answer_error(outcome.error().error, req, request_id);
-        if (outcome.error().attempts > 0) {
-            res.set("x-switchboard-attempts", std::to_string(outcome.error().attempts));
-            res.set("x-switchboard-provider", outcome.error().last_provider);
-        }
-        return res;
-    }
+    if (!outcome) return failure_response(outcome.error(), req, request_id);
     auto& ok = *outcome;
     auto res = json_response(http::status::ok, json::serialize(ok.value.body), req, request_id);
     res.set("x-switchboard-provider", ok.served.provider);
@@ -266,6 +270,7 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
             if (r.method == req.method()) break;
         }
     if (match) scope.route = match->path;
+    scope.stream = context.stream;
     if (!match) {
         co_return answer_error(domain::make_error(errc::not_found,
                                           "Unknown request URL: " + domain::truncate_for_message(path, 128)),
@@ -349,13 +354,15 @@ net::awaitable<http_response> api_router::chat_completions(http_request& req, st
     if (!body) co_return answer_error(not_json(), req, request_id);
     auto chat = domain::parse_chat_request(*body);
     if (!chat) co_return answer_error(chat.error(), req, request_id);
-    if (chat->stream)
-        co_return answer_error(domain::make_error(errc::invalid_request,
-                                          "Streaming responses are not available yet; send stream: false",
-                                          "stream"),
-                       req, request_id);
     auto hints = hints_of(req, request_id, scope);
     if (!hints) co_return answer_error(hints.error(), req, request_id);
+    if (chat->stream) {
+        if (!scope.stream)
+            co_return answer_error(domain::make_error(errc::invalid_request,
+                                                      "Streaming is not available on this endpoint", "stream"),
+                                   req, request_id);
+        co_return co_await stream_chat(req, request_id, *chat, std::move(*hints), *scope.stream);
+    }
     auto outcome = co_await dispatch_.chat(*chat, *hints);
     co_return dispatched_response(outcome, req, request_id);
 }
@@ -382,6 +389,43 @@ http_response api_router::models(http_request const& req, std::string const& req
     return json_response(http::status::ok,
                          json::serialize(json::object{{"object", "list"}, {"data", std::move(data)}}), req,
                          request_id);
+}
+
+// A streamed chat: SSE from the first content chunk on. A failure before it is an ordinary
+// error response (nothing was sent); after it, an error event ends the stream without [DONE].
+// The response returned is what the request log and metrics see.
+net::awaitable<http_response> api_router::stream_chat(http_request& req, std::string const& request_id,
+                                                      domain::chat_request const& chat, request_hints hints,
+                                                      response_stream& out) {
+    sse_client client(out, req, request_id, services_.cors);
+    auto outcome = co_await dispatch_.chat_stream(chat, hints, client);
+    if (!outcome) {
+        if (!client.started()) co_return failure_response(outcome.error(), req, request_id);
+        co_await client.fail(outcome.error().error);
+        co_return answer_error(outcome.error().error, req, request_id); // for the log line
+    }
+    if (!client.started()) { // an answer without any content: still a well-formed stream
+        domain::deployment const& served = outcome->served;
+        co_await client.begin(served);
+    }
+    std::optional<json::object> usage;
+    if (chat.include_usage) {
+        auto const& u = outcome->value.usage;
+        usage = json::object{{"id", "chatcmpl-" + request_id},
+                             {"object", "chat.completion.chunk"},
+                             {"created", std::chrono::duration_cast<std::chrono::seconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count()},
+                             {"model", outcome->value.model},
+                             {"choices", json::array{}},
+                             {"usage", json::object{{"prompt_tokens", u.prompt_tokens},
+                                                    {"completion_tokens", u.completion_tokens},
+                                                    {"total_tokens", u.total()}}}};
+    }
+    co_await client.complete(std::move(usage));
+    http_response res{http::status::ok, req.version()};
+    res.set("x-switchboard-provider", outcome->served.provider);
+    co_return res;
 }
 
 } // namespace switchboard::adapters

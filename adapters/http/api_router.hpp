@@ -43,6 +43,7 @@ struct request_scope {
     std::string_view route = "unmatched";
     std::string key_hint; // the caller's API key, masked
     request_record record;
+    response_stream* stream = nullptr; // for streamed answers
 };
 
 class api_router final : public request_handler {
@@ -62,6 +63,9 @@ class api_router final : public request_handler {
                                         std::string const& request_id, request_scope& scope);
     net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id,
                                                    request_scope& scope);
+    net::awaitable<http_response> stream_chat(http_request& request, std::string const& request_id,
+                                              domain::chat_request const& chat, request_hints hints,
+                                              response_stream& out);
     net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id,
                                              request_scope& scope);
     http_response models(http_request const& request, std::string const& request_id) const;

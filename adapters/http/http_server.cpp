@@ -12,7 +12,9 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <set>
@@ -204,6 +206,65 @@ net::awaitable<void> linger(beast::tcp_stream& stream) {
 }
 } // namespace
 
+namespace {
+// The chunked body writer behind request_context::stream.
+class chunked_writer final : public response_stream {
+  public:
+    chunked_writer(beast::tcp_stream& stream, request_handler& handler, std::chrono::milliseconds write_timeout,
+                   unsigned version, bool keep_alive)
+        : stream_(stream), handler_(handler), write_timeout_(write_timeout), version_(version),
+          keep_alive_(keep_alive) {}
+
+    net::awaitable<bool> open(http_response head) override {
+        if (opened_) co_return !failed_;
+        opened_ = true;
+        handler_.decorate(head);
+        harden(head);
+        head.version(version_);
+        head.body().clear();
+        head.keep_alive(keep_alive_);
+        head.chunked(true);
+        http::response_serializer<http::string_body> serializer(head);
+        stream_.expires_after(write_timeout_);
+        auto [ec, n] = co_await http::async_write_header(stream_, serializer, use_tuple);
+        failed_ = static_cast<bool>(ec);
+        co_return !failed_;
+    }
+
+    net::awaitable<bool> send(std::string data) override {
+        if (failed_ || !opened_ || finished_) co_return false;
+        if (data.empty()) co_return true; // an empty chunk would end the body
+        stream_.expires_after(write_timeout_);
+        auto [ec, n] = co_await net::async_write(stream_, http::make_chunk(net::buffer(data)), use_tuple);
+        failed_ = static_cast<bool>(ec);
+        co_return !failed_;
+    }
+
+    net::awaitable<bool> finish() override {
+        if (failed_ || !opened_ || finished_) co_return false;
+        finished_ = true;
+        stream_.expires_after(write_timeout_);
+        auto [ec, n] = co_await net::async_write(stream_, http::make_chunk_last(), use_tuple);
+        failed_ = static_cast<bool>(ec);
+        co_return !failed_;
+    }
+
+    bool opened() const override { return opened_; }
+    // Whether the connection may serve another request after this stream.
+    bool reusable() const { return opened_ && finished_ && !failed_ && keep_alive_; }
+
+  private:
+    beast::tcp_stream& stream_;
+    request_handler& handler_;
+    std::chrono::milliseconds write_timeout_;
+    unsigned version_;
+    bool keep_alive_;
+    bool opened_ = false;
+    bool finished_ = false;
+    bool failed_ = false;
+};
+} // namespace
+
 // Reads, handles and answers one request. Returns whether the connection stays open.
 net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                                    std::string const& peer) {
@@ -254,7 +315,9 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     if (body_ec) co_return co_await reject(body_ec);
 
     http_request request = parser.release();
-    request_context const context{accept_or_generate_request_id(request["x-request-id"]), peer};
+    chunked_writer streamed(stream, handler, options.write_timeout, request.version(),
+                            request.keep_alive() && !draining);
+    request_context const context{accept_or_generate_request_id(request["x-request-id"]), peer, &streamed};
     std::string const& request_id = context.request_id;
     http_response response;
     std::exception_ptr failure;
@@ -262,6 +325,10 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
         response = co_await handler.handle(request, context);
     } catch (...) {
         failure = std::current_exception();
+    }
+    if (streamed.opened()) {
+        if (failure) log_failure(failure, "request_failed"); // mid-stream: the body just ends
+        co_return streamed.reusable() && !draining;
     }
     if (failure) {
         log_failure(failure, "request_failed");

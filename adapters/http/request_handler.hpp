@@ -11,9 +11,25 @@ namespace switchboard::adapters {
 
 using http_request = http::request<http::string_body>;
 
+// Lets a handler answer with a streamed body (SSE) instead of a whole response. open() sends
+// the status line and headers (chunked; the server adds its own headers as for any response),
+// send() writes one chunk and returns once it is on the wire — a slow reader slows the sender,
+// nothing piles up — and finish() ends the body. Each returns false once the client is gone
+// (or the write timeout passed). When a handler opened the stream, the response it returns is
+// only read for its status (logs, metrics), never sent.
+class response_stream {
+  public:
+    virtual ~response_stream() = default;
+    virtual net::awaitable<bool> open(http_response head) = 0;
+    virtual net::awaitable<bool> send(std::string data) = 0;
+    virtual net::awaitable<bool> finish() = 0;
+    virtual bool opened() const = 0;
+};
+
 struct request_context {
     std::string request_id;
-    std::string peer; // the socket's remote address ("203.0.113.7", "::1")
+    std::string peer;                 // the socket's remote address ("203.0.113.7", "::1")
+    response_stream* stream = nullptr; // null where streaming is not possible
 };
 
 class request_handler {

@@ -5,6 +5,7 @@
 #include "adapters/provider.hpp"
 #include "adapters/providers/provider_settings.hpp"
 #include "adapters/upstream/http_client.hpp"
+#include "domain/chat_stream.hpp"
 
 #include <memory>
 
@@ -15,17 +16,25 @@ class http_provider : public provider {
     http_provider(provider_settings settings, std::unique_ptr<http_client> client)
         : settings_(std::move(settings)), client_(std::move(client)) {}
 
-    // Streaming arrives with the streaming work; until then every HTTP provider reports
-    // `unsupported` so the dispatcher moves on to a deployment that can stream.
-    net::awaitable<attempt_result<domain::token_usage>> chat_stream(domain::chat_request const&,
-                                                                    std::string_view, attempt_context const&,
-                                                                    chat_stream_sink&) override;
+    // POSTs the kind's streaming request and translates its SSE events (stream_exchange.cpp).
+    net::awaitable<attempt_result<stream_result>> chat_stream(domain::chat_request const& request,
+                                                              std::string_view upstream_model,
+                                                              attempt_context const& ctx,
+                                                              chat_stream_sink& sink) override;
     // GET of the provider's model list with the gateway's credentials.
     net::awaitable<attempt_result<void>> probe(attempt_context const& ctx) override;
 
     using headers_t = std::vector<std::pair<std::string, std::string>>;
 
   protected:
+    // What the kind sends to stream a chat, and how it reads the answer.
+    struct stream_request {
+        std::string target;
+        boost::json::object body;
+        domain::stream_format format;
+    };
+    virtual stream_request streaming(domain::chat_request const& request, std::string_view upstream_model) const = 0;
+    virtual domain::attempt_error parse_error(int status, std::string_view body) const = 0;
     // The provider's credential headers plus the configured extra headers.
     virtual headers_t headers() const = 0;
     // An error answer turned into an attempt error: the provider's requested wait added, and the
@@ -47,6 +56,8 @@ class openai_provider final : public http_provider {
 
   private:
     headers_t headers() const override;
+    stream_request streaming(domain::chat_request const&, std::string_view) const override;
+    domain::attempt_error parse_error(int status, std::string_view body) const override;
 };
 
 class anthropic_provider final : public http_provider {
@@ -59,6 +70,8 @@ class anthropic_provider final : public http_provider {
 
   private:
     headers_t headers() const override;
+    stream_request streaming(domain::chat_request const&, std::string_view) const override;
+    domain::attempt_error parse_error(int status, std::string_view body) const override;
 };
 
 class gemini_provider final : public http_provider {
@@ -71,6 +84,8 @@ class gemini_provider final : public http_provider {
 
   private:
     headers_t headers() const override;
+    stream_request streaming(domain::chat_request const&, std::string_view) const override;
+    domain::attempt_error parse_error(int status, std::string_view body) const override;
 };
 
 } // namespace switchboard::adapters

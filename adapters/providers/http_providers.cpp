@@ -28,13 +28,6 @@ domain::attempt_error bad_body(domain::gateway_error const& e) {
 }
 } // namespace
 
-net::awaitable<attempt_result<domain::token_usage>> http_provider::chat_stream(domain::chat_request const&,
-                                                                               std::string_view,
-                                                                               attempt_context const&,
-                                                                               chat_stream_sink&) {
-    co_return unsupported();
-}
-
 net::awaitable<attempt_result<void>> http_provider::probe(attempt_context const& ctx) {
     auto res = co_await get_json(*client_, "/models", headers(), ctx);
     if (!res) co_return res.error();
@@ -87,6 +80,17 @@ openai_provider::embed(domain::embedding_request const& r, std::string_view mode
     co_return std::move(*parsed);
 }
 
+http_provider::stream_request openai_provider::streaming(domain::chat_request const& r, std::string_view model) const {
+    json::object body = domain::openai_chat_body(r, model);
+    body["stream"] = true;
+    body["stream_options"] = json::object{{"include_usage", true}}; // usage for accounting
+    return {"/chat/completions", std::move(body), domain::stream_format::openai};
+}
+
+domain::attempt_error openai_provider::parse_error(int status, std::string_view body) const {
+    return domain::parse_openai_error(status, body);
+}
+
 // --- Anthropic Messages --------------------------------------------------------------------
 
 http_provider::headers_t anthropic_provider::headers() const {
@@ -107,6 +111,17 @@ anthropic_provider::chat(domain::chat_request const& r, std::string_view model, 
 net::awaitable<attempt_result<domain::embedding_result>>
 anthropic_provider::embed(domain::embedding_request const&, std::string_view, attempt_context const&) {
     co_return unsupported(); // Anthropic has no embeddings API
+}
+
+http_provider::stream_request anthropic_provider::streaming(domain::chat_request const& r,
+                                                             std::string_view model) const {
+    json::object body = domain::anthropic_request(r, model);
+    body["stream"] = true;
+    return {"/messages", std::move(body), domain::stream_format::anthropic};
+}
+
+domain::attempt_error anthropic_provider::parse_error(int status, std::string_view body) const {
+    return domain::parse_anthropic_error(status, body);
 }
 
 // --- Gemini --------------------------------------------------------------------------------
@@ -146,6 +161,15 @@ gemini_provider::embed(domain::embedding_request const& r, std::string_view mode
     auto parsed = domain::parse_gemini_embedding_response(res->body, model, r);
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);
+}
+
+http_provider::stream_request gemini_provider::streaming(domain::chat_request const& r, std::string_view model) const {
+    return {model_path(model, "streamGenerateContent") + "?alt=sse", domain::gemini_request(r),
+            domain::stream_format::gemini};
+}
+
+domain::attempt_error gemini_provider::parse_error(int status, std::string_view body) const {
+    return domain::parse_gemini_error(status, body);
 }
 
 } // namespace switchboard::adapters

@@ -13,7 +13,7 @@ mock_provider::chat(domain::chat_request const& r, std::string_view model, attem
     co_return domain::mock_chat_completion(r, model, "chatcmpl-" + std::string(ctx.request_id), unix_now());
 }
 
-net::awaitable<attempt_result<domain::token_usage>> mock_provider::chat_stream(domain::chat_request const& r,
+net::awaitable<attempt_result<stream_result>> mock_provider::chat_stream(domain::chat_request const& r,
                                                                                std::string_view model,
                                                                                attempt_context const& ctx,
                                                                                chat_stream_sink& sink) {
@@ -31,15 +31,19 @@ net::awaitable<attempt_result<domain::token_usage>> mock_provider::chat_stream(d
                                                                  {"finish_reason", std::move(finish)}}}}};
     };
     // (Chunks are built before each co_await: GCC 12 miscompiles literals inside co_await.)
+    stream_result result{reply.usage, std::string(model), reply.finish_reason, 0, false};
     json::object first = chunk(json::object{{"role", "assistant"}, {"content", ""}}, nullptr);
-    if (!co_await sink.on_chunk(std::move(first))) co_return reply.usage;
-    for (auto const& piece : reply.pieces) {
-        json::object next = chunk(json::object{{"content", piece}}, nullptr);
-        if (!co_await sink.on_chunk(std::move(next))) co_return reply.usage;
+    bool open = co_await sink.on_chunk(std::move(first));
+    for (std::size_t i = 0; open && i < reply.pieces.size(); ++i) {
+        json::object next = chunk(json::object{{"content", reply.pieces[i]}}, nullptr);
+        open = co_await sink.on_chunk(std::move(next));
     }
-    json::object last = chunk(json::object{}, json::string(reply.finish_reason));
-    co_await sink.on_chunk(std::move(last));
-    co_return reply.usage;
+    if (open) {
+        json::object last = chunk(json::object{}, json::string(reply.finish_reason));
+        open = co_await sink.on_chunk(std::move(last));
+    }
+    result.stopped_by_client = !open;
+    co_return result;
 }
 
 net::awaitable<attempt_result<domain::embedding_result>>

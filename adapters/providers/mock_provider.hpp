@@ -9,7 +9,7 @@ class mock_provider final : public provider {
   public:
     net::awaitable<attempt_result<domain::chat_completion>>
     chat(domain::chat_request const&, std::string_view, attempt_context const&) override;
-    net::awaitable<attempt_result<domain::token_usage>> chat_stream(domain::chat_request const&,
+    net::awaitable<attempt_result<stream_result>> chat_stream(domain::chat_request const&,
                                                                     std::string_view, attempt_context const&,
                                                                     chat_stream_sink&) override;
     net::awaitable<attempt_result<domain::embedding_result>>

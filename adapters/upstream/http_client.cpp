@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -104,9 +105,13 @@ http_client::connect(clock::time_point deadline) {
     co_return conn;
 }
 
-net::awaitable<boost::system::result<upstream_response, transport_failure>>
-http_client::send(upstream_request const& request, clock::time_point deadline) {
-    http::request<http::string_body> req;
+struct http_client::wire_request {
+    http::request<http::string_body> message;
+};
+
+http_client::wire_request http_client::build(upstream_request const& request) const {
+    wire_request out;
+    auto& req = out.message;
     req.method_string(request.method);
     req.target(origin_.base_path + request.target);
     req.version(11);
@@ -117,7 +122,11 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
     req.body() = request.body;
     req.keep_alive(true);
     req.prepare_payload();
+    return out;
+}
 
+net::awaitable<boost::system::result<std::unique_ptr<http_client::connection>, transport_failure>>
+http_client::open_exchange(wire_request& request, clock::time_point deadline, bool& reused) {
     for (int round = 0; round < 2; ++round) {
         std::unique_ptr<connection> conn;
         while (!idle_.empty() && !conn) {
@@ -125,33 +134,66 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
             idle_.pop_back();
             if (clock::now() - conn->idle_since > options_.idle_ttl) conn.reset();
         }
-        bool const reused = conn != nullptr;
+        reused = conn != nullptr;
         if (!conn) {
             auto connected = co_await connect(deadline);
             if (!connected) co_return connected.error();
             conn = std::move(*connected);
         }
-
         conn->tcp().expires_after(remaining(deadline));
-        auto write_ec =
-            co_await std::visit([&](auto& s) { return http::async_write(s, req, use_tuple); }, conn->stream);
-        if (std::get<0>(write_ec)) {
-            if (std::get<0>(write_ec) == beast::error::timeout) co_return transport_failure::timeout;
+        auto write_ec = co_await std::visit(
+            [&](auto& s) { return http::async_write(s, request.message, use_tuple); }, conn->stream);
+        if (auto ec = std::get<0>(write_ec)) {
+            if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (reused) continue; // stale pooled connection: nothing reached the server
             co_return transport_failure::reset;
         }
+        co_return conn;
+    }
+    co_return transport_failure::reset;
+}
+
+void http_client::keep_idle(std::unique_ptr<connection> conn) {
+    if (idle_.size() >= options_.max_idle_connections) return;
+    conn->tcp().expires_never();
+    conn->idle_since = clock::now();
+    idle_.push_back(std::move(conn));
+}
+
+namespace {
+// Reads the header block within the headers timeout (when set) and the deadline.
+template <class Connection, class Parser>
+net::awaitable<boost::system::error_code> read_head(Connection& conn, Parser& parser, clock::time_point deadline,
+                                                    std::chrono::milliseconds headers_timeout) {
+    parser.header_limit(64 * 1024);
+    auto limit = remaining(deadline);
+    if (headers_timeout.count() > 0) limit = std::min<clock::duration>(limit, headers_timeout);
+    conn.tcp().expires_after(limit);
+    auto result = co_await std::visit(
+        [&](auto& s) { return http::async_read_header(s, conn.buffer, parser, use_tuple); }, conn.stream);
+    co_return std::get<0>(result);
+}
+
+template <class Fields>
+std::vector<std::pair<std::string, std::string>> header_list(Fields const& fields) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto const& field : fields) out.emplace_back(lower(field.name_string()), std::string(field.value()));
+    return out;
+}
+} // namespace
+
+net::awaitable<boost::system::result<upstream_response, transport_failure>>
+http_client::send(upstream_request const& request, clock::time_point deadline) {
+    auto req = build(request);
+    for (int round = 0; round < 2; ++round) {
+        bool reused = false;
+        auto opened = co_await open_exchange(req, deadline, reused);
+        if (!opened) co_return opened.error();
+        auto conn = std::move(*opened);
 
         http::response_parser<http::string_body> parser;
         parser.body_limit(options_.max_response_bytes);
-        parser.header_limit(64 * 1024);
-        // The header block within the headers timeout (when set), the body within the deadline.
-        if (options_.response_headers_timeout.count() > 0)
-            conn->tcp().expires_after(
-                std::min<clock::duration>(remaining(deadline), options_.response_headers_timeout));
-        auto header_result = co_await std::visit(
-            [&](auto& s) { return http::async_read_header(s, conn->buffer, parser, use_tuple); },
-            conn->stream);
-        if (auto ec = std::get<0>(header_result)) {
+        if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (reused && !parser.got_some()) continue; // closed by the server while idle
             co_return transport_failure::reset;
@@ -167,15 +209,49 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
         auto& res = parser.get();
         upstream_response out;
         out.status = static_cast<int>(res.result_int());
-        for (auto const& field : res)
-            out.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+        out.headers = header_list(res);
         out.body = std::move(res.body());
-        if (res.keep_alive() && idle_.size() < options_.max_idle_connections) {
-            conn->tcp().expires_never();
-            conn->idle_since = clock::now();
-            idle_.push_back(std::move(conn));
-        }
+        if (res.keep_alive()) keep_idle(std::move(conn));
         co_return out;
+    }
+    co_return transport_failure::reset;
+}
+
+net::awaitable<boost::system::result<stream_end, transport_failure>>
+http_client::send_streaming(upstream_request const& request, clock::time_point deadline,
+                            upstream_stream_reader& reader) {
+    auto req = build(request);
+    for (int round = 0; round < 2; ++round) {
+        bool reused = false;
+        auto opened = co_await open_exchange(req, deadline, reused);
+        if (!opened) co_return opened.error();
+        auto conn = std::move(*opened);
+
+        http::response_parser<http::buffer_body> parser;
+        parser.body_limit(options_.max_response_bytes);
+        if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout)) {
+            if (ec == beast::error::timeout) co_return transport_failure::timeout;
+            if (reused && !parser.got_some()) continue;
+            co_return transport_failure::reset;
+        }
+        if (!reader.on_head(static_cast<int>(parser.get().result_int()), header_list(parser.get())))
+            co_return stream_end::stopped;
+        // Small reads, handed on as they arrive: a stream's latency is the point.
+        char chunk[16 * 1024];
+        while (!parser.is_done()) {
+            parser.get().body().data = chunk;
+            parser.get().body().size = sizeof chunk;
+            conn->tcp().expires_at(reader.next_read_deadline());
+            auto [ec, n] = co_await std::visit(
+                [&](auto& s) { return http::async_read_some(s, conn->buffer, parser, use_tuple); }, conn->stream);
+            if (ec == http::error::need_buffer) ec = {};
+            auto const got = sizeof chunk - parser.get().body().size;
+            if (got > 0 && !co_await reader.on_body(std::string_view(chunk, got))) co_return stream_end::stopped;
+            if (ec == beast::error::timeout) co_return transport_failure::timeout;
+            if (ec) co_return transport_failure::reset;
+        }
+        if (parser.get().keep_alive()) keep_idle(std::move(conn));
+        co_return stream_end::complete;
     }
     co_return transport_failure::reset;
 }

@@ -44,6 +44,24 @@ struct upstream_response {
 
 enum class transport_failure { connect_failed, reset, timeout };
 
+// Receives a streamed response (send_streaming): the header block once, then the body bytes as
+// they arrive (chunked encoding removed). Either callback may stop the exchange by returning
+// false; the connection is then closed, never reused.
+class upstream_stream_reader {
+  public:
+    virtual ~upstream_stream_reader() = default;
+    virtual bool on_head(int status, std::vector<std::pair<std::string, std::string>> const& headers) = 0;
+    virtual net::awaitable<bool> on_body(std::string_view bytes) = 0;
+    // The deadline of the next body read, asked before each one (time to first token, then the
+    // idle gap between chunks). Its expiry is a `timeout`.
+    virtual std::chrono::steady_clock::time_point next_read_deadline() = 0;
+};
+
+enum class stream_end {
+    complete, // the response ended as HTTP frames it (last chunk, length reached, or close)
+    stopped   // a reader callback returned false
+};
+
 struct http_client_options {
     std::chrono::milliseconds connect_timeout{5000};
     // Time from sending the request to the response's header block; 0: bounded only by the
@@ -65,6 +83,13 @@ class http_client {
     net::awaitable<boost::system::result<upstream_response, transport_failure>>
     send(upstream_request const& request, std::chrono::steady_clock::time_point deadline);
 
+    // The same exchange with the body handed to `reader` as it arrives. `deadline` bounds the
+    // connect, the write and the header block; each body read is bounded by the reader's
+    // next_read_deadline(). A body cut before its end is a `reset`.
+    net::awaitable<boost::system::result<stream_end, transport_failure>>
+    send_streaming(upstream_request const& request, std::chrono::steady_clock::time_point deadline,
+                   upstream_stream_reader& reader);
+
     origin const& where() const { return origin_; }
     std::size_t idle_connections() const;
 
@@ -72,6 +97,12 @@ class http_client {
     struct connection;
     net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
     connect(std::chrono::steady_clock::time_point deadline);
+    struct wire_request; // the Beast request message (kept out of this header)
+    wire_request build(upstream_request const& request) const;
+    // A pooled connection (or a new one) with `request` written on it; `reused` tells which.
+    net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
+    open_exchange(wire_request& request, std::chrono::steady_clock::time_point deadline, bool& reused);
+    void keep_idle(std::unique_ptr<connection> conn);
 
     net::any_io_executor executor_;
     net::ssl::context& tls_;

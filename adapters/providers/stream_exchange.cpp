@@ -1,0 +1,137 @@
+// One streamed chat attempt over HTTP: POST, read SSE events as they arrive, translate them to
+// OpenAI chunks and hand each to the sink at once. The attempt fails — and says how — when the
+// provider answers an error status, sends an error event, stalls past the first-token deadline
+// or the idle gap (timeout), or cuts the stream (reset). A stream that HTTP ends cleanly is a
+// complete answer, with or without the provider's end marker.
+#include "adapters/providers/http_provider.hpp"
+
+#include "adapters/providers/json_exchange.hpp"
+#include "domain/redact.hpp"
+#include "domain/sse.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace switchboard::adapters {
+namespace {
+using clock = std::chrono::steady_clock;
+
+class sse_reader final : public upstream_stream_reader {
+  public:
+    sse_reader(domain::chat_stream_translator& translator, chat_stream_sink& sink, attempt_context const& ctx)
+        : translator_(translator), sink_(sink), ctx_(ctx) {}
+
+    bool on_head(int status, std::vector<std::pair<std::string, std::string>> const& headers) override {
+        status_ = status;
+        headers_ = headers;
+        return true;
+    }
+
+    net::awaitable<bool> on_body(std::string_view bytes) override {
+        if (!is_success(status_)) { // an error answer: keep its body (bounded) for the error parser
+            error_body_.append(bytes.substr(0, std::min<std::size_t>(bytes.size(), 65536 - error_body_.size())));
+            co_return error_body_.size() < 65536;
+        }
+        auto events = parser_.feed(bytes);
+        if (!events) {
+            event_error_ = domain::attempt_error{domain::attempt_failure::bad_response, 0,
+                                                 "stream event larger than 1 MiB", {}, {}, {}};
+            co_return false;
+        }
+        for (auto const& event : *events) {
+            auto step = translator_.on_event(event);
+            if (step.malformed) ++malformed_;
+            if (step.error) {
+                event_error_ = std::move(step.error);
+                co_return false;
+            }
+            for (auto& chunk : step.chunks) {
+                bool const open = co_await sink_.on_chunk(std::move(chunk));
+                if (!open) {
+                    client_gone_ = true;
+                    co_return false;
+                }
+            }
+        }
+        co_return true;
+    }
+
+    clock::time_point next_read_deadline() override {
+        if (!translator_.content_started()) return std::min(ctx_.deadline, ctx_.first_token_by);
+        return std::min(ctx_.deadline, clock::now() + ctx_.idle_gap);
+    }
+
+    int status_ = 0;
+    std::vector<std::pair<std::string, std::string>> headers_;
+    std::string error_body_;
+    std::optional<domain::attempt_error> event_error_;
+    int malformed_ = 0;
+    bool client_gone_ = false;
+
+  private:
+    domain::chat_stream_translator& translator_;
+    chat_stream_sink& sink_;
+    attempt_context const& ctx_;
+    domain::sse_parser parser_;
+};
+} // namespace
+
+net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain::chat_request const& request,
+                                                                         std::string_view upstream_model,
+                                                                         attempt_context const& ctx,
+                                                                         chat_stream_sink& sink) {
+    auto call = streaming(request, upstream_model);
+    upstream_request req;
+    req.method = "POST";
+    req.target = std::move(call.target);
+    req.headers = headers();
+    req.headers.emplace_back("content-type", "application/json");
+    req.headers.emplace_back("accept", "text/event-stream");
+    if (!ctx.request_id.empty()) req.headers.emplace_back("x-request-id", std::string(ctx.request_id));
+    if (!ctx.traceparent.empty()) req.headers.emplace_back("traceparent", std::string(ctx.traceparent));
+    if (!ctx.tracestate.empty()) req.headers.emplace_back("tracestate", std::string(ctx.tracestate));
+    req.body = boost::json::serialize(call.body);
+
+    domain::chat_stream_translator translator(call.format, "chatcmpl-" + std::string(ctx.request_id),
+                                              std::string(upstream_model), unix_now());
+    sse_reader reader(translator, sink, ctx);
+    auto const ended = co_await client_->send_streaming(req, std::min(ctx.deadline, ctx.first_token_by), reader);
+    if (!ended) {
+        domain::attempt_error e;
+        switch (ended.error()) {
+        case transport_failure::connect_failed:
+            e.kind = domain::attempt_failure::connect_failed;
+            break;
+        case transport_failure::reset:
+            e.kind = domain::attempt_failure::reset;
+            break;
+        case transport_failure::timeout:
+            e.kind = domain::attempt_failure::timeout;
+            break;
+        }
+        co_return e;
+    }
+    if (reader.status_ != 0 && !is_success(reader.status_)) {
+        upstream_response response{reader.status_, reader.headers_, reader.error_body_};
+        co_return failed(parse_error(reader.status_, reader.error_body_), response);
+    }
+    if (reader.event_error_) {
+        auto e = std::move(*reader.event_error_);
+        e.provider_message = domain::redact_secret(e.provider_message, settings_.api_key);
+        co_return e;
+    }
+    stream_result result;
+    result.model = translator.model();
+    result.finish_reason = translator.finish_reason();
+    result.malformed_events = reader.malformed_;
+    result.stopped_by_client = reader.client_gone_;
+    if (translator.usage() && translator.usage()->completion_tokens > 0) {
+        result.usage = *translator.usage();
+        if (result.usage.prompt_tokens == 0) result.usage.prompt_tokens = domain::estimated_prompt_tokens(request);
+    } else {
+        result.usage = {translator.usage() ? translator.usage()->prompt_tokens : domain::estimated_prompt_tokens(request),
+                        domain::estimate_tokens(translator.text())};
+    }
+    co_return result;
+}
+
+} // namespace switchboard::adapters
