@@ -6,6 +6,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import OpenAI from 'openai';
+import http from 'node:http';
+import { writeFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const bin = process.env.SWITCHBOARD_BIN ?? new URL('../../build/server/switchboard', import.meta.url).pathname;
 let gateway;
@@ -36,7 +40,7 @@ async function waitForHealth(port, deadlineMs) {
 
 before(async () => {
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1' };
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warning' };
   for (const k of Object.keys(env)) if (k.endsWith('_API_KEY') || k === 'SWITCHBOARD_CONFIG' || k === 'REDIS_URL') delete env[k];
   gateway = spawn(bin, ['--threads', '2'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForHealth(port, 10_000);
@@ -124,4 +128,114 @@ test('the default inbound limit surfaces as RateLimitError with Retry-After', as
   assert.ok(retryAfter >= 1 && retryAfter <= 60, `retry-after ${retryAfter}`);
   assert.equal(refused.headers.get('x-ratelimit-limit'), '30');
   assert.equal(refused.headers.get('x-ratelimit-remaining'), '0');
+});
+
+// --- Streaming through every provider format ------------------------------------------------
+// A stand-in upstream speaking OpenAI, Anthropic and Gemini (streamed and not), and a second
+// gateway routing one model to each. The SDK must read the same text both ways.
+const answer = ['The', ' quick', ' brown', ' fox.'];
+
+function sse(res, events) {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  for (const [name, data] of events) res.write((name ? `event: ${name}\n` : '') + `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+  res.end();
+}
+
+function upstream(req, res) {
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    const parsed = body ? JSON.parse(body) : {};
+    const text = answer.join('');
+    if (req.url.startsWith('/openai/v1/chat/completions')) {
+      if (!parsed.stream) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'gpt-x',
+          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 } }));
+      }
+      const chunk = (delta, finish = null) => ({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-x',
+        choices: [{ index: 0, delta, finish_reason: finish }] });
+      return sse(res, [[null, chunk({ role: 'assistant', content: '' })], ...answer.map((w) => [null, chunk({ content: w })]),
+        [null, chunk({}, 'stop')], [null, { id: 'c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 } }],
+        [null, '[DONE]']]);
+    }
+    if (req.url.startsWith('/anthropic/v1/messages')) {
+      if (!parsed.stream) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ id: 'msg', type: 'message', role: 'assistant', model: 'claude-x',
+          content: [{ type: 'text', text }], stop_reason: 'end_turn', usage: { input_tokens: 5, output_tokens: 4 } }));
+      }
+      return sse(res, [['message_start', { type: 'message_start', message: { id: 'msg', model: 'claude-x', usage: { input_tokens: 5, output_tokens: 1 } } }],
+        ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
+        ['ping', { type: 'ping' }],
+        ...answer.map((w) => ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: w } }]),
+        ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+        ['message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 4 } }],
+        ['message_stop', { type: 'message_stop' }]]);
+    }
+    if (req.url.startsWith('/gemini/v1beta/models/gemini-x:generateContent')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }],
+        usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 4, totalTokenCount: 9 } }));
+    }
+    if (req.url.startsWith('/gemini/v1beta/models/gemini-x:streamGenerateContent?alt=sse')) {
+      return sse(res, answer.map((w, i) => [null, { candidates: [{ content: { role: 'model', parts: [{ text: w }] },
+        ...(i === answer.length - 1 ? { finishReason: 'STOP' } : {}) }],
+        usageMetadata: { promptTokenCount: 5, ...(i === answer.length - 1 ? { candidatesTokenCount: 4, totalTokenCount: 9 } : {}) } }]));
+    }
+    res.writeHead(404).end();
+  });
+}
+
+test('streams from OpenAI, Anthropic and Gemini upstreams read the same as the whole answer', async () => {
+  const mock = http.createServer(upstream);
+  await new Promise((r) => mock.listen(0, '127.0.0.1', r));
+  const up = `http://127.0.0.1:${mock.address().port}`;
+  const port = await freePort();
+  const config = join(tmpdir(), `switchboard-e2e-${process.pid}.yaml`);
+  writeFileSync(config, `server: {host: 127.0.0.1, port: ${port}, threads: 1}
+limits: []
+providers:
+  o: {kind: openai, base_url: "${up}/openai/v1", api_key: k-openai-0001}
+  a: {kind: anthropic, base_url: "${up}/anthropic/v1", api_key: k-anthropic-01}
+  g: {kind: gemini, base_url: "${up}/gemini/v1beta", api_key: k-gemini-0001}
+models:
+  o-chat: [o/gpt-x]
+  a-chat: [a/claude-x]
+  g-chat: [g/gemini-x]
+`);
+  const env = { ...process.env, LOG_LEVEL: 'warning' };
+  for (const k of Object.keys(env)) if (k.endsWith('_API_KEY') || k === 'SWITCHBOARD_CONFIG' || k === 'REDIS_URL') delete env[k];
+  const second = spawn(bin, ['--config', config], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  try {
+    await waitForHealth(port, 10_000);
+    const sdk = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'sk-test-client', maxRetries: 0 });
+    for (const model of ['o-chat', 'a-chat', 'g-chat']) {
+      const messages = [{ role: 'user', content: 'Tell me about foxes' }];
+      const whole = await sdk.chat.completions.create({ model, messages });
+      const stream = await sdk.chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true } });
+      let text = '';
+      let finish = null;
+      let usage = null;
+      for await (const chunk of stream) {
+        assert.equal(chunk.object, 'chat.completion.chunk');
+        if (chunk.usage) usage = chunk.usage;
+        for (const choice of chunk.choices) {
+          text += choice.delta?.content ?? '';
+          if (choice.finish_reason) finish = choice.finish_reason;
+        }
+      }
+      assert.equal(text, whole.choices[0].message.content, `${model}: streamed text = whole text`);
+      assert.equal(text, answer.join(''));
+      assert.equal(finish, 'stop', model);
+      assert.equal(usage?.completion_tokens, 4, `${model}: the provider's usage`);
+    }
+  } finally {
+    const exited = new Promise((resolve) => second.once('exit', resolve));
+    second.kill('SIGTERM');
+    await exited;
+    mock.close();
+    unlinkSync(config);
+  }
 });

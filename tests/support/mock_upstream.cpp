@@ -13,6 +13,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -55,6 +58,13 @@ canned_reply canned_reply::reset_connection() {
 canned_reply canned_reply::stay_silent() {
     canned_reply r;
     r.misbehave = fault::silence;
+    return r;
+}
+
+canned_reply canned_reply::sse(std::vector<piece> pieces, stream_end end) {
+    canned_reply r;
+    r.stream = std::move(pieces);
+    r.stream_ends = end;
     return r;
 }
 
@@ -150,6 +160,38 @@ struct mock_upstream::impl {
                 net::steady_timer t(context, std::chrono::hours(1));
                 co_await t.async_wait(use_tuple);
                 co_return;
+            }
+            if (!reply.stream.empty()) {
+                http::response<http::empty_body> head{static_cast<http::status>(reply.status), req.version()};
+                head.set(http::field::content_type, "text/event-stream");
+                for (auto const& [k, v] : reply.headers) head.set(k, v);
+                head.keep_alive(req.keep_alive());
+                head.chunked(true);
+                http::response_serializer<http::empty_body> serializer(head);
+                auto [hec, hn] = co_await http::async_write_header(stream, serializer, use_tuple);
+                if (hec) co_return;
+                for (auto const& p : reply.stream) {
+                    if (p.delay.count() > 0) {
+                        net::steady_timer t(context, p.delay);
+                        co_await t.async_wait(use_tuple);
+                    }
+                    auto [cec, cn] = co_await net::async_write(stream, http::make_chunk(net::buffer(p.data)), use_tuple);
+                    if (cec) co_return;
+                }
+                if (reply.stream_ends == canned_reply::stream_end::cut) {
+                    boost::system::error_code ignored;
+                    socket.set_option(net::socket_base::linger(true, 0), ignored);
+                    socket.close(ignored);
+                    co_return;
+                }
+                if (reply.stream_ends == canned_reply::stream_end::stall) {
+                    net::steady_timer t(context, std::chrono::hours(1));
+                    co_await t.async_wait(use_tuple);
+                    co_return;
+                }
+                auto [lec, ln] = co_await net::async_write(stream, http::make_chunk_last(), use_tuple);
+                if (lec || !req.keep_alive()) co_return;
+                continue;
             }
             http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
             res.set(http::field::content_type, "application/json");

@@ -33,10 +33,21 @@ struct canned_reply {
     std::vector<std::pair<std::string, std::string>> headers;
     fault misbehave = fault::none;
     std::chrono::milliseconds delay{0};
+    // A streamed body (text/event-stream, chunked): each piece written after its delay, then the
+    // stream ends as `stream_ends` says — properly, cut (a reset mid-body), or stalled (silence
+    // with the connection open).
+    struct piece {
+        std::string data;
+        std::chrono::milliseconds delay{0};
+    };
+    enum class stream_end { complete, cut, stall };
+    std::vector<piece> stream;
+    stream_end stream_ends = stream_end::complete;
 
     static canned_reply json(int status, std::string body);
     static canned_reply reset_connection();
     static canned_reply stay_silent();
+    static canned_reply sse(std::vector<piece> pieces, stream_end end = stream_end::complete);
 };
 
 struct tls_files {

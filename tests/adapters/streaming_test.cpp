@@ -1,0 +1,298 @@
+// Streaming end to end: SSE from OpenAI-, Anthropic- and Gemini-format upstreams, failover
+// before the first content byte, and streams that fail after it ending with an error event and
+// never with [DONE] or a finish_reason of "stop".
+#include "gateway_fixture.hpp"
+#include "tests/support/mock_upstream.hpp"
+
+#include "domain/sse.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace switchboard;
+using namespace switchboard::testing;
+using namespace std::chrono_literals;
+namespace json = boost::json;
+using piece = canned_reply::piece;
+using stream_end = canned_reply::stream_end;
+
+namespace {
+std::string stream_body(std::string const& model, std::string const& text = "Hello", bool usage = true) {
+    return R"({"model":")" + model + R"(","stream":true,)" +
+           (usage ? R"("stream_options":{"include_usage":true},)" : "") +
+           R"("messages":[{"role":"user","content":")" + text + R"("}]})";
+}
+
+std::string openai_chunk(std::string const& content, std::string const& finish = "") {
+    json::object delta;
+    if (!content.empty()) delta["content"] = content;
+    json::object chunk{{"id", "up"},
+                       {"object", "chat.completion.chunk"},
+                       {"model", "up-model"},
+                       {"choices", json::array{json::object{{"index", 0},
+                                                            {"delta", delta},
+                                                            {"finish_reason", finish.empty() ? json::value(nullptr)
+                                                                                             : json::value(finish)}}}}};
+    return domain::sse_data(json::serialize(chunk));
+}
+
+std::string openai_role() {
+    return domain::sse_data(
+        R"({"id":"up","object":"chat.completion.chunk","model":"up-model","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]})");
+}
+
+// A whole OpenAI-format stream of `words`, with usage 11 + N and [DONE].
+std::vector<piece> openai_stream(std::vector<std::string> const& words, bool done = true) {
+    std::vector<piece> out{{openai_role()}};
+    for (auto const& w : words) out.push_back({openai_chunk(w)});
+    out.push_back({openai_chunk("", "stop")});
+    out.push_back({domain::sse_data(R"({"id":"up","choices":[],"usage":{"prompt_tokens":11,"completion_tokens":)" +
+                                    std::to_string(words.size()) + R"(,"total_tokens":)" +
+                                    std::to_string(11 + words.size()) + "}}")});
+    if (done) out.push_back({domain::sse_data("[DONE]")});
+    return out;
+}
+
+// The client's view of a stream.
+struct received {
+    int status = 0;
+    std::string content;
+    std::vector<json::object> chunks;
+    std::optional<json::object> error;
+    std::optional<json::object> usage;
+    bool done = false;
+    std::string finish_reason;
+    int role_chunks = 0;
+};
+
+received read_stream(client_response const& res) {
+    received r;
+    r.status = res.status;
+    if (res.header("content-type").find("text/event-stream") != 0) return r;
+    domain::sse_parser parser;
+    auto const events = parser.feed(res.body).value();
+    for (auto const& e : events) {
+        if (e.data == "[DONE]") {
+            r.done = true;
+            continue;
+        }
+        auto o = json::parse(e.data).as_object();
+        if (o.contains("error")) {
+            r.error = o;
+            continue;
+        }
+        if (o.contains("usage")) r.usage = o.at("usage").as_object();
+        for (auto const& c : o.at("choices").as_array()) {
+            auto const& d = c.at("delta").as_object();
+            if (d.contains("role")) ++r.role_chunks;
+            if (auto const* t = d.if_contains("content"); t && t->is_string()) r.content += t->as_string();
+            if (auto const& f = c.at("finish_reason"); f.is_string()) r.finish_reason = f.as_string();
+        }
+        r.chunks.push_back(std::move(o));
+    }
+    return r;
+}
+
+struct two_streams {
+    mock_upstream primary;
+    mock_upstream backup;
+    std::unique_ptr<gateway_fixture> gw;
+    explicit two_streams(std::string const& extra = "") {
+        backup.always(canned_reply::sse(openai_stream({"from", " backup"})));
+        gw = std::make_unique<gateway_fixture>(
+            "timeouts: {first_token: 300ms, stream_idle: 300ms, attempt: 10s, request: 10s}\n"
+            "resilience: {retry: {max_attempts: 1}}\n"
+            "providers:\n"
+            "  primary: {kind: openai, base_url: \"" + primary.base_url("/v1") + "\", api_key: k-primary-00001}\n"
+            "  backup: {kind: openai, base_url: \"" + backup.base_url("/v1") + "\", api_key: k-backup-000001}\n"
+            "models:\n  chat: [primary/primary-model, backup/backup-model]\n" + extra);
+    }
+    received stream() { return read_stream(gw->post("/v1/chat/completions", stream_body("chat"))); }
+};
+
+void expect_backup_answer(received const& r) {
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(r.content == "from backup");
+    BOOST_TEST(r.role_chunks == 1); // nothing of the failed attempt reached the client
+    BOOST_TEST(r.finish_reason == "stop");
+    BOOST_TEST(r.done);
+    BOOST_TEST(!r.error.has_value());
+}
+
+void expect_cut_answer(received const& r, std::string const& partial, std::string const& code) {
+    BOOST_TEST(r.status == 200); // the head went out with the first content
+    BOOST_TEST(r.content == partial);
+    BOOST_TEST_REQUIRE(r.error.has_value());
+    BOOST_TEST(r.error->at("error").at("code").as_string() == code);
+    BOOST_TEST(!r.done);                     // never presented as complete
+    BOOST_TEST(r.finish_reason != "stop");
+    BOOST_TEST(!r.usage.has_value());
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(streaming)
+
+BOOST_AUTO_TEST_CASE(an_openai_stream_is_relayed_chunk_by_chunk_with_usage_and_done) {
+    mock_upstream up;
+    up.always(canned_reply::sse(openai_stream({"Hello", ",", " world"})));
+    gateway_fixture gw("providers:\n  o: {kind: openai, base_url: \"" + up.base_url("/v1") +
+                       "\", api_key: k-openai-00001}\nmodels:\n  chat: [o/gpt-4o-mini]\n");
+    auto res = gw.post("/v1/chat/completions", stream_body("chat"), {{"x-request-id", "stream-1"}});
+    BOOST_TEST(res.header("x-switchboard-provider") == "o");
+    BOOST_TEST(res.header("cache-control") == "no-cache");
+    auto r = read_stream(res);
+    BOOST_TEST(r.content == "Hello, world");
+    BOOST_TEST(r.role_chunks == 1);
+    BOOST_TEST(r.finish_reason == "stop");
+    BOOST_TEST(r.done);
+    BOOST_TEST_REQUIRE(r.usage.has_value());
+    BOOST_TEST(r.usage->at("prompt_tokens").as_int64() == 11); // the provider's own count
+    BOOST_TEST(r.usage->at("completion_tokens").as_int64() == 3);
+    for (auto const& c : r.chunks) {
+        BOOST_TEST(c.at("id").as_string() == "chatcmpl-stream-1");
+        BOOST_TEST(c.at("object").as_string() == "chat.completion.chunk");
+    }
+    auto const sent = json::parse(up.requests().at(0).body).as_object();
+    BOOST_TEST(sent.at("stream").as_bool());
+    BOOST_TEST(sent.at("stream_options").at("include_usage").as_bool()); // asked for, to count tokens
+    BOOST_TEST(up.requests().at(0).header("accept") == "text/event-stream");
+
+    // Without include_usage the client gets no usage chunk (the gateway still counted it).
+    auto plain = read_stream(gw.post("/v1/chat/completions", stream_body("chat", "Hi", false)));
+    BOOST_TEST(plain.done);
+    BOOST_TEST(!plain.usage.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(anthropic_events_stream_as_openai_chunks) {
+    mock_upstream up;
+    auto event = [](std::string const& name, std::string const& data) { return piece{domain::sse_named(name, data)}; };
+    up.always(canned_reply::sse({
+        event("message_start", R"({"type":"message_start","message":{"id":"msg_1","model":"claude-3-5-haiku-20241022","usage":{"input_tokens":21,"output_tokens":1}}})"),
+        event("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})"),
+        event("ping", R"({"type":"ping"})"),
+        event("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Bonjour"}})"),
+        event("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" !"}})"),
+        event("content_block_stop", R"({"type":"content_block_stop","index":0})"),
+        event("message_delta", R"({"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":4}})"),
+        event("message_stop", R"({"type":"message_stop"})"),
+    }));
+    gateway_fixture gw("providers:\n  c: {kind: anthropic, base_url: \"" + up.base_url("/v1") +
+                       "\", api_key: k-anthropic-001}\nmodels:\n  chat: [c/claude-3-5-haiku-latest]\n");
+    auto r = read_stream(gw.post("/v1/chat/completions", stream_body("chat")));
+    BOOST_TEST(r.content == "Bonjour !");
+    BOOST_TEST(r.finish_reason == "stop");
+    BOOST_TEST(r.done);
+    BOOST_TEST(r.usage->at("prompt_tokens").as_int64() == 21);
+    BOOST_TEST(r.usage->at("completion_tokens").as_int64() == 4);
+    BOOST_TEST(r.chunks.front().at("model").as_string() == "claude-3-5-haiku-20241022");
+    BOOST_TEST(up.requests().at(0).target == "/v1/messages");
+    BOOST_TEST(json::parse(up.requests().at(0).body).at("stream").as_bool());
+}
+
+BOOST_AUTO_TEST_CASE(gemini_sse_streams_as_openai_chunks) {
+    mock_upstream up;
+    up.always(canned_reply::sse({
+        piece{domain::sse_data(R"({"candidates":[{"content":{"parts":[{"text":"Hola"}],"role":"model"},"index":0}],"usageMetadata":{"promptTokenCount":6},"modelVersion":"gemini-2.0-flash"})")},
+        piece{domain::sse_data(R"({"candidates":[{"content":{"parts":[{"text":" mundo"}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":6,"candidatesTokenCount":3,"totalTokenCount":9},"modelVersion":"gemini-2.0-flash"})")},
+    }));
+    gateway_fixture gw("providers:\n  g: {kind: gemini, base_url: \"" + up.base_url("/v1beta") +
+                       "\", api_key: k-gemini-00001}\nmodels:\n  chat: [g/gemini-2.0-flash]\n");
+    auto r = read_stream(gw.post("/v1/chat/completions", stream_body("chat")));
+    BOOST_TEST(r.content == "Hola mundo");
+    BOOST_TEST(r.finish_reason == "stop");
+    BOOST_TEST(r.done);
+    BOOST_TEST(r.usage->at("completion_tokens").as_int64() == 3);
+    BOOST_TEST(up.requests().at(0).target == "/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse");
+}
+
+BOOST_AUTO_TEST_CASE(a_failure_before_headers_falls_back_unseen) {
+    two_streams t;
+    t.primary.always(canned_reply::json(503, R"({"error":{"message":"overloaded"}})"));
+    expect_backup_answer(t.stream());
+}
+
+BOOST_AUTO_TEST_CASE(a_first_token_later_than_the_deadline_falls_back) {
+    two_streams t;
+    auto slow = openai_stream({"too", " late"});
+    slow[1].delay = 1500ms; // the role chunk at once, the first content after the 300 ms deadline
+    t.primary.always(canned_reply::sse(slow));
+    auto const started = std::chrono::steady_clock::now();
+    expect_backup_answer(t.stream());
+    BOOST_TEST((std::chrono::steady_clock::now() - started < 1500ms)); // not waited out
+}
+
+BOOST_AUTO_TEST_CASE(an_error_event_before_content_falls_back) {
+    two_streams t;
+    t.primary.always(canned_reply::sse(
+        {piece{openai_role()},
+         piece{domain::sse_data(R"({"error":{"message":"The server is overloaded","type":"server_error"}})")}}));
+    expect_backup_answer(t.stream());
+}
+
+BOOST_AUTO_TEST_CASE(a_stream_cut_after_content_ends_with_an_error_event_and_the_gateway_stays_healthy) {
+    two_streams t;
+    auto cut = openai_stream({"The", " answer", " is"});
+    cut.resize(3); // role, "The", " answer" — then the connection is reset
+    t.primary.always(canned_reply::sse(cut, stream_end::cut));
+    expect_cut_answer(t.stream(), "The answer", "provider_unavailable");
+    BOOST_TEST(t.backup.hits() == 0u); // no silent regeneration from elsewhere
+    // The next request is served normally.
+    t.primary.always(canned_reply::sse(openai_stream({"fine"})));
+    auto next = t.stream();
+    BOOST_TEST(next.content == "fine");
+    BOOST_TEST(next.done);
+}
+
+BOOST_AUTO_TEST_CASE(a_stream_stalled_after_content_ends_with_a_timeout_error_within_the_idle_gap) {
+    two_streams t;
+    auto stalled = openai_stream({"Once", " upon"});
+    stalled.resize(3);
+    t.primary.always(canned_reply::sse(stalled, stream_end::stall));
+    auto const started = std::chrono::steady_clock::now();
+    auto r = t.stream();
+    auto const took = std::chrono::steady_clock::now() - started;
+    expect_cut_answer(r, "Once upon", "provider_unavailable");
+    BOOST_TEST((took < 5s)); // bounded by the 300 ms idle gap, not by the request deadline
+}
+
+BOOST_AUTO_TEST_CASE(one_malformed_event_is_skipped) {
+    two_streams t;
+    auto s = openai_stream({"still", " fine"});
+    s.insert(s.begin() + 2, piece{"data: {this is not json\n\n"});
+    t.primary.always(canned_reply::sse(s));
+    auto r = t.stream();
+    BOOST_TEST(r.content == "still fine");
+    BOOST_TEST(r.done);
+    BOOST_TEST(t.backup.hits() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_stream_that_ends_without_done_is_finalised_with_usage) {
+    two_streams t;
+    t.primary.always(canned_reply::sse(openai_stream({"no", " marker"}, false)));
+    auto r = t.stream();
+    BOOST_TEST(r.content == "no marker");
+    BOOST_TEST(r.done); // the HTTP end is the end: finalised at once
+    BOOST_TEST_REQUIRE(r.usage.has_value());
+    BOOST_TEST(r.usage->at("completion_tokens").as_int64() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(when_every_deployment_fails_before_content_the_client_gets_a_plain_json_error) {
+    two_streams t;
+    t.primary.always(canned_reply::json(503, "{}"));
+    t.backup.always(canned_reply::json(500, "{}"));
+    auto res = t.gw->post("/v1/chat/completions", stream_body("chat"));
+    BOOST_TEST(res.status == 503);
+    BOOST_TEST(res.header("content-type") == "application/json");
+    BOOST_TEST(json::parse(res.body).at("error").at("code").as_string() == "provider_unavailable");
+}
+
+BOOST_AUTO_TEST_CASE(the_mock_provider_streams_with_zero_config) {
+    gateway_fixture gw("");
+    auto r = read_stream(gw.post("/v1/chat/completions", stream_body("anything", "Hello there")));
+    BOOST_TEST(r.done);
+    BOOST_TEST(r.content.find("Hello there") != std::string::npos);
+    BOOST_TEST(r.usage.has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
