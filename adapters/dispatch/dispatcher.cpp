@@ -245,6 +245,7 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                 ctx.deadline = deadline;
                 ctx.first_token_by = std::min(deadline, now + catalog_->first_token_timeout);
                 ctx.idle_gap = catalog_->stream_idle_timeout;
+                ctx.abort = hints.abort;
                 hints.stream->attempt(d);
             }
             if (metrics_ && attempts > 0)
@@ -254,6 +255,7 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
             last_provider = d.provider;
             last_key = keys[i];
             auto const sent = clock::now();
+            if (hints.abort && hints.abort->requested()) break; // the client left: no more attempts
             auto outcome = co_await call(*slot.impl, d.model, ctx);
             std::optional<domain::attempt_error> failed_attempt;
             if (!outcome) failed_attempt = outcome.error();

@@ -66,6 +66,7 @@ struct request_hints {
     trace_context trace;                              // traceparent / tracestate (continued or new)
     request_record* record = nullptr;                 // filled in for the request's log line and metrics
     class stream_gate* stream = nullptr;              // set by chat_stream: the attempts stream through it
+    stream_abort* abort = nullptr;                    // streams: raised when the client disconnects
 };
 
 // The client end of a stream: told which deployment answers just before its first chunk.

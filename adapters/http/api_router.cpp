@@ -398,6 +398,9 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, std::st
                                                       domain::chat_request const& chat, request_hints hints,
                                                       response_stream& out) {
     sse_client client(out, req, request_id, services_.cors);
+    auto abort = std::make_shared<stream_abort>(); // shared: the watch may outlive this frame
+    out.watch_disconnect([abort] { abort->request(); }); // stops the upstream read at once
+    hints.abort = abort.get();
     auto outcome = co_await dispatch_.chat_stream(chat, hints, client);
     if (!outcome) {
         if (!client.started()) co_return failure_response(outcome.error(), req, request_id);

@@ -250,6 +250,30 @@ class chunked_writer final : public response_stream {
     }
 
     bool opened() const override { return opened_; }
+
+    void watch_disconnect(std::function<void()> gone) override {
+        if (watching_) return;
+        watching_ = true;
+        auto& socket = stream_.socket();
+        socket.async_wait(tcp::socket::wait_read, [alive = alive_, &socket, gone = std::move(gone)](
+                                                      boost::system::error_code ec) {
+            if (!*alive || ec) return; // the stream ended first (the wait was cancelled)
+            // Readable: either the peer closed (a zero-byte peek) or it sent more (a pipelined
+            // request: it is still there). Nothing is consumed.
+            char c;
+            auto const n = ::recv(socket.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) gone();
+        });
+    }
+
+    ~chunked_writer() override {
+        *alive_ = false;
+        if (watching_) {
+            boost::system::error_code ignored;
+            stream_.socket().cancel(ignored); // only the disconnect wait is pending at this point
+        }
+    }
+
     // Whether the connection may serve another request after this stream.
     bool reusable() const { return opened_ && finished_ && !failed_ && keep_alive_; }
 
@@ -262,6 +286,8 @@ class chunked_writer final : public response_stream {
     bool opened_ = false;
     bool finished_ = false;
     bool failed_ = false;
+    bool watching_ = false;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 } // namespace
 

@@ -5,6 +5,7 @@
 #include "adapters/http/error_response.hpp"
 #include "adapters/net.hpp"
 
+#include <functional>
 #include <string>
 
 namespace switchboard::adapters {
@@ -24,6 +25,9 @@ class response_stream {
     virtual net::awaitable<bool> send(std::string data) = 0;
     virtual net::awaitable<bool> finish() = 0;
     virtual bool opened() const = 0;
+    // Calls `gone` (once, on this core) if the client closes its side while the handler runs —
+    // so a long upstream call can be stopped at once, not at its next write.
+    virtual void watch_disconnect(std::function<void()> gone) = 0;
 };
 
 struct request_context {

@@ -26,7 +26,15 @@ class sse_reader final : public upstream_stream_reader {
         return true;
     }
 
+    void set_stop(std::function<void()> stop) override {
+        if (ctx_.abort) ctx_.abort->on_request(std::move(stop));
+    }
+
     net::awaitable<bool> on_body(std::string_view bytes) override {
+        if (ctx_.abort && ctx_.abort->requested()) {
+            client_gone_ = true;
+            co_return false;
+        }
         if (!is_success(status_)) { // an error answer: keep its body (bounded) for the error parser
             error_body_.append(bytes.substr(0, std::min<std::size_t>(bytes.size(), 65536 - error_body_.size())));
             co_return error_body_.size() < 65536;
@@ -94,8 +102,10 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
     domain::chat_stream_translator translator(call.format, "chatcmpl-" + std::string(ctx.request_id),
                                               std::string(upstream_model), unix_now());
     sse_reader reader(translator, sink, ctx);
+    if (ctx.abort && ctx.abort->requested()) co_return stream_result{{}, std::string(upstream_model), {}, 0, true};
     auto const ended = co_await client_->send_streaming(req, std::min(ctx.deadline, ctx.first_token_by), reader);
-    if (!ended) {
+    if (ctx.abort && ctx.abort->requested()) reader.client_gone_ = true; // our own cancellation, not a failure
+    if (!ended && !reader.client_gone_) {
         domain::attempt_error e;
         switch (ended.error()) {
         case transport_failure::connect_failed:
@@ -110,11 +120,11 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
         }
         co_return e;
     }
-    if (reader.status_ != 0 && !is_success(reader.status_)) {
+    if (!reader.client_gone_ && reader.status_ != 0 && !is_success(reader.status_)) {
         upstream_response response{reader.status_, reader.headers_, reader.error_body_};
         co_return failed(parse_error(reader.status_, reader.error_body_), response);
     }
-    if (reader.event_error_) {
+    if (!reader.client_gone_ && reader.event_error_) {
         auto e = std::move(*reader.event_error_);
         e.provider_message = domain::redact_secret(e.provider_message, settings_.api_key);
         co_return e;

@@ -229,6 +229,11 @@ http_client::send_streaming(upstream_request const& request, clock::time_point d
 
         http::response_parser<http::buffer_body> parser;
         parser.body_limit(options_.max_response_bytes);
+        reader.set_stop([c = conn.get()] { c->tcp().cancel(); });
+        struct clear_stop {
+            upstream_stream_reader& reader;
+            ~clear_stop() { reader.set_stop({}); }
+        } cleared{reader};
         if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (reused && !parser.got_some()) continue;

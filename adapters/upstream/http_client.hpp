@@ -17,6 +17,7 @@
 #include <boost/system/result.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -55,6 +56,9 @@ class upstream_stream_reader {
     // The deadline of the next body read, asked before each one (time to first token, then the
     // idle gap between chunks). Its expiry is a `timeout`.
     virtual std::chrono::steady_clock::time_point next_read_deadline() = 0;
+    // While the exchange runs, `stop` cancels its pending read (the connection is then dropped);
+    // it is replaced by an empty function when the exchange ends. Call it only on this core.
+    virtual void set_stop(std::function<void()> stop) { (void)stop; }
 };
 
 enum class stream_end {

@@ -6,9 +6,15 @@
 
 #include "domain/sse.hpp"
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <thread>
 
 using namespace switchboard;
 using namespace switchboard::testing;
@@ -293,6 +299,47 @@ BOOST_AUTO_TEST_CASE(the_mock_provider_streams_with_zero_config) {
     BOOST_TEST(r.done);
     BOOST_TEST(r.content.find("Hello there") != std::string::npos);
     BOOST_TEST(r.usage.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_disconnects_mid_stream_cancels_the_upstream_call_and_its_reservations) {
+    mock_upstream up;
+    auto s = openai_stream({"one", " two", " three"});
+    s.resize(3); // role, "one", " two" — then the provider goes quiet with the connection open
+    up.always(canned_reply::sse(s, stream_end::stall));
+    gateway_fixture gw("timeouts: {first_token: 10s, stream_idle: 30s, attempt: 60s, request: 60s}\n"
+                       "quotas: {tenants: {default: {tokens_per_day: 100000}}}\n"
+                       "providers:\n  o: {kind: openai, base_url: \"" + up.base_url("/v1") +
+                       "\", api_key: k-openai-00001}\nmodels:\n  chat: [o/m]\n");
+
+    net::io_context io;
+    net::ip::tcp::socket socket(io);
+    socket.connect({net::ip::make_address("127.0.0.1"), gw.port()});
+    std::string const body = stream_body("chat");
+    std::string const request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    net::write(socket, net::buffer(request));
+    std::string seen;
+    char buf[4096];
+    while (seen.find(" two") == std::string::npos) { // the answer has begun
+        auto const n = socket.read_some(net::buffer(buf));
+        seen.append(buf, n);
+    }
+    auto const left = std::chrono::steady_clock::now();
+    socket.close(); // the user closed the tab
+
+    auto const give_up = left + 5s;
+    while (up.stream_closures().empty() && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(5ms);
+    BOOST_TEST_REQUIRE(!up.stream_closures().empty());
+    auto const noticed = up.stream_closures().front() - left;
+    BOOST_TEST((noticed < 1s), "the provider saw its connection closed after "
+                                   << std::chrono::duration_cast<std::chrono::milliseconds>(noticed).count() << " ms");
+
+    // Nothing stays reserved, and the gateway serves the next request.
+    auto quotas = json::parse(gw.get("/api/v1/quotas").body);
+    BOOST_TEST(quotas.at("tenants").at(0).at("day").at("tokens").at("reserved").as_int64() == 0);
+    BOOST_TEST(quotas.at("tenants").at(0).at("day").at("tokens").at("used").as_int64() > 0); // what was streamed counts
+    BOOST_TEST(gw.get("/api/health").status == 200);
+    BOOST_TEST(gw.runtime().in_flight() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

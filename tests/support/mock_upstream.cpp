@@ -80,6 +80,7 @@ struct mock_upstream::impl {
     std::size_t accepted = 0;
     std::size_t active = 0;
     std::size_t peak = 0;
+    std::vector<std::chrono::steady_clock::time_point> closures; // stalled streams the client closed
     std::string sni;
     std::thread thread;
 
@@ -185,8 +186,14 @@ struct mock_upstream::impl {
                     co_return;
                 }
                 if (reply.stream_ends == canned_reply::stream_end::stall) {
-                    net::steady_timer t(context, std::chrono::hours(1));
-                    co_await t.async_wait(use_tuple);
+                    // Silent until the client closes the connection, which is recorded.
+                    char scratch[512];
+                    for (;;) {
+                        auto [rec_ec, rn] = co_await stream.async_read_some(net::buffer(scratch), use_tuple);
+                        if (rec_ec) break;
+                    }
+                    std::lock_guard lock(mutex);
+                    closures.push_back(std::chrono::steady_clock::now());
                     co_return;
                 }
                 auto [lec, ln] = co_await net::async_write(stream, http::make_chunk_last(), use_tuple);
@@ -265,6 +272,11 @@ std::string mock_upstream::last_sni() const {
 std::size_t mock_upstream::hits() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->received.size();
+}
+
+std::vector<std::chrono::steady_clock::time_point> mock_upstream::stream_closures() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->closures;
 }
 
 } // namespace switchboard::testing

@@ -74,6 +74,8 @@ class mock_upstream {
     std::size_t connections() const;      // TCP connections accepted
     std::size_t peak_concurrency() const; // most requests it was answering at once
     std::string last_sni() const;         // TLS only: the server name the last client asked for
+    // When the client closed each stalled stream's connection (stream_end::stall).
+    std::vector<std::chrono::steady_clock::time_point> stream_closures() const;
 
   private:
     struct impl;
