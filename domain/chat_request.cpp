@@ -187,6 +187,14 @@ std::int64_t estimated_tokens(chat_request const& r, std::int64_t default_comple
     return estimated_prompt_tokens(r) + r.max_tokens.value_or(default_completion);
 }
 
+chat_request with_assistant_prefill(chat_request r, std::string_view text) {
+    r.messages.push_back(chat_message{"assistant", json::string(text), {}, nullptr, {}});
+    auto* messages = r.body.if_contains("messages");
+    if (messages && messages->is_array())
+        messages->as_array().push_back(json::object{{"role", "assistant"}, {"content", text}});
+    return r;
+}
+
 chat_request with_max_tokens_scaled(chat_request r, double factor) {
     if (!r.max_tokens) return r;
     r.max_tokens =

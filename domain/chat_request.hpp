@@ -46,6 +46,10 @@ inline constexpr std::int64_t max_tokens_ceiling = 10'000'000;
 
 result<chat_request> parse_chat_request(boost::json::value const& body);
 
+// The request with a final assistant message holding `text`: a provider that supports prefill
+// continues the answer from there (streams resumed after a cut).
+chat_request with_assistant_prefill(chat_request r, std::string_view text);
+
 // The size of a call before it is made, for token limits and reservations: the prompt (≈4
 // characters per token, plus a few per message) and the completion's ceiling (`max_tokens`, or
 // `default_completion` when the client set none).

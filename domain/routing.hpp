@@ -24,6 +24,7 @@ struct deployment {
     std::string provider;
     std::string model;
     std::int64_t context_window = 0; // tokens; 0 = not declared
+    bool prefill = false; // continues a final assistant message (streams resume there after a cut)
     friend bool operator==(deployment const&, deployment const&) = default;
 };
 

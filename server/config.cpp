@@ -332,7 +332,10 @@ class loader : public config_reader {
             fail(path, "must be 'provider/model' or {provider, model}");
             return std::nullopt;
         }
-        only_keys(n, path, {"provider", "model", "context_window"});
+        only_keys(n, path, {"provider", "model", "context_window", "prefill"});
+        if (auto p = n["prefill"]) {
+            if (auto v = read_flag(*this, p, path + ".prefill")) d.prefill = *v;
+        }
         auto str = [&](YAML::Node const& v, std::string const& k) { return string(v, k); };
         set(n, path, "provider", d.provider, str);
         set(n, path, "model", d.model, str);

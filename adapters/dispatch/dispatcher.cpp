@@ -182,6 +182,7 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
     std::optional<domain::attempt_error> last;
     std::string last_provider;
     std::string last_key; // deployment of the latest attempt: the next one is a retry or a fallback
+    std::optional<domain::attempt_error> resume_failure; // streams: the failure after content began
     std::optional<clock::time_point> earliest_reopen; // of deployments skipped unattempted
     bool stopped = false;                             // the failure was the client's own: no fallback
     std::optional<std::int64_t> quota_reset;          // earliest reset of providers skipped for quota
@@ -246,7 +247,10 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                 ctx.first_token_by = std::min(deadline, now + catalog_->first_token_timeout);
                 ctx.idle_gap = catalog_->stream_idle_timeout;
                 ctx.abort = hints.abort;
-                hints.stream->attempt(d);
+                auto const mode = !hints.stream->committed() ? resume_mode::none
+                                  : d.prefill                ? resume_mode::prefill
+                                                             : resume_mode::regenerate;
+                hints.stream->attempt(d, mode);
             }
             if (metrics_ && attempts > 0)
                 metrics_->add(last_key == keys[i] ? metric::upstream_retries : metric::fallbacks,
@@ -260,7 +264,22 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
             std::optional<domain::attempt_error> failed_attempt;
             if (!outcome) failed_attempt = outcome.error();
             observe_attempt(hints, d, sent, failed_attempt ? &*failed_attempt : nullptr);
+            if (outcome && hints.stream) hints.stream->attempt_ended();
+            if (outcome && hints.stream && hints.stream->rejected()) {
+                // A regenerated answer that did not begin with what the client has: not this
+                // provider's fault, and not a continuation. The original failure stands.
+                admitted.report(domain::call_result::neutral, std::nullopt);
+                log_event(log_level::info, "stream_resume_rejected",
+                          {{"request_id", hints.request_id}, {"provider", d.provider}, {"model", d.model}});
+                break;
+            }
             if (outcome) {
+                if (resume_failure)
+                    log_event(log_level::info, "stream_resumed",
+                              {{"request_id", hints.request_id},
+                               {"provider", d.provider},
+                               {"model", d.model},
+                               {"mode", d.prefill ? "prefill" : "regenerate"}});
                 admitted.report(domain::call_result::success, std::nullopt);
                 auto& value = *outcome;
                 std::string const& priced = catalog_->prices.find(value.model) ? value.model : d.model;
@@ -283,7 +302,10 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
             if (domain::classify(*last) != domain::call_result::neutral)
                 resilience_.note_error(keys[i], describe_failure(*last), unix_now_seconds());
             if (hints.stream && hints.stream->committed()) {
-                stopped = true; // the client has part of this answer: no other deployment may take over
+                // The client has part of this answer: only a resume on another deployment may
+                // finish it (stream_gate); the first failure is the one the client will hear of.
+                if (!resume_failure) resume_failure = last;
+                if (hints.stream->client_gone() || (hints.abort && hints.abort->requested())) stopped = true;
                 break;
             }
             auto const step = domain::after_failure(*last);
@@ -312,6 +334,7 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
     }
 
     bool const out_of_time = !stopped && clock::now() >= deadline;
+    if (resume_failure) co_return failure(domain::client_error(*resume_failure, false), attempts, last_provider);
     if (last) co_return failure(domain::client_error(*last, out_of_time), attempts, last_provider);
     if (shed)
         co_return failure(domain::make_error(domain::errc::priority_shed,
@@ -441,10 +464,13 @@ dispatcher::chat_stream(domain::chat_request const& original, request_hints cons
     stream_gate gate(client);
     request_hints hints = given;
     hints.stream = &gate;
+    std::optional<domain::chat_request> continued; // the prefill request of a resumed attempt
     co_return co_await budgeted<stream_result>(
         request.model, request.force_provider, tokens, features, hints,
-        [&request, &gate](provider& p, std::string const& model, attempt_context const& ctx) {
-            return p.chat_stream(request, model, ctx, gate);
+        [&request, &gate, &continued](provider& p, std::string const& model, attempt_context const& ctx) {
+            if (gate.mode() != resume_mode::prefill) return p.chat_stream(request, model, ctx, gate);
+            continued = domain::with_assistant_prefill(request, gate.text());
+            return p.chat_stream(*continued, model, ctx, gate);
         });
 }
 

@@ -1,36 +1,53 @@
 #pragma once
-// Between a provider's stream and the client: nothing reaches the client until the first chunk
-// with content (text, a tool call, a refusal or a finish) — the role chunk that opens every
-// stream is held until then — so any failure before it can move to the next deployment without
-// the client seeing a thing. From that chunk on the stream is committed: a failure can no longer
-// be hidden, and the dispatcher stops trying others.
+// Between a provider's stream and the client.
+//
+// Before the first content: nothing reaches the client until the first chunk with content (text,
+// a tool call, a refusal or a finish) — the opening role chunk is held until then — so any failure
+// before it can move to the next deployment unseen. From that chunk on the stream is committed.
+//
+// After a commit, a failed stream may be resumed on another deployment (resume modes):
+//  - prefill: the deployment continues a final assistant message holding the text sent so far;
+//    its chunks are forwarded as they come (its role chunk dropped);
+//  - regenerate: the deployment answers from scratch; its text is held back and compared with
+//    what was sent, and the stream continues past that point only if it begins with exactly that
+//    text. Otherwise the attempt is `rejected` (reading stops) and the original failure stands.
 #include "adapters/dispatch/dispatcher.hpp"
+#include "domain/stream_resume.hpp"
 
 #include <optional>
 
 namespace switchboard::adapters {
 
+enum class resume_mode { none, prefill, regenerate };
+
 class stream_gate final : public chat_stream_sink {
   public:
     explicit stream_gate(stream_client& client) : client_(client) {}
 
-    // A new attempt on `d`: what the previous one held back is dropped.
-    void attempt(domain::deployment const& d) {
-        current_ = d;
-        held_role_.reset();
-    }
+    // A new attempt on `d`; after a commit, `mode` says how it resumes the answer.
+    void attempt(domain::deployment const& d, resume_mode mode);
     net::awaitable<bool> on_chunk(boost::json::object chunk) override;
 
     bool committed() const { return committed_; }
     bool client_gone() const { return gone_; }
+    bool rejected() const { return rejected_; } // the latest attempt's regenerated answer differed
+    resume_mode mode() const { return mode_; }
     std::string const& text() const { return text_; } // content sent to the client so far
+    // Called when a resumed attempt's stream ended: a regeneration still unverified is rejected.
+    void attempt_ended();
 
   private:
+    net::awaitable<bool> forward(boost::json::object chunk);
+    net::awaitable<bool> verify(boost::json::object chunk);
+
     stream_client& client_;
     domain::deployment current_;
+    resume_mode mode_ = resume_mode::none;
+    std::optional<domain::prefix_verifier> verifier_;
     std::optional<boost::json::object> held_role_;
     bool committed_ = false;
     bool gone_ = false;
+    bool rejected_ = false;
     std::string text_;
 };
 

@@ -242,7 +242,9 @@ BOOST_AUTO_TEST_CASE(a_stream_cut_after_content_ends_with_an_error_event_and_the
     cut.resize(3); // role, "The", " answer" — then the connection is reset
     t.primary.always(canned_reply::sse(cut, stream_end::cut));
     expect_cut_answer(t.stream(), "The answer", "provider_unavailable");
-    BOOST_TEST(t.backup.hits() == 0u); // no silent regeneration from elsewhere
+    // The backup regenerated "from backup": it does not begin with "The answer", so it was
+    // refused, and the client hears of the original failure.
+    BOOST_TEST(t.backup.hits() == 1u);
     // The next request is served normally.
     t.primary.always(canned_reply::sse(openai_stream({"fine"})));
     auto next = t.stream();
@@ -340,6 +342,62 @@ BOOST_AUTO_TEST_CASE(a_client_that_disconnects_mid_stream_cancels_the_upstream_c
     BOOST_TEST(quotas.at("tenants").at(0).at("day").at("tokens").at("used").as_int64() > 0); // what was streamed counts
     BOOST_TEST(gw.get("/api/health").status == 200);
     BOOST_TEST(gw.runtime().in_flight() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_cut_stream_continues_on_a_prefill_deployment_without_repeating_itself) {
+    mock_upstream primary;
+    mock_upstream claude;
+    auto cut = openai_stream({"The", " answer"});
+    cut.resize(3);
+    primary.always(canned_reply::sse(cut, stream_end::cut));
+    auto event = [](std::string const& name, std::string const& data) { return piece{domain::sse_named(name, data)}; };
+    claude.always(canned_reply::sse({
+        event("message_start", R"({"type":"message_start","message":{"id":"m","model":"claude-x","usage":{"input_tokens":30,"output_tokens":1}}})"),
+        event("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" is 42."}})"),
+        event("message_delta", R"({"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":4}})"),
+        event("message_stop", R"({"type":"message_stop"})"),
+    }));
+    gateway_fixture gw("timeouts: {first_token: 2s, stream_idle: 2s, attempt: 10s, request: 10s}\n"
+                       "resilience: {retry: {max_attempts: 1}}\n"
+                       "providers:\n"
+                       "  primary: {kind: openai, base_url: \"" + primary.base_url("/v1") + "\", api_key: k-primary-00001}\n"
+                       "  claude: {kind: anthropic, base_url: \"" + claude.base_url("/v1") + "\", api_key: k-claude-000001}\n"
+                       "models:\n  chat: [primary/p, {provider: claude, model: claude-x, prefill: true}]\n");
+    auto r = read_stream(gw.post("/v1/chat/completions", stream_body("chat")));
+    BOOST_TEST(r.content == "The answer is 42.");
+    BOOST_TEST(r.role_chunks == 1);
+    BOOST_TEST(r.finish_reason == "stop");
+    BOOST_TEST(r.done);
+    BOOST_TEST(!r.error.has_value());
+    BOOST_TEST(r.usage->at("completion_tokens").as_int64() == 4); // the continuation's own count
+    // The continuation was asked with the text already sent as the assistant's prefill.
+    auto const sent = json::parse(claude.requests().at(0).body).as_object();
+    auto const& messages = sent.at("messages").as_array();
+    BOOST_TEST(messages.back().at("role").as_string() == "assistant");
+    BOOST_TEST(json::serialize(messages.back().at("content")).find("The answer") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_cut_stream_continues_where_a_regenerated_answer_matches_what_was_sent) {
+    two_streams t;
+    auto cut = openai_stream({"The", " answer"});
+    cut.resize(3);
+    t.primary.always(canned_reply::sse(cut, stream_end::cut));
+    // The backup (no prefill) regenerates the same answer deterministically, split differently.
+    t.backup.always(canned_reply::sse(openai_stream({"The ans", "wer is", " 42."})));
+    auto r = t.stream();
+    BOOST_TEST(r.content == "The answer is 42."); // " is 42." added once, nothing repeated
+    BOOST_TEST(r.role_chunks == 1);
+    BOOST_TEST(r.done);
+    BOOST_TEST(!r.error.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_regenerated_answer_that_ends_before_covering_the_sent_text_is_refused) {
+    two_streams t;
+    auto cut = openai_stream({"The", " answer"});
+    cut.resize(3);
+    t.primary.always(canned_reply::sse(cut, stream_end::cut));
+    t.backup.always(canned_reply::sse(openai_stream({"The"})));
+    expect_cut_answer(t.stream(), "The answer", "provider_unavailable");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

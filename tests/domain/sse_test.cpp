@@ -45,3 +45,34 @@ BOOST_AUTO_TEST_CASE(framing) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+#include "domain/stream_resume.hpp"
+
+BOOST_AUTO_TEST_SUITE(stream_resume)
+
+BOOST_AUTO_TEST_CASE(a_regenerated_answer_continues_only_past_an_exact_prefix) {
+    using v = prefix_verifier::verdict;
+    std::string rest;
+    prefix_verifier same("The answer is");
+    BOOST_TEST((same.feed("The ", rest) == v::pending));
+    BOOST_TEST((same.feed("answer", rest) == v::pending));
+    BOOST_TEST((same.feed(" is 42", rest) == v::matched));
+    BOOST_TEST(rest == " 42");
+    BOOST_TEST((same.feed(".", rest) == v::matched));
+    BOOST_TEST(rest == ".");
+
+    prefix_verifier other("The answer is");
+    BOOST_TEST((other.feed("The ", rest) == v::pending));
+    BOOST_TEST((other.feed("reply", rest) == v::mismatch));
+    BOOST_TEST((other.feed(" is", rest) == v::mismatch)); // stays refused
+
+    prefix_verifier shorter("The answer is");
+    BOOST_TEST((shorter.feed("The", rest) == v::pending));
+    BOOST_TEST((shorter.end() == v::mismatch)); // ended before covering what was sent
+
+    prefix_verifier exact("Hi");
+    BOOST_TEST((exact.feed("Hi", rest) == v::matched));
+    BOOST_TEST(rest.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

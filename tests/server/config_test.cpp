@@ -268,6 +268,29 @@ providers:
     BOOST_TEST(mentions(p, "LOG_LEVEL (environment): must be one of"));
 }
 
+BOOST_AUTO_TEST_CASE(stream_timeouts_and_prefill_deployments_are_read_and_checked) {
+    auto c = load_config_text(R"(
+timeouts: {first_token: 4s, stream_idle: 8s}
+providers:
+  c: {kind: anthropic, base_url: "http://127.0.0.1:9/v1"}
+models:
+  chat: [{provider: c, model: claude-x, prefill: true}, c/claude-y]
+)",
+                              fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->timeouts.first_token.count() == 4000);
+    BOOST_TEST(c->timeouts.stream_idle.count() == 8000);
+    BOOST_TEST(c->models.at("chat").at(0).prefill);
+    BOOST_TEST(!c->models.at("chat").at(1).prefill);
+    auto p = problems_of(R"(
+providers:
+  c: {kind: anthropic, base_url: "http://127.0.0.1:9/v1"}
+models:
+  chat: [{provider: c, model: claude-x, prefill: sometimes}]
+)");
+    BOOST_TEST(mentions(p, "models.chat[0].prefill: must be true or false"));
+}
+
 BOOST_AUTO_TEST_CASE(yaml_syntax_errors_give_a_line) {
     auto p = problems_of("providers: {a: [unclosed\n");
     BOOST_TEST(mentions(p, "line "));
