@@ -32,7 +32,7 @@ struct route {
     http::verb method;
     std::string_view serves_as = {}; // a legacy unversioned path: the current path it serves
 };
-constexpr std::array<route, 16> routes{{
+constexpr std::array<route, 17> routes{{
     {"/api/v1/stats", http::verb::get},
     {"/api/v1/providers", http::verb::get},
     {"/api/v1/config", http::verb::get},
@@ -45,6 +45,7 @@ constexpr std::array<route, 16> routes{{
     {"/api/ready", http::verb::get},
     {"/api/v1/quotas", http::verb::get},
     {"/metrics", http::verb::get},
+    {"/api/v1/ai/stream", http::verb::get}, // WebSocket: without an upgrade, a 400 saying so
     {"/api/metrics", http::verb::get},
     // Unversioned paths frontends already call: served, and marked deprecated.
     {"/api/health", http::verb::get, "/api/v1/health"},
@@ -101,9 +102,6 @@ std::string_view refusing_scope(std::vector<limit_report> const& windows) {
     return "unknown";
 }
 
-std::string_view path_of(std::string_view target) {
-    return target.substr(0, target.find('?'));
-}
 
 
 
@@ -111,39 +109,6 @@ std::string format_cost(double usd) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.8f", usd);
     return buf;
-}
-
-// Hints from headers. X-Request-Timeout (seconds, decimals allowed) may only lower the deadline.
-domain::result<request_hints> hints_of(http_request const& req, std::string const& request_id,
-                                       request_scope& scope) {
-    request_hints hints{std::string(req["x-preferred-provider"]), request_id, std::nullopt};
-    hints.tenant = scope.caller.tenant;
-    hints.record = &scope.record;
-    hints.trace = continue_or_start_trace(req["traceparent"], req["tracestate"]);
-    auto priority = domain::parse_priority(req["x-priority"]);
-    if (!priority) return priority.error();
-    hints.priority = *priority;
-    auto tier = domain::parse_tier(req["x-tier"]);
-    if (!tier) return tier.error();
-    hints.tier = *tier;
-    if (auto budget = req["x-budget-id"]; !budget.empty()) {
-        if (!plain_identifier(budget, 128))
-            return domain::make_error(errc::invalid_request,
-                                      "X-Budget-Id must be at most 128 letters, digits, '-', '_', '.' or ':'",
-                                      "X-Budget-Id");
-        hints.budget_id = std::string(budget);
-    }
-    if (auto raw = req["x-request-timeout"]; !raw.empty()) {
-        double seconds = 0;
-        auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), seconds);
-        if (ec != std::errc{} || end != raw.data() + raw.size() || !(seconds > 0) || seconds > 3600)
-            return domain::make_error(errc::invalid_request,
-                                      "X-Request-Timeout must be a number of seconds between 0 and 3600",
-                                      "X-Request-Timeout");
-        hints.timeout =
-            std::chrono::milliseconds(std::max<long long>(1, static_cast<long long>(seconds * 1000)));
-    }
-    return hints;
 }
 
 http_response failure_response(dispatch_failure const& failed, http_request const& req,
@@ -216,6 +181,43 @@ json::object loggable_headers(http_request const& req) {
 
 } // namespace
 
+std::string_view path_of(std::string_view target) {
+    return target.substr(0, target.find('?'));
+}
+
+// Hints from headers. X-Request-Timeout (seconds, decimals allowed) may only lower the deadline.
+domain::result<request_hints> hints_of(http_request const& req, std::string const& request_id,
+                                       request_scope& scope) {
+    request_hints hints{std::string(req["x-preferred-provider"]), request_id, std::nullopt};
+    hints.tenant = scope.caller.tenant;
+    hints.record = &scope.record;
+    hints.trace = continue_or_start_trace(req["traceparent"], req["tracestate"]);
+    auto priority = domain::parse_priority(req["x-priority"]);
+    if (!priority) return priority.error();
+    hints.priority = *priority;
+    auto tier = domain::parse_tier(req["x-tier"]);
+    if (!tier) return tier.error();
+    hints.tier = *tier;
+    if (auto budget = req["x-budget-id"]; !budget.empty()) {
+        if (!plain_identifier(budget, 128))
+            return domain::make_error(errc::invalid_request,
+                                      "X-Budget-Id must be at most 128 letters, digits, '-', '_', '.' or ':'",
+                                      "X-Budget-Id");
+        hints.budget_id = std::string(budget);
+    }
+    if (auto raw = req["x-request-timeout"]; !raw.empty()) {
+        double seconds = 0;
+        auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), seconds);
+        if (ec != std::errc{} || end != raw.data() + raw.size() || !(seconds > 0) || seconds > 3600)
+            return domain::make_error(errc::invalid_request,
+                                      "X-Request-Timeout must be a number of seconds between 0 and 3600",
+                                      "X-Request-Timeout");
+        hints.timeout =
+            std::chrono::milliseconds(std::max<long long>(1, static_cast<long long>(seconds * 1000)));
+    }
+    return hints;
+}
+
 net::awaitable<http_response> api_router::handle(http_request& req, request_context const& context) {
     auto const started = std::chrono::steady_clock::now();
     if (log_enabled(log_level::debug))
@@ -259,6 +261,26 @@ void api_router::observe(http_request const& req, http_response const& res, requ
     services_.observer->finished(done);
 }
 
+std::optional<domain::gateway_error> api_router::identify(http_request const& req, request_context const& context,
+                                                        request_scope& scope) const {
+    auto& caller = scope.caller;
+    static trusted_proxies const none;
+    caller.ip = client_ip(context.peer, req["x-forwarded-for"], services_.proxies ? *services_.proxies : none);
+    if (auto key = bearer_token(req); !key.empty()) {
+        caller.key_id = key_fingerprint(key);
+        scope.key_hint = mask_secret(key);
+    }
+    caller.tenant = "default";
+    if (auto tenant = req["x-tenant-id"]; !tenant.empty()) {
+        if (!plain_identifier(tenant, 64))
+            return domain::make_error(errc::invalid_request,
+                                      "X-Tenant-Id must be at most 64 letters, digits, '-', '_', '.' or ':'",
+                                      "X-Tenant-Id");
+        caller.tenant = std::string(tenant);
+    }
+    return std::nullopt;
+}
+
 net::awaitable<http_response> api_router::answer(http_request& req, request_context const& context,
                                                  request_scope& scope) {
     std::string const& request_id = context.request_id;
@@ -285,22 +307,8 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
         co_return res;
     }
 
-    auto& caller = scope.caller;
-    static trusted_proxies const none;
-    caller.ip = client_ip(context.peer, req["x-forwarded-for"], services_.proxies ? *services_.proxies : none);
-    if (auto key = bearer_token(req); !key.empty()) {
-        caller.key_id = key_fingerprint(key);
-        scope.key_hint = mask_secret(key);
-    }
-    caller.tenant = "default";
-    if (auto tenant = req["x-tenant-id"]; !tenant.empty()) {
-        if (!plain_identifier(tenant, 64))
-            co_return answer_error(domain::make_error(errc::invalid_request,
-                                              "X-Tenant-Id must be at most 64 letters, digits, '-', '_', '.' or ':'",
-                                              "X-Tenant-Id"),
-                           req, request_id);
-        caller.tenant = std::string(tenant);
-    }
+    if (auto refusal = identify(req, context, scope)) co_return answer_error(*refusal, req, request_id);
+    auto const& caller = scope.caller;
 
     // A legacy path is the current one in every respect (limits included) but its headers.
     std::string_view const current = match->serves_as.empty() ? path : match->serves_as;
@@ -327,6 +335,10 @@ net::awaitable<http_response> api_router::serve(http_request& req, std::string_v
                                                 std::string const& request_id, request_scope& scope) {
     if (path == "/v1/chat/completions") co_return co_await chat_completions(req, request_id, scope);
     if (path == "/v1/embeddings") co_return co_await embeddings(req, request_id, scope);
+    if (path == "/api/v1/ai/stream")
+        co_return answer_error(domain::make_error(errc::invalid_request,
+                                                  "This endpoint speaks WebSocket: open it with Upgrade: websocket"),
+                               req, request_id);
     if (path == "/metrics" || path == "/api/metrics") {
         if (!services_.registry)
             co_return answer_error(domain::make_error(errc::not_found, "Metrics are disabled (metrics.enabled: false)"),

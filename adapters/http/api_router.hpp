@@ -35,6 +35,7 @@ struct router_services {
     metrics_registry const* registry = nullptr;       // GET /metrics (null: not served)
     std::atomic<int> const* in_flight = nullptr;      // requests being served, all cores
     probe_board const* probes = nullptr;              // provider health probes (null: none run)
+    std::size_t ws_max_message_bytes = 8u << 20;      // largest WebSocket message accepted
 };
 
 // One request as the router sees it: who calls, which route matched, and what serving it did.
@@ -46,14 +47,26 @@ struct request_scope {
     response_stream* stream = nullptr; // for streamed answers
 };
 
+// The path of a request target, without its query.
+std::string_view path_of(std::string_view target);
+// The request hints of a call from its headers (X-Preferred-Provider, X-Priority, X-Tier,
+// X-Budget-Id, X-Request-Timeout, traceparent); errors name the header.
+domain::result<request_hints> hints_of(http_request const& req, std::string const& request_id, request_scope& scope);
+
 class api_router final : public request_handler {
   public:
     explicit api_router(dispatcher& dispatch, router_services services = {})
         : dispatch_(dispatch), services_(std::move(services)) {}
     net::awaitable<http_response> handle(http_request& request, request_context const& context) override;
     void decorate(http_response& response) const override;
+    bool serves_upgrade(http_request const& request) const override;
+    net::awaitable<void> serve_upgrade(http_request request, request_context const& context,
+                                       beast::tcp_stream stream) override; // ws_endpoint.cpp
 
   private:
+    // Who calls (client IP, key fingerprint, tenant) into `scope`; an invalid X-Tenant-Id is refused.
+    std::optional<domain::gateway_error> identify(http_request const& request, request_context const& context,
+                                                  request_scope& scope) const;
     net::awaitable<http_response> answer(http_request& request, request_context const& context,
                                          request_scope& scope);
     void observe(http_request const& request, http_response const& response, request_context const& context,

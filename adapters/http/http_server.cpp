@@ -341,6 +341,13 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     if (body_ec) co_return co_await reject(body_ec);
 
     http_request request = parser.release();
+    if (handler.serves_upgrade(request)) {
+        // The handler owns the connection from here (WebSocket); it ends with the session.
+        request_context const context{accept_or_generate_request_id(request["x-request-id"]), peer, nullptr};
+        stream.expires_never();
+        co_await handler.serve_upgrade(std::move(request), context, std::move(stream));
+        co_return false;
+    }
     chunked_writer streamed(stream, handler, options.write_timeout, request.version(),
                             request.keep_alive() && !draining);
     request_context const context{accept_or_generate_request_id(request["x-request-id"]), peer, &streamed};

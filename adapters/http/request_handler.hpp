@@ -5,6 +5,8 @@
 #include "adapters/http/error_response.hpp"
 #include "adapters/net.hpp"
 
+#include <boost/beast/core/tcp_stream.hpp>
+
 #include <functional>
 #include <string>
 
@@ -40,8 +42,17 @@ class request_handler {
   public:
     virtual ~request_handler() = default;
     virtual net::awaitable<http_response> handle(http_request& request, request_context const& context) = 0;
+    // A WebSocket upgrade request this handler serves: it takes the connection over (the
+    // handshake included) and returns when the session ends. Others get the usual 404/405.
+    virtual bool serves_upgrade(http_request const&) const { return false; }
+    virtual net::awaitable<void> serve_upgrade(http_request request, request_context const& context,
+                                               beast::tcp_stream stream);
     // Adds headers every response carries, including the server's own error responses.
     virtual void decorate(http_response&) const {}
 };
+
+inline net::awaitable<void> request_handler::serve_upgrade(http_request, request_context const&, beast::tcp_stream) {
+    co_return;
+}
 
 } // namespace switchboard::adapters

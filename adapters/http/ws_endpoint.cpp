@@ -1,0 +1,242 @@
+// WebSocket streaming at /api/v1/ai/stream. One JSON message per frame:
+//
+//   client → {"type":"chat.stream.start","id"?:…,"request":{…chat completion body…}}
+//   server → {"type":"chat.chunk","id","chunk":{chat.completion.chunk}}   (each chunk, at once)
+//   server → {"type":"chat.complete","id","response":{chat.completion},"usage":{…}}
+//         or {"type":"chat.error","id","error":{message,type,code,param},"request_id"}
+//
+// The same caller identity and inbound limits as REST (the upgrade is limited as its own route,
+// each start as /v1/chat/completions), and the same dispatch: failover before the first content,
+// resume or a chat.error after it — never a chat.complete for a cut answer. Streams on one
+// connection run one after another; a bad message gets a chat.error and the session goes on.
+#include "adapters/http/api_router.hpp"
+
+#include "adapters/http/error_response.hpp"
+#include "adapters/http/request_id.hpp"
+#include "adapters/http/router_responses.hpp"
+#include "adapters/observability/log.hpp"
+#include "domain/chat_request.hpp"
+#include "domain/json_checks.hpp"
+#include "domain/openai_wire.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <map>
+
+namespace switchboard::adapters {
+namespace json = boost::json;
+namespace websocket = beast::websocket;
+using domain::errc;
+
+namespace {
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+using ws_stream = websocket::stream<beast::tcp_stream>;
+
+// Builds the whole chat.completion from the chunks of a stream (content, tool calls, finish).
+class completion_builder {
+  public:
+    void add(json::object const& chunk) {
+        if (auto const* m = chunk.if_contains("model"); m && m->is_string()) model_ = m->as_string();
+        if (auto const* id = chunk.if_contains("id"); id && id->is_string()) id_ = id->as_string();
+        auto const* choices = chunk.if_contains("choices");
+        if (!choices || !choices->is_array()) return;
+        for (auto const& c : choices->as_array()) {
+            auto const& choice = c.as_object();
+            if (auto const* f = choice.if_contains("finish_reason"); f && f->is_string()) finish_ = f->as_string();
+            auto const* d = choice.if_contains("delta");
+            if (!d || !d->is_object()) continue;
+            auto const& delta = d->as_object();
+            if (auto const* t = delta.if_contains("content"); t && t->is_string()) content_ += t->as_string();
+            if (auto const* calls = delta.if_contains("tool_calls"); calls && calls->is_array())
+                for (auto const& call : calls->as_array()) merge_call(call.as_object());
+        }
+    }
+
+    json::object completion(domain::token_usage const& usage) const {
+        json::object message{{"role", "assistant"}, {"content", content_}};
+        if (!calls_.empty()) {
+            json::array calls;
+            for (auto const& [index, call] : calls_) calls.push_back(call);
+            message["tool_calls"] = std::move(calls);
+        }
+        return json::object{{"id", id_},
+                            {"object", "chat.completion"},
+                            {"created", std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count()},
+                            {"model", model_},
+                            {"choices", json::array{json::object{{"index", 0},
+                                                                 {"message", std::move(message)},
+                                                                 {"finish_reason", finish_.empty() ? json::value(nullptr)
+                                                                                                   : json::value(finish_)}}}},
+                            {"usage", usage_json(usage)}};
+    }
+
+    static json::object usage_json(domain::token_usage const& u) {
+        return {{"prompt_tokens", u.prompt_tokens}, {"completion_tokens", u.completion_tokens}, {"total_tokens", u.total()}};
+    }
+
+  private:
+    void merge_call(json::object const& part) {
+        auto const index = part.contains("index") ? part.at("index").to_number<std::int64_t>() : 0;
+        auto& call = calls_[index];
+        if (call.empty()) call = json::object{{"id", ""}, {"type", "function"}, {"function", {{"name", ""}, {"arguments", ""}}}};
+        if (auto const* id = part.if_contains("id"); id && id->is_string()) call["id"] = *id;
+        if (auto const* f = part.if_contains("function"); f && f->is_object()) {
+            auto& fn = call["function"].as_object();
+            if (auto const* n = f->as_object().if_contains("name"); n && n->is_string()) fn["name"] = *n;
+            if (auto const* a = f->as_object().if_contains("arguments"); a && a->is_string())
+                fn["arguments"] = std::string(fn["arguments"].as_string()) + std::string(a->as_string());
+        }
+    }
+
+    std::string id_, model_, content_, finish_;
+    std::map<std::int64_t, json::object> calls_;
+};
+
+// The client end of a stream over a WebSocket: each chunk becomes a chat.chunk message.
+class ws_client final : public stream_client {
+  public:
+    ws_client(ws_stream& ws, json::value id) : ws_(ws), id_(std::move(id)) {}
+    net::awaitable<bool> begin(domain::deployment const&) override { co_return true; }
+    net::awaitable<bool> on_chunk(json::object chunk) override {
+        builder_.add(chunk);
+        json::object message{{"type", "chat.chunk"}, {"id", id_}, {"chunk", std::move(chunk)}};
+        std::string const text = json::serialize(message);
+        auto [ec, n] = co_await ws_.async_write(net::buffer(text), use_tuple);
+        co_return !ec;
+    }
+    completion_builder const& built() const { return builder_; }
+
+  private:
+    ws_stream& ws_;
+    json::value id_;
+    completion_builder builder_;
+};
+
+net::awaitable<bool> send_json(ws_stream& ws, json::object const& message) {
+    std::string const text = json::serialize(message);
+    auto [ec, n] = co_await ws.async_write(net::buffer(text), use_tuple);
+    co_return !ec;
+}
+
+json::object error_message(json::value const& id, domain::gateway_error const& e, std::string const& request_id,
+                           language lang) {
+    auto body = json::parse(error_body(e, request_id, lang)).as_object();
+    return json::object{{"type", "chat.error"}, {"id", id}, {"error", body.at("error")}, {"request_id", request_id}};
+}
+} // namespace
+
+bool api_router::serves_upgrade(http_request const& req) const {
+    return path_of(req.target()) == "/api/v1/ai/stream" && websocket::is_upgrade(req);
+}
+
+net::awaitable<void> api_router::serve_upgrade(http_request req, request_context const& context,
+                                               beast::tcp_stream stream) {
+    request_scope scope;
+    auto const lang = preferred_language(req[http::field::accept_language]);
+    // The upgrade itself is a request: refused with an HTTP error before any WebSocket exists.
+    std::optional<domain::gateway_error> refusal = identify(req, context, scope);
+    if (!refusal && services_.limiter) {
+        auto limits = co_await services_.limiter->check("/api/v1/ai/stream", scope.caller);
+        refusal = limits.refusal;
+    }
+    if (refusal) {
+        auto res = answer_error(*refusal, req, context.request_id);
+        decorate(res);
+        co_await http::async_write(stream, res, use_tuple);
+        co_return;
+    }
+
+    ws_stream ws(std::move(stream));
+    ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws.read_message_max(services_.ws_max_message_bytes);
+    auto [accept_ec] = co_await ws.async_accept(req, use_tuple);
+    if (accept_ec) co_return;
+
+    beast::flat_buffer buffer;
+    for (;;) {
+        buffer.clear();
+        auto [read_ec, n] = co_await ws.async_read(buffer, use_tuple);
+        if (read_ec) break; // closed, or the peer went away
+        std::string const request_id = accept_or_generate_request_id({});
+        auto const parsed = domain::parse_json(beast::buffers_to_string(buffer.data()));
+        json::value id = nullptr;
+        auto fail = [&](domain::gateway_error const& e) { return error_message(id, e, request_id, lang); };
+        if (!parsed || !parsed->is_object()) {
+            if (!co_await send_json(ws, fail(domain::make_error(errc::invalid_request, "Messages must be JSON objects"))))
+                break;
+            continue;
+        }
+        auto const& message = parsed->as_object();
+        if (auto const* given = message.if_contains("id")) id = *given;
+        auto const* type = message.if_contains("type");
+        auto const* body = message.if_contains("request");
+        if (!type || !type->is_string() || type->as_string() != "chat.stream.start" || !body || !body->is_object()) {
+            auto const e = domain::make_error(errc::invalid_request,
+                                              "Send {\"type\":\"chat.stream.start\",\"request\":{…a chat completion body…}}",
+                                              "type");
+            if (!co_await send_json(ws, fail(e))) break;
+            continue;
+        }
+        auto chat = domain::parse_chat_request(*body);
+        std::optional<domain::gateway_error> problem;
+        if (!chat) problem = chat.error();
+        std::optional<request_hints> hints;
+        if (!problem) {
+            auto h = hints_of(req, request_id, scope);
+            if (!h) problem = h.error();
+            else hints = std::move(*h);
+        }
+        if (!problem && services_.limiter) {
+            auto limits = co_await services_.limiter->check("/v1/chat/completions", scope.caller);
+            problem = limits.refusal;
+        }
+        if (problem) {
+            if (!co_await send_json(ws, fail(*problem))) break;
+            continue;
+        }
+        ws_client client(ws, id);
+        auto const started = std::chrono::steady_clock::now();
+        auto outcome = co_await dispatch_.chat_stream(*chat, *hints, client);
+        json::object end;
+        if (outcome) {
+            end = json::object{{"type", "chat.complete"},
+                               {"id", id},
+                               {"response", client.built().completion(outcome->value.usage)},
+                               {"usage", completion_builder::usage_json(outcome->value.usage)}};
+        } else {
+            end = fail(outcome.error().error);
+        }
+        bool const sent = co_await send_json(ws, end);
+        if (services_.observer) {
+            finished_request done;
+            done.request_id = request_id;
+            done.method = "WS";
+            done.route = "/api/v1/ai/stream";
+            done.client_ip = scope.caller.ip;
+            done.tenant = scope.caller.tenant;
+            done.key_hint = scope.key_hint;
+            done.status = outcome ? 200 : static_cast<int>(status_for(outcome.error().error.code));
+            auto const code = outcome ? std::string_view{} : domain::code_name(outcome.error().error.code);
+            done.error_code = code;
+            done.total = std::chrono::steady_clock::now() - started;
+            done.record = &scope.record;
+            services_.observer->finished(done);
+        }
+        scope.record = {};
+        if (!sent) break;
+    }
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(ws).socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+}
+
+} // namespace switchboard::adapters
