@@ -142,7 +142,8 @@ BOOST_AUTO_TEST_SUITE(streaming)
 BOOST_AUTO_TEST_CASE(an_openai_stream_is_relayed_chunk_by_chunk_with_usage_and_done) {
     mock_upstream up;
     up.always(canned_reply::sse(openai_stream({"Hello", ",", " world"})));
-    gateway_fixture gw("providers:\n  o: {kind: openai, base_url: \"" + up.base_url("/v1") +
+    gateway_fixture gw("quotas: {tenants: {default: {tokens_per_day: 100000}}}\n"
+                       "providers:\n  o: {kind: openai, base_url: \"" + up.base_url("/v1") +
                        "\", api_key: k-openai-00001}\nmodels:\n  chat: [o/gpt-4o-mini]\n");
     auto res = gw.post("/v1/chat/completions", stream_body("chat"), {{"x-request-id", "stream-1"}});
     BOOST_TEST(res.header("x-switchboard-provider") == "o");
@@ -163,6 +164,10 @@ BOOST_AUTO_TEST_CASE(an_openai_stream_is_relayed_chunk_by_chunk_with_usage_and_d
     BOOST_TEST(sent.at("stream").as_bool());
     BOOST_TEST(sent.at("stream_options").at("include_usage").as_bool()); // asked for, to count tokens
     BOOST_TEST(up.requests().at(0).header("accept") == "text/event-stream");
+    // The tenant quota settled to the provider's count (11 + 3), nothing left reserved.
+    auto const tokens = json::parse(gw.get("/api/v1/quotas").body).at("tenants").at(0).at("day").at("tokens");
+    BOOST_TEST(tokens.at("used").as_int64() == 14);
+    BOOST_TEST(tokens.at("reserved").as_int64() == 0);
 
     // Without include_usage the client gets no usage chunk (the gateway still counted it).
     auto plain = read_stream(gw.post("/v1/chat/completions", stream_body("chat", "Hi", false)));
@@ -237,7 +242,7 @@ BOOST_AUTO_TEST_CASE(an_error_event_before_content_falls_back) {
 }
 
 BOOST_AUTO_TEST_CASE(a_stream_cut_after_content_ends_with_an_error_event_and_the_gateway_stays_healthy) {
-    two_streams t;
+    two_streams t("quotas: {tenants: {default: {tokens_per_day: 100000}}}\n");
     auto cut = openai_stream({"The", " answer", " is"});
     cut.resize(3); // role, "The", " answer" — then the connection is reset
     t.primary.always(canned_reply::sse(cut, stream_end::cut));
@@ -245,6 +250,10 @@ BOOST_AUTO_TEST_CASE(a_stream_cut_after_content_ends_with_an_error_event_and_the
     // The backup regenerated "from backup": it does not begin with "The answer", so it was
     // refused, and the client hears of the original failure.
     BOOST_TEST(t.backup.hits() == 1u);
+    // A failed answer is not billed as a completion: the reservation went back.
+    auto const tokens = json::parse(t.gw->get("/api/v1/quotas").body).at("tenants").at(0).at("day").at("tokens");
+    BOOST_TEST(tokens.at("used").as_int64() == 0);
+    BOOST_TEST(tokens.at("reserved").as_int64() == 0);
     // The next request is served normally.
     t.primary.always(canned_reply::sse(openai_stream({"fine"})));
     auto next = t.stream();
@@ -398,6 +407,47 @@ BOOST_AUTO_TEST_CASE(a_regenerated_answer_that_ends_before_covering_the_sent_tex
     t.primary.always(canned_reply::sse(cut, stream_end::cut));
     t.backup.always(canned_reply::sse(openai_stream({"The"})));
     expect_cut_answer(t.stream(), "The answer", "provider_unavailable");
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_that_stops_reading_makes_the_upstream_wait_instead_of_the_gateway_buffering) {
+    mock_upstream up;
+    std::string const word(4000, 'w');
+    std::size_t const events = 15000; // 60 MB of content (streams share the 64 MB response cap)
+    piece body{openai_chunk(word)};
+    body.times = events;
+    up.always(canned_reply::sse({piece{openai_role()}, body, piece{openai_chunk("", "stop")}, piece{domain::sse_data("[DONE]")}}));
+    gateway_fixture gw("timeouts: {first_token: 10s, stream_idle: 30s, attempt: 60s, request: 60s}\n"
+                       "providers:\n  o: {kind: openai, base_url: \"" + up.base_url("/v1") +
+                       "\", api_key: k-openai-00001}\nmodels:\n  chat: [o/m]\n");
+    net::io_context io;
+    net::ip::tcp::socket socket(io);
+    socket.open(net::ip::tcp::v4());
+    socket.set_option(net::socket_base::receive_buffer_size(64 * 1024)); // a small, slow reader
+    socket.connect({net::ip::make_address("127.0.0.1"), gw.port()});
+    timeval limit{20, 0}; // a stream that never ends fails the test instead of hanging it
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    std::string const body_text = stream_body("chat", "Hello", false);
+    net::write(socket, net::buffer("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                   "Content-Length: " + std::to_string(body_text.size()) + "\r\n\r\n" + body_text));
+    char buf[64 * 1024];
+    std::size_t received = socket.read_some(net::buffer(buf)); // the stream has begun
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // then the reader stalls
+    auto const written = up.streamed_bytes();
+    BOOST_TEST_MESSAGE("provider wrote " << written / 1'000'000 << " MB of " << events * word.size() / 1'000'000
+                                         << " MB while the client read nothing");
+    BOOST_TEST(written < events * word.size() / 2); // held up by full socket buffers, not piled up in the gateway
+    // Nothing is lost: the reader drains the whole answer, to its end.
+    std::string tail;
+    boost::system::error_code ec;
+    while (!ec) {
+        auto const n = socket.read_some(net::buffer(buf), ec);
+        received += n;
+        tail.append(buf, n);
+        if (tail.size() > 64) tail.erase(0, tail.size() - 64);
+        if (tail.find("[DONE]") != std::string::npos) break;
+    }
+    BOOST_TEST(tail.find("data: [DONE]") != std::string::npos);
+    BOOST_TEST(received > events * word.size());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -22,6 +22,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <mutex>
 #include <thread>
@@ -81,6 +82,7 @@ struct mock_upstream::impl {
     std::size_t active = 0;
     std::size_t peak = 0;
     std::vector<std::chrono::steady_clock::time_point> closures; // stalled streams the client closed
+    std::atomic<std::size_t> streamed{0};
     std::string sni;
     std::thread thread;
 
@@ -176,8 +178,12 @@ struct mock_upstream::impl {
                         net::steady_timer t(context, p.delay);
                         co_await t.async_wait(use_tuple);
                     }
-                    auto [cec, cn] = co_await net::async_write(stream, http::make_chunk(net::buffer(p.data)), use_tuple);
-                    if (cec) co_return;
+                    for (std::size_t k = 0; k < p.times; ++k) {
+                        auto [cec, cn] =
+                            co_await net::async_write(stream, http::make_chunk(net::buffer(p.data)), use_tuple);
+                        if (cec) co_return;
+                        streamed += p.data.size();
+                    }
                 }
                 if (reply.stream_ends == canned_reply::stream_end::cut) {
                     boost::system::error_code ignored;
@@ -277,6 +283,10 @@ std::size_t mock_upstream::hits() const {
 std::vector<std::chrono::steady_clock::time_point> mock_upstream::stream_closures() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->closures;
+}
+
+std::size_t mock_upstream::streamed_bytes() const {
+    return impl_->streamed.load();
 }
 
 } // namespace switchboard::testing

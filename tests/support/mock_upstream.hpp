@@ -39,6 +39,7 @@ struct canned_reply {
     struct piece {
         std::string data;
         std::chrono::milliseconds delay{0};
+        std::size_t times = 1; // written this many times in a row
     };
     enum class stream_end { complete, cut, stall };
     std::vector<piece> stream;
@@ -76,6 +77,8 @@ class mock_upstream {
     std::string last_sni() const;         // TLS only: the server name the last client asked for
     // When the client closed each stalled stream's connection (stream_end::stall).
     std::vector<std::chrono::steady_clock::time_point> stream_closures() const;
+    // Bytes of streamed bodies written so far (a write blocked by a full socket is not counted).
+    std::size_t streamed_bytes() const;
 
   private:
     struct impl;
