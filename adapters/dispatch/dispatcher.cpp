@@ -274,6 +274,13 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                 break;
             }
             if (outcome) {
+                if constexpr (std::is_same_v<T, stream_result>)
+                    if (metrics_ && outcome->malformed_events > 0)
+                        metrics_->add(metric::stream_malformed, {{"provider", d.provider}},
+                                      static_cast<double>(outcome->malformed_events));
+                if (resume_failure && metrics_)
+                    metrics_->add(metric::stream_resumes,
+                                  {{"provider", d.provider}, {"mode", d.prefill ? "prefill" : "regenerate"}});
                 if (resume_failure)
                     log_event(log_level::info, "stream_resumed",
                               {{"request_id", hints.request_id},

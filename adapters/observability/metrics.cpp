@@ -21,7 +21,7 @@ struct family_info {
     std::span<double const> buckets = {};
 };
 
-constexpr std::array<family_info, 14> families{{
+constexpr std::array<family_info, 16> families{{
     {"switchboard_http_requests_total", "counter", "HTTP requests answered, by route and status."},
     {"switchboard_rate_limit_rejections_total", "counter", "Requests refused by an inbound rate limit."},
     {"switchboard_upstream_requests_total", "counter", "Attempts sent to providers, by outcome."},
@@ -33,6 +33,8 @@ constexpr std::array<family_info, 14> families{{
     {"switchboard_cost_usd_total", "counter", "Cost of served calls in US dollars."},
     {"switchboard_cache_hits_total", "counter", "Responses served from the cache."},
     {"switchboard_cache_misses_total", "counter", "Cacheable requests the cache could not serve."},
+    {"switchboard_stream_malformed_events_total", "counter", "Stream events skipped as unparseable."},
+    {"switchboard_stream_resumes_total", "counter", "Streams cut after content and finished on another deployment."},
     {"switchboard_http_request_duration_seconds", "histogram", "Time from request to response.",
      request_buckets},
     {"switchboard_gateway_overhead_seconds", "histogram",

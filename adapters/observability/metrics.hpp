@@ -34,6 +34,8 @@ enum class metric {
     cost_usd,              // {provider, model, tenant}
     cache_hits,            // {}
     cache_misses,          // {}
+    stream_malformed,      // {provider}: stream events skipped because they could not be understood
+    stream_resumes,        // {provider, mode}: cut streams finished on this provider
     // histograms (seconds)
     http_request_duration,     // {route}
     gateway_overhead,          // {route}: total minus the time spent waiting on providers

@@ -70,14 +70,23 @@ http_client::connect(clock::time_point deadline) {
     bool const deadline_is_request = connect_deadline == deadline;
     auto const expired = deadline_is_request ? transport_failure::timeout : transport_failure::connect_failed;
 
-    // The resolver has no expiry of its own: race it against a timer.
-    tcp::resolver resolver(executor_);
-    net::steady_timer timer(executor_, remaining(connect_deadline));
-    auto raced = co_await (resolver.async_resolve(origin_.host, origin_.port, use_tuple) ||
-                           timer.async_wait(use_tuple));
-    if (raced.index() == 1) co_return expired;
-    auto [resolve_ec, endpoints] = std::get<0>(raced);
-    if (resolve_ec) co_return transport_failure::connect_failed;
+    // An address literal needs no resolver (a thread hop per connection); a name is resolved
+    // asynchronously, raced against a timer (the resolver has no expiry of its own).
+    std::vector<tcp::endpoint> endpoints;
+    boost::system::error_code literal_ec;
+    auto const literal = net::ip::make_address(origin_.host, literal_ec);
+    if (!literal_ec) {
+        endpoints.emplace_back(literal, static_cast<unsigned short>(std::stoi(origin_.port)));
+    } else {
+        tcp::resolver resolver(executor_);
+        net::steady_timer timer(executor_, remaining(connect_deadline));
+        auto raced = co_await (resolver.async_resolve(origin_.host, origin_.port, use_tuple) ||
+                               timer.async_wait(use_tuple));
+        if (raced.index() == 1) co_return expired;
+        auto [resolve_ec, resolved] = std::get<0>(raced);
+        if (resolve_ec) co_return transport_failure::connect_failed;
+        for (auto const& entry : resolved) endpoints.push_back(entry.endpoint());
+    }
 
     auto conn = std::make_unique<connection>(
         connection{origin_.tls ? decltype(connection::stream){std::in_place_index<1>, executor_, tls_}
@@ -241,8 +250,9 @@ http_client::send_streaming(upstream_request const& request, clock::time_point d
         }
         if (!reader.on_head(static_cast<int>(parser.get().result_int()), header_list(parser.get())))
             co_return stream_end::stopped;
-        // Small reads, handed on as they arrive: a stream's latency is the point.
-        char chunk[16 * 1024];
+        // Small reads, handed on as they arrive: a stream's latency is the point, and this buffer
+        // lives in every open stream's frame (memory per stream).
+        char chunk[4 * 1024];
         while (!parser.is_done()) {
             parser.get().body().data = chunk;
             parser.get().body().size = sizeof chunk;

@@ -282,6 +282,8 @@ BOOST_AUTO_TEST_CASE(one_malformed_event_is_skipped) {
     BOOST_TEST(r.content == "still fine");
     BOOST_TEST(r.done);
     BOOST_TEST(t.backup.hits() == 0u);
+    BOOST_TEST(t.gw->get("/metrics").body.find(R"(switchboard_stream_malformed_events_total{provider="primary"} 1)") !=
+               std::string::npos); // skipped, and counted
 }
 
 BOOST_AUTO_TEST_CASE(a_stream_that_ends_without_done_is_finalised_with_usage) {
@@ -448,6 +450,29 @@ BOOST_AUTO_TEST_CASE(a_reader_that_stops_reading_makes_the_upstream_wait_instead
     }
     BOOST_TEST(tail.find("data: [DONE]") != std::string::npos);
     BOOST_TEST(received > events * word.size());
+}
+
+BOOST_AUTO_TEST_CASE(a_rejected_prefill_never_hides_the_original_failure) {
+    mock_upstream primary;
+    mock_upstream strict;
+    auto cut = openai_stream({"The", " answer"});
+    cut.resize(3);
+    primary.always(canned_reply::sse(cut, stream_end::cut));
+    // A deployment declared prefill-capable that refuses a final assistant message after all.
+    strict.always(canned_reply::json(400, R"({"error":{"message":"Assistant prefill is not supported","type":"invalid_request_error"}})"));
+    gateway_fixture gw("timeouts: {first_token: 2s, stream_idle: 2s, attempt: 10s, request: 10s}\n"
+                       "resilience: {retry: {max_attempts: 1}}\n"
+                       "providers:\n"
+                       "  primary: {kind: openai, base_url: \"" + primary.base_url("/v1") + "\", api_key: k-primary-00001}\n"
+                       "  strict: {kind: openai, base_url: \"" + strict.base_url("/v1") + "\", api_key: k-strict-000001}\n"
+                       "models:\n  chat: [primary/p, {provider: strict, model: s, prefill: true}]\n");
+    auto r = read_stream(gw.post("/v1/chat/completions", stream_body("chat")));
+    BOOST_TEST(strict.hits() == 1u);
+    BOOST_TEST(r.content == "The answer");
+    BOOST_TEST_REQUIRE(r.error.has_value());
+    // The cut is what the client hears of, not the continuation's 400.
+    BOOST_TEST(r.error->at("error").at("code").as_string() == "provider_unavailable");
+    BOOST_TEST(!r.done);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
