@@ -67,15 +67,14 @@ json::object chat_stream_translator::chunk(json::object delta, json::value finis
                                                              {"finish_reason", std::move(finish_reason)}}}}};
 }
 
-json::object chat_stream_translator::usage_chunk(token_usage const& u) const {
-    return json::object{{"id", id_},
+json::object stream_usage_chunk(std::string_view id, std::string_view model, std::int64_t created,
+                                token_usage const& usage) {
+    return json::object{{"id", id},
                         {"object", "chat.completion.chunk"},
-                        {"created", created_},
-                        {"model", model_},
+                        {"created", created},
+                        {"model", model},
                         {"choices", json::array{}},
-                        {"usage", json::object{{"prompt_tokens", u.prompt_tokens},
-                                               {"completion_tokens", u.completion_tokens},
-                                               {"total_tokens", u.total()}}}};
+                        {"usage", usage_json(usage)}};
 }
 
 stream_step chat_stream_translator::on_event(sse_event const& event) {

@@ -25,6 +25,10 @@ namespace switchboard::domain {
 
 enum class stream_format { openai, anthropic, gemini };
 
+// The final chunk of a stream for stream_options.include_usage: `choices: []` and `usage`.
+boost::json::object stream_usage_chunk(std::string_view id, std::string_view model, std::int64_t created,
+                                       token_usage const& usage);
+
 struct stream_step {
     std::vector<boost::json::object> chunks; // to send, in order
     bool done = false;                       // the provider said the answer is complete
@@ -47,8 +51,10 @@ class chat_stream_translator {
 
     // A chunk of this stream: `delta` and `finish_reason` (null while unfinished).
     boost::json::object chunk(boost::json::object delta, boost::json::value finish_reason) const;
-    // The final usage chunk (`choices: []`, `usage`) for stream_options.include_usage.
-    boost::json::object usage_chunk(token_usage const& usage) const;
+    // The final usage chunk of this stream (see stream_usage_chunk).
+    boost::json::object usage_chunk(token_usage const& usage) const {
+        return stream_usage_chunk(id_, model_, created_, usage);
+    }
 
   private:
     stream_step openai_event(sse_event const& event);

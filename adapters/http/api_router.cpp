@@ -7,6 +7,7 @@
 #include "adapters/observability/log.hpp"
 
 #include "domain/chat_request.hpp"
+#include "domain/chat_stream.hpp"
 #include "domain/embedding_request.hpp"
 #include "domain/json_checks.hpp"
 #include "domain/openai_wire.hpp"
@@ -424,19 +425,12 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, std::st
         co_await client.begin(served);
     }
     std::optional<json::object> usage;
-    if (chat.include_usage) {
-        auto const& u = outcome->value.usage;
-        usage = json::object{{"id", "chatcmpl-" + request_id},
-                             {"object", "chat.completion.chunk"},
-                             {"created", std::chrono::duration_cast<std::chrono::seconds>(
-                                             std::chrono::system_clock::now().time_since_epoch())
-                                             .count()},
-                             {"model", outcome->value.model},
-                             {"choices", json::array{}},
-                             {"usage", json::object{{"prompt_tokens", u.prompt_tokens},
-                                                    {"completion_tokens", u.completion_tokens},
-                                                    {"total_tokens", u.total()}}}};
-    }
+    if (chat.include_usage)
+        usage = domain::stream_usage_chunk("chatcmpl-" + request_id, outcome->value.model,
+                                           std::chrono::duration_cast<std::chrono::seconds>(
+                                               std::chrono::system_clock::now().time_since_epoch())
+                                               .count(),
+                                           outcome->value.usage);
     co_await client.complete(std::move(usage));
     http_response res{http::status::ok, req.version()};
     res.set("x-switchboard-provider", outcome->served.provider);

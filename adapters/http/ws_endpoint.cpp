@@ -67,21 +67,10 @@ class completion_builder {
             for (auto const& [index, call] : calls_) calls.push_back(call);
             message["tool_calls"] = std::move(calls);
         }
-        return json::object{{"id", id_},
-                            {"object", "chat.completion"},
-                            {"created", std::chrono::duration_cast<std::chrono::seconds>(
-                                            std::chrono::system_clock::now().time_since_epoch())
-                                            .count()},
-                            {"model", model_},
-                            {"choices", json::array{json::object{{"index", 0},
-                                                                 {"message", std::move(message)},
-                                                                 {"finish_reason", finish_.empty() ? json::value(nullptr)
-                                                                                                   : json::value(finish_)}}}},
-                            {"usage", usage_json(usage)}};
-    }
-
-    static json::object usage_json(domain::token_usage const& u) {
-        return {{"prompt_tokens", u.prompt_tokens}, {"completion_tokens", u.completion_tokens}, {"total_tokens", u.total()}};
+        auto const created = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+        return domain::make_chat_completion_body(id_, created, model_, std::move(message), finish_, usage);
     }
 
   private:
@@ -212,7 +201,7 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
             end = json::object{{"type", "chat.complete"},
                                {"id", id},
                                {"response", client.built().completion(outcome->value.usage)},
-                               {"usage", completion_builder::usage_json(outcome->value.usage)}};
+                               {"usage", domain::usage_json(outcome->value.usage)}};
         } else {
             end = fail(outcome.error().error);
         }
