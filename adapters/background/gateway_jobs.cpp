@@ -2,17 +2,12 @@
 #include "adapters/background/gateway_jobs.hpp"
 
 #include "adapters/observability/log.hpp"
+#include "adapters/wall_clock.hpp"
 #include "adapters/store/store_error.hpp"
 #include "domain/calendar.hpp"
 
 namespace switchboard::adapters {
 
-namespace {
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-} // namespace
 
 net::awaitable<void> probe_provider(probe_target const& target, probe_board& board, resilience_state& resilience) {
     using clock = std::chrono::steady_clock;

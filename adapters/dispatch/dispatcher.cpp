@@ -4,6 +4,7 @@
 #include "adapters/dispatch/stream_gate.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/store/store_error.hpp"
+#include "adapters/wall_clock.hpp"
 #include "domain/calendar.hpp"
 #include "domain/deployment_health.hpp"
 
@@ -25,11 +26,6 @@ dispatch_failure failure(domain::gateway_error e, int attempts = 0, std::string 
 double unit_random() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
-
-std::int64_t unix_now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 // "timeout", "server_error 503": what health reports show as a deployment's last error.
@@ -307,7 +303,7 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
             last = outcome.error();
             admitted.report(domain::classify(*last), last->retry_after);
             if (domain::classify(*last) != domain::call_result::neutral)
-                resilience_.note_error(keys[i], describe_failure(*last), unix_now_seconds());
+                resilience_.note_error(keys[i], describe_failure(*last), unix_now());
             if (hints.stream && hints.stream->committed()) {
                 // The client has part of this answer: only a resume on another deployment may
                 // finish it (stream_gate); the first failure is the one the client will hear of.
@@ -352,10 +348,7 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
         auto e = domain::make_error(domain::errc::quota_exceeded,
                                     "Every provider that serves this model has used up its daily quota; it resets at " +
                                         domain::day_id(*quota_reset) + "T00:00:00Z");
-        auto const now_unix = std::chrono::duration_cast<std::chrono::seconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count();
-        e.retry_after = std::chrono::seconds(std::max<std::int64_t>(1, *quota_reset - now_unix));
+        e.retry_after = std::chrono::seconds(std::max<std::int64_t>(1, *quota_reset - unix_now()));
         co_return failure(std::move(e));
     }
     if (quota_unknown) {

@@ -5,6 +5,7 @@
 #include "adapters/http/router_responses.hpp"
 #include "adapters/http/sse_client.hpp"
 #include "adapters/observability/log.hpp"
+#include "adapters/wall_clock.hpp"
 
 #include "domain/chat_request.hpp"
 #include "domain/chat_stream.hpp"
@@ -426,10 +427,7 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, std::st
     }
     std::optional<json::object> usage;
     if (chat.include_usage)
-        usage = domain::stream_usage_chunk("chatcmpl-" + request_id, outcome->value.model,
-                                           std::chrono::duration_cast<std::chrono::seconds>(
-                                               std::chrono::system_clock::now().time_since_epoch())
-                                               .count(),
+        usage = domain::stream_usage_chunk("chatcmpl-" + request_id, outcome->value.model, unix_now(),
                                            outcome->value.usage);
     co_await client.complete(std::move(usage));
     http_response res{http::status::ok, req.version()};

@@ -15,6 +15,7 @@
 #include "adapters/http/request_id.hpp"
 #include "adapters/http/router_responses.hpp"
 #include "adapters/observability/log.hpp"
+#include "adapters/wall_clock.hpp"
 #include "domain/chat_request.hpp"
 #include "domain/json_checks.hpp"
 #include "domain/openai_wire.hpp"
@@ -67,10 +68,7 @@ class completion_builder {
             for (auto const& [index, call] : calls_) calls.push_back(call);
             message["tool_calls"] = std::move(calls);
         }
-        auto const created = std::chrono::duration_cast<std::chrono::seconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
-        return domain::make_chat_completion_body(id_, created, model_, std::move(message), finish_, usage);
+        return domain::make_chat_completion_body(id_, unix_now(), model_, std::move(message), finish_, usage);
     }
 
   private:

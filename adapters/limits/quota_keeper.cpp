@@ -1,6 +1,8 @@
 // Quota reservations, settlements and alerts.
 #include "adapters/limits/quota_keeper.hpp"
 
+#include "adapters/wall_clock.hpp"
+
 #include "adapters/observability/log.hpp"
 #include "adapters/store/store_error.hpp"
 #include "domain/calendar.hpp"
@@ -18,10 +20,6 @@ namespace switchboard::adapters {
 namespace json = boost::json;
 
 namespace {
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::string iso_midnight(std::int64_t unix_seconds) {
     return domain::day_id(unix_seconds) + "T00:00:00Z";

@@ -68,12 +68,6 @@ domain::attempt_error with_retry_after(domain::attempt_error e, upstream_respons
     return e;
 }
 
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::string default_base_url(std::string_view kind) {
     if (kind == "openai") return "https://api.openai.com/v1";
     if (kind == "anthropic") return "https://api.anthropic.com/v1";

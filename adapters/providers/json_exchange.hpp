@@ -4,6 +4,7 @@
 
 #include "adapters/provider.hpp"
 #include "adapters/upstream/http_client.hpp"
+#include "adapters/wall_clock.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -24,7 +25,5 @@ bool is_success(int status);
 // error from a 429 or 503 response.
 domain::attempt_error with_retry_after(domain::attempt_error e, upstream_response const& response);
 
-// Unix seconds for `created` fields.
-std::int64_t unix_now();
 
 } // namespace switchboard::adapters
