@@ -425,18 +425,24 @@ dispatcher::budgeted(std::string const& model, std::string const& forced, std::i
     co_return result;
 }
 
+dispatcher::chat_call dispatcher::size_chat(domain::chat_request const& original, domain::priority priority) const {
+    chat_call c;
+    // Degraded modes cap max_tokens for P1-P3.
+    auto const factor = domain::actions_for(resilience_.mode(), priority).max_tokens_factor;
+    if (factor < 1.0 && original.max_tokens) c.scaled = domain::with_max_tokens_scaled(original, factor);
+    auto const& request = c.scaled ? *c.scaled : original;
+    c.tokens = domain::estimated_tokens(request);
+    c.features = {domain::estimated_prompt_tokens(request),
+                  request.tools.is_array() && !request.tools.as_array().empty()};
+    return c;
+}
+
 net::awaitable<dispatch_result<domain::chat_completion>>
 dispatcher::chat(domain::chat_request const& original, request_hints const& hints) {
-    // Degraded modes cap max_tokens for P1-P3; the scaled copy lives in this coroutine's frame.
-    auto const factor = domain::actions_for(resilience_.mode(), hints.priority).max_tokens_factor;
-    std::optional<domain::chat_request> scaled;
-    if (factor < 1.0 && original.max_tokens) scaled = domain::with_max_tokens_scaled(original, factor);
-    auto const& request = scaled ? *scaled : original;
-    auto const tokens = domain::estimated_tokens(request);
-    domain::request_features const features{domain::estimated_prompt_tokens(request),
-                                            request.tools.is_array() && !request.tools.as_array().empty()};
+    auto const call = size_chat(original, hints.priority); // the scaled copy lives in this frame
+    auto const& request = call.scaled ? *call.scaled : original;
     co_return co_await budgeted<domain::chat_completion>(
-        request.model, request.force_provider, tokens, features, hints,
+        request.model, request.force_provider, call.tokens, call.features, hints,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.chat(request, model, ctx);
         });
@@ -454,19 +460,14 @@ dispatcher::embed(domain::embedding_request const& request, request_hints const&
 
 net::awaitable<dispatch_result<stream_result>>
 dispatcher::chat_stream(domain::chat_request const& original, request_hints const& given, stream_client& client) {
-    auto const factor = domain::actions_for(resilience_.mode(), given.priority).max_tokens_factor;
-    std::optional<domain::chat_request> scaled;
-    if (factor < 1.0 && original.max_tokens) scaled = domain::with_max_tokens_scaled(original, factor);
-    auto const& request = scaled ? *scaled : original;
-    auto const tokens = domain::estimated_tokens(request);
-    domain::request_features const features{domain::estimated_prompt_tokens(request),
-                                            request.tools.is_array() && !request.tools.as_array().empty()};
+    auto const call = size_chat(original, given.priority);
+    auto const& request = call.scaled ? *call.scaled : original;
     stream_gate gate(client);
     request_hints hints = given;
     hints.stream = &gate;
     std::optional<domain::chat_request> continued; // the prefill request of a resumed attempt
     co_return co_await budgeted<stream_result>(
-        request.model, request.force_provider, tokens, features, hints,
+        request.model, request.force_provider, call.tokens, call.features, hints,
         [&request, &gate, &continued](provider& p, std::string const& model, attempt_context const& ctx) {
             if (gate.mode() != resume_mode::prefill) return p.chat_stream(request, model, ctx, gate);
             continued = domain::with_assistant_prefill(request, gate.text());

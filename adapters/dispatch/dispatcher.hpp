@@ -124,6 +124,15 @@ class dispatcher {
     resilience_state const& resilience() const { return resilience_; }
 
   private:
+    // A chat call's size: the request as the gateway mode allows it (max_tokens scaled down in
+    // degraded modes), its token estimate and its features for tier choice.
+    struct chat_call {
+        std::optional<domain::chat_request> scaled; // set when max_tokens was scaled
+        std::int64_t tokens = 0;
+        domain::request_features features;
+    };
+    chat_call size_chat(domain::chat_request const& original, domain::priority priority) const;
+
     // The tenant quota and the budget around run(): reserve before, settle after.
     template <class T, class Call>
     net::awaitable<dispatch_result<T>> budgeted(std::string const& model, std::string const& forced,

@@ -7,18 +7,15 @@
 
 namespace switchboard::adapters {
 
-namespace {
-net::awaitable<attempt_result<upstream_response>> exchange(http_client& client, upstream_request req,
-                                                           attempt_context const& ctx) {
-    req.headers.emplace_back("accept", "application/json");
+void add_request_context(upstream_request& req, attempt_context const& ctx) {
     if (!ctx.request_id.empty()) req.headers.emplace_back("x-request-id", std::string(ctx.request_id));
     if (!ctx.traceparent.empty()) req.headers.emplace_back("traceparent", std::string(ctx.traceparent));
     if (!ctx.tracestate.empty()) req.headers.emplace_back("tracestate", std::string(ctx.tracestate));
+}
 
-    auto res = co_await client.send(req, ctx.deadline);
-    if (res) co_return std::move(*res);
+domain::attempt_error transport_error(transport_failure failure) {
     domain::attempt_error e;
-    switch (res.error()) {
+    switch (failure) {
     case transport_failure::connect_failed:
         e.kind = domain::attempt_failure::connect_failed;
         break;
@@ -29,7 +26,18 @@ net::awaitable<attempt_result<upstream_response>> exchange(http_client& client, 
         e.kind = domain::attempt_failure::timeout;
         break;
     }
-    co_return e;
+    return e;
+}
+
+namespace {
+net::awaitable<attempt_result<upstream_response>> exchange(http_client& client, upstream_request req,
+                                                           attempt_context const& ctx) {
+    req.headers.emplace_back("accept", "application/json");
+    add_request_context(req, ctx);
+
+    auto res = co_await client.send(req, ctx.deadline);
+    if (res) co_return std::move(*res);
+    co_return transport_error(res.error());
 }
 } // namespace
 

@@ -21,6 +21,12 @@ get_json(http_client& client, std::string target, std::vector<std::pair<std::str
 
 bool is_success(int status);
 
+// X-Request-Id, traceparent and tracestate of the attempt, on a request to a provider.
+void add_request_context(upstream_request& req, attempt_context const& ctx);
+
+// A transport failure as the attempt error the dispatcher classifies.
+domain::attempt_error transport_error(transport_failure failure);
+
 // Adds the provider's requested wait (Retry-After, retry-after-ms, x-ratelimit-reset-*) to an
 // error from a 429 or 503 response.
 domain::attempt_error with_retry_after(domain::attempt_error e, upstream_response const& response);

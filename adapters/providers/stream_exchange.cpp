@@ -94,9 +94,7 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
     req.headers = headers();
     req.headers.emplace_back("content-type", "application/json");
     req.headers.emplace_back("accept", "text/event-stream");
-    if (!ctx.request_id.empty()) req.headers.emplace_back("x-request-id", std::string(ctx.request_id));
-    if (!ctx.traceparent.empty()) req.headers.emplace_back("traceparent", std::string(ctx.traceparent));
-    if (!ctx.tracestate.empty()) req.headers.emplace_back("tracestate", std::string(ctx.tracestate));
+    add_request_context(req, ctx);
     req.body = boost::json::serialize(call.body);
 
     domain::chat_stream_translator translator(call.format, "chatcmpl-" + std::string(ctx.request_id),
@@ -105,21 +103,7 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
     if (ctx.abort && ctx.abort->requested()) co_return stream_result{{}, std::string(upstream_model), {}, 0, true};
     auto const ended = co_await client_->send_streaming(req, std::min(ctx.deadline, ctx.first_token_by), reader);
     if (ctx.abort && ctx.abort->requested()) reader.client_gone_ = true; // our own cancellation, not a failure
-    if (!ended && !reader.client_gone_) {
-        domain::attempt_error e;
-        switch (ended.error()) {
-        case transport_failure::connect_failed:
-            e.kind = domain::attempt_failure::connect_failed;
-            break;
-        case transport_failure::reset:
-            e.kind = domain::attempt_failure::reset;
-            break;
-        case transport_failure::timeout:
-            e.kind = domain::attempt_failure::timeout;
-            break;
-        }
-        co_return e;
-    }
+    if (!ended && !reader.client_gone_) co_return transport_error(ended.error());
     if (!reader.client_gone_ && reader.status_ != 0 && !is_success(reader.status_)) {
         upstream_response response{reader.status_, reader.headers_, reader.error_body_};
         co_return failed(parse_error(reader.status_, reader.error_body_), response);
