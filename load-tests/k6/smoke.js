@@ -1,5 +1,5 @@
 // k6 smoke test: a few virtual users call chat completions and models for 30 s and check the
-// answers. Run: k6 run -e BASE_URL=http://localhost:8080 load-tests/smoke.js
+// answers. Run: k6 run -e BASE_URL=http://localhost:8080 load-tests/k6/smoke.js
 //
 // From one machine this exceeds the default inbound limit (60 chat calls/min per IP): a 429
 // then counts as an expected answer, and it must carry Retry-After and the rate-limit headers.
