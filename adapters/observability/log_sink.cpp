@@ -33,7 +33,9 @@ void log_sink::push(std::string line) {
             ++dropped_;
             return;
         }
-        wake = queue_.empty(); // the writer sleeps only on an empty queue
+        // The writer drains on its own every few milliseconds; waking it per line would cost a
+        // context switch per request. Only a filling queue calls it early.
+        wake = queue_.size() == wake_at_lines;
         queue_.push_back(std::move(line));
         ++queued_total_;
     }
@@ -43,7 +45,10 @@ void log_sink::push(std::string line) {
 void log_sink::flush() {
     std::unique_lock lock(mutex_);
     auto const target = queued_total_;
+    flushing_ = true;
+    wake_.notify_one();
     written_.wait(lock, [&] { return written_total_ >= target; });
+    flushing_ = false;
 }
 
 std::uint64_t log_sink::dropped() const {
@@ -56,8 +61,13 @@ void log_sink::run() {
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return; // stopping, and everything is written
+            wake_.wait_for(lock, drain_interval, [&] {
+                return stopping_ || flushing_ || queue_.size() > wake_at_lines;
+            });
+            if (queue_.empty()) {
+                if (stopping_) return; // everything is written
+                continue;
+            }
             batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
             queue_.clear();
         }

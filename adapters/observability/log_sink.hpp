@@ -4,10 +4,13 @@
 // file rotated by size (`file`, `file.1` … `file.<max_files>`; the oldest is dropped; only a
 // regular file is rotated).
 //
+// Lines are written within a few milliseconds (the writer drains every 5 ms, or at once when 512
+// lines wait) — batching keeps a request from paying a thread wake-up for its log line.
 // Contract: push() never blocks on I/O and never fails; when the queue is full (the writer
 // cannot keep up) the line is dropped and counted (`dropped()`, exported as a metric), because
 // a stalled log target must not stall the gateway. flush() waits until every line queued
 // before it is written (shutdown, tests). Thread-safe.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -51,6 +54,9 @@ class log_sink {
     std::uint64_t written_total_ = 0; // lines taken off the queue and written (or failed)
     std::uint64_t dropped_ = 0;
     bool stopping_ = false;
+    bool flushing_ = false;
+    static constexpr std::size_t wake_at_lines = 512;                 // a filling queue wakes the writer
+    static constexpr std::chrono::milliseconds drain_interval{5};     // otherwise it drains this often
     std::FILE* out_ = nullptr;
     std::uint64_t file_bytes_ = 0;
     bool rotatable_ = false; // a regular file
