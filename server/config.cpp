@@ -3,6 +3,7 @@
 
 #include "server/config_reader.hpp"
 #include "server/config_observability.hpp"
+#include "server/config_resilience.hpp"
 #include "server/config_shared_state.hpp"
 
 #include "adapters/store/redis/redis_url.hpp"
@@ -125,128 +126,6 @@ class loader : public config_reader {
         if (request) set(n, path, "request", *request, dur);
     }
 
-    void retry(YAML::Node const& n, std::string const& path, domain::retry_config& r) {
-        if (!n.IsMap()) return fail(path, "must be a mapping");
-        only_keys(n, path, {"max_attempts", "backoff_base", "backoff_cap"});
-        auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
-        set(n, path, "max_attempts", r.max_attempts,
-            [&](auto const& v, auto const& p) { return integer(v, p, 1, 10); });
-        set(n, path, "backoff_base", r.backoff_base, dur);
-        set(n, path, "backoff_cap", r.backoff_cap, dur);
-    }
-
-    void breaker(YAML::Node const& n, std::string const& path, domain::breaker_config& b) {
-        if (!n.IsMap()) return fail(path, "must be a mapping");
-        only_keys(
-            n, path,
-            {"failure_threshold", "open_for", "half_open_probes", "failure_rate", "min_calls", "window"});
-        set(n, path, "failure_rate", b.failure_rate,
-            [&](YAML::Node const& v, std::string const& p) { return number(v, p); });
-        set(n, path, "min_calls", b.min_calls,
-            [&](auto const& v, auto const& p) { return integer(v, p, 1, 100000); });
-        if (auto w = n["window"])
-            if (auto d = duration(w, path + ".window"))
-                b.window = std::clamp(std::chrono::duration_cast<std::chrono::seconds>(*d),
-                                      std::chrono::seconds(1), std::chrono::seconds(60));
-        set(n, path, "failure_threshold", b.failure_threshold,
-            [&](auto const& v, auto const& p) { return integer(v, p, 1, 1000); });
-        set(n, path, "open_for", b.open_for,
-            [&](YAML::Node const& v, std::string const& p) { return duration(v, p); });
-        set(n, path, "half_open_probes", b.half_open_probes,
-            [&](auto const& v, auto const& p) { return integer(v, p, 1, 100); });
-    }
-
-    void limits(YAML::Node const& n, std::string const& path, domain::throttle_config& t) {
-        if (!n.IsMap()) return fail(path, "must be a mapping");
-        only_keys(n, path, {"requests_per_minute", "tokens_per_minute", "max_concurrent", "burst"});
-        auto num = [&](YAML::Node const& v, std::string const& p) { return number(v, p); };
-        set(n, path, "requests_per_minute", t.requests_per_minute, num);
-        set(n, path, "tokens_per_minute", t.tokens_per_minute, num);
-        set(n, path, "max_concurrent", t.max_concurrent,
-            [&](auto const& v, auto const& p) { return integer(v, p, 0, 100000); });
-        if (auto b = n["burst"])
-            if (auto d = duration(b, path + ".burst"))
-                t.burst_seconds = std::chrono::duration<double>(*d).count();
-    }
-
-    void budgets(YAML::Node const& n, adapters::budget_policy& b) {
-        std::string const path = "budgets";
-        if (!n.IsMap()) return fail(path, "must be a mapping");
-        only_keys(n, path, {"max_calls", "max_tokens", "max_usd", "ttl", "shares", "p1_max_wait", "on_store_error"});
-        if (auto m = n["on_store_error"]) read_fail_mode(*this, m, path + ".on_store_error", b.on_store_error);
-        auto& l = b.limits;
-        set(n, path, "max_calls", l.max_calls,
-            [&](auto const& v, auto const& p) { return integer(v, p, 0, 1'000'000); });
-        set(n, path, "max_tokens", l.max_tokens,
-            [&](auto const& v, auto const& p) { return integer(v, p, 0, 1'000'000'000'000); });
-        set(n, path, "max_usd", l.max_usd,
-            [&](YAML::Node const& v, std::string const& p) { return number(v, p); });
-        if (auto t = n["ttl"])
-            if (auto d = duration(t, path + ".ttl"))
-                l.ttl = std::chrono::duration_cast<std::chrono::seconds>(*d);
-        set(n, path, "p1_max_wait", b.p1_max_wait,
-            [&](YAML::Node const& v, std::string const& p) { return duration(v, p); });
-        if (auto shares = n["shares"]) {
-            if (!shares.IsMap()) return fail(path + ".shares", "must map P1, P2, P3 to fractions");
-            only_keys(shares, path + ".shares", {"p1", "p2", "p3"});
-            for (int i = 1; i <= 3; ++i) {
-                std::string const key = "p" + std::to_string(i);
-                if (auto v = shares[key])
-                    if (auto x = number(v, path + ".shares." + key)) {
-                        if (*x > 1)
-                            fail(path + ".shares." + key, "must be a fraction between 0 and 1");
-                        else
-                            l.shares[static_cast<std::size_t>(i)] = *x;
-                    }
-            }
-        }
-    }
-
-    void mode_signals(YAML::Node const& n, std::string const& path, domain::mode_signals& m) {
-        if (!n.IsMap()) return fail(path, "must be a mapping");
-        only_keys(n, path, {"provider_429_rate", "open_breaker_share", "queued_calls", "quota_use"});
-        auto num = [&](YAML::Node const& v, std::string const& p) { return number(v, p); };
-        set(n, path, "provider_429_rate", m.provider_429_rate, num);
-        set(n, path, "open_breaker_share", m.open_breaker_share, num);
-        set(n, path, "queued_calls", m.queued_calls, num);
-        set(n, path, "quota_use", m.quota_use, num);
-    }
-
-    void degraded_mode(YAML::Node const& n, domain::mode_thresholds& t) {
-        std::string const path = "resilience.degraded_mode";
-        if (!n.IsMap()) return fail(path, "must be a mapping");
-        only_keys(n, path, {"degraded", "critical", "exit_ratio", "calm_for"});
-        if (auto v = n["degraded"]) mode_signals(v, path + ".degraded", t.degraded);
-        if (auto v = n["critical"]) mode_signals(v, path + ".critical", t.critical);
-        set(n, path, "exit_ratio", t.exit_ratio,
-            [&](YAML::Node const& v, std::string const& p) { return number(v, p); });
-        set(n, path, "calm_for", t.calm_for,
-            [&](YAML::Node const& v, std::string const& p) { return duration(v, p); });
-    }
-
-    void resilience(YAML::Node const& n, resilience_settings& r) {
-        if (!n.IsMap()) return fail("resilience", "must be a mapping");
-        only_keys(n, "resilience", {"retry", "breaker", "retry_budget", "degraded_mode"});
-        if (auto v = n["degraded_mode"]) degraded_mode(v, r.modes);
-        if (auto v = n["retry"]) retry(v, "resilience.retry", r.retry);
-        if (auto v = n["breaker"]) breaker(v, "resilience.breaker", r.breaker);
-        if (auto v = n["retry_budget"]) {
-            std::string const path = "resilience.retry_budget";
-            if (!v.IsMap()) return fail(path, "must be a mapping");
-            only_keys(v, path, {"ratio", "min_per_second", "window"});
-            auto num = [&](YAML::Node const& x, std::string const& p) { return number(x, p); };
-            set(v, path, "ratio", r.retry_budget.ratio, num);
-            set(v, path, "min_per_second", r.retry_budget.min_per_second, num);
-            if (auto w = v["window"])
-                if (auto d = duration(w, path + ".window")) {
-                    if (*d < std::chrono::seconds(1) || *d > std::chrono::seconds(60))
-                        fail(path + ".window", "must be between 1s and 60s");
-                    else
-                        r.retry_budget.window = std::chrono::duration_cast<std::chrono::seconds>(*d);
-                }
-        }
-    }
-
     void provider(std::string const& name, YAML::Node const& n, gateway_config& c) {
         std::string const path = "providers." + name;
         static std::regex const valid_name("^[A-Za-z0-9_.-]{1,64}$");
@@ -263,9 +142,9 @@ class loader : public config_reader {
         p.response_headers_timeout = c.timeouts.response_headers;
         p.retry = c.resilience.retry;
         p.breaker = c.resilience.breaker;
-        if (auto r = n["retry"]) retry(r, path + ".retry", p.retry);
-        if (auto b = n["breaker"]) breaker(b, path + ".breaker", p.breaker);
-        if (auto l = n["limits"]) limits(l, path + ".limits", p.limits);
+        if (auto r = n["retry"]) read_retry(*this, r, path + ".retry", p.retry);
+        if (auto b = n["breaker"]) read_breaker(*this, b, path + ".breaker", p.breaker);
+        if (auto l = n["limits"]) read_throttle(*this, l, path + ".limits", p.limits);
         if (auto pr = n["probe"]) read_probe(*this, pr, path + ".probe", p);
         auto str = [&](YAML::Node const& v, std::string const& k) { return string(v, k); };
         set(n, path, "kind", p.kind, str);
@@ -449,8 +328,8 @@ class loader : public config_reader {
                 set(n, "timeouts", "stream_idle", c.timeouts.stream_idle, dur);
             }
         }
-        if (auto n = root["resilience"]) resilience(n, c.resilience);
-        if (auto n = root["budgets"]) budgets(n, c.budgets);
+        if (auto n = root["resilience"]) read_resilience(*this, n, c.resilience);
+        if (auto n = root["budgets"]) read_budgets(*this, n, c.budgets);
         if (auto n = root["providers"]) {
             if (!n.IsMap())
                 fail("providers", "must map provider names to settings");
