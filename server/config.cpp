@@ -113,17 +113,22 @@ class loader : public config_reader {
                 c.max_age = std::chrono::duration_cast<std::chrono::seconds>(*d);
     }
 
+    // A provider's timeouts, or with `global` the top-level section, which adds the call-wide ones
+    // (request deadline, stream first-token and idle bounds).
     void timeouts(YAML::Node const& n, std::string const& path, milliseconds& connect, milliseconds& attempt,
-                  milliseconds& response_headers, milliseconds* request) {
+                  milliseconds& response_headers, timeout_settings* global) {
         if (!n.IsMap()) return fail(path, "must be a mapping");
         std::set<std::string> keys{"connect", "attempt", "response_headers"};
-        if (request) keys.insert({"request", "first_token", "stream_idle"});
+        if (global) keys.insert({"request", "first_token", "stream_idle"});
         only_keys(n, path, keys);
         auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
         set(n, path, "connect", connect, dur);
         set(n, path, "attempt", attempt, dur);
         set(n, path, "response_headers", response_headers, dur);
-        if (request) set(n, path, "request", *request, dur);
+        if (!global) return;
+        set(n, path, "request", global->request, dur);
+        set(n, path, "first_token", global->first_token, dur);
+        set(n, path, "stream_idle", global->stream_idle, dur);
     }
 
     void provider(std::string const& name, YAML::Node const& n, gateway_config& c) {
@@ -319,15 +324,8 @@ class loader : public config_reader {
         }
         if (auto n = root["limits"]) read_limits(*this, n, c.limits);
         if (auto n = root["quotas"]) read_quotas(*this, n, c.quotas);
-        if (auto n = root["timeouts"]) {
-            timeouts(n, "timeouts", c.timeouts.connect, c.timeouts.attempt, c.timeouts.response_headers,
-                     &c.timeouts.request);
-            auto dur = [&](YAML::Node const& v, std::string const& p) { return duration(v, p); };
-            if (n.IsMap()) {
-                set(n, "timeouts", "first_token", c.timeouts.first_token, dur);
-                set(n, "timeouts", "stream_idle", c.timeouts.stream_idle, dur);
-            }
-        }
+        if (auto n = root["timeouts"])
+            timeouts(n, "timeouts", c.timeouts.connect, c.timeouts.attempt, c.timeouts.response_headers, &c.timeouts);
         if (auto n = root["resilience"]) read_resilience(*this, n, c.resilience);
         if (auto n = root["budgets"]) read_budgets(*this, n, c.budgets);
         if (auto n = root["providers"]) {
