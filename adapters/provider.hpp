@@ -66,7 +66,6 @@ struct stream_result {
     std::string model;         // as the provider named it
     std::string finish_reason; // empty when the stream ended without one
     int malformed_events = 0;  // skipped
-    bool stopped_by_client = false; // the sink refused a chunk (the client is gone)
 };
 
 class provider {

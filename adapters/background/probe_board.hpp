@@ -21,21 +21,15 @@ class probe_board {
     void record(std::string const& provider, probe_result result) {
         std::lock_guard lock(mutex_);
         results_[provider] = std::move(result);
-        ++probes_;
     }
     std::map<std::string, probe_result> snapshot() const {
         std::lock_guard lock(mutex_);
         return results_;
     }
-    std::uint64_t probes() const {
-        std::lock_guard lock(mutex_);
-        return probes_;
-    }
 
   private:
     mutable std::mutex mutex_;
     std::map<std::string, probe_result> results_;
-    std::uint64_t probes_ = 0;
 };
 
 } // namespace switchboard::adapters

@@ -31,7 +31,7 @@ net::awaitable<attempt_result<stream_result>> mock_provider::chat_stream(domain:
                                                                  {"finish_reason", std::move(finish)}}}}};
     };
     // (Chunks are built before each co_await: GCC 12 miscompiles literals inside co_await.)
-    stream_result result{reply.usage, std::string(model), reply.finish_reason, 0, false};
+    stream_result result{reply.usage, std::string(model), reply.finish_reason, 0};
     json::object first = chunk(json::object{{"role", "assistant"}, {"content", ""}}, nullptr);
     bool open = co_await sink.on_chunk(std::move(first));
     for (std::size_t i = 0; open && i < reply.pieces.size(); ++i) {
@@ -40,9 +40,8 @@ net::awaitable<attempt_result<stream_result>> mock_provider::chat_stream(domain:
     }
     if (open) {
         json::object last = chunk(json::object{}, json::string(reply.finish_reason));
-        open = co_await sink.on_chunk(std::move(last));
+        co_await sink.on_chunk(std::move(last));
     }
-    result.stopped_by_client = !open;
     co_return result;
 }
 

@@ -100,7 +100,7 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
     domain::chat_stream_translator translator(call.format, "chatcmpl-" + std::string(ctx.request_id),
                                               std::string(upstream_model), unix_now());
     sse_reader reader(translator, sink, ctx);
-    if (ctx.abort && ctx.abort->requested()) co_return stream_result{{}, std::string(upstream_model), {}, 0, true};
+    if (ctx.abort && ctx.abort->requested()) co_return stream_result{{}, std::string(upstream_model), {}, 0};
     auto const ended = co_await client_->send_streaming(req, std::min(ctx.deadline, ctx.first_token_by), reader);
     if (ctx.abort && ctx.abort->requested()) reader.client_gone_ = true; // our own cancellation, not a failure
     if (!ended && !reader.client_gone_) co_return transport_error(ended.error());
@@ -117,7 +117,6 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
     result.model = translator.model();
     result.finish_reason = translator.finish_reason();
     result.malformed_events = reader.malformed_;
-    result.stopped_by_client = reader.client_gone_;
     if (translator.usage() && translator.usage()->completion_tokens > 0) {
         result.usage = *translator.usage();
         if (result.usage.prompt_tokens == 0) result.usage.prompt_tokens = domain::estimated_prompt_tokens(request);
