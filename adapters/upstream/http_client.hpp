@@ -71,7 +71,9 @@ struct http_client_options {
     // Time from sending the request to the response's header block; 0: bounded only by the
     // caller's deadline.
     std::chrono::milliseconds response_headers_timeout{0};
-    std::size_t max_idle_connections = 32;
+    // Per origin and core. Above the concurrency a core sees, every extra request would pay a
+    // connect and a close (measured: at 64 concurrent requests a pool of 32 cost ~15 % of the CPU).
+    std::size_t max_idle_connections = 256;
     std::chrono::seconds idle_ttl{30}; // idle connections older than this are not reused
     std::size_t max_response_bytes = 64u << 20;
 };
@@ -101,7 +103,7 @@ class http_client {
     struct connection;
     net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
     connect(std::chrono::steady_clock::time_point deadline);
-    struct wire_request; // the Beast request message (kept out of this header)
+    struct wire_request; // the serialised request (kept out of this header)
     wire_request build(upstream_request const& request) const;
     // A pooled connection (or a new one) with `request` written on it; `reused` tells which.
     net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
