@@ -3,6 +3,7 @@
 
 #include "adapters/http/framing.hpp"
 #include "adapters/http/request_id.hpp"
+#include "adapters/http/response_head.hpp"
 #include "adapters/observability/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -17,6 +18,7 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <set>
 
 namespace switchboard::adapters {
@@ -373,7 +375,9 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     bool const keep_alive = request.keep_alive() && response.keep_alive() && !draining;
     response.keep_alive(keep_alive);
     stream.expires_after(options.write_timeout);
-    auto [write_ec, write_n] = co_await http::async_write(stream, response, use_tuple);
+    std::string const head = response_head(response);
+    std::array<net::const_buffer, 2> const wire{net::buffer(head), net::buffer(response.body())};
+    auto [write_ec, write_n] = co_await net::async_write(stream, wire, use_tuple);
     co_return !write_ec && keep_alive;
 }
 

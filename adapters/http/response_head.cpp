@@ -1,0 +1,25 @@
+// Hand-serialised response heads.
+#include "adapters/http/response_head.hpp"
+
+namespace switchboard::adapters {
+
+std::string response_head(http_response& response) {
+    if (response[http::field::content_length].empty() && !response.chunked()) response.prepare_payload();
+    std::string out;
+    out.reserve(512);
+    out += response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    out += std::to_string(response.result_int());
+    out += ' ';
+    out += response.reason();
+    out += "\r\n";
+    for (auto const& field : response) {
+        out += field.name_string();
+        out += ": ";
+        out += field.value();
+        out += "\r\n";
+    }
+    out += "\r\n";
+    return out;
+}
+
+} // namespace switchboard::adapters
