@@ -1,7 +1,8 @@
 // JSON-lines logging over the process-wide asynchronous sink.
 #include "adapters/observability/log.hpp"
 
-#include <boost/json/serialize.hpp>
+#include "adapters/observability/log_line.hpp"
+
 
 #include <atomic>
 #include <chrono>
@@ -13,19 +14,6 @@
 namespace switchboard::adapters {
 
 namespace {
-std::string utc_timestamp() {
-    auto const now = std::chrono::system_clock::now();
-    std::time_t const t = std::chrono::system_clock::to_time_t(now);
-    auto const us =
-        std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1'000'000;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[80];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(us));
-    return buf;
-}
-
 // The sink is replaced only by configure_logging(); writers hold a shared_ptr for the push so a
 // replacement never destroys a sink under them.
 struct logging_state {
@@ -83,11 +71,13 @@ bool log_enabled(log_level level) {
 
 void log_event(log_level level, std::string_view event, boost::json::object fields) {
     if (!log_enabled(level)) return;
-    boost::json::object line{{"ts", utc_timestamp()}, {"level", log_level_name(level)}, {"event", event}};
-    for (auto& [k, v] : fields) line[k] = std::move(v);
-    std::string text = boost::json::serialize(line);
-    text += '\n';
-    current_sink()->push(std::move(text));
+    log_line line(level, event);
+    for (auto const& [k, v] : fields) line.add(k, v);
+    line.write();
+}
+
+void push_log_text(std::string line) {
+    current_sink()->push(std::move(line));
 }
 
 void log_error(std::string_view event, std::string_view detail) {

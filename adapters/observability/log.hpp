@@ -31,6 +31,8 @@ void configure_logging(log_options options);
 bool log_enabled(log_level level);
 void log_event(log_level level, std::string_view event, boost::json::object fields = {});
 void log_error(std::string_view event, std::string_view detail);
+// A finished line (see log_line), handed to the sink as it is.
+void push_log_text(std::string line);
 void flush_logs();                  // waits until every line logged so far is written
 std::uint64_t dropped_log_lines();  // lines lost to a full queue since start
 

@@ -1,7 +1,7 @@
 // The request log line and request metrics.
 #include "adapters/observability/request_observer.hpp"
 
-#include "adapters/observability/log.hpp"
+#include "adapters/observability/log_line.hpp"
 
 #include <cmath>
 
@@ -43,36 +43,34 @@ void request_observer::finished(finished_request const& r) const {
     auto us = [](std::chrono::steady_clock::duration d) {
         return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
     };
-    boost::json::object line{{"request_id", r.request_id},
-                             {"method", r.method},
-                             {"route", r.route},
-                             {"status", r.status},
-                             {"client_ip", r.client_ip},
-                             {"tenant", r.tenant},
-                             {"latency_us", us(total)},
-                             {"upstream_us", us(upstream)},
-                             {"overhead_us", us(total) - us(upstream)},
-                             {"cache", "disabled"}};
-    if (!r.key_hint.empty()) line["api_key"] = r.key_hint;
+    log_line line(level, "request");
+    line.add("request_id", r.request_id)
+        .add("method", r.method)
+        .add("route", r.route)
+        .add("status", r.status)
+        .add("client_ip", r.client_ip)
+        .add("tenant", r.tenant)
+        .add("latency_us", us(total))
+        .add("upstream_us", us(upstream))
+        .add("overhead_us", us(total) - us(upstream))
+        .add("cache", "disabled");
+    if (!r.key_hint.empty()) line.add("api_key", r.key_hint);
     if (r.record && r.record->attempts > 0) {
         auto const& rec = *r.record;
-        line["provider"] = rec.provider;
-        line["model"] = rec.model;
-        line["attempts"] = rec.attempts;
-        if (rec.served) {
-            line["tokens_in"] = rec.usage.prompt_tokens;
-            line["tokens_out"] = rec.usage.completion_tokens;
-            line["cost_usd"] = rec.cost_usd;
-        }
+        line.add("provider", rec.provider).add("model", rec.model).add("attempts", rec.attempts);
+        if (rec.served)
+            line.add("tokens_in", rec.usage.prompt_tokens)
+                .add("tokens_out", rec.usage.completion_tokens)
+                .add("cost_usd", rec.cost_usd);
     }
     if (r.record && r.record->quota_remaining)
-        line["quota_remaining_pct"] = static_cast<int>(std::floor(*r.record->quota_remaining * 100.0));
-    if (!r.error_code.empty()) line["error_code"] = r.error_code;
+        line.add("quota_remaining_pct", static_cast<int>(std::floor(*r.record->quota_remaining * 100.0)));
+    if (!r.error_code.empty()) line.add("error_code", r.error_code);
     if (options_.include_payloads) {
-        line["request_body"] = utf8_prefix(r.request_body, options_.payload_max_chars);
-        line["response_body"] = utf8_prefix(r.response_body, options_.payload_max_chars);
+        line.add("request_body", utf8_prefix(r.request_body, options_.payload_max_chars));
+        line.add("response_body", utf8_prefix(r.response_body, options_.payload_max_chars));
     }
-    log_event(level, "request", std::move(line));
+    line.write();
 }
 
 } // namespace switchboard::adapters

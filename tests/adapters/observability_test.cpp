@@ -1,15 +1,18 @@
 // What operators see: one JSON log line per request with its facts, DEBUG detail that never
 // holds a secret, and Prometheus metrics that pass promtool and move with the traffic.
 #include "gateway_fixture.hpp"
+#include "adapters/observability/log_line.hpp"
 #include "tests/support/log_capture.hpp"
 #include "tests/support/mock_upstream.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <sys/wait.h>
 
 using namespace switchboard::testing;
@@ -254,6 +257,39 @@ BOOST_AUTO_TEST_CASE(metrics_can_be_turned_off) {
     BOOST_TEST(t.gw->get("/metrics").status == 404);
     BOOST_TEST(t.gw->get("/api/metrics").status == 404);
     BOOST_TEST(t.gw->chat(chat_body("chat")).status == 200);
+}
+
+// The hand-built log line (log_line) must stay valid JSON whatever its values hold: quotes,
+// backslashes, control characters, non-ASCII text, integer extremes and non-finite numbers.
+BOOST_AUTO_TEST_CASE(log_lines_are_valid_json_whatever_their_values_hold) {
+    log_capture capture(log_level::debug);
+    std::string const awkward = std::string("quote\" backslash\\ nl\n cr\r tab\t nul") + '\0' + "\x01 caf\xC3\xA9 \xE2\x82\xAC";
+    switchboard::adapters::log_line(log_level::warning, "odd\"event")
+        .add("text", awkward)
+        .add("min", std::numeric_limits<std::int64_t>::min())
+        .add("max", std::numeric_limits<std::int64_t>::max())
+        .add("cost", 0.000125)
+        .add("nan", std::numeric_limits<double>::quiet_NaN())
+        .add("nested", json::value(json::object{{"a", json::array{1, "b"}}}))
+        .write();
+    switchboard::adapters::log_event(log_level::info, "plain", {{"flag", true}, {"n", 3}});
+    auto lines = capture.lines();
+    BOOST_REQUIRE_EQUAL(lines.size(), 2u);
+    auto const& odd = lines[0];
+    BOOST_TEST(odd.at("event").as_string() == "odd\"event");
+    BOOST_TEST(odd.at("level").as_string() == "WARNING");
+    BOOST_TEST(odd.at("text").as_string() == awkward);
+    BOOST_TEST(odd.at("min").as_int64() == std::numeric_limits<std::int64_t>::min());
+    BOOST_TEST(odd.at("max").as_int64() == std::numeric_limits<std::int64_t>::max());
+    BOOST_TEST(odd.at("cost").as_double() == 0.000125);
+    BOOST_TEST(odd.at("nan").is_null());
+    BOOST_TEST(json::serialize(odd.at("nested")) == R"({"a":[1,"b"]})");
+    std::string const ts(odd.at("ts").as_string());
+    BOOST_TEST(ts.size() == 27u); // 2026-11-21T11:56:16.849750Z
+    BOOST_TEST(ts[10] == 'T');
+    BOOST_TEST(ts.back() == 'Z');
+    BOOST_TEST(lines[1].at("flag").as_bool());
+    BOOST_TEST(lines[1].at("n").as_int64() == 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,136 @@
+// Log lines appended field by field.
+#include "adapters/observability/log_line.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+
+namespace switchboard::adapters {
+namespace {
+
+void append_digits(std::string& out, long value, int width) {
+    char buf[16];
+    int n = 0;
+    do {
+        buf[n++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value > 0 || n < width);
+    while (n > 0) out += buf[--n];
+}
+
+// "2026-11-21T11:56:16.849750Z". The date and time of day are formatted once per second per
+// thread; only the microseconds are new on each line.
+void append_timestamp(std::string& out) {
+    auto const now = std::chrono::system_clock::now();
+    auto const micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    std::time_t const second = static_cast<std::time_t>(micros / 1'000'000);
+    thread_local std::time_t cached_second = -1;
+    thread_local std::string cached_prefix; // "2026-11-21T11:56:16"
+    if (second != cached_second) {
+        std::tm tm{};
+        gmtime_r(&second, &tm);
+        cached_prefix.clear();
+        append_digits(cached_prefix, tm.tm_year + 1900, 4);
+        cached_prefix += '-';
+        append_digits(cached_prefix, tm.tm_mon + 1, 2);
+        cached_prefix += '-';
+        append_digits(cached_prefix, tm.tm_mday, 2);
+        cached_prefix += 'T';
+        append_digits(cached_prefix, tm.tm_hour, 2);
+        cached_prefix += ':';
+        append_digits(cached_prefix, tm.tm_min, 2);
+        cached_prefix += ':';
+        append_digits(cached_prefix, tm.tm_sec, 2);
+        cached_second = second;
+    }
+    out += '"';
+    out += cached_prefix;
+    out += '.';
+    append_digits(out, static_cast<long>(micros % 1'000'000), 6);
+    out += "Z\"";
+}
+
+} // namespace
+
+void append_json_string(std::string& out, std::string_view value) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += '"';
+    std::size_t plain_from = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        auto const c = static_cast<unsigned char>(value[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(value.data() + plain_from, i - plain_from);
+        plain_from = i + 1;
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        }
+    }
+    out.append(value.data() + plain_from, value.size() - plain_from);
+    out += '"';
+}
+
+log_line::log_line(log_level level, std::string_view event) : level_(level) {
+    text_.reserve(512);
+    text_ += "{\"ts\":";
+    append_timestamp(text_);
+    text_ += ",\"level\":\"";
+    text_ += log_level_name(level);
+    text_ += "\",\"event\":";
+    append_json_string(text_, event);
+}
+
+void log_line::key(std::string_view name) {
+    text_ += ",\"";
+    text_ += name;
+    text_ += "\":";
+}
+
+log_line& log_line::add(std::string_view name, std::string_view value) {
+    key(name);
+    append_json_string(text_, value);
+    return *this;
+}
+
+log_line& log_line::add_integer(std::string_view name, std::int64_t value) {
+    key(name);
+    char buf[24];
+    auto const end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    text_.append(buf, end);
+    return *this;
+}
+
+log_line& log_line::add(std::string_view name, double value) {
+    key(name);
+    if (!std::isfinite(value)) {
+        text_ += "null";
+        return *this;
+    }
+    char buf[32];
+    auto const end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    text_.append(buf, end);
+    return *this;
+}
+
+log_line& log_line::add(std::string_view name, boost::json::value const& value) {
+    key(name);
+    text_ += boost::json::serialize(value);
+    return *this;
+}
+
+void log_line::write() {
+    text_ += "}\n";
+    push_log_text(std::move(text_));
+}
+
+} // namespace switchboard::adapters
