@@ -65,7 +65,7 @@ void render_labels(std::string& out, metric_labels labels) {
         first = false;
         out += name;
         out += "=\"";
-        out += escape_label_value(value);
+        append_escaped_label_value(out, value);
         out += '"';
     }
     out += '}';
@@ -89,6 +89,15 @@ std::string with_le(std::string_view labels, std::string_view le) {
 std::string escape_label_value(std::string_view value) {
     std::string out;
     out.reserve(value.size());
+    append_escaped_label_value(out, value);
+    return out;
+}
+
+void append_escaped_label_value(std::string& out, std::string_view value) {
+    if (value.find_first_of("\\\"\n") == std::string_view::npos) {
+        out += value;
+        return;
+    }
     for (char c : value) {
         if (c == '\\')
             out += "\\\\";
@@ -99,13 +108,16 @@ std::string escape_label_value(std::string_view value) {
         else
             out += c;
     }
-    return out;
 }
 
 metrics_shard::series& metrics_shard::find(metric m, metric_labels labels) {
-    std::string key(1, static_cast<char>('A' + static_cast<int>(m)));
+    // The key is rendered into a per-thread buffer and looked up as a view: a series seen before
+    // (every one but the first time) costs no allocation.
+    thread_local std::string key;
+    key.assign(1, static_cast<char>('A' + static_cast<int>(m)));
     render_labels(key, labels);
-    auto [it, inserted] = series_.try_emplace(std::move(key));
+    if (auto found = series_.find(std::string_view(key)); found != series_.end()) return found->second;
+    auto [it, inserted] = series_.try_emplace(key);
     if (inserted && !info(m).buckets.empty()) it->second.bucket.assign(info(m).buckets.size() + 1, 0);
     return it->second;
 }

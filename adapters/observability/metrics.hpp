@@ -59,7 +59,11 @@ class metrics_shard {
     series& find(metric m, metric_labels labels); // caller holds mutex_
     mutable std::mutex mutex_;
     // Key: the metric's index, then the rendered label set: "\x03{provider=\"openai\"}".
-    std::unordered_map<std::string, series> series_;
+    struct key_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
+    };
+    std::unordered_map<std::string, series, key_hash, std::equal_to<>> series_;
 };
 
 // Appends samples in the exposition format; each family's HELP and TYPE come first.
@@ -87,5 +91,6 @@ class metrics_registry {
 
 // Prometheus label value escaping: backslash, double quote and newline.
 std::string escape_label_value(std::string_view value);
+void append_escaped_label_value(std::string& out, std::string_view value);
 
 } // namespace switchboard::adapters
