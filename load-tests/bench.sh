@@ -1,37 +1,51 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark on this machine: the same load straight to a mock upstream ("direct"),
 # through an nginx proxy_pass ("nginx", the floor for one proxy hop) and through switchboard
-# (Release build, default policy stack: inbound limits with room, tenant quotas, breakers,
-# metrics, JSON request logs). Servers are pinned to CPU 0, the load generator to CPU 1.
+# (Release build, default policy stack: an inbound limit and tenant quotas with room, breakers,
+# metrics, one JSON log line per request) and switchboard with the Redis store ("sb+redis").
 #
-#   load-tests/bench.sh [--duration 10] [--connections 64]
+#   load-tests/bench.sh [--duration 10] [--only throughput,open,delayed,idle,streams]
 #
-# Scenarios so far: max throughput (wrk, closed loop). The mock upstream is nginx returning a
-# fixed chat.completion, so it is never the bottleneck. Prints one table: req/s, latency
-# p50/p90/p99, errors, CPU µs per request and peak RSS of the proxy, and the ratios.
-# Tools: wrk, nginx (nginx-light) — installed with apt when missing.
+# Every server — the mocks, nginx, switchboard, Redis — is pinned to CPU 0, the load generator
+# to CPU 1; the mock and the proxy under test are separate processes for nginx as for
+# switchboard, so both pay the same hops. Scenarios, one table each:
+#   throughput  max throughput, closed loop (wrk -c64)
+#   open        1,000 req/s open loop (load_gen: latency from when each request was due)
+#   delayed     200 concurrent requests on a mock that answers after 50 ms (wrk -c200)
+#   idle        10,000 idle keep-alive connections: memory per connection
+#   streams     1,000 concurrent slow streams: time-to-first-token overhead, memory per stream
+# Columns: req/s, latency p50/p90/p99, errors, CPU µs per request and peak RSS of the process
+# serving the path (the mock for "direct"), then the ratios and the overhead against direct.
+# The gateways' JSON logs are formatted and written to /dev/null: their CPU cost is measured, the
+# disk's is not (a file of ~100 MB per throughput run made the later runs' tails about the disk).
+# Tools: wrk, nginx (nginx-light), redis-server — installed with apt when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=10
-connections=64
+only="throughput,open,delayed,idle,streams"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
-    --connections) connections="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
+wants() { [[ ",$only," == *",$1,"* ]]; }
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx-light)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v bc >/dev/null || need+=(bc)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWITCHBOARD_TESTS=OFF >/dev/null
-cmake --build build-bench --target switchboard >/dev/null
+cmake --build build-bench --target switchboard load_gen stream_bench >/dev/null
+gateway_bin=build-bench/server/switchboard
+load_gen=build-bench/load-tests/load_gen
 
 work=$(mktemp -d /tmp/switchboard-bench.XXXXXX)
 pids=()
@@ -39,84 +53,168 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-mock_port=$(free_port); proxy_port=$(free_port); gateway_port=$(free_port)
+mock_port=$(free_port); slow_port=$(free_port); proxy_port=$(free_port); proxy_slow_port=$(free_port)
+gateway_port=$(free_port); redis_gateway_port=$(free_port); redis_port=$(free_port)
 completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}'
 
-cat > "$work/nginx.conf" <<EOF
+nginx_conf() { # NAME BODY: an nginx config of one worker with its own pid and logs
+  cat > "$work/$1.conf" <<EOF
 worker_processes 1;
 daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 20000; }
+pid $work/$1.pid;
+error_log $work/$1-error.log warn;
+worker_rlimit_nofile 30000;
+events { worker_connections 25000; }
 http {
   access_log off;
   client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work; uwsgi_temp_path $work; scgi_temp_path $work;
   keepalive_requests 1000000;
-  upstream mock { server 127.0.0.1:$mock_port; keepalive 256; }
-  server {
-    listen 127.0.0.1:$mock_port reuseport;
-    location / { default_type application/json; return 200 '$completion'; }
-  }
-  server {
-    listen 127.0.0.1:$proxy_port reuseport;
-    location / { proxy_pass http://mock; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
+  keepalive_timeout 300s;
+${2:-}
 }
 EOF
-# The mock and the proxy share one nginx worker on CPU 0; the proxy's own cost is measured as
-# that worker's CPU minus the direct run's (the mock's share).
-taskset -c 0 nginx -c "$work/nginx.conf" -p "$work" & pids+=($!)
+}
+nginx_conf mock "  server { listen 127.0.0.1:$mock_port reuseport; location / { default_type application/json; return 200 '$completion'; } }"
+nginx_conf proxy "
+  upstream mock { server 127.0.0.1:$mock_port; keepalive 256; }
+  upstream slow { server 127.0.0.1:$slow_port; keepalive 256; }
+  server { listen 127.0.0.1:$proxy_port reuseport; location / { proxy_pass http://mock; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }
+  server { listen 127.0.0.1:$proxy_slow_port reuseport; location / { proxy_pass http://slow; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+taskset -c 0 nginx -c "$work/mock.conf" -p "$work" 2>/dev/null & mock_master=$!; pids+=($mock_master)
+taskset -c 0 nginx -c "$work/proxy.conf" -p "$work" 2>/dev/null & proxy_master=$!; pids+=($proxy_master)
+taskset -c 0 "$load_gen" delayed --port "$slow_port" --delay-ms 50 & slow_pid=$!; pids+=($slow_pid)
+taskset -c 0 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >/dev/null & pids+=($!)
 
-cat > "$work/gateway.yaml" <<EOF
-server: {host: 127.0.0.1, port: $gateway_port, threads: 1, max_connections_per_ip: 100000}
+gateway_config() { # PORT [STORE_LINE]
+  cat <<EOF
+server: {host: 127.0.0.1, port: $1, threads: 1, max_connections: 25000, max_connections_per_ip: 25000, idle_timeout: 300s}
 logging: {level: info}
+${2:-}
 # Limits and quotas on, with room: their cost is measured, not their refusals.
 limits: [{per: ip, requests: 1000000, window: 1s}]
 quotas: {tenants: {default: {tokens_per_day: 1000000000000, tokens_per_month: 1000000000000}}}
 providers:
   bench: {kind: openai, base_url: "http://127.0.0.1:$mock_port/v1", api_key: sk-bench-000000000}
+  slow: {kind: openai, base_url: "http://127.0.0.1:$slow_port/v1", api_key: sk-bench-000000000}
 models:
   bench-model: [bench/bench-model]
+  slow-model: [slow/bench-model]
 EOF
-taskset -c 0 build-bench/server/switchboard --config "$work/gateway.yaml" > /dev/null & gateway_pid=$!; pids+=($gateway_pid)
+}
+gateway_config "$gateway_port" > "$work/gateway.yaml"
+gateway_config "$redis_gateway_port" "store: {url: \"redis://127.0.0.1:$redis_port\"}" > "$work/gateway-redis.yaml"
+sleep 0.5
+taskset -c 0 "$gateway_bin" --config "$work/gateway.yaml" > /dev/null & gateway_pid=$!; pids+=($gateway_pid)
+taskset -c 0 "$gateway_bin" --config "$work/gateway-redis.yaml" > /dev/null & redis_gateway_pid=$!; pids+=($redis_gateway_pid)
 sleep 1
-nginx_pid=$(pgrep -f "nginx: worker process" -n)
+mock_pid=$(pgrep -P "$mock_master")   # the nginx worker processes, which do the work
+proxy_pid=$(pgrep -P "$proxy_master")
+idle_rss=$(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status")
 
-cat > "$work/post.lua" <<'EOF'
+body='{"model":"bench-model","messages":[{"role":"user","content":"ping"}],"max_tokens":16}'
+printf '%s' "$body" > "$work/body.json"
+printf '%s' "${body/bench-model/slow-model}" > "$work/slow-body.json"
+cat > "$work/post.lua" <<EOF
 wrk.method = "POST"
-wrk.body = '{"model":"bench-model","messages":[{"role":"user","content":"ping"}],"max_tokens":16}'
+wrk.body = io.open("$work/body.json"):read("*a")
 wrk.headers["Content-Type"] = "application/json"
 EOF
+sed "s|body.json|slow-body.json|" "$work/post.lua" > "$work/slow-post.lua"
 
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 peak_rss() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+to_us() { # wrk latency ("512.00us", "1.23ms", "2.00s") → µs
+  echo "$1" | awk '{v=$1; if (v ~ /us$/) {sub("us","",v); m=1} else if (v ~ /ms$/) {sub("ms","",v); m=1000} else {sub("s","",v); m=1000000}; printf "%d\n", v*m}'
+}
+header() { printf "%-11s %9s %9s %9s %9s %7s %10s %9s\n" path req/s p50_us p90_us p99_us errors "cpu_us/req" rss_kib; }
+row() { printf "%-11s %9s %9s %9s %9s %7s %10.1f %9s\n" "$@"; }
+declare -A rate p50 p99
 
-# run NAME PORT PATH PID: one wrk run; prints a table row and remembers req/s and p50.
-declare -A rps p50
-run() {
-  local name=$1 port=$2 pid=$3
-  local before after out
+# wrk_run NAME PORT PID LUA CONNECTIONS: one closed-loop run.
+wrk_run() {
+  local name=$1 port=$2 pid=$3 lua=$4 conns=$5 before after out
   before=$(cpu_ticks "$pid")
-  out=$(taskset -c 1 wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port/v1/chat/completions")
+  out=$(taskset -c 1 wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$lua" "http://127.0.0.1:$port/v1/chat/completions")
   after=$(cpu_ticks "$pid")
-  local reqs rate l50 l90 l99 errors
+  local reqs errors
   reqs=$(echo "$out" | awk '/requests in/ {print $1}')
-  rate=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  l50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  l90=$(echo "$out" | awk '$1=="90%" {print $2}')
-  l99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {s=s $0 "; "} END {print (s=="" ? "0" : s)}')
-  local cpu_us=$(( (after - before) * 1000000 / ticks ))
-  printf "%-12s %10s %9s %9s %9s %8s %10.1f %9s\n" "$name" "$rate" "$l50" "$l90" "$l99" "$errors" \
-    "$(echo "$cpu_us / $reqs" | bc -l)" "$(peak_rss "$pid")"
-  rps[$name]=$rate; p50[$name]=$l50
+  rate[$name]=$(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+  p50[$name]=$(to_us "$(echo "$out" | awk '$1=="50%" {print $2}')")
+  local l90; l90=$(to_us "$(echo "$out" | awk '$1=="90%" {print $2}')")
+  p99[$name]=$(to_us "$(echo "$out" | awk '$1=="99%" {print $2}')")
+  errors=$(echo "$out" | awk '/Non-2xx/ {n+=$NF} /Socket errors/ {for (i=3; i<=NF; i++) n+=$i} END {print n+0}')
+  row "$name" "${rate[$name]}" "${p50[$name]}" "$l90" "${p99[$name]}" "$errors" \
+    "$(echo "($after - $before) * 1000000 / $ticks / $reqs" | bc -l)" "$(peak_rss "$pid")"
 }
 
-echo "max throughput: wrk -t1 -c$connections -d${duration}s, servers on CPU 0, wrk on CPU 1 ($(nproc) cores)"
-printf "%-12s %10s %9s %9s %9s %8s %10s %9s\n" path req/s p50 p90 p99 errors "cpu_us/req" "rss_kib"
-run direct "$mock_port" "$nginx_pid"
-run nginx "$proxy_port" "$nginx_pid"
-run switchboard "$gateway_port" "$gateway_pid"
-echo "switchboard / nginx throughput: $(echo "${rps[switchboard]} / ${rps[nginx]}" | bc -l | cut -c1-5)"
-echo "(nginx rows: CPU and RSS of the one worker serving both the mock and the proxy; the direct row is the mock alone)"
+# open_run NAME PORT PID: 1,000 req/s open loop for the duration.
+open_run() {
+  local name=$1 port=$2 pid=$3 before after out
+  before=$(cpu_ticks "$pid")
+  out=$(taskset -c 1 "$load_gen" open --port "$port" --body-file "$work/body.json" --rate 1000 --seconds "$duration" || true)
+  after=$(cpu_ticks "$pid")
+  field() { echo "$out" | tr ' ' '\n' | awk -F= -v k="$1" '$1==k {print $2}'; }
+  rate[$name]=$(field rate); p50[$name]=$(field p50_us); p99[$name]=$(field p99_us)
+  row "$name" "${rate[$name]}" "${p50[$name]}" "$(field p90_us)" "${p99[$name]}" "$(field errors)" \
+    "$(echo "($after - $before) * 1000000 / $ticks / $(field sent)" | bc -l)" "$(peak_rss "$pid")"
+}
+
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+echo "switchboard $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, servers on CPU 0, load generator on CPU 1, ${duration}s per run"
+echo "gateway RSS idle (after start, before any request): ${idle_rss} KiB"
+
+if wants throughput; then
+  echo; echo "== max throughput (closed loop, wrk -t1 -c64)"; header
+  wrk_run direct "$mock_port" "$mock_pid" "$work/post.lua" 64
+  wrk_run nginx "$proxy_port" "$proxy_pid" "$work/post.lua" 64
+  wrk_run switchboard "$gateway_port" "$gateway_pid" "$work/post.lua" 64
+  echo "switchboard / nginx throughput: $(ratio "${rate[switchboard]}" "${rate[nginx]}")x"
+fi
+
+if wants open; then
+  echo; echo "== open loop, 1,000 req/s (load_gen open; latency counted from when each request was due)"; header
+  open_run direct "$mock_port" "$mock_pid"
+  open_run nginx "$proxy_port" "$proxy_pid"
+  open_run switchboard "$gateway_port" "$gateway_pid"
+  reads_before=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_reads_processed/ {print $2+0}')
+  commands_before=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_commands_processed/ {print $2+0}')
+  open_run sb+redis "$redis_gateway_port" "$redis_gateway_pid"
+  reads_after=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_reads_processed/ {print $2+0}')
+  commands_after=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_commands_processed/ {print $2+0}')
+  requests=$((1000 * duration))
+  for p in nginx switchboard sb+redis; do
+    echo "overhead vs direct, $p: p50 +$((p50[$p] - p50[direct])) us, p99 +$((p99[$p] - p99[direct])) us"
+  done
+  echo "Redis per request (sb+redis): $(echo "scale=2; ($reads_after - $reads_before) / $requests" | bc) round trips (reads the server processed), $(echo "scale=2; ($commands_after - $commands_before) / $requests" | bc) commands (those run inside scripts included)"
+fi
+
+if wants delayed; then
+  echo; echo "== 200 concurrent requests, mock answering after 50 ms (closed loop, wrk -t1 -c200)"; header
+  wrk_run direct "$slow_port" "$slow_pid" "$work/slow-post.lua" 200
+  wrk_run nginx "$proxy_slow_port" "$proxy_pid" "$work/slow-post.lua" 200
+  wrk_run switchboard "$gateway_port" "$gateway_pid" "$work/slow-post.lua" 200
+  for p in nginx switchboard; do echo "overhead vs direct, $p: p50 +$((p50[$p] - p50[direct])) us, p99 +$((p99[$p] - p99[direct])) us"; done
+fi
+
+if wants idle; then
+  echo; echo "== 10,000 idle keep-alive connections (each served one GET, then left open)"
+  printf "%-11s %12s %12s %14s\n" path rss_before rss_with "per_conn_bytes"
+  for target in "nginx:$proxy_port:$proxy_pid:/" "switchboard:$gateway_port:$gateway_pid:/api/v1/health"; do
+    IFS=: read -r name port pid path <<< "$target"
+    before=$(rss "$pid")
+    coproc IDLE { taskset -c 1 "$load_gen" idle --port "$port" --connections 10000 --path "$path"; }
+    read -r ready <&"${IDLE[0]}"
+    sleep 1
+    with=$(rss "$pid")
+    printf "%-11s %10s K %10s K %14s   (%s)\n" "$name" "$before" "$with" "$(( (with - before) * 1024 / 10000 ))" "$ready"
+    kill "$IDLE_PID" 2>/dev/null || true; wait "$IDLE_PID" 2>/dev/null || true
+    sleep 1
+  done
+fi
+
+if wants streams; then
+  echo; echo "== 1,000 concurrent slow streams (load-tests/stream_bench; its own upstream and gateway)"
+  build-bench/load-tests/stream_bench --gateway "$gateway_bin" --streams 1000 --rounds 2
+fi
