@@ -2,6 +2,7 @@
 #include "adapters/dispatch/dispatcher.hpp"
 
 #include "adapters/dispatch/stream_gate.hpp"
+#include "adapters/limits/pending_admission.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/store/store_error.hpp"
 #include "adapters/wall_clock.hpp"
@@ -9,6 +10,8 @@
 #include "domain/deployment_health.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -378,6 +381,13 @@ dispatcher::budgeted(std::string const& model, std::string const& forced, std::i
         tenant_hold = std::move(*held);
         if (tenant_hold && hints.record) hints.record->quota_remaining = std::max(0.0, 1.0 - tenant_hold->use);
     }
+    if (hints.admission) {
+        auto const* limits = co_await hints.admission->outcome();
+        if (limits->refusal) {
+            if (tenant_hold) co_await quotas_->settle(std::move(*tenant_hold), std::nullopt);
+            co_return failure(*limits->refusal);
+        }
+    }
     auto settle_tenant = [&](dispatch_result<T> const& result) -> net::awaitable<void> {
         if (!tenant_hold) co_return;
         std::optional<domain::quota_counts> actual;
@@ -411,7 +421,15 @@ dispatcher::budgeted(std::string const& model, std::string const& forced, std::i
         }
     }
     auto result = co_await run<T>(model, forced, static_cast<double>(tokens), features, hints, call);
-    co_await settle_tenant(result);
+    if (tenant_hold) {
+        // Settled after the answer rather than before it: the settlement's store round trip is
+        // not on the request's path. It is queued now, on this core, ahead of anything the client
+        // can send after reading the answer, so a quota read that follows sees it.
+        std::optional<domain::quota_counts> actual;
+        if (result) actual = domain::quota_counts{1, result->value.usage.total()};
+        auto executor = co_await net::this_coro::executor;
+        net::co_spawn(executor, quotas_->settle(std::move(*tenant_hold), actual), net::detached);
+    }
     if (budgeted) {
         domain::budget_usage const reserved{1, tokens, 0};
         std::optional<domain::budget_usage> actual;

@@ -67,6 +67,9 @@ struct request_hints {
     request_record* record = nullptr;                 // filled in for the request's log line and metrics
     class stream_gate* stream = nullptr;              // set by chat_stream: the attempts stream through it
     stream_abort* abort = nullptr;                    // streams: raised when the client disconnects
+    // The request's inbound limit check, still running (router): awaited after the tenant quota
+    // reservation and before any upstream call; a refusal ends the call with it.
+    class pending_admission* admission = nullptr;
 };
 
 // The client end of a stream: told which deployment answers just before its first chunk.

@@ -4,6 +4,7 @@
 #include "adapters/http/request_id.hpp"
 #include "adapters/http/router_responses.hpp"
 #include "adapters/http/sse_client.hpp"
+#include "adapters/limits/pending_admission.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/wall_clock.hpp"
 
@@ -13,6 +14,7 @@
 #include "domain/json_checks.hpp"
 #include "domain/openai_wire.hpp"
 
+#include <boost/asio/this_coro.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -62,6 +64,11 @@ void mark_deprecated(http_response& res, std::string_view successor, std::string
     std::string link = "<" + std::string(successor) + ">; rel=\"successor-version\"";
     if (!docs_url.empty()) link += ", <" + docs_url + ">; rel=\"deprecation\"";
     res.set(http::field::link, link);
+}
+
+// Routes whose requests go to a provider (and reserve tenant quota on the way).
+bool calls_a_provider(std::string_view path) {
+    return path == "/v1/chat/completions" || path == "/v1/embeddings";
 }
 
 // Health probes are never rate limited: an orchestrator must always see the truth.
@@ -193,6 +200,7 @@ domain::result<request_hints> hints_of(http_request const& req, std::string cons
     request_hints hints{std::string(req["x-preferred-provider"]), request_id, std::nullopt};
     hints.tenant = scope.caller.tenant;
     hints.record = &scope.record;
+    hints.admission = scope.admission;
     hints.trace = continue_or_start_trace(req["traceparent"], req["tracestate"]);
     auto priority = domain::parse_priority(req["x-priority"]);
     if (!priority) return priority.error();
@@ -318,16 +326,30 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     if (!services_.limiter || !rate_limited(current)) {
         res = co_await serve(req, current, request_id, scope);
     } else {
-        auto limits = co_await services_.limiter->check(current, caller);
-        if (limits.refusal) {
-            res = answer_error(*limits.refusal, req, request_id);
-            if (services_.metrics && limits.refusal->code == errc::rate_limit_exceeded)
-                services_.metrics->add(metric::rate_limit_rejections,
-                                       {{"route", scope.route}, {"scope", refusing_scope(limits.windows)}});
-        } else {
+        // Calls to a provider start the check and go on: it runs while the body is read and the
+        // tenant quota reserved, and the dispatcher awaits it before any upstream call (one store
+        // round trip of waiting, not two). Other routes wait for it first.
+        std::optional<pending_admission> admission;
+        limit_outcome checked;
+        limit_outcome const* limits = &checked;
+        if (calls_a_provider(current)) {
+            auto executor = co_await net::this_coro::executor;
+            admission.emplace(executor, *services_.limiter, current, caller);
+            scope.admission = &*admission;
             res = co_await serve(req, current, request_id, scope);
+            scope.admission = nullptr;
+            limits = co_await admission->outcome();
+        } else {
+            checked = co_await services_.limiter->check(current, caller);
+            if (!checked.refusal) res = co_await serve(req, current, request_id, scope);
         }
-        set_rate_limit_headers(res, limits.windows);
+        if (limits->refusal) { // wins over whatever else the request would have been answered
+            res = answer_error(*limits->refusal, req, request_id);
+            if (services_.metrics && limits->refusal->code == errc::rate_limit_exceeded)
+                services_.metrics->add(metric::rate_limit_rejections,
+                                       {{"route", scope.route}, {"scope", refusing_scope(limits->windows)}});
+        }
+        set_rate_limit_headers(res, limits->windows);
     }
     if (!match->serves_as.empty()) mark_deprecated(res, match->serves_as, services_.docs_url);
     co_return res;

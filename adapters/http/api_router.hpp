@@ -45,6 +45,7 @@ struct request_scope {
     std::string key_hint; // the caller's API key, masked
     request_record record;
     response_stream* stream = nullptr; // for streamed answers
+    pending_admission* admission = nullptr; // the inbound limit check, running alongside (calls)
 };
 
 // The path of a request target, without its query.

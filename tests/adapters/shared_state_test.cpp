@@ -138,6 +138,38 @@ BOOST_AUTO_TEST_CASE(forwarded_for_is_believed_only_from_a_trusted_proxy) {
     BOOST_TEST(exposed.chat(chat_body("mock-1"), as("203.0.113.2")).status == 429);
 }
 
+// The limit check runs alongside the call's own work (its store round trip overlaps the tenant
+// quota reservation's) but still decides: a refused call reaches no provider, keeps no quota
+// reservation, and the limit's 429 wins over any other answer (here a body that is not JSON).
+void a_refused_call_reaches_no_provider_and_holds_no_quota(std::string const& store_url) {
+    mock_upstream up;
+    up.always(canned_reply::json(200, completion_body()));
+    gateway_fixture gw(upstream_config(up, store_url,
+                                       "limits:\n  - {route: /v1/chat/completions, per: ip, requests: 2, window: 1m}\n"
+                                       "quotas:\n  tenants: {acme: {tokens_per_day: 100000}}\n"));
+    std::string const body = R"({"model":"chat","max_tokens":100,"messages":[{"role":"user","content":"Hello"}]})";
+    std::vector<std::pair<std::string, std::string>> const tenant{{"X-Tenant-Id", "acme"}};
+    for (int i = 0; i < 2; ++i) BOOST_TEST(gw.chat(body, tenant).status == 200);
+    for (auto const& refused : {gw.chat(body, tenant), gw.chat("{not json", tenant)}) {
+        BOOST_TEST(refused.status == 429);
+        BOOST_TEST(code_of(refused) == "rate_limit_exceeded");
+        BOOST_TEST(refused.header("x-ratelimit-remaining") == "0");
+    }
+    BOOST_TEST(up.requests().size() == 2u);
+    auto const day = tenant_day(gw, "acme");
+    BOOST_TEST(day.at("tokens").at("reserved").as_int64() == 0);
+    BOOST_TEST(day.at("tokens").at("used").as_int64() == 10); // completion_body() uses 5 tokens
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_call_reaches_no_provider_and_holds_no_quota_in_memory) {
+    a_refused_call_reaches_no_provider_and_holds_no_quota("");
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_call_reaches_no_provider_and_holds_no_quota_in_redis) {
+    redis_server redis;
+    a_refused_call_reaches_no_provider_and_holds_no_quota(redis.url());
+}
+
 BOOST_AUTO_TEST_CASE(a_tenant_quota_holds_under_200_concurrent_requests_in_memory) {
     quota_reservations_hold("");
 }
