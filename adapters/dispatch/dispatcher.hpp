@@ -73,9 +73,12 @@ struct request_hints {
 };
 
 // The client end of a stream: told which deployment answers just before its first chunk.
+// `opening` is a chunk held back until then (the role chunk): it goes ahead of the first content
+// chunk, and may travel in the same write as it (one wake-up of the client, not three).
 class stream_client : public chat_stream_sink {
   public:
-    virtual net::awaitable<bool> begin(domain::deployment const& served) = 0;
+    virtual net::awaitable<bool> begin(domain::deployment const& served,
+                                       std::optional<boost::json::object> opening) = 0;
 };
 
 // Budgets and how long each priority may wait for provider capacity.

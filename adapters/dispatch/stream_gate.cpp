@@ -63,12 +63,9 @@ net::awaitable<bool> stream_gate::on_chunk(json::object chunk) {
             co_return true;
         }
         committed_ = true;
-        bool ok = co_await client_.begin(current_);
-        if (ok && held_role_) {
-            json::object role = std::move(*held_role_);
-            held_role_.reset();
-            ok = co_await client_.on_chunk(std::move(role));
-        }
+        std::optional<json::object> role = std::move(held_role_);
+        held_role_.reset();
+        bool const ok = co_await client_.begin(current_, std::move(role));
         if (!ok) {
             gone_ = true;
             co_return false;

@@ -445,7 +445,7 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, std::st
     }
     if (!client.started()) { // an answer without any content: still a well-formed stream
         domain::deployment const& served = outcome->served;
-        co_await client.begin(served);
+        co_await client.begin(served, std::nullopt);
     }
     std::optional<json::object> usage;
     if (chat.include_usage)

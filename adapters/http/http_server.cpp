@@ -13,12 +13,11 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <array>
+#include <charconv>
 #include <set>
 
 namespace switchboard::adapters {
@@ -226,29 +225,26 @@ class chunked_writer final : public response_stream {
         head.body().clear();
         head.keep_alive(keep_alive_);
         head.chunked(true);
-        http::response_serializer<http::string_body> serializer(head);
-        stream_.expires_after(write_timeout_);
-        auto [ec, n] = co_await http::async_write_header(stream_, serializer, use_tuple);
-        failed_ = static_cast<bool>(ec);
-        co_return !failed_;
+        held_ = response_head(head);
+        co_return true;
+    }
+
+    void hold(std::string data) override {
+        if (failed_ || !opened_ || finished_ || data.empty()) return; // an empty chunk would end the body
+        append_chunk(data);
     }
 
     net::awaitable<bool> send(std::string data) override {
         if (failed_ || !opened_ || finished_) co_return false;
-        if (data.empty()) co_return true; // an empty chunk would end the body
-        stream_.expires_after(write_timeout_);
-        auto [ec, n] = co_await net::async_write(stream_, http::make_chunk(net::buffer(data)), use_tuple);
-        failed_ = static_cast<bool>(ec);
-        co_return !failed_;
+        if (!data.empty()) append_chunk(data); // an empty chunk would end the body
+        co_return co_await write_held();
     }
 
     net::awaitable<bool> finish() override {
         if (failed_ || !opened_ || finished_) co_return false;
         finished_ = true;
-        stream_.expires_after(write_timeout_);
-        auto [ec, n] = co_await net::async_write(stream_, http::make_chunk_last(), use_tuple);
-        failed_ = static_cast<bool>(ec);
-        co_return !failed_;
+        held_ += "0\r\n\r\n";
+        co_return co_await write_held();
     }
 
     bool opened() const override { return opened_; }
@@ -280,6 +276,25 @@ class chunked_writer final : public response_stream {
     bool reusable() const { return opened_ && finished_ && !failed_ && keep_alive_; }
 
   private:
+    void append_chunk(std::string_view data) {
+        char size[20];
+        auto const end = std::to_chars(size, size + sizeof size, data.size(), 16).ptr;
+        held_.append(size, end);
+        held_ += "\r\n";
+        held_ += data;
+        held_ += "\r\n";
+    }
+
+    net::awaitable<bool> write_held() {
+        if (held_.empty()) co_return true;
+        std::string bytes;
+        bytes.swap(held_);
+        stream_.expires_after(write_timeout_);
+        auto [ec, n] = co_await net::async_write(stream_, net::buffer(bytes), use_tuple);
+        failed_ = static_cast<bool>(ec);
+        co_return !failed_;
+    }
+
     beast::tcp_stream& stream_;
     request_handler& handler_;
     std::chrono::milliseconds write_timeout_;
@@ -289,6 +304,7 @@ class chunked_writer final : public response_stream {
     bool finished_ = false;
     bool failed_ = false;
     bool watching_ = false;
+    std::string held_; // written with the next send() or finish(): the head, held chunks
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 } // namespace

@@ -23,8 +23,13 @@ using http_request = http::request<http::string_body>;
 class response_stream {
   public:
     virtual ~response_stream() = default;
+    // The head is held and written with the first send() or finish(): a stream's head is of
+    // no use to its client without an event, and one write wakes the client once, not twice.
     virtual net::awaitable<bool> open(http_response head) = 0;
+    // Writes `data` as one chunk, after whatever is held (the head, held chunks), in one write.
     virtual net::awaitable<bool> send(std::string data) = 0;
+    // Frames `data` as a chunk and holds it until the next send() or finish().
+    virtual void hold(std::string data) = 0;
     virtual net::awaitable<bool> finish() = 0;
     virtual bool opened() const = 0;
     // Calls `gone` (once, on this core) if the client closes its side while the handler runs —

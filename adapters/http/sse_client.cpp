@@ -10,7 +10,7 @@
 namespace switchboard::adapters {
 namespace json = boost::json;
 
-net::awaitable<bool> sse_client::begin(domain::deployment const& served) {
+net::awaitable<bool> sse_client::begin(domain::deployment const& served, std::optional<json::object> opening) {
     http_response head{http::status::ok, request_.version()};
     head.set(http::field::content_type, "text/event-stream; charset=utf-8");
     head.set(http::field::cache_control, "no-cache");
@@ -19,7 +19,9 @@ net::awaitable<bool> sse_client::begin(domain::deployment const& served) {
     head.set("x-switchboard-provider", served.provider);
     head.set("x-switchboard-model", served.model);
     add_cors_headers(head, request_, cors_);
-    co_return co_await out_.open(std::move(head));
+    bool const ok = co_await out_.open(std::move(head));
+    if (ok && opening) out_.hold(domain::sse_data(json::serialize(*opening)));
+    co_return ok;
 }
 
 net::awaitable<bool> sse_client::on_chunk(json::object chunk) {

@@ -1,7 +1,8 @@
 #pragma once
 // The client end of a streamed chat over HTTP: Server-Sent Events in OpenAI's format. The
-// response head (200, text/event-stream, x-switchboard-provider/-model, CORS) goes out just
-// before the first chunk; each chunk is one `data:` event written at once. The stream then ends
+// response head (200, text/event-stream, x-switchboard-provider/-model, CORS) and the opening
+// (role) chunk go out in one write with the first content chunk; after that each chunk is one
+// `data:` event written at once. The stream then ends
 // with `data: [DONE]` (after the usage chunk when asked for) — or, when the call failed after
 // content began, with an OpenAI-style error event and no [DONE], so no client mistakes a cut
 // answer for a whole one.
@@ -17,7 +18,7 @@ class sse_client final : public stream_client {
                cors_policy const& cors)
         : out_(out), request_(request), request_id_(request_id), cors_(cors) {}
 
-    net::awaitable<bool> begin(domain::deployment const& served) override;
+    net::awaitable<bool> begin(domain::deployment const& served, std::optional<boost::json::object> opening) override;
     net::awaitable<bool> on_chunk(boost::json::object chunk) override;
 
     // The end of a call that succeeded: the usage chunk when `usage` is set, then [DONE].

@@ -93,7 +93,10 @@ class completion_builder {
 class ws_client final : public stream_client {
   public:
     ws_client(ws_stream& ws, json::value id) : ws_(ws), id_(std::move(id)) {}
-    net::awaitable<bool> begin(domain::deployment const&) override { co_return true; }
+    net::awaitable<bool> begin(domain::deployment const&, std::optional<json::object> opening) override {
+        if (!opening) co_return true;
+        co_return co_await on_chunk(std::move(*opening));
+    }
     net::awaitable<bool> on_chunk(json::object chunk) override {
         builder_.add(chunk);
         json::object message{{"type", "chat.chunk"}, {"id", id_}, {"chunk", std::move(chunk)}};
