@@ -4,7 +4,9 @@
 // token after --first-ms, then --tokens tokens every --gap-ms), starts the switchboard binary
 // against it, then opens --streams concurrent streams twice — straight to the upstream, then
 // through the gateway — and prints time to first token (p50/p90/p99) for both, the overhead,
-// and the gateway's resident memory idle and with every stream open.
+// and the gateway's resident memory idle and with every stream open. With --nginx (an nginx
+// binary) the same streams also go through an nginx proxy_pass with buffering off: the floor for
+// one streaming proxy hop on the same machine.
 //
 //   build/load-tests/stream_bench --gateway build/server/switchboard --streams 1000
 //
@@ -30,6 +32,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -50,6 +53,7 @@ struct options {
     int tokens = 10;
     int rounds = 1;
     int arrival_us = 1000; // streams start this far apart (open loop), not all at once
+    std::string nginx;     // an nginx binary: also measure through an nginx proxy_pass (the floor)
 };
 
 std::string chunk(std::string const& content) {
@@ -207,6 +211,7 @@ int main(int argc, char** argv) {
         else if (k == "--tokens") o.tokens = std::stoi(v);
         else if (k == "--rounds") o.rounds = std::stoi(v);
         else if (k == "--arrival-us") o.arrival_us = std::stoi(v);
+        else if (k == "--nginx") o.nginx = v;
     }
     signal(SIGPIPE, SIG_IGN);
 
@@ -232,6 +237,28 @@ int main(int argc, char** argv) {
         execl(o.gateway.c_str(), o.gateway.c_str(), "--config", config.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
+    // The floor for one streaming proxy hop: nginx proxy_pass with buffering off, one process.
+    pid_t proxy = 0;
+    unsigned short proxy_port = 0;
+    std::string const proxy_dir = "/tmp/stream-bench-nginx-" + std::to_string(getpid());
+    if (!o.nginx.empty()) {
+        proxy_port = free_port();
+        std::filesystem::create_directories(proxy_dir);
+        std::ofstream(proxy_dir + "/nginx.conf")
+            << "worker_processes 1;\nmaster_process off;\ndaemon off;\npid " << proxy_dir << "/nginx.pid;\n"
+            << "error_log " << proxy_dir << "/error.log warn;\nevents { worker_connections 8192; }\nhttp {\n"
+            << "  access_log off;\n  client_body_temp_path " << proxy_dir << "; proxy_temp_path " << proxy_dir
+            << "; fastcgi_temp_path " << proxy_dir << "; uwsgi_temp_path " << proxy_dir << "; scgi_temp_path "
+            << proxy_dir << ";\n  upstream up { server 127.0.0.1:" << upstream_port << "; }\n"
+            << "  server { listen 127.0.0.1:" << proxy_port << "; location / { proxy_pass http://up; "
+            << "proxy_http_version 1.1; proxy_buffering off; proxy_read_timeout 120s; } }\n}\n";
+        proxy = fork();
+        if (proxy == 0) {
+            execlp(o.nginx.c_str(), o.nginx.c_str(), "-c", (proxy_dir + "/nginx.conf").c_str(), "-p", proxy_dir.c_str(),
+                   static_cast<char*>(nullptr));
+            _exit(127);
+        }
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     long const rss_idle = rss_kib(gateway);
 
@@ -246,11 +273,24 @@ int main(int argc, char** argv) {
                     percentile(direct.ttft, 0.9), percentile(direct.ttft, 0.99), direct.complete, "-");
         std::printf("%-9s %8.2fms %8.2fms %8.2fms %9d %10ld\n", "gateway", percentile(via.ttft, 0.5),
                     percentile(via.ttft, 0.9), percentile(via.ttft, 0.99), via.complete, via.rss_open_kib);
-        std::printf("overhead  p50 %+.3f ms, p99 %+.3f ms; gateway RSS idle %ld KiB, with %d open streams %ld KiB "
-                    "(%.1f KiB per stream)\n",
+        if (proxy) {
+            auto nginx = run(clients, proxy_port, "/v1/chat/completions", o.streams, proxy, o.arrival_us);
+            std::printf("%-9s %8.2fms %8.2fms %8.2fms %9d %10ld\n", "nginx", percentile(nginx.ttft, 0.5),
+                        percentile(nginx.ttft, 0.9), percentile(nginx.ttft, 0.99), nginx.complete, nginx.rss_open_kib);
+            std::printf("overhead  nginx p50 %+.3f ms, p99 %+.3f ms\n",
+                        percentile(nginx.ttft, 0.5) - percentile(direct.ttft, 0.5),
+                        percentile(nginx.ttft, 0.99) - percentile(direct.ttft, 0.99));
+        }
+        std::printf("overhead  gateway p50 %+.3f ms, p99 %+.3f ms; gateway RSS idle %ld KiB, with %d open streams "
+                    "%ld KiB (%.1f KiB per stream)\n",
                     percentile(via.ttft, 0.5) - percentile(direct.ttft, 0.5),
                     percentile(via.ttft, 0.99) - percentile(direct.ttft, 0.99), rss_idle, o.streams,
                     via.rss_open_kib, static_cast<double>(via.rss_open_kib - rss_idle) / o.streams);
+    }
+    if (proxy) {
+        kill(proxy, SIGTERM);
+        waitpid(proxy, nullptr, 0);
+        std::filesystem::remove_all(proxy_dir);
     }
 
     kill(gateway, SIGTERM);
