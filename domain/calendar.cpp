@@ -2,7 +2,6 @@
 #include "domain/calendar.hpp"
 
 #include <chrono>
-#include <cstdio>
 
 namespace switchboard::domain {
 namespace {
@@ -13,19 +12,29 @@ year_month_day civil(std::int64_t unix_seconds) {
 }
 } // namespace
 
+namespace {
+// "2026-11" (+ "-21"): digits written directly; these ids are formatted several times per call
+// (quota windows), where snprintf's format parsing showed in profiles.
+void put_digits(char* at, unsigned value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) at[i] = static_cast<char>('0' + value % 10);
+}
+
+std::string date_id(year_month_day const& d, bool with_day) {
+    std::string out(with_day ? 10 : 7, '-');
+    auto const year = static_cast<int>(d.year());
+    put_digits(out.data(), static_cast<unsigned>(year < 0 ? 0 : year), 4);
+    put_digits(out.data() + 5, static_cast<unsigned>(d.month()), 2);
+    if (with_day) put_digits(out.data() + 8, static_cast<unsigned>(d.day()), 2);
+    return out;
+}
+} // namespace
+
 std::string day_id(std::int64_t unix_seconds) {
-    auto const d = civil(unix_seconds);
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                  static_cast<unsigned>(d.day()));
-    return buf;
+    return date_id(civil(unix_seconds), true);
 }
 
 std::string month_id(std::int64_t unix_seconds) {
-    auto const d = civil(unix_seconds);
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()));
-    return buf;
+    return date_id(civil(unix_seconds), false);
 }
 
 std::int64_t next_day_start(std::int64_t unix_seconds) {

@@ -23,7 +23,6 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
 
 namespace switchboard::adapters {
 namespace json = boost::json;
@@ -115,9 +114,9 @@ std::string_view refusing_scope(std::vector<limit_report> const& windows) {
 
 
 std::string format_cost(double usd) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.8f", usd);
-    return buf;
+    char buf[64];
+    auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, usd, std::chars_format::fixed, 8);
+    return ec == std::errc{} ? std::string(buf, end) : std::string("0.00000000");
 }
 
 http_response failure_response(dispatch_failure const& failed, http_request const& req,
