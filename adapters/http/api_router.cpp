@@ -325,13 +325,14 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     if (!services_.limiter || !rate_limited(current)) {
         res = co_await serve(req, current, request_id, scope);
     } else {
-        // Calls to a provider start the check and go on: it runs while the body is read and the
-        // tenant quota reserved, and the dispatcher awaits it before any upstream call (one store
-        // round trip of waiting, not two). Other routes wait for it first.
+        // With a remote store, calls to a provider start the check and go on: it runs while the
+        // body is read and the tenant quota reserved, and the dispatcher awaits it before any
+        // upstream call (one store round trip of waiting, not two). Other routes, and every
+        // route on the in-memory store (whose answer is immediate), wait for it first.
         std::optional<pending_admission> admission;
         limit_outcome checked;
         limit_outcome const* limits = &checked;
-        if (calls_a_provider(current)) {
+        if (calls_a_provider(current) && services_.limiter->remote()) {
             auto executor = co_await net::this_coro::executor;
             admission.emplace(executor, *services_.limiter, current, caller);
             scope.admission = &*admission;

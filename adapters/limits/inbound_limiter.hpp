@@ -45,6 +45,8 @@ class inbound_limiter {
         : rules_(rules), shared_(shared), local_(local_fallback), fraction_(local_fraction), fallbacks_(fallbacks) {}
 
     net::awaitable<limit_outcome> check(std::string_view path, caller_identity const& who);
+    // Whether a check waits on a network round trip (the shared store is remote).
+    bool remote() const { return shared_.remote(); }
 
   private:
     std::vector<domain::rate_limit_rule> const& rules_;

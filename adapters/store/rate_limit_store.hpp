@@ -33,6 +33,8 @@ class rate_limit_store {
     // One verdict per window, in order. `admitted` is the same in every verdict of a refused
     // call only for the windows that were full; the others report the room they have.
     virtual net::awaitable<std::vector<window_verdict>> admit(std::vector<limit_window> const& windows) = 0;
+    // Whether an answer takes a network round trip (worth overlapping with other work).
+    virtual bool remote() const { return false; }
 };
 
 } // namespace switchboard::adapters

@@ -20,6 +20,7 @@ class redis_rate_limit_store final : public rate_limit_store {
   public:
     explicit redis_rate_limit_store(redis_connection& redis) : redis_(redis) {}
     net::awaitable<std::vector<window_verdict>> admit(std::vector<limit_window> const& windows) override;
+    bool remote() const override { return true; }
 
   private:
     redis_connection& redis_;
