@@ -4,7 +4,7 @@
 # (Release build, default policy stack: an inbound limit and tenant quotas with room, breakers,
 # metrics, one JSON log line per request) and switchboard with the Redis store ("sb+redis").
 #
-#   load-tests/bench.sh [--duration 10] [--only throughput,open,delayed,idle,streams]
+#   load-tests/bench.sh [--duration 10] [--rounds 3] [--only throughput,open,delayed,idle,streams]
 #
 # Every server — the mocks, nginx, switchboard, Redis — is pinned to CPU 0, the load generator
 # to CPU 1; the mock and the proxy under test are separate processes for nginx as for
@@ -22,11 +22,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=10
+rounds=3
 only="throughput,open,delayed,idle,streams"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -131,6 +133,20 @@ to_us() { # wrk latency ("512.00us", "1.23ms", "2.00s") → µs
 header() { printf "%-11s %9s %9s %9s %9s %7s %10s %9s\n" path req/s p50_us p90_us p99_us errors "cpu_us/req" rss_kib; }
 row() { printf "%-11s %9s %9s %9s %9s %7s %10.1f %9s\n" "$@"; }
 declare -A rate p50 p99
+# Every round's figures per path, for the medians: on a shared machine one run can be off by a
+# factor (another tenant's load); the paths of one round run back to back, rounds interleave them.
+declare -A all_rate all_p50 all_p99
+remember() { all_rate[$1]+=" ${rate[$1]}"; all_p50[$1]+=" ${p50[$1]}"; all_p99[$1]+=" ${p99[$1]}"; }
+median() { echo "$@" | tr ' ' '\n' | grep -v '^$' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+# medians NAME...: one row of medians per path, and sets rate/p50/p99 to them.
+medians() {
+  echo "-- median of $rounds rounds"
+  printf "%-11s %9s %9s %9s\n" path req/s p50_us p99_us
+  for name in "$@"; do
+    rate[$name]=$(median ${all_rate[$name]}); p50[$name]=$(median ${all_p50[$name]}); p99[$name]=$(median ${all_p99[$name]})
+    printf "%-11s %9s %9s %9s\n" "$name" "${rate[$name]}" "${p50[$name]}" "${p99[$name]}"
+  done
+}
 
 # wrk_run NAME PORT PID LUA CONNECTIONS: one closed-loop run.
 wrk_run() {
@@ -147,6 +163,7 @@ wrk_run() {
   errors=$(echo "$out" | awk '/Non-2xx/ {n+=$NF} /Socket errors/ {for (i=3; i<=NF; i++) n+=$i} END {print n+0}')
   row "$name" "${rate[$name]}" "${p50[$name]}" "$l90" "${p99[$name]}" "$errors" \
     "$(echo "($after - $before) * 1000000 / $ticks / $reqs" | bc -l)" "$(peak_rss "$pid")"
+  remember "$name"
 }
 
 # open_run NAME PORT PID: 1,000 req/s open loop for the duration.
@@ -159,6 +176,7 @@ open_run() {
   rate[$name]=$(field rate); p50[$name]=$(field p50_us); p99[$name]=$(field p99_us)
   row "$name" "${rate[$name]}" "${p50[$name]}" "$(field p90_us)" "${p99[$name]}" "$(field errors)" \
     "$(echo "($after - $before) * 1000000 / $ticks / $(field sent)" | bc -l)" "$(peak_rss "$pid")"
+  remember "$name"
 }
 
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
@@ -166,28 +184,35 @@ echo "switchboard $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc
 echo "gateway RSS idle (after start, before any request): ${idle_rss} KiB"
 
 if wants throughput; then
-  echo; echo "== max throughput (closed loop, wrk -t1 -c64)"; header
-  wrk_run direct "$mock_port" "$mock_pid" "$work/post.lua" 64
-  wrk_run nginx "$proxy_port" "$proxy_pid" "$work/post.lua" 64
-  wrk_run switchboard "$gateway_port" "$gateway_pid" "$work/post.lua" 64
+  echo; echo "== max throughput (closed loop, wrk -t1 -c64), $rounds rounds"; header
+  for ((round = 1; round <= rounds; round++)); do
+    wrk_run direct "$mock_port" "$mock_pid" "$work/post.lua" 64
+    wrk_run nginx "$proxy_port" "$proxy_pid" "$work/post.lua" 64
+    wrk_run switchboard "$gateway_port" "$gateway_pid" "$work/post.lua" 64
+  done
+  medians direct nginx switchboard
   echo "switchboard / nginx throughput: $(ratio "${rate[switchboard]}" "${rate[nginx]}")x"
 fi
 
 if wants open; then
-  echo; echo "== open loop, 1,000 req/s (load_gen open; latency counted from when each request was due)"; header
-  open_run direct "$mock_port" "$mock_pid"
-  open_run nginx "$proxy_port" "$proxy_pid"
-  open_run switchboard "$gateway_port" "$gateway_pid"
-  reads_before=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_reads_processed/ {print $2+0}')
-  commands_before=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_commands_processed/ {print $2+0}')
-  open_run sb+redis "$redis_gateway_port" "$redis_gateway_pid"
-  reads_after=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_reads_processed/ {print $2+0}')
-  commands_after=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_commands_processed/ {print $2+0}')
-  requests=$((1000 * duration))
-  for p in nginx switchboard sb+redis; do
-    echo "overhead vs direct, $p: p50 +$((p50[$p] - p50[direct])) us, p99 +$((p99[$p] - p99[direct])) us"
+  echo; echo "== open loop, 1,000 req/s (load_gen open; latency counted from when each request was due), $rounds rounds"; header
+  reads=0; commands=0
+  for ((round = 1; round <= rounds; round++)); do
+    open_run direct "$mock_port" "$mock_pid"
+    open_run nginx "$proxy_port" "$proxy_pid"
+    open_run switchboard "$gateway_port" "$gateway_pid"
+    reads_before=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_reads_processed/ {print $2+0}')
+    commands_before=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_commands_processed/ {print $2+0}')
+    open_run sb+redis "$redis_gateway_port" "$redis_gateway_pid"
+    reads=$((reads + $(redis-cli -p "$redis_port" info stats | awk -F: '/total_reads_processed/ {print $2+0}') - reads_before))
+    commands=$((commands + $(redis-cli -p "$redis_port" info stats | awk -F: '/total_commands_processed/ {print $2+0}') - commands_before))
   done
-  echo "Redis per request (sb+redis): $(echo "scale=2; ($reads_after - $reads_before) / $requests" | bc) round trips (reads the server processed), $(echo "scale=2; ($commands_after - $commands_before) / $requests" | bc) commands (those run inside scripts included)"
+  medians direct nginx switchboard sb+redis
+  requests=$((1000 * duration * rounds))
+  for p in nginx switchboard sb+redis; do
+    echo "overhead vs direct, $p: p50 $(printf %+d $((p50[$p] - p50[direct]))) us, p99 $(printf %+d $((p99[$p] - p99[direct]))) us"
+  done
+  echo "Redis per request (sb+redis): $(echo "scale=2; $reads / $requests" | bc) socket reads by Redis (the request waits on one exchange: the limit check and the quota reservation in flight together; the settlement follows the answer), $(echo "scale=2; $commands / $requests" | bc) commands (those run inside scripts included)"
 fi
 
 if wants delayed; then
@@ -195,7 +220,7 @@ if wants delayed; then
   wrk_run direct "$slow_port" "$slow_pid" "$work/slow-post.lua" 200
   wrk_run nginx "$proxy_slow_port" "$proxy_pid" "$work/slow-post.lua" 200
   wrk_run switchboard "$gateway_port" "$gateway_pid" "$work/slow-post.lua" 200
-  for p in nginx switchboard; do echo "overhead vs direct, $p: p50 +$((p50[$p] - p50[direct])) us, p99 +$((p99[$p] - p99[direct])) us"; done
+  for p in nginx switchboard; do echo "overhead vs direct, $p: p50 $(printf %+d $((p50[$p] - p50[direct]))) us, p99 $(printf %+d $((p99[$p] - p99[direct]))) us"; done
 fi
 
 if wants idle; then
@@ -216,5 +241,5 @@ fi
 
 if wants streams; then
   echo; echo "== 1,000 concurrent slow streams (load-tests/stream_bench; its own upstream and gateway)"
-  build-bench/load-tests/stream_bench --gateway "$gateway_bin" --streams 1000 --rounds 2
+  build-bench/load-tests/stream_bench --gateway "$gateway_bin" --streams 1000 --rounds 2 --nginx nginx
 fi
