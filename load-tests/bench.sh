@@ -137,6 +137,7 @@ declare -A rate p50 p99
 # factor (another tenant's load); the paths of one round run back to back, rounds interleave them.
 declare -A all_rate all_p50 all_p99
 remember() { all_rate[$1]+=" ${rate[$1]}"; all_p50[$1]+=" ${p50[$1]}"; all_p99[$1]+=" ${p99[$1]}"; }
+forget_rounds() { unset all_rate all_p50 all_p99; declare -gA all_rate all_p50 all_p99; } # per scenario
 median() { echo "$@" | tr ' ' '\n' | grep -v '^$' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 # medians NAME...: one row of medians per path, and sets rate/p50/p99 to them.
 medians() {
@@ -184,7 +185,7 @@ echo "switchboard $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc
 echo "gateway RSS idle (after start, before any request): ${idle_rss} KiB"
 
 if wants throughput; then
-  echo; echo "== max throughput (closed loop, wrk -t1 -c64), $rounds rounds"; header
+  echo; echo "== max throughput (closed loop, wrk -t1 -c64), $rounds rounds"; header; forget_rounds
   for ((round = 1; round <= rounds; round++)); do
     wrk_run direct "$mock_port" "$mock_pid" "$work/post.lua" 64
     wrk_run nginx "$proxy_port" "$proxy_pid" "$work/post.lua" 64
@@ -195,7 +196,7 @@ if wants throughput; then
 fi
 
 if wants open; then
-  echo; echo "== open loop, 1,000 req/s (load_gen open; latency counted from when each request was due), $rounds rounds"; header
+  echo; echo "== open loop, 1,000 req/s (load_gen open; latency counted from when each request was due), $rounds rounds"; header; forget_rounds
   reads=0; commands=0
   for ((round = 1; round <= rounds; round++)); do
     open_run direct "$mock_port" "$mock_pid"
