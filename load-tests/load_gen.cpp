@@ -37,6 +37,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -59,22 +60,28 @@ std::string flag(std::map<std::string, std::string> const& f, std::string const&
     return it == f.end() ? fallback : it->second;
 }
 
-// Reads one response (head + Content-Length body) from `s`. Returns the status, 0 on failure.
-net::awaitable<int> read_response(tcp::socket& s, net::streambuf& in) {
+// Reads one HTTP/1.1 message (head + Content-Length body) from `s`; returns its head, or nothing
+// when the connection failed. The body is consumed, unread.
+net::awaitable<std::optional<std::string>> read_message(tcp::socket& s, net::streambuf& in) {
     auto [ec, n] = co_await net::async_read_until(s, in, "\r\n\r\n", use_tuple);
-    if (ec) co_return 0;
+    if (ec) co_return std::nullopt;
     std::string head(net::buffers_begin(in.data()), net::buffers_begin(in.data()) + static_cast<long>(n));
     in.consume(n);
-    int status = head.size() > 12 ? std::atoi(head.c_str() + 9) : 0;
     std::size_t length = 0;
     for (auto name : {"Content-Length: ", "content-length: "})
         if (auto at = head.find(name); at != std::string::npos) length = std::stoul(head.substr(at + 16));
     if (in.size() < length) {
         auto [bec, bn] = co_await net::async_read(s, in, net::transfer_exactly(length - in.size()), use_tuple);
-        if (bec) co_return 0;
+        if (bec) co_return std::nullopt;
     }
     in.consume(length);
-    co_return status;
+    co_return head;
+}
+
+// Reads one response; returns its status, 0 on failure.
+net::awaitable<int> read_response(tcp::socket& s, net::streambuf& in) {
+    auto head = co_await read_message(s, in);
+    co_return head && head->size() > 12 ? std::atoi(head->c_str() + 9) : 0;
 }
 
 net::awaitable<bool> connect(tcp::socket& s, unsigned short port) {
@@ -277,18 +284,8 @@ int run_delayed(std::map<std::string, std::string> const& f) {
         net::streambuf in;
         net::steady_timer timer(io);
         for (;;) {
-            auto [ec, n] = co_await net::async_read_until(s, in, "\r\n\r\n", use_tuple);
-            if (ec) co_return;
-            std::string head(net::buffers_begin(in.data()), net::buffers_begin(in.data()) + static_cast<long>(n));
-            in.consume(n);
-            std::size_t length = 0;
-            for (auto name : {"Content-Length: ", "content-length: "})
-                if (auto at = head.find(name); at != std::string::npos) length = std::stoul(head.substr(at + 16));
-            if (in.size() < length) {
-                auto [bec, bn] = co_await net::async_read(s, in, net::transfer_exactly(length - in.size()), use_tuple);
-                if (bec) co_return;
-            }
-            in.consume(length);
+            auto request_head = co_await read_message(s, in);
+            if (!request_head) co_return;
             timer.expires_after(delay);
             co_await timer.async_wait(use_tuple);
             auto [wec, wn] = co_await net::async_write(s, net::buffer(response), use_tuple);

@@ -86,13 +86,6 @@ std::string with_le(std::string_view labels, std::string_view le) {
 }
 } // namespace
 
-std::string escape_label_value(std::string_view value) {
-    std::string out;
-    out.reserve(value.size());
-    append_escaped_label_value(out, value);
-    return out;
-}
-
 void append_escaped_label_value(std::string& out, std::string_view value) {
     if (value.find_first_of("\\\"\n") == std::string_view::npos) {
         out += value;

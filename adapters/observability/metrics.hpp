@@ -89,8 +89,7 @@ class metrics_registry {
     std::vector<std::unique_ptr<metrics_shard>> shards_;
 };
 
-// Prometheus label value escaping: backslash, double quote and newline.
-std::string escape_label_value(std::string_view value);
+// Appends `value` with Prometheus label value escaping: backslash, double quote and newline.
 void append_escaped_label_value(std::string& out, std::string_view value);
 
 } // namespace switchboard::adapters
