@@ -388,13 +388,6 @@ dispatcher::budgeted(std::string const& model, std::string const& forced, std::i
             co_return failure(*limits->refusal);
         }
     }
-    auto settle_tenant = [&](dispatch_result<T> const& result) -> net::awaitable<void> {
-        if (!tenant_hold) co_return;
-        std::optional<domain::quota_counts> actual;
-        if (result) actual = domain::quota_counts{1, result->value.usage.total()};
-        co_await quotas_->settle(std::move(*tenant_hold), actual);
-    };
-
     bool budgeted = !hints.budget_id.empty();
     if (budgeted) {
         std::optional<domain::budget_decision> decision;
@@ -415,9 +408,8 @@ dispatcher::budgeted(std::string const& model, std::string const& forced, std::i
                                              std::string(domain::priority_name(hints.priority)) + " calls");
         }
         if (refusal) {
-            dispatch_result<T> refused = failure(std::move(*refusal));
-            co_await settle_tenant(refused);
-            co_return refused;
+            if (tenant_hold) co_await quotas_->settle(std::move(*tenant_hold), std::nullopt);
+            co_return failure(std::move(*refusal));
         }
     }
     auto result = co_await run<T>(model, forced, static_cast<double>(tokens), features, hints, call);
