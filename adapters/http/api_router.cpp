@@ -189,6 +189,18 @@ json::object loggable_headers(http_request const& req) {
 
 } // namespace
 
+namespace {
+// An identifier header (X-Tenant-Id, X-Budget-Id): letters, digits, '-', '_', '.' or ':'.
+std::optional<domain::gateway_error> invalid_identifier(std::string_view value, std::size_t max_length,
+                                                       std::string_view header) {
+    if (plain_identifier(value, max_length)) return std::nullopt;
+    return domain::make_error(errc::invalid_request,
+                              std::string(header) + " must be at most " + std::to_string(max_length) +
+                                  " letters, digits, '-', '_', '.' or ':'",
+                              std::string(header));
+}
+} // namespace
+
 std::string_view path_of(std::string_view target) {
     return target.substr(0, target.find('?'));
 }
@@ -208,10 +220,7 @@ domain::result<request_hints> hints_of(http_request const& req, std::string cons
     if (!tier) return tier.error();
     hints.tier = *tier;
     if (auto budget = req["x-budget-id"]; !budget.empty()) {
-        if (!plain_identifier(budget, 128))
-            return domain::make_error(errc::invalid_request,
-                                      "X-Budget-Id must be at most 128 letters, digits, '-', '_', '.' or ':'",
-                                      "X-Budget-Id");
+        if (auto invalid = invalid_identifier(budget, 128, "X-Budget-Id")) return *invalid;
         hints.budget_id = std::string(budget);
     }
     if (auto raw = req["x-request-timeout"]; !raw.empty()) {
@@ -281,10 +290,7 @@ std::optional<domain::gateway_error> api_router::identify(http_request const& re
     }
     caller.tenant = "default";
     if (auto tenant = req["x-tenant-id"]; !tenant.empty()) {
-        if (!plain_identifier(tenant, 64))
-            return domain::make_error(errc::invalid_request,
-                                      "X-Tenant-Id must be at most 64 letters, digits, '-', '_', '.' or ':'",
-                                      "X-Tenant-Id");
+        if (auto invalid = invalid_identifier(tenant, 64, "X-Tenant-Id")) return invalid;
         caller.tenant = std::string(tenant);
     }
     return std::nullopt;
