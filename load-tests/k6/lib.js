@@ -41,3 +41,9 @@ export function checkAnswer(res) {
     'refusal with a stable code': (r) => typeof r.json('error.code') === 'string',
   });
 }
+
+// An open-loop scenario: `rate` requests a second for `duration`, started on schedule whatever
+// the gateway's latency (so queueing shows in the latencies).
+export function arrivalRate(rate, duration, preAllocatedVUs, maxVUs) {
+  return { executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration, preAllocatedVUs, maxVUs };
+}

@@ -3,19 +3,12 @@
 // the start and the end (process_resident_memory_bytes) and printed.
 //   k6 run -e BASE_URL=http://localhost:8080 -e RATE=50 -e DURATION=1h load-tests/k6/soak.js
 // Read: http_req_duration over time (k6 --out csv=soak.csv, or Grafana), and the RSS lines.
-import { base, chat, checkAnswer } from './lib.js';
+import { arrivalRate, base, chat, checkAnswer } from './lib.js';
 import http from 'k6/http';
 
 export const options = {
   scenarios: {
-    soak: {
-      executor: 'constant-arrival-rate',
-      rate: Number(__ENV.RATE || 50),
-      timeUnit: '1s',
-      duration: __ENV.DURATION || '1h',
-      preAllocatedVUs: 20,
-      maxVUs: 500,
-    },
+    soak: arrivalRate(Number(__ENV.RATE || 50), __ENV.DURATION || '1h', 20, 500),
   },
   thresholds: { http_req_failed: ['rate<0.001'], http_req_duration: ['p(99)<1000'] },
 };

@@ -3,19 +3,12 @@
 //   k6 run -e BASE_URL=http://localhost:8080 -e RATE=200 -e DURATION=5m load-tests/k6/steady.js
 // Read: http_req_duration p(95)/p(99) and http_req_failed; dropped_iterations > 0 means k6
 // itself could not keep the rate (give it more VUs or a bigger machine).
-import { chat, checkAnswer } from './lib.js';
+import { arrivalRate, chat, checkAnswer } from './lib.js';
 import http from 'k6/http';
 
 export const options = {
   scenarios: {
-    steady: {
-      executor: 'constant-arrival-rate',
-      rate: Number(__ENV.RATE || 100),
-      timeUnit: '1s',
-      duration: __ENV.DURATION || '2m',
-      preAllocatedVUs: 50,
-      maxVUs: 1000,
-    },
+    steady: arrivalRate(Number(__ENV.RATE || 100), __ENV.DURATION || '2m', 50, 1000),
   },
   thresholds: { http_req_failed: ['rate<0.01'], http_req_duration: ['p(95)<500', 'p(99)<1000'] },
 };
