@@ -3,6 +3,7 @@
 // the log file rotates by size without losing or splitting a line.
 #include "gateway_fixture.hpp"
 #include "store_harness.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/mock_upstream.hpp"
 
 #include "adapters/background/gateway_jobs.hpp"
@@ -33,15 +34,6 @@ using namespace std::chrono_literals;
 namespace json = boost::json;
 
 namespace {
-// Polls `done` until it holds or `limit` passes (the condition comes from another thread).
-template <class F> bool eventually(F done, std::chrono::milliseconds limit = 5s) {
-    auto const give_up = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > give_up) return false;
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
-}
 
 std::vector<std::string> file_lines(std::string const& path) {
     std::vector<std::string> out;

@@ -229,7 +229,10 @@ BOOST_AUTO_TEST_CASE(metrics_pass_promtool_and_move_with_requests_errors_fallbac
     BOOST_TEST(sample(text, R"(switchboard_circuit_breaker_state{deployment="primary/primary-model",state="closed"})") == 1);
     BOOST_TEST(sample(text, R"(switchboard_quota_used{subject="provider",name="backup",window="day",unit="requests"})") == 3);
     BOOST_TEST(sample(text, R"(switchboard_quota_limit{subject="tenant",name="acme",window="day",unit="tokens"})") == 100000);
-    BOOST_TEST(sample(text, "switchboard_in_flight_requests") == 1); // the scrape itself
+    // The scrape itself; the previous request may still be counted for the instant between its
+    // response reaching the client and its handler returning.
+    BOOST_TEST(sample(text, "switchboard_in_flight_requests") >= 1);
+    BOOST_TEST(sample(text, "switchboard_in_flight_requests") <= 2);
     BOOST_TEST(sample(text, R"(switchboard_store_up{kind="memory"})") == 1);
     BOOST_TEST(sample(text, "process_resident_memory_bytes") > 0);
     BOOST_TEST(sample(text, "switchboard_log_lines_dropped_total") == 0);

@@ -2,6 +2,7 @@
 // before the first content byte, and streams that fail after it ending with an error event and
 // never with [DONE] or a finish_reason of "stop".
 #include "gateway_fixture.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/mock_upstream.hpp"
 
 #include "domain/sse.hpp"
@@ -347,12 +348,16 @@ BOOST_AUTO_TEST_CASE(a_client_that_disconnects_mid_stream_cancels_the_upstream_c
     BOOST_TEST((noticed < 1s), "the provider saw its connection closed after "
                                    << std::chrono::duration_cast<std::chrono::milliseconds>(noticed).count() << " ms");
 
-    // Nothing stays reserved, and the gateway serves the next request.
-    auto quotas = json::parse(gw.get("/api/v1/quotas").body);
-    BOOST_TEST(quotas.at("tenants").at(0).at("day").at("tokens").at("reserved").as_int64() == 0);
-    BOOST_TEST(quotas.at("tenants").at(0).at("day").at("tokens").at("used").as_int64() > 0); // what was streamed counts
+    // Nothing stays reserved, and the gateway serves the next request. The settlement and the
+    // in-flight count follow the response on the gateway's threads, so they are awaited.
+    auto day_tokens = [&] {
+        return json::parse(gw.get("/api/v1/quotas").body).at("tenants").at(0).at("day").at("tokens");
+    };
+    BOOST_TEST(eventually([&] { return day_tokens().at("reserved").as_int64() == 0; }));
+    BOOST_TEST(day_tokens().at("used").as_int64() > 0); // what was streamed counts
     BOOST_TEST(gw.get("/api/health").status == 200);
-    BOOST_TEST(gw.runtime().in_flight() == 0);
+    BOOST_TEST(eventually([&] { return gw.runtime().in_flight() == 0; }),
+               "requests still counted in flight: " << gw.runtime().in_flight());
 }
 
 BOOST_AUTO_TEST_CASE(a_cut_stream_continues_on_a_prefill_deployment_without_repeating_itself) {
