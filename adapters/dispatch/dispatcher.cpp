@@ -414,13 +414,18 @@ dispatcher::budgeted(std::string const& model, std::string const& forced, std::i
     }
     auto result = co_await run<T>(model, forced, static_cast<double>(tokens), features, hints, call);
     if (tenant_hold) {
-        // Settled after the answer rather than before it: the settlement's store round trip is
-        // not on the request's path. It is queued now, on this core, ahead of anything the client
-        // can send after reading the answer, so a quota read that follows sees it.
         std::optional<domain::quota_counts> actual;
         if (result) actual = domain::quota_counts{1, result->value.usage.total()};
-        auto executor = co_await net::this_coro::executor;
-        net::co_spawn(executor, quotas_->settle(std::move(*tenant_hold), actual), net::detached);
+        if (quotas_->settles_remotely(*tenant_hold)) {
+            // Settled alongside the answer rather than before it: the store round trip is not on
+            // the request's path. A quota read that follows at once may miss it by a round trip
+            // (SHARED_STATE.md).
+            auto executor = co_await net::this_coro::executor;
+            net::co_spawn(executor, quotas_->settle(std::move(*tenant_hold), actual), net::detached);
+        } else {
+            // In memory it costs no wait: settled before the answer, so any read after it sees it.
+            co_await quotas_->settle(std::move(*tenant_hold), actual);
+        }
     }
     if (budgeted) {
         domain::budget_usage const reserved{1, tokens, 0};

@@ -59,6 +59,8 @@ class quota_keeper {
 
     // Ends a hold: actual usage of a success, or nullopt to give the reservation back.
     net::awaitable<void> settle(quota_hold hold, std::optional<domain::quota_counts> actual);
+    // Whether settling `hold` waits on a network round trip (its store is remote).
+    bool settles_remotely(quota_hold const& hold) const { return !hold.local && shared_.remote(); }
 
     // Usage, limits and reset times per provider and per configured tenant.
     net::awaitable<boost::json::object> report();

@@ -49,6 +49,8 @@ class quota_store {
     settle(quota_reservation const& reservation, std::optional<domain::quota_counts> actual,
            domain::quota_limits const& limits) = 0;
     virtual net::awaitable<quota_snapshot> snapshot(std::string const& subject) = 0;
+    // Whether an answer takes a network round trip (worth taking off the request's path).
+    virtual bool remote() const { return false; }
 };
 
 } // namespace switchboard::adapters

@@ -32,6 +32,7 @@ class redis_quota_store final : public quota_store {
     // the same past their month.
     explicit redis_quota_store(redis_connection& redis, std::chrono::seconds retention = std::chrono::hours(1))
         : redis_(redis), retention_(retention) {}
+    bool remote() const override { return true; }
     net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,
                                           domain::quota_limits const& limits) override;
     net::awaitable<std::vector<domain::quota_alert>> settle(quota_reservation const& reservation,
