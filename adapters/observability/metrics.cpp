@@ -104,14 +104,21 @@ void append_escaped_label_value(std::string& out, std::string_view value) {
 }
 
 metrics_shard::series& metrics_shard::find(metric m, metric_labels labels) {
-    // The key is rendered into a per-thread buffer and looked up as a view: a series seen before
-    // (every one but the first time) costs no allocation.
+    // The key is built into a per-thread buffer and looked up as a view: a series seen before
+    // (every one but the first time) costs no allocation and no escaping.
     thread_local std::string key;
     key.assign(1, static_cast<char>('A' + static_cast<int>(m)));
-    render_labels(key, labels);
+    for (auto const& label : labels) {
+        auto const size = static_cast<std::uint32_t>(label.second.size());
+        key.append(reinterpret_cast<char const*>(&size), sizeof size);
+        key += label.second;
+    }
     if (auto found = series_.find(std::string_view(key)); found != series_.end()) return found->second;
     auto [it, inserted] = series_.try_emplace(key);
-    if (inserted && !info(m).buckets.empty()) it->second.bucket.assign(info(m).buckets.size() + 1, 0);
+    if (inserted) {
+        render_labels(it->second.labels, labels);
+        if (!info(m).buckets.empty()) it->second.bucket.assign(info(m).buckets.size() + 1, 0);
+    }
     return it->second;
 }
 
@@ -164,7 +171,7 @@ void metrics_registry::render(std::string& out) const {
         for (auto const& shard : shards_) {
             std::lock_guard shard_lock(shard->mutex_);
             for (auto const& [key, s] : shard->series_) {
-                auto& total = merged[key];
+                auto& total = merged[key.substr(0, 1) + s.labels];
                 total.value += s.value;
                 total.count += s.count;
                 if (total.bucket.size() < s.bucket.size()) total.bucket.resize(s.bucket.size(), 0);

@@ -52,13 +52,15 @@ class metrics_shard {
   private:
     friend class metrics_registry;
     struct series {
+        std::string labels;                // rendered once: `{provider="openai"}`, or empty
         double value = 0;                  // counter value, or histogram sum
         std::uint64_t count = 0;           // histogram observations
         std::vector<std::uint64_t> bucket; // histogram: per bucket (not cumulative), +Inf last
     };
     series& find(metric m, metric_labels labels); // caller holds mutex_
     mutable std::mutex mutex_;
-    // Key: the metric's index, then the rendered label set: "\x03{provider=\"openai\"}".
+    // Key: the metric's index, then each label value after its length (names are fixed per
+    // metric): cheap to build per update; the escaped text is rendered once, into the series.
     struct key_hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view k) const { return std::hash<std::string_view>{}(k); }
