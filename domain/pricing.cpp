@@ -70,19 +70,29 @@ void price_table::set(std::string model, model_price price) {
 
 std::optional<model_price> price_table::find(std::string_view model) const {
     std::string const name = normalize(model);
-    // Longest prefix: walk candidate prefixes from the full name down.
-    for (std::size_t len = name.size(); len > 0; --len) {
-        if (auto it = prices_.find(std::string_view(name).substr(0, len)); it != prices_.end())
-            return it->second;
+    // Longest prefix in a sorted set: the greatest entry not above `key` is either a prefix of
+    // it — then the longest one, as any longer prefix would sit between the two — or shares only
+    // its first n characters with it, and no prefix longer than n can be in the set.
+    std::string_view key(name);
+    while (!key.empty()) {
+        auto it = prices_.upper_bound(key);
+        if (it == prices_.begin()) return std::nullopt;
+        std::string_view const candidate = (--it)->first;
+        if (key.starts_with(candidate)) return it->second;
+        auto const common = std::mismatch(key.begin(), key.end(), candidate.begin(), candidate.end()).first;
+        key = key.substr(0, static_cast<std::size_t>(common - key.begin()));
     }
     return std::nullopt;
 }
 
 double price_table::cost_usd(std::string_view model, token_usage const& usage) const {
     auto price = find(model);
-    if (!price) return 0;
-    return (static_cast<double>(usage.prompt_tokens) * price->input_per_million +
-            static_cast<double>(usage.completion_tokens) * price->output_per_million) /
+    return price ? cost_of(*price, usage) : 0;
+}
+
+double price_table::cost_of(model_price const& price, token_usage const& usage) {
+    return (static_cast<double>(usage.prompt_tokens) * price.input_per_million +
+            static_cast<double>(usage.completion_tokens) * price.output_per_million) /
            1e6;
 }
 

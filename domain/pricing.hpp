@@ -35,6 +35,7 @@ class price_table {
 
     // 0 for unpriced models.
     double cost_usd(std::string_view model, token_usage const& usage) const;
+    static double cost_of(model_price const& price, token_usage const& usage);
 
   private:
     std::map<std::string, model_price, std::less<>> prices_;

@@ -288,8 +288,13 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                                {"mode", d.prefill ? "prefill" : "regenerate"}});
                 admitted.report(domain::call_result::success, std::nullopt);
                 auto& value = *outcome;
-                std::string const& priced = catalog_->prices.find(value.model) ? value.model : d.model;
-                double const cost = slot.billable ? catalog_->prices.cost_usd(priced, value.usage) : 0.0;
+                // Priced by the model that answered, else by the one configured.
+                double cost = 0.0;
+                if (slot.billable) {
+                    auto price = catalog_->prices.find(value.model);
+                    cost = price ? domain::price_table::cost_of(*price, value.usage)
+                                 : catalog_->prices.cost_usd(d.model, value.usage);
+                }
                 ledger_.record(d.provider, d.model, value.usage, cost);
                 if (provider_hold)
                     co_await quotas_->settle(std::move(*provider_hold), domain::quota_counts{1, value.usage.total()});

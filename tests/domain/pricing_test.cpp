@@ -3,6 +3,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 using namespace switchboard::domain;
 
 BOOST_AUTO_TEST_SUITE(pricing)
@@ -30,6 +34,33 @@ BOOST_AUTO_TEST_CASE(unknown_models_cost_nothing_and_overrides_win) {
     t.set("gpt-4o-mini", {1.0, 1.0});
     BOOST_TEST(t.cost_usd("my-finetune", {1'000'000, 1'000'000}) == 3.0, boost::test_tools::tolerance(1e-12));
     BOOST_TEST(t.find("gpt-4o-mini")->input_per_million == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(the_longest_prefix_is_found_for_every_name_over_a_small_alphabet) {
+    // Nested and sibling prefixes; every name of up to five letters over {a, b, c, -} is looked
+    // up and compared with a walk over all of its prefixes.
+    std::vector<std::string> const known{"a", "ab", "abc", "abcc", "ac", "b-", "b-a", "ca", "cab-", "c-b"};
+    price_table t;
+    for (std::size_t i = 0; i < known.size(); ++i) t.set(known[i], {static_cast<double>(i), 0});
+    auto brute = [&](std::string const& name) -> std::optional<double> {
+        for (std::size_t len = name.size(); len > 0; --len)
+            for (std::size_t i = 0; i < known.size(); ++i)
+                if (known[i] == name.substr(0, len)) return static_cast<double>(i);
+        return std::nullopt;
+    };
+    std::vector<std::string> names{""};
+    for (std::size_t begin = 0, length = 0; length < 5; ++length) {
+        std::size_t const end = names.size();
+        for (std::size_t i = begin; i < end; ++i)
+            for (char c : std::string("abc-")) names.push_back(names[i] + c);
+        begin = end;
+    }
+    for (auto const& name : names) {
+        auto const found = t.find(name);
+        auto const expected = brute(name);
+        BOOST_TEST(found.has_value() == expected.has_value(), name);
+        if (found && expected) BOOST_TEST(found->input_per_million == *expected, name);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
