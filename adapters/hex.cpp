@@ -22,11 +22,10 @@ std::string hex_encode(void const* data, std::size_t size) {
 
 std::string random_hex(std::size_t digits) {
     thread_local std::mt19937_64 rng{std::random_device{}()};
-    std::string out;
-    out.reserve(digits);
-    while (out.size() < digits) {
+    std::string out(digits, '0');
+    for (std::size_t i = 0; i < digits; i += 16) {
         std::uint64_t r = rng();
-        for (int i = 0; i < 16 && out.size() < digits; ++i, r >>= 4) out += digits_of[r & 15];
+        for (std::size_t j = i; j < digits && j < i + 16; ++j, r >>= 4) out[j] = digits_of[r & 15];
     }
     return out;
 }

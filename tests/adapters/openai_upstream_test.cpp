@@ -54,6 +54,18 @@ BOOST_AUTO_TEST_CASE(chat_round_trip_carries_model_usage_cost_and_headers) {
     BOOST_TEST(totals[0].cost_usd == 0.13, boost::test_tools::tolerance(1e-9));
 }
 
+BOOST_AUTO_TEST_CASE(a_header_value_with_a_line_break_is_dropped_not_split_into_another_header) {
+    mock_upstream up;
+    up.always(canned_reply::json(200, completion));
+    gateway_fixture gw(config_for(up), {{"GROQ_KEY", "gsk-key\r\nX-Injected: yes"}});
+    BOOST_TEST(gw.chat(R"({"model":"chat-default","messages":[{"role":"user","content":"Hello"}]})").status == 200);
+    auto seen = up.requests();
+    BOOST_TEST_REQUIRE(seen.size() == 1u);
+    BOOST_TEST(seen[0].header("x-injected") == "");
+    BOOST_TEST(seen[0].header("authorization") == "");
+    BOOST_TEST(json::parse(seen[0].body).at("model").as_string() == "llama-3.1-8b-instant"); // the body intact
+}
+
 BOOST_AUTO_TEST_CASE(embeddings_round_trip) {
     mock_upstream up;
     up.always(canned_reply::json(200, R"({"object":"list","data":[{"object":"embedding","index":0,
