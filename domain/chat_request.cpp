@@ -127,10 +127,11 @@ std::optional<gateway_error> check_tools(json::object const& o, chat_request& r)
 
 } // namespace
 
-result<chat_request> parse_chat_request(json::value const& body) {
+result<chat_request> parse_chat_request(json::value body) {
     if (!body.is_object()) return *invalid("", "request body must be a JSON object");
-    auto const& o = body.as_object();
-    chat_request r;
+    // Constructed from the moved tree, not assigned: the body keeps its nodes and their storage.
+    chat_request r{.body = std::move(body.as_object())};
+    auto const& o = r.body;
 
     if (auto e = required_string(o, "model", r.model)) return *e;
     if (r.model.size() > 256) return *invalid("model", "must be at most 256 characters");
@@ -172,7 +173,6 @@ result<chat_request> parse_chat_request(json::value const& body) {
     if (auto e = optional_string(o, "user", "", user)) return *e;
     if (auto e = optional_string(o, "force_provider", "", r.force_provider)) return *e;
 
-    r.body = o;
     r.body.erase("force_provider");
     return r;
 }

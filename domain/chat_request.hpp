@@ -44,7 +44,8 @@ struct chat_request {
 inline constexpr std::size_t max_messages = 100'000;
 inline constexpr std::int64_t max_tokens_ceiling = 10'000'000;
 
-result<chat_request> parse_chat_request(boost::json::value const& body);
+// Takes the body by value: moved in, its tree becomes `chat_request::body` without a copy.
+result<chat_request> parse_chat_request(boost::json::value body);
 
 // The request with a final assistant message holding `text`: a provider that supports prefill
 // continues the answer from there (streams resumed after a cut).

@@ -49,10 +49,11 @@ std::optional<gateway_error> check_input(json::value const& input, embedding_req
 
 } // namespace
 
-result<embedding_request> parse_embedding_request(json::value const& body) {
+result<embedding_request> parse_embedding_request(json::value body) {
     if (!body.is_object()) return *invalid("", "request body must be a JSON object");
-    auto const& o = body.as_object();
-    embedding_request r;
+    // Constructed from the moved tree, not assigned: the body keeps its nodes and their storage.
+    embedding_request r{.body = std::move(body.as_object())};
+    auto const& o = r.body;
     if (auto e = required_string(o, "model", r.model)) return *e;
     auto const* input = o.if_contains("input");
     if (!input) return *invalid("input", "is required");
@@ -67,7 +68,6 @@ result<embedding_request> parse_embedding_request(json::value const& body) {
     std::string user;
     if (auto e = optional_string(o, "user", "", user)) return *e;
     if (auto e = optional_string(o, "force_provider", "", r.force_provider)) return *e;
-    r.body = o;
     r.body.erase("force_provider");
     return r;
 }

@@ -25,7 +25,8 @@ struct embedding_request {
 
 inline constexpr std::size_t max_embedding_inputs = 2048;
 
-result<embedding_request> parse_embedding_request(boost::json::value const& body);
+// Takes the body by value: moved in, its tree becomes `embedding_request::body` without a copy.
+result<embedding_request> parse_embedding_request(boost::json::value body);
 
 // Input tokens of the call before it is made (≈4 characters per token; token-id inputs count 1
 // per item, a floor).

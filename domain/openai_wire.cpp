@@ -3,7 +3,11 @@
 
 #include "domain/base64.hpp"
 
-#include <boost/json/parse.hpp>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parser.hpp>
+#include <boost/json/serializer.hpp>
+
+#include <algorithm>
 
 #include <cstring>
 
@@ -15,16 +19,48 @@ std::int64_t estimate_tokens(std::string_view text) {
 }
 
 std::optional<json::value> parse_json(std::string_view text) {
+    // The arena's first block fits the tree of a typical body; it grows geometrically. The
+    // parser's own work stack starts in a buffer on this stack frame.
+    auto arena = json::make_shared_resource<json::monotonic_resource>(std::max<std::size_t>(1024, text.size() * 2));
+    unsigned char scratch[2048];
+    json::parser parser(json::storage_ptr(), json::parse_options(), scratch, sizeof scratch);
+    parser.reset(std::move(arena));
     boost::system::error_code ec;
-    json::value v = json::parse(text, ec);
+    parser.write(text.data(), text.size(), ec);
     if (ec) return std::nullopt;
-    return v;
+    return parser.release();
 }
 
 json::object openai_chat_body(chat_request const& r, std::string_view upstream_model) {
     json::object body = r.body;
     body["model"] = upstream_model;
     return body;
+}
+
+std::string openai_chat_body_text(chat_request const& r, std::string_view upstream_model,
+                                  std::initializer_list<std::string_view> left_out) {
+    std::string out;
+    out.reserve(256);
+    json::serializer writer;
+    char chunk[2048];
+    auto emit = [&] {
+        while (!writer.done()) out.append(writer.read(chunk, sizeof chunk));
+    };
+    out += "{\"model\":";
+    writer.reset(json::string_view(upstream_model));
+    emit();
+    for (auto const& member : r.body) {
+        auto const key = member.key();
+        if (key == "model" || std::find(left_out.begin(), left_out.end(), key) != left_out.end()) continue;
+        out += ',';
+        writer.reset(key);
+        emit();
+        out += ':';
+        writer.reset(&member.value());
+        emit();
+    }
+    out += '}';
+    return out;
 }
 
 json::object openai_embedding_body(embedding_request const& r, std::string_view upstream_model) {
@@ -100,18 +136,14 @@ json::object embedding_list_body(json::array data, std::string_view model, std::
 result<chat_completion> parse_openai_chat_response(std::string_view text) {
     auto parsed = parse_json(text);
     if (!parsed || !parsed->is_object()) return upstream_bad_response("not a JSON object");
-    chat_completion c;
-    c.body = std::move(parsed->as_object());
+    chat_completion c{std::move(parsed->as_object())}; // constructed, not assigned: keeps the arena
     auto const* choices = c.body.if_contains("choices");
     if (!choices || !choices->is_array() || choices->as_array().empty())
         return upstream_bad_response("no choices");
-    std::string generated;
     for (auto const& choice : choices->as_array()) {
         if (!choice.is_object()) return upstream_bad_response("choice is not an object");
         auto const* message = choice.as_object().if_contains("message");
         if (!message || !message->is_object()) return upstream_bad_response("choice has no message");
-        if (auto const* content = message->as_object().if_contains("content"))
-            generated += content_text(*content);
     }
     if (auto const* model = c.body.if_contains("model"); model && model->is_string())
         c.model = std::string(model->as_string());
@@ -122,6 +154,10 @@ result<chat_completion> parse_openai_chat_response(std::string_view text) {
         c.usage.completion_tokens = count_field(usage->as_object(), "completion_tokens");
     } else {
         // Some OpenAI-compatible servers omit usage; every completion we return carries one.
+        std::string generated;
+        for (auto const& choice : choices->as_array())
+            if (auto const* content = choice.as_object().at("message").as_object().if_contains("content"))
+                generated += content_text(*content);
         c.usage.completion_tokens = estimate_tokens(generated);
         c.body["usage"] = usage_json(c.usage);
     }
@@ -131,8 +167,7 @@ result<chat_completion> parse_openai_chat_response(std::string_view text) {
 result<embedding_result> parse_openai_embedding_response(std::string_view text) {
     auto parsed = parse_json(text);
     if (!parsed || !parsed->is_object()) return upstream_bad_response("not a JSON object");
-    embedding_result e;
-    e.body = std::move(parsed->as_object());
+    embedding_result e{std::move(parsed->as_object())}; // constructed, not assigned: keeps the arena
     auto const* data = e.body.if_contains("data");
     if (!data || !data->is_array()) return upstream_bad_response("no data");
     for (auto const& item : data->as_array()) {

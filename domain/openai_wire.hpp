@@ -8,6 +8,7 @@
 #include "domain/completion.hpp"
 #include "domain/embedding_request.hpp"
 
+#include <initializer_list>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +16,10 @@ namespace switchboard::domain {
 
 // The client's body with `model` replaced by the deployment's upstream model.
 boost::json::object openai_chat_body(chat_request const& r, std::string_view upstream_model);
+// The same body as text, `model` first, without the keys in `left_out`: written straight from the
+// client's tree, which is neither copied nor changed (one request, several attempts).
+std::string openai_chat_body_text(chat_request const& r, std::string_view upstream_model,
+                                  std::initializer_list<std::string_view> left_out = {});
 boost::json::object openai_embedding_body(embedding_request const& r, std::string_view upstream_model);
 
 // Validates an upstream chat.completion; fills `usage` (estimating it when absent).
@@ -31,6 +36,12 @@ boost::json::object make_chat_completion_body(std::string_view id, std::int64_t 
 boost::json::object usage_json(token_usage const& usage);
 
 // Parses JSON without throwing; nullopt for invalid JSON.
+// The tree's nodes live in one arena per parse (a shared monotonic resource that its values keep
+// alive): one allocation for a small body instead of one per node. Contract: an arena is not
+// thread-safe, so a value that another thread may copy or change (shared state, a cache) is
+// first deep-copied into default storage: `boost::json::value(v, boost::json::storage_ptr())`.
+// A moved-from value keeps its storage only when moved into a constructor; assigning it to an
+// object built on another storage copies it.
 std::optional<boost::json::value> parse_json(std::string_view text);
 
 // Helpers shared by the provider translators.

@@ -394,7 +394,7 @@ net::awaitable<http_response> api_router::chat_completions(http_request& req, st
                                                            request_scope& scope) {
     auto body = parse_body(req);
     if (!body) co_return answer_error(not_json(), req, request_id);
-    auto chat = domain::parse_chat_request(*body);
+    auto chat = domain::parse_chat_request(std::move(*body));
     if (!chat) co_return answer_error(chat.error(), req, request_id);
     auto hints = hints_of(req, request_id, scope);
     if (!hints) co_return answer_error(hints.error(), req, request_id);
@@ -413,7 +413,7 @@ net::awaitable<http_response> api_router::embeddings(http_request& req, std::str
                                                      request_scope& scope) {
     auto body = parse_body(req);
     if (!body) co_return answer_error(not_json(), req, request_id);
-    auto embedding = domain::parse_embedding_request(*body);
+    auto embedding = domain::parse_embedding_request(std::move(*body));
     if (!embedding) co_return answer_error(embedding.error(), req, request_id);
     auto hints = hints_of(req, request_id, scope);
     if (!hints) co_return answer_error(hints.error(), req, request_id);

@@ -55,10 +55,9 @@ http_provider::headers_t openai_provider::headers() const {
 
 net::awaitable<attempt_result<domain::chat_completion>>
 openai_provider::chat(domain::chat_request const& r, std::string_view model, attempt_context const& ctx) {
-    json::object body = domain::openai_chat_body(r, model);
-    body.erase("stream");
-    body.erase("stream_options");
-    auto res = co_await post_json(*client_, "/chat/completions", headers(), body, ctx);
+    std::string body = domain::openai_chat_body_text(r, model, {"stream", "stream_options"});
+    std::string target = "/chat/completions";
+    auto res = co_await post_json(*client_, std::move(target), headers(), std::move(body), ctx);
     if (!res) co_return res.error();
     if (!is_success(res->status))
         co_return failed(domain::parse_openai_error(res->status, res->body), *res);

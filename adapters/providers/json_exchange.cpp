@@ -44,12 +44,18 @@ net::awaitable<attempt_result<upstream_response>> exchange(http_client& client, 
 net::awaitable<attempt_result<upstream_response>>
 post_json(http_client& client, std::string target, std::vector<std::pair<std::string, std::string>> headers,
           boost::json::object const& body, attempt_context const& ctx) {
+    return post_json(client, std::move(target), std::move(headers), boost::json::serialize(body), ctx);
+}
+
+net::awaitable<attempt_result<upstream_response>>
+post_json(http_client& client, std::string target, std::vector<std::pair<std::string, std::string>> headers,
+          std::string body, attempt_context const& ctx) {
     upstream_request req;
     req.method = "POST";
     req.target = std::move(target);
     req.headers = std::move(headers);
     req.headers.emplace_back("content-type", "application/json");
-    req.body = boost::json::serialize(body);
+    req.body = std::move(body);
     co_return co_await exchange(client, std::move(req), ctx);
 }
 

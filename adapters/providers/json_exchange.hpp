@@ -13,6 +13,10 @@ namespace switchboard::adapters {
 net::awaitable<attempt_result<upstream_response>>
 post_json(http_client& client, std::string target, std::vector<std::pair<std::string, std::string>> headers,
           boost::json::object const& body, attempt_context const& ctx);
+// The same with the body already serialised.
+net::awaitable<attempt_result<upstream_response>>
+post_json(http_client& client, std::string target, std::vector<std::pair<std::string, std::string>> headers,
+          std::string body, attempt_context const& ctx);
 
 // One GET (a provider's model list, used as a health probe).
 net::awaitable<attempt_result<upstream_response>>

@@ -18,6 +18,24 @@ BOOST_AUTO_TEST_CASE(request_body_keeps_client_fields_and_swaps_the_model) {
     BOOST_TEST(body.at("seed").as_int64() == 3);
 }
 
+BOOST_AUTO_TEST_CASE(request_body_text_swaps_the_model_leaves_out_keys_and_keeps_every_other_value) {
+    auto const client = json::parse(R"({"messages":[{"role":"user","content":"line\n\"quoted\" \u00e9\u0000"}],
+        "model":"chat-default","seed":3,"stream":true,"stream_options":{"include_usage":true},
+        "temperature":0.25,"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],
+        "weird \"key\"":[1,2.5,null,false,{}]})");
+    auto r = parse_chat_request(client);
+    BOOST_TEST_REQUIRE(r.has_value());
+    auto const text = openai_chat_body_text(*r, "model \"x\"", {"stream", "stream_options"});
+    BOOST_TEST(text.starts_with(R"({"model":"model \"x\"",)"));
+    json::object expected = client.as_object();
+    expected["model"] = "model \"x\"";
+    expected.erase("stream");
+    expected.erase("stream_options");
+    BOOST_TEST(json::parse(text) == json::value(expected));
+    BOOST_TEST(r->body.at("model").as_string() == "chat-default"); // the client's tree unchanged
+    BOOST_TEST(json::parse(openai_chat_body_text(*r, "m")).as_object().contains("stream"));
+}
+
 BOOST_AUTO_TEST_CASE(parses_usage_from_a_completion) {
     auto c =
         parse_openai_chat_response(R"({"id":"x","object":"chat.completion","model":"gpt-4o-mini-2024-07-18",
