@@ -1,18 +1,16 @@
 // Price lookup and cost computation; the default table of list prices (USD per 1M tokens).
 #include "domain/pricing.hpp"
 
+#include "domain/ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
 
 namespace switchboard::domain {
 
 namespace {
 std::string normalize(std::string_view model) {
     if (auto slash = model.rfind('/'); slash != std::string_view::npos) model = model.substr(slash + 1);
-    std::string out(model);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
+    return ascii_lowered(model);
 }
 } // namespace
 

@@ -1,8 +1,8 @@
 // Tier parsing and selection.
 #include "domain/tiers.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include "domain/ascii.hpp"
+
 #include <string>
 
 namespace switchboard::domain {
@@ -14,9 +14,7 @@ std::string_view tier_name(tier t) {
 
 result<std::optional<tier>> parse_tier(std::string_view header) {
     if (header.empty()) return std::optional<tier>{};
-    std::string lower(header);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string const lower = ascii_lowered(header);
     for (int i = 0; i < tier_count; ++i)
         if (lower == tier_name(static_cast<tier>(i))) return std::optional<tier>{static_cast<tier>(i)};
     return make_error(errc::invalid_request, "X-Tier must be one of simple, medium, complex", "X-Tier");

@@ -1,6 +1,8 @@
 // Upstream HTTP/1.1 client: pooled keep-alive connections, TLS, deadlines on every step.
 #include "adapters/upstream/http_client.hpp"
 
+#include "domain/ascii.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -17,7 +19,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <variant>
 
 namespace switchboard::adapters {
@@ -31,10 +32,7 @@ clock::duration remaining(clock::time_point deadline) {
 }
 
 std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
+    return domain::ascii_lowered(s);
 }
 } // namespace
 
@@ -221,7 +219,8 @@ net::awaitable<boost::system::error_code> read_head(Connection& conn, Parser& pa
 template <class Fields>
 std::vector<std::pair<std::string, std::string>> header_list(Fields const& fields) {
     std::vector<std::pair<std::string, std::string>> out;
-    for (auto const& field : fields) out.emplace_back(lower(field.name_string()), std::string(field.value()));
+    out.reserve(static_cast<std::size_t>(std::distance(fields.begin(), fields.end())));
+    for (auto const& field : fields) out.emplace_back(lower(field.name_string()), field.value());
     return out;
 }
 } // namespace
