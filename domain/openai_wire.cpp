@@ -31,14 +31,8 @@ std::optional<json::value> parse_json(std::string_view text) {
     return parser.release();
 }
 
-json::object openai_chat_body(chat_request const& r, std::string_view upstream_model) {
-    json::object body = r.body;
-    body["model"] = upstream_model;
-    return body;
-}
-
 std::string openai_chat_body_text(chat_request const& r, std::string_view upstream_model,
-                                  std::initializer_list<std::string_view> left_out) {
+                                  std::initializer_list<std::string_view> left_out, std::string_view appended) {
     std::string out;
     out.reserve(256);
     json::serializer writer;
@@ -58,6 +52,10 @@ std::string openai_chat_body_text(chat_request const& r, std::string_view upstre
         out += ':';
         writer.reset(&member.value());
         emit();
+    }
+    if (!appended.empty()) {
+        out += ',';
+        out += appended;
     }
     out += '}';
     return out;

@@ -14,12 +14,13 @@
 
 namespace switchboard::domain {
 
-// The client's body with `model` replaced by the deployment's upstream model.
-boost::json::object openai_chat_body(chat_request const& r, std::string_view upstream_model);
-// The same body as text, `model` first, without the keys in `left_out`: written straight from the
-// client's tree, which is neither copied nor changed (one request, several attempts).
+// The client's body for an OpenAI-compatible upstream, as text: `model` replaced by the
+// deployment's upstream model and written first, the keys in `left_out` left out, then
+// `appended` (members as JSON text, e.g. `"stream":true`). Written straight from the client's
+// tree, which is neither copied nor changed (one request, several attempts).
 std::string openai_chat_body_text(chat_request const& r, std::string_view upstream_model,
-                                  std::initializer_list<std::string_view> left_out = {});
+                                  std::initializer_list<std::string_view> left_out = {},
+                                  std::string_view appended = {});
 boost::json::object openai_embedding_body(embedding_request const& r, std::string_view upstream_model);
 
 // Validates an upstream chat.completion; fills `usage` (estimating it when absent).

@@ -363,7 +363,13 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
 
 net::awaitable<http_response> api_router::serve(http_request& req, std::string_view path,
                                                 std::string const& request_id, request_scope& scope) {
-    if (path == "/v1/chat/completions") co_return co_await chat_completions(req, request_id, scope);
+    // The caller awaits the result at once, so the references stay valid.
+    if (path == "/v1/chat/completions") return chat_completions(req, request_id, scope);
+    return serve_other(req, path, request_id, scope);
+}
+
+net::awaitable<http_response> api_router::serve_other(http_request& req, std::string_view path,
+                                                      std::string const& request_id, request_scope& scope) {
     if (path == "/v1/embeddings") co_return co_await embeddings(req, request_id, scope);
     if (path == "/api/v1/ai/stream")
         co_return answer_error(domain::make_error(errc::invalid_request,

@@ -72,9 +72,12 @@ class api_router final : public request_handler {
                                          request_scope& scope);
     void observe(http_request const& request, http_response const& response, request_context const& context,
                  request_scope const& scope, std::chrono::steady_clock::time_point started) const;
-    // `path`: the current (versioned) path the request is for.
+    // `path`: the current (versioned) path the request is for. Not a coroutine itself: the chat
+    // route, the hot one, is awaited without a frame of its own; the others go to serve_other.
     net::awaitable<http_response> serve(http_request& request, std::string_view path,
                                         std::string const& request_id, request_scope& scope);
+    net::awaitable<http_response> serve_other(http_request& request, std::string_view path,
+                                              std::string const& request_id, request_scope& scope);
     net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id,
                                                    request_scope& scope);
     net::awaitable<http_response> stream_chat(http_request& request, std::string const& request_id,

@@ -30,7 +30,7 @@ class http_provider : public provider {
     // What the kind sends to stream a chat, and how it reads the answer.
     struct stream_request {
         std::string target;
-        boost::json::object body;
+        std::string body; // serialised JSON
         domain::stream_format format;
     };
     virtual stream_request streaming(domain::chat_request const& request, std::string_view upstream_model) const = 0;

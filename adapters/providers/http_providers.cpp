@@ -7,6 +7,7 @@
 #include "domain/openai_wire.hpp"
 #include "domain/redact.hpp"
 
+#include <boost/json/serialize.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
@@ -80,10 +81,11 @@ openai_provider::embed(domain::embedding_request const& r, std::string_view mode
 }
 
 http_provider::stream_request openai_provider::streaming(domain::chat_request const& r, std::string_view model) const {
-    json::object body = domain::openai_chat_body(r, model);
-    body["stream"] = true;
-    body["stream_options"] = json::object{{"include_usage", true}}; // usage for accounting
-    return {"/chat/completions", std::move(body), domain::stream_format::openai};
+    // include_usage: the provider's usage, for accounting.
+    return {"/chat/completions",
+            domain::openai_chat_body_text(r, model, {"stream", "stream_options"},
+                                          R"("stream":true,"stream_options":{"include_usage":true})"),
+            domain::stream_format::openai};
 }
 
 domain::attempt_error openai_provider::parse_error(int status, std::string_view body) const {
@@ -116,7 +118,7 @@ http_provider::stream_request anthropic_provider::streaming(domain::chat_request
                                                              std::string_view model) const {
     json::object body = domain::anthropic_request(r, model);
     body["stream"] = true;
-    return {"/messages", std::move(body), domain::stream_format::anthropic};
+    return {"/messages", json::serialize(body), domain::stream_format::anthropic};
 }
 
 domain::attempt_error anthropic_provider::parse_error(int status, std::string_view body) const {
@@ -163,7 +165,7 @@ gemini_provider::embed(domain::embedding_request const& r, std::string_view mode
 }
 
 http_provider::stream_request gemini_provider::streaming(domain::chat_request const& r, std::string_view model) const {
-    return {model_path(model, "streamGenerateContent") + "?alt=sse", domain::gemini_request(r),
+    return {model_path(model, "streamGenerateContent") + "?alt=sse", json::serialize(domain::gemini_request(r)),
             domain::stream_format::gemini};
 }
 

@@ -56,7 +56,7 @@ post_json(http_client& client, std::string target, std::vector<std::pair<std::st
     req.headers = std::move(headers);
     req.headers.emplace_back("content-type", "application/json");
     req.body = std::move(body);
-    co_return co_await exchange(client, std::move(req), ctx);
+    return exchange(client, std::move(req), ctx); // awaited by the caller: no frame of our own
 }
 
 net::awaitable<attempt_result<upstream_response>>

@@ -9,8 +9,6 @@
 #include "domain/redact.hpp"
 #include "domain/sse.hpp"
 
-#include <boost/json/serialize.hpp>
-
 namespace switchboard::adapters {
 namespace {
 using clock = std::chrono::steady_clock;
@@ -95,7 +93,7 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
     req.headers.emplace_back("content-type", "application/json");
     req.headers.emplace_back("accept", "text/event-stream");
     add_request_context(req, ctx);
-    req.body = boost::json::serialize(call.body);
+    req.body = std::move(call.body);
 
     domain::chat_stream_translator translator(call.format, "chatcmpl-" + std::string(ctx.request_id),
                                               std::string(upstream_model), unix_now());

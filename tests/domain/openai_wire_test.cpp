@@ -13,7 +13,7 @@ BOOST_AUTO_TEST_SUITE(openai_wire)
 BOOST_AUTO_TEST_CASE(request_body_keeps_client_fields_and_swaps_the_model) {
     auto r = parse_chat_request(
         json::parse(R"({"model":"chat-default","messages":[{"role":"user","content":"x"}],"seed":3})"));
-    auto body = openai_chat_body(*r, "llama-3.1-8b-instant");
+    auto body = json::parse(openai_chat_body_text(*r, "llama-3.1-8b-instant"));
     BOOST_TEST(body.at("model").as_string() == "llama-3.1-8b-instant");
     BOOST_TEST(body.at("seed").as_int64() == 3);
 }
@@ -34,6 +34,9 @@ BOOST_AUTO_TEST_CASE(request_body_text_swaps_the_model_leaves_out_keys_and_keeps
     BOOST_TEST(json::parse(text) == json::value(expected));
     BOOST_TEST(r->body.at("model").as_string() == "chat-default"); // the client's tree unchanged
     BOOST_TEST(json::parse(openai_chat_body_text(*r, "m")).as_object().contains("stream"));
+    auto const streamed = json::parse(openai_chat_body_text(*r, "m", {"stream"}, R"("stream":false,"n":2)"));
+    BOOST_TEST(streamed.at("stream") == json::value(false));
+    BOOST_TEST(streamed.at("n") == json::value(2));
 }
 
 BOOST_AUTO_TEST_CASE(parses_usage_from_a_completion) {
