@@ -11,9 +11,12 @@
 namespace switchboard::domain {
 
 struct chat_completion {
-    boost::json::object body; // OpenAI `chat.completion` object, usage included
+    boost::json::object body; // OpenAI `chat.completion` object, usage included; empty if `relayed`
     std::string model;        // the model that actually served (as the provider names it)
     token_usage usage;
+    // The provider's answer as received, when it is already what the client gets (an
+    // OpenAI-compatible answer that names its model and its usage): relayed as is, no tree built.
+    std::string relayed;
 };
 
 struct embedding_result {

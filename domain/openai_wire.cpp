@@ -2,6 +2,7 @@
 #include "domain/openai_wire.hpp"
 
 #include "domain/base64.hpp"
+#include "domain/openai_answer_scan.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parser.hpp>
@@ -131,7 +132,16 @@ json::object embedding_list_body(json::array data, std::string_view model, std::
             {"usage", {{"prompt_tokens", prompt_tokens}, {"total_tokens", prompt_tokens}}}};
 }
 
-result<chat_completion> parse_openai_chat_response(std::string_view text) {
+result<chat_completion> parse_openai_chat_response(std::string text) {
+    auto facts = scan_openai_answer(text);
+    if (!facts.problem.empty()) return upstream_bad_response(facts.problem);
+    if (facts.model && !facts.model->empty() && facts.has_usage) {
+        chat_completion c;
+        c.model = std::move(*facts.model);
+        c.usage = {facts.prompt_tokens, facts.completion_tokens};
+        c.relayed = std::move(text);
+        return c;
+    }
     auto parsed = parse_json(text);
     if (!parsed || !parsed->is_object()) return upstream_bad_response("not a JSON object");
     chat_completion c{std::move(parsed->as_object())}; // constructed, not assigned: keeps the arena

@@ -24,7 +24,9 @@ std::string openai_chat_body_text(chat_request const& r, std::string_view upstre
 boost::json::object openai_embedding_body(embedding_request const& r, std::string_view upstream_model);
 
 // Validates an upstream chat.completion; fills `usage` (estimating it when absent).
-result<chat_completion> parse_openai_chat_response(std::string_view body);
+// An answer that names its model and usage is checked by a streaming scan and kept as `relayed`
+// text (no tree); any other is read into `body` and completed (usage estimated when missing).
+result<chat_completion> parse_openai_chat_response(std::string text);
 result<embedding_result> parse_openai_embedding_response(std::string_view body);
 
 // The provider's error body ({"error":{"message","type","param","code"}}) → attempt_error.

@@ -299,7 +299,11 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                 if (provider_hold)
                     co_await quotas_->settle(std::move(*provider_hold), domain::quota_counts{1, value.usage.total()});
                 if (value.model.empty()) value.model = d.model;
-                if constexpr (requires { value.body; }) value.body["model"] = value.model;
+                if constexpr (requires { value.relayed; }) {
+                    if (value.relayed.empty()) value.body["model"] = value.model; // relayed: names it already
+                } else if constexpr (requires { value.body; }) {
+                    value.body["model"] = value.model;
+                }
                 if (hints.record) {
                     hints.record->served = true;
                     hints.record->usage = value.usage;

@@ -134,7 +134,10 @@ http_response dispatched_response(dispatch_result<T>& outcome, http_request cons
                                   std::string const& request_id) {
     if (!outcome) return failure_response(outcome.error(), req, request_id);
     auto& ok = *outcome;
-    auto res = json_response(http::status::ok, json::serialize(ok.value.body), req, request_id);
+    std::string body;
+    if constexpr (requires { ok.value.relayed; }) body = std::move(ok.value.relayed);
+    if (body.empty()) body = json::serialize(ok.value.body);
+    auto res = json_response(http::status::ok, std::move(body), req, request_id);
     res.set("x-switchboard-provider", ok.served.provider);
     res.set("x-switchboard-model", ok.served.model);
     res.set("x-switchboard-attempts", std::to_string(ok.attempts));

@@ -62,7 +62,7 @@ openai_provider::chat(domain::chat_request const& r, std::string_view model, att
     if (!res) co_return res.error();
     if (!is_success(res->status))
         co_return failed(domain::parse_openai_error(res->status, res->body), *res);
-    auto parsed = domain::parse_openai_chat_response(res->body);
+    auto parsed = domain::parse_openai_chat_response(std::move(res->body));
     if (!parsed) co_return bad_body(parsed.error());
     co_return std::move(*parsed);
 }
