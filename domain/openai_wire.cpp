@@ -142,28 +142,18 @@ result<chat_completion> parse_openai_chat_response(std::string text) {
         c.relayed = std::move(text);
         return c;
     }
+    // The scan has vouched for the shape and read the facts; the tree is built only to complete
+    // the answer (the dispatcher names the model, the usage is estimated when missing).
     auto parsed = parse_json(text);
     if (!parsed || !parsed->is_object()) return upstream_bad_response("not a JSON object");
     chat_completion c{std::move(parsed->as_object())}; // constructed, not assigned: keeps the arena
-    auto const* choices = c.body.if_contains("choices");
-    if (!choices || !choices->is_array() || choices->as_array().empty())
-        return upstream_bad_response("no choices");
-    for (auto const& choice : choices->as_array()) {
-        if (!choice.is_object()) return upstream_bad_response("choice is not an object");
-        auto const* message = choice.as_object().if_contains("message");
-        if (!message || !message->is_object()) return upstream_bad_response("choice has no message");
-    }
-    if (auto const* model = c.body.if_contains("model"); model && model->is_string())
-        c.model = std::string(model->as_string());
-
-    auto const* usage = c.body.if_contains("usage");
-    if (usage && usage->is_object()) {
-        c.usage.prompt_tokens = count_field(usage->as_object(), "prompt_tokens");
-        c.usage.completion_tokens = count_field(usage->as_object(), "completion_tokens");
+    if (facts.model) c.model = std::move(*facts.model);
+    if (facts.has_usage) {
+        c.usage = {facts.prompt_tokens, facts.completion_tokens};
     } else {
         // Some OpenAI-compatible servers omit usage; every completion we return carries one.
         std::string generated;
-        for (auto const& choice : choices->as_array())
+        for (auto const& choice : c.body.at("choices").as_array())
             if (auto const* content = choice.as_object().at("message").as_object().if_contains("content"))
                 generated += content_text(*content);
         c.usage.completion_tokens = estimate_tokens(generated);

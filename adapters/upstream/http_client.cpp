@@ -30,10 +30,6 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 clock::duration remaining(clock::time_point deadline) {
     return std::max(clock::duration::zero(), deadline - clock::now());
 }
-
-std::string lower(std::string_view s) {
-    return domain::ascii_lowered(s);
-}
 } // namespace
 
 std::string_view upstream_response::header(std::string_view lower_name) const {
@@ -220,7 +216,7 @@ template <class Fields>
 std::vector<std::pair<std::string, std::string>> header_list(Fields const& fields) {
     std::vector<std::pair<std::string, std::string>> out;
     out.reserve(static_cast<std::size_t>(std::distance(fields.begin(), fields.end())));
-    for (auto const& field : fields) out.emplace_back(lower(field.name_string()), field.value());
+    for (auto const& field : fields) out.emplace_back(domain::ascii_lowered(field.name_string()), field.value());
     return out;
 }
 } // namespace
