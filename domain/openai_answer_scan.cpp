@@ -45,10 +45,15 @@ struct scanner {
         }
         return parent.of == role::choices ? role::choice : role::other;
     }
-    // A scalar (or any value) arriving where a choice is due is not an object.
-    void scalar_at(role r) {
-        if (r == role::choice && first_bad_choice.empty()) first_bad_choice = "choice is not an object";
-        if (r == role::choice) ++choices;
+    // Every value starts here: a value where a choice is due counts as one, and is a bad one
+    // unless it is an object.
+    role begin_value(bool is_object) {
+        role const r = incoming();
+        if (r == role::choice) {
+            ++choices;
+            if (!is_object && first_bad_choice.empty()) first_bad_choice = "choice is not an object";
+        }
+        return r;
     }
     void count(role r, std::int64_t n) {
         if (r == role::prompt_tokens) facts.prompt_tokens = n;
@@ -58,10 +63,9 @@ struct scanner {
     bool on_document_begin(error_code&) { return true; }
     bool on_document_end(error_code&) { return true; }
     bool on_object_begin(error_code&) {
-        role const r = incoming();
+        role const r = begin_value(true);
         if (r == role::top) top_is_object = true;
         if (r == role::usage) facts.has_usage = true;
-        if (r == role::choice) ++choices;
         if (r == role::message) stack.back().has_message = true; // the choice's
         stack.push_back({r, true});
         return true;
@@ -74,8 +78,7 @@ struct scanner {
         return true;
     }
     bool on_array_begin(error_code&) {
-        role const r = incoming();
-        scalar_at(r);
+        role const r = begin_value(false);
         if (r == role::choices) choices_array = true;
         stack.push_back({r, false});
         return true;
@@ -125,38 +128,36 @@ struct scanner {
         return true;
     }
     bool on_string(json::string_view part, std::size_t, error_code&) {
-        role const r = incoming();
-        if (r == role::model) {
+        if (begin_value(false) == role::model) {
             model_text.append(part.data(), part.size());
             facts.model = std::move(model_text);
         }
         model_text.clear();
-        scalar_at(r);
         return true;
     }
     bool on_number_part(json::string_view, error_code&) { return true; }
     bool on_int64(std::int64_t v, json::string_view, error_code&) {
-        role const r = incoming();
-        count(r, v < 0 ? 0 : v);
-        scalar_at(r);
+        count(begin_value(false), v < 0 ? 0 : v);
         return true;
     }
     bool on_uint64(std::uint64_t v, json::string_view, error_code&) {
-        role const r = incoming();
-        count(r, static_cast<std::int64_t>(v));
-        scalar_at(r);
+        count(begin_value(false), static_cast<std::int64_t>(v));
         return true;
     }
-    bool on_double(double, json::string_view, error_code&) { return scalar(); }
-    bool on_bool(bool, error_code&) { return scalar(); }
-    bool on_null(error_code&) { return scalar(); }
+    bool on_double(double, json::string_view, error_code&) {
+        begin_value(false);
+        return true;
+    }
+    bool on_bool(bool, error_code&) {
+        begin_value(false);
+        return true;
+    }
+    bool on_null(error_code&) {
+        begin_value(false);
+        return true;
+    }
     bool on_comment_part(json::string_view, error_code&) { return true; }
     bool on_comment(json::string_view, error_code&) { return true; }
-
-    bool scalar() {
-        scalar_at(incoming());
-        return true;
-    }
 };
 } // namespace
 
