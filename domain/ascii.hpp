@@ -16,4 +16,20 @@ inline std::string ascii_lowered(std::string_view text) {
     return out;
 }
 
+// Whether `text` holds a byte that would end or split an HTTP header line (CR, LF, NUL): such a
+// value written into a header would let its author add headers or a whole response.
+constexpr bool breaks_header_line(std::string_view text) {
+    for (char c : text)
+        if (c == '\r' || c == '\n' || c == '\0') return true;
+    return false;
+}
+
+// Whether `text` holds an ASCII control character (below 0x20, or DEL): refused in any
+// identifier a client sends that may be echoed into a header or a log field.
+constexpr bool has_control_char(std::string_view text) {
+    for (char c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+    return false;
+}
+
 } // namespace switchboard::domain

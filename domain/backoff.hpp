@@ -12,6 +12,9 @@ struct retry_config {
     int max_attempts = 3; // per deployment, first attempt included
     duration backoff_base = seconds(1);
     duration backoff_cap = seconds(4);
+    // The longest wait a provider's Retry-After (or reset hint) may impose on a deployment: a
+    // larger one would bench it for hours on one header.
+    duration max_retry_after = seconds(300);
 };
 
 // `retry` counts from 0 (the wait before the second attempt); `unit_random` ∈ [0, 1).

@@ -133,8 +133,7 @@ result<chat_request> parse_chat_request(json::value body) {
     chat_request r{.body = std::move(body.as_object())};
     auto const& o = r.body;
 
-    if (auto e = required_string(o, "model", r.model)) return *e;
-    if (r.model.size() > 256) return *invalid("model", "must be at most 256 characters");
+    if (auto e = required_identifier(o, "model", 256, r.model)) return *e;
 
     auto const* messages = o.if_contains("messages");
     if (!messages) return *invalid("messages", "is required");

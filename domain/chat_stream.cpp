@@ -122,7 +122,7 @@ stream_step chat_stream_translator::openai_event(sse_event const& event) {
         return step;
     }
     if (auto const* u = object_at(*o, "usage"))
-        usage_ = token_usage{count(*u, "prompt_tokens"), count(*u, "completion_tokens")};
+        usage_ = token_usage{count_field(*u, "prompt_tokens"), count_field(*u, "completion_tokens")};
     auto const* choices = o->if_contains("choices");
     if (!choices || !choices->is_array()) {
         step.malformed = !o->contains("usage");
@@ -166,9 +166,9 @@ stream_step chat_stream_translator::anthropic_event(sse_event const& event) {
         if (auto const* m = object_at(*o, "message")) {
             if (auto model = string_of(*m, "model"); !model.empty()) model_ = model;
             if (auto const* u = object_at(*m, "usage"))
-                usage_ = token_usage{count(*u, "input_tokens") + count(*u, "cache_creation_input_tokens") +
-                                         count(*u, "cache_read_input_tokens"),
-                                     count(*u, "output_tokens")};
+                usage_ = token_usage{count_field(*u, "input_tokens") + count_field(*u, "cache_creation_input_tokens") +
+                                         count_field(*u, "cache_read_input_tokens"),
+                                     count_field(*u, "output_tokens")};
         }
         role_once(step);
         return step;
@@ -212,8 +212,8 @@ stream_step chat_stream_translator::anthropic_event(sse_event const& event) {
     if (name == "message_delta") {
         if (auto const* u = object_at(*o, "usage")) {
             auto usage = usage_.value_or(token_usage{});
-            usage.completion_tokens = count(*u, "output_tokens");
-            if (auto in = count(*u, "input_tokens"); in > 0) usage.prompt_tokens = in;
+            usage.completion_tokens = count_field(*u, "output_tokens");
+            if (auto in = count_field(*u, "input_tokens"); in != 0) usage.prompt_tokens = in;
             usage_ = usage;
         }
         if (auto const* d = object_at(*o, "delta"); d && d->contains("stop_reason") && (*d).at("stop_reason").is_string()) {
@@ -242,8 +242,8 @@ stream_step chat_stream_translator::gemini_event(sse_event const& event) {
         return step;
     }
     if (auto const* u = object_at(*o, "usageMetadata"))
-        usage_ = token_usage{count(*u, "promptTokenCount"),
-                             count(*u, "candidatesTokenCount") + count(*u, "thoughtsTokenCount")};
+        usage_ = token_usage{count_field(*u, "promptTokenCount"),
+                             count_field(*u, "candidatesTokenCount") + count_field(*u, "thoughtsTokenCount")};
     if (auto version = string_of(*o, "modelVersion"); !version.empty()) model_ = version;
     auto const* candidates = o->if_contains("candidates");
     if (!candidates || !candidates->is_array() || candidates->as_array().empty() ||

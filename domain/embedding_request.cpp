@@ -54,7 +54,7 @@ result<embedding_request> parse_embedding_request(json::value body) {
     // Constructed from the moved tree, not assigned: the body keeps its nodes and their storage.
     embedding_request r{.body = std::move(body.as_object())};
     auto const& o = r.body;
-    if (auto e = required_string(o, "model", r.model)) return *e;
+    if (auto e = required_identifier(o, "model", 256, r.model)) return *e;
     auto const* input = o.if_contains("input");
     if (!input) return *invalid("input", "is required");
     if (auto e = check_input(*input, r)) return *e;
@@ -65,6 +65,9 @@ result<embedding_request> parse_embedding_request(json::value body) {
         return *invalid("encoding_format", "must be 'float' or 'base64'");
     r.base64 = format == "base64";
     if (auto e = optional_integer(o, "dimensions", 1, 65536, r.dimensions)) return *e;
+    if (r.dimensions && static_cast<std::int64_t>(r.input_count) * *r.dimensions > max_embedding_values)
+        return *invalid("dimensions", "times the number of inputs must be at most " +
+                                          std::to_string(max_embedding_values) + " values");
     std::string user;
     if (auto e = optional_string(o, "user", "", user)) return *e;
     if (auto e = optional_string(o, "force_provider", "", r.force_provider)) return *e;

@@ -24,6 +24,9 @@ struct embedding_request {
 };
 
 inline constexpr std::size_t max_embedding_inputs = 2048;
+// Inputs × requested dimensions: the size of the answer the request asks for. The largest a real
+// provider gives (2048 inputs of 3072 dimensions); a larger product is refused before any call.
+inline constexpr std::int64_t max_embedding_values = 2048 * 3072;
 
 // Takes the body by value: moved in, its tree becomes `embedding_request::body` without a copy.
 result<embedding_request> parse_embedding_request(boost::json::value body);

@@ -23,6 +23,10 @@ std::string_view code_name(errc e) noexcept {
         return "payload_too_large";
     case errc::headers_too_large:
         return "headers_too_large";
+    case errc::unsupported_media_type:
+        return "unsupported_media_type";
+    case errc::not_implemented:
+        return "not_implemented";
     case errc::unsupported:
         return "unsupported";
     case errc::provider_unavailable:

@@ -23,6 +23,8 @@ enum class errc {
     model_not_found,          // no alias, group or provider/model matches
     method_not_allowed,       // route exists, method does not
     payload_too_large,        // body over the configured limit
+    unsupported_media_type,   // a JSON endpoint called with another Content-Type
+    not_implemented,          // a transfer coding the server does not implement
     headers_too_large,        // header block over the configured limit
     unsupported,              // the deployment cannot perform this operation (e.g. embeddings)
     context_length_exceeded,  // the prompt does not fit any deployment's context window

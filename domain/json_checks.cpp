@@ -1,6 +1,8 @@
 // Typed JSON field checks shared by the request validators.
 #include "domain/json_checks.hpp"
 
+#include "domain/ascii.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <cmath>
@@ -32,6 +34,14 @@ std::optional<gateway_error> required_string(json::object const& o, std::string_
     if (!v->is_string()) return invalid(std::string(key), "must be a string");
     if (v->as_string().empty()) return invalid(std::string(key), "must not be empty");
     out = std::string(v->as_string());
+    return std::nullopt;
+}
+
+std::optional<gateway_error> required_identifier(json::object const& o, std::string_view key, std::size_t max,
+                                                 std::string& out) {
+    if (auto e = required_string(o, key, out)) return e;
+    if (out.size() > max) return invalid(std::string(key), "must be at most " + std::to_string(max) + " characters");
+    if (has_control_char(out)) return invalid(std::string(key), "must not contain control characters");
     return std::nullopt;
 }
 

@@ -21,6 +21,10 @@ std::string truncate_for_message(std::string_view s, std::size_t max = 64);
 
 std::optional<gateway_error> required_string(boost::json::object const& o, std::string_view key,
                                              std::string& out);
+// A required, non-empty identifier of at most `max` characters without control characters (a
+// model name: it is echoed into response headers and logs).
+std::optional<gateway_error> required_identifier(boost::json::object const& o, std::string_view key,
+                                                 std::size_t max, std::string& out);
 std::optional<gateway_error> optional_string(boost::json::object const& o, std::string_view key,
                                              std::string const& prefix, std::string& out);
 std::optional<gateway_error> optional_bool(boost::json::object const& o, std::string_view key, bool& out,

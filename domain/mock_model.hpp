@@ -14,6 +14,9 @@
 namespace switchboard::domain {
 
 inline constexpr std::int64_t mock_default_dimensions = 64;
+// The most embedding values (inputs × dimensions) the mock builds for one request, about 12 MB
+// of JSON: the zero-config gateway must not be made to build answers of hundreds of megabytes.
+inline constexpr std::int64_t mock_max_embedding_values = 1 << 20;
 
 // The reply split into the pieces a stream would send (one word per piece, spaces kept).
 struct mock_reply {

@@ -1,6 +1,8 @@
 // A SAX pass (boost::json::basic_parser) that tracks where it is with a small stack of roles.
 #include "domain/openai_answer_scan.hpp"
 
+#include "domain/pricing.hpp"
+
 #include <boost/json/basic_parser_impl.hpp>
 
 #include <vector>
@@ -64,6 +66,7 @@ struct scanner {
     bool on_document_end(error_code&) { return true; }
     bool on_object_begin(error_code&) {
         role const r = begin_value(true);
+        count(r, invalid_token_count);
         if (r == role::top) top_is_object = true;
         if (r == role::usage) facts.has_usage = true;
         if (r == role::message) stack.back().has_message = true; // the choice's
@@ -79,6 +82,7 @@ struct scanner {
     }
     bool on_array_begin(error_code&) {
         role const r = begin_value(false);
+        count(r, invalid_token_count);
         if (r == role::choices) choices_array = true;
         stack.push_back({r, false});
         return true;
@@ -128,28 +132,31 @@ struct scanner {
         return true;
     }
     bool on_string(json::string_view part, std::size_t, error_code&) {
-        if (begin_value(false) == role::model) {
+        role const r = begin_value(false);
+        if (r == role::model) {
             model_text.append(part.data(), part.size());
             facts.model = std::move(model_text);
         }
+        count(r, invalid_token_count); // a token count given as a string is no count
         model_text.clear();
         return true;
     }
     bool on_number_part(json::string_view, error_code&) { return true; }
     bool on_int64(std::int64_t v, json::string_view, error_code&) {
-        count(begin_value(false), v < 0 ? 0 : v);
+        count(begin_value(false), v < 0 ? invalid_token_count : v);
         return true;
     }
     bool on_uint64(std::uint64_t v, json::string_view, error_code&) {
-        count(begin_value(false), static_cast<std::int64_t>(v));
+        count(begin_value(false), v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ? invalid_token_count
+                                                                             : static_cast<std::int64_t>(v));
         return true;
     }
     bool on_double(double, json::string_view, error_code&) {
-        begin_value(false);
+        count(begin_value(false), invalid_token_count); // a fractional token count is not a count
         return true;
     }
     bool on_bool(bool, error_code&) {
-        begin_value(false);
+        count(begin_value(false), invalid_token_count);
         return true;
     }
     bool on_null(error_code&) {

@@ -91,10 +91,11 @@ json::object make_chat_completion_body(std::string_view id, std::int64_t created
 
 std::int64_t count_field(json::object const& o, std::string_view key) {
     auto const* v = o.if_contains(key);
-    if (!v) return 0;
-    if (v->is_int64()) return std::max<std::int64_t>(0, v->as_int64());
-    if (v->is_uint64()) return static_cast<std::int64_t>(v->as_uint64());
-    return 0;
+    if (!v || v->is_null()) return 0;
+    if (v->is_int64() && v->as_int64() >= 0) return v->as_int64();
+    if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        return static_cast<std::int64_t>(v->as_uint64());
+    return invalid_token_count;
 }
 
 std::string string_field(json::object const& o, std::string_view key) {

@@ -5,6 +5,7 @@
 // Unknown models cost 0 and are reported as unpriced so operators can add them to config.
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,6 +18,25 @@ struct token_usage {
     std::int64_t completion_tokens = 0;
     std::int64_t total() const { return prompt_tokens + completion_tokens; }
 };
+
+// What a wire reader records for a token count a provider sent that is not a non-negative
+// integer (negative, fractional, beyond int64): far enough below zero that a sum of counts
+// holding it stays negative, so the usage is seen as implausible.
+inline constexpr std::int64_t invalid_token_count = std::numeric_limits<std::int64_t>::min() / 4;
+// More tokens than any model's context window holds in one call: a count above it is a
+// provider's bug (or a hostile upstream), not usage to bill.
+inline constexpr std::int64_t max_plausible_tokens = 10'000'000;
+
+constexpr bool plausible(token_usage const& u) {
+    return u.prompt_tokens >= 0 && u.completion_tokens >= 0 && u.prompt_tokens <= max_plausible_tokens &&
+           u.completion_tokens <= max_plausible_tokens;
+}
+
+// The usage to bill and count: the provider's when plausible, else the gateway's own estimate
+// (the call's reservation), so a hostile count can neither bill 0 nor poison the counters.
+constexpr token_usage billable_usage(token_usage const& reported, token_usage const& estimate) {
+    return plausible(reported) ? reported : estimate;
+}
 
 struct model_price {
     double input_per_million = 0;

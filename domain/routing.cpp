@@ -51,6 +51,19 @@ std::string deployment_key(deployment const& d) {
     return d.provider + "/" + d.model;
 }
 
+std::set<std::string, std::less<>> fixed_deployment_keys(route_table const& table) {
+    std::set<std::string, std::less<>> keys;
+    auto add = [&](std::vector<deployment> const& list) {
+        for (auto const& d : list)
+            if (d.model != requested_model_placeholder) keys.insert(deployment_key(d));
+    };
+    for (auto const& [name, list] : table.groups) add(list);
+    for (auto const& [name, tiers] : table.tiered)
+        for (auto const& list : tiers) add(list);
+    add(table.catch_all);
+    return keys;
+}
+
 std::vector<deployment> fallback_order(std::vector<deployment> const& candidates,
                                        routing_hints const& hints) {
     std::vector<deployment> out;

@@ -60,6 +60,11 @@ struct routing_hints {
 };
 
 std::string deployment_key(deployment const& d);
+// The keys of the deployments the configuration names in full (groups, tiers, and catch-all
+// entries with a fixed model). Any other key a request can reach — "provider/anything", a bare
+// name found by prefix, the catch-all's client model — is chosen by the client: state and
+// metric labels kept for those must be bounded.
+std::set<std::string, std::less<>> fixed_deployment_keys(route_table const& table);
 
 // Candidates reordered/filtered by hints. The relative order of the rest is kept.
 // An empty result with a forced provider means it cannot serve this model.

@@ -139,7 +139,7 @@ class loader : public config_reader {
         if (!n.IsMap()) return fail(path, "must be a mapping");
         only_keys(n, path,
                   {"kind", "base_url", "api_key", "ca_file", "timeouts", "headers", "allow_insecure_http",
-                   "retry", "breaker", "limits", "probe"});
+                   "retry", "breaker", "limits", "probe", "max_response_bytes"});
         adapters::provider_settings p;
         p.name = name;
         p.connect_timeout = c.timeouts.connect;
@@ -156,6 +156,8 @@ class loader : public config_reader {
         set(n, path, "base_url", p.base_url, str);
         set(n, path, "api_key", p.api_key, str);
         set(n, path, "ca_file", p.ca_file, str);
+        set(n, path, "max_response_bytes", p.max_response_bytes,
+            [&](auto const& v, auto const& k) { return bytes(v, k, 1024, 1ull << 30); });
         if (!p.ca_file.empty() && !std::ifstream(p.ca_file))
             fail(path + ".ca_file", "cannot be read: " + p.ca_file);
         if (auto t = n["timeouts"])
@@ -457,7 +459,8 @@ boost::system::result<gateway_config, config_errors> load_config(std::string con
     return load_config_text(text.str(), std::move(env));
 }
 
-adapters::gateway_catalog make_catalog(gateway_config const& c) {
+namespace {
+adapters::gateway_catalog make_routes(gateway_config const& c) {
     adapters::gateway_catalog catalog;
     catalog.request_timeout = c.timeouts.request;
     catalog.first_token_timeout = c.timeouts.first_token;
@@ -487,6 +490,13 @@ adapters::gateway_catalog make_catalog(gateway_config const& c) {
         for (auto const* prefix : prefixes) catalog.routes.prefix_rules.push_back({prefix, p.name});
     }
     for (auto const& [model, price] : c.prices) catalog.prices.set(model, price);
+    return catalog;
+}
+} // namespace
+
+adapters::gateway_catalog make_catalog(gateway_config const& c) {
+    auto catalog = make_routes(c);
+    catalog.fixed_keys = domain::fixed_deployment_keys(catalog.routes);
     return catalog;
 }
 

@@ -50,6 +50,7 @@ json::object describe(gateway_config const& c) {
                          {"api_key", mask_secret(p.api_key)},
                          {"ca_file", p.ca_file},
                          {"headers", std::move(headers)},
+                         {"max_response_bytes", p.max_response_bytes},
                          {"timeouts",
                           {{"connect", ms(p.connect_timeout)},
                            {"attempt", ms(p.attempt_timeout)},

@@ -9,12 +9,13 @@ namespace switchboard::server {
 
 void read_retry(config_reader& rd, YAML::Node const& n, std::string const& path, domain::retry_config& r) {
     if (!n.IsMap()) return rd.fail(path, "must be a mapping");
-    rd.only_keys(n, path, {"max_attempts", "backoff_base", "backoff_cap"});
+    rd.only_keys(n, path, {"max_attempts", "backoff_base", "backoff_cap", "max_retry_after"});
     auto dur = [&](YAML::Node const& v, std::string const& p) { return rd.duration(v, p); };
     rd.set(n, path, "max_attempts", r.max_attempts,
         [&](auto const& v, auto const& p) { return rd.integer(v, p, 1, 10); });
     rd.set(n, path, "backoff_base", r.backoff_base, dur);
     rd.set(n, path, "backoff_cap", r.backoff_cap, dur);
+    rd.set(n, path, "max_retry_after", r.max_retry_after, dur);
 }
 
 void read_breaker(config_reader& rd, YAML::Node const& n, std::string const& path, domain::breaker_config& b) {

@@ -97,6 +97,7 @@ gateway_runtime::gateway_runtime(gateway_config config)
         redis_ = *endpoint;
     }
     for (auto const& p : config_.providers) resilience_->on_quota_use(p.name, 0.0);
+    resilience_->bound_dynamic(catalog_->fixed_keys); // client-chosen model names: bounded state
     auto proxies = adapters::trusted_proxies::parse(config_.server.trusted_proxies);
     if (proxies) proxies_ = *proxies;
     described_ = describe(config_);
@@ -181,6 +182,7 @@ void gateway_runtime::start() {
                                            config_.observability.metrics ? metrics_.get() : nullptr,
                                            &in_flight_,
                                            probes_.get()};
+        services.ws_idle_timeout = config_.server.http.idle_timeout;
         c->router = std::make_unique<adapters::api_router>(*c->dispatch, std::move(services));
         c->server =
             std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_, gate_.get());

@@ -74,13 +74,15 @@ void dispatcher::observe_attempt(request_hints const& hints, domain::deployment 
         ++r->attempts;
         r->provider = d.provider;
         r->model = d.model;
+        r->model_label = catalog_->model_label(d);
         r->upstream_wait += took;
     }
     if (metrics_) {
-        metrics_->observe(metric::upstream_request_duration, {{"provider", d.provider}, {"model", d.model}},
+        auto const model = catalog_->model_label(d); // never a client-chosen name: series are bounded
+        metrics_->observe(metric::upstream_request_duration, {{"provider", d.provider}, {"model", model}},
                           std::chrono::duration<double>(took).count());
         metrics_->add(metric::upstream_requests,
-                      {{"provider", d.provider}, {"model", d.model}, {"outcome", failed ? "error" : "success"}});
+                      {{"provider", d.provider}, {"model", model}, {"outcome", failed ? "error" : "success"}});
         if (failed) metrics_->add(metric::upstream_errors, {{"provider", d.provider}, {"type", domain::failure_type(*failed)}});
     }
     if (log_enabled(log_level::debug)) {
@@ -288,6 +290,9 @@ net::awaitable<dispatch_result<T>> dispatcher::run(std::string const& model, std
                                {"mode", d.prefill ? "prefill" : "regenerate"}});
                 admitted.report(domain::call_result::success, std::nullopt);
                 auto& value = *outcome;
+                // A provider's implausible count (negative, fractional, absurd) is replaced by
+                // the call's estimate before anything bills, counts or prices it.
+                value.usage = domain::billable_usage(value.usage, {static_cast<std::int64_t>(tokens), 0});
                 // Priced by the model that answered, else by the one configured.
                 double cost = 0.0;
                 if (slot.billable) {

@@ -43,6 +43,11 @@ struct gateway_catalog {
     std::chrono::milliseconds first_token_timeout{10000}; // streams: first content within this, or fail over
     std::chrono::milliseconds stream_idle_timeout{15000}; // streams: the longest silence after content began
     domain::tier_rules tiers;
+    // domain::fixed_deployment_keys(routes): the deployments metrics name; others are "other".
+    std::set<std::string, std::less<>> fixed_keys;
+    std::string_view model_label(domain::deployment const& d) const {
+        return fixed_keys.contains(domain::deployment_key(d)) ? std::string_view(d.model) : std::string_view("other");
+    }
 };
 
 struct provider_slot {

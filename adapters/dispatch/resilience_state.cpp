@@ -1,14 +1,54 @@
 // Thread-safe wrapper around the domain's deployment health and retry budget.
 #include "adapters/dispatch/resilience_state.hpp"
 
+#include <algorithm>
+
 namespace switchboard::adapters {
 
 domain::breaker_admission resilience_state::admit(std::string const& key,
                                                   domain::breaker_config const& config,
                                                   domain::time_point now) {
     std::lock_guard lock(mutex_);
+    touch_locked(key);
     auto it = health_.try_emplace(key, config).first;
     return it->second.admit(now);
+}
+
+void resilience_state::bound_dynamic(std::set<std::string, std::less<>> fixed, std::size_t max_dynamic) {
+    std::lock_guard lock(mutex_);
+    fixed_ = std::move(fixed);
+    max_dynamic_ = std::max<std::size_t>(1, max_dynamic);
+}
+
+std::size_t resilience_state::tracked() const {
+    std::lock_guard lock(mutex_);
+    std::set<std::string_view> keys;
+    for (auto const& [k, v] : health_) keys.insert(k);
+    for (auto const& [k, v] : throttles_) keys.insert(k);
+    for (auto const& [k, v] : last_errors_) keys.insert(k);
+    return keys.size();
+}
+
+bool resilience_state::dynamic_locked(std::string_view key) const {
+    return fixed_ && !fixed_->contains(key);
+}
+
+void resilience_state::touch_locked(std::string const& key) {
+    if (!dynamic_locked(key)) return;
+    if (auto at = dynamic_at_.find(key); at != dynamic_at_.end()) {
+        dynamic_lru_.splice(dynamic_lru_.begin(), dynamic_lru_, at->second);
+        return;
+    }
+    dynamic_lru_.push_front(key);
+    dynamic_at_.emplace(key, dynamic_lru_.begin());
+    while (dynamic_lru_.size() > max_dynamic_) {
+        auto const& oldest = dynamic_lru_.back();
+        health_.erase(oldest);
+        throttles_.erase(oldest); // a slot it still holds is released into nothing: harmless
+        last_errors_.erase(oldest);
+        dynamic_at_.erase(oldest);
+        dynamic_lru_.pop_back();
+    }
 }
 
 bool resilience_state::available(std::string const& key, domain::time_point now) const {
@@ -51,6 +91,7 @@ domain::throttle_decision resilience_state::acquire(std::string const& key,
                                                     domain::throttle_config const& config, double tokens,
                                                     domain::time_point now) {
     std::lock_guard lock(mutex_);
+    touch_locked(key);
     auto it = throttles_.try_emplace(key, config, now).first;
     return it->second.acquire(tokens, now);
 }
@@ -113,6 +154,7 @@ std::vector<deployment_status> resilience_state::snapshot(domain::time_point now
     std::lock_guard lock(mutex_);
     std::vector<deployment_status> out;
     for (auto const& [key, h] : health_) {
+        if (dynamic_locked(key)) continue; // a client-chosen name: not reported
         out.push_back({key, h.state(now), h.consecutive_failures(), h.cooldown_until(), {}, 0});
         if (auto e = last_errors_.find(key); e != last_errors_.end()) {
             out.back().last_error = e->second.first;
@@ -125,12 +167,14 @@ std::vector<deployment_status> resilience_state::snapshot(domain::time_point now
 void resilience_state::on_probe_failure(std::string const& key, domain::breaker_config const& config,
                                         domain::time_point now, std::string summary, std::int64_t unix_seconds) {
     std::lock_guard lock(mutex_);
+    touch_locked(key);
     health_.try_emplace(key, config).first->second.on_result(domain::call_result::failure, now);
     last_errors_[key] = {std::move(summary), unix_seconds};
 }
 
 void resilience_state::note_error(std::string const& key, std::string summary, std::int64_t unix_seconds) {
     std::lock_guard lock(mutex_);
+    if (dynamic_locked(key) && !dynamic_at_.contains(key)) return; // forgotten already
     last_errors_[key] = {std::move(summary), unix_seconds};
 }
 

@@ -10,7 +10,10 @@
 
 #include <array>
 #include <atomic>
+#include <list>
 #include <map>
+#include <optional>
+#include <set>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -64,7 +67,16 @@ class resilience_state {
     // Remembers a deployment's latest failure for health reports ("timeout", "server_error 503"…).
     void note_error(std::string const& key, std::string summary, std::int64_t unix_seconds);
 
+    // Only the configured deployments (`fixed`).
     std::vector<deployment_status> snapshot(domain::time_point now) const;
+
+    // From now on, the state of deployments not in `fixed` (reached through a client-chosen
+    // model name) is kept for the `max_dynamic` most recently used only: the least recently used
+    // is forgotten (its breaker starts closed again if it comes back), so memory, health reports
+    // and the per-request mode evaluation do not grow with the names clients invent. Without
+    // this call every key is kept and reported (tests of the machinery alone).
+    void bound_dynamic(std::set<std::string, std::less<>> fixed, std::size_t max_dynamic = 256);
+    std::size_t tracked() const; // deployments with state (health, throttle or last error)
 
   private:
     mutable std::mutex mutex_;
@@ -85,6 +97,13 @@ class resilience_state {
     domain::degraded_mode mode_;
     std::atomic<domain::gateway_mode> current_mode_{domain::gateway_mode::normal};
     domain::mode_signals signals_locked(domain::time_point now) const;
+    void touch_locked(std::string const& key);
+    bool dynamic_locked(std::string_view key) const;
+
+    std::optional<std::set<std::string, std::less<>>> fixed_;
+    std::size_t max_dynamic_ = 256;
+    std::list<std::string> dynamic_lru_; // most recent first
+    std::map<std::string, std::list<std::string>::iterator, std::less<>> dynamic_at_;
 };
 
 } // namespace switchboard::adapters

@@ -8,6 +8,7 @@
 #include "adapters/observability/log.hpp"
 #include "adapters/wall_clock.hpp"
 
+#include "domain/ascii.hpp"
 #include "domain/chat_request.hpp"
 #include "domain/chat_stream.hpp"
 #include "domain/embedding_request.hpp"
@@ -77,6 +78,15 @@ bool rate_limited(std::string_view path) {
 }
 
 
+
+// application/json, or a +json type (application/vnd.api+json), with any parameters.
+bool is_json_media_type(std::string_view content_type) {
+    auto media = content_type.substr(0, content_type.find(';'));
+    while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+    while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
+    std::string const lowered = domain::ascii_lowered(media);
+    return lowered == "application/json" || (lowered.starts_with("application/") && lowered.ends_with("+json"));
+}
 
 std::string seconds_text(std::chrono::milliseconds ms) {
     return std::to_string(std::max<long long>(0, std::chrono::ceil<std::chrono::seconds>(ms).count()));
@@ -303,11 +313,13 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
                                                  request_scope& scope) {
     std::string const& request_id = context.request_id;
     std::string_view const path = path_of(req.target());
+    // HEAD is GET without the body (the server writes the head only).
+    auto const method = req.method() == http::verb::head ? http::verb::get : req.method();
     route const* match = nullptr;
     for (auto const& r : routes)
         if (r.path == path) {
             match = &r;
-            if (r.method == req.method()) break;
+            if (r.method == method) break;
         }
     if (match) scope.route = match->path;
     scope.stream = context.stream;
@@ -316,7 +328,7 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
                                           "Unknown request URL: " + domain::truncate_for_message(path, 128)),
                        req, request_id);
     }
-    if (match->method != req.method()) {
+    if (match->method != method) {
         auto res = answer_error(domain::make_error(errc::method_not_allowed,
                                            "Method " + std::string(req.method_string().substr(0, 16)) +
                                                " is not allowed on " + std::string(path)),
@@ -325,6 +337,12 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
         co_return res;
     }
 
+    // Every POST route reads JSON. Anything else is refused before it runs or is billed: a
+    // browser sends text/plain or form data cross-site without a preflight.
+    if (method == http::verb::post && !is_json_media_type(req[http::field::content_type]))
+        co_return answer_error(domain::make_error(errc::unsupported_media_type,
+                                                  "The request body must be sent as Content-Type: application/json"),
+                               req, request_id);
     if (auto refusal = identify(req, context, scope)) co_return answer_error(*refusal, req, request_id);
     auto const& caller = scope.caller;
 

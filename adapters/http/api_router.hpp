@@ -36,6 +36,7 @@ struct router_services {
     std::atomic<int> const* in_flight = nullptr;      // requests being served, all cores
     probe_board const* probes = nullptr;              // provider health probes (null: none run)
     std::size_t ws_max_message_bytes = 8u << 20;      // largest WebSocket message accepted
+    std::chrono::milliseconds ws_idle_timeout{60'000}; // a session silent this long is closed (server.idle_timeout)
 };
 
 // One request as the router sees it: who calls, which route matched, and what serving it did.

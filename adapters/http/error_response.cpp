@@ -26,6 +26,10 @@ http::status status_for(errc code) {
         return http::status::payload_too_large;
     case errc::headers_too_large:
         return http::status::request_header_fields_too_large;
+    case errc::unsupported_media_type:
+        return http::status::unsupported_media_type;
+    case errc::not_implemented:
+        return http::status::not_implemented;
     case errc::unsupported:
     case errc::context_length_exceeded:
     case errc::content_policy_violation:
@@ -55,6 +59,8 @@ std::string_view error_type(errc code) {
     case errc::invalid_request:
     case errc::payload_too_large:
     case errc::headers_too_large:
+    case errc::unsupported_media_type:
+    case errc::not_implemented:
     case errc::method_not_allowed:
     case errc::unsupported:
     case errc::context_length_exceeded:

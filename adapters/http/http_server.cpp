@@ -18,6 +18,7 @@
 
 #include <array>
 #include <charconv>
+#include <optional>
 #include <set>
 
 namespace switchboard::adapters {
@@ -208,6 +209,61 @@ net::awaitable<void> linger(beast::tcp_stream& stream) {
 } // namespace
 
 namespace {
+// What the header block says about the request's framing that Beast accepts but this server must
+// not: Transfer-Encoding other than exactly "chunked" (400, or 501 for a coding it does not
+// implement) and, on HTTP/1.1, a Host header missing or repeated (RFC 9112 §3.2: 400).
+std::optional<domain::gateway_error> framing_refusal(http::request_parser<http::string_body>::value_type const& h) {
+    using domain::errc;
+    std::string codings;
+    for (auto [at, end] = h.equal_range(http::field::transfer_encoding); at != end; ++at) {
+        if (!codings.empty()) codings += ',';
+        codings += at->value();
+    }
+    if (!codings.empty() || h.count(http::field::transfer_encoding) > 0) {
+        switch (check_transfer_codings(codings)) {
+        case transfer_codings::chunked:
+            break;
+        case transfer_codings::malformed:
+            return domain::make_error(errc::invalid_request, "The request's Transfer-Encoding must be exactly chunked");
+        case transfer_codings::unsupported:
+            return domain::make_error(errc::not_implemented,
+                                      "The request's Transfer-Encoding names a coding this server does not implement");
+        }
+    }
+    auto const hosts = h.count(http::field::host);
+    if (hosts > 1 || (hosts == 0 && h.version() >= 11))
+        return domain::make_error(errc::invalid_request, "The request must carry exactly one Host header");
+    return std::nullopt;
+}
+
+// Reads a chunked body, its framing checked byte by byte as it arrives (chunked_body_scan) so a
+// malformed size or trailer line is refused at once instead of waiting for the body timeout.
+net::awaitable<boost::system::error_code> read_chunked_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                            http::request_parser<http::string_body>& parser) {
+    chunked_body_scan scan;
+    auto bytes = [&](std::size_t from) {
+        return std::string_view(static_cast<char const*>(buffer.data().data()) + from, buffer.size() - from);
+    };
+    auto verdict = scan.feed(bytes(0));
+    for (;;) {
+        if (verdict == chunked_body_scan::verdict::bad) co_return http::error::bad_chunk;
+        while (buffer.size() > 0 && !parser.is_done()) {
+            boost::system::error_code ec;
+            auto const used = parser.put(buffer.data(), ec);
+            buffer.consume(used);
+            if (ec == http::error::need_more) break;
+            if (ec) co_return ec;
+            if (used == 0) break;
+        }
+        if (parser.is_done()) co_return boost::system::error_code{};
+        auto const before = buffer.size();
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(16 * 1024), use_tuple);
+        if (ec) co_return ec == net::error::eof ? boost::system::error_code(http::error::partial_message) : ec;
+        buffer.commit(n);
+        if (verdict == chunked_body_scan::verdict::more) verdict = scan.feed(bytes(before));
+    }
+}
+
 // The chunked body writer behind request_context::stream.
 class chunked_writer final : public response_stream {
   public:
@@ -317,6 +373,15 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
 
+    auto reject_with = [&](domain::gateway_error error) -> net::awaitable<bool> {
+        auto res = error_response(error, accept_or_generate_request_id({}), 11, false);
+        handler.decorate(res);
+        harden(res);
+        stream.expires_after(options.write_timeout);
+        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+        if (!wec) co_await linger(stream);
+        co_return false;
+    };
     auto reject = [&](boost::system::error_code ec) -> net::awaitable<bool> {
         if (is_quiet_close(ec)) co_return false;
         auto res = error_response(parse_error_for(ec), accept_or_generate_request_id({}), 11, false);
@@ -344,8 +409,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     }
     auto [header_ec, header_n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
     if (header_ec) co_return co_await reject(header_ec);
-    if (auto te = parser.get()[http::field::transfer_encoding]; !te.empty() && !ends_with_chunked(te))
-        co_return co_await reject(http::error::bad_transfer_encoding);
+    if (auto refusal = framing_refusal(parser.get())) co_return co_await reject_with(*refusal);
 
     auto const& header = parser.get();
     if (auto expect = header[http::field::expect]; beast::iequals(expect, "100-continue")) {
@@ -355,7 +419,8 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
         if (ec) co_return false;
     }
     stream.expires_after(options.body_timeout);
-    auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    auto const body_ec = parser.chunked() ? co_await read_chunked_body(stream, buffer, parser)
+                                          : std::get<0>(co_await http::async_read(stream, buffer, parser, use_tuple));
     if (body_ec) co_return co_await reject(body_ec);
 
     http_request request = parser.release();
@@ -392,7 +457,9 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     response.keep_alive(keep_alive);
     stream.expires_after(options.write_timeout);
     std::string const head = response_head(response);
-    std::array<net::const_buffer, 2> const wire{net::buffer(head), net::buffer(response.body())};
+    // HEAD: the head a GET would have (its Content-Length included), without the body.
+    std::string_view const body = request.method() == http::verb::head ? std::string_view() : response.body();
+    std::array<net::const_buffer, 2> const wire{net::buffer(head), net::buffer(body)};
     auto [write_ec, write_n] = co_await net::async_write(stream, wire, use_tuple);
     co_return !write_ec && keep_alive;
 }

@@ -33,6 +33,10 @@ std::string_view french(errc code) {
         return "Le corps de la requête est trop volumineux.";
     case errc::headers_too_large:
         return "Les en-têtes de la requête sont trop volumineux.";
+    case errc::unsupported_media_type:
+        return "Le corps de la requête doit être envoyé en application/json.";
+    case errc::not_implemented:
+        return "Ce codage de transfert n'est pas pris en charge.";
     case errc::unsupported:
         return "Ce déploiement ne prend pas en charge cette opération.";
     case errc::context_length_exceeded:

@@ -1,6 +1,8 @@
 // Hand-serialised response heads.
 #include "adapters/http/response_head.hpp"
 
+#include "domain/ascii.hpp"
+
 namespace switchboard::adapters {
 
 std::string response_head(http_response& response) {
@@ -13,6 +15,9 @@ std::string response_head(http_response& response) {
     out += response.reason();
     out += "\r\n";
     for (auto const& field : response) {
+        // Defence in depth: whatever put a CR, LF or NUL into a value (a client's text copied into
+        // a header), it must not split this head into more headers or a second response.
+        if (domain::breaks_header_line(field.name_string()) || domain::breaks_header_line(field.value())) continue;
         out += field.name_string();
         out += ": ";
         out += field.value();

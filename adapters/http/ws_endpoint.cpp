@@ -125,6 +125,13 @@ json::object error_message(json::value const& id, domain::gateway_error const& e
 }
 } // namespace
 
+namespace {
+bool message_id_ok(json::value const& id) {
+    if (id.is_int64() || id.is_uint64() || id.is_null()) return true;
+    return id.is_string() && id.as_string().size() <= 128;
+}
+} // namespace
+
 bool api_router::serves_upgrade(http_request const& req) const {
     return path_of(req.target()) == "/api/v1/ai/stream" && websocket::is_upgrade(req);
 }
@@ -135,6 +142,10 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
     auto const lang = preferred_language(req[http::field::accept_language]);
     // The upgrade itself is a request: refused with an HTTP error before any WebSocket exists.
     std::optional<domain::gateway_error> refusal = identify(req, context, scope);
+    // A browser page of any site may open a WebSocket (no preflight): only the origins allowed
+    // for CORS may; a client without Origin (not a browser) is not concerned.
+    if (auto origin = req[http::field::origin]; !refusal && !origin.empty() && !services_.cors.allows(origin))
+        refusal = domain::make_error(errc::forbidden, "WebSocket connections from this origin are not allowed");
     if (!refusal && services_.limiter) {
         auto limits = co_await services_.limiter->check("/api/v1/ai/stream", scope.caller);
         refusal = limits.refusal;
@@ -147,7 +158,12 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
     }
 
     ws_stream ws(std::move(stream));
-    ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    // As for an idle HTTP connection: a session that sends nothing for server.idle_timeout is
+    // closed (no keep-alive pings: a client that only answers pings holds a slot for nothing).
+    timeouts.idle_timeout = services_.ws_idle_timeout;
+    timeouts.keep_alive_pings = false;
+    ws.set_option(timeouts);
     ws.read_message_max(services_.ws_max_message_bytes);
     auto [accept_ec] = co_await ws.async_accept(req, use_tuple);
     if (accept_ec) co_return;
@@ -167,7 +183,16 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
             continue;
         }
         auto const& message = parsed->as_object();
-        if (auto const* given = message.if_contains("id")) id = *given;
+        if (auto const* given = message.if_contains("id")) {
+            // Echoed in every reply: a short string or an integer, nothing larger.
+            if (!message_id_ok(*given)) {
+                auto const e = domain::make_error(errc::invalid_request,
+                                                  "'id' must be an integer or a string of at most 128 characters", "id");
+                if (!co_await send_json(ws, fail(e))) break;
+                continue;
+            }
+            id = *given;
+        }
         auto const* type = message.if_contains("type");
         auto const* body = message.if_contains("request");
         if (!type || !type->is_string() || type->as_string() != "chat.stream.start" || !body || !body->is_object()) {

@@ -31,7 +31,7 @@ void request_observer::finished(finished_request const& r) const {
         if (r.record && r.record->served) {
             auto const& rec = *r.record;
             std::initializer_list<std::pair<std::string_view, std::string_view>> const labels{
-                {"provider", rec.provider}, {"model", rec.model}, {"tenant", tenant_label(r.tenant)}};
+                {"provider", rec.provider}, {"model", rec.model_label}, {"tenant", tenant_label(r.tenant)}};
             metrics_->add(metric::input_tokens, labels, static_cast<double>(rec.usage.prompt_tokens));
             metrics_->add(metric::output_tokens, labels, static_cast<double>(rec.usage.completion_tokens));
             metrics_->add(metric::cost_usd, labels, rec.cost_usd);

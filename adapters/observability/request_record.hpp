@@ -13,6 +13,7 @@ namespace switchboard::adapters {
 struct request_record {
     std::string provider; // the provider that served, else the last one tried
     std::string model;    // that deployment's upstream model
+    std::string model_label; // `model` if the configuration names it, else "other" (metrics)
     int attempts = 0;
     std::chrono::steady_clock::duration upstream_wait{}; // summed over attempts
     bool served = false;                                  // a provider's answer reached the client

@@ -40,7 +40,14 @@ net::awaitable<attempt_result<void>> http_provider::probe(attempt_context const&
 }
 
 domain::attempt_error http_provider::failed(domain::attempt_error e, upstream_response const& response) const {
+    if (response.status < 400) {
+        // A redirect (not followed: the gateway's credentials must not travel to another origin)
+        // or a stray interim/101 answer is the provider's fault, never the client's request.
+        return domain::attempt_error{domain::attempt_failure::bad_response, response.status,
+                                     "unexpected HTTP status " + std::to_string(response.status), {}, {}, {}};
+    }
     e = with_retry_after(std::move(e), response);
+    if (e.retry_after) e.retry_after = std::min<domain::duration>(*e.retry_after, settings_.retry.max_retry_after);
     e.provider_message = domain::redact_secret(e.provider_message, settings_.api_key);
     e.provider_param = domain::redact_secret(e.provider_param, settings_.api_key);
     return e;

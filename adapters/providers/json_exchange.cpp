@@ -25,6 +25,10 @@ domain::attempt_error transport_error(transport_failure failure) {
     case transport_failure::timeout:
         e.kind = domain::attempt_failure::timeout;
         break;
+    case transport_failure::bad_response:
+        e.kind = domain::attempt_failure::bad_response;
+        e.provider_message = "The response could not be read (malformed or over the size limit)";
+        break;
     }
     return e;
 }

@@ -47,6 +47,13 @@ net::awaitable<attempt_result<stream_result>> mock_provider::chat_stream(domain:
 
 net::awaitable<attempt_result<domain::embedding_result>>
 mock_provider::embed(domain::embedding_request const& r, std::string_view model, attempt_context const&) {
+    auto const values = static_cast<std::int64_t>(r.input_count) * r.dimensions.value_or(domain::mock_default_dimensions);
+    if (values > domain::mock_max_embedding_values)
+        co_return domain::attempt_error{domain::attempt_failure::upstream_status, 400,
+                                        "The mock provider answers at most " +
+                                            std::to_string(domain::mock_max_embedding_values) +
+                                            " embedding values (inputs x dimensions) a request",
+                                        "dimensions", {}, {}};
     co_return domain::mock_embeddings(r, model);
 }
 

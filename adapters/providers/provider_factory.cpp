@@ -16,6 +16,7 @@ std::unique_ptr<provider> make_provider(provider_settings const& s, net::any_io_
     http_client_options options;
     options.connect_timeout = s.connect_timeout;
     options.response_headers_timeout = s.response_headers_timeout;
+    options.max_response_bytes = s.max_response_bytes;
     auto client = std::make_unique<http_client>(std::move(executor), tls, std::move(*where), options);
     if (s.kind == "openai") return std::make_unique<openai_provider>(s, std::move(client));
     if (s.kind == "anthropic") return std::make_unique<anthropic_provider>(s, std::move(client));

@@ -21,6 +21,9 @@ struct provider_settings {
     std::chrono::milliseconds attempt_timeout{30000};
     std::chrono::milliseconds response_headers_timeout{0};    // 0: only the attempt timeout
     std::vector<std::pair<std::string, std::string>> headers; // extra static headers
+    // A response body larger than this is an unusable answer (502 upstream_bad_response): the
+    // gateway never holds an answer of unbounded size.
+    std::size_t max_response_bytes = 16u << 20;
     domain::retry_config retry;                               // defaults: the global `resilience.retry`
     domain::breaker_config breaker;                           // defaults: the global `resilience.breaker`
     domain::throttle_config limits; // outbound limits of the provider account (none by default)

@@ -6,12 +6,29 @@
 #include "adapters/providers/http_provider.hpp"
 
 #include "adapters/providers/json_exchange.hpp"
+#include "domain/ascii.hpp"
 #include "domain/redact.hpp"
 #include "domain/sse.hpp"
+
+#include <algorithm>
 
 namespace switchboard::adapters {
 namespace {
 using clock = std::chrono::steady_clock;
+
+// Whether a Content-Type names text/event-stream (case-insensitive, parameters allowed).
+bool is_event_stream(std::string_view content_type) {
+    auto const media = content_type.substr(0, content_type.find(';'));
+    std::string const lowered = domain::ascii_lowered(media);
+    std::string_view trimmed = lowered;
+    while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t')) trimmed.remove_suffix(1);
+    while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
+    return trimmed == "text/event-stream";
+}
+
+domain::attempt_error unusable_stream(std::string message) {
+    return domain::attempt_error{domain::attempt_failure::bad_response, 0, std::move(message), {}, {}, {}};
+}
 
 class sse_reader final : public upstream_stream_reader {
   public:
@@ -21,7 +38,14 @@ class sse_reader final : public upstream_stream_reader {
     bool on_head(int status, std::vector<std::pair<std::string, std::string>> const& headers) override {
         status_ = status;
         headers_ = headers;
-        return true;
+        if (!is_success(status)) return true;
+        // A success that is not an event stream (an HTML error page, plain JSON, an empty body)
+        // holds no answer to relay: the attempt failed, and its body is not read.
+        for (auto const& [name, value] : headers)
+            if (name == "content-type") not_event_stream_ = !is_event_stream(value);
+        if (std::none_of(headers.begin(), headers.end(), [](auto const& h) { return h.first == "content-type"; }))
+            not_event_stream_ = true;
+        return !not_event_stream_;
     }
 
     void set_stop(std::function<void()> stop) override {
@@ -72,6 +96,7 @@ class sse_reader final : public upstream_stream_reader {
     std::optional<domain::attempt_error> event_error_;
     int malformed_ = 0;
     bool client_gone_ = false;
+    bool not_event_stream_ = false;
 
   private:
     domain::chat_stream_translator& translator_;
@@ -111,6 +136,12 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
         e.provider_message = domain::redact_secret(e.provider_message, settings_.api_key);
         co_return e;
     }
+    if (!reader.client_gone_ && reader.not_event_stream_)
+        co_return unusable_stream("The provider answered a stream request with something else than an event stream");
+    // A stream that ended without a word or a finish is no answer, however HTTP ended it: the
+    // attempt failed (the next deployment is tried; after a commit, the client gets an error).
+    if (!reader.client_gone_ && !translator.content_started() && translator.finish_reason().empty())
+        co_return unusable_stream("The provider's stream ended without any content");
     stream_result result;
     result.model = translator.model();
     result.finish_reason = translator.finish_reason();

@@ -17,7 +17,12 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <limits>
+#include <optional>
 #include <array>
 #include <variant>
 
@@ -29,6 +34,27 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 clock::duration remaining(clock::time_point deadline) {
     return std::max(clock::duration::zero(), deadline - clock::now());
+}
+
+// Whether an idle connection received anything (bytes or a close) while it sat in the pool: a
+// non-blocking peek that finds nothing to read is the only state in which it may be reused.
+bool quiet_while_idle(tcp::socket& socket) {
+    char c;
+    auto const n = ::recv(socket.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+// A streamed body is handed on as it arrives, never held whole: its length is bounded by the
+// caller's deadlines (and each event by the SSE reader), not by max_response_bytes.
+constexpr std::size_t unbounded_stream_body = std::numeric_limits<std::size_t>::max();
+
+// A response read that failed: a cut (the peer closed or reset mid-message) is a `reset`; a
+// message HTTP cannot frame, or one over the configured limits, is a `bad_response`.
+transport_failure read_failure(boost::system::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message) return transport_failure::reset;
+    if (ec.category() == http::make_error_code(http::error::body_limit).category())
+        return transport_failure::bad_response;
+    return transport_failure::reset;
 }
 } // namespace
 
@@ -119,14 +145,6 @@ struct http_client::wire_request {
     std::array<net::const_buffer, 2> buffers() const { return {net::buffer(head), net::buffer(body)}; }
 };
 
-namespace {
-bool has_line_break(std::string_view text) {
-    for (char c : text)
-        if (c == '\r' || c == '\n') return true;
-    return false;
-}
-} // namespace
-
 http_client::wire_request http_client::build(upstream_request const& request) const {
     wire_request out;
     auto& w = out.head;
@@ -145,7 +163,7 @@ http_client::wire_request http_client::build(upstream_request const& request) co
     for (auto const& [name, value] : request.headers) {
         // A line break would end the header early and let the rest be read as another header
         // (header injection); no header of ours has one, so such a header is dropped.
-        if (has_line_break(name) || has_line_break(value)) continue;
+        if (domain::breaks_header_line(name) || domain::breaks_header_line(value)) continue;
         w += name;
         w += ": ";
         w += value;
@@ -170,7 +188,8 @@ http_client::open_exchange(wire_request& request, clock::time_point deadline, bo
         while (!idle_.empty() && !conn) {
             conn = std::move(idle_.back());
             idle_.pop_back();
-            if (clock::now() - conn->idle_since > options_.idle_ttl) conn.reset();
+            if (clock::now() - conn->idle_since > options_.idle_ttl || !quiet_while_idle(conn->tcp().socket()))
+                conn.reset();
         }
         reused = conn != nullptr;
         if (!conn) {
@@ -199,17 +218,38 @@ void http_client::keep_idle(std::unique_ptr<connection> conn) {
 }
 
 namespace {
-// Reads the header block within the headers timeout (when set) and the deadline.
+// Reads the header block of the final response within the headers timeout (when set) and the
+// deadline. Interim responses (1xx other than 101 Switching Protocols) are read past, each with a
+// fresh parser (RFC 9110 §15.2): left unread, the final response would stay in the buffer and the
+// pooled connection would answer the next caller with this one's response. A 101 is returned
+// like any status; the caller treats it as an upstream fault and does not reuse the connection.
 template <class Connection, class Parser>
-net::awaitable<boost::system::error_code> read_head(Connection& conn, Parser& parser, clock::time_point deadline,
-                                                    std::chrono::milliseconds headers_timeout) {
-    parser.header_limit(64 * 1024);
+net::awaitable<boost::system::error_code> read_head(Connection& conn, std::optional<Parser>& parser,
+                                                    clock::time_point deadline,
+                                                    std::chrono::milliseconds headers_timeout,
+                                                    std::size_t body_limit) {
     auto limit = remaining(deadline);
     if (headers_timeout.count() > 0) limit = std::min<clock::duration>(limit, headers_timeout);
     conn.tcp().expires_after(limit);
-    auto result = co_await std::visit(
-        [&](auto& s) { return http::async_read_header(s, conn.buffer, parser, use_tuple); }, conn.stream);
-    co_return std::get<0>(result);
+    constexpr int max_interim = 8; // more is a server in a loop, not a server with hints
+    for (int interim = 0;; ++interim) {
+        parser.emplace();
+        parser->header_limit(64 * 1024);
+        parser->body_limit(body_limit);
+        auto result = co_await std::visit(
+            [&](auto& s) { return http::async_read_header(s, conn.buffer, *parser, use_tuple); }, conn.stream);
+        if (auto ec = std::get<0>(result)) co_return ec;
+        int const status = static_cast<int>(parser->get().result_int());
+        if (status >= 200 || status == 101) co_return boost::system::error_code{};
+        if (interim == max_interim) co_return http::error::bad_status;
+    }
+}
+
+// Whether a connection whose exchange just ended can serve another: its response ended exactly
+// where HTTP framed it (no byte of anything else already read) and both sides keep it open. A
+// connection with more bytes than the response held is one response ahead of its next caller.
+bool ended_cleanly(int status, bool keep_alive, beast::flat_buffer const& buffer) {
+    return status >= 200 && keep_alive && buffer.size() == 0;
 }
 
 template <class Fields>
@@ -230,27 +270,29 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
         if (!opened) co_return opened.error();
         auto conn = std::move(*opened);
 
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(options_.max_response_bytes);
-        if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout)) {
+        std::optional<http::response_parser<http::string_body>> parser;
+        if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout,
+                                         options_.max_response_bytes)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
-            if (reused && !parser.got_some()) continue; // closed by the server while idle
-            co_return transport_failure::reset;
+            if (reused && !parser->got_some() && conn->buffer.size() == 0) continue; // closed while idle
+            co_return read_failure(ec);
         }
-        conn->tcp().expires_after(remaining(deadline));
-        auto read_result = co_await std::visit(
-            [&](auto& s) { return http::async_read(s, conn->buffer, parser, use_tuple); }, conn->stream);
-        if (auto ec = std::get<0>(read_result)) {
-            if (ec == beast::error::timeout) co_return transport_failure::timeout;
-            co_return transport_failure::reset;
+        if (parser->get().result_int() != 101) {
+            conn->tcp().expires_after(remaining(deadline));
+            auto read_result = co_await std::visit(
+                [&](auto& s) { return http::async_read(s, conn->buffer, *parser, use_tuple); }, conn->stream);
+            if (auto ec = std::get<0>(read_result)) {
+                if (ec == beast::error::timeout) co_return transport_failure::timeout;
+                co_return read_failure(ec);
+            }
         }
 
-        auto& res = parser.get();
+        auto& res = parser->get();
         upstream_response out;
         out.status = static_cast<int>(res.result_int());
         out.headers = header_list(res);
         out.body = std::move(res.body());
-        if (res.keep_alive()) keep_idle(std::move(conn));
+        if (ended_cleanly(out.status, res.keep_alive(), conn->buffer)) keep_idle(std::move(conn));
         co_return out;
     }
     co_return transport_failure::reset;
@@ -266,36 +308,36 @@ http_client::send_streaming(upstream_request const& request, clock::time_point d
         if (!opened) co_return opened.error();
         auto conn = std::move(*opened);
 
-        http::response_parser<http::buffer_body> parser;
-        parser.body_limit(options_.max_response_bytes);
+        std::optional<http::response_parser<http::buffer_body>> parser;
         reader.set_stop([c = conn.get()] { c->tcp().cancel(); });
         struct clear_stop {
             upstream_stream_reader& reader;
             ~clear_stop() { reader.set_stop({}); }
         } cleared{reader};
-        if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout)) {
+        if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout,
+                                         unbounded_stream_body)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
-            if (reused && !parser.got_some()) continue;
-            co_return transport_failure::reset;
+            if (reused && !parser->got_some() && conn->buffer.size() == 0) continue;
+            co_return read_failure(ec);
         }
-        if (!reader.on_head(static_cast<int>(parser.get().result_int()), header_list(parser.get())))
-            co_return stream_end::stopped;
+        int const status = static_cast<int>(parser->get().result_int());
+        if (!reader.on_head(status, header_list(parser->get())) || status == 101) co_return stream_end::stopped;
         // Small reads, handed on as they arrive: a stream's latency is the point, and this buffer
         // lives in every open stream's frame (memory per stream).
         char chunk[4 * 1024];
-        while (!parser.is_done()) {
-            parser.get().body().data = chunk;
-            parser.get().body().size = sizeof chunk;
+        while (!parser->is_done()) {
+            parser->get().body().data = chunk;
+            parser->get().body().size = sizeof chunk;
             conn->tcp().expires_at(reader.next_read_deadline());
             auto [ec, n] = co_await std::visit(
-                [&](auto& s) { return http::async_read_some(s, conn->buffer, parser, use_tuple); }, conn->stream);
+                [&](auto& s) { return http::async_read_some(s, conn->buffer, *parser, use_tuple); }, conn->stream);
             if (ec == http::error::need_buffer) ec = {};
-            auto const got = sizeof chunk - parser.get().body().size;
+            auto const got = sizeof chunk - parser->get().body().size;
             if (got > 0 && !co_await reader.on_body(std::string_view(chunk, got))) co_return stream_end::stopped;
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
-            if (ec) co_return transport_failure::reset;
+            if (ec) co_return read_failure(ec);
         }
-        if (parser.get().keep_alive()) keep_idle(std::move(conn));
+        if (ended_cleanly(status, parser->get().keep_alive(), conn->buffer)) keep_idle(std::move(conn));
         co_return stream_end::complete;
     }
     co_return transport_failure::reset;

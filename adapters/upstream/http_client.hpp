@@ -9,6 +9,11 @@
 // response. A request that fails on a reused connection before any response byte arrived is
 // retried once on a fresh connection (the server closed an idle connection we were about to use),
 // which cannot duplicate work the server did. Not thread-safe: one instance per core.
+//
+// A connection goes back to the pool only when its response ended exactly where HTTP framed it
+// with nothing more already read, and is taken from the pool only if nothing (bytes or a close)
+// arrived while it was idle: a connection one response ahead would hand the next caller —
+// possibly another tenant — the previous caller's answer.
 
 #include "adapters/net.hpp"
 #include "adapters/upstream/origin.hpp"
@@ -43,7 +48,9 @@ struct upstream_response {
     std::string_view header(std::string_view lower_name) const;
 };
 
-enum class transport_failure { connect_failed, reset, timeout };
+// bad_response: the response could not be read as one HTTP message within the limits (larger
+// than max_response_bytes, malformed framing, interim responses without end).
+enum class transport_failure { connect_failed, reset, timeout, bad_response };
 
 // Receives a streamed response (send_streaming): the header block once, then the body bytes as
 // they arrive (chunked encoding removed). Either callback may stop the exchange by returning
@@ -75,7 +82,7 @@ struct http_client_options {
     // connect and a close (measured: at 64 concurrent requests a pool of 32 cost ~15 % of the CPU).
     std::size_t max_idle_connections = 256;
     std::chrono::seconds idle_ttl{30}; // idle connections older than this are not reused
-    std::size_t max_response_bytes = 64u << 20;
+    std::size_t max_response_bytes = 16u << 20; // upstream.max_response_bytes in the config
 };
 
 class http_client {

@@ -147,4 +147,32 @@ BOOST_AUTO_TEST_CASE(the_upgrade_goes_through_the_inbound_limits_and_a_plain_get
     BOOST_CHECK_THROW(ws_session second(gw.port()), boost::system::system_error); // 429 instead of 101
 }
 
+BOOST_AUTO_TEST_CASE(a_message_id_too_large_to_echo_is_refused_and_the_session_goes_on) {
+    gateway_fixture gw("");
+    ws_session ws(gw.port());
+    auto const big = std::string(10'000, 'i');
+    auto refused = ws.stream(start("mock-1", big));
+    BOOST_TEST_REQUIRE(refused.size() == 1u);
+    BOOST_TEST(refused.back().at("type").as_string() == "chat.error");
+    BOOST_TEST(refused.back().at("error").at("param").as_string() == "id");
+    BOOST_TEST(refused.back().at("id").is_null()); // not echoed
+    auto served = ws.stream(start("mock-1", "short-id"));
+    BOOST_TEST(served.back().at("type").as_string() == "chat.complete");
+    BOOST_TEST(served.back().at("id").as_string() == "short-id");
+}
+
+BOOST_AUTO_TEST_CASE(a_silent_session_is_closed_after_the_idle_timeout) {
+    gateway_fixture gw("server: {idle_timeout: 300ms}\n");
+    ws_session ws(gw.port());
+    auto const started = std::chrono::steady_clock::now();
+    bool closed = false;
+    try {
+        ws.receive(); // nothing is sent: the server closes the session
+    } catch (std::exception const&) {
+        closed = true;
+    }
+    BOOST_TEST(closed);
+    BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(5)));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

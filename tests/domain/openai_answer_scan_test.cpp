@@ -1,5 +1,6 @@
 // The streaming scan of an OpenAI chat answer agrees with reading the same text as a tree.
 #include "domain/openai_answer_scan.hpp"
+#include "domain/openai_wire.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
@@ -27,13 +28,8 @@ openai_answer_facts from_tree(std::string_view text) {
     if (auto const* m = o.if_contains("model"); m && m->is_string()) f.model = std::string(m->as_string());
     if (auto const* u = o.if_contains("usage"); u && u->is_object()) {
         f.has_usage = true;
-        auto count = [&](char const* key) -> std::int64_t {
-            auto const* n = u->as_object().if_contains(key);
-            if (!n) return 0;
-            if (n->is_int64()) return std::max<std::int64_t>(0, n->as_int64());
-            if (n->is_uint64()) return static_cast<std::int64_t>(n->as_uint64());
-            return 0;
-        };
+        // The wire's tree reader: a count that is not a non-negative integer is marked invalid.
+        auto count = [&](char const* key) { return count_field(u->as_object(), key); };
         f.prompt_tokens = count("prompt_tokens");
         f.completion_tokens = count("completion_tokens");
     }
@@ -64,6 +60,9 @@ BOOST_AUTO_TEST_CASE(every_answer_reads_the_same_as_from_a_tree) {
         R"({"model":7,"choices":[{"message":{}}],"usage":{}})",                          // model not a string
         R"({"choices":[{"message":{}}],"usage":{"prompt_tokens":-3,"completion_tokens":2.5}})",
         R"({"choices":[{"message":{}}],"usage":{"prompt_tokens":18446744073709551615}})", // uint64
+        R"({"choices":[{"message":{}}],"usage":{"prompt_tokens":9223372036854775807,"completion_tokens":null}})",
+        R"({"choices":[{"message":{}}],"usage":{"prompt_tokens":"7","completion_tokens":true}})",
+        R"({"choices":[{"message":{}}],"usage":{"prompt_tokens":{},"completion_tokens":[3]}})",
         R"({"choices":[{"message":{}}],"usage":[1,2]})",                                 // usage not an object
         R"({"mod\u0065l":"m\u00e9\"x","ch\u006fices":[{"m\u0065ssage":{}}],"usage":{"pr\u006fmpt_tokens":5}})",
         R"({"model":"a","model":"b","choices":[{"message":{}}]})",                       // the last wins

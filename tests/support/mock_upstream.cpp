@@ -25,6 +25,8 @@
 #include <atomic>
 #include <cctype>
 #include <mutex>
+#include <sstream>
+#include <tuple>
 #include <thread>
 
 namespace switchboard::testing {
@@ -164,6 +166,10 @@ struct mock_upstream::impl {
                 co_await t.async_wait(use_tuple);
                 co_return;
             }
+            if (!reply.raw_before.empty()) {
+                auto [bec, bn] = co_await net::async_write(stream, net::buffer(reply.raw_before), use_tuple);
+                if (bec) co_return;
+            }
             if (!reply.stream.empty()) {
                 http::response<http::empty_body> head{static_cast<http::status>(reply.status), req.version()};
                 head.set(http::field::content_type, "text/event-stream");
@@ -212,7 +218,21 @@ struct mock_upstream::impl {
             res.body() = reply.body;
             res.keep_alive(req.keep_alive());
             res.prepare_payload();
-            auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+            boost::system::error_code wec;
+            if (reply.raw_after.empty()) {
+                std::tie(wec, std::ignore) = co_await http::async_write(stream, res, use_tuple);
+            } else {
+                std::ostringstream wire;
+                wire << res;
+                std::string bytes = wire.str();
+                if (reply.raw_after_delay.count() == 0) bytes += reply.raw_after;
+                std::tie(wec, std::ignore) = co_await net::async_write(stream, net::buffer(bytes), use_tuple);
+                if (!wec && reply.raw_after_delay.count() > 0) {
+                    net::steady_timer t(context, reply.raw_after_delay);
+                    co_await t.async_wait(use_tuple);
+                    std::tie(wec, std::ignore) = co_await net::async_write(stream, net::buffer(reply.raw_after), use_tuple);
+                }
+            }
             if (reply.misbehave == canned_reply::fault::close_after_reply) {
                 boost::system::error_code ignored;
                 socket.close(ignored);

@@ -32,6 +32,13 @@ struct canned_reply {
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
     fault misbehave = fault::none;
+    // Raw bytes written before the response (interim 1xx responses), and right after it (bytes
+    // beyond its framing: the start of a response nobody asked for).
+    std::string raw_before;
+    std::string raw_after;
+    // 0: raw_after goes out in the same write as the response (a body longer than its framing);
+    // else it is written this long after the response (bytes arriving on an idle connection).
+    std::chrono::milliseconds raw_after_delay{0};
     std::chrono::milliseconds delay{0};
     // A streamed body (text/event-stream, chunked): each piece written after its delay, then the
     // stream ends as `stream_ends` says — properly, cut (a reset mid-body), or stalled (silence
