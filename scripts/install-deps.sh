@@ -18,6 +18,8 @@ if [ $with_tests -eq 1 ] && ! command -v node >/dev/null 2>&1; then packages+=(n
 if [ $with_tests -eq 1 ]; then packages+=(redis-server); fi
 # The metrics test runs `promtool check metrics` (Debian ships promtool in the prometheus package).
 if [ $with_tests -eq 1 ]; then packages+=(prometheus); fi
+# Fuzz targets (tests/fuzz/run.sh): clang with libFuzzer and the sanitizers' runtime.
+if [ $with_tests -eq 1 ]; then packages+=(clang libclang-rt-14-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do
