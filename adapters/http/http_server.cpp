@@ -384,13 +384,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     };
     auto reject = [&](boost::system::error_code ec) -> net::awaitable<bool> {
         if (is_quiet_close(ec)) co_return false;
-        auto res = error_response(parse_error_for(ec), accept_or_generate_request_id({}), 11, false);
-        handler.decorate(res);
-        harden(res);
-        stream.expires_after(options.write_timeout);
-        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
-        if (!wec) co_await linger(stream);
-        co_return false;
+        co_return co_await reject_with(parse_error_for(ec));
     };
 
     stream.expires_after(options.header_timeout);
