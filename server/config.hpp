@@ -51,6 +51,10 @@ struct store_settings {
     std::chrono::milliseconds timeout{50};          // bound of every store call on the request path
     std::chrono::milliseconds connect_timeout{1000}; // connect + handshake
     double local_fraction = 0.5; // fail_open: local per-instance limits = this share of the shared ones
+    // How long a quota reservation may stay unsettled before the store gives it back itself
+    // (its settlement was lost to a stalled store). 0: timeouts.request + 60 s, so a call that
+    // is still running — every call ends by its deadline — never loses its reservation.
+    std::chrono::milliseconds reservation_lease{0};
 };
 
 struct timeout_settings {

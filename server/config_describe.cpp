@@ -99,7 +99,10 @@ json::object describe(gateway_config const& c) {
                          {{"url", store},
                           {"timeout", ms(c.store.timeout)},
                           {"connect_timeout", ms(c.store.connect_timeout)},
-                          {"local_fraction", c.store.local_fraction}}},
+                          {"local_fraction", c.store.local_fraction},
+                          {"reservation_lease", c.store.reservation_lease.count() > 0
+                                                    ? ms(c.store.reservation_lease)
+                                                    : std::string("auto")}}},
                         {"admin", {{"api_key", mask_secret(c.admin_key)}}},
                         {"logging",
                          {{"level", adapters::log_level_name(o.log.level)},

@@ -19,7 +19,9 @@ void read_fail_mode(config_reader& r, YAML::Node const& n, std::string const& pa
 
 void read_store(config_reader& r, YAML::Node const& n, store_settings& s) {
     if (!n.IsMap()) return r.fail("store", "must be a mapping");
-    r.only_keys(n, "store", {"url", "timeout", "connect_timeout", "local_fraction"});
+    r.only_keys(n, "store", {"url", "timeout", "connect_timeout", "local_fraction", "reservation_lease"});
+    r.set(n, "store", "reservation_lease", s.reservation_lease,
+          [&](auto const& v, auto const& p) { return r.duration(v, p); });
     r.set(n, "store", "url", s.url, [&](auto const& v, auto const& p) { return r.string(v, p); });
     r.set(n, "store", "timeout", s.timeout, [&](auto const& v, auto const& p) { return r.duration(v, p); });
     r.set(n, "store", "connect_timeout", s.connect_timeout,

@@ -142,7 +142,10 @@ void gateway_runtime::start() {
                                                                     default_tls_.get(), *store_stats_,
                                                                     adapters::scripts::all());
             c->redis_limits = std::make_unique<adapters::redis_rate_limit_store>(*c->redis);
-            c->redis_quotas = std::make_unique<adapters::redis_quota_store>(*c->redis);
+            auto const lease = config_.store.reservation_lease.count() > 0
+                                   ? config_.store.reservation_lease
+                                   : config_.timeouts.request + std::chrono::milliseconds(60'000);
+            c->redis_quotas = std::make_unique<adapters::redis_quota_store>(*c->redis, lease);
             c->redis_budgets = std::make_unique<adapters::redis_budget_store>(*c->redis);
             limit_store = c->redis_limits.get();
             quota_store = c->redis_quotas.get();

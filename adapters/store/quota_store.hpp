@@ -21,6 +21,7 @@ struct quota_reservation {
     std::string day;   // "2026-11-21"
     std::string month; // "2026-11"
     domain::quota_counts charge;
+    std::string lease_id; // a remote store's handle on the reservation (empty in memory)
 };
 
 struct quota_verdict {

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <future>
 #include <thread>
 
 using namespace switchboard;
@@ -275,6 +276,47 @@ BOOST_AUTO_TEST_CASE(a_frozen_redis_costs_each_request_at_most_the_store_timeout
     redis.restart();
     BOOST_TEST(resumed()); // reconnected by itself
     for (auto const& k : redis.keys()) BOOST_TEST(redis.command({"TTL", k}).integer > 0, k);
+}
+
+// Redis frozen while calls are in flight, and while more arrive: their settlements time out and
+// their late reserves run after the gateway stopped waiting. Once Redis is back, every such
+// reservation is given back by its lease, in the day and the month window alike.
+BOOST_AUTO_TEST_CASE(reservations_left_by_a_redis_stall_are_given_back_in_both_windows) {
+    redis_server redis;
+    mock_upstream up;
+    up.reply_with([](recorded_request const&) {
+        auto reply = canned_reply::json(200, completion_body());
+        reply.delay = 300ms; // in flight when Redis freezes
+        return reply;
+    });
+    gateway_fixture gw(upstream_config(up, "", "") + "store: {url: \"" + redis.url() +
+                           "\", timeout: 50ms, reservation_lease: 1s}\n"
+                           "timeouts: {attempt: 4s, request: 5s}\n"
+                           "quotas:\n  tenants: {acme: {tokens_per_day: 10000000, tokens_per_month: 100000000}}\n",
+                       {}, 2);
+    std::string const body = R"({"model":"chat","max_tokens":1000,"messages":[{"role":"user","content":"Hello"}]})";
+    std::vector<call_spec> calls(40, call_spec{gw.port(), "POST", "/v1/chat/completions", body, {{"X-Tenant-Id", "acme"}}});
+    auto in_flight = std::async(std::launch::async, [&] { return concurrent_calls(calls, 20s); });
+    while (up.hits() < 10) std::this_thread::sleep_for(1ms); // reservations taken, calls upstream
+    redis.freeze();
+    auto more = concurrent_calls(std::vector<call_spec>(20, calls.front()), 20s); // reserves that time out
+    for (auto const& r : in_flight.get()) BOOST_TEST(r.response.status == 200);
+    for (auto const& r : more) BOOST_TEST(r.response.status == 200); // fail_open
+    std::this_thread::sleep_for(1500ms); // the stall outlasts every lease taken before it
+    redis.thaw();                        // Redis now runs what the gateway gave up on
+
+    auto reserved = [&](char const* window) {
+        auto const report = json::parse(gw.get("/api/v1/quotas").body);
+        for (auto const& t : report.at("tenants").as_array())
+            if (t.at("name").as_string() == "acme") return t.at(window).at("tokens").at("reserved").as_int64();
+        return std::int64_t{-1};
+    };
+    auto const give_up = std::chrono::steady_clock::now() + 10s;
+    while ((reserved("day") != 0 || reserved("month") != 0) && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(100ms);
+    BOOST_TEST(reserved("day") == 0);
+    BOOST_TEST(reserved("month") == 0);
+    for (auto const& k : redis.keys()) BOOST_TEST(redis.command({"TTL", k}).integer > 0, k); // leases expire too
 }
 
 BOOST_AUTO_TEST_SUITE_END()

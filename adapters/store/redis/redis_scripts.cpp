@@ -53,6 +53,38 @@ local function alerts(key, out, metric, counted, limit)
   end
   redis.call('HSET', key, 'al', mask)
 end
+-- Reservation leases: each reservation is a member of <base>:leases scored by its expiry (ms of
+-- the server clock), its windows and amounts in <base>:leases:d. A reservation whose settlement
+-- never ran (the gateway gave up on a stalled store, or the reserve itself ran after the gateway
+-- had stopped waiting for it) is given back by whichever quota script next touches the subject.
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function give_back(base, day, month, req, tok)
+  local day_key, month_key = base .. ':' .. day, base .. ':' .. month
+  local function sub(key, name, delta)
+    local v = field(key, name) - delta
+    if v < 0 then v = 0 end
+    redis.call('HSET', key, name, v)
+  end
+  -- A window that has ended (its key expired) is left alone: never recreated without a TTL.
+  if redis.call('EXISTS', day_key) == 1 then sub(day_key, 'rr', req); sub(day_key, 'rt', tok) end
+  if redis.call('EXISTS', month_key) == 1 then sub(month_key, 'rt', tok) end
+end
+local function reap(base)
+  local leases = base .. ':leases'
+  local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now_ms(), 'LIMIT', 0, 256)
+  for _, id in ipairs(expired) do
+    local d = redis.call('HGET', leases .. ':d', id)
+    if d then
+      local day, month, req, tok = string.match(d, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)$')
+      if day then give_back(base, day, month, tonumber(req), tonumber(tok)) end
+    end
+    redis.call('HDEL', leases .. ':d', id)
+    redis.call('ZREM', leases, id)
+  end
+end
 local function all_alerts(day_key, month_key, lim_req, lim_tok, lim_month)
   local out = {}
   alerts(day_key, out, 0, field(day_key, 'ur') + field(day_key, 'rr'), lim_req)
@@ -91,11 +123,13 @@ return {1, limit - count - 1, math.ceil((first + window - now) / 1000)}
 
 redis_script const& quota_reserve() {
     static redis_script const s{"quota_reserve", with_calendar(R"lua(
+reap(KEYS[1])
 local day, month, day_reset, month_reset = windows()
 local day_key, month_key = KEYS[1] .. ':' .. day, KEYS[1] .. ':' .. month
 local req, tok = tonumber(ARGV[1]), tonumber(ARGV[2])
 local lim_req, lim_tok, lim_month = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local retention = tonumber(ARGV[6])
+local lease_id, lease_ms = ARGV[7], tonumber(ARGV[8])
 local function fits(used, reserved, add, limit) return limit <= 0 or used + reserved + add <= limit end
 -- A refusal means the quota is used up: every threshold of that metric not yet reported is.
 local function refuse(metric, key, limit, reset)
@@ -111,6 +145,11 @@ redis.call('HINCRBY', day_key, 'rt', tok)
 redis.call('HINCRBY', month_key, 'rt', tok)
 redis.call('EXPIREAT', day_key, day_reset + retention)
 redis.call('EXPIREAT', month_key, month_reset + retention)
+local leases = KEYS[1] .. ':leases'
+redis.call('ZADD', leases, now_ms() + lease_ms, lease_id)
+redis.call('HSET', leases .. ':d', lease_id, day .. '|' .. month .. '|' .. req .. '|' .. tok)
+redis.call('EXPIREAT', leases, month_reset + retention)
+redis.call('EXPIREAT', leases .. ':d', month_reset + retention)
 local use = 0
 local function u(counted, limit) if limit > 0 and counted * 1000 / limit > use then use = counted * 1000 / limit end end
 u(field(day_key, 'ur') + field(day_key, 'rr'), lim_req)
@@ -128,6 +167,15 @@ redis_script const& quota_settle() {
 local day_key, month_key = KEYS[1] .. ':' .. ARGV[1], KEYS[1] .. ':' .. ARGV[2]
 local req, tok = tonumber(ARGV[3]), tonumber(ARGV[4])
 local ok, used_req, used_tok = ARGV[5] == '1', tonumber(ARGV[6]), tonumber(ARGV[7])
+local lease_id = ARGV[11]
+reap(KEYS[1])
+-- The reservation is given back only while its lease holds it: a lease already reaped (this
+-- settlement ran late) or never taken (the reserve never ran) has nothing left to give back.
+local leases = KEYS[1] .. ':leases'
+if redis.call('ZREM', leases, lease_id) == 1 then
+  redis.call('HDEL', leases .. ':d', lease_id)
+  give_back(KEYS[1], ARGV[1], ARGV[2], req, tok)
+end
 local function add(key, name, delta)
   local v = field(key, name) + delta
   if v < 0 then v = 0 end
@@ -135,14 +183,8 @@ local function add(key, name, delta)
 end
 -- A window that has ended (its key expired) is left alone: never recreated without a TTL.
 local day_live, month_live = redis.call('EXISTS', day_key) == 1, redis.call('EXISTS', month_key) == 1
-if day_live then
-  add(day_key, 'rr', -req); add(day_key, 'rt', -tok)
-  if ok then add(day_key, 'ur', used_req); add(day_key, 'ut', used_tok) end
-end
-if month_live then
-  add(month_key, 'rt', -tok)
-  if ok then add(month_key, 'ut', used_tok) end
-end
+if ok and day_live then add(day_key, 'ur', used_req); add(day_key, 'ut', used_tok) end
+if ok and month_live then add(month_key, 'ut', used_tok) end
 local out = {}
 local lim_req, lim_tok, lim_month = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 if day_live then
@@ -157,6 +199,7 @@ return out
 
 redis_script const& quota_peek() {
     static redis_script const s{"quota_peek", with_calendar(R"lua(
+reap(KEYS[1])
 local day, month, day_reset, month_reset = windows()
 local d, m = KEYS[1] .. ':' .. day, KEYS[1] .. ':' .. month
 return {day, month, field(d, 'ur'), field(d, 'ut'), field(d, 'rr'), field(d, 'rt'), field(d, 'al'),

@@ -97,6 +97,9 @@ net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subj
     auto args = std::vector<std::string>{std::to_string(charge.requests), std::to_string(charge.tokens)};
     for (auto& a : limit_args(limits)) args.push_back(std::move(a));
     args.push_back(std::to_string(retention_.count()));
+    auto lease_id = instance_tag() + ":" + std::to_string(next_member_sequence());
+    args.push_back(lease_id);
+    args.push_back(std::to_string(lease_.count()));
     std::vector<script_call> call{{&scripts::quota_reserve(), {base_key(subject)}, std::move(args)}};
     auto replies = co_await redis_.eval(std::move(call));
     auto const& r = replies.at(0);
@@ -109,7 +112,7 @@ net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subj
         v.alerts = alerts_from(r, 6);
         co_return v;
     }
-    v.reservation = {subject, text_element(r, 3), text_element(r, 4), charge};
+    v.reservation = {subject, text_element(r, 3), text_element(r, 4), charge, std::move(lease_id)};
     v.use = static_cast<double>(element(r, 5)) / 1000.0;
     v.alerts = alerts_from(r, 6);
     co_return v;
@@ -127,6 +130,7 @@ redis_quota_store::settle(quota_reservation const& reservation, std::optional<do
                                   std::to_string(used.requests),
                                   std::to_string(used.tokens)};
     for (auto& a : limit_args(limits)) args.push_back(std::move(a));
+    args.push_back(reservation.lease_id);
     std::vector<script_call> call{{&scripts::quota_settle(), {base_key(reservation.subject)}, std::move(args)}};
     auto replies = co_await redis_.eval(std::move(call));
     co_return alerts_from(replies.at(0), 0);

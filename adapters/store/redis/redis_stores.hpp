@@ -30,8 +30,11 @@ class redis_quota_store final : public quota_store {
   public:
     // Day keys live `retention` past their day (so late settlements still land), month keys
     // the same past their month.
-    explicit redis_quota_store(redis_connection& redis, std::chrono::seconds retention = std::chrono::hours(1))
-        : redis_(redis), retention_(retention) {}
+    // A reservation not settled within `lease` (its settlement lost to a stalled store, or its
+    // reserve run after the gateway stopped waiting) is given back by the store itself.
+    explicit redis_quota_store(redis_connection& redis, std::chrono::milliseconds lease = std::chrono::minutes(2),
+                               std::chrono::seconds retention = std::chrono::hours(1))
+        : redis_(redis), lease_(lease), retention_(retention) {}
     bool remote() const override { return true; }
     net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,
                                           domain::quota_limits const& limits) override;
@@ -45,6 +48,7 @@ class redis_quota_store final : public quota_store {
 
   private:
     redis_connection& redis_;
+    std::chrono::milliseconds lease_;
     std::chrono::seconds retention_;
 };
 
