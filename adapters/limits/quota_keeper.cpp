@@ -88,9 +88,17 @@ net::awaitable<domain::result<std::optional<quota_hold>>> quota_keeper::reserve_
         co_return e;
     }
     if (!v.admitted) {
-        auto e = domain::make_error(domain::errc::quota_exceeded,
-                                    "The " + std::string(domain::metric_name(v.exhausted)) + " quota of tenant '" +
-                                        tenant + "' is used up; it resets at " + iso_midnight(v.reset_unix));
+        auto const limit = v.exhausted == domain::quota_metric::requests_per_day ? limits->requests_per_day
+                           : v.exhausted == domain::quota_metric::tokens_per_day ? limits->tokens_per_day
+                                                                                 : limits->tokens_per_month;
+        std::string const quota = "The " + std::string(domain::metric_name(v.exhausted)) + " quota of tenant '" + tenant;
+        // Say which: a quota with room left refused only because this call's estimate did not fit.
+        auto e = domain::make_error(
+            domain::errc::quota_exceeded,
+            v.counted >= limit ? quota + "' is used up; it resets at " + iso_midnight(v.reset_unix)
+                               : quota + "' has " + std::to_string(limit - v.counted) +
+                                     " tokens left, fewer than this call's estimate of " + std::to_string(tokens) +
+                                     " (lower max_tokens, or wait until it resets at " + iso_midnight(v.reset_unix) + ")");
         e.retry_after = std::chrono::seconds(std::max<std::int64_t>(1, v.reset_unix - unix_now()));
         co_return e;
     }

@@ -57,6 +57,9 @@ net::awaitable<quota_verdict> memory_quota_store::reserve(std::string const& sub
                            : check.exhausted == quota_metric::tokens_per_day ? limits.tokens_per_day
                                                                              : limits.tokens_per_month;
         auto& window = check.exhausted == quota_metric::tokens_per_month ? w.month_state : w.day_state;
+        v.counted = check.exhausted == quota_metric::requests_per_day
+                        ? window.used.requests + window.reserved.requests
+                        : window.used.tokens + window.reserved.tokens;
         v.alerts = domain::crossed_thresholds(check.exhausted, limit, limit, window.alerted);
         co_return v;
     }

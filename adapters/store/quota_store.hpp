@@ -28,6 +28,7 @@ struct quota_verdict {
     bool admitted = false;
     domain::quota_metric exhausted = domain::quota_metric::tokens_per_day; // when refused
     std::int64_t reset_unix = 0; // when the refusing window starts over (Unix seconds)
+    std::int64_t counted = 0;    // when refused: used + reserved of the refusing metric before this call
     quota_reservation reservation; // when admitted
     double use = 0; // highest (used + reserved) / limit over the limited metrics after this call
     std::vector<domain::quota_alert> alerts; // thresholds this call crossed first in its window

@@ -98,9 +98,40 @@ void quota_reservations_hold(std::string const& store_url) {
     BOOST_TEST(day.at("tokens").at("reserved").as_int64() == 0);
     BOOST_TEST(day.at("tokens").at("used").as_int64() == 5 * ok);
 }
+// A tenant refusal says which it is: a quota with room that this call's estimate does not fit,
+// or a quota used up.
+void tenant_refusals_say_which(std::string const& store_url) {
+    mock_upstream up;
+    up.always(canned_reply::json(200, R"({"id":"x","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":100,"completion_tokens":100,"total_tokens":200}})"));
+    gateway_fixture gw(upstream_config(up, store_url, "quotas:\n  tenants: {acme: {tokens_per_day: 300}}\n"));
+    auto message_of = [&](int max_tokens) {
+        auto res = gw.post("/v1/chat/completions",
+                           R"({"model":"chat","max_tokens":)" + std::to_string(max_tokens) +
+                               R"(,"messages":[{"role":"user","content":"Hello"}]})",
+                           {{"X-Tenant-Id", "acme"}});
+        return res.status == 200 ? std::string("served")
+                                 : std::string(json::parse(res.body).at("error").at("message").as_string());
+    };
+    auto const too_big = message_of(5000); // nothing used: only the estimate does not fit
+    BOOST_TEST(too_big.find("has 300 tokens left, fewer than this call's estimate") != std::string::npos, too_big);
+    BOOST_TEST(too_big.find("used up") == std::string::npos, too_big);
+    BOOST_TEST(message_of(10) == "served"); // 200 used
+    BOOST_TEST(message_of(10) == "served"); // 400 used: past the limit (actual usage is never refused)
+    auto const used_up = message_of(10);
+    BOOST_TEST(used_up.find("is used up; it resets at") != std::string::npos, used_up);
+}
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(shared_state)
+
+BOOST_AUTO_TEST_CASE(a_tenant_refusal_says_whether_the_quota_is_used_up_or_the_estimate_does_not_fit_in_memory) {
+    tenant_refusals_say_which("");
+}
+
+BOOST_AUTO_TEST_CASE(a_tenant_refusal_says_whether_the_quota_is_used_up_or_the_estimate_does_not_fit_in_redis) {
+    redis_server redis;
+    tenant_refusals_say_which(redis.url());
+}
 
 BOOST_AUTO_TEST_CASE(inbound_limits_answer_429_with_retry_after_and_rate_limit_headers) {
     gateway_fixture gw("limits:\n  - {route: /v1/chat/completions, per: ip, requests: 3, window: 1m}\n");

@@ -131,15 +131,19 @@ local lim_req, lim_tok, lim_month = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumb
 local retention = tonumber(ARGV[6])
 local lease_id, lease_ms = ARGV[7], tonumber(ARGV[8])
 local function fits(used, reserved, add, limit) return limit <= 0 or used + reserved + add <= limit end
--- A refusal means the quota is used up: every threshold of that metric not yet reported is.
-local function refuse(metric, key, limit, reset)
-  local out = {0, metric, reset, day, month, 1000}
+-- A refusal reports what the refusing metric had counted before this call (used + reserved);
+-- every threshold of that metric not yet reported is reported with it.
+local function refuse(metric, key, limit, reset, counted)
+  local out = {0, metric, reset, day, month, counted}
   if redis.call('EXISTS', key) == 1 then alerts(key, out, metric, limit, limit) end
   return out
 end
-if not fits(field(day_key, 'ur'), field(day_key, 'rr'), req, lim_req) then return refuse(0, day_key, lim_req, day_reset) end
-if not fits(field(day_key, 'ut'), field(day_key, 'rt'), tok, lim_tok) then return refuse(1, day_key, lim_tok, day_reset) end
-if not fits(field(month_key, 'ut'), field(month_key, 'rt'), tok, lim_month) then return refuse(2, month_key, lim_month, month_reset) end
+if not fits(field(day_key, 'ur'), field(day_key, 'rr'), req, lim_req) then
+  return refuse(0, day_key, lim_req, day_reset, field(day_key, 'ur') + field(day_key, 'rr')) end
+if not fits(field(day_key, 'ut'), field(day_key, 'rt'), tok, lim_tok) then
+  return refuse(1, day_key, lim_tok, day_reset, field(day_key, 'ut') + field(day_key, 'rt')) end
+if not fits(field(month_key, 'ut'), field(month_key, 'rt'), tok, lim_month) then
+  return refuse(2, month_key, lim_month, month_reset, field(month_key, 'ut') + field(month_key, 'rt')) end
 redis.call('HINCRBY', day_key, 'rr', req)
 redis.call('HINCRBY', day_key, 'rt', tok)
 redis.call('HINCRBY', month_key, 'rt', tok)

@@ -109,6 +109,7 @@ net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subj
         v.use = 1.0;
         v.exhausted = static_cast<domain::quota_metric>(element(r, 1));
         v.reset_unix = element(r, 2);
+        v.counted = element(r, 5);
         v.alerts = alerts_from(r, 6);
         co_return v;
     }
