@@ -1,6 +1,8 @@
 // Log lines appended field by field.
 #include "adapters/observability/log_line.hpp"
 
+#include "domain/utf8.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <charconv>
@@ -61,7 +63,17 @@ void append_json_string(std::string& out, std::string_view value) {
     std::size_t plain_from = 0;
     for (std::size_t i = 0; i < value.size(); ++i) {
         auto const c = static_cast<unsigned char>(value[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+        if (c >= 0x80) { // kept when it is well-formed UTF-8; else U+FFFD: a log line is UTF-8
+            if (auto const n = domain::utf8_sequence_at(value, i); n > 0) {
+                i += n - 1;
+                continue;
+            }
+            out.append(value.data() + plain_from, i - plain_from);
+            plain_from = i + 1;
+            out += "\\ufffd";
+            continue;
+        }
         out.append(value.data() + plain_from, i - plain_from);
         plain_from = i + 1;
         switch (c) {
@@ -122,9 +134,47 @@ log_line& log_line::add(std::string_view name, double value) {
     return *this;
 }
 
+namespace {
+// Like boost::json::serialize, but every string (keys included) goes through append_json_string,
+// which does not let ill-formed UTF-8 through.
+void append_json_value(std::string& out, boost::json::value const& value) {
+    switch (value.kind()) {
+    case boost::json::kind::string:
+        append_json_string(out, value.get_string());
+        return;
+    case boost::json::kind::array: {
+        out += '[';
+        bool first = true;
+        for (auto const& item : value.get_array()) {
+            if (!first) out += ',';
+            first = false;
+            append_json_value(out, item);
+        }
+        out += ']';
+        return;
+    }
+    case boost::json::kind::object: {
+        out += '{';
+        bool first = true;
+        for (auto const& [k, v] : value.get_object()) {
+            if (!first) out += ',';
+            first = false;
+            append_json_string(out, k);
+            out += ':';
+            append_json_value(out, v);
+        }
+        out += '}';
+        return;
+    }
+    default:
+        out += boost::json::serialize(value);
+    }
+}
+} // namespace
+
 log_line& log_line::add(std::string_view name, boost::json::value const& value) {
     key(name);
-    text_ += boost::json::serialize(value);
+    append_json_value(text_, value);
     return *this;
 }
 

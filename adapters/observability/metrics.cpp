@@ -1,6 +1,8 @@
 // Per-core metric shards and the Prometheus text format.
 #include "adapters/observability/metrics.hpp"
 
+#include "domain/utf8.hpp"
+
 #include <array>
 #include <cstdio>
 #include <map>
@@ -87,19 +89,24 @@ std::string with_le(std::string_view labels, std::string_view le) {
 } // namespace
 
 void append_escaped_label_value(std::string& out, std::string_view value) {
-    if (value.find_first_of("\\\"\n") == std::string_view::npos) {
-        out += value;
-        return;
-    }
-    for (char c : value) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        auto const c = static_cast<unsigned char>(value[i]);
         if (c == '\\')
             out += "\\\\";
         else if (c == '"')
             out += "\\\"";
         else if (c == '\n')
             out += "\\n";
-        else
-            out += c;
+        else if (c < 0x20 || c == 0x7f)
+            out += domain::utf8_replacement; // CR, NUL…: no line-based reader may be split by one
+        else if (c < 0x80)
+            out += static_cast<char>(c);
+        else if (auto const n = domain::utf8_sequence_at(value, i); n > 0) {
+            out.append(value.substr(i, n));
+            i += n - 1;
+        } else {
+            out += domain::utf8_replacement; // the exposition format is UTF-8
+        }
     }
 }
 
