@@ -13,6 +13,7 @@
 #include "domain/chat_stream.hpp"
 #include "domain/embedding_request.hpp"
 #include "domain/json_checks.hpp"
+#include "domain/json_duplicates.hpp"
 #include "domain/openai_wire.hpp"
 
 #include <boost/asio/this_coro.hpp>
@@ -158,6 +159,16 @@ http_response dispatched_response(dispatch_result<T>& outcome, http_request cons
 
 std::optional<json::value> parse_body(http_request const& req) {
     return domain::parse_json(req.body());
+}
+
+// A key given twice in one object: two readers of the body (this gateway, the provider) could
+// each see a different value. Refused, naming the key.
+std::optional<domain::gateway_error> duplicate_key_refusal(std::string_view body) {
+    auto key = domain::first_duplicate_key(body);
+    if (!key) return std::nullopt;
+    return domain::make_error(errc::invalid_request,
+                              "The key '" + domain::truncate_for_message(*key, 64) + "' appears twice in one object",
+                              domain::truncate_for_message(*key, 64));
 }
 
 domain::gateway_error not_json() {
@@ -421,6 +432,7 @@ net::awaitable<http_response> api_router::chat_completions(http_request& req, st
                                                            request_scope& scope) {
     auto body = parse_body(req);
     if (!body) co_return answer_error(not_json(), req, request_id);
+    if (auto refusal = duplicate_key_refusal(req.body())) co_return answer_error(*refusal, req, request_id);
     auto chat = domain::parse_chat_request(std::move(*body));
     if (!chat) co_return answer_error(chat.error(), req, request_id);
     auto hints = hints_of(req, request_id, scope);
@@ -440,6 +452,7 @@ net::awaitable<http_response> api_router::embeddings(http_request& req, std::str
                                                      request_scope& scope) {
     auto body = parse_body(req);
     if (!body) co_return answer_error(not_json(), req, request_id);
+    if (auto refusal = duplicate_key_refusal(req.body())) co_return answer_error(*refusal, req, request_id);
     auto embedding = domain::parse_embedding_request(std::move(*body));
     if (!embedding) co_return answer_error(embedding.error(), req, request_id);
     auto hints = hints_of(req, request_id, scope);

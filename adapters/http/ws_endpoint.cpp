@@ -18,6 +18,7 @@
 #include "adapters/wall_clock.hpp"
 #include "domain/chat_request.hpp"
 #include "domain/json_checks.hpp"
+#include "domain/json_duplicates.hpp"
 #include "domain/openai_wire.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -174,12 +175,18 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
         auto [read_ec, n] = co_await ws.async_read(buffer, use_tuple);
         if (read_ec) break; // closed, or the peer went away
         std::string const request_id = accept_or_generate_request_id({});
-        auto const parsed = domain::parse_json(beast::buffers_to_string(buffer.data()));
+        auto const text = beast::buffers_to_string(buffer.data());
+        auto const parsed = domain::parse_json(text);
         json::value id = nullptr;
         auto fail = [&](domain::gateway_error const& e) { return error_message(id, e, request_id, lang); };
         if (!parsed || !parsed->is_object()) {
             if (!co_await send_json(ws, fail(domain::make_error(errc::invalid_request, "Messages must be JSON objects"))))
                 break;
+            continue;
+        }
+        if (auto const key = domain::first_duplicate_key(text)) {
+            auto const e = domain::make_error(errc::invalid_request, "A key appears twice in one object", "");
+            if (!co_await send_json(ws, fail(e))) break;
             continue;
         }
         auto const& message = parsed->as_object();

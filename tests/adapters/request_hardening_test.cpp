@@ -190,6 +190,16 @@ BOOST_AUTO_TEST_CASE(thousands_of_invented_model_names_leave_state_and_metrics_f
     BOOST_TEST(health.find("up/fixed-model") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_request_with_a_key_given_twice_is_refused) {
+    gateway_fixture gw("");
+    auto chat = gw.post("/v1/chat/completions",
+                        R"({"model":"mock-1","model":"other","messages":[{"role":"user","content":"hi"}]})");
+    BOOST_TEST(chat.status == 400);
+    BOOST_TEST(json::parse(chat.body).at("error").at("param").as_string() == "model");
+    auto nested = gw.post("/v1/embeddings", R"({"model":"mock-e","input":"a","extra":{"x":1,"x":2}})");
+    BOOST_TEST(nested.status == 400);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(framing_checks)

@@ -1,5 +1,6 @@
 // Validation of chat-completion requests: what is accepted, and the code/param of each refusal.
 #include "domain/chat_request.hpp"
+#include "domain/json_duplicates.hpp"
 #include "printers.hpp"
 
 #include <boost/json/parse.hpp>
@@ -100,6 +101,20 @@ BOOST_AUTO_TEST_CASE(rejects_absurd_values) {
 
 BOOST_AUTO_TEST_CASE(assistant_may_omit_content_only_with_tool_calls) {
     expect_invalid(R"({"model":"m","messages":[{"role":"assistant"}]})", "messages[0].content");
+}
+
+BOOST_AUTO_TEST_CASE(a_key_given_twice_in_one_object_is_found) {
+    using switchboard::domain::first_duplicate_key;
+    BOOST_TEST(!first_duplicate_key(R"({"model":"a","messages":[]})"));
+    BOOST_TEST(*first_duplicate_key(R"({"model":"a","model":"b"})") == "model");
+    BOOST_TEST(*first_duplicate_key(R"({"m":[{"role":"user","role":"system"}]})") == "role");
+    BOOST_TEST(*first_duplicate_key(R"({"mod\u0065l":"a","model":"b"})") == "model"); // escapes decoded
+    BOOST_TEST(!first_duplicate_key(R"({"a":{"x":1},"b":{"x":1}})"));                 // one per object
+    BOOST_TEST(!first_duplicate_key("{not json"));
+    std::string many = "{";
+    for (int i = 0; i < 5000; ++i) many += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+    BOOST_TEST(!first_duplicate_key(many + "}"));
+    BOOST_TEST(*first_duplicate_key(many + ",\"k4321\":1}") == "k4321");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
