@@ -1,5 +1,6 @@
 // Printing the effective config: every secret masked (for --check-config and /api/v1/config).
 #include "server/config.hpp"
+#include "server/config_describe_policies.hpp"
 
 #include "adapters/observability/log.hpp"
 #include "adapters/providers/provider_settings.hpp"
@@ -55,6 +56,7 @@ json::object describe(gateway_config const& c) {
                           {{"connect", ms(p.connect_timeout)},
                            {"attempt", ms(p.attempt_timeout)},
                            {"response_headers", ms(p.response_headers_timeout)}}}};
+        for (auto& [key, value] : describe_provider_policies(p)) providers[p.name].as_object()[key] = value;
         if (p.probe_interval.count() > 0)
             providers[p.name].as_object()["probe"] =
                 json::object{{"interval", ms(p.probe_interval)}, {"timeout", ms(p.probe_timeout)}};
@@ -94,7 +96,12 @@ json::object describe(gateway_config const& c) {
                           {"idle_timeout", ms(h.idle_timeout)},
                           {"write_timeout", ms(h.write_timeout)},
                           {"shutdown_grace", ms(c.server.shutdown_grace)},
-                          {"trusted_proxies", json::value_from(c.server.trusted_proxies)}}},
+                          {"ready_drain_delay", ms(c.server.ready_drain_delay)},
+                          {"trusted_proxies", json::value_from(c.server.trusted_proxies)},
+                          {"cors", describe_cors(c.server.cors)},
+                          {"docs_url", c.server.docs_url},
+                          {"max_connections", c.server.max_connections},
+                          {"max_connections_per_ip", c.server.max_connections_per_ip}}},
                         {"store",
                          {{"url", store},
                           {"timeout", ms(c.store.timeout)},
@@ -121,8 +128,16 @@ json::object describe(gateway_config const& c) {
                          {{"connect", ms(c.timeouts.connect)},
                           {"attempt", ms(c.timeouts.attempt)},
                           {"request", ms(c.timeouts.request)},
+                          {"response_headers", ms(c.timeouts.response_headers)},
                           {"first_token", ms(c.timeouts.first_token)},
                           {"stream_idle", ms(c.timeouts.stream_idle)}}},
+                        {"resilience", describe_resilience(c.resilience)},
+                        {"budgets", describe_budgets(c.budgets)},
+                        {"pricing", describe_pricing(c.prices)},
+                        {"tiers",
+                         {{"simple_max_prompt_tokens", c.tiers.simple_max_prompt_tokens},
+                          {"medium_max_prompt_tokens", c.tiers.medium_max_prompt_tokens},
+                          {"with_tools", domain::tier_name(c.tiers.with_tools)}}},
                         {"providers", std::move(providers)},
                         {"models", std::move(models)}};
 }

@@ -236,6 +236,25 @@ std::optional<domain::gateway_error> framing_refusal(http::request_parser<http::
     return std::nullopt;
 }
 
+// Reads until the raw header block is whole, for what the parser would accept silently (an
+// obs-fold: bad_value). Returns at once on a block too large or ended by bare LFs: the parser
+// refuses those itself.
+net::awaitable<boost::system::error_code> pre_scan_header(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                          std::size_t max_header_bytes) {
+    for (;;) {
+        std::string_view const data(static_cast<char const*>(buffer.data().data()), buffer.size());
+        auto const end = data.find("\r\n\r\n");
+        if (end != std::string_view::npos)
+            co_return has_obs_fold(data.substr(0, end + 2)) ? boost::system::error_code(http::error::bad_value)
+                                                            : boost::system::error_code{};
+        if (data.size() > max_header_bytes || data.find("\n\n") != std::string_view::npos)
+            co_return boost::system::error_code{};
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+        if (ec) co_return ec;
+        buffer.commit(n);
+    }
+}
+
 // Reads a chunked body, its framing checked byte by byte as it arrives (chunked_body_scan) so a
 // malformed size or trailer line is refused at once instead of waiting for the body timeout.
 net::awaitable<boost::system::error_code> read_chunked_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
@@ -388,19 +407,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     };
 
     stream.expires_after(options.header_timeout);
-    // The raw header block first, for what the parser would accept silently (obs-fold).
-    for (;;) {
-        std::string_view const data(static_cast<char const*>(buffer.data().data()), buffer.size());
-        auto const end = data.find("\r\n\r\n");
-        if (end != std::string_view::npos) {
-            if (has_obs_fold(data.substr(0, end + 2))) co_return co_await reject(http::error::bad_value);
-            break;
-        }
-        if (data.size() > options.max_header_bytes || data.find("\n\n") != std::string_view::npos) break;
-        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
-        if (ec) co_return co_await reject(ec);
-        buffer.commit(n);
-    }
+    if (auto ec = co_await pre_scan_header(stream, buffer, options.max_header_bytes)) co_return co_await reject(ec);
     auto [header_ec, header_n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
     if (header_ec) co_return co_await reject(header_ec);
     if (auto refusal = framing_refusal(parser.get())) co_return co_await reject_with(*refusal);

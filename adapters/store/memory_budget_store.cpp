@@ -1,6 +1,8 @@
 // In-memory budgets.
 #include "adapters/store/memory_budget_store.hpp"
 
+#include "adapters/store/evict_oldest.hpp"
+
 namespace switchboard::adapters {
 
 void memory_budget_store::sweep(domain::time_point now) {
@@ -19,6 +21,10 @@ net::awaitable<domain::budget_decision> memory_budget_store::reserve(std::string
     if (it != budgets_.end() && it->second.expires <= now) {
         budgets_.erase(it);
         it = budgets_.end();
+    }
+    if (it == budgets_.end() && budgets_.size() >= max_budgets_) {
+        std::erase_if(budgets_, [&](auto const& b) { return b.second.expires <= now; });
+        if (budgets_.size() >= max_budgets_) evict_oldest_tenth(budgets_, [](entry const& e) { return e.expires; });
     }
     if (it == budgets_.end()) it = budgets_.emplace(id, entry{{}, now + limits.ttl}).first;
     auto decision = domain::decide(it->second.usage, tokens, p, limits);

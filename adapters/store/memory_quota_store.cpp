@@ -1,6 +1,7 @@
 // In-memory quota windows.
 #include "adapters/store/memory_quota_store.hpp"
 
+#include "adapters/store/evict_oldest.hpp"
 #include "domain/calendar.hpp"
 
 #include <chrono>
@@ -14,7 +15,10 @@ std::int64_t memory_quota_store::system_seconds() {
 }
 
 memory_quota_store::subject_windows& memory_quota_store::current(std::string const& subject, std::int64_t now) {
+    if (subjects_.size() >= max_subjects_ && !subjects_.contains(subject))
+        evict_oldest_tenth(subjects_, [](subject_windows const& s) { return s.last_used; });
     auto& w = subjects_[subject];
+    w.last_used = ++uses_;
     auto day = domain::day_id(now);
     auto month = domain::month_id(now);
     if (w.day != day) w.day_state = {}, w.day = std::move(day);
@@ -95,6 +99,11 @@ net::awaitable<quota_snapshot> memory_quota_store::snapshot(std::string const& s
     auto& w = current(subject, now);
     co_return quota_snapshot{w.day, w.month, w.day_state, w.month_state, domain::next_day_start(now),
                              domain::next_month_start(now)};
+}
+
+std::size_t memory_quota_store::size() {
+    std::lock_guard lock(mutex_);
+    return subjects_.size();
 }
 
 std::size_t memory_quota_store::prune() {

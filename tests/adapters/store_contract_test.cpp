@@ -2,6 +2,7 @@
 // real redis-server): sliding windows, all-or-nothing admission, quota reservations and their
 // settlement, threshold alerts once per window. Then what only Redis has: key names with hash
 // tags, TTLs that end with the UTC window, script reload after a flush.
+#include "adapters/store/memory_budget_store.hpp"
 #include "adapters/store/memory_quota_store.hpp"
 #include "adapters/store/memory_rate_limit_store.hpp"
 #include "adapters/store/redis/redis_stores.hpp"
@@ -142,6 +143,25 @@ BOOST_AUTO_TEST_CASE(memory_quota_windows_start_over_at_utc_midnight_and_month_s
     auto snap = h.run(quotas.snapshot("tenant:acme"));
     BOOST_TEST(snap.day_state.reserved.tokens == 100);
     BOOST_TEST(snap.month_state.used.tokens == 0);
+}
+
+BOOST_AUTO_TEST_CASE(memory_stores_keyed_by_client_chosen_names_stay_bounded) {
+    store_harness h;
+    adapters::memory_quota_store quotas(adapters::memory_quota_store::system_seconds, 100);
+    domain::quota_limits const limits{0, 1'000'000, 0};
+    for (int i = 0; i < 5000; ++i) {
+        h.run(quotas.reserve("tenant:invented-" + std::to_string(i), {0, 1}, limits));
+        h.run(quotas.reserve("tenant:acme", {0, 1}, limits)); // used all along: never the one forgotten
+    }
+    BOOST_TEST(quotas.size() <= 100u);
+    BOOST_TEST(h.run(quotas.snapshot("tenant:acme")).day_state.reserved.tokens == 5000);
+
+    adapters::memory_budget_store budgets(100);
+    domain::budget_limits const budget{3, 0, 0, std::chrono::seconds(900), {1, 1, 1, 1}};
+    auto const now = domain::time_point{} + std::chrono::hours(1);
+    for (int i = 0; i < 5000; ++i)
+        BOOST_TEST(h.run(budgets.reserve("b-" + std::to_string(i), 10, domain::priority::p1, budget, now)).admitted);
+    BOOST_TEST(budgets.size() <= 100u);
 }
 
 BOOST_AUTO_TEST_CASE(housekeeping_forgets_subjects_whose_month_has_ended) {
@@ -293,8 +313,9 @@ BOOST_AUTO_TEST_CASE(acl_credentials_from_the_url_authenticate_and_a_wrong_passw
         BOOST_TEST_REQUIRE(h.stats.connections_up.load() == 1);
         adapters::redis_quota_store quotas(redis);
         BOOST_TEST(h.run(quotas.reserve("tenant:acme", {1, 5}, {0, 100, 0})).admitted);
-        // The keys went to database 2 of the URL.
-        BOOST_TEST(server.command({"EVAL", "redis.call('SELECT', 2) return redis.call('DBSIZE')", "0"}).integer == 2);
+        // The keys went to database 2 of the URL: the day and month windows, and the reservation's
+        // lease (its expiry set and its details).
+        BOOST_TEST(server.command({"EVAL", "redis.call('SELECT', 2) return redis.call('DBSIZE')", "0"}).integer == 4);
         BOOST_TEST(server.command({"DBSIZE"}).integer == 0);
     }
     auto bad = *good;

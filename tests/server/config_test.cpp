@@ -308,6 +308,31 @@ BOOST_AUTO_TEST_CASE(secrets_are_masked_wherever_config_is_printed) {
     BOOST_TEST(mask_secret("short") == "****");
 }
 
+BOOST_AUTO_TEST_CASE(the_config_dump_shows_every_section_the_loader_accepts) {
+    auto c = load_config_text(R"(
+server: {cors: {allow_origins: ["https://app.example.com"]}, max_connections: 500, max_connections_per_ip: 20}
+store: {reservation_lease: 90s}
+resilience: {retry: {max_retry_after: 45s}, breaker: {open_for: 20s}}
+budgets: {max_calls: 7}
+pricing: {my-model: {input_per_million: 1.5, output_per_million: 2}}
+tiers: {simple_max_prompt_tokens: 100}
+providers:
+  p: {kind: openai, base_url: "http://127.0.0.1:9/v1", max_response_bytes: 4MiB, retry: {max_attempts: 2}}
+)", fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    auto const dump = describe(*c);
+    for (auto section : {"server", "store", "timeouts", "resilience", "budgets", "providers", "models", "tiers",
+                         "pricing", "limits", "quotas", "admin", "logging", "metrics", "background"})
+        BOOST_TEST(dump.contains(section), section);
+    auto const text = boost::json::serialize(dump);
+    for (auto shown : {R"("allow_origins":["https://app.example.com"])", R"("max_connections":500)",
+                       R"("max_connections_per_ip":20)", R"("reservation_lease":"90000ms")",
+                       R"("max_retry_after":"45000ms")", R"("open_for":"20000ms")", R"("max_calls":7)",
+                       R"("my-model":{"input_per_million":1.5E0)", R"("max_response_bytes":4194304)",
+                       R"("max_attempts":2)", R"("simple_max_prompt_tokens":100)"})
+        BOOST_TEST(text.find(shown) != std::string::npos, shown);
+}
+
 BOOST_AUTO_TEST_CASE(the_shipped_example_config_is_valid) {
     auto c = load_config(SWITCHBOARD_SOURCE_DIR "/switchboard.example.yaml",
                          fake_env({{"GROQ_API_KEY", "gsk-000000000000"},
