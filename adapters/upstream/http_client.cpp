@@ -20,10 +20,10 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <limits>
 #include <optional>
-#include <array>
 #include <variant>
 
 namespace switchboard::adapters {
@@ -238,7 +238,12 @@ net::awaitable<boost::system::error_code> read_head(Connection& conn, std::optio
         parser->body_limit(body_limit);
         auto result = co_await std::visit(
             [&](auto& s) { return http::async_read_header(s, conn.buffer, *parser, use_tuple); }, conn.stream);
-        if (auto ec = std::get<0>(result)) co_return ec;
+        // After an interim response the server has the request: a failure now is a cut response
+        // (never retried on a fresh connection, which could do the work twice).
+        if (auto ec = std::get<0>(result)) {
+            if (interim > 0 && ec != beast::error::timeout) co_return http::error::partial_message;
+            co_return ec;
+        }
         int const status = static_cast<int>(parser->get().result_int());
         if (status >= 200 || status == 101) co_return boost::system::error_code{};
         if (interim == max_interim) co_return http::error::bad_status;
@@ -274,7 +279,8 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
         if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout,
                                          options_.max_response_bytes)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
-            if (reused && !parser->got_some() && conn->buffer.size() == 0) continue; // closed while idle
+            if (reused && ec != http::error::partial_message && !parser->got_some() && conn->buffer.size() == 0)
+                continue; // closed while idle
             co_return read_failure(ec);
         }
         if (parser->get().result_int() != 101) {
@@ -317,7 +323,8 @@ http_client::send_streaming(upstream_request const& request, clock::time_point d
         if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout,
                                          unbounded_stream_body)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
-            if (reused && !parser->got_some() && conn->buffer.size() == 0) continue;
+            if (reused && ec != http::error::partial_message && !parser->got_some() && conn->buffer.size() == 0)
+                continue;
             co_return read_failure(ec);
         }
         int const status = static_cast<int>(parser->get().result_int());

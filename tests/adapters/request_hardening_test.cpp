@@ -162,16 +162,19 @@ BOOST_AUTO_TEST_CASE(an_embeddings_request_cannot_ask_for_an_answer_of_unbounded
     BOOST_TEST(fine.status == 200);
 }
 
-BOOST_AUTO_TEST_CASE(thousands_of_invented_model_names_leave_state_and_metrics_flat) {
+BOOST_AUTO_TEST_CASE(thousands_of_invented_model_names_and_tenants_leave_state_and_metrics_flat) {
     mock_upstream up;
     up.always(canned_reply::json(200, completion_body("m", "ok")));
     gateway_fixture gw("providers:\n  up: {kind: openai, base_url: \"" + up.base_url("/v1") +
                        "\", api_key: k-up-0000000001}\n"
-                       "models:\n  chat: [up/fixed-model]\n");
+                       "models:\n  chat: [up/fixed-model]\n"
+                       "quotas: {tenants: {default: {tokens_per_day: 100000000}}}\n");
     BOOST_TEST(gw.chat(chat_body("chat")).status == 200);
     auto call_names = [&](int from, int to) {
         for (int i = from; i < to; ++i)
-            BOOST_TEST_REQUIRE(gw.chat(chat_body("up/invented-" + std::to_string(i))).status == 200);
+            BOOST_TEST_REQUIRE(gw.chat(chat_body("up/invented-" + std::to_string(i)),
+                                       {{"X-Tenant-Id", "tenant-" + std::to_string(i)}})
+                                   .status == 200);
     };
     call_names(0, 300);
     gw.get("/metrics"); // the scrape's own route series exist from here on
@@ -183,6 +186,7 @@ BOOST_AUTO_TEST_CASE(thousands_of_invented_model_names_leave_state_and_metrics_f
     BOOST_TEST(gw.runtime().resilience().tracked() <= 257u);
     BOOST_TEST(count_of(metrics, "\n") == series_300);         // no series per invented name
     BOOST_TEST(metrics.find("invented-") == std::string::npos);
+    BOOST_TEST(metrics.find("tenant-") == std::string::npos); // tenants outside the config are "other"
     BOOST_TEST(metrics.find(R"(model="fixed-model")") != std::string::npos);
     BOOST_TEST(metrics.find(R"(model="other")") != std::string::npos);
     auto const health = gw.get("/api/health/detailed").body;
