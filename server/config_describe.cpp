@@ -37,6 +37,26 @@ json::object describe_quotas(gateway_config const& c) {
             {"providers", std::move(providers)},
             {"tenants", std::move(tenants)}};
 }
+json::object describe_server(gateway_config const& c) {
+    auto ms = [](milliseconds d) { return std::to_string(d.count()) + "ms"; };
+    auto const& h = c.server.http;
+    return json::object{{"host", c.server.host},
+                        {"port", c.server.port},
+                        {"threads", c.server.threads},
+                        {"max_header_bytes", h.max_header_bytes},
+                        {"max_body_bytes", h.max_body_bytes},
+                        {"header_timeout", ms(h.header_timeout)},
+                        {"body_timeout", ms(h.body_timeout)},
+                        {"idle_timeout", ms(h.idle_timeout)},
+                        {"write_timeout", ms(h.write_timeout)},
+                        {"shutdown_grace", ms(c.server.shutdown_grace)},
+                        {"ready_drain_delay", ms(c.server.ready_drain_delay)},
+                        {"trusted_proxies", json::value_from(c.server.trusted_proxies)},
+                        {"cors", describe_cors(c.server.cors)},
+                        {"docs_url", c.server.docs_url},
+                        {"max_connections", c.server.max_connections},
+                        {"max_connections_per_ip", c.server.max_connections_per_ip}};
+}
 } // namespace
 
 json::object describe(gateway_config const& c) {
@@ -83,25 +103,8 @@ json::object describe(gateway_config const& c) {
     if (auto at = store.find('@'); at != std::string::npos) // redis://user:pass@host → redis://****@host
         if (auto scheme = store.find("://"); scheme != std::string::npos && scheme < at)
             store = store.substr(0, scheme + 3) + "****" + store.substr(at);
-    auto const& h = c.server.http;
     auto const& o = c.observability;
-    return json::object{{"server",
-                         {{"host", c.server.host},
-                          {"port", c.server.port},
-                          {"threads", c.server.threads},
-                          {"max_header_bytes", h.max_header_bytes},
-                          {"max_body_bytes", h.max_body_bytes},
-                          {"header_timeout", ms(h.header_timeout)},
-                          {"body_timeout", ms(h.body_timeout)},
-                          {"idle_timeout", ms(h.idle_timeout)},
-                          {"write_timeout", ms(h.write_timeout)},
-                          {"shutdown_grace", ms(c.server.shutdown_grace)},
-                          {"ready_drain_delay", ms(c.server.ready_drain_delay)},
-                          {"trusted_proxies", json::value_from(c.server.trusted_proxies)},
-                          {"cors", describe_cors(c.server.cors)},
-                          {"docs_url", c.server.docs_url},
-                          {"max_connections", c.server.max_connections},
-                          {"max_connections_per_ip", c.server.max_connections_per_ip}}},
+    return json::object{{"server", describe_server(c)},
                         {"store",
                          {{"url", store},
                           {"timeout", ms(c.store.timeout)},

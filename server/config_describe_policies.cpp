@@ -59,7 +59,7 @@ json::object describe_budgets(adapters::budget_policy const& b) {
             {"ttl", ms_of(l.ttl)},
             {"shares", {{"p1", l.shares[1]}, {"p2", l.shares[2]}, {"p3", l.shares[3]}}},
             {"p1_max_wait", ms(b.p1_max_wait)},
-            {"on_store_error", b.on_store_error == domain::fail_mode::closed ? "fail_closed" : "fail_open"}};
+            {"on_store_error", domain::fail_mode_name(b.on_store_error)}};
 }
 
 json::object describe_pricing(std::vector<std::pair<std::string, domain::model_price>> const& prices) {

@@ -71,6 +71,9 @@ class api_router final : public request_handler {
                                                   request_scope& scope) const;
     net::awaitable<http_response> answer(http_request& request, request_context const& context,
                                          request_scope& scope);
+    net::awaitable<std::optional<domain::gateway_error>> upgrade_refusal(http_request const& request,
+                                                                         request_context const& context,
+                                                                         request_scope& scope); // ws_endpoint.cpp
     void observe(http_request const& request, http_response const& response, request_context const& context,
                  request_scope const& scope, std::chrono::steady_clock::time_point started) const;
     // `path`: the current (versioned) path the request is for. Not a coroutine itself: the chat

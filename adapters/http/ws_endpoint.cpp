@@ -131,7 +131,43 @@ bool message_id_ok(json::value const& id) {
     if (id.is_int64() || id.is_uint64() || id.is_null()) return true;
     return id.is_string() && id.as_string().size() <= 128;
 }
+
+// The chat body of a chat.stream.start message, or the error to answer it with. `id` receives
+// the message's id once it is known to be safe to echo (a short string or an integer).
+domain::result<json::value> start_request(std::string const& text, json::value& id) {
+    auto parsed = domain::parse_json(text);
+    if (!parsed || !parsed->is_object())
+        return domain::make_error(errc::invalid_request, "Messages must be JSON objects");
+    if (domain::first_duplicate_key(text))
+        return domain::make_error(errc::invalid_request, "A key appears twice in one object");
+    auto& message = parsed->as_object();
+    if (auto const* given = message.if_contains("id")) {
+        if (!message_id_ok(*given))
+            return domain::make_error(errc::invalid_request,
+                                      "'id' must be an integer or a string of at most 128 characters", "id");
+        id = *given;
+    }
+    auto const* type = message.if_contains("type");
+    auto* body = message.if_contains("request");
+    if (!type || !type->is_string() || type->as_string() != "chat.stream.start" || !body || !body->is_object())
+        return domain::make_error(errc::invalid_request,
+                                  "Send {\"type\":\"chat.stream.start\",\"request\":{…a chat completion body…}}", "type");
+    return std::move(*body);
+}
 } // namespace
+
+// Why the upgrade itself is refused, if it is: the caller's identity, its Origin, the limits.
+net::awaitable<std::optional<domain::gateway_error>>
+api_router::upgrade_refusal(http_request const& req, request_context const& context, request_scope& scope) {
+    if (auto refusal = identify(req, context, scope)) co_return refusal;
+    // A browser page of any site may open a WebSocket (no preflight): only the origins allowed
+    // for CORS may; a client without Origin (not a browser) is not concerned.
+    if (auto origin = req[http::field::origin]; !origin.empty() && !services_.cors.allows(origin))
+        co_return domain::make_error(errc::forbidden, "WebSocket connections from this origin are not allowed");
+    if (!services_.limiter) co_return std::nullopt;
+    auto limits = co_await services_.limiter->check("/api/v1/ai/stream", scope.caller);
+    co_return limits.refusal;
+}
 
 bool api_router::serves_upgrade(http_request const& req) const {
     return path_of(req.target()) == "/api/v1/ai/stream" && websocket::is_upgrade(req);
@@ -142,16 +178,7 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
     request_scope scope;
     auto const lang = preferred_language(req[http::field::accept_language]);
     // The upgrade itself is a request: refused with an HTTP error before any WebSocket exists.
-    std::optional<domain::gateway_error> refusal = identify(req, context, scope);
-    // A browser page of any site may open a WebSocket (no preflight): only the origins allowed
-    // for CORS may; a client without Origin (not a browser) is not concerned.
-    if (auto origin = req[http::field::origin]; !refusal && !origin.empty() && !services_.cors.allows(origin))
-        refusal = domain::make_error(errc::forbidden, "WebSocket connections from this origin are not allowed");
-    if (!refusal && services_.limiter) {
-        auto limits = co_await services_.limiter->check("/api/v1/ai/stream", scope.caller);
-        refusal = limits.refusal;
-    }
-    if (refusal) {
+    if (auto refusal = co_await upgrade_refusal(req, context, scope)) {
         auto res = answer_error(*refusal, req, context.request_id);
         decorate(res);
         co_await http::async_write(stream, res, use_tuple);
@@ -175,41 +202,14 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
         auto [read_ec, n] = co_await ws.async_read(buffer, use_tuple);
         if (read_ec) break; // closed, or the peer went away
         std::string const request_id = accept_or_generate_request_id({});
-        auto const text = beast::buffers_to_string(buffer.data());
-        auto const parsed = domain::parse_json(text);
         json::value id = nullptr;
         auto fail = [&](domain::gateway_error const& e) { return error_message(id, e, request_id, lang); };
-        if (!parsed || !parsed->is_object()) {
-            if (!co_await send_json(ws, fail(domain::make_error(errc::invalid_request, "Messages must be JSON objects"))))
-                break;
+        auto body = start_request(beast::buffers_to_string(buffer.data()), id);
+        if (!body) {
+            if (!co_await send_json(ws, fail(body.error()))) break;
             continue;
         }
-        if (auto const key = domain::first_duplicate_key(text)) {
-            auto const e = domain::make_error(errc::invalid_request, "A key appears twice in one object", "");
-            if (!co_await send_json(ws, fail(e))) break;
-            continue;
-        }
-        auto const& message = parsed->as_object();
-        if (auto const* given = message.if_contains("id")) {
-            // Echoed in every reply: a short string or an integer, nothing larger.
-            if (!message_id_ok(*given)) {
-                auto const e = domain::make_error(errc::invalid_request,
-                                                  "'id' must be an integer or a string of at most 128 characters", "id");
-                if (!co_await send_json(ws, fail(e))) break;
-                continue;
-            }
-            id = *given;
-        }
-        auto const* type = message.if_contains("type");
-        auto const* body = message.if_contains("request");
-        if (!type || !type->is_string() || type->as_string() != "chat.stream.start" || !body || !body->is_object()) {
-            auto const e = domain::make_error(errc::invalid_request,
-                                              "Send {\"type\":\"chat.stream.start\",\"request\":{…a chat completion body…}}",
-                                              "type");
-            if (!co_await send_json(ws, fail(e))) break;
-            continue;
-        }
-        auto chat = domain::parse_chat_request(*body);
+        auto chat = domain::parse_chat_request(std::move(*body));
         std::optional<domain::gateway_error> problem;
         if (!chat) problem = chat.error();
         std::optional<request_hints> hints;
