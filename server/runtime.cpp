@@ -79,6 +79,15 @@ struct gateway_runtime::core {
     std::thread thread;
 };
 
+namespace {
+// How long a Redis quota reservation may stay unsettled: configured, or longer than any call can
+// run (every call ends by its request deadline).
+std::chrono::milliseconds reservation_lease(gateway_config const& c) {
+    return c.store.reservation_lease.count() > 0 ? c.store.reservation_lease
+                                                 : c.timeouts.request + std::chrono::milliseconds(60'000);
+}
+} // namespace
+
 gateway_runtime::gateway_runtime(gateway_config config)
     : config_(std::move(config)),
       catalog_(std::make_shared<adapters::gateway_catalog const>(make_catalog(config_))),
@@ -142,10 +151,7 @@ void gateway_runtime::start() {
                                                                     default_tls_.get(), *store_stats_,
                                                                     adapters::scripts::all());
             c->redis_limits = std::make_unique<adapters::redis_rate_limit_store>(*c->redis);
-            auto const lease = config_.store.reservation_lease.count() > 0
-                                   ? config_.store.reservation_lease
-                                   : config_.timeouts.request + std::chrono::milliseconds(60'000);
-            c->redis_quotas = std::make_unique<adapters::redis_quota_store>(*c->redis, lease);
+            c->redis_quotas = std::make_unique<adapters::redis_quota_store>(*c->redis, reservation_lease(config_));
             c->redis_budgets = std::make_unique<adapters::redis_budget_store>(*c->redis);
             limit_store = c->redis_limits.get();
             quota_store = c->redis_quotas.get();
