@@ -16,6 +16,15 @@ inline std::string ascii_lowered(std::string_view text) {
     return out;
 }
 
+// The media type of a Content-Type value, lower-cased, without parameters or surrounding white
+// space: "Application/JSON; charset=utf-8" → "application/json".
+inline std::string media_type(std::string_view content_type) {
+    auto media = content_type.substr(0, content_type.find(';'));
+    while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+    while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
+    return ascii_lowered(media);
+}
+
 // Whether `text` holds a byte that would end or split an HTTP header line (CR, LF, NUL): such a
 // value written into a header would let its author add headers or a whole response.
 constexpr bool breaks_header_line(std::string_view text) {

@@ -82,11 +82,8 @@ bool rate_limited(std::string_view path) {
 
 // application/json, or a +json type (application/vnd.api+json), with any parameters.
 bool is_json_media_type(std::string_view content_type) {
-    auto media = content_type.substr(0, content_type.find(';'));
-    while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
-    while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
-    std::string const lowered = domain::ascii_lowered(media);
-    return lowered == "application/json" || (lowered.starts_with("application/") && lowered.ends_with("+json"));
+    auto const media = domain::media_type(content_type);
+    return media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"));
 }
 
 std::string seconds_text(std::chrono::milliseconds ms) {

@@ -16,16 +16,6 @@ namespace switchboard::adapters {
 namespace {
 using clock = std::chrono::steady_clock;
 
-// Whether a Content-Type names text/event-stream (case-insensitive, parameters allowed).
-bool is_event_stream(std::string_view content_type) {
-    auto const media = content_type.substr(0, content_type.find(';'));
-    std::string const lowered = domain::ascii_lowered(media);
-    std::string_view trimmed = lowered;
-    while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t')) trimmed.remove_suffix(1);
-    while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
-    return trimmed == "text/event-stream";
-}
-
 domain::attempt_error unusable_stream(std::string message) {
     return domain::attempt_error{domain::attempt_failure::bad_response, 0, std::move(message), {}, {}, {}};
 }
@@ -41,10 +31,9 @@ class sse_reader final : public upstream_stream_reader {
         if (!is_success(status)) return true;
         // A success that is not an event stream (an HTML error page, plain JSON, an empty body)
         // holds no answer to relay: the attempt failed, and its body is not read.
-        for (auto const& [name, value] : headers)
-            if (name == "content-type") not_event_stream_ = !is_event_stream(value);
-        if (std::none_of(headers.begin(), headers.end(), [](auto const& h) { return h.first == "content-type"; }))
-            not_event_stream_ = true;
+        auto const type =
+            std::find_if(headers.begin(), headers.end(), [](auto const& h) { return h.first == "content-type"; });
+        not_event_stream_ = type == headers.end() || domain::media_type(type->second) != "text/event-stream";
         return !not_event_stream_;
     }
 
