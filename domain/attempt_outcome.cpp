@@ -1,6 +1,8 @@
 // Fallback policy and the mapping of upstream failures to the client's error.
 #include "domain/attempt_outcome.hpp"
 
+#include <algorithm>
+
 namespace switchboard::domain {
 
 namespace {
@@ -22,14 +24,20 @@ bool is_content_policy_violation(attempt_error const& e) {
     return e.provider_code == "content_policy_violation" || e.provider_code == "content_filter";
 }
 
-next_step after_failure(attempt_error const& e) {
-    if (e.kind != attempt_failure::upstream_status) return next_step::fall_back;
+bool broken_deployment_statuses::covers(attempt_error const& e) const {
+    return e.kind == attempt_failure::upstream_status &&
+           std::find(statuses.begin(), statuses.end(), e.status) != statuses.end();
+}
+
+next_step after_failure(attempt_error const& e, broken_deployment_statuses const& broken) {
+    if (e.kind != attempt_failure::upstream_status || broken.covers(e)) return next_step::fall_back;
     if (e.status == 408 || e.status == 429 || e.status >= 500) return next_step::fall_back;
     if (is_context_length_exceeded(e)) return next_step::larger_context;
     return next_step::stop;
 }
 
-gateway_error client_error(attempt_error const& last, bool deadline_passed) {
+gateway_error client_error(attempt_error const& last, bool deadline_passed,
+                           broken_deployment_statuses const& broken) {
     if (deadline_passed) return make_error(errc::timeout, "The request did not complete within its deadline");
     switch (last.kind) {
     case attempt_failure::connect_failed:
@@ -51,10 +59,20 @@ gateway_error client_error(attempt_error const& last, bool deadline_passed) {
         e.upstream_status = s;
         return e;
     }
+    if (s == 404 && broken.covers(last)) {
+        auto e = make_error(errc::model_not_found, "No provider serves the requested model any longer", "model");
+        e.upstream_status = s;
+        return e;
+    }
     if (s == 429 || s >= 500 || s == 408) {
         auto e = make_error(errc::provider_unavailable, "No provider could serve the request");
         e.upstream_status = s;
         e.retry_after = last.retry_after;
+        return e;
+    }
+    if (broken.covers(last)) {
+        auto e = make_error(errc::upstream_error, "The provider refused the gateway's call");
+        e.upstream_status = s;
         return e;
     }
     if (is_context_length_exceeded(last)) {

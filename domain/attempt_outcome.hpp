@@ -31,6 +31,16 @@ struct attempt_error {
     std::optional<duration> retry_after; // the provider's requested wait, when it sent one
 };
 
+// Upstream statuses that say the deployment itself is broken rather than the request wrong: the
+// provider refuses the gateway's credentials (401, 403) or no longer has the model (404). Such a
+// failure falls back to the next deployment and counts against this one's health (a revoked key
+// opens its breaker). Configurable per provider; an empty set treats them as the client's errors.
+struct broken_deployment_statuses {
+    std::vector<int> statuses;
+    bool covers(attempt_error const& e) const;
+    static broken_deployment_statuses defaults() { return {{401, 403, 404}}; }
+};
+
 enum class next_step {
     fall_back,      // try the next deployment
     larger_context, // the prompt is too long here: only a deployment with a larger context window may help
@@ -43,14 +53,17 @@ enum class next_step {
 bool is_context_length_exceeded(attempt_error const& e);
 bool is_content_policy_violation(attempt_error const& e);
 
-// Transient failures (connection, timeout, 408, 429, 5xx, unusable body) move to the next
-// deployment; a prompt too long for this deployment moves to a larger-context one; any other
-// error caused by the client's own request (other 4xx) stops at once.
-next_step after_failure(attempt_error const& e);
+// Transient failures (connection, timeout, 408, 429, 5xx, unusable body) and a broken deployment
+// (`broken` statuses) move to the next deployment; a prompt too long for this deployment moves to
+// a larger-context one; any other error caused by the client's own request (other 4xx) stops.
+next_step after_failure(attempt_error const& e, broken_deployment_statuses const& broken = {});
 
 // The error the client sees for a stopped attempt or for an exhausted fallback list.
-// `deadline_passed` turns the verdict into `timeout`.
-gateway_error client_error(attempt_error const& last, bool deadline_passed);
+// `deadline_passed` turns the verdict into `timeout`. A broken deployment's text is never
+// relayed: 401/403 are the gateway's credentials (502), a 404 the model gone (404
+// model_not_found).
+gateway_error client_error(attempt_error const& last, bool deadline_passed,
+                           broken_deployment_statuses const& broken = {});
 
 // A bounded name for a failed attempt, for metrics labels and logs: connect_failed, reset,
 // timeout, bad_response, unsupported, rate_limited (429), auth (401/403), server_error (5xx),

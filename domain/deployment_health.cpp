@@ -5,7 +5,7 @@
 
 namespace switchboard::domain {
 
-call_result classify(attempt_error const& e) {
+call_result classify(attempt_error const& e, broken_deployment_statuses const& broken) {
     switch (e.kind) {
     case attempt_failure::connect_failed:
     case attempt_failure::reset:
@@ -18,7 +18,7 @@ call_result classify(attempt_error const& e) {
         break;
     }
     if (e.status == 429) return call_result::throttled;
-    if (e.status >= 500 || e.status == 408) return call_result::failure;
+    if (e.status >= 500 || e.status == 408 || broken.covers(e)) return call_result::failure;
     return call_result::neutral;
 }
 

@@ -14,10 +14,11 @@ enum class call_result {
     success,
     failure,   // connection error, timeout, 5xx, unusable body: counts toward the breaker
     throttled, // 429: cooldown until Retry-After, not a breaker failure
-    neutral    // the client's own error or an unsupported operation: says nothing of health
+    neutral    // the client's own error (unless its status says the deployment is broken) or an unsupported operation: says nothing of health
 };
 
-call_result classify(attempt_error const& e);
+// `broken`: statuses that count against the deployment (see broken_deployment_statuses).
+call_result classify(attempt_error const& e, broken_deployment_statuses const& broken = {});
 
 class deployment_health {
   public:

@@ -53,6 +53,8 @@ std::string_view code_name(errc e) noexcept {
         return "upstream_bad_response";
     case errc::timeout:
         return "timeout";
+    case errc::client_closed:
+        return "client_closed";
     case errc::internal_error:
         return "internal_error";
     }

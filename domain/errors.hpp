@@ -39,6 +39,7 @@ enum class errc {
     upstream_error,           // a provider answered with an error the client cannot fix
     upstream_bad_response,    // a provider answered with something we cannot parse
     timeout,                  // the request deadline passed
+    client_closed,            // the client left before the answer (logged as 499; nobody reads it)
     internal_error,           // a bug; details are logged, never sent
 };
 

@@ -1,6 +1,8 @@
 // Model resolution and fallback ordering.
 #include "domain/routing.hpp"
 
+#include "domain/context_windows.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -80,9 +82,10 @@ std::vector<deployment> fallback_order(std::vector<deployment> const& candidates
     return out;
 }
 
-std::optional<std::size_t> next_larger_context(std::vector<deployment> const& order, std::size_t failed) {
-    for (std::size_t j = failed + 1; j < order.size(); ++j)
-        if (order[j].context_window > order[failed].context_window) return j;
+std::optional<std::size_t> next_larger_context(std::vector<deployment> const& order, std::size_t from,
+                                               std::int64_t floor) {
+    for (std::size_t j = from + 1; j < order.size(); ++j)
+        if (auto const w = context_window_of(order[j]); w == 0 || w > floor) return j;
     return std::nullopt;
 }
 

@@ -70,9 +70,12 @@ std::set<std::string, std::less<>> fixed_deployment_keys(route_table const& tabl
 // An empty result with a forced provider means it cannot serve this model.
 std::vector<deployment> fallback_order(std::vector<deployment> const& candidates, routing_hints const& hints);
 
-// After `order[failed]` said the prompt is too long: the index of the next deployment in order
-// whose declared context window is larger (an undeclared window counts as 0), or nullopt.
-std::optional<std::size_t> next_larger_context(std::vector<deployment> const& order, std::size_t failed);
+// After a prompt was too long for a window of `floor` tokens (0: unknown): the index of the next
+// deployment after `from` whose window (context_window_of: configured, else the built-in table)
+// is larger, or unknown (it may hold the prompt) — never one
+// known to be smaller or equal — else nullopt. With an unknown floor any next deployment may help.
+std::optional<std::size_t> next_larger_context(std::vector<deployment> const& order, std::size_t from,
+                                               std::int64_t floor);
 
 // The same deployments, cheapest first by list price (input + output per million tokens);
 // unpriced ones keep their order after the priced ones. Stable.

@@ -131,6 +131,16 @@ class loader : public config_reader {
         set(n, path, "stream_idle", global->stream_idle, dur);
     }
 
+    // `fallback_on: [401, 403, 404]`: 4xx statuses that say the deployment is broken.
+    void read_fallback_statuses(YAML::Node const& n, std::string const& path,
+                                domain::broken_deployment_statuses& out) {
+        if (!n.IsSequence()) return fail(path, "must be a list of HTTP statuses (400-499)");
+        out.statuses.clear();
+        for (std::size_t i = 0; i < n.size(); ++i)
+            if (auto s = integer(n[i], path + "[" + std::to_string(i) + "]", 400, 499))
+                out.statuses.push_back(static_cast<int>(*s));
+    }
+
     void provider(std::string const& name, YAML::Node const& n, gateway_config& c) {
         std::string const path = "providers." + name;
         static std::regex const valid_name("^[A-Za-z0-9_.-]{1,64}$");
@@ -139,7 +149,7 @@ class loader : public config_reader {
         if (!n.IsMap()) return fail(path, "must be a mapping");
         only_keys(n, path,
                   {"kind", "base_url", "api_key", "ca_file", "timeouts", "headers", "allow_insecure_http",
-                   "retry", "breaker", "limits", "probe", "max_response_bytes"});
+                   "retry", "breaker", "limits", "probe", "max_response_bytes", "fallback_on"});
         adapters::provider_settings p;
         p.name = name;
         p.connect_timeout = c.timeouts.connect;
@@ -151,6 +161,7 @@ class loader : public config_reader {
         if (auto b = n["breaker"]) read_breaker(*this, b, path + ".breaker", p.breaker);
         if (auto l = n["limits"]) read_throttle(*this, l, path + ".limits", p.limits);
         if (auto pr = n["probe"]) read_probe(*this, pr, path + ".probe", p);
+        if (auto f = n["fallback_on"]) read_fallback_statuses(f, path + ".fallback_on", p.fallback_on);
         auto str = [&](YAML::Node const& v, std::string const& k) { return string(v, k); };
         set(n, path, "kind", p.kind, str);
         set(n, path, "base_url", p.base_url, str);

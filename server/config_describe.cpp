@@ -72,6 +72,7 @@ json::object describe(gateway_config const& c) {
                          {"ca_file", p.ca_file},
                          {"headers", std::move(headers)},
                          {"max_response_bytes", p.max_response_bytes},
+                         {"fallback_on", json::value_from(p.fallback_on.statuses)},
                          {"timeouts",
                           {{"connect", ms(p.connect_timeout)},
                            {"attempt", ms(p.attempt_timeout)},

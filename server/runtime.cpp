@@ -137,7 +137,8 @@ void gateway_runtime::start() {
                 settings.kind != "mock",
                 settings.retry,
                 settings.breaker,
-                settings.limits};
+                settings.limits,
+                settings.fallback_on};
         }
         adapters::rate_limit_store* limit_store = local_limits_.get();
         adapters::quota_store* quota_store = local_quotas_.get();

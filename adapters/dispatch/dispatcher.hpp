@@ -21,6 +21,7 @@
 #include "adapters/store/budget_store.hpp"
 #include "domain/backoff.hpp"
 #include "domain/budget.hpp"
+#include "domain/call/call_machine.hpp"
 #include "domain/degraded_mode.hpp"
 #include "domain/routing.hpp"
 #include "domain/throttle.hpp"
@@ -57,6 +58,8 @@ struct provider_slot {
     domain::retry_config retry;
     domain::breaker_config breaker;
     domain::throttle_config limits; // outbound limits this provider declares
+    // Statuses that mean this deployment is broken, not the request (fall back, count against health).
+    domain::broken_deployment_statuses broken = domain::broken_deployment_statuses::defaults();
 };
 using provider_registry = std::map<std::string, provider_slot, std::less<>>;
 
@@ -135,6 +138,8 @@ class dispatcher {
     resilience_state const& resilience() const { return resilience_; }
 
   private:
+    template <class T, class Call> friend class call_runner;
+
     // A chat call's size: the request as the gateway mode allows it (max_tokens scaled down in
     // degraded modes), its token estimate and its features for tier choice.
     struct chat_call {
@@ -144,35 +149,19 @@ class dispatcher {
     };
     chat_call size_chat(domain::chat_request const& original, domain::priority priority) const;
 
-    // The tenant quota and the budget around run(): reserve before, settle after.
+    // Plans the call (domain::call::plan_route) and runs its machine (call_runner.hpp).
+    // `tokens` estimates the call's size for quotas, budgets and tokens-per-minute limits.
     template <class T, class Call>
-    net::awaitable<dispatch_result<T>> budgeted(std::string const& model, std::string const& forced,
+    net::awaitable<dispatch_result<T>> dispatch(std::string const& model, std::string const& forced,
                                                 std::int64_t tokens, domain::request_features features,
                                                 request_hints const& hints, Call call);
-    // The deployments to try, in order, after the gateway mode's actions (cheapest first, or only
-    // the cheapest live one) — a plain group only; a tiered group was already moved a tier down.
-    std::vector<domain::deployment> plan_order(std::vector<domain::deployment> order,
-                                               domain::mode_actions const& actions, bool pinned, bool tiered,
-                                               std::chrono::steady_clock::time_point now) const;
-
-    enum class capacity { granted, elsewhere, shed };
-    // Takes a throttle slot of deployment `key`, waiting for room until `wait_until` when
-    // `others_can_serve(now)` is false: granted, elsewhere (another deployment can serve now), or
-    // shed (this call may not wait that long).
-    template <class OthersCanServe>
-    net::awaitable<capacity>
-    wait_for_capacity(std::string const& key, domain::throttle_config const& limits, double tokens,
-                      std::chrono::steady_clock::time_point wait_until, OthersCanServe others_can_serve);
+    // The machine's plan for the routed deployments, and the provider slot of each candidate.
+    domain::call::call_plan plan_for(std::vector<domain::deployment> const& order, request_hints const& hints,
+                                     std::vector<provider_slot const*>& slots) const;
 
     // One attempt's duration and outcome: into the request record, the metrics and (DEBUG) the log.
     void observe_attempt(request_hints const& hints, domain::deployment const& d,
                          std::chrono::steady_clock::time_point sent, domain::attempt_error const* failed);
-
-    // `tokens` estimates the call's size for tokens-per-minute limits.
-    template <class T, class Call>
-    net::awaitable<dispatch_result<T>> run(std::string const& model, std::string const& forced, double tokens,
-                                           domain::request_features features, request_hints const& hints,
-                                           Call call);
 
     std::shared_ptr<gateway_catalog const> catalog_;
     provider_registry& providers_;

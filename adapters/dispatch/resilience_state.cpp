@@ -51,7 +51,7 @@ void resilience_state::touch_locked(std::string const& key) {
     }
 }
 
-bool resilience_state::available(std::string const& key, domain::time_point now) const {
+bool resilience_state::available(std::string_view key, domain::time_point now) const {
     std::lock_guard lock(mutex_);
     auto it = health_.find(key);
     return it == health_.end() || it->second.available(now);

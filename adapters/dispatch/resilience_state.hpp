@@ -3,6 +3,7 @@
 // and the outbound throttle (declared limits, AIMD) of each deployment, and the retry budget. Thread-safe:
 // one mutex guards it all; every call is a few comparisons, made once per attempt, so contention stays far
 // below an upstream call. Time comes from the caller (`now`), as the domain objects it wraps expect.
+#include "domain/call/call_machine.hpp"
 #include "domain/degraded_mode.hpp"
 #include "domain/deployment_health.hpp"
 #include "domain/retry_budget.hpp"
@@ -29,7 +30,7 @@ struct deployment_status {
     std::int64_t last_error_unix = 0; // when (Unix seconds)
 };
 
-class resilience_state {
+class resilience_state final : public domain::call::health_view {
   public:
     explicit resilience_state(domain::retry_budget_config budget = {}, domain::mode_thresholds modes = {})
         : budget_(budget), mode_(modes) {}
@@ -37,7 +38,7 @@ class resilience_state {
     // Reserves a call to deployment `key` (created on first use with `config`).
     domain::breaker_admission admit(std::string const& key, domain::breaker_config const& config,
                                     domain::time_point now);
-    bool available(std::string const& key, domain::time_point now) const;
+    bool available(std::string_view key, domain::time_point now) const override;
     domain::time_point cooldown_until(std::string const& key) const;
     domain::time_point available_at(std::string const& key, domain::time_point now) const;
     // Ends an admitted call: feeds its result to the breaker and the throttle's AIMD, and frees

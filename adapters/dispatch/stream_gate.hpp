@@ -12,13 +12,14 @@
 //    what was sent, and the stream continues past that point only if it begins with exactly that
 //    text. Otherwise the attempt is `rejected` (reading stops) and the original failure stands.
 #include "adapters/dispatch/dispatcher.hpp"
+#include "domain/call/call_machine.hpp"
 #include "domain/stream_resume.hpp"
 
 #include <optional>
 
 namespace switchboard::adapters {
 
-enum class resume_mode { none, prefill, regenerate };
+using resume_mode = domain::call::resume_mode;
 
 class stream_gate final : public chat_stream_sink {
   public:

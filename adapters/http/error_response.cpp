@@ -48,6 +48,8 @@ http::status status_for(errc code) {
         return http::status::bad_gateway;
     case errc::timeout:
         return http::status::gateway_timeout;
+    case errc::client_closed:
+        return static_cast<http::status>(499); // nginx's "client closed request"
     case errc::internal_error:
         return http::status::internal_server_error;
     }
@@ -74,6 +76,7 @@ std::string_view error_type(errc code) {
     case errc::model_not_found:
         return "not_found_error";
     case errc::timeout:
+    case errc::client_closed:
         return "timeout_error";
     case errc::budget_exhausted:
     case errc::priority_shed:

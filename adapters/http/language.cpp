@@ -63,6 +63,8 @@ std::string_view french(errc code) {
         return "Le fournisseur a renvoyé une réponse inexploitable.";
     case errc::timeout:
         return "La requête n'a pas abouti dans le délai imparti.";
+    case errc::client_closed:
+        return "Le client a fermé la requête avant la réponse.";
     case errc::internal_error:
         return "Erreur interne du serveur.";
     }

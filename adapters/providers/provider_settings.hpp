@@ -1,5 +1,6 @@
 #pragma once
 // How to reach one configured provider. Plain data, filled by the config loader.
+#include "domain/attempt_outcome.hpp"
 #include "domain/backoff.hpp"
 #include "domain/breaker.hpp"
 #include "domain/throttle.hpp"
@@ -27,6 +28,8 @@ struct provider_settings {
     domain::retry_config retry;                               // defaults: the global `resilience.retry`
     domain::breaker_config breaker;                           // defaults: the global `resilience.breaker`
     domain::throttle_config limits; // outbound limits of the provider account (none by default)
+    // Upstream statuses that mean this deployment is broken (fall back, count against its health).
+    domain::broken_deployment_statuses fallback_on = domain::broken_deployment_statuses::defaults();
     std::chrono::milliseconds probe_interval{0};  // background health probe period; 0: no probes
     std::chrono::milliseconds probe_timeout{5000}; // bound of one probe
 };

@@ -122,24 +122,64 @@ BOOST_AUTO_TEST_CASE(never_falls_back_on_the_clients_own_400) {
     BOOST_TEST(res.header("x-switchboard-attempts") == "1");
 }
 
-BOOST_AUTO_TEST_CASE(never_falls_back_on_404_or_422) {
-    for (int status : {404, 422}) {
-        two_providers t;
-        t.primary.always(canned_reply::json(status, R"({"error":{"message":"nope"}})"));
-        auto res = t.gw->chat(chat_body("chat"));
-        BOOST_TEST(res.status == (status == 404 ? 404 : 400));
-        BOOST_TEST(t.backup.hits() == 0u);
-    }
+BOOST_AUTO_TEST_CASE(never_falls_back_on_422) {
+    two_providers t;
+    t.primary.always(canned_reply::json(422, R"({"error":{"message":"nope"}})"));
+    auto res = t.gw->chat(chat_body("chat"));
+    BOOST_TEST(res.status == 400);
+    BOOST_TEST(t.backup.hits() == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(rejected_gateway_credentials_are_a_502_that_leaks_nothing) {
-    two_providers t;
-    t.primary.always(
+BOOST_AUTO_TEST_CASE(a_deployment_that_lost_its_model_falls_back_unless_its_provider_says_otherwise) {
+    {
+        two_providers t;
+        t.primary.always(canned_reply::json(404, R"({"error":{"message":"The model does not exist"}})"));
+        auto res = t.gw->chat(chat_body("chat"));
+        expect_served_by_backup(res, "2");
+    }
+    two_providers strict("");
+    strict.primary.always(canned_reply::json(404, R"({"error":{"message":"nope"}})"));
+    auto only_primary = strict.gw->chat(R"({"model":"primary/primary-model","messages":[{"role":"user","content":"x"}]})");
+    BOOST_TEST(only_primary.status == 404);
+    BOOST_TEST(json::parse(only_primary.body).at("error").at("code").as_string() == "model_not_found");
+    BOOST_TEST(only_primary.body.find("nope") == std::string::npos); // never the provider's text
+}
+
+BOOST_AUTO_TEST_CASE(a_404_is_the_clients_error_where_fallback_on_leaves_it_out) {
+    mock_upstream up;
+    up.always(canned_reply::json(404, R"({"error":{"message":"no such fine-tune"}})"));
+    gateway_fixture gw("providers:\n  p: {kind: openai, base_url: \"" + up.base_url("/v1") +
+                       "\", api_key: k-000000000001, fallback_on: [401, 403]}\n"
+                       "models:\n  chat: [p/m]\n");
+    auto res = gw.chat(chat_body("chat"));
+    BOOST_TEST(res.status == 404);
+    BOOST_TEST(json::parse(res.body).at("error").at("code").as_string() == "not_found");
+    BOOST_TEST(json::parse(res.body).at("error").at("message").as_string() == "no such fine-tune");
+}
+
+BOOST_AUTO_TEST_CASE(rejected_gateway_credentials_fall_back_leak_nothing_and_open_the_breaker) {
+    mock_upstream primary, backup;
+    primary.always(
         canned_reply::json(401, R"({"error":{"message":"Incorrect API key provided: k-prim*****0001"}})"));
-    auto res = t.gw->chat(chat_body("chat"));
-    BOOST_TEST(res.status == 502);
-    BOOST_TEST(res.body.find("k-prim") == std::string::npos);
-    BOOST_TEST(t.backup.hits() == 0u);
+    backup.always(canned_reply::json(200, completion_body("backup-model", "from backup")));
+    gateway_fixture gw("resilience: {retry: {max_attempts: 1}, breaker: {failure_threshold: 2, open_for: 1m}}\n"
+                       "providers:\n"
+                       "  primary: {kind: openai, base_url: \"" + primary.base_url("/v1") + "\", api_key: k-primary-00001}\n"
+                       "  backup: {kind: openai, base_url: \"" + backup.base_url("/v1") + "\", api_key: k-backup-000001}\n"
+                       "models:\n  chat: [primary/primary-model, backup/backup-model]\n");
+    for (int i = 0; i < 4; ++i) {
+        auto res = gw.chat(chat_body("chat"));
+        BOOST_TEST(res.status == 200);
+        BOOST_TEST(res.body.find("k-prim") == std::string::npos);
+    }
+    BOOST_TEST(primary.hits() == 2u); // the revoked key opened its breaker after two refusals
+    BOOST_TEST(backup.hits() == 4u);
+
+    backup.always(canned_reply::json(403, R"({"error":{"message":"Key k-back*****0001 is disabled"}})"));
+    auto none = gw.chat(R"({"model":"backup/backup-model","messages":[{"role":"user","content":"x"}]})");
+    BOOST_TEST(none.status == 502);
+    BOOST_TEST(json::parse(none.body).at("error").at("code").as_string() == "upstream_error");
+    BOOST_TEST(none.body.find("k-back") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(every_deployment_failing_is_a_503_naming_the_attempts) {

@@ -1,4 +1,5 @@
 // Model resolution and the fallback order: preferences, pins, exclusions.
+#include "domain/context_windows.hpp"
 #include "domain/routing.hpp"
 #include "printers.hpp"
 
@@ -86,12 +87,30 @@ BOOST_AUTO_TEST_CASE(excluded_deployments_are_skipped_and_duplicates_dropped) {
     BOOST_TEST(fallback_order(ds, {}).size() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(next_larger_context_skips_to_a_bigger_window) {
+BOOST_AUTO_TEST_CASE(next_larger_context_goes_to_a_bigger_or_unknown_window_never_a_smaller_one) {
     list ds{{"a", "small", 8000}, {"b", "same", 8000}, {"c", "unknown"}, {"d", "big", 128000}};
-    BOOST_TEST(next_larger_context(ds, 0).value_or(99) == 3u);
-    BOOST_TEST(!next_larger_context(ds, 3).has_value());
+    BOOST_TEST(next_larger_context(ds, 0, 8000).value_or(99) == 2u); // unknown: it may hold the prompt
+    BOOST_TEST(next_larger_context(ds, 2, 8000).value_or(99) == 3u);
+    BOOST_TEST(!next_larger_context(ds, 3, 128000).has_value());
+    list smaller_after{{"a", "big", 128000}, {"b", "small", 8000}, {"c", "same", 128000}};
+    BOOST_TEST(!next_larger_context(smaller_after, 0, 128000).has_value());
     list undeclared{{"a", "x"}, {"b", "y", 32000}};
-    BOOST_TEST(next_larger_context(undeclared, 0).value_or(99) == 1u);
+    BOOST_TEST(next_larger_context(undeclared, 0, 0).value_or(99) == 1u); // an unknown floor: any may help
+}
+
+BOOST_AUTO_TEST_CASE(context_windows_come_from_the_built_in_table_unless_configured) {
+    BOOST_TEST(known_context_window("gpt-4o-mini") == 128000);
+    BOOST_TEST(known_context_window("gpt-4") == 8192);
+    BOOST_TEST(known_context_window("gpt-4-0125-preview") == 0); // not listed: unknown
+    BOOST_TEST(known_context_window("gpt-4-turbo-2024-04-09") == 128000); // the longest prefix wins
+    BOOST_TEST(known_context_window("claude-3-5-sonnet-20241022") == 200000);
+    BOOST_TEST(known_context_window("llama3-8b-8192") == 8192);
+    BOOST_TEST(known_context_window("my-finetune") == 0);
+    BOOST_TEST(context_window_of({"p", "gpt-4"}) == 8192);
+    BOOST_TEST(context_window_of({"p", "gpt-4", 32000}) == 32000); // the deployment's own figure wins
+    // The table decides the skip: a gpt-4 (8k) is never tried after a 128k window was too small.
+    list order{{"a", "gpt-4o"}, {"b", "gpt-4"}, {"c", "gemini-1.5-pro"}};
+    BOOST_TEST(next_larger_context(order, 0, context_window_of(order[0])).value_or(99) == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(listed_models_include_groups_and_pinned_pairs) {

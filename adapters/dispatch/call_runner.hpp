@@ -1,0 +1,321 @@
+#pragma once
+// The runner of domain::call::call_machine: it owns the clock, the random source and the
+// collaborators, carries out each action and feeds back the event that follows. It decides
+// nothing: every branch here is "do what the action says". Included by dispatcher.cpp only.
+#include "adapters/dispatch/dispatcher.hpp"
+#include "adapters/dispatch/stream_gate.hpp"
+#include "adapters/limits/pending_admission.hpp"
+#include "adapters/observability/log.hpp"
+#include "adapters/store/store_error.hpp"
+#include "adapters/wall_clock.hpp"
+#include "domain/call/call_machine.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <random>
+
+namespace switchboard::adapters {
+namespace call = domain::call;
+
+namespace runner_detail {
+using clock = std::chrono::steady_clock;
+
+inline double unit_random() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+// "timeout", "server_error 503": what health reports show as a deployment's last error.
+inline std::string describe_failure(domain::attempt_error const& e) {
+    std::string out(domain::failure_type(e));
+    if (e.status) out += " " + std::to_string(e.status);
+    return out;
+}
+
+inline net::awaitable<void> sleep_until(clock::time_point until) {
+    net::steady_timer timer(co_await net::this_coro::executor, until);
+    co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+}
+} // namespace runner_detail
+
+template <class T, class Call> class call_runner {
+    using clock = runner_detail::clock;
+
+  public:
+    call_runner(dispatcher& d, request_hints const& hints, std::int64_t tokens, Call& call,
+                std::vector<provider_slot const*> slots)
+        : d_(d), hints_(hints), tokens_(tokens), call_(call), slots_(std::move(slots)) {}
+
+    // A runner abandoned mid-call (its coroutine destroyed) still ends the admission it holds.
+    ~call_runner() {
+        if (open_) d_.resilience_.report(open_->key, domain::call_result::neutral, clock::now(), std::nullopt, open_->held);
+    }
+
+    net::awaitable<dispatch_result<T>> run(call::call_plan plan, std::optional<domain::tier> tier) {
+        call::call_machine machine(std::move(plan), d_.resilience_);
+        auto a = machine.start(clock::now());
+        for (;;) {
+            co_await apply_side_effects(machine, a);
+            if (a.kind == call::action_kind::done) break;
+            auto event = co_await carry_out(machine, a);
+            a = machine.resume(event, clock::now());
+        }
+        std::string last_provider;
+        if (auto last = machine.last_attempted()) last_provider = candidate(machine, *last).provider;
+        if (a.error) co_return dispatch_failure{std::move(*a.error), machine.attempts(), std::move(last_provider)};
+        co_return dispatched<T>{std::move(*value_), candidate(machine, a.index), machine.attempts(), cost_, tier};
+    }
+
+  private:
+    static domain::deployment const& candidate(call::call_machine const& m, std::size_t i) {
+        return m.plan().candidates[i].target;
+    }
+    std::string const& key(call::call_machine const& m, std::size_t i) const { return m.plan().candidates[i].key; }
+
+    net::awaitable<call::call_event> carry_out(call::call_machine const& m, call::action const& a) {
+        using call::action_kind;
+        switch (a.kind) {
+        case action_kind::reserve_tenant:
+            co_return co_await reserve_tenant();
+        case action_kind::await_admission: {
+            auto const* limits = co_await hints_.admission->outcome();
+            co_return call::event::admission_decided{limits->refusal};
+        }
+        case action_kind::reserve_budget:
+            co_return co_await reserve_budget();
+        case action_kind::admit:
+            co_return admit(m, a.index);
+        case action_kind::reserve_provider_quota:
+            co_return co_await reserve_provider_quota(candidate(m, a.index).provider);
+        case action_kind::acquire_capacity:
+            co_return acquire(m, a.index);
+        case action_kind::spend_retry:
+            co_return call::event::retry_budget{d_.resilience_.try_spend_retry(clock::now())};
+        case action_kind::wait:
+            co_return co_await wait(a);
+        case action_kind::attempt:
+            co_return co_await attempt(m, a);
+        case action_kind::settle:
+            co_await settle(m, a);
+            co_return call::event::settled{};
+        case action_kind::done:
+            break;
+        }
+        co_return call::event::cancelled{}; // unreachable: done ends the loop
+    }
+
+    net::awaitable<void> apply_side_effects(call::call_machine const& m, call::action const& a) {
+        if (auto const& r = a.report) {
+            auto const& k = key(m, r->index);
+            d_.resilience_.report(k, r->result, clock::now(), r->retry_after, r->held_slot);
+            if (r->failure) d_.resilience_.note_error(k, runner_detail::describe_failure(*r->failure), unix_now());
+            open_.reset();
+        }
+        if (a.release_quota && provider_hold_) {
+            co_await d_.quotas_->settle(std::move(*provider_hold_), std::nullopt);
+            provider_hold_.reset();
+        }
+    }
+
+    net::awaitable<call::event::tenant_reserved> reserve_tenant() {
+        auto held = co_await d_.quotas_->reserve_tenant(hints_.tenant, tokens_);
+        if (!held) co_return call::event::tenant_reserved{held.error()};
+        tenant_hold_ = std::move(*held);
+        if (tenant_hold_ && hints_.record) hints_.record->quota_remaining = std::max(0.0, 1.0 - tenant_hold_->use);
+        co_return call::event::tenant_reserved{};
+    }
+
+    net::awaitable<call::event::budget_reserved> reserve_budget() {
+        std::optional<domain::budget_decision> decision;
+        try {
+            decision = co_await d_.budgets_.reserve(hints_.budget_id, tokens_, hints_.priority,
+                                                    d_.policy_.limits, clock::now());
+        } catch (store_unavailable const&) {
+            // nullopt: the fail mode decides
+        }
+        budget_held_ = decision && decision->admitted;
+        co_return call::event::budget_reserved{decision};
+    }
+
+    call::event::admitted admit(call::call_machine const& m, std::size_t i) {
+        routed_ = true;
+        auto const now = clock::now();
+        auto const& k = key(m, i);
+        auto const verdict = d_.resilience_.admit(k, slots_[i]->breaker, now);
+        if (verdict != domain::breaker_admission::reject) open_ = open_admission{k, false};
+        return {verdict, d_.resilience_.cooldown_until(k), d_.resilience_.available_at(k, now)};
+    }
+
+    call::event::capacity acquire(call::call_machine const& m, std::size_t i) {
+        auto const decision =
+            d_.resilience_.acquire(key(m, i), slots_[i]->limits, static_cast<double>(tokens_), clock::now());
+        if (decision.go && open_) open_->held = true;
+        return {decision};
+    }
+
+    net::awaitable<call::event::quota_checked> reserve_provider_quota(std::string const& provider) {
+        using room = call::event::quota_checked::room;
+        auto r = co_await d_.quotas_->reserve_provider(provider, {1, tokens_});
+        if (r.state == quota_keeper::room::exhausted) {
+            d_.resilience_.on_quota_use(provider, 1.0);
+            co_return call::event::quota_checked{room::exhausted, r.reset_unix, unix_now()};
+        }
+        if (r.state == quota_keeper::room::unavailable) co_return call::event::quota_checked{room::unavailable};
+        if (r.hold) d_.resilience_.on_quota_use(provider, r.use);
+        provider_hold_ = std::move(r.hold);
+        co_return call::event::quota_checked{room::granted};
+    }
+
+    net::awaitable<call::event::woke> wait(call::action const& a) {
+        if (a.queued) d_.resilience_.on_queue_change(+1); // a degraded-mode signal
+        co_await runner_detail::sleep_until(a.until);
+        if (a.queued) d_.resilience_.on_queue_change(-1);
+        co_return call::event::woke{};
+    }
+
+    net::awaitable<call::call_event> attempt(call::call_machine const& m, call::action const& a) {
+        auto const& slot = *slots_[a.index];
+        auto const& d = candidate(m, a.index);
+        if (hints_.abort && hints_.abort->requested()) co_return call::event::cancelled{}; // the client left
+        count_attempt(m, a);
+        auto const traceparent = child_traceparent(hints_.trace); // a span per attempt
+        attempt_context ctx{a.attempt_deadline, hints_.request_id, traceparent, hints_.trace.tracestate};
+        if (hints_.stream) {
+            ctx.first_token_by = a.first_token_by;
+            ctx.idle_gap = d_.catalog_->stream_idle_timeout;
+            ctx.abort = hints_.abort;
+            hints_.stream->attempt(d, a.resume);
+        }
+        auto const sent = clock::now();
+        auto outcome = co_await call_(*slot.impl, d.model, ctx);
+        call::event::attempt_ended ended;
+        if (!outcome) ended.error = outcome.error();
+        d_.observe_attempt(hints_, d, sent, ended.error ? &*ended.error : nullptr);
+        if (hints_.stream) {
+            if (outcome) hints_.stream->attempt_ended();
+            ended.rejected = outcome && hints_.stream->rejected();
+            ended.committed = hints_.stream->committed();
+            ended.client_gone = hints_.stream->client_gone() || (hints_.abort && hints_.abort->requested());
+        }
+        if (ended.rejected)
+            log_event(log_level::info, "stream_resume_rejected",
+                      {{"request_id", hints_.request_id}, {"provider", d.provider}, {"model", d.model}});
+        if (!outcome)
+            ended.draw = runner_detail::unit_random();
+        else if (!ended.rejected)
+            value_ = std::move(*outcome);
+        co_return ended;
+    }
+
+    // Metrics: a retry on the same deployment or a fallback from the previous one.
+    void count_attempt(call::call_machine const& m, call::action const& a) {
+        if (!d_.metrics_ || a.follows == call::attempt_kind::first) return;
+        bool const retry = a.follows == call::attempt_kind::retry;
+        d_.metrics_->add(retry ? metric::upstream_retries : metric::fallbacks,
+                         {{"provider", candidate(m, retry ? a.index : a.previous).provider}});
+    }
+
+    // Every reservation ends: with the answer's usage when the call was served, else given back.
+    net::awaitable<void> settle(call::call_machine const& m, call::action const& a) {
+        std::optional<domain::token_usage> used;
+        if (a.served) {
+            co_await account(m, a.index);
+            used = value_->usage;
+        }
+        if (tenant_hold_) {
+            std::optional<domain::quota_counts> actual;
+            if (used) actual = domain::quota_counts{1, used->total()};
+            if (routed_ && d_.quotas_->settles_remotely(*tenant_hold_)) {
+                // Settled alongside the answer rather than before it: the store round trip is not
+                // on the request's path. A quota read that follows at once may miss it by a round
+                // trip (SHARED_STATE.md). A call refused before any deployment settles first.
+                // (The executor first, on a line of its own: GCC 12 mishandles a co_await among
+                // the arguments of a call that also builds a coroutine.)
+                auto executor = co_await net::this_coro::executor;
+                net::co_spawn(executor, d_.quotas_->settle(std::move(*tenant_hold_), actual), net::detached);
+            } else {
+                // In memory it costs no wait: settled before the answer, so any read after it sees it.
+                co_await d_.quotas_->settle(std::move(*tenant_hold_), actual);
+            }
+        }
+        if (budget_held_) {
+            domain::budget_usage const reserved{1, tokens_, 0};
+            std::optional<domain::budget_usage> actual;
+            if (used) actual = domain::budget_usage{1, used->total(), cost_};
+            try {
+                co_await d_.budgets_.adjust(hints_.budget_id, domain::reconcile(reserved, actual), clock::now());
+            } catch (store_unavailable const&) {
+                // The budget's own TTL bounds what is left over.
+            }
+        }
+    }
+
+    // The served answer: billable usage, its price, the ledger, the provider's quota, the record.
+    net::awaitable<void> account(call::call_machine const& m, std::size_t served) {
+        auto const& d = candidate(m, served);
+        auto const& slot = *slots_[served];
+        auto& value = *value_;
+        if constexpr (std::is_same_v<T, stream_result>)
+            if (d_.metrics_ && value.malformed_events > 0)
+                d_.metrics_->add(metric::stream_malformed, {{"provider", d.provider}},
+                                 static_cast<double>(value.malformed_events));
+        if (m.resumed()) note_resumed(d);
+        // A provider's implausible count (negative, fractional, absurd) is replaced by the call's
+        // estimate before anything bills, counts or prices it.
+        value.usage = domain::billable_usage(value.usage, {tokens_, 0});
+        if (slot.billable) {
+            // Priced by the model that answered, else by the one configured.
+            auto price = d_.catalog_->prices.find(value.model);
+            cost_ = price ? domain::price_table::cost_of(*price, value.usage)
+                          : d_.catalog_->prices.cost_usd(d.model, value.usage);
+        }
+        d_.ledger_.record(d.provider, d.model, value.usage, cost_);
+        if (provider_hold_) {
+            co_await d_.quotas_->settle(std::move(*provider_hold_), domain::quota_counts{1, value.usage.total()});
+            provider_hold_.reset();
+        }
+        if (value.model.empty()) value.model = d.model;
+        if constexpr (requires { value.relayed; }) {
+            if (value.relayed.empty()) value.body["model"] = value.model; // relayed: names it already
+        } else if constexpr (requires { value.body; }) {
+            value.body["model"] = value.model;
+        }
+        if (auto* r = hints_.record) {
+            r->served = true;
+            r->usage = value.usage;
+            r->cost_usd = cost_;
+        }
+    }
+
+    void note_resumed(domain::deployment const& d) {
+        char const* mode = d.prefill ? "prefill" : "regenerate";
+        if (d_.metrics_) d_.metrics_->add(metric::stream_resumes, {{"provider", d.provider}, {"mode", mode}});
+        log_event(log_level::info, "stream_resumed",
+                  {{"request_id", hints_.request_id}, {"provider", d.provider}, {"model", d.model}, {"mode", mode}});
+    }
+
+    struct open_admission {
+        std::string key;
+        bool held = false;
+    };
+
+    dispatcher& d_;
+    request_hints const& hints_;
+    std::int64_t tokens_;
+    Call& call_;
+    std::vector<provider_slot const*> slots_; // parallel to the plan's candidates
+    std::optional<open_admission> open_;      // admitted, not yet reported
+    std::optional<quota_hold> tenant_hold_;
+    std::optional<quota_hold> provider_hold_;
+    bool budget_held_ = false;
+    bool routed_ = false; // past the reservations: a deployment was asked for
+    std::optional<T> value_; // the answer that served
+    double cost_ = 0;
+};
+
+} // namespace switchboard::adapters
