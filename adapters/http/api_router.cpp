@@ -1,6 +1,7 @@
 // Public API routes.
-#include "adapters/http/api_router.hpp"
+#include "adapters/http/api_route.hpp"
 
+#include "adapters/http/path_pattern.hpp"
 #include "adapters/http/request_id.hpp"
 #include "adapters/http/router_responses.hpp"
 #include "adapters/http/sse_client.hpp"
@@ -32,32 +33,6 @@ using domain::errc;
 
 namespace {
 
-struct route {
-    std::string_view path;
-    http::verb method;
-    std::string_view serves_as = {}; // a legacy unversioned path: the current path it serves
-};
-constexpr std::array<route, 17> routes{{
-    {"/api/v1/stats", http::verb::get},
-    {"/api/v1/providers", http::verb::get},
-    {"/api/v1/config", http::verb::get},
-    {"/api/stats", http::verb::get, "/api/v1/stats"},
-    {"/v1/chat/completions", http::verb::post},
-    {"/v1/embeddings", http::verb::post},
-    {"/v1/models", http::verb::get},
-    {"/api/v1/health", http::verb::get},
-    {"/api/health/detailed", http::verb::get},
-    {"/api/ready", http::verb::get},
-    {"/api/v1/quotas", http::verb::get},
-    {"/metrics", http::verb::get},
-    {"/api/v1/ai/stream", http::verb::get}, // WebSocket: without an upgrade, a 400 saying so
-    {"/api/metrics", http::verb::get},
-    // Unversioned paths frontends already call: served, and marked deprecated.
-    {"/api/health", http::verb::get, "/api/v1/health"},
-    {"/api/chat", http::verb::post, "/v1/chat/completions"},
-    {"/api/embeddings", http::verb::post, "/v1/embeddings"},
-}};
-
 // RFC 9745 Deprecation (since this release), RFC 8594 Sunset, and where to go instead.
 void mark_deprecated(http_response& res, std::string_view successor, std::string const& docs_url) {
     res.set("deprecation", "@1795219200"); // 2026-11-21T00:00:00Z
@@ -66,19 +41,6 @@ void mark_deprecated(http_response& res, std::string_view successor, std::string
     if (!docs_url.empty()) link += ", <" + docs_url + ">; rel=\"deprecation\"";
     res.set(http::field::link, link);
 }
-
-// Routes whose requests go to a provider (and reserve tenant quota on the way).
-bool calls_a_provider(std::string_view path) {
-    return path == "/v1/chat/completions" || path == "/v1/embeddings";
-}
-
-// Health probes are never rate limited: an orchestrator must always see the truth.
-bool rate_limited(std::string_view path) {
-    return path != "/api/health" && path != "/api/v1/health" && path != "/api/health/detailed" &&
-           path != "/api/ready" && path != "/metrics" && path != "/api/metrics";
-}
-
-
 
 // application/json, or a +json type (application/vnd.api+json), with any parameters.
 bool is_json_media_type(std::string_view content_type) {
@@ -323,13 +285,8 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     std::string_view const path = path_of(req.target());
     // HEAD is GET without the body (the server writes the head only).
     auto const method = req.method() == http::verb::head ? http::verb::get : req.method();
-    route const* match = nullptr;
-    for (auto const& r : routes)
-        if (r.path == path) {
-            match = &r;
-            if (r.method == method) break;
-        }
-    if (match) scope.route = match->path;
+    auto const [match, raw_param] = find_route(path, method);
+    if (match) scope.route = match->pattern;
     scope.stream = context.stream;
     if (!match) {
         co_return answer_error(domain::make_error(errc::not_found,
@@ -344,6 +301,10 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
         res.set(http::field::allow, http::to_string(match->method));
         co_return res;
     }
+    auto param = percent_decoded(raw_param);
+    if (!param)
+        co_return answer_error(domain::make_error(errc::invalid_request, "The URL's path has an invalid %-escape"),
+                               req, request_id);
 
     // Every POST route reads JSON. Anything else is refused before it runs or is billed: a
     // browser sends text/plain or form data cross-site without a preflight.
@@ -355,10 +316,11 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     auto const& caller = scope.caller;
 
     // A legacy path is the current one in every respect (limits included) but its headers.
-    std::string_view const current = match->serves_as.empty() ? path : match->serves_as;
+    std::string_view const current = match->current();
+    route_call call{req, request_id, scope, std::move(*param)};
     http_response res;
-    if (!services_.limiter || !rate_limited(current)) {
-        res = co_await serve(req, current, request_id, scope);
+    if (!services_.limiter || !match->rate_limited) {
+        res = co_await serve(*match, call);
     } else {
         // With a remote store, calls to a provider start the check and go on: it runs while the
         // body is read and the tenant quota reserved, and the dispatcher awaits it before any
@@ -367,16 +329,16 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
         std::optional<pending_admission> admission;
         limit_outcome checked;
         limit_outcome const* limits = &checked;
-        if (calls_a_provider(current) && services_.limiter->remote()) {
+        if (match->calls_provider && services_.limiter->remote()) {
             auto executor = co_await net::this_coro::executor;
             admission.emplace(executor, *services_.limiter, current, caller);
             scope.admission = &*admission;
-            res = co_await serve(req, current, request_id, scope);
+            res = co_await serve(*match, call);
             scope.admission = nullptr;
             limits = co_await admission->outcome();
         } else {
             checked = co_await services_.limiter->check(current, caller);
-            if (!checked.refusal) res = co_await serve(req, current, request_id, scope);
+            if (!checked.refusal) res = co_await serve(*match, call);
         }
         if (limits->refusal) { // wins over whatever else the request would have been answered
             res = answer_error(*limits->refusal, req, request_id);
@@ -388,41 +350,6 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     }
     if (!match->serves_as.empty()) mark_deprecated(res, match->serves_as, services_.docs_url);
     co_return res;
-}
-
-net::awaitable<http_response> api_router::serve(http_request& req, std::string_view path,
-                                                std::string const& request_id, request_scope& scope) {
-    // The caller awaits the result at once, so the references stay valid.
-    if (path == "/v1/chat/completions") return chat_completions(req, request_id, scope);
-    return serve_other(req, path, request_id, scope);
-}
-
-net::awaitable<http_response> api_router::serve_other(http_request& req, std::string_view path,
-                                                      std::string const& request_id, request_scope& scope) {
-    if (path == "/v1/embeddings") co_return co_await embeddings(req, request_id, scope);
-    if (path == "/api/v1/ai/stream")
-        co_return answer_error(domain::make_error(errc::invalid_request,
-                                                  "This endpoint speaks WebSocket: open it with Upgrade: websocket"),
-                               req, request_id);
-    if (path == "/metrics" || path == "/api/metrics") {
-        if (!services_.registry)
-            co_return answer_error(domain::make_error(errc::not_found, "Metrics are disabled (metrics.enabled: false)"),
-                                   req, request_id);
-        co_return co_await metrics(req, request_id);
-    }
-    if (path == "/v1/models") co_return models(req, request_id);
-    if (path == "/api/v1/quotas") co_return co_await quotas(req, request_id);
-    if (path == "/api/ready") co_return readiness(req, request_id);
-    if (path == "/api/v1/stats" || path == "/api/v1/providers" || path == "/api/v1/config") {
-        if (auto refusal = admin_refusal(req)) co_return answer_error(*refusal, req, request_id);
-        if (path == "/api/v1/stats") co_return stats(req, request_id);
-        if (path == "/api/v1/providers") co_return providers(req, request_id);
-        co_return json_response(http::status::ok,
-                                services_.config_view ? json::serialize(*services_.config_view) : "{}", req,
-                                request_id);
-    }
-    if (path == "/api/health/detailed") co_return co_await detailed_health(req, request_id);
-    co_return health(req, request_id);
 }
 
 net::awaitable<http_response> api_router::chat_completions(http_request& req, std::string const& request_id,
@@ -458,16 +385,29 @@ net::awaitable<http_response> api_router::embeddings(http_request& req, std::str
     co_return dispatched_response(outcome, req, request_id);
 }
 
+namespace {
+// A model in the OpenAI shape; a provider/model pair is owned by its provider.
+json::object model_object(std::string_view name) {
+    auto const slash = name.find('/');
+    std::string_view const owner = slash == std::string_view::npos ? "switchboard" : name.substr(0, slash);
+    return json::object{{"id", name}, {"object", "model"}, {"created", 0}, {"owned_by", owner}};
+}
+} // namespace
+
 http_response api_router::models(http_request const& req, std::string const& request_id) const {
     json::array data;
-    for (auto const& name : domain::listed_models(dispatch_.catalog().routes)) {
-        auto slash = name.find('/');
-        std::string owner = slash == std::string::npos ? "switchboard" : name.substr(0, slash);
-        data.push_back(json::object{{"id", name}, {"object", "model"}, {"created", 0}, {"owned_by", owner}});
-    }
+    for (auto const& name : domain::listed_models(dispatch_.catalog().routes)) data.push_back(model_object(name));
     return json_response(http::status::ok,
                          json::serialize(json::object{{"object", "list"}, {"data", std::move(data)}}), req,
                          request_id);
+}
+
+// A model exists here when a call naming it would be routed (a group, a configured provider's
+// "provider/model", a name its prefix rules or catch-all take): the same answer as a chat call.
+http_response api_router::model(http_request const& req, std::string const& request_id, std::string_view id) const {
+    auto const route = domain::resolve_route(dispatch_.catalog().routes, id);
+    if (!route) return answer_error(route.error(), req, request_id);
+    return json_response(http::status::ok, json::serialize(model_object(id)), req, request_id);
 }
 
 // A streamed chat: SSE from the first content chunk on. A failure before it is an ordinary

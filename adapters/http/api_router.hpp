@@ -66,6 +66,19 @@ class api_router final : public request_handler {
                                        beast::tcp_stream stream) override; // ws_endpoint.cpp
 
   private:
+    // What a route's handler is given: the request, and the path parameter of its pattern
+    // (percent-decoded), e.g. the model id of /v1/models/{id*}.
+    struct route_call {
+        http_request& req;
+        std::string const& request_id;
+        request_scope& scope;
+        std::string param;
+    };
+    using route_handler = net::awaitable<http_response> (api_router::*)(route_call&);
+    struct route; // api_routes.cpp: pattern, method, handler, policy
+    // The route whose pattern matches `path`, preferring one that allows `method`; the path parameter.
+    static std::pair<route const*, std::string_view> find_route(std::string_view path, http::verb method);
+
     // Who calls (client IP, key fingerprint, tenant) into `scope`; an invalid X-Tenant-Id is refused.
     std::optional<domain::gateway_error> identify(http_request const& request, request_context const& context,
                                                   request_scope& scope) const;
@@ -76,12 +89,24 @@ class api_router final : public request_handler {
                                                                          request_scope& scope); // ws_endpoint.cpp
     void observe(http_request const& request, http_response const& response, request_context const& context,
                  request_scope const& scope, std::chrono::steady_clock::time_point started) const;
-    // `path`: the current (versioned) path the request is for. Not a coroutine itself: the chat
-    // route, the hot one, is awaited without a frame of its own; the others go to serve_other.
-    net::awaitable<http_response> serve(http_request& request, std::string_view path,
-                                        std::string const& request_id, request_scope& scope);
-    net::awaitable<http_response> serve_other(http_request& request, std::string_view path,
-                                              std::string const& request_id, request_scope& scope);
+    // Runs the route's handler. Not a coroutine itself: the chat route, the hot one, is awaited
+    // without a frame of its own.
+    net::awaitable<http_response> serve(route const& r, route_call& call);
+    net::awaitable<http_response> admin_only(route const& r, route_call& call); // behind admin_refusal
+    // The handlers of the route table (api_routes.cpp), one signature.
+    net::awaitable<http_response> chat_route(route_call& c);
+    net::awaitable<http_response> embeddings_route(route_call& c);
+    net::awaitable<http_response> models_route(route_call& c);
+    net::awaitable<http_response> model_route(route_call& c);
+    net::awaitable<http_response> stats_route(route_call& c);
+    net::awaitable<http_response> providers_route(route_call& c);
+    net::awaitable<http_response> config_route(route_call& c);
+    net::awaitable<http_response> health_route(route_call& c);
+    net::awaitable<http_response> detailed_health_route(route_call& c);
+    net::awaitable<http_response> ready_route(route_call& c);
+    net::awaitable<http_response> quotas_route(route_call& c);
+    net::awaitable<http_response> metrics_route(route_call& c);
+    net::awaitable<http_response> stream_without_upgrade_route(route_call& c);
     net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id,
                                                    request_scope& scope);
     net::awaitable<http_response> stream_chat(http_request& request, std::string const& request_id,
@@ -90,6 +115,8 @@ class api_router final : public request_handler {
     net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id,
                                              request_scope& scope);
     http_response models(http_request const& request, std::string const& request_id) const;
+    // GET /v1/models/{id}: one model in the OpenAI shape, or 404 model_not_found.
+    http_response model(http_request const& request, std::string const& request_id, std::string_view id) const;
     http_response health(http_request const& request, std::string const& request_id) const;
     http_response readiness(http_request const& request, std::string const& request_id) const;
     net::awaitable<http_response> detailed_health(http_request const& request, std::string const& request_id);

@@ -114,4 +114,27 @@ BOOST_AUTO_TEST_CASE(models_lists_groups_and_deployments) {
     BOOST_TEST((std::find(ids.begin(), ids.end(), "groq/llama-3.1-8b-instant") != ids.end()));
 }
 
+BOOST_AUTO_TEST_CASE(one_model_is_retrieved_by_id_in_the_openai_shape) {
+    mock_upstream up;
+    gateway_fixture gw(config_for(up), {{"GROQ_KEY", "k-123456789012"}});
+    auto group = gw.get("/v1/models/chat-default");
+    BOOST_TEST_REQUIRE(group.status == 200);
+    auto body = json::parse(group.body);
+    BOOST_TEST(body.at("id").as_string() == "chat-default");
+    BOOST_TEST(body.at("object").as_string() == "model");
+    BOOST_TEST(body.at("owned_by").as_string() == "switchboard");
+    for (auto path : {"/v1/models/groq/llama-3.1-8b-instant", "/v1/models/groq%2Fllama-3.1-8b-instant"}) {
+        auto pair = gw.get(path);
+        BOOST_TEST_REQUIRE(pair.status == 200, path);
+        BOOST_TEST(json::parse(pair.body).at("id").as_string() == "groq/llama-3.1-8b-instant");
+        BOOST_TEST(json::parse(pair.body).at("owned_by").as_string() == "groq");
+    }
+    auto missing = gw.get("/v1/models/no-such-model");
+    BOOST_TEST(missing.status == 404);
+    BOOST_TEST(json::parse(missing.body).at("error").at("code").as_string() == "model_not_found");
+    BOOST_TEST(gw.get("/v1/models/bad%zzescape").status == 400);
+    BOOST_TEST(gw.get("/v1/models/").status == 404); // no id: no such route
+    BOOST_TEST(gw.post("/v1/models/chat-default", "{}").status == 405);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -94,6 +94,9 @@ test('list models', async () => {
   const ids = [];
   for await (const model of client.models.list()) ids.push(model.id);
   assert.ok(ids.includes('mock-1'), `got ${ids}`);
+  const one = await client.models.retrieve('mock-1');
+  assert.equal(one.id, 'mock-1');
+  assert.equal(one.object, 'model');
 });
 
 test('errors surface as APIError with status, code and param', async () => {
@@ -231,6 +234,18 @@ models:
       assert.equal(finish, 'stop', model);
       assert.equal(usage?.completion_tokens, 4, `${model}: the provider's usage`);
     }
+    // models.retrieve(): a group, a provider/model pair (its '/' kept in the path), and a 404.
+    const group = await sdk.models.retrieve('o-chat');
+    assert.equal(group.id, 'o-chat');
+    assert.equal(group.object, 'model');
+    const pair = await sdk.models.retrieve('o/gpt-x');
+    assert.equal(pair.id, 'o/gpt-x');
+    assert.equal(pair.owned_by, 'o');
+    await assert.rejects(sdk.models.retrieve('no-such-model'), (err) => {
+      assert.ok(err instanceof OpenAI.NotFoundError);
+      assert.equal(err.code, 'model_not_found');
+      return true;
+    });
   } finally {
     const exited = new Promise((resolve) => second.once('exit', resolve));
     second.kill('SIGTERM');

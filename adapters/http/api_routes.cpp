@@ -1,0 +1,111 @@
+// The route table: every public path with its method, handler and policy, in one list.
+#include "adapters/http/api_route.hpp"
+
+#include "adapters/http/path_pattern.hpp"
+#include "adapters/http/router_responses.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <array>
+
+namespace switchboard::adapters {
+namespace json = boost::json;
+using domain::errc;
+
+namespace {
+using verb = http::verb;
+} // namespace
+
+std::pair<api_router::route const*, std::string_view> api_router::find_route(std::string_view path,
+                                                                             http::verb method) {
+    static constexpr auto provider = true;
+    static std::array<route, 18> const table{{
+        {"/v1/chat/completions", verb::post, &api_router::chat_route, provider},
+        {"/v1/embeddings", verb::post, &api_router::embeddings_route, provider},
+        {"/v1/models", verb::get, &api_router::models_route},
+        {"/v1/models/{id*}", verb::get, &api_router::model_route},
+        {"/api/v1/stats", verb::get, &api_router::stats_route, false, true, true},
+        {"/api/v1/providers", verb::get, &api_router::providers_route, false, true, true},
+        {"/api/v1/config", verb::get, &api_router::config_route, false, true, true},
+        {"/api/v1/health", verb::get, &api_router::health_route, false, false},
+        {"/api/health/detailed", verb::get, &api_router::detailed_health_route, false, false},
+        {"/api/ready", verb::get, &api_router::ready_route, false, false},
+        {"/api/v1/quotas", verb::get, &api_router::quotas_route},
+        {"/metrics", verb::get, &api_router::metrics_route, false, false},
+        {"/api/metrics", verb::get, &api_router::metrics_route, false, false},
+        // WebSocket (serve_upgrade); without an upgrade, a 400 saying so.
+        {"/api/v1/ai/stream", verb::get, &api_router::stream_without_upgrade_route},
+        // Unversioned paths frontends already call: served, and marked deprecated.
+        {"/api/stats", verb::get, &api_router::stats_route, false, true, true, "/api/v1/stats"},
+        {"/api/health", verb::get, &api_router::health_route, false, false, false, "/api/v1/health"},
+        {"/api/chat", verb::post, &api_router::chat_route, provider, true, false, "/v1/chat/completions"},
+        {"/api/embeddings", verb::post, &api_router::embeddings_route, provider, true, false, "/v1/embeddings"},
+    }};
+    std::pair<route const*, std::string_view> found{nullptr, {}};
+    for (auto const& r : table) {
+        auto const m = match_path(r.pattern, path);
+        if (!m.matched) continue;
+        if (!found.first || r.method == method) found = {&r, m.param};
+        if (r.method == method) break;
+    }
+    return found;
+}
+
+net::awaitable<http_response> api_router::serve(route const& r, route_call& call) {
+    // The caller awaits the result at once, so the references stay valid.
+    if (r.admin) return admin_only(r, call);
+    return (this->*r.handler)(call);
+}
+
+net::awaitable<http_response> api_router::admin_only(route const& r, route_call& call) {
+    if (auto refusal = admin_refusal(call.req)) co_return answer_error(*refusal, call.req, call.request_id);
+    co_return co_await (this->*r.handler)(call);
+}
+
+net::awaitable<http_response> api_router::chat_route(route_call& c) {
+    return chat_completions(c.req, c.request_id, c.scope);
+}
+net::awaitable<http_response> api_router::embeddings_route(route_call& c) {
+    return embeddings(c.req, c.request_id, c.scope);
+}
+net::awaitable<http_response> api_router::models_route(route_call& c) {
+    co_return models(c.req, c.request_id);
+}
+net::awaitable<http_response> api_router::model_route(route_call& c) {
+    co_return model(c.req, c.request_id, c.param);
+}
+net::awaitable<http_response> api_router::stats_route(route_call& c) {
+    co_return stats(c.req, c.request_id);
+}
+net::awaitable<http_response> api_router::providers_route(route_call& c) {
+    co_return providers(c.req, c.request_id);
+}
+net::awaitable<http_response> api_router::config_route(route_call& c) {
+    co_return json_response(http::status::ok, services_.config_view ? json::serialize(*services_.config_view) : "{}",
+                            c.req, c.request_id);
+}
+net::awaitable<http_response> api_router::health_route(route_call& c) {
+    co_return health(c.req, c.request_id);
+}
+net::awaitable<http_response> api_router::detailed_health_route(route_call& c) {
+    return detailed_health(c.req, c.request_id);
+}
+net::awaitable<http_response> api_router::ready_route(route_call& c) {
+    co_return readiness(c.req, c.request_id);
+}
+net::awaitable<http_response> api_router::quotas_route(route_call& c) {
+    return quotas(c.req, c.request_id);
+}
+net::awaitable<http_response> api_router::metrics_route(route_call& c) {
+    if (!services_.registry)
+        co_return answer_error(domain::make_error(errc::not_found, "Metrics are disabled (metrics.enabled: false)"),
+                               c.req, c.request_id);
+    co_return co_await metrics(c.req, c.request_id);
+}
+net::awaitable<http_response> api_router::stream_without_upgrade_route(route_call& c) {
+    co_return answer_error(domain::make_error(errc::invalid_request,
+                                              "This endpoint speaks WebSocket: open it with Upgrade: websocket"),
+                           c.req, c.request_id);
+}
+
+} // namespace switchboard::adapters
