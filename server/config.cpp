@@ -31,24 +31,6 @@ env_lookup process_env() {
 
 namespace {
 
-// Env shorthand: a provider per well-known API key variable.
-struct shorthand {
-    char const* name;
-    char const* key_var;
-    char const* alias_var;
-    char const* kind;
-    char const* base_url;
-};
-constexpr shorthand shorthands[] = {
-    {"openai", "OPENAI_API_KEY", nullptr, "openai", "https://api.openai.com/v1"},
-    {"anthropic", "ANTHROPIC_API_KEY", "CLAUDE_API_KEY", "anthropic", "https://api.anthropic.com/v1"},
-    {"gemini", "GEMINI_API_KEY", nullptr, "gemini", "https://generativelanguage.googleapis.com/v1beta"},
-    {"groq", "GROQ_API_KEY", nullptr, "openai", "https://api.groq.com/openai/v1"},
-    {"together", "TOGETHER_API_KEY", nullptr, "openai", "https://api.together.xyz/v1"},
-    {"mistral", "MISTRAL_API_KEY", nullptr, "openai", "https://api.mistral.ai/v1"},
-    {"deepseek", "DEEPSEEK_API_KEY", nullptr, "openai", "https://api.deepseek.com/v1"},
-};
-
 class loader : public config_reader {
   public:
     using config_reader::config_reader;
@@ -186,11 +168,12 @@ class loader : public config_reader {
         bool insecure = false;
         if (auto a = n["allow_insecure_http"]) insecure = a.IsScalar() && a.Scalar() == "true";
 
+        auto const* kind = adapters::find_provider_kind(p.kind);
         if (p.kind.empty())
-            fail(path + ".kind", "is required (openai, anthropic, gemini or mock)");
-        else if (p.kind != "openai" && p.kind != "anthropic" && p.kind != "gemini" && p.kind != "mock")
-            fail(path + ".kind", "must be one of openai, anthropic, gemini, mock; got '" + p.kind + "'");
-        if (p.kind != "mock" && !p.kind.empty()) check_endpoint(p, path, insecure);
+            fail(path + ".kind", "is required (" + adapters::provider_kind_names() + ")");
+        else if (!kind)
+            fail(path + ".kind", "must be one of " + adapters::provider_kind_names() + "; got '" + p.kind + "'");
+        if (kind && kind->wire != adapters::wire_format::mock) check_endpoint(p, path, insecure);
         c.providers.push_back(std::move(p));
     }
 
@@ -375,23 +358,22 @@ class loader : public config_reader {
         // A file that lists providers is explicit: its ${VAR} references read the keys, and the
         // shorthand would only add duplicates of the same APIs.
         if (!c.providers.empty()) return;
-        for (auto const& s : shorthands) {
-            auto key = env(s.key_var);
-            if (!key && s.alias_var) key = env(s.alias_var);
+        for (auto const& s : adapters::provider_presets()) {
+            std::string const key_var(s.key_var);
+            auto key = env(key_var);
+            if (!key && !s.alias_var.empty()) key = env(std::string(s.alias_var));
             if (!key) continue;
             adapters::provider_settings p;
             p.name = s.name;
             p.kind = s.kind;
             p.api_key = *key;
-            p.base_url =
-                env(std::string(s.key_var).substr(0, std::string(s.key_var).find("_API_KEY")) + "_BASE_URL")
-                    .value_or(s.base_url);
+            p.base_url = env(key_var.substr(0, key_var.find("_API_KEY")) + "_BASE_URL").value_or(std::string(s.base_url));
             p.connect_timeout = c.timeouts.connect;
             p.attempt_timeout = c.timeouts.attempt;
             p.response_headers_timeout = c.timeouts.response_headers;
             p.retry = c.resilience.retry;
             p.breaker = c.resilience.breaker;
-            check_endpoint(p, std::string("environment ") + s.key_var, false);
+            check_endpoint(p, "environment " + key_var, false);
             c.providers.push_back(std::move(p));
         }
     }
@@ -486,20 +468,9 @@ adapters::gateway_catalog make_routes(gateway_config const& c) {
             catalog.routes.groups[name] = list;
     }
     // Bare model names ("gpt-4o-mini", "claude-3-5-haiku-latest") find their provider by prefix.
-    for (auto const& p : c.providers) {
-        std::vector<char const*> prefixes;
-        if (p.kind == "anthropic")
-            prefixes = {"claude-"};
-        else if (p.kind == "gemini")
-            prefixes = {"gemini-", "gemma-", "text-embedding-004"};
-        else if (p.name == "openai")
-            prefixes = {"gpt-", "o1", "o3", "o4", "chatgpt-", "text-embedding-"};
-        else if (p.name == "mistral")
-            prefixes = {"mistral-", "open-mistral", "codestral", "pixtral", "ministral"};
-        else if (p.name == "deepseek")
-            prefixes = {"deepseek-"};
-        for (auto const* prefix : prefixes) catalog.routes.prefix_rules.push_back({prefix, p.name});
-    }
+    for (auto const& p : c.providers)
+        for (auto prefix : adapters::model_prefixes_for(p.name, p.kind))
+            catalog.routes.prefix_rules.push_back({std::string(prefix), p.name});
     for (auto const& [model, price] : c.prices) catalog.prices.set(model, price);
     return catalog;
 }

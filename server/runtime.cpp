@@ -134,7 +134,7 @@ void gateway_runtime::start() {
             c->providers[settings.name] = adapters::provider_slot{
                 adapters::make_provider(settings, c->context.get_executor(), tls_context),
                 settings.attempt_timeout,
-                settings.kind != "mock",
+                adapters::find_provider_kind(settings.kind)->billable, // validated by the config
                 settings.retry,
                 settings.breaker,
                 settings.limits,

@@ -86,11 +86,4 @@ domain::attempt_error with_retry_after(domain::attempt_error e, upstream_respons
     return e;
 }
 
-std::string default_base_url(std::string_view kind) {
-    if (kind == "openai") return "https://api.openai.com/v1";
-    if (kind == "anthropic") return "https://api.anthropic.com/v1";
-    if (kind == "gemini") return "https://generativelanguage.googleapis.com/v1beta";
-    return {};
-}
-
 } // namespace switchboard::adapters

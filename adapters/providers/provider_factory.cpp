@@ -10,7 +10,9 @@ namespace switchboard::adapters {
 
 std::unique_ptr<provider> make_provider(provider_settings const& s, net::any_io_executor executor,
                                         net::ssl::context& tls) {
-    if (s.kind == "mock") return std::make_unique<mock_provider>();
+    auto const* kind = find_provider_kind(s.kind);
+    if (!kind) throw std::invalid_argument("provider " + s.name + ": unknown kind " + s.kind);
+    if (kind->wire == wire_format::mock) return std::make_unique<mock_provider>();
     auto where = parse_origin(s.base_url.empty() ? default_base_url(s.kind) : s.base_url);
     if (!where) throw std::invalid_argument("provider " + s.name + ": base_url " + where.error());
     http_client_options options;
@@ -18,9 +20,16 @@ std::unique_ptr<provider> make_provider(provider_settings const& s, net::any_io_
     options.response_headers_timeout = s.response_headers_timeout;
     options.max_response_bytes = s.max_response_bytes;
     auto client = std::make_unique<http_client>(std::move(executor), tls, std::move(*where), options);
-    if (s.kind == "openai") return std::make_unique<openai_provider>(s, std::move(client));
-    if (s.kind == "anthropic") return std::make_unique<anthropic_provider>(s, std::move(client));
-    if (s.kind == "gemini") return std::make_unique<gemini_provider>(s, std::move(client));
+    switch (kind->wire) {
+    case wire_format::openai:
+        return std::make_unique<openai_provider>(s, std::move(client));
+    case wire_format::anthropic:
+        return std::make_unique<anthropic_provider>(s, std::move(client));
+    case wire_format::gemini:
+        return std::make_unique<gemini_provider>(s, std::move(client));
+    case wire_format::mock:
+        break;
+    }
     throw std::invalid_argument("provider " + s.name + ": unknown kind " + s.kind);
 }
 

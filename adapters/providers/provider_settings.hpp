@@ -1,5 +1,6 @@
 #pragma once
 // How to reach one configured provider. Plain data, filled by the config loader.
+#include "adapters/providers/provider_kinds.hpp"
 #include "domain/attempt_outcome.hpp"
 #include "domain/backoff.hpp"
 #include "domain/breaker.hpp"
@@ -34,7 +35,5 @@ struct provider_settings {
     std::chrono::milliseconds probe_timeout{5000}; // bound of one probe
 };
 
-// Default base URL for a kind ("" when the kind has none).
-std::string default_base_url(std::string_view kind);
 
 } // namespace switchboard::adapters
