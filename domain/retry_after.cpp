@@ -9,6 +9,8 @@ namespace switchboard::domain {
 
 namespace {
 constexpr duration max_delay = std::chrono::hours(24);
+// The longest duration parsed (about 31 years): far below what nanoseconds in 64 bits hold.
+constexpr double max_duration_ms = 1e12;
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -60,7 +62,7 @@ std::optional<duration> parse_go_duration(std::string_view text) {
             scale = 3600e3;
         else
             return std::nullopt;
-        total_ms += *value * scale;
+        total_ms = std::min(total_ms + *value * scale, max_duration_ms); // saturates: no overflow
     }
     return std::chrono::duration_cast<duration>(std::chrono::duration<double, std::milli>(total_ms));
 }
@@ -77,8 +79,9 @@ std::optional<wall_time> parse_http_date(std::string_view text) {
     auto hh = number<unsigned>(text.substr(17, 2));
     auto mm = number<unsigned>(text.substr(20, 2));
     auto ss = number<unsigned>(text.substr(23, 2));
+    // Years outside 1900-2200 are refused: nanoseconds since 1970 hold ±292 years.
     if (!day || month_it == months.end() || !year || !hh || !mm || !ss || *day < 1 || *day > 31 || *hh > 23 ||
-        *mm > 59 || *ss > 60)
+        *mm > 59 || *ss > 60 || *year < 1900 || *year > 2200)
         return std::nullopt;
     unsigned const month = static_cast<unsigned>(month_it - months.begin()) + 1;
     auto const days = days_from_civil(*year, month, *day);
@@ -88,10 +91,13 @@ std::optional<wall_time> parse_http_date(std::string_view text) {
 
 std::optional<duration> retry_delay(rate_limit_headers const& h, wall_time wall_now) {
     auto clamp = [](duration d) { return std::clamp<duration>(d, duration::zero(), max_delay); };
+    // Counts are bounded before they become nanoseconds (a huge one would overflow).
+    auto bounded = [](long long n, long long per_day) { return std::clamp<long long>(n, 0, per_day); };
     // An explicit Retry-After (ms first, as the official SDKs read it) is the provider's answer.
-    if (auto ms = number<long long>(trim(h.retry_after_ms))) return clamp(std::chrono::milliseconds(*ms));
+    if (auto ms = number<long long>(trim(h.retry_after_ms)))
+        return clamp(std::chrono::milliseconds(bounded(*ms, 86'400'000)));
     auto const ra = trim(h.retry_after);
-    if (auto secs = number<long long>(ra)) return clamp(std::chrono::seconds(*secs));
+    if (auto secs = number<long long>(ra)) return clamp(std::chrono::seconds(bounded(*secs, 86'400)));
     if (auto date = parse_http_date(ra)) return clamp(std::chrono::duration_cast<duration>(*date - wall_now));
     // Otherwise the rate-limit reset hints; we cannot tell which limit was hit, so wait for both.
     std::optional<duration> best;

@@ -47,4 +47,15 @@ BOOST_AUTO_TEST_CASE(garbage_and_absurd_values) {
     BOOST_TEST(ms(retry_delay({"999999999", "", "", ""}, wall_now)) == 24 * 3600 * 1000LL); // capped
 }
 
+// Inputs found by tests/fuzz/retry_after_fuzz (each overflowed a 64-bit count of nanoseconds).
+BOOST_AUTO_TEST_CASE(values_past_what_nanoseconds_hold_saturate_instead_of_overflowing) {
+    BOOST_TEST(ms(retry_delay({"11044101044101", "", "", ""}, wall_now)) == 24 * 3600 * 1000LL);
+    BOOST_TEST(ms(retry_delay({"", "99999999999999999", "", ""}, wall_now)) == 24 * 3600 * 1000LL);
+    auto const huge = parse_go_duration("00400414004114m");
+    BOOST_TEST_REQUIRE(huge.has_value());
+    BOOST_TEST((*huge > std::chrono::hours(24 * 365)));
+    BOOST_TEST(ms(retry_delay({"", "", "00400414004114m", ""}, wall_now)) == 24 * 3600 * 1000LL);
+    BOOST_TEST(!parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT").has_value()); // past 2262 in ns
+}
+
 BOOST_AUTO_TEST_SUITE_END()

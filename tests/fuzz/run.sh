@@ -1,25 +1,67 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) into build-fuzz/ and runs each for
 # FUZZ_SECONDS (default 10). A crash stops the run and leaves its input in build-fuzz/;
-# corpora live in build-fuzz/corpus-<target>/ between runs.
+# corpora live in build-fuzz/corpus-<target>/ between runs, seeded from tests/fuzz/seeds/<target>/.
+# Sources compile once into build-fuzz/obj/ (rebuilt when a source or any project header is newer).
+# FUZZ_TARGETS limits the run to some targets (space-separated names).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=build-fuzz
-mkdir -p "$out"
+mkdir -p "$out/obj"
 seconds="${FUZZ_SECONDS:-10}"
-flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I.)
-build() { # target, sources…
-    local target=$1; shift
-    if [ ! -x "$out/$target" ] || [ -n "$(find "$@" tests/fuzz/run.sh adapters/http/*.hpp -newer "$out/$target" 2>/dev/null)" ]; then
-        echo "==> clang++ $target"
-        clang++ "${flags[@]}" "$@" -o "$out/$target"
+flags=(-std=c++20 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -I.)
+link_flags=(-fsanitize=fuzzer,address,undefined)
+newest_header=$(find domain adapters server -name '*.hpp' -printf '%T@\n' | sort -n | tail -1)
+
+object() { # source → $obj, its object file (compiled when stale; a compile error ends the run)
+    local src=$1
+    obj="$out/obj/${1//\//_}.o"
+    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || awk -v h="$newest_header" -v o="$(stat -c %Y "$obj")" 'BEGIN{exit !(h>o)}'; then
+        clang++ "${flags[@]}" -c "$src" -o "$obj"
     fi
 }
-build response_head_fuzz tests/fuzz/response_head_fuzz.cpp adapters/http/response_head.cpp
-build upstream_response_fuzz tests/fuzz/upstream_response_fuzz.cpp adapters/http/framing.cpp
-for target in response_head_fuzz upstream_response_fuzz; do
-    mkdir -p "$out/corpus-$target"
-    echo "==> $target for ${seconds}s"
-    (cd "$out" && "./$target" -max_total_time="$seconds" -print_final_stats=1 "corpus-$target" 2>&1 | tail -n 4)
+link() { # target, libraries (after --), sources…
+    local target=$1; shift
+    local libs=()
+    while [ "$1" != "--" ]; do libs+=("$1"); shift; done
+    shift
+    local objs=()
+    for src in "$@"; do
+        object "$src"
+        objs+=("$obj")
+    done
+    echo "==> link $target"
+    clang++ "${link_flags[@]}" "${objs[@]}" "${libs[@]}" -o "$out/$target"
+}
+
+domain=(domain/*.cpp domain/call/*.cpp)
+config=(server/config.cpp server/config_reader.cpp server/config_shared_state.cpp server/config_observability.cpp
+        server/config_resilience.cpp server/config_describe.cpp server/config_describe_policies.cpp
+        adapters/providers/provider_kinds.cpp adapters/upstream/origin.cpp adapters/store/redis/redis_url.cpp
+        adapters/http/client_ip.cpp adapters/observability/log.cpp adapters/observability/log_line.cpp
+        adapters/observability/log_sink.cpp)
+
+targets=(response_head_fuzz upstream_response_fuzz stream_fuzz provider_answer_fuzz request_fuzz
+         retry_after_fuzz resp_fuzz config_fuzz)
+[ -n "${FUZZ_TARGETS:-}" ] && read -r -a targets <<< "$FUZZ_TARGETS"
+for target in "${targets[@]}"; do
+    case $target in
+    response_head_fuzz) link $target -- tests/fuzz/response_head_fuzz.cpp adapters/http/response_head.cpp ;;
+    upstream_response_fuzz) link $target -- tests/fuzz/upstream_response_fuzz.cpp adapters/http/framing.cpp ;;
+    stream_fuzz | provider_answer_fuzz | request_fuzz | retry_after_fuzz)
+        link $target -lboost_json -- tests/fuzz/$target.cpp "${domain[@]}" ;;
+    resp_fuzz) link $target -lhiredis -- tests/fuzz/resp_fuzz.cpp adapters/store/redis/resp.cpp ;;
+    config_fuzz) link $target -lboost_json -lboost_url -lyaml-cpp -- tests/fuzz/config_fuzz.cpp "${config[@]}" "${domain[@]}" ;;
+    *) echo "unknown fuzz target $target" >&2; exit 2 ;;
+    esac
 done
-echo "fuzz: 2 passed, 0 failed"
+passed=0
+for target in "${targets[@]}"; do
+    mkdir -p "$out/corpus-$target"
+    seeds=()
+    [ -d "tests/fuzz/seeds/$target" ] && seeds=("$PWD/tests/fuzz/seeds/$target")
+    echo "==> $target for ${seconds}s"
+    (cd "$out" && "./$target" -max_total_time="$seconds" -print_final_stats=1 "corpus-$target" "${seeds[@]}" 2>&1 | tail -n 4)
+    passed=$((passed + 1))
+done
+echo "fuzz: $passed passed, 0 failed"

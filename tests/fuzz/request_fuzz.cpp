@@ -1,0 +1,37 @@
+// libFuzzer target: a client's request body as the gateway validates it — JSON parse, the
+// duplicate-key scan, chat and embedding validation, the token estimate, and the translation of
+// a valid request into each provider's wire format. Invalid input is an error value, never a
+// crash; a request accepted once is accepted by every translator.
+#include "domain/anthropic_wire.hpp"
+#include "domain/chat_request.hpp"
+#include "domain/embedding_request.hpp"
+#include "domain/gemini_wire.hpp"
+#include "domain/json_checks.hpp"
+#include "domain/json_duplicates.hpp"
+#include "domain/openai_wire.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+using namespace switchboard::domain;
+
+extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
+    std::string_view const body(reinterpret_cast<char const*>(data), size);
+    (void)first_duplicate_key(body);
+    auto json = parse_json(body);
+    if (!json) return 0;
+    if (auto chat = parse_chat_request(*json)) {
+        (void)estimated_tokens(*chat);
+        (void)openai_chat_body_text(*chat, "m", {"force_provider"}, R"("stream":true)");
+        (void)anthropic_request(*chat, "m");
+        (void)gemini_request(*chat);
+        (void)with_max_tokens_scaled(*chat, 0.5);
+        (void)with_assistant_prefill(*chat, "partial answer");
+    }
+    if (auto embed = parse_embedding_request(std::move(*json))) {
+        (void)estimated_tokens(*embed);
+        (void)openai_embedding_body(*embed, "m");
+        (void)gemini_embedding_request(*embed, "m");
+    }
+    return 0;
+}
