@@ -4,6 +4,7 @@
 #include "adapters/hex.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/store/store_error.hpp"
+#include "domain/store_link.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -57,8 +58,9 @@ std::vector<std::string> script_command(std::string const& verb, std::string con
 
 redis_script::redis_script(std::string n, std::string b) : name(std::move(n)), body(std::move(b)), sha(sha1_hex(body)) {}
 
+// The Asio runner of domain::link_machine: it does the I/O and the bookkeeping of calls in
+// flight; when to connect, back off, fail fast or give up on a stalled server is the machine's.
 struct redis_connection::state : std::enable_shared_from_this<state> {
-    enum class phase { down, handshake, ready, stopped };
     struct pending {
         explicit pending(net::any_io_executor const& ex) : done(ex) {}
         net::steady_timer done; // cancelled when the reply arrives or the connection drops
@@ -73,32 +75,31 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
     redis_stats& stats;
     std::vector<redis_script const*> scripts;
 
-    phase current = phase::down;
+    domain::link_machine link;
     std::unique_ptr<net::ssl::stream<tcp::socket>> stream;
     std::deque<std::shared_ptr<pending>> waiting;
     std::string out;
     bool writing = false;
     unsigned generation = 0;
-    // A call timed out and no reply has come since: further calls fail at once instead of each
-    // waiting out its own timeout, so one request never pays for the stall more than once.
-    bool suspect = false;
     net::steady_timer wake; // the connection loop sleeps on it while connected
     std::string last_error;
 
     state(net::any_io_executor ex, redis_options o, net::ssl::context* tls, redis_stats& s,
           std::vector<redis_script const*> sc)
-        : executor(ex), options(std::move(o)), tls_context(tls), stats(s), scripts(std::move(sc)), wake(ex) {}
+        : executor(ex), options(std::move(o)), tls_context(tls), stats(s), scripts(std::move(sc)),
+          link(domain::link_config{options.connect_timeout, options.stall_timeout, std::chrono::milliseconds(50),
+                                   options.max_backoff}),
+          wake(ex) {}
 
     tcp::socket& socket() { return stream->next_layer(); }
 
     void drop(std::string const& reason) {
-        if (current == phase::ready) {
+        if (link.lose()) {
             stats.connections_up.fetch_sub(1);
             stats.outages.fetch_add(1);
             log_event(log_level::warning, "store_disconnected",
                       {{"store", options.endpoint.describe()}, {"reason", reason}});
         }
-        if (current != phase::stopped) current = phase::down;
         last_error = reason;
         ++generation;
         if (stream) {
@@ -118,8 +119,7 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
     // Replies arrive in order: an old unanswered call means the server or the path is stuck;
     // a fresh connection is the way out.
     void drop_if_stalled() {
-        if (current == phase::ready && !waiting.empty() &&
-            waiting.front()->sent + options.stall_timeout <= clock::now())
+        if (!waiting.empty() && link.stalled(waiting.front()->sent, clock::now()))
             drop("no reply for " + std::to_string(options.stall_timeout.count()) + " ms");
     }
 
@@ -167,7 +167,7 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
                     }
                     auto p = std::move(self->waiting.front());
                     self->waiting.pop_front();
-                    self->suspect = false;
+                    self->link.on_reply();
                     p->reply = std::move(*reply);
                     p->done.cancel();
                 }
@@ -184,13 +184,12 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
                                                       clock::time_point deadline, bool internal) {
         auto self = shared_from_this();
         drop_if_stalled();
-        bool const usable =
-            (current == phase::ready && !suspect) || (internal && current == phase::handshake);
-        if (!usable) {
+        auto const verdict = link.admit_call(internal);
+        if (verdict != domain::call_verdict::go) {
             stats.failures.fetch_add(1);
-            throw store_unavailable(current == phase::ready ? "redis is not answering"
-                                                            : "redis is not connected" +
-                                                                  (last_error.empty() ? "" : ": " + last_error));
+            throw store_unavailable(verdict == domain::call_verdict::not_answering
+                                        ? "redis is not answering"
+                                        : "redis is not connected" + (last_error.empty() ? "" : ": " + last_error));
         }
         std::vector<std::shared_ptr<pending>> calls;
         std::string bytes;
@@ -217,7 +216,7 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
             stats.failures.fetch_add(1);
             if (p->failed) throw store_unavailable("redis connection lost: " + last_error);
             stats.timeouts.fetch_add(1);
-            suspect = true;
+            link.on_call_timeout();
             drop_if_stalled();
             throw store_unavailable("redis did not answer in time");
         }
@@ -250,7 +249,7 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
             if (hec) throw store_unavailable("TLS handshake failed: " + hec.message());
         }
         guard.cancel();
-        current = phase::handshake;
+        link.on_transport_open();
         net::co_spawn(executor, reader(self, generation), net::detached);
 
         std::vector<std::vector<std::string>> hello;
@@ -269,45 +268,48 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
                 // AUTH errors say WRONGPASS/NOAUTH and never echo the password.
                 throw store_unavailable("handshake refused: " + r.text.substr(0, 120));
             }
-        current = phase::ready;
-        suspect = false;
-        last_error.clear();
-        stats.connections_up.fetch_add(1);
-        stats.connects.fetch_add(1);
+    }
+
+    // One connection attempt: ready, or the backoff that follows its failure.
+    net::awaitable<domain::link_action> connect_once(clock::time_point deadline) {
+        thread_local std::mt19937 rng{std::random_device{}()};
+        std::string failure;
+        try {
+            co_await open(deadline);
+        } catch (std::exception const& e) {
+            failure = e.what();
+        }
+        if (failure.empty() && link.state() == domain::link_state::handshake) {
+            last_error.clear();
+            stats.connections_up.fetch_add(1);
+            stats.connects.fetch_add(1);
+            co_return link.on_handshake_done();
+        }
+        if (failure.empty()) failure = "stopped";
+        drop(failure); // closes what the attempt opened and fails its calls
+        co_return link.on_connect_failed(clock::now(), std::uniform_real_distribution<double>(0.0, 1.0)(rng));
     }
 
     static net::awaitable<void> run(std::shared_ptr<state> self) {
-        thread_local std::mt19937 rng{std::random_device{}()};
-        auto backoff = std::chrono::milliseconds(50);
-        bool reported = false; // one log line per outage, not one per attempt
-        while (self->current != phase::stopped) {
-            std::string failure;
-            try {
-                co_await self->open(clock::now() + self->options.connect_timeout);
-            } catch (std::exception const& e) {
-                failure = e.what();
-            }
-            if (self->current == phase::stopped) co_return;
-            if (failure.empty()) {
-                log_event(log_level::info, "store_connected", {{"store", self->options.endpoint.describe()}});
-                reported = false;
-                backoff = std::chrono::milliseconds(50);
+        using kind = domain::link_action::kind;
+        auto a = self->link.start(clock::now());
+        while (a.what != kind::stop) {
+            if (a.what == kind::connect) {
+                a = co_await self->connect_once(a.deadline);
+            } else if (a.what == kind::sleep) {
+                net::steady_timer pause(self->executor, a.until);
+                co_await pause.async_wait(use_tuple);
+                a = self->link.on_woke(clock::now());
+            } else { // serve: until drop() wakes it
                 self->wake.expires_at(clock::time_point::max());
-                co_await self->wake.async_wait(use_tuple); // until drop()
-                continue;
+                co_await self->wake.async_wait(use_tuple);
+                a = self->link.on_lost_wait_over(clock::now());
             }
-            if (self->current != phase::down) self->drop(failure);
-            self->last_error = failure;
-            if (!reported) {
+            if (a.report_connected)
+                log_event(log_level::info, "store_connected", {{"store", self->options.endpoint.describe()}});
+            if (a.report_unreachable)
                 log_event(log_level::warning, "store_unreachable",
-                          {{"store", self->options.endpoint.describe()}, {"reason", failure}});
-                reported = true;
-            }
-            auto const jittered = std::chrono::milliseconds(
-                std::uniform_int_distribution<long>(backoff.count() / 2, backoff.count())(rng));
-            net::steady_timer pause(self->executor, jittered);
-            co_await pause.async_wait(use_tuple);
-            backoff = std::min(backoff * 2, self->options.max_backoff);
+                          {{"store", self->options.endpoint.describe()}, {"reason", self->last_error}});
         }
     }
 };
@@ -325,13 +327,13 @@ void redis_connection::start() {
 }
 
 void redis_connection::stop() {
-    if (state_->current == state::phase::stopped) return;
+    if (state_->link.state() == domain::link_state::stopped) return;
     state_->drop("stopped");
-    state_->current = state::phase::stopped;
+    state_->link.stop();
 }
 
 bool redis_connection::ready() const {
-    return state_->current == state::phase::ready;
+    return state_->link.state() == domain::link_state::ready;
 }
 
 net::awaitable<std::vector<redis_value>> redis_connection::pipeline(std::vector<std::vector<std::string>> commands) {
