@@ -125,93 +125,15 @@ void gateway_runtime::start() {
     if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
     auto const address = net::ip::make_address(config_.server.host);
     unsigned short port = config_.server.port;
-
     for (unsigned i = 0; i < n; ++i) {
-        auto c = std::make_unique<core>();
-        for (auto const& settings : config_.providers) {
-            auto tls = provider_tls_.find(settings.name);
-            auto& tls_context = tls == provider_tls_.end() ? *default_tls_ : *tls->second;
-            c->providers[settings.name] = adapters::provider_slot{
-                adapters::make_provider(settings, c->context.get_executor(), tls_context),
-                settings.attempt_timeout,
-                adapters::find_provider_kind(settings.kind)->billable, // validated by the config
-                settings.retry,
-                settings.breaker,
-                settings.limits,
-                settings.fallback_on};
-        }
-        adapters::rate_limit_store* limit_store = local_limits_.get();
-        adapters::quota_store* quota_store = local_quotas_.get();
-        adapters::budget_store* budget_store = budgets_.get();
-        bool const shared = redis_.has_value();
-        if (shared) {
-            adapters::redis_options options{*redis_, config_.store.timeout, config_.store.connect_timeout,
-                                            std::max(std::chrono::milliseconds(250), config_.store.timeout * 5),
-                                            std::chrono::milliseconds(1000)};
-            c->redis = std::make_unique<adapters::redis_connection>(c->context.get_executor(), options,
-                                                                    default_tls_.get(), *store_stats_,
-                                                                    adapters::scripts::all());
-            c->redis_limits = std::make_unique<adapters::redis_rate_limit_store>(*c->redis);
-            c->redis_quotas = std::make_unique<adapters::redis_quota_store>(*c->redis, reservation_lease(config_));
-            c->redis_budgets = std::make_unique<adapters::redis_budget_store>(*c->redis);
-            limit_store = c->redis_limits.get();
-            quota_store = c->redis_quotas.get();
-            budget_store = c->redis_budgets.get();
-            c->redis->start();
-        }
-        auto* fallbacks = &store_stats_->fallbacks;
-        if (!config_.limits.empty())
-            c->limiter = std::make_unique<adapters::inbound_limiter>(
-                config_.limits, *limit_store, shared ? local_limits_.get() : nullptr, config_.store.local_fraction,
-                fallbacks);
-        c->quotas = std::make_unique<adapters::quota_keeper>(config_.quotas, *quota_store,
-                                                             shared ? local_quotas_.get() : nullptr,
-                                                             config_.store.local_fraction, fallbacks);
-        auto* shard = config_.observability.metrics ? &metrics_->add_shard() : nullptr;
-        std::set<std::string, std::less<>> tenant_labels;
-        for (auto const& [tenant, limits] : config_.quotas.tenants) tenant_labels.insert(tenant);
-        tenant_labels.insert("default");
-        c->observer = std::make_unique<adapters::request_observer>(shard, std::move(tenant_labels),
-                                                                   config_.observability.requests);
-        c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_, *resilience_,
-                                                             *budget_store, config_.budgets, c->quotas.get(), shard);
-        adapters::router_services services{c->limiter.get(),
-                                           c->quotas.get(),
-                                           &proxies_,
-                                           shared ? "redis" : "memory",
-                                           shared ? store_stats_.get() : nullptr,
-                                           config_.server.cors,
-                                           config_.server.docs_url,
-                                           &ready_,
-                                           shared && store_required(config_),
-                                           ledger_.get(),
-                                           &described_,
-                                           config_.admin_key,
-                                           c->observer.get(),
-                                           shard,
-                                           config_.observability.metrics ? metrics_.get() : nullptr,
-                                           &in_flight_,
-                                           probes_.get()};
-        services.ws_idle_timeout = config_.server.http.idle_timeout;
-        c->router = std::make_unique<adapters::api_router>(*c->dispatch, std::move(services));
-        c->server =
-            std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_, gate_.get());
-        // The first core may bind port 0; the others then share the port it got.
-        c->server->start(net::ip::tcp::endpoint(address, port));
-        port = c->server->port();
-        cores_.push_back(std::move(c));
+        cores_.push_back(make_core(address, port));
+        port = cores_.back()->server->port(); // the first core may bind port 0; the others share its port
     }
     port_ = port;
     start_background_tasks();
     for (auto& c : cores_) c->thread = std::thread([ctx = &c->context] { ctx->run(); });
     running_ = true;
-    if (redis_) {
-        // Serve with shared state from the first request when Redis is there; without it, start
-        // anyway (the fail modes apply) and keep reconnecting in the background.
-        auto const give_up = std::chrono::steady_clock::now() + config_.store.connect_timeout;
-        while (store_stats_->connections_up.load() < static_cast<int>(n) && std::chrono::steady_clock::now() < give_up)
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+    wait_for_store(n);
     ready_.store(true);
     adapters::log_event(adapters::log_level::info, "started",
                         {{"port", port_},
@@ -220,6 +142,104 @@ void gateway_runtime::start() {
                          {"providers", config_.providers.size()},
                          {"store", redis_ ? redis_->describe() : std::string("memory")},
                          {"store_connected", store_stats_->connections_up.load()}});
+}
+
+struct gateway_runtime::core_stores {
+    adapters::rate_limit_store* limits;
+    adapters::quota_store* quotas;
+    adapters::budget_store* budgets;
+};
+
+std::unique_ptr<gateway_runtime::core> gateway_runtime::make_core(net::ip::address const& address,
+                                                                  unsigned short port) {
+    auto c = std::make_unique<core>();
+    add_providers(*c);
+    auto const stores = add_stores(*c);
+    bool const shared = redis_.has_value();
+    auto* fallbacks = &store_stats_->fallbacks;
+    if (!config_.limits.empty())
+        c->limiter = std::make_unique<adapters::inbound_limiter>(config_.limits, *stores.limits,
+                                                                 shared ? local_limits_.get() : nullptr,
+                                                                 config_.store.local_fraction, fallbacks);
+    c->quotas = std::make_unique<adapters::quota_keeper>(config_.quotas, *stores.quotas,
+                                                         shared ? local_quotas_.get() : nullptr,
+                                                         config_.store.local_fraction, fallbacks);
+    auto* shard = config_.observability.metrics ? &metrics_->add_shard() : nullptr;
+    std::set<std::string, std::less<>> tenant_labels;
+    for (auto const& [tenant, limits] : config_.quotas.tenants) tenant_labels.insert(tenant);
+    tenant_labels.insert("default");
+    c->observer = std::make_unique<adapters::request_observer>(shard, std::move(tenant_labels),
+                                                               config_.observability.requests);
+    c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_, *resilience_,
+                                                         *stores.budgets, config_.budgets, c->quotas.get(), shard);
+    c->router = std::make_unique<adapters::api_router>(*c->dispatch, services_for(*c, shard));
+    c->server =
+        std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_, gate_.get());
+    c->server->start(net::ip::tcp::endpoint(address, port));
+    return c;
+}
+
+void gateway_runtime::add_providers(core& c) {
+    for (auto const& settings : config_.providers) {
+        auto tls = provider_tls_.find(settings.name);
+        auto& tls_context = tls == provider_tls_.end() ? *default_tls_ : *tls->second;
+        c.providers[settings.name] = adapters::provider_slot{
+            adapters::make_provider(settings, c.context.get_executor(), tls_context),
+            settings.attempt_timeout,
+            adapters::find_provider_kind(settings.kind)->billable, // validated by the config
+            settings.retry,
+            settings.breaker,
+            settings.limits,
+            settings.fallback_on};
+    }
+}
+
+// In memory: the instance's stores. With Redis: this core's connection and the stores over it.
+gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
+    if (!redis_) return {local_limits_.get(), local_quotas_.get(), budgets_.get()};
+    adapters::redis_options options{*redis_, config_.store.timeout, config_.store.connect_timeout,
+                                    std::max(std::chrono::milliseconds(250), config_.store.timeout * 5),
+                                    std::chrono::milliseconds(1000)};
+    c.redis = std::make_unique<adapters::redis_connection>(c.context.get_executor(), options, default_tls_.get(),
+                                                           *store_stats_, adapters::scripts::all());
+    c.redis_limits = std::make_unique<adapters::redis_rate_limit_store>(*c.redis);
+    c.redis_quotas = std::make_unique<adapters::redis_quota_store>(*c.redis, reservation_lease(config_));
+    c.redis_budgets = std::make_unique<adapters::redis_budget_store>(*c.redis);
+    c.redis->start();
+    return {c.redis_limits.get(), c.redis_quotas.get(), c.redis_budgets.get()};
+}
+
+adapters::router_services gateway_runtime::services_for(core& c, adapters::metrics_shard* shard) {
+    bool const shared = redis_.has_value();
+    adapters::router_services services;
+    services.limiter = c.limiter.get();
+    services.quotas = c.quotas.get();
+    services.proxies = &proxies_;
+    services.store_kind = shared ? "redis" : "memory";
+    services.store_stats = shared ? store_stats_.get() : nullptr;
+    services.cors = config_.server.cors;
+    services.docs_url = config_.server.docs_url;
+    services.ready = &ready_;
+    services.store_required = shared && store_required(config_);
+    services.ledger = ledger_.get();
+    services.config_view = &described_;
+    services.admin_key = config_.admin_key;
+    services.observer = c.observer.get();
+    services.metrics = shard;
+    services.registry = config_.observability.metrics ? metrics_.get() : nullptr;
+    services.in_flight = &in_flight_;
+    services.probes = probes_.get();
+    services.ws_idle_timeout = config_.server.http.idle_timeout;
+    return services;
+}
+
+// Serve with shared state from the first request when Redis is there; without it, start anyway
+// (the fail modes apply) and keep reconnecting in the background.
+void gateway_runtime::wait_for_store(unsigned cores) const {
+    if (!redis_) return;
+    auto const give_up = std::chrono::steady_clock::now() + config_.store.connect_timeout;
+    while (store_stats_->connections_up.load() < static_cast<int>(cores) && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
 // Background work runs on the first core: provider probes (each provider with a probe

@@ -19,6 +19,12 @@
 #include "adapters/store/redis/redis_connection.hpp"
 #include "server/config.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
+namespace switchboard::adapters {
+struct router_services;
+}
+
 #include <atomic>
 #include <map>
 #include <optional>
@@ -52,6 +58,13 @@ class gateway_runtime {
 
   private:
     struct core;
+    struct core_stores; // the stores one core's limiter, quotas and budgets use
+    // One core, listening on `port` (0 on the first core: any free port).
+    std::unique_ptr<core> make_core(net::ip::address const& address, unsigned short port);
+    void add_providers(core& c);
+    core_stores add_stores(core& c);
+    adapters::router_services services_for(core& c, adapters::metrics_shard* shard);
+    void wait_for_store(unsigned cores) const;
     void start_background_tasks();
     gateway_config config_;
     std::shared_ptr<adapters::gateway_catalog const> catalog_;
