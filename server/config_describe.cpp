@@ -59,69 +59,86 @@ json::object describe_server(gateway_config const& c) {
 }
 } // namespace
 
-json::object describe(gateway_config const& c) {
-    auto ms = [](milliseconds d) { return std::to_string(d.count()) + "ms"; };
-    json::object providers;
-    for (auto const& p : c.providers) {
-        json::object headers;
-        for (auto const& [k, v] : p.headers) headers[k] = mask_secret(v);
-        providers[p.name] =
-            json::object{{"kind", p.kind},
-                         {"base_url", p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url},
-                         {"api_key", mask_secret(p.api_key)},
-                         {"ca_file", p.ca_file},
-                         {"headers", std::move(headers)},
-                         {"max_response_bytes", p.max_response_bytes},
-                         {"fallback_on", json::value_from(p.fallback_on.statuses)},
-                         {"timeouts",
-                          {{"connect", ms(p.connect_timeout)},
-                           {"attempt", ms(p.attempt_timeout)},
-                           {"response_headers", ms(p.response_headers_timeout)}}}};
-        for (auto& [key, value] : describe_provider_policies(p)) providers[p.name].as_object()[key] = value;
-        if (p.probe_interval.count() > 0)
-            providers[p.name].as_object()["probe"] =
-                json::object{{"interval", ms(p.probe_interval)}, {"timeout", ms(p.probe_timeout)}};
+namespace {
+std::string ms(milliseconds d) {
+    return std::to_string(d.count()) + "ms";
+}
+
+json::object describe_provider(adapters::provider_settings const& p) {
+    json::object headers;
+    for (auto const& [k, v] : p.headers) headers[k] = mask_secret(v);
+    json::object out{{"kind", p.kind},
+                     {"base_url", p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url},
+                     {"api_key", mask_secret(p.api_key)},
+                     {"ca_file", p.ca_file},
+                     {"headers", std::move(headers)},
+                     {"max_response_bytes", p.max_response_bytes},
+                     {"fallback_on", json::value_from(p.fallback_on.statuses)},
+                     {"timeouts",
+                      {{"connect", ms(p.connect_timeout)},
+                       {"attempt", ms(p.attempt_timeout)},
+                       {"response_headers", ms(p.response_headers_timeout)}}}};
+    for (auto& [key, value] : describe_provider_policies(p)) out[key] = value;
+    if (p.probe_interval.count() > 0)
+        out["probe"] = json::object{{"interval", ms(p.probe_interval)}, {"timeout", ms(p.probe_timeout)}};
+    return out;
+}
+
+json::array describe_deployments(std::vector<domain::deployment> const& list) {
+    json::array a;
+    for (auto const& d : list) {
+        json::object entry{{"provider", d.provider}, {"model", d.model}};
+        if (d.context_window > 0) entry["context_window"] = d.context_window;
+        a.push_back(std::move(entry));
     }
-    auto deployments = [](std::vector<domain::deployment> const& list) {
-        json::array a;
-        for (auto const& d : list) {
-            json::object entry{{"provider", d.provider}, {"model", d.model}};
-            if (d.context_window > 0) entry["context_window"] = d.context_window;
-            a.push_back(std::move(entry));
-        }
-        return a;
-    };
+    return a;
+}
+
+json::object describe_models(gateway_config const& c) {
     json::object models;
-    for (auto const& [name, list] : c.models) models[name] = deployments(list);
+    for (auto const& [name, list] : c.models) models[name] = describe_deployments(list);
     for (auto const& [name, tiers] : c.tiered_models) {
         json::object by_tier;
         for (int t = 0; t < domain::tier_count; ++t)
             by_tier[domain::tier_name(static_cast<domain::tier>(t))] =
-                deployments(tiers[static_cast<std::size_t>(t)]);
+                describe_deployments(tiers[static_cast<std::size_t>(t)]);
         models[name] = json::object{{"tiers", std::move(by_tier)}};
     }
-    std::string store = c.store.url.empty() ? "memory" : c.store.url;
-    if (auto at = store.find('@'); at != std::string::npos) // redis://user:pass@host → redis://****@host
-        if (auto scheme = store.find("://"); scheme != std::string::npos && scheme < at)
-            store = store.substr(0, scheme + 3) + "****" + store.substr(at);
+    return models;
+}
+
+json::object describe_store(gateway_config const& c) {
+    std::string url = c.store.url.empty() ? "memory" : c.store.url;
+    if (auto at = url.find('@'); at != std::string::npos) // redis://user:pass@host → redis://****@host
+        if (auto scheme = url.find("://"); scheme != std::string::npos && scheme < at)
+            url = url.substr(0, scheme + 3) + "****" + url.substr(at);
+    return {{"url", url},
+            {"timeout", ms(c.store.timeout)},
+            {"connect_timeout", ms(c.store.connect_timeout)},
+            {"local_fraction", c.store.local_fraction},
+            {"reservation_lease",
+             c.store.reservation_lease.count() > 0 ? ms(c.store.reservation_lease) : std::string("auto")}};
+}
+
+json::object describe_logging(gateway_config const& c) {
+    auto const& o = c.observability;
+    return {{"level", adapters::log_level_name(o.log.level)},
+            {"file", o.log.target.file.empty() ? json::value("stdout") : json::value(o.log.target.file)},
+            {"max_file_size", o.log.target.max_file_bytes},
+            {"max_files", o.log.target.max_files},
+            {"include_payloads", o.requests.include_payloads},
+            {"payload_max_chars", o.requests.payload_max_chars}};
+}
+} // namespace
+
+json::object describe(gateway_config const& c) {
+    json::object providers;
+    for (auto const& p : c.providers) providers[p.name] = describe_provider(p);
     auto const& o = c.observability;
     return json::object{{"server", describe_server(c)},
-                        {"store",
-                         {{"url", store},
-                          {"timeout", ms(c.store.timeout)},
-                          {"connect_timeout", ms(c.store.connect_timeout)},
-                          {"local_fraction", c.store.local_fraction},
-                          {"reservation_lease", c.store.reservation_lease.count() > 0
-                                                    ? ms(c.store.reservation_lease)
-                                                    : std::string("auto")}}},
+                        {"store", describe_store(c)},
                         {"admin", {{"api_key", mask_secret(c.admin_key)}}},
-                        {"logging",
-                         {{"level", adapters::log_level_name(o.log.level)},
-                          {"file", o.log.target.file.empty() ? json::value("stdout") : json::value(o.log.target.file)},
-                          {"max_file_size", o.log.target.max_file_bytes},
-                          {"max_files", o.log.target.max_files},
-                          {"include_payloads", o.requests.include_payloads},
-                          {"payload_max_chars", o.requests.payload_max_chars}}},
+                        {"logging", describe_logging(c)},
                         {"metrics", {{"enabled", o.metrics}}},
                         {"background",
                          {{"quota_refresh_interval", ms(o.quota_refresh_interval)},
@@ -143,7 +160,7 @@ json::object describe(gateway_config const& c) {
                           {"medium_max_prompt_tokens", c.tiers.medium_max_prompt_tokens},
                           {"with_tools", domain::tier_name(c.tiers.with_tools)}}},
                         {"providers", std::move(providers)},
-                        {"models", std::move(models)}};
+                        {"models", describe_models(c)}};
 }
 
 } // namespace switchboard::server

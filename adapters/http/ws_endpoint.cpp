@@ -169,6 +169,49 @@ api_router::upgrade_refusal(http_request const& req, request_context const& cont
     co_return limits.refusal;
 }
 
+namespace {
+struct ws_start {
+    domain::chat_request chat;
+    request_hints hints;
+};
+
+// A start message through the stages of a REST call: parse, identify (the upgrade's caller and
+// the hints of its headers), admit (the inbound limit of /v1/chat/completions).
+net::awaitable<domain::result<ws_start>> admit_start(std::string text, json::value& id, http_request const& upgrade,
+                                                     std::string const& request_id, request_scope& scope,
+                                                     inbound_limiter* limiter) {
+    auto body = start_request(std::move(text), id);
+    if (!body) co_return body.error();
+    auto chat = domain::parse_chat_request(std::move(*body));
+    if (!chat) co_return chat.error();
+    auto hints = hints_of(upgrade, request_id, scope);
+    if (!hints) co_return hints.error();
+    if (limiter) {
+        auto limits = co_await limiter->check("/v1/chat/completions", scope.caller);
+        if (limits.refusal) co_return *limits.refusal;
+    }
+    co_return ws_start{std::move(*chat), std::move(*hints)};
+}
+
+// One stream of the session, as the request log line and metrics see it.
+void observe_call(request_observer const* observer, request_scope const& scope, std::string const& request_id,
+                  dispatch_result<stream_result> const& outcome, std::chrono::steady_clock::time_point started) {
+    if (!observer) return;
+    finished_request done;
+    done.request_id = request_id;
+    done.method = "WS";
+    done.route = "/api/v1/ai/stream";
+    done.client_ip = scope.caller.ip;
+    done.tenant = scope.caller.tenant;
+    done.key_hint = scope.key_hint;
+    done.status = outcome ? 200 : static_cast<int>(status_for(outcome.error().error.code));
+    done.error_code = outcome ? std::string_view{} : domain::code_name(outcome.error().error.code);
+    done.total = std::chrono::steady_clock::now() - started;
+    done.record = &scope.record;
+    observer->finished(done);
+}
+} // namespace
+
 bool api_router::serves_upgrade(http_request const& req) const {
     return path_of(req.target()) == "/api/v1/ai/stream" && websocket::is_upgrade(req);
 }
@@ -204,31 +247,15 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
         std::string const request_id = accept_or_generate_request_id({});
         json::value id = nullptr;
         auto fail = [&](domain::gateway_error const& e) { return error_message(id, e, request_id, lang); };
-        auto body = start_request(beast::buffers_to_string(buffer.data()), id);
-        if (!body) {
-            if (!co_await send_json(ws, fail(body.error()))) break;
-            continue;
-        }
-        auto chat = domain::parse_chat_request(std::move(*body));
-        std::optional<domain::gateway_error> problem;
-        if (!chat) problem = chat.error();
-        std::optional<request_hints> hints;
-        if (!problem) {
-            auto h = hints_of(req, request_id, scope);
-            if (!h) problem = h.error();
-            else hints = std::move(*h);
-        }
-        if (!problem && services_.limiter) {
-            auto limits = co_await services_.limiter->check("/v1/chat/completions", scope.caller);
-            problem = limits.refusal;
-        }
-        if (problem) {
-            if (!co_await send_json(ws, fail(*problem))) break;
+        auto start = co_await admit_start(beast::buffers_to_string(buffer.data()), id, req, request_id, scope,
+                                          services_.limiter);
+        if (!start) {
+            if (!co_await send_json(ws, fail(start.error()))) break;
             continue;
         }
         ws_client client(ws, id);
         auto const started = std::chrono::steady_clock::now();
-        auto outcome = co_await dispatch_.chat_stream(*chat, *hints, client);
+        auto outcome = co_await dispatch_.chat_stream(start->chat, start->hints, client);
         json::object end;
         if (outcome) {
             end = json::object{{"type", "chat.complete"},
@@ -239,21 +266,7 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
             end = fail(outcome.error().error);
         }
         bool const sent = co_await send_json(ws, end);
-        if (services_.observer) {
-            finished_request done;
-            done.request_id = request_id;
-            done.method = "WS";
-            done.route = "/api/v1/ai/stream";
-            done.client_ip = scope.caller.ip;
-            done.tenant = scope.caller.tenant;
-            done.key_hint = scope.key_hint;
-            done.status = outcome ? 200 : static_cast<int>(status_for(outcome.error().error.code));
-            auto const code = outcome ? std::string_view{} : domain::code_name(outcome.error().error.code);
-            done.error_code = code;
-            done.total = std::chrono::steady_clock::now() - started;
-            done.record = &scope.record;
-            services_.observer->finished(done);
-        }
+        observe_call(services_.observer, scope, request_id, outcome, started);
         scope.record = {};
         if (!sent) break;
     }
