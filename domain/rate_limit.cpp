@@ -23,6 +23,11 @@ std::string_view fail_mode_name(fail_mode m) {
     return m == fail_mode::open ? "fail_open" : "fail_closed";
 }
 
+outage_action on_store_outage(fail_mode mode, bool has_local_fallback) {
+    if (mode == fail_mode::closed) return outage_action::refuse;
+    return has_local_fallback ? outage_action::count_locally : outage_action::let_through;
+}
+
 std::vector<rate_limit_rule> default_rate_limits() {
     return {
         {"/v1/chat/completions", limit_scope::ip, 60, milliseconds(60'000), fail_mode::open},

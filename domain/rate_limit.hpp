@@ -25,6 +25,13 @@ std::string_view scope_name(limit_scope s);
 enum class fail_mode { open, closed };
 std::string_view fail_mode_name(fail_mode m);
 
+// The one decision of every store-backed check (rate limits, quotas, budgets) when the shared
+// store cannot answer: fail_closed refuses (503 store_unavailable); fail_open counts on this
+// instance's own store when it has one (its share of the limit), else lets the call through
+// uncounted.
+enum class outage_action { refuse, count_locally, let_through };
+outage_action on_store_outage(fail_mode mode, bool has_local_fallback);
+
 struct rate_limit_rule {
     std::string route; // exact path; empty = every route that has no rule of its own for this scope
     limit_scope per = limit_scope::ip;

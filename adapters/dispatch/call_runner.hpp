@@ -131,15 +131,9 @@ template <class T, class Call> class call_runner {
     }
 
     net::awaitable<call::event::budget_reserved> reserve_budget() {
-        std::optional<domain::budget_decision> decision;
-        try {
-            decision = co_await d_.budgets_.reserve(hints_.budget_id, tokens_, hints_.priority,
-                                                    d_.policy_.limits, clock::now());
-        } catch (store_unavailable const&) {
-            // nullopt: the fail mode decides
-        }
+        auto decision = co_await d_.budgets_.reserve(hints_.budget_id, tokens_, hints_.priority);
         budget_held_ = decision && decision->admitted;
-        co_return call::event::budget_reserved{decision};
+        co_return call::event::budget_reserved{decision}; // nullopt: the machine applies the fail mode
     }
 
     call::event::admitted admit(call::call_machine const& m, std::size_t i) {
@@ -244,14 +238,9 @@ template <class T, class Call> class call_runner {
             }
         }
         if (budget_held_) {
-            domain::budget_usage const reserved{1, tokens_, 0};
             std::optional<domain::budget_usage> actual;
             if (used) actual = domain::budget_usage{1, used->total(), cost_};
-            try {
-                co_await d_.budgets_.adjust(hints_.budget_id, domain::reconcile(reserved, actual), clock::now());
-            } catch (store_unavailable const&) {
-                // The budget's own TTL bounds what is left over.
-            }
+            co_await d_.budgets_.settle(hints_.budget_id, tokens_, actual);
         }
     }
 

@@ -14,6 +14,7 @@
 #include "adapters/dispatch/resilience_state.hpp"
 #include "adapters/dispatch/usage_ledger.hpp"
 #include "adapters/http/trace_context.hpp"
+#include "adapters/limits/budget_keeper.hpp"
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/observability/metrics.hpp"
 #include "adapters/observability/request_record.hpp"
@@ -118,7 +119,7 @@ class dispatcher {
                usage_ledger& ledger, resilience_state& resilience, budget_store& budgets,
                budget_policy policy, quota_keeper* quotas = nullptr, metrics_shard* metrics = nullptr)
         : catalog_(std::move(catalog)), providers_(providers), ledger_(ledger), resilience_(resilience),
-          budgets_(budgets), policy_(policy), quotas_(quotas), metrics_(metrics) {}
+          budgets_(budgets, policy.limits), policy_(policy), quotas_(quotas), metrics_(metrics) {}
 
     net::awaitable<dispatch_result<domain::chat_completion>> chat(domain::chat_request const& request,
                                                                   request_hints const& hints);
@@ -167,7 +168,7 @@ class dispatcher {
     provider_registry& providers_;
     usage_ledger& ledger_;
     resilience_state& resilience_;
-    budget_store& budgets_;
+    budget_keeper budgets_;
     budget_policy policy_;
     quota_keeper* quotas_;   // null: no quotas
     metrics_shard* metrics_; // this core's metrics (null: not recorded)

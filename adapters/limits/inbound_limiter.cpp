@@ -59,7 +59,10 @@ net::awaitable<limit_outcome> inbound_limiter::check(std::string_view path, call
     }
     if (store_failure) {
         if (fallbacks_) fallbacks_->fetch_add(1);
-        if (fail_closed || !local_) {
+        auto const action =
+            domain::on_store_outage(fail_closed ? domain::fail_mode::closed : domain::fail_mode::open, local_ != nullptr);
+        if (action == domain::outage_action::let_through) co_return outcome;
+        if (action == domain::outage_action::refuse) {
             auto e = domain::make_error(domain::errc::store_unavailable,
                                         "Rate limits cannot be checked right now; try again shortly");
             e.retry_after = std::chrono::seconds(1);

@@ -64,7 +64,9 @@ net::awaitable<quota_verdict> quota_keeper::reserve(std::string const& subject, 
         if (fallbacks_) fallbacks_->fetch_add(1);
     }
     if (!verdict) {
-        if (policy_.on_store_error == domain::fail_mode::closed || !local_) {
+        auto const action = domain::on_store_outage(policy_.on_store_error, local_ != nullptr);
+        if (action != domain::outage_action::count_locally) {
+            // Uncounted, a quota cannot be kept: without a local share it refuses either way.
             unavailable = true;
             co_return quota_verdict{};
         }

@@ -50,7 +50,8 @@ action call_machine::after_admission(time_point now) {
 }
 
 action call_machine::on(event::budget_reserved const& e, time_point now) {
-    if (!e.decision && plan_.budget_store_down == fail_mode::closed) {
+    // A budget has no local share: fail_open lets the call through uncounted.
+    if (!e.decision && on_store_outage(plan_.budget_store_down, false) == outage_action::refuse) {
         auto refusal = make_error(errc::store_unavailable, "Budgets cannot be checked right now; try again shortly");
         refusal.retry_after = seconds(1);
         return refuse(std::move(refusal), true);

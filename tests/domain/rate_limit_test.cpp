@@ -60,4 +60,11 @@ BOOST_AUTO_TEST_CASE(route_rules_replace_the_catch_all_of_their_scope_only) {
     BOOST_TEST(applied[1]->requests == 600);
 }
 
+BOOST_AUTO_TEST_CASE(one_decision_for_every_store_outage) {
+    BOOST_TEST((on_store_outage(fail_mode::closed, true) == outage_action::refuse));
+    BOOST_TEST((on_store_outage(fail_mode::closed, false) == outage_action::refuse));
+    BOOST_TEST((on_store_outage(fail_mode::open, true) == outage_action::count_locally));
+    BOOST_TEST((on_store_outage(fail_mode::open, false) == outage_action::let_through)); // budgets
+}
+
 BOOST_AUTO_TEST_SUITE_END()
