@@ -1,6 +1,8 @@
 // Streamed answers of three wire formats → OpenAI chunks.
 #include "domain/chat_stream.hpp"
 
+#include "domain/stream_commit.hpp"
+
 #include "domain/anthropic_wire.hpp"
 #include "domain/gemini_wire.hpp"
 #include "domain/json_checks.hpp"
@@ -90,14 +92,9 @@ stream_step chat_stream_translator::on_event(sse_event const& event) {
 }
 
 void chat_stream_translator::note_delta(json::object const& delta) {
-    if (auto const* c = delta.if_contains("content"); c && c->is_string() && !c->as_string().empty()) {
-        text_ += c->as_string();
-        content_started_ = true;
-    }
-    if (auto const* t = delta.if_contains("tool_calls"); t && t->is_array() && !t->as_array().empty())
-        content_started_ = true;
-    if (auto const* r = delta.if_contains("refusal"); r && r->is_string() && !r->as_string().empty())
-        content_started_ = true;
+    auto const f = delta_facts(delta); // the gate's own test of substance
+    text_ += f.text;
+    content_started_ = content_started_ || f.substantive();
 }
 
 void chat_stream_translator::role_once(stream_step& step) {

@@ -1,35 +1,10 @@
-// Holding a stream back until it has content, and resuming it after a cut.
+// Carrying out the stream rules (domain::stream_commit) on real chunks and a real client.
 #include "adapters/dispatch/stream_gate.hpp"
 
 namespace switchboard::adapters {
 namespace json = boost::json;
 
 namespace {
-// Whether a chunk says anything beyond "the assistant speaks": content, a tool call, a refusal
-// or a finish reason. `text` receives its content; `other` whether it carries anything but text.
-bool substantive(json::object const& chunk, std::string& text, bool& other) {
-    bool any = false;
-    other = false;
-    auto const* choices = chunk.if_contains("choices");
-    if (!choices || !choices->is_array()) return false;
-    for (auto const& c : choices->as_array()) {
-        if (!c.is_object()) continue;
-        auto const& choice = c.as_object();
-        if (auto const* f = choice.if_contains("finish_reason"); f && f->is_string()) any = other = true;
-        auto const* d = choice.if_contains("delta");
-        if (!d || !d->is_object()) continue;
-        auto const& delta = d->as_object();
-        if (auto const* content = delta.if_contains("content"); content && content->is_string() &&
-                                                                 !content->as_string().empty()) {
-            text += content->as_string();
-            any = true;
-        }
-        for (auto key : {"tool_calls", "refusal", "function_call"})
-            if (auto const* v = delta.if_contains(key); v && !v->is_null()) any = other = true;
-    }
-    return any;
-}
-
 // `chunk` with its first choice's delta content replaced by `content`.
 json::object with_content(json::object chunk, std::string const& content) {
     auto& choice = chunk["choices"].as_array().at(0).as_object();
@@ -42,77 +17,56 @@ json::object with_content(json::object chunk, std::string const& content) {
 void stream_gate::attempt(domain::deployment const& d, resume_mode mode) {
     current_ = d;
     held_role_.reset();
-    rejected_ = false;
-    mode_ = committed_ ? mode : resume_mode::none;
-    verifier_.reset();
-    if (mode_ == resume_mode::regenerate) verifier_.emplace(text_);
-}
-
-void stream_gate::attempt_ended() {
-    if (mode_ == resume_mode::regenerate && verifier_ && verifier_->end() != domain::prefix_verifier::verdict::matched)
-        rejected_ = true;
+    rules_.attempt(mode);
 }
 
 net::awaitable<bool> stream_gate::on_chunk(json::object chunk) {
-    if (gone_ || rejected_) co_return false;
-    if (!committed_) {
-        std::string text;
-        bool other = false;
-        if (!substantive(chunk, text, other)) {
-            held_role_ = std::move(chunk); // the opening role chunk: sent with the first content
-            co_return true;
-        }
-        committed_ = true;
+    using kind = domain::stream_commit::decision::kind;
+    if (gone_ || rules_.rejected()) co_return false;
+    auto facts = domain::chunk_facts_of(chunk);
+    auto d = rules_.on_chunk(facts);
+    switch (d.what) {
+    case kind::hold:
+        held_role_ = std::move(chunk); // the opening role chunk: sent with the first content
+        co_return true;
+    case kind::skip:
+        co_return true;
+    case kind::reject:
+        co_return false;
+    case kind::commit: {
         std::optional<json::object> role = std::move(held_role_);
         held_role_.reset();
-        bool const ok = co_await client_.begin(current_, std::move(role));
-        if (!ok) {
+        if (!co_await client_.begin(current_, std::move(role))) {
             gone_ = true;
             co_return false;
         }
-        co_return co_await forward(std::move(chunk));
+        co_return co_await forward(std::move(chunk), facts.text);
     }
-    if (mode_ == resume_mode::regenerate) co_return co_await verify(std::move(chunk));
-    std::string text;
-    bool other = false;
-    if (!substantive(chunk, text, other)) co_return true; // a resumed attempt's role chunk
-    co_return co_await forward(std::move(chunk));
+    case kind::forward:
+        co_return co_await forward(std::move(chunk), facts.text);
+    case kind::resumed:
+        co_return co_await resume(std::move(chunk), d.remainder, d.other);
+    }
+    co_return true;
 }
 
-net::awaitable<bool> stream_gate::forward(json::object chunk) {
-    std::string text;
-    bool other = false;
-    substantive(chunk, text, other);
-    text_ += text;
+net::awaitable<bool> stream_gate::forward(json::object chunk, std::string const& text) {
+    rules_.sent(text);
     bool const ok = co_await client_.on_chunk(std::move(chunk));
     gone_ = !ok;
     co_return ok;
 }
 
-net::awaitable<bool> stream_gate::verify(json::object chunk) {
-    using verdict = domain::prefix_verifier::verdict;
-    std::string text;
-    bool other = false;
-    if (!substantive(chunk, text, other)) co_return true;
-    std::string remainder;
-    auto v = verifier_->feed(text, remainder);
-    if (v == verdict::pending && other) v = verifier_->end(); // a finish or tool call before the prefix
-    if (v == verdict::mismatch) {
-        rejected_ = true;
-        co_return false;
-    }
-    if (v == verdict::pending) co_return true; // held back: the client already has this text
-    mode_ = resume_mode::none;                  // verified: from here on, forward as usual
-    if (remainder.empty() && !other) co_return true;
-    if (!remainder.empty() && !other) co_return co_await forward(with_content(std::move(chunk), remainder));
+// The first verified chunk of a regenerated answer: the text past what the client has, then
+// what else the chunk carried (a finish reason) without the text already covered.
+net::awaitable<bool> stream_gate::resume(json::object chunk, std::string const& remainder, bool other) {
     if (!remainder.empty()) {
-        bool const ok = co_await forward(with_content(chunk, remainder));
-        if (!ok) co_return false;
+        if (!co_await forward(with_content(chunk, remainder), remainder)) co_return false;
     }
-    // What else the chunk carried (a finish reason): sent without the text already covered.
+    if (!other) co_return true;
     auto& choice = chunk["choices"].as_array().at(0).as_object();
     choice["delta"] = json::object{};
-    co_return co_await forward(std::move(chunk));
+    co_return co_await forward(std::move(chunk), {});
 }
 
 } // namespace switchboard::adapters

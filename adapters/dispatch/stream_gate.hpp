@@ -13,7 +13,7 @@
 //    text. Otherwise the attempt is `rejected` (reading stops) and the original failure stands.
 #include "adapters/dispatch/dispatcher.hpp"
 #include "domain/call/call_machine.hpp"
-#include "domain/stream_resume.hpp"
+#include "domain/stream_commit.hpp"
 
 #include <optional>
 
@@ -29,27 +29,23 @@ class stream_gate final : public chat_stream_sink {
     void attempt(domain::deployment const& d, resume_mode mode);
     net::awaitable<bool> on_chunk(boost::json::object chunk) override;
 
-    bool committed() const { return committed_; }
+    bool committed() const { return rules_.committed(); }
     bool client_gone() const { return gone_; }
-    bool rejected() const { return rejected_; } // the latest attempt's regenerated answer differed
-    resume_mode mode() const { return mode_; }
-    std::string const& text() const { return text_; } // content sent to the client so far
+    bool rejected() const { return rules_.rejected(); } // the latest attempt's regenerated answer differed
+    resume_mode mode() const { return rules_.mode(); }
+    std::string const& text() const { return rules_.text(); } // content sent to the client so far
     // Called when a resumed attempt's stream ended: a regeneration still unverified is rejected.
-    void attempt_ended();
+    void attempt_ended() { rules_.attempt_ended(); }
 
   private:
-    net::awaitable<bool> forward(boost::json::object chunk);
-    net::awaitable<bool> verify(boost::json::object chunk);
+    net::awaitable<bool> forward(boost::json::object chunk, std::string const& text);
+    net::awaitable<bool> resume(boost::json::object chunk, std::string const& remainder, bool other);
 
     stream_client& client_;
     domain::deployment current_;
-    resume_mode mode_ = resume_mode::none;
-    std::optional<domain::prefix_verifier> verifier_;
+    domain::stream_commit rules_;
     std::optional<boost::json::object> held_role_;
-    bool committed_ = false;
     bool gone_ = false;
-    bool rejected_ = false;
-    std::string text_;
 };
 
 } // namespace switchboard::adapters
