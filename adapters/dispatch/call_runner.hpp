@@ -47,9 +47,9 @@ template <class T, class Call> class call_runner {
     using clock = runner_detail::clock;
 
   public:
-    call_runner(dispatcher& d, request_hints const& hints, std::int64_t tokens, Call& call,
-                std::vector<provider_slot const*> slots)
-        : d_(d), hints_(hints), tokens_(tokens), call_(call), slots_(std::move(slots)) {}
+    call_runner(dispatcher& d, request_hints const& hints, call_context ctx, stream_gate* gate, std::int64_t tokens,
+                Call& call, std::vector<provider_slot const*> slots)
+        : d_(d), hints_(hints), ctx_(ctx), gate_(gate), tokens_(tokens), call_(call), slots_(std::move(slots)) {}
 
     // A runner abandoned mid-call (its coroutine destroyed) still ends the admission it holds.
     ~call_runner() {
@@ -67,8 +67,11 @@ template <class T, class Call> class call_runner {
         }
         std::string last_provider;
         if (auto last = machine.last_attempted()) last_provider = candidate(machine, *last).provider;
-        if (a.error) co_return dispatch_failure{std::move(*a.error), machine.attempts(), std::move(last_provider)};
-        co_return dispatched<T>{std::move(*value_), candidate(machine, a.index), machine.attempts(), cost_, tier};
+        if (a.error)
+            co_return dispatch_failure{std::move(*a.error), machine.attempts(), std::move(last_provider),
+                                       std::move(record_)};
+        co_return dispatched<T>{std::move(*value_),        candidate(machine, a.index), machine.attempts(), cost_, tier,
+                                std::move(record_)};
     }
 
   private:
@@ -83,7 +86,7 @@ template <class T, class Call> class call_runner {
         case action_kind::reserve_tenant:
             co_return co_await reserve_tenant();
         case action_kind::await_admission: {
-            auto const* limits = co_await hints_.admission->outcome();
+            auto const* limits = co_await ctx_.admission->outcome();
             co_return call::event::admission_decided{limits->refusal};
         }
         case action_kind::reserve_budget:
@@ -126,7 +129,7 @@ template <class T, class Call> class call_runner {
         auto held = co_await d_.quotas_->reserve_tenant(hints_.tenant, tokens_);
         if (!held) co_return call::event::tenant_reserved{held.error()};
         tenant_hold_ = std::move(*held);
-        if (tenant_hold_ && hints_.record) hints_.record->quota_remaining = std::max(0.0, 1.0 - tenant_hold_->use);
+        if (tenant_hold_) record_.quota_remaining = std::max(0.0, 1.0 - tenant_hold_->use);
         co_return call::event::tenant_reserved{};
     }
 
@@ -175,26 +178,26 @@ template <class T, class Call> class call_runner {
     net::awaitable<call::call_event> attempt(call::call_machine const& m, call::action const& a) {
         auto const& slot = *slots_[a.index];
         auto const& d = candidate(m, a.index);
-        if (hints_.abort && hints_.abort->requested()) co_return call::event::cancelled{}; // the client left
+        if (ctx_.abort && ctx_.abort->requested()) co_return call::event::cancelled{}; // the client left
         count_attempt(m, a);
         auto const traceparent = child_traceparent(hints_.trace); // a span per attempt
         attempt_context ctx{a.attempt_deadline, hints_.request_id, traceparent, hints_.trace.tracestate};
-        if (hints_.stream) {
+        if (gate_) {
             ctx.first_token_by = a.first_token_by;
             ctx.idle_gap = d_.catalog_->stream_idle_timeout;
-            ctx.abort = hints_.abort;
-            hints_.stream->attempt(d, a.resume);
+            ctx.abort = ctx_.abort;
+            gate_->attempt(d, a.resume);
         }
         auto const sent = clock::now();
         auto outcome = co_await call_(*slot.impl, d.model, ctx);
         call::event::attempt_ended ended;
         if (!outcome) ended.error = outcome.error();
-        d_.observe_attempt(hints_, d, sent, ended.error ? &*ended.error : nullptr);
-        if (hints_.stream) {
-            if (outcome) hints_.stream->attempt_ended();
-            ended.rejected = outcome && hints_.stream->rejected();
-            ended.committed = hints_.stream->committed();
-            ended.client_gone = hints_.stream->client_gone() || (hints_.abort && hints_.abort->requested());
+        d_.observe_attempt(hints_.request_id, record_, d, sent, ended.error ? &*ended.error : nullptr);
+        if (gate_) {
+            if (outcome) gate_->attempt_ended();
+            ended.rejected = outcome && gate_->rejected();
+            ended.committed = gate_->committed();
+            ended.client_gone = gate_->client_gone() || (ctx_.abort && ctx_.abort->requested());
         }
         if (ended.rejected)
             log_event(log_level::info, "stream_resume_rejected",
@@ -274,11 +277,9 @@ template <class T, class Call> class call_runner {
         } else if constexpr (requires { value.body; }) {
             value.body["model"] = value.model;
         }
-        if (auto* r = hints_.record) {
-            r->served = true;
-            r->usage = value.usage;
-            r->cost_usd = cost_;
-        }
+        record_.served = true;
+        record_.usage = value.usage;
+        record_.cost_usd = cost_;
     }
 
     void note_resumed(domain::deployment const& d) {
@@ -295,6 +296,8 @@ template <class T, class Call> class call_runner {
 
     dispatcher& d_;
     request_hints const& hints_;
+    call_context ctx_;
+    stream_gate* gate_; // streams: the attempts go through it
     std::int64_t tokens_;
     Call& call_;
     std::vector<provider_slot const*> slots_; // parallel to the plan's candidates
@@ -305,6 +308,7 @@ template <class T, class Call> class call_runner {
     bool routed_ = false; // past the reservations: a deployment was asked for
     std::optional<T> value_; // the answer that served
     double cost_ = 0;
+    request_record record_; // returned with the result
 };
 
 } // namespace switchboard::adapters

@@ -9,16 +9,14 @@ namespace {
 using clock = std::chrono::steady_clock;
 } // namespace
 
-void dispatcher::observe_attempt(request_hints const& hints, domain::deployment const& d,
+void dispatcher::observe_attempt(std::string_view request_id, request_record& r, domain::deployment const& d,
                                  clock::time_point sent, domain::attempt_error const* failed) {
     auto const took = clock::now() - sent;
-    if (auto* r = hints.record) {
-        ++r->attempts;
-        r->provider = d.provider;
-        r->model = d.model;
-        r->model_label = catalog_->model_label(d);
-        r->upstream_wait += took;
-    }
+    ++r.attempts;
+    r.provider = d.provider;
+    r.model = d.model;
+    r.model_label = catalog_->model_label(d);
+    r.upstream_wait += took;
     if (metrics_) {
         auto const model = catalog_->model_label(d); // never a client-chosen name: series are bounded
         metrics_->observe(metric::upstream_request_duration, {{"provider", d.provider}, {"model", model}},
@@ -28,7 +26,7 @@ void dispatcher::observe_attempt(request_hints const& hints, domain::deployment 
         if (failed) metrics_->add(metric::upstream_errors, {{"provider", d.provider}, {"type", domain::failure_type(*failed)}});
     }
     if (log_enabled(log_level::debug)) {
-        boost::json::object fields{{"request_id", hints.request_id},
+        boost::json::object fields{{"request_id", request_id},
                                    {"provider", d.provider},
                                    {"model", d.model},
                                    {"outcome", failed ? "error" : "success"},
@@ -42,7 +40,7 @@ void dispatcher::observe_attempt(request_hints const& hints, domain::deployment 
 }
 
 call::call_plan dispatcher::plan_for(std::vector<domain::deployment> const& order, request_hints const& hints,
-                                     std::vector<provider_slot const*>& slots) const {
+                                     call_context ctx, bool stream, std::vector<provider_slot const*>& slots) const {
     call::call_plan plan;
     plan.timeout = catalog_->request_timeout;
     if (hints.timeout) plan.timeout = std::min<domain::duration>(plan.timeout, *hints.timeout);
@@ -51,10 +49,10 @@ call::call_plan dispatcher::plan_for(std::vector<domain::deployment> const& orde
                     : hints.priority == domain::priority::p1 ? domain::duration(policy_.p1_max_wait)
                                                              : domain::duration::zero();
     plan.prio = hints.priority;
-    plan.stream = hints.stream != nullptr;
+    plan.stream = stream;
     plan.first_token_timeout = catalog_->first_token_timeout;
     plan.tenant_quota = plan.provider_quotas = quotas_ != nullptr;
-    plan.admission_pending = hints.admission != nullptr;
+    plan.admission_pending = ctx.admission != nullptr;
     plan.budget_id = hints.budget_id;
     plan.budget_store_down = policy_.on_store_error;
     for (auto const& d : order) {
@@ -71,7 +69,8 @@ call::call_plan dispatcher::plan_for(std::vector<domain::deployment> const& orde
 template <class T, class Call>
 net::awaitable<dispatch_result<T>> dispatcher::dispatch(std::string const& model, std::string const& forced,
                                                         std::int64_t tokens, domain::request_features features,
-                                                        request_hints const& hints, Call call) {
+                                                        request_hints const& hints, call_context ctx,
+                                                        stream_gate* gate, Call call) {
     auto const start = clock::now();
     resilience_.on_request(start);
     call::route_request const request{model,          forced,   hints.preferred_provider, hints.priority,
@@ -79,8 +78,8 @@ net::awaitable<dispatch_result<T>> dispatcher::dispatch(std::string const& model
     auto routed = call::plan_route({catalog_->routes, catalog_->prices, catalog_->tiers}, request, resilience_, start);
     if (!routed) co_return dispatch_failure{routed.error()};
     std::vector<provider_slot const*> slots;
-    auto plan = plan_for(routed->order, hints, slots);
-    call_runner<T, Call> runner(*this, hints, tokens, call, std::move(slots));
+    auto plan = plan_for(routed->order, hints, ctx, gate != nullptr, slots);
+    call_runner<T, Call> runner(*this, hints, ctx, gate, tokens, call, std::move(slots));
     co_return co_await runner.run(std::move(plan), routed->chosen_tier);
 }
 
@@ -97,36 +96,35 @@ dispatcher::chat_call dispatcher::size_chat(domain::chat_request const& original
 }
 
 net::awaitable<dispatch_result<domain::chat_completion>>
-dispatcher::chat(domain::chat_request const& original, request_hints const& hints) {
+dispatcher::chat(domain::chat_request const& original, request_hints const& hints, call_context ctx) {
     auto const call = size_chat(original, hints.priority); // the scaled copy lives in this frame
     auto const& request = call.scaled ? *call.scaled : original;
     co_return co_await dispatch<domain::chat_completion>(
-        request.model, request.force_provider, call.tokens, call.features, hints,
+        request.model, request.force_provider, call.tokens, call.features, hints, ctx, nullptr,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.chat(request, model, ctx);
         });
 }
 
 net::awaitable<dispatch_result<domain::embedding_result>>
-dispatcher::embed(domain::embedding_request const& request, request_hints const& hints) {
+dispatcher::embed(domain::embedding_request const& request, request_hints const& hints, call_context ctx) {
     auto const tokens = domain::estimated_tokens(request);
     return dispatch<domain::embedding_result>(
-        request.model, request.force_provider, tokens, domain::request_features{tokens, false}, hints,
+        request.model, request.force_provider, tokens, domain::request_features{tokens, false}, hints, ctx, nullptr,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.embed(request, model, ctx);
         });
 }
 
 net::awaitable<dispatch_result<stream_result>>
-dispatcher::chat_stream(domain::chat_request const& original, request_hints const& given, stream_client& client) {
-    auto const call = size_chat(original, given.priority);
+dispatcher::chat_stream(domain::chat_request const& original, request_hints const& hints, stream_client& client,
+                        call_context ctx) {
+    auto const call = size_chat(original, hints.priority);
     auto const& request = call.scaled ? *call.scaled : original;
     stream_gate gate(client);
-    request_hints hints = given;
-    hints.stream = &gate;
     std::optional<domain::chat_request> continued; // the prefill request of a resumed attempt
     co_return co_await dispatch<stream_result>(
-        request.model, request.force_provider, call.tokens, call.features, hints,
+        request.model, request.force_provider, call.tokens, call.features, hints, ctx, &gate,
         [&request, &gate, &continued](provider& p, std::string const& model, attempt_context const& ctx) {
             if (gate.mode() != resume_mode::prefill) return p.chat_stream(request, model, ctx, gate);
             continued = domain::with_assistant_prefill(request, gate.text());

@@ -73,12 +73,14 @@ struct request_hints {
     std::string budget_id;                            // X-Budget-Id (empty: no budget)
     std::string tenant = "default";                   // X-Tenant-Id
     trace_context trace;                              // traceparent / tracestate (continued or new)
-    request_record* record = nullptr;                 // filled in for the request's log line and metrics
-    class stream_gate* stream = nullptr;              // set by chat_stream: the attempts stream through it
-    stream_abort* abort = nullptr;                    // streams: raised when the client disconnects
+};
+
+// The request's collaborators a call uses, beside its parsed hints.
+struct call_context {
     // The request's inbound limit check, still running (router): awaited after the tenant quota
     // reservation and before any upstream call; a refusal ends the call with it.
     class pending_admission* admission = nullptr;
+    stream_abort* abort = nullptr; // streams: raised when the client disconnects
 };
 
 // The client end of a stream: told which deployment answers just before its first chunk.
@@ -97,18 +99,22 @@ struct budget_policy {
     domain::fail_mode on_store_error = domain::fail_mode::open; // open: not counted while the store is down
 };
 
+// What a call did is reported by its result only: the answer or the error, and the record the
+// request's log line and metrics read (provider, attempts, upstream wait, usage, cost, quota).
 template <class T> struct dispatched {
     T value;
     domain::deployment served;
     int attempts = 0;
     double cost_usd = 0;
     std::optional<domain::tier> tier; // set when the model is a tiered group
+    request_record record;
 };
 
 struct dispatch_failure {
     domain::gateway_error error;
     int attempts = 0;
     std::string last_provider;
+    request_record record;
 };
 
 template <class T> using dispatch_result = boost::system::result<dispatched<T>, dispatch_failure>;
@@ -122,17 +128,18 @@ class dispatcher {
           budgets_(budgets, policy.limits), policy_(policy), quotas_(quotas), metrics_(metrics) {}
 
     net::awaitable<dispatch_result<domain::chat_completion>> chat(domain::chat_request const& request,
-                                                                  request_hints const& hints);
+                                                                  request_hints const& hints, call_context ctx = {});
 
     net::awaitable<dispatch_result<domain::embedding_result>> embed(domain::embedding_request const& request,
-                                                                    request_hints const& hints);
+                                                                    request_hints const& hints, call_context ctx = {});
 
     // A streamed chat. Before the first content chunk reaches `client`, failures fall back like
     // any call (same retries, breakers, budgets, deadline; the first token must come within
     // first_token_timeout); after it, a failure ends the call — the result's error then describes
     // a stream the client already partly received.
     net::awaitable<dispatch_result<stream_result>> chat_stream(domain::chat_request const& request,
-                                                               request_hints const& hints, stream_client& client);
+                                                               request_hints const& hints, stream_client& client,
+                                                               call_context ctx = {});
 
     gateway_catalog const& catalog() const { return *catalog_; }
     domain::gateway_mode mode() const { return resilience_.mode(); }
@@ -152,16 +159,18 @@ class dispatcher {
 
     // Plans the call (domain::call::plan_route) and runs its machine (call_runner.hpp).
     // `tokens` estimates the call's size for quotas, budgets and tokens-per-minute limits.
+    // `gate`: a stream's attempts go through it (null for whole answers).
     template <class T, class Call>
     net::awaitable<dispatch_result<T>> dispatch(std::string const& model, std::string const& forced,
                                                 std::int64_t tokens, domain::request_features features,
-                                                request_hints const& hints, Call call);
+                                                request_hints const& hints, call_context ctx,
+                                                class stream_gate* gate, Call call);
     // The machine's plan for the routed deployments, and the provider slot of each candidate.
     domain::call::call_plan plan_for(std::vector<domain::deployment> const& order, request_hints const& hints,
-                                     std::vector<provider_slot const*>& slots) const;
+                                     call_context ctx, bool stream, std::vector<provider_slot const*>& slots) const;
 
-    // One attempt's duration and outcome: into the request record, the metrics and (DEBUG) the log.
-    void observe_attempt(request_hints const& hints, domain::deployment const& d,
+    // One attempt's duration and outcome: into the call's record, the metrics and (DEBUG) the log.
+    void observe_attempt(std::string_view request_id, request_record& record, domain::deployment const& d,
                          std::chrono::steady_clock::time_point sent, domain::attempt_error const* failed);
 
     std::shared_ptr<gateway_catalog const> catalog_;

@@ -89,6 +89,11 @@ std::string format_cost(double usd) {
     return ec == std::errc{} ? std::string(buf, end) : std::string("0.00000000");
 }
 
+// What the call did, for the request's log line and metrics.
+template <class T> request_record record_of(dispatch_result<T> const& outcome) {
+    return outcome ? outcome->record : outcome.error().record;
+}
+
 http_response failure_response(dispatch_failure const& failed, http_request const& req,
                                std::string const& request_id) {
     auto res = answer_error(failed.error, req, request_id);
@@ -193,8 +198,6 @@ domain::result<request_hints> hints_of(http_request const& req, std::string cons
                                        request_scope& scope) {
     request_hints hints{std::string(req["x-preferred-provider"]), request_id, std::nullopt};
     hints.tenant = scope.caller.tenant;
-    hints.record = &scope.record;
-    hints.admission = scope.admission;
     hints.trace = continue_or_start_trace(req["traceparent"], req["tracestate"]);
     auto priority = domain::parse_priority(req["x-priority"]);
     if (!priority) return priority.error();
@@ -366,9 +369,10 @@ net::awaitable<http_response> api_router::chat_completions(http_request& req, st
             co_return answer_error(domain::make_error(errc::invalid_request,
                                                       "Streaming is not available on this endpoint", "stream"),
                                    req, request_id);
-        co_return co_await stream_chat(req, request_id, *chat, std::move(*hints), *scope.stream);
+        co_return co_await stream_chat(req, request_id, *chat, std::move(*hints), scope);
     }
-    auto outcome = co_await dispatch_.chat(*chat, *hints);
+    auto outcome = co_await dispatch_.chat(*chat, *hints, {scope.admission});
+    scope.record = record_of(outcome);
     co_return dispatched_response(outcome, req, request_id);
 }
 
@@ -381,7 +385,8 @@ net::awaitable<http_response> api_router::embeddings(http_request& req, std::str
     if (!embedding) co_return answer_error(embedding.error(), req, request_id);
     auto hints = hints_of(req, request_id, scope);
     if (!hints) co_return answer_error(hints.error(), req, request_id);
-    auto outcome = co_await dispatch_.embed(*embedding, *hints);
+    auto outcome = co_await dispatch_.embed(*embedding, *hints, {scope.admission});
+    scope.record = record_of(outcome);
     co_return dispatched_response(outcome, req, request_id);
 }
 
@@ -415,12 +420,13 @@ http_response api_router::model(http_request const& req, std::string const& requ
 // The response returned is what the request log and metrics see.
 net::awaitable<http_response> api_router::stream_chat(http_request& req, std::string const& request_id,
                                                       domain::chat_request const& chat, request_hints hints,
-                                                      response_stream& out) {
+                                                      request_scope& scope) {
+    auto& out = *scope.stream;
     sse_client client(out, req, request_id, services_.cors);
     auto abort = std::make_shared<stream_abort>(); // shared: the watch may outlive this frame
     out.watch_disconnect([abort] { abort->request(); }); // stops the upstream read at once
-    hints.abort = abort.get();
-    auto outcome = co_await dispatch_.chat_stream(chat, hints, client);
+    auto outcome = co_await dispatch_.chat_stream(chat, hints, client, {scope.admission, abort.get()});
+    scope.record = record_of(outcome);
     if (!outcome) {
         if (!client.started()) co_return failure_response(outcome.error(), req, request_id);
         co_await client.fail(outcome.error().error);

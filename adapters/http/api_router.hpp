@@ -111,7 +111,7 @@ class api_router final : public request_handler {
                                                    request_scope& scope);
     net::awaitable<http_response> stream_chat(http_request& request, std::string const& request_id,
                                               domain::chat_request const& chat, request_hints hints,
-                                              response_stream& out);
+                                              request_scope& scope);
     net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id,
                                              request_scope& scope);
     http_response models(http_request const& request, std::string const& request_id) const;

@@ -256,6 +256,7 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
         ws_client client(ws, id);
         auto const started = std::chrono::steady_clock::now();
         auto outcome = co_await dispatch_.chat_stream(start->chat, start->hints, client);
+        scope.record = outcome ? outcome->record : outcome.error().record;
         json::object end;
         if (outcome) {
             end = json::object{{"type", "chat.complete"},

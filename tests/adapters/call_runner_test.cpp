@@ -142,11 +142,8 @@ BOOST_AUTO_TEST_SUITE(call_runner)
 BOOST_AUTO_TEST_CASE(the_first_deployment_serves_and_the_ledger_and_record_see_it) {
     harness h;
     h.a->script.push_back(answer("model-a-2024"));
-    request_record record;
-    request_hints hints;
-    hints.record = &record;
     auto const before = std::chrono::steady_clock::now();
-    auto r = h.chat(hints);
+    auto r = h.chat();
     BOOST_TEST_REQUIRE(r.has_value());
     BOOST_TEST(r->served.provider == "a");
     BOOST_TEST(r->attempts == 1);
@@ -154,8 +151,10 @@ BOOST_AUTO_TEST_CASE(the_first_deployment_serves_and_the_ledger_and_record_see_i
     BOOST_TEST(h.a->models_called == std::vector<std::string>{"model-a"});
     BOOST_TEST((h.a->deadlines[0] >= before + std::chrono::seconds(7))); // the attempt timeout
     BOOST_TEST((h.a->deadlines[0] <= std::chrono::steady_clock::now() + std::chrono::seconds(7)));
+    auto const& record = r->record; // what was served, reported by the result only
     BOOST_TEST(record.served);
     BOOST_TEST(record.attempts == 1);
+    BOOST_TEST(record.provider == "a");
     BOOST_TEST(record.usage.total() == 15);
     auto const totals = h.ledger.snapshot();
     BOOST_TEST_REQUIRE(totals.size() == 1u);
