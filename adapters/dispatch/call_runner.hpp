@@ -6,13 +6,13 @@
 #include "adapters/dispatch/stream_gate.hpp"
 #include "adapters/limits/pending_admission.hpp"
 #include "adapters/observability/log.hpp"
+#include "adapters/spawned.hpp"
 #include "adapters/store/store_error.hpp"
 #include "adapters/wall_clock.hpp"
 #include "domain/call/call_machine.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -234,7 +234,8 @@ template <class T, class Call> class call_runner {
                 // (The executor first, on a line of its own: GCC 12 mishandles a co_await among
                 // the arguments of a call that also builds a coroutine.)
                 auto executor = co_await net::this_coro::executor;
-                net::co_spawn(executor, d_.quotas_->settle(std::move(*tenant_hold_), actual), net::detached);
+                net::co_spawn(executor, d_.quotas_->settle(std::move(*tenant_hold_), actual),
+                              logged("tenant_quota_settlement"));
             } else {
                 // In memory it costs no wait: settled before the answer, so any read after it sees it.
                 co_await d_.quotas_->settle(std::move(*tenant_hold_), actual);

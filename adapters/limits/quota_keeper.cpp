@@ -1,6 +1,8 @@
 // Quota reservations, settlements and alerts.
 #include "adapters/limits/quota_keeper.hpp"
 
+#include "adapters/spawned.hpp"
+
 #include "adapters/wall_clock.hpp"
 
 #include "adapters/observability/log.hpp"
@@ -8,7 +10,6 @@
 #include "domain/calendar.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -143,7 +144,8 @@ net::awaitable<void> quota_keeper::settle(quota_hold hold, std::optional<domain:
         log_event(log_level::warning, "quota_settlement_lost",
                   {{"subject", h.reservation.subject}, {"reserved_tokens", h.reservation.charge.tokens}});
     };
-    net::co_spawn(co_await net::this_coro::executor, retry(store, std::move(hold), actual), net::detached);
+    net::co_spawn(co_await net::this_coro::executor, retry(store, std::move(hold), actual),
+                  logged("quota_settlement_retry"));
 }
 
 net::awaitable<json::object> quota_keeper::describe(std::string subject, std::string name,

@@ -1,6 +1,8 @@
 // Background work and the log writer: periodic tasks end on stop() (even mid-run), provider
 // probes feed the breaker and the health report, the quota refresh follows a UTC rollover, and
 // the log file rotates by size without losing or splitting a line.
+#include "adapters/spawned.hpp"
+#include "tests/support/log_capture.hpp"
 #include "gateway_fixture.hpp"
 #include "store_harness.hpp"
 #include "tests/support/eventually.hpp"
@@ -13,6 +15,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -44,6 +47,21 @@ std::vector<std::string> file_lines(std::string const& path) {
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(background)
+
+BOOST_AUTO_TEST_CASE(a_spawned_task_that_throws_is_logged_with_its_name) {
+    log_capture logs;
+    net::io_context context;
+    net::co_spawn(context, []() -> net::awaitable<void> {
+        throw std::runtime_error("settlement store exploded");
+        co_return;
+    }(), adapters::logged("quota_settlement_retry"));
+    net::co_spawn(context, []() -> net::awaitable<void> { co_return; }(), adapters::logged("quiet"));
+    context.run();
+    auto const failed = logs.events("task_failed");
+    BOOST_TEST_REQUIRE(failed.size() == 1u); // the one that ended normally says nothing
+    BOOST_TEST(failed[0].at("task").as_string() == "quota_settlement_retry");
+    BOOST_TEST(failed[0].at("error").as_string() == "settlement store exploded");
+}
 
 BOOST_AUTO_TEST_CASE(stop_cancels_waiting_and_running_tasks_and_waits_for_them) {
     net::io_context context;

@@ -3,13 +3,13 @@
 
 #include "adapters/hex.hpp"
 #include "adapters/observability/log.hpp"
+#include "adapters/spawned.hpp"
 #include "adapters/store/store_error.hpp"
 #include "domain/store_link.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
@@ -127,7 +127,7 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
         out += bytes;
         if (!writing) {
             writing = true;
-            net::co_spawn(executor, writer(shared_from_this(), generation), net::detached);
+            net::co_spawn(executor, writer(shared_from_this(), generation), logged("redis_writer"));
         }
     }
 
@@ -250,7 +250,7 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
         }
         guard.cancel();
         link.on_transport_open();
-        net::co_spawn(executor, reader(self, generation), net::detached);
+        net::co_spawn(executor, reader(self, generation), logged("redis_reader"));
 
         std::vector<std::vector<std::string>> hello;
         if (!ep.password.empty()) {
@@ -323,7 +323,7 @@ redis_connection::~redis_connection() {
 }
 
 void redis_connection::start() {
-    net::co_spawn(state_->executor, state::run(state_), net::detached);
+    net::co_spawn(state_->executor, state::run(state_), logged("redis_link"));
 }
 
 void redis_connection::stop() {
