@@ -59,9 +59,15 @@ template <class T, class Call> class call_runner {
     net::awaitable<dispatch_result<T>> run(call::call_plan plan, std::optional<domain::tier> tier) {
         call::call_machine machine(std::move(plan), d_.resilience_);
         auto a = machine.start(clock::now());
+        // Actions answered at once (admission, capacity, the retry budget) cost no coroutine frame.
         for (;;) {
-            co_await apply_side_effects(machine, a);
+            report_health(machine, a);
+            if (a.release_quota && provider_hold_) co_await release_provider_quota();
             if (a.kind == call::action_kind::done) break;
+            if (auto now = carry_out_now(machine, a)) {
+                a = machine.resume(*now, clock::now());
+                continue;
+            }
             auto event = co_await carry_out(machine, a);
             a = machine.resume(event, clock::now());
         }
@@ -80,6 +86,21 @@ template <class T, class Call> class call_runner {
     }
     std::string const& key(call::call_machine const& m, std::size_t i) const { return m.plan().candidates[i].key; }
 
+    // The event of an action that needs no waiting, or nullopt.
+    std::optional<call::call_event> carry_out_now(call::call_machine const& m, call::action const& a) {
+        using call::action_kind;
+        switch (a.kind) {
+        case action_kind::admit:
+            return admit(m, a.index);
+        case action_kind::acquire_capacity:
+            return acquire(m, a.index);
+        case action_kind::spend_retry:
+            return call::event::retry_budget{d_.resilience_.try_spend_retry(clock::now())};
+        default:
+            return std::nullopt;
+        }
+    }
+
     net::awaitable<call::call_event> carry_out(call::call_machine const& m, call::action const& a) {
         using call::action_kind;
         switch (a.kind) {
@@ -91,14 +112,8 @@ template <class T, class Call> class call_runner {
         }
         case action_kind::reserve_budget:
             co_return co_await reserve_budget();
-        case action_kind::admit:
-            co_return admit(m, a.index);
         case action_kind::reserve_provider_quota:
             co_return co_await reserve_provider_quota(candidate(m, a.index).provider);
-        case action_kind::acquire_capacity:
-            co_return acquire(m, a.index);
-        case action_kind::spend_retry:
-            co_return call::event::retry_budget{d_.resilience_.try_spend_retry(clock::now())};
         case action_kind::wait:
             co_return co_await wait(a);
         case action_kind::attempt:
@@ -106,23 +121,24 @@ template <class T, class Call> class call_runner {
         case action_kind::settle:
             co_await settle(m, a);
             co_return call::event::settled{};
-        case action_kind::done:
+        default: // done, and the actions carry_out_now answers
             break;
         }
-        co_return call::event::cancelled{}; // unreachable: done ends the loop
+        co_return call::event::cancelled{}; // unreachable
     }
 
-    net::awaitable<void> apply_side_effects(call::call_machine const& m, call::action const& a) {
-        if (auto const& r = a.report) {
-            auto const& k = key(m, r->index);
-            d_.resilience_.report(k, r->result, clock::now(), r->retry_after, r->held_slot);
-            if (r->failure) d_.resilience_.note_error(k, runner_detail::describe_failure(*r->failure), unix_now());
-            open_.reset();
-        }
-        if (a.release_quota && provider_hold_) {
-            co_await d_.quotas_->settle(std::move(*provider_hold_), std::nullopt);
-            provider_hold_.reset();
-        }
+    // The side effects an action carries on the deployment being left or retried.
+    void report_health(call::call_machine const& m, call::action const& a) {
+        auto const& r = a.report;
+        if (!r) return;
+        auto const& k = key(m, r->index);
+        d_.resilience_.report(k, r->result, clock::now(), r->retry_after, r->held_slot);
+        if (r->failure) d_.resilience_.note_error(k, runner_detail::describe_failure(*r->failure), unix_now());
+        open_.reset();
+    }
+    net::awaitable<void> release_provider_quota() {
+        co_await d_.quotas_->settle(std::move(*provider_hold_), std::nullopt);
+        provider_hold_.reset();
     }
 
     net::awaitable<call::event::tenant_reserved> reserve_tenant() {
