@@ -54,4 +54,9 @@ std::int64_t context_window_of(deployment const& d) {
     return d.context_window > 0 ? d.context_window : known_context_window(d.model);
 }
 
+bool may_hold_longer_prompt(deployment const& d, std::int64_t floor) {
+    auto const w = context_window_of(d);
+    return w == 0 || w > floor;
+}
+
 } // namespace switchboard::domain

@@ -17,4 +17,8 @@ std::int64_t known_context_window(std::string_view model);
 // A deployment's window: its configured `context_window`, else the table's, else 0 (unknown).
 std::int64_t context_window_of(deployment const& d);
 
+// Whether `d` may hold a prompt too long for a window of `floor` tokens: its window is larger,
+// or unknown. Never one known to be smaller or equal.
+bool may_hold_longer_prompt(deployment const& d, std::int64_t floor);
+
 } // namespace switchboard::domain

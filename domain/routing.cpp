@@ -85,7 +85,7 @@ std::vector<deployment> fallback_order(std::vector<deployment> const& candidates
 std::optional<std::size_t> next_larger_context(std::vector<deployment> const& order, std::size_t from,
                                                std::int64_t floor) {
     for (std::size_t j = from + 1; j < order.size(); ++j)
-        if (auto const w = context_window_of(order[j]); w == 0 || w > floor) return j;
+        if (may_hold_longer_prompt(order[j], floor)) return j;
     return std::nullopt;
 }
 

@@ -223,9 +223,9 @@ action call_machine::after_failure_of_attempt(event::attempt_ended const& e, tim
     case next_step::larger_context: {
         // Exactly one attempt here; only a deployment whose window may be larger can help.
         context_floor_ = std::max(context_floor_, context_window_of(c.target));
-        std::vector<deployment> order;
-        for (auto const& k : plan_.candidates) order.push_back(k.target);
-        auto const next = next_larger_context(order, i_, context_floor_);
+        std::optional<std::size_t> next;
+        for (auto j = i_ + 1; j < plan_.candidates.size() && !next; ++j)
+            if (may_hold_longer_prompt(plan_.candidates[j].target, context_floor_)) next = j;
         if (!next) facts_.stopped = true;
         return leave(now, next);
     }
