@@ -2,6 +2,12 @@
 // The provider port: one upstream API (OpenAI-compatible, Anthropic, Gemini, mock…) seen as
 // "send this chat/embedding request to this upstream model, within this deadline".
 //
+// Cancellation: an attempt runs under the caller's cancellation slot (Asio per-operation
+// cancellation: the runner spawns it bound to the client's disconnect). A terminal cancellation
+// aborts the pending upstream operation at once; the attempt then returns whatever it returns
+// for a cut connection, or — a stream with content already relayed — its partial result, which
+// the runner bills as such. Implementations need not check for it themselves.
+//
 // Errors: every expected failure — connection refused or reset, timeout, an HTTP error status,
 // an unparseable body, an unsupported operation — is returned as a domain::attempt_error value.
 // Exceptions mean a bug. Thread safety: an instance belongs to one core (one io_context) and is
@@ -16,29 +22,11 @@
 #include <boost/system/result.hpp>
 
 #include <chrono>
-#include <functional>
 #include <string_view>
 
 namespace switchboard::adapters {
 
 template <class T> using attempt_result = boost::system::result<T, domain::attempt_error>;
-
-// The client end of a stream tells the upstream end to stop: the client is gone. request() runs
-// the stop action the upstream read registered (closing its connection at once), or, between
-// reads, makes the next one not happen. Single-threaded: both ends live on one core.
-class stream_abort {
-  public:
-    void request() {
-        requested_ = true;
-        if (stop_) stop_();
-    }
-    bool requested() const { return requested_; }
-    void on_request(std::function<void()> stop) { stop_ = std::move(stop); }
-
-  private:
-    bool requested_ = false;
-    std::function<void()> stop_;
-};
 
 struct attempt_context {
     std::chrono::steady_clock::time_point deadline; // the attempt must end by then
@@ -49,7 +37,6 @@ struct attempt_context {
     // two reads may pass `idle_gap`. Either expiry ends the attempt as a timeout.
     std::chrono::steady_clock::time_point first_token_by = std::chrono::steady_clock::time_point::max();
     std::chrono::milliseconds idle_gap{15000};
-    stream_abort* abort = nullptr; // streams: set when the client can go away mid-call
 };
 
 // Receives a streamed completion as OpenAI `chat.completion.chunk` objects (usage never in them).

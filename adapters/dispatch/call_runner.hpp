@@ -12,6 +12,8 @@
 #include "domain/call/call_machine.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_state.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -37,9 +39,18 @@ inline std::string describe_failure(domain::attempt_error const& e) {
     return out;
 }
 
-inline net::awaitable<void> sleep_until(clock::time_point until) {
+// A wait the client's departure ends early (per-operation cancellation of the timer).
+inline net::awaitable<void> sleep_until(clock::time_point until, net::cancellation_slot cancel) {
     net::steady_timer timer(co_await net::this_coro::executor, until);
-    co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    co_await timer.async_wait(net::bind_cancellation_slot(cancel, net::as_tuple(net::use_awaitable)));
+}
+
+// Runs `attempt` as its own coroutine bound to `cancel`: every upstream operation in it (resolve,
+// connect, handshake, write, read) takes that slot, so a terminal cancellation aborts the one
+// pending. It does not throw on cancellation: the provider returns its usual result for a cut.
+template <class R> net::awaitable<R> cancellable(net::awaitable<R> attempt) {
+    co_await net::this_coro::throw_if_cancelled(false);
+    co_return co_await std::move(attempt);
 }
 } // namespace runner_detail
 
@@ -49,7 +60,8 @@ template <class T, class Call> class call_runner {
   public:
     call_runner(dispatcher& d, request_hints const& hints, call_context ctx, stream_gate* gate, std::int64_t tokens,
                 Call& call, std::vector<provider_slot const*> slots)
-        : d_(d), hints_(hints), ctx_(ctx), gate_(gate), tokens_(tokens), call_(call), slots_(std::move(slots)) {}
+        : d_(d), hints_(hints), ctx_(ctx), gate_(gate), tokens_(tokens), call_(call), slots_(std::move(slots)),
+          client_gone_(ctx.client_gone) {}
 
     // A runner abandoned mid-call (its coroutine destroyed) still ends the admission it holds.
     ~call_runner() {
@@ -103,6 +115,8 @@ template <class T, class Call> class call_runner {
 
     net::awaitable<call::call_event> carry_out(call::call_machine const& m, call::action const& a) {
         using call::action_kind;
+        // The client left: nothing more is started for it, but what it holds is settled.
+        if (client_left() && a.kind != action_kind::settle) co_return call::event::cancelled{};
         switch (a.kind) {
         case action_kind::reserve_tenant:
             co_return co_await reserve_tenant();
@@ -186,7 +200,7 @@ template <class T, class Call> class call_runner {
 
     net::awaitable<call::event::woke> wait(call::action const& a) {
         if (a.queued) d_.resilience_.on_queue_change(+1); // a degraded-mode signal
-        co_await runner_detail::sleep_until(a.until);
+        co_await runner_detail::sleep_until(a.until, client_gone_.slot());
         if (a.queued) d_.resilience_.on_queue_change(-1);
         co_return call::event::woke{};
     }
@@ -194,18 +208,25 @@ template <class T, class Call> class call_runner {
     net::awaitable<call::call_event> attempt(call::call_machine const& m, call::action const& a) {
         auto const& slot = *slots_[a.index];
         auto const& d = candidate(m, a.index);
-        if (ctx_.abort && ctx_.abort->requested()) co_return call::event::cancelled{}; // the client left
         count_attempt(m, a);
         auto const traceparent = child_traceparent(hints_.trace); // a span per attempt
         attempt_context ctx{a.attempt_deadline, hints_.request_id, traceparent, hints_.trace.tracestate};
         if (gate_) {
             ctx.first_token_by = a.first_token_by;
             ctx.idle_gap = d_.catalog_->stream_idle_timeout;
-            ctx.abort = ctx_.abort;
             gate_->attempt(d, a.resume);
         }
         auto const sent = clock::now();
-        auto outcome = co_await call_(*slot.impl, d.model, ctx);
+        // Bound to the client's departure when someone watches for it (its own coroutine, then).
+        auto executor = co_await net::this_coro::executor;
+        auto pending = client_gone_.slot().is_connected()
+                           ? net::co_spawn(executor, runner_detail::cancellable(call_(*slot.impl, d.model, ctx)),
+                                           net::bind_cancellation_slot(client_gone_.slot(), net::use_awaitable))
+                           : call_(*slot.impl, d.model, ctx);
+        auto outcome = co_await std::move(pending);
+        // Cut short by the client's departure: not the deployment's failure. A partial stream
+        // that returned its result ends as served, billed for what was relayed.
+        if (!outcome && client_left()) co_return call::event::cancelled{};
         call::event::attempt_ended ended;
         if (!outcome) ended.error = outcome.error();
         d_.observe_attempt(hints_.request_id, record_, d, sent, ended.error ? &*ended.error : nullptr);
@@ -213,7 +234,7 @@ template <class T, class Call> class call_runner {
             if (outcome) gate_->attempt_ended();
             ended.rejected = outcome && gate_->rejected();
             ended.committed = gate_->committed();
-            ended.client_gone = gate_->client_gone() || (ctx_.abort && ctx_.abort->requested());
+            ended.client_gone = gate_->client_gone() || client_left();
         }
         if (ended.rejected)
             log_event(log_level::info, "stream_resume_rejected",
@@ -224,6 +245,8 @@ template <class T, class Call> class call_runner {
             value_ = std::move(*outcome);
         co_return ended;
     }
+
+    bool client_left() const { return client_gone_.cancelled() != net::cancellation_type::none; }
 
     // Metrics: a retry on the same deployment or a fallback from the previous one.
     void count_attempt(call::call_machine const& m, call::action const& a) {
@@ -326,6 +349,9 @@ template <class T, class Call> class call_runner {
     std::optional<T> value_; // the answer that served
     double cost_ = 0;
     request_record record_; // returned with the result
+    // Follows ctx.client_gone: remembers that it fired, and hands a slot on to the wait or the
+    // attempt in progress.
+    net::cancellation_state client_gone_;
 };
 
 } // namespace switchboard::adapters

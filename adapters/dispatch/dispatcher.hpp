@@ -28,6 +28,8 @@
 #include "domain/throttle.hpp"
 #include "domain/tiers.hpp"
 
+#include <boost/asio/cancellation_signal.hpp>
+
 #include <optional>
 
 #include <chrono>
@@ -80,7 +82,10 @@ struct call_context {
     // The request's inbound limit check, still running (router): awaited after the tenant quota
     // reservation and before any upstream call; a refusal ends the call with it.
     class pending_admission* admission = nullptr;
-    stream_abort* abort = nullptr; // streams: raised when the client disconnects
+    // Emitted (terminal) when the client goes away: the waits and attempts of the call are bound
+    // to it, so the upstream call stops at once and the call ends as client_closed (a stream
+    // with content relayed is billed for what was relayed). Unconnected: nobody watches.
+    net::cancellation_slot client_gone = {};
 };
 
 // The client end of a stream: told which deployment answers just before its first chunk.

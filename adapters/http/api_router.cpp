@@ -89,6 +89,11 @@ std::string format_cost(double usd) {
     return ec == std::errc{} ? std::string(buf, end) : std::string("0.00000000");
 }
 
+// A call's collaborators: the inbound check still running, and the client's departure.
+call_context call_context_of(request_scope const& scope) {
+    return {scope.admission, scope.stream ? scope.stream->client_gone() : net::cancellation_slot{}};
+}
+
 // What the call did, for the request's log line and metrics.
 template <class T> request_record record_of(dispatch_result<T> const& outcome) {
     return outcome ? outcome->record : outcome.error().record;
@@ -371,7 +376,7 @@ net::awaitable<http_response> api_router::chat_completions(http_request& req, st
                                    req, request_id);
         co_return co_await stream_chat(req, request_id, *chat, std::move(*hints), scope);
     }
-    auto outcome = co_await dispatch_.chat(*chat, *hints, {scope.admission});
+    auto outcome = co_await dispatch_.chat(*chat, *hints, call_context_of(scope));
     scope.record = record_of(outcome);
     co_return dispatched_response(outcome, req, request_id);
 }
@@ -385,7 +390,7 @@ net::awaitable<http_response> api_router::embeddings(http_request& req, std::str
     if (!embedding) co_return answer_error(embedding.error(), req, request_id);
     auto hints = hints_of(req, request_id, scope);
     if (!hints) co_return answer_error(hints.error(), req, request_id);
-    auto outcome = co_await dispatch_.embed(*embedding, *hints, {scope.admission});
+    auto outcome = co_await dispatch_.embed(*embedding, *hints, call_context_of(scope));
     scope.record = record_of(outcome);
     co_return dispatched_response(outcome, req, request_id);
 }
@@ -423,9 +428,7 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, std::st
                                                       request_scope& scope) {
     auto& out = *scope.stream;
     sse_client client(out, req, request_id, services_.cors);
-    auto abort = std::make_shared<stream_abort>(); // shared: the watch may outlive this frame
-    out.watch_disconnect([abort] { abort->request(); }); // stops the upstream read at once
-    auto outcome = co_await dispatch_.chat_stream(chat, hints, client, {scope.admission, abort.get()});
+    auto outcome = co_await dispatch_.chat_stream(chat, hints, client, call_context_of(scope));
     scope.record = record_of(outcome);
     if (!outcome) {
         if (!client.started()) co_return failure_response(outcome.error(), req, request_id);

@@ -324,33 +324,36 @@ class chunked_writer final : public response_stream {
 
     bool opened() const override { return opened_; }
 
-    void watch_disconnect(std::function<void()> gone) override {
-        if (watching_) return;
-        watching_ = true;
-        auto& socket = stream_.socket();
-        socket.async_wait(tcp::socket::wait_read, [alive = alive_, &socket, gone = std::move(gone)](
-                                                      boost::system::error_code ec) {
-            if (!*alive || ec) return; // the stream ended first (the wait was cancelled)
-            // Readable: either the peer closed (a zero-byte peek) or it sent more (a pipelined
-            // request: it is still there). Nothing is consumed.
-            char c;
-            auto const n = ::recv(socket.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
-            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) gone();
-        });
+    net::cancellation_slot client_gone() override {
+        if (!alive_) watch_disconnect();
+        return gone_.slot();
     }
 
     ~chunked_writer() override {
+        if (!alive_) return;
         *alive_ = false;
-        if (watching_) {
-            boost::system::error_code ignored;
-            stream_.socket().cancel(ignored); // only the disconnect wait is pending at this point
-        }
+        boost::system::error_code ignored;
+        stream_.socket().cancel(ignored); // only the disconnect wait is pending at this point
     }
 
     // Whether the connection may serve another request after this stream.
     bool reusable() const { return opened_ && finished_ && !failed_ && keep_alive_; }
 
   private:
+    // Waits for the socket to become readable while the handler runs: either the peer closed
+    // (a zero-byte peek) or it sent more (a pipelined request: it is still there). Nothing is
+    // consumed. The completion may run after this writer is gone: it checks `alive` first.
+    void watch_disconnect() {
+        alive_ = std::make_shared<bool>(true);
+        auto& socket = stream_.socket();
+        socket.async_wait(tcp::socket::wait_read, [alive = alive_, &socket, this](boost::system::error_code ec) {
+            if (!*alive || ec) return; // the request ended first (the wait was cancelled)
+            char c;
+            auto const n = ::recv(socket.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) gone_.emit(net::cancellation_type::terminal);
+        });
+    }
+
     void append_chunk(std::string_view data) {
         char size[20];
         auto const end = std::to_chars(size, size + sizeof size, data.size(), 16).ptr;
@@ -378,9 +381,9 @@ class chunked_writer final : public response_stream {
     bool opened_ = false;
     bool finished_ = false;
     bool failed_ = false;
-    bool watching_ = false;
     std::string held_; // written with the next send() or finish(): the head, held chunks
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+    net::cancellation_signal gone_; // emitted when the client closes its side
+    std::shared_ptr<bool> alive_;   // set once the disconnect is watched; false once this writer is gone
 };
 } // namespace
 

@@ -7,7 +7,7 @@
 
 #include <boost/beast/core/tcp_stream.hpp>
 
-#include <functional>
+#include <boost/asio/cancellation_signal.hpp>
 #include <string>
 
 namespace switchboard::adapters {
@@ -32,9 +32,11 @@ class response_stream {
     virtual void hold(std::string data) = 0;
     virtual net::awaitable<bool> finish() = 0;
     virtual bool opened() const = 0;
-    // Calls `gone` (once, on this core) if the client closes its side while the handler runs —
-    // so a long upstream call can be stopped at once, not at its next write.
-    virtual void watch_disconnect(std::function<void()> gone) = 0;
+    // A slot that is emitted (terminal cancellation, once, on this core) if the client closes its
+    // side while the handler runs — bound to the dispatch, it stops a long upstream call at once,
+    // not at its next write. The watch starts with the first call (a request that never asks
+    // pays nothing); it ends with the request.
+    virtual net::cancellation_slot client_gone() = 0;
 };
 
 struct request_context {

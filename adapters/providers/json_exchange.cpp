@@ -20,6 +20,7 @@ domain::attempt_error transport_error(transport_failure failure) {
         e.kind = domain::attempt_failure::connect_failed;
         break;
     case transport_failure::reset:
+    case transport_failure::cancelled: // the caller's own cut: its runner knows it cancelled
         e.kind = domain::attempt_failure::reset;
         break;
     case transport_failure::timeout:

@@ -10,6 +10,8 @@
 #include "domain/redact.hpp"
 #include "domain/sse.hpp"
 
+#include <boost/asio/this_coro.hpp>
+
 #include <algorithm>
 
 namespace switchboard::adapters {
@@ -37,15 +39,7 @@ class sse_reader final : public upstream_stream_reader {
         return !not_event_stream_;
     }
 
-    void set_stop(std::function<void()> stop) override {
-        if (ctx_.abort) ctx_.abort->on_request(std::move(stop));
-    }
-
     net::awaitable<bool> on_body(std::string_view bytes) override {
-        if (ctx_.abort && ctx_.abort->requested()) {
-            client_gone_ = true;
-            co_return false;
-        }
         if (!is_success(status_)) { // an error answer: keep its body (bounded) for the error parser
             error_body_.append(bytes.substr(0, std::min<std::size_t>(bytes.size(), 65536 - error_body_.size())));
             co_return error_body_.size() < 65536;
@@ -112,9 +106,11 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
     domain::chat_stream_translator translator(call.format, "chatcmpl-" + std::string(ctx.request_id),
                                               std::string(upstream_model), unix_now());
     sse_reader reader(translator, sink, ctx);
-    if (ctx.abort && ctx.abort->requested()) co_return stream_result{{}, std::string(upstream_model), {}, 0};
     auto const ended = co_await client_->send_streaming(req, std::min(ctx.deadline, ctx.first_token_by), reader);
-    if (ctx.abort && ctx.abort->requested()) reader.client_gone_ = true; // our own cancellation, not a failure
+    // Cancelled (the client left): our own cut, not the provider's failure. What was relayed is
+    // the result, billed as such.
+    if (auto const cancel = co_await net::this_coro::cancellation_state; cancel.cancelled() != net::cancellation_type::none)
+        reader.client_gone_ = true;
     if (!ended && !reader.client_gone_) co_return transport_error(ended.error());
     if (!reader.client_gone_ && reader.status_ != 0 && !is_success(reader.status_)) {
         upstream_response response{reader.status_, reader.headers_, reader.error_body_};

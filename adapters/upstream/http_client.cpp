@@ -49,8 +49,10 @@ bool quiet_while_idle(tcp::socket& socket) {
 constexpr std::size_t unbounded_stream_body = std::numeric_limits<std::size_t>::max();
 
 // A response read that failed: a cut (the peer closed or reset mid-message) is a `reset`; a
-// message HTTP cannot frame, or one over the configured limits, is a `bad_response`.
+// message HTTP cannot frame, or one over the configured limits, is a `bad_response`; a read the
+// caller's cancellation aborted is `cancelled`.
 transport_failure read_failure(boost::system::error_code ec) {
+    if (ec == net::error::operation_aborted) return transport_failure::cancelled;
     if (ec == http::error::end_of_stream || ec == http::error::partial_message) return transport_failure::reset;
     if (ec.category() == http::make_error_code(http::error::body_limit).category())
         return transport_failure::bad_response;
@@ -202,6 +204,7 @@ http_client::open_exchange(wire_request& request, clock::time_point deadline, bo
             [&](auto& s) { return net::async_write(s, request.buffers(), use_tuple); }, conn->stream);
         if (auto ec = std::get<0>(write_ec)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
+            if (ec == net::error::operation_aborted) co_return transport_failure::cancelled;
             if (reused) continue; // stale pooled connection: nothing reached the server
             co_return transport_failure::reset;
         }
@@ -279,6 +282,7 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
         if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout,
                                          options_.max_response_bytes)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
+            if (ec == net::error::operation_aborted) co_return transport_failure::cancelled; // never retried
             if (reused && ec != http::error::partial_message && !parser->got_some() && conn->buffer.size() == 0)
                 continue; // closed while idle
             co_return read_failure(ec);
@@ -315,14 +319,10 @@ http_client::send_streaming(upstream_request const& request, clock::time_point d
         auto conn = std::move(*opened);
 
         std::optional<http::response_parser<http::buffer_body>> parser;
-        reader.set_stop([c = conn.get()] { c->tcp().cancel(); });
-        struct clear_stop {
-            upstream_stream_reader& reader;
-            ~clear_stop() { reader.set_stop({}); }
-        } cleared{reader};
         if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout,
                                          unbounded_stream_body)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
+            if (ec == net::error::operation_aborted) co_return transport_failure::cancelled; // never retried
             if (reused && ec != http::error::partial_message && !parser->got_some() && conn->buffer.size() == 0)
                 continue;
             co_return read_failure(ec);

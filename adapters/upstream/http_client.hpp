@@ -22,7 +22,6 @@
 #include <boost/system/result.hpp>
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -50,7 +49,9 @@ struct upstream_response {
 
 // bad_response: the response could not be read as one HTTP message within the limits (larger
 // than max_response_bytes, malformed framing, interim responses without end).
-enum class transport_failure { connect_failed, reset, timeout, bad_response };
+// cancelled: the calling coroutine's cancellation slot (Asio per-operation cancellation) aborted
+// the pending operation; the connection is dropped, never pooled.
+enum class transport_failure { connect_failed, reset, timeout, bad_response, cancelled };
 
 // Receives a streamed response (send_streaming): the header block once, then the body bytes as
 // they arrive (chunked encoding removed). Either callback may stop the exchange by returning
@@ -63,9 +64,6 @@ class upstream_stream_reader {
     // The deadline of the next body read, asked before each one (time to first token, then the
     // idle gap between chunks). Its expiry is a `timeout`.
     virtual std::chrono::steady_clock::time_point next_read_deadline() = 0;
-    // While the exchange runs, `stop` cancels its pending read (the connection is then dropped);
-    // it is replaced by an empty function when the exchange ends. Call it only on this core.
-    virtual void set_stop(std::function<void()> stop) { (void)stop; }
 };
 
 enum class stream_end {

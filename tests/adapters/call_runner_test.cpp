@@ -8,12 +8,17 @@
 #include "domain/chat_request.hpp"
 #include "domain/openai_wire.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <deque>
+#include <functional>
 
 namespace net = boost::asio;
 using namespace switchboard;
@@ -31,10 +36,22 @@ class scripted_provider final : public provider {
     std::vector<std::chrono::steady_clock::time_point> deadlines;
     std::vector<std::string> stream_chunks; // streams: the content of each chunk, sent before the outcome
 
+    bool hang = false;    // the call waits until cancelled (a long generation)
+    bool aborted = false; // its wait ended by cancellation
+    std::function<void()> on_call; // run when called, before answering
+
     net::awaitable<outcome> chat(domain::chat_request const&, std::string_view model,
                                  attempt_context const& ctx) override {
         models_called.emplace_back(model);
         deadlines.push_back(ctx.deadline);
+        if (on_call) on_call();
+        if (hang) {
+            // An upstream read: it takes the cancellation slot of the coroutine it runs in.
+            net::steady_timer never(co_await net::this_coro::executor, net::steady_timer::time_point::max());
+            auto [ec] = co_await never.async_wait(net::as_tuple(net::use_awaitable));
+            aborted = ec == net::error::operation_aborted;
+            co_return domain::attempt_error{domain::attempt_failure::reset};
+        }
         co_return next();
     }
     net::awaitable<attempt_result<stream_result>> chat_stream(domain::chat_request const&, std::string_view model,
@@ -103,14 +120,16 @@ struct harness {
     std::unique_ptr<dispatcher> dispatch;
     net::io_context context;
 
-    harness() {
+    net::cancellation_signal client_gone; // what the HTTP server emits when the client closes
+
+    explicit harness(domain::retry_config retry = {2, domain::duration::zero(), domain::duration::zero()}) {
         auto make = [&](std::string name) {
             auto impl = std::make_unique<scripted_provider>();
             auto* raw = impl.get();
             provider_slot slot;
             slot.impl = std::move(impl);
             slot.attempt_timeout = std::chrono::seconds(7);
-            slot.retry = {2, domain::duration::zero(), domain::duration::zero()};
+            slot.retry = retry;
             slot.breaker.failure_threshold = 2;
             providers.emplace(name, std::move(slot));
             return raw;
@@ -129,10 +148,14 @@ struct harness {
         context.run();
         return done.get();
     }
-    dispatch_result<domain::chat_completion> chat(request_hints const& hints = {}) {
+    dispatch_result<domain::chat_completion> chat(request_hints const& hints = {}, call_context ctx = {}) {
         auto request = domain::parse_chat_request(
             *domain::parse_json(R"({"model":"chat","messages":[{"role":"user","content":"hi"}]})"));
-        return run(dispatch->chat(*request, hints));
+        return run(dispatch->chat(*request, hints, ctx));
+    }
+    // The client leaves once the current step of the call has suspended.
+    std::function<void()> leave_after_this_step() {
+        return [this] { net::post(context, [this] { client_gone.emit(net::cancellation_type::terminal); }); };
     }
 };
 } // namespace
@@ -216,6 +239,43 @@ BOOST_AUTO_TEST_CASE(a_stream_cut_after_content_resumes_on_the_next_deployment) 
     BOOST_TEST(r->served.provider == "b");
     BOOST_TEST(client.text == "Hello, world"); // the client saw the answer once, seamlessly
     BOOST_TEST(h.a->models_called.size() == 1u); // never retried after the commit
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_leaves_mid_attempt_aborts_it_and_nothing_follows) {
+    harness h;
+    h.a->hang = true;
+    h.a->on_call = h.leave_after_this_step();
+    for (int i = 0; i < 3; ++i) { // past the breaker's threshold (2), were it counted
+        h.a->aborted = false;
+        auto r = h.chat({}, {nullptr, h.client_gone.slot()});
+        BOOST_TEST_REQUIRE(!r.has_value());
+        BOOST_TEST((r.error().error.code == domain::errc::client_closed));
+        BOOST_TEST(h.a->aborted); // the pending upstream operation itself was cancelled
+    }
+    BOOST_TEST(h.a->models_called.size() == 3u); // one attempt each: no retry
+    BOOST_TEST(h.b->models_called.empty());      // no fallback for a client that is gone
+    BOOST_TEST(h.resilience.available("a/model-a", std::chrono::steady_clock::now())); // not the deployment's fault
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_leaves_during_a_backoff_ends_the_wait) {
+    harness h({2, std::chrono::seconds(30), std::chrono::seconds(30)});
+    h.a->script = {status(503), answer("model-a")};
+    h.a->on_call = h.leave_after_this_step(); // the 503 returns, the runner starts its 30 s wait
+    auto const began = std::chrono::steady_clock::now();
+    auto r = h.chat({}, {nullptr, h.client_gone.slot()});
+    BOOST_TEST_REQUIRE(!r.has_value());
+    BOOST_TEST((r.error().error.code == domain::errc::client_closed));
+    BOOST_TEST(h.a->models_called.size() == 1u);
+    BOOST_TEST(h.b->models_called.empty());
+    BOOST_TEST((std::chrono::steady_clock::now() - began < std::chrono::seconds(10))); // the wait was cut short
+}
+
+BOOST_AUTO_TEST_CASE(without_a_watch_a_call_runs_as_before) {
+    harness h;
+    h.a->script.push_back(answer("model-a"));
+    auto r = h.chat({}, {nullptr, {}}); // an unconnected slot: nobody watches the client
+    BOOST_TEST_REQUIRE(r.has_value());
+    BOOST_TEST(r->served.provider == "a");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

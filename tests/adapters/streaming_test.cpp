@@ -342,9 +342,9 @@ BOOST_AUTO_TEST_CASE(a_client_that_disconnects_mid_stream_cancels_the_upstream_c
     socket.close(); // the user closed the tab
 
     auto const give_up = left + 5s;
-    while (up.stream_closures().empty() && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(5ms);
-    BOOST_TEST_REQUIRE(!up.stream_closures().empty());
-    auto const noticed = up.stream_closures().front() - left;
+    while (up.client_closures().empty() && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(5ms);
+    BOOST_TEST_REQUIRE(!up.client_closures().empty());
+    auto const noticed = up.client_closures().front() - left;
     BOOST_TEST((noticed < 1s), "the provider saw its connection closed after "
                                    << std::chrono::duration_cast<std::chrono::milliseconds>(noticed).count() << " ms");
 

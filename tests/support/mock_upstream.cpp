@@ -83,7 +83,7 @@ struct mock_upstream::impl {
     std::size_t accepted = 0;
     std::size_t active = 0;
     std::size_t peak = 0;
-    std::vector<std::chrono::steady_clock::time_point> closures; // stalled streams the client closed
+    std::vector<std::chrono::steady_clock::time_point> closures; // silent exchanges the client closed
     std::atomic<std::size_t> streamed{0};
     std::string sni;
     std::thread thread;
@@ -116,6 +116,17 @@ struct mock_upstream::impl {
             sni = name;
         }
         co_await serve_http(stream);
+    }
+
+    // Silent until the client closes the connection, which is recorded.
+    template <class Stream> net::awaitable<void> wait_for_close(Stream& stream) {
+        char scratch[512];
+        for (;;) {
+            auto [ec, n] = co_await stream.async_read_some(net::buffer(scratch), use_tuple);
+            if (ec) break;
+        }
+        std::lock_guard lock(mutex);
+        closures.push_back(std::chrono::steady_clock::now());
     }
 
     template <class Stream> net::awaitable<void> serve_http(Stream& stream) {
@@ -162,8 +173,7 @@ struct mock_upstream::impl {
                 co_return;
             }
             if (reply.misbehave == canned_reply::fault::silence) {
-                net::steady_timer t(context, std::chrono::hours(1));
-                co_await t.async_wait(use_tuple);
+                co_await wait_for_close(stream); // no answer at all
                 co_return;
             }
             if (!reply.raw_before.empty()) {
@@ -198,14 +208,7 @@ struct mock_upstream::impl {
                     co_return;
                 }
                 if (reply.stream_ends == canned_reply::stream_end::stall) {
-                    // Silent until the client closes the connection, which is recorded.
-                    char scratch[512];
-                    for (;;) {
-                        auto [rec_ec, rn] = co_await stream.async_read_some(net::buffer(scratch), use_tuple);
-                        if (rec_ec) break;
-                    }
-                    std::lock_guard lock(mutex);
-                    closures.push_back(std::chrono::steady_clock::now());
+                    co_await wait_for_close(stream);
                     co_return;
                 }
                 auto [lec, ln] = co_await net::async_write(stream, http::make_chunk_last(), use_tuple);
@@ -300,7 +303,7 @@ std::size_t mock_upstream::hits() const {
     return impl_->received.size();
 }
 
-std::vector<std::chrono::steady_clock::time_point> mock_upstream::stream_closures() const {
+std::vector<std::chrono::steady_clock::time_point> mock_upstream::client_closures() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->closures;
 }

@@ -82,8 +82,9 @@ class mock_upstream {
     std::size_t connections() const;      // TCP connections accepted
     std::size_t peak_concurrency() const; // most requests it was answering at once
     std::string last_sni() const;         // TLS only: the server name the last client asked for
-    // When the client closed each stalled stream's connection (stream_end::stall).
-    std::vector<std::chrono::steady_clock::time_point> stream_closures() const;
+    // When the client closed the connection of each exchange left silent (a stalled stream,
+    // stay_silent()): the gateway giving up on it.
+    std::vector<std::chrono::steady_clock::time_point> client_closures() const;
     // Bytes of streamed bodies written so far (a write blocked by a full socket is not counted).
     std::size_t streamed_bytes() const;
 
