@@ -1,11 +1,11 @@
 // Public API routes.
 #include "adapters/http/api_route.hpp"
+#include "adapters/http/call_stages.hpp"
 
 #include "adapters/http/path_pattern.hpp"
 #include "adapters/http/request_id.hpp"
 #include "adapters/http/router_responses.hpp"
 #include "adapters/http/sse_client.hpp"
-#include "adapters/limits/pending_admission.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/wall_clock.hpp"
 
@@ -14,7 +14,6 @@
 #include "domain/chat_stream.hpp"
 #include "domain/embedding_request.hpp"
 #include "domain/json_checks.hpp"
-#include "domain/json_duplicates.hpp"
 #include "domain/openai_wire.hpp"
 
 #include <boost/asio/this_coro.hpp>
@@ -124,26 +123,6 @@ http_response dispatched_response(dispatch_result<T>& outcome, http_request cons
     if (ok.tier) res.set("x-switchboard-tier", domain::tier_name(*ok.tier));
     res.set("x-switchboard-cost-usd", format_cost(ok.cost_usd));
     return res;
-}
-
-std::optional<json::value> parse_body(http_request const& req) {
-    return domain::parse_json(req.body());
-}
-
-// A key given twice in one object: two readers of the body (this gateway, the provider) could
-// each see a different value. Refused, naming the key.
-std::optional<domain::gateway_error> duplicate_key_refusal(std::string_view body) {
-    auto key = domain::first_duplicate_key(body);
-    if (!key) return std::nullopt;
-    return domain::make_error(errc::invalid_request,
-                              "The key '" + domain::truncate_for_message(*key, 64) + "' appears twice in one object",
-                              domain::truncate_for_message(*key, 64));
-}
-
-domain::gateway_error not_json() {
-    return domain::make_error(
-        errc::invalid_request,
-        "We could not parse the JSON body of your request. The body must be valid JSON.");
 }
 
 // The `code` of an error body ({"error":{"code":…}}), for the request log line.
@@ -324,30 +303,15 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     auto const& caller = scope.caller;
 
     // A legacy path is the current one in every respect (limits included) but its headers.
-    std::string_view const current = match->current();
     route_call call{req, request_id, scope, std::move(*param)};
+    auto admitted = co_await admit(match->current(), scope, match->calls_provider, match->rate_limited);
     http_response res;
-    if (!services_.limiter || !match->rate_limited) {
+    if (!admitted.refused_before_serving()) {
+        scope.admission = admitted.running();
         res = co_await serve(*match, call);
-    } else {
-        // With a remote store, calls to a provider start the check and go on: it runs while the
-        // body is read and the tenant quota reserved, and the dispatcher awaits it before any
-        // upstream call (one store round trip of waiting, not two). Other routes, and every
-        // route on the in-memory store (whose answer is immediate), wait for it first.
-        std::optional<pending_admission> admission;
-        limit_outcome checked;
-        limit_outcome const* limits = &checked;
-        if (match->calls_provider && services_.limiter->remote()) {
-            auto executor = co_await net::this_coro::executor;
-            admission.emplace(executor, *services_.limiter, current, caller);
-            scope.admission = &*admission;
-            res = co_await serve(*match, call);
-            scope.admission = nullptr;
-            limits = co_await admission->outcome();
-        } else {
-            checked = co_await services_.limiter->check(current, caller);
-            if (!checked.refusal) res = co_await serve(*match, call);
-        }
+        scope.admission = nullptr;
+    }
+    if (auto const* limits = co_await admitted.verdict()) {
         if (limits->refusal) { // wins over whatever else the request would have been answered
             res = answer_error(*limits->refusal, req, request_id);
             if (services_.metrics && limits->refusal->code == errc::rate_limit_exceeded)
@@ -360,37 +324,32 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     co_return res;
 }
 
+net::awaitable<admission> api_router::admit(std::string_view route, request_scope const& scope, bool calls_provider,
+                                            bool rate_limited) {
+    return admission::begin(rate_limited ? services_.limiter : nullptr, route, scope.caller, calls_provider);
+}
+
 net::awaitable<http_response> api_router::chat_completions(http_request& req, std::string const& request_id,
                                                            request_scope& scope) {
-    auto body = parse_body(req);
-    if (!body) co_return answer_error(not_json(), req, request_id);
-    if (auto refusal = duplicate_key_refusal(req.body())) co_return answer_error(*refusal, req, request_id);
-    auto chat = domain::parse_chat_request(std::move(*body));
-    if (!chat) co_return answer_error(chat.error(), req, request_id);
-    auto hints = hints_of(req, request_id, scope);
-    if (!hints) co_return answer_error(hints.error(), req, request_id);
-    if (chat->stream) {
+    call_exchange x{req, request_id, scope, {}};
+    if (auto ended = co_await run_stages(http_chat_stages, x)) co_return answer_error(*ended, req, request_id);
+    if (x.chat->stream) {
         if (!scope.stream)
             co_return answer_error(domain::make_error(errc::invalid_request,
                                                       "Streaming is not available on this endpoint", "stream"),
                                    req, request_id);
-        co_return co_await stream_chat(req, request_id, *chat, std::move(*hints), scope);
+        co_return co_await stream_chat(req, x);
     }
-    auto outcome = co_await dispatch_.chat(*chat, *hints, call_context_of(scope));
+    auto outcome = co_await dispatch_.chat(*x.chat, x.hints, call_context_of(scope));
     scope.record = record_of(outcome);
     co_return dispatched_response(outcome, req, request_id);
 }
 
 net::awaitable<http_response> api_router::embeddings(http_request& req, std::string const& request_id,
                                                      request_scope& scope) {
-    auto body = parse_body(req);
-    if (!body) co_return answer_error(not_json(), req, request_id);
-    if (auto refusal = duplicate_key_refusal(req.body())) co_return answer_error(*refusal, req, request_id);
-    auto embedding = domain::parse_embedding_request(std::move(*body));
-    if (!embedding) co_return answer_error(embedding.error(), req, request_id);
-    auto hints = hints_of(req, request_id, scope);
-    if (!hints) co_return answer_error(hints.error(), req, request_id);
-    auto outcome = co_await dispatch_.embed(*embedding, *hints, call_context_of(scope));
+    call_exchange x{req, request_id, scope, {}};
+    if (auto ended = co_await run_stages(http_embedding_stages, x)) co_return answer_error(*ended, req, request_id);
+    auto outcome = co_await dispatch_.embed(*x.embedding, x.hints, call_context_of(scope));
     scope.record = record_of(outcome);
     co_return dispatched_response(outcome, req, request_id);
 }
@@ -423,12 +382,13 @@ http_response api_router::model(http_request const& req, std::string const& requ
 // A streamed chat: SSE from the first content chunk on. A failure before it is an ordinary
 // error response (nothing was sent); after it, an error event ends the stream without [DONE].
 // The response returned is what the request log and metrics see.
-net::awaitable<http_response> api_router::stream_chat(http_request& req, std::string const& request_id,
-                                                      domain::chat_request const& chat, request_hints hints,
-                                                      request_scope& scope) {
+net::awaitable<http_response> api_router::stream_chat(http_request& req, call_exchange& x) {
+    auto const& request_id = x.request_id;
+    auto const& chat = *x.chat;
+    auto& scope = x.scope;
     auto& out = *scope.stream;
     sse_client client(out, req, request_id, services_.cors);
-    auto outcome = co_await dispatch_.chat_stream(chat, hints, client, call_context_of(scope));
+    auto outcome = co_await dispatch_.chat_stream(chat, x.hints, client, call_context_of(scope));
     scope.record = record_of(outcome);
     if (!outcome) {
         if (!client.started()) co_return failure_response(outcome.error(), req, request_id);

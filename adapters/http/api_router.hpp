@@ -9,10 +9,15 @@
 #include "adapters/http/client_ip.hpp"
 #include "adapters/http/cors.hpp"
 #include "adapters/http/request_handler.hpp"
+#include "adapters/limits/admission.hpp"
 #include "adapters/limits/inbound_limiter.hpp"
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/observability/request_observer.hpp"
 #include "adapters/store/redis/redis_connection.hpp"
+
+#include <optional>
+#include <span>
+#include <variant>
 
 namespace switchboard::adapters {
 
@@ -65,7 +70,20 @@ class api_router final : public request_handler {
     net::awaitable<void> serve_upgrade(http_request request, request_context const& context,
                                        beast::tcp_stream stream) override; // ws_endpoint.cpp
 
+    // The stages of a provider call (call_stages.hpp), one signature: nullopt to go on, else the
+    // error that ends the call. Public so that the stage lists can name them.
+    struct call_exchange;
+    using stage_verdict = std::optional<domain::gateway_error>;
+    using call_stage = net::awaitable<stage_verdict> (api_router::*)(call_exchange&);
+    net::awaitable<stage_verdict> decode_body(call_exchange& x);     // HTTP: JSON, no key given twice
+    net::awaitable<stage_verdict> parse_chat(call_exchange& x);      // a valid chat completion request
+    net::awaitable<stage_verdict> parse_embedding(call_exchange& x); // a valid embeddings request
+    net::awaitable<stage_verdict> read_hints(call_exchange& x);      // X-Priority, X-Tier, … (hints_of)
+    net::awaitable<stage_verdict> admit_call(call_exchange& x);      // the inbound limit of x.limit_route
+
   private:
+    // Runs `stages` in order until one ends the call.
+    net::awaitable<stage_verdict> run_stages(std::span<call_stage const> stages, call_exchange& x);
     // What a route's handler is given: the request, and the path parameter of its pattern
     // (percent-decoded), e.g. the model id of /v1/models/{id*}.
     struct route_call {
@@ -79,6 +97,9 @@ class api_router final : public request_handler {
     // The route whose pattern matches `path`, preferring one that allows `method`; the path parameter.
     static std::pair<route const*, std::string_view> find_route(std::string_view path, http::verb method);
 
+    // The inbound limit of a request on `route`, decided the same way for every door (admission.hpp).
+    net::awaitable<admission> admit(std::string_view route, request_scope const& scope, bool calls_provider,
+                                    bool rate_limited = true);
     // Who calls (client IP, key fingerprint, tenant) into `scope`; an invalid X-Tenant-Id is refused.
     std::optional<domain::gateway_error> identify(http_request const& request, request_context const& context,
                                                   request_scope& scope) const;
@@ -87,6 +108,11 @@ class api_router final : public request_handler {
     net::awaitable<std::optional<domain::gateway_error>> upgrade_refusal(http_request const& request,
                                                                          request_context const& context,
                                                                          request_scope& scope); // ws_endpoint.cpp
+    // One chat.stream.start message through the call stages (ws_endpoint.cpp): the error that
+    // refused it before any dispatch, or what the dispatch did.
+    net::awaitable<std::variant<domain::gateway_error, dispatch_result<stream_result>>>
+    serve_start(std::string text, boost::json::value& id, http_request const& upgrade, std::string const& request_id,
+                request_scope& scope, stream_client& client);
     void observe(http_request const& request, http_response const& response, request_context const& context,
                  request_scope const& scope, std::chrono::steady_clock::time_point started) const;
     // Runs the route's handler. Not a coroutine itself: the chat route, the hot one, is awaited
@@ -109,9 +135,7 @@ class api_router final : public request_handler {
     net::awaitable<http_response> stream_without_upgrade_route(route_call& c);
     net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id,
                                                    request_scope& scope);
-    net::awaitable<http_response> stream_chat(http_request& request, std::string const& request_id,
-                                              domain::chat_request const& chat, request_hints hints,
-                                              request_scope& scope);
+    net::awaitable<http_response> stream_chat(http_request& request, call_exchange& x);
     net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id,
                                              request_scope& scope);
     http_response models(http_request const& request, std::string const& request_id) const;

@@ -10,6 +10,7 @@
 // resume or a chat.error after it — never a chat.complete for a cut answer. Streams on one
 // connection run one after another; a bad message gets a chat.error and the session goes on.
 #include "adapters/http/api_router.hpp"
+#include "adapters/http/call_stages.hpp"
 
 #include "adapters/http/error_response.hpp"
 #include "adapters/http/request_id.hpp"
@@ -32,6 +33,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <map>
+#include <variant>
 
 namespace switchboard::adapters {
 namespace json = boost::json;
@@ -93,7 +95,7 @@ class completion_builder {
 // The client end of a stream over a WebSocket: each chunk becomes a chat.chunk message.
 class ws_client final : public stream_client {
   public:
-    ws_client(ws_stream& ws, json::value id) : ws_(ws), id_(std::move(id)) {}
+    ws_client(ws_stream& ws, json::value const& id) : ws_(ws), id_(id) {}
     net::awaitable<bool> begin(domain::deployment const&, std::optional<json::object> opening) override {
         if (!opening) co_return true;
         co_return co_await on_chunk(std::move(*opening));
@@ -109,7 +111,7 @@ class ws_client final : public stream_client {
 
   private:
     ws_stream& ws_;
-    json::value id_;
+    json::value const& id_;
     completion_builder builder_;
 };
 
@@ -164,35 +166,12 @@ api_router::upgrade_refusal(http_request const& req, request_context const& cont
     // for CORS may; a client without Origin (not a browser) is not concerned.
     if (auto origin = req[http::field::origin]; !origin.empty() && !services_.cors.allows(origin))
         co_return domain::make_error(errc::forbidden, "WebSocket connections from this origin are not allowed");
-    if (!services_.limiter) co_return std::nullopt;
-    auto limits = co_await services_.limiter->check("/api/v1/ai/stream", scope.caller);
-    co_return limits.refusal;
+    auto admitted = co_await admit("/api/v1/ai/stream", scope, false);
+    if (auto const* refused = admitted.refused_before_serving()) co_return **refused;
+    co_return std::nullopt;
 }
 
 namespace {
-struct ws_start {
-    domain::chat_request chat;
-    request_hints hints;
-};
-
-// A start message through the stages of a REST call: parse, identify (the upgrade's caller and
-// the hints of its headers), admit (the inbound limit of /v1/chat/completions).
-net::awaitable<domain::result<ws_start>> admit_start(std::string text, json::value& id, http_request const& upgrade,
-                                                     std::string const& request_id, request_scope& scope,
-                                                     inbound_limiter* limiter) {
-    auto body = start_request(std::move(text), id);
-    if (!body) co_return body.error();
-    auto chat = domain::parse_chat_request(std::move(*body));
-    if (!chat) co_return chat.error();
-    auto hints = hints_of(upgrade, request_id, scope);
-    if (!hints) co_return hints.error();
-    if (limiter) {
-        auto limits = co_await limiter->check("/v1/chat/completions", scope.caller);
-        if (limits.refusal) co_return *limits.refusal;
-    }
-    co_return ws_start{std::move(*chat), std::move(*hints)};
-}
-
 // One stream of the session, as the request log line and metrics see it.
 void observe_call(request_observer const* observer, request_scope const& scope, std::string const& request_id,
                   dispatch_result<stream_result> const& outcome, std::chrono::steady_clock::time_point started) {
@@ -211,6 +190,24 @@ void observe_call(request_observer const* observer, request_scope const& scope, 
     observer->finished(done);
 }
 } // namespace
+
+// A start message through the stages of a call: its envelope, then parse, hints and the inbound
+// limit of /v1/chat/completions (call_stages.hpp), then the dispatch. A refusal by the limit
+// wins over whatever else the call ended with, as on HTTP.
+net::awaitable<std::variant<domain::gateway_error, dispatch_result<stream_result>>>
+api_router::serve_start(std::string text, json::value& id, http_request const& upgrade,
+                        std::string const& request_id, request_scope& scope, stream_client& client) {
+    auto body = start_request(std::move(text), id);
+    if (!body) co_return body.error();
+    call_exchange x{upgrade, request_id, scope, std::move(*body), "/v1/chat/completions"};
+    if (auto ended = co_await run_stages(ws_chat_stages, x)) co_return std::move(*ended);
+    auto outcome = co_await dispatch_.chat_stream(*x.chat, x.hints, client, {scope.admission, {}});
+    scope.admission = nullptr;
+    scope.record = outcome ? outcome->record : outcome.error().record;
+    if (auto const* limits = co_await x.admitted->verdict(); limits && limits->refusal)
+        outcome = dispatch_failure{*limits->refusal, 0, {}, scope.record};
+    co_return outcome;
+}
 
 bool api_router::serves_upgrade(http_request const& req) const {
     return path_of(req.target()) == "/api/v1/ai/stream" && websocket::is_upgrade(req);
@@ -246,27 +243,24 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
         if (read_ec) break; // closed, or the peer went away
         std::string const request_id = accept_or_generate_request_id({});
         json::value id = nullptr;
-        auto fail = [&](domain::gateway_error const& e) { return error_message(id, e, request_id, lang); };
-        auto start = co_await admit_start(beast::buffers_to_string(buffer.data()), id, req, request_id, scope,
-                                          services_.limiter);
-        if (!start) {
-            if (!co_await send_json(ws, fail(start.error()))) break;
+        ws_client client(ws, id); // the id is the message's, once its envelope is read
+        auto const started = std::chrono::steady_clock::now();
+        auto served = co_await serve_start(beast::buffers_to_string(buffer.data()), id, req, request_id, scope, client);
+        if (auto const* refused = std::get_if<domain::gateway_error>(&served)) { // the session goes on
+            if (!co_await send_json(ws, error_message(id, *refused, request_id, lang))) break;
             continue;
         }
-        ws_client client(ws, id);
-        auto const started = std::chrono::steady_clock::now();
-        auto outcome = co_await dispatch_.chat_stream(start->chat, start->hints, client);
-        scope.record = outcome ? outcome->record : outcome.error().record;
-        json::object end;
+        auto const& outcome = std::get<dispatch_result<stream_result>>(served);
+        json::object last;
         if (outcome) {
-            end = json::object{{"type", "chat.complete"},
-                               {"id", id},
-                               {"response", client.built().completion(outcome->value.usage)},
-                               {"usage", domain::usage_json(outcome->value.usage)}};
+            last = json::object{{"type", "chat.complete"},
+                                {"id", id},
+                                {"response", client.built().completion(outcome->value.usage)},
+                                {"usage", domain::usage_json(outcome->value.usage)}};
         } else {
-            end = fail(outcome.error().error);
+            last = error_message(id, outcome.error().error, request_id, lang);
         }
-        bool const sent = co_await send_json(ws, end);
+        bool const sent = co_await send_json(ws, last);
         observe_call(services_.observer, scope, request_id, outcome, started);
         scope.record = {};
         if (!sent) break;

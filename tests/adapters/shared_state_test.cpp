@@ -40,8 +40,10 @@ json::object tenant_day(gateway_fixture& gw, std::string const& tenant) {
     return {};
 }
 
-std::string upstream_config(mock_upstream const& up, std::string const& store_url, std::string const& extra) {
-    std::string out = extra + "resilience: {retry: {max_attempts: 1}}\nproviders:\n  p: {kind: openai, base_url: \"" +
+std::string upstream_config(mock_upstream const& up, std::string const& store_url, std::string const& extra,
+                            std::string const& breaker = "") {
+    std::string out = extra + "resilience: {retry: {max_attempts: 1}" + (breaker.empty() ? "" : ", breaker: " + breaker) +
+                      "}\nproviders:\n  p: {kind: openai, base_url: \"" +
                       up.base_url("/v1") + "\", api_key: k-000000000001}\nmodels:\n  chat: [p/m]\n";
     // A 200-call burst on the sanitizer build takes Redis past the 50 ms request-path timeout,
     // and the fail_open fallback would then (rightly) count on local shares instead.
@@ -69,7 +71,10 @@ void quota_reservations_hold(std::string const& store_url) {
     });
     gateway_fixture gw(upstream_config(up, store_url,
                                        "quotas:\n  tenants: {acme: {tokens_per_day: " +
-                                           std::to_string(20 * estimate + estimate / 2) + "}}\n"),
+                                           std::to_string(20 * estimate + estimate / 2) + "}}\n",
+                                       // Half the calls fail: a breaker tripped by a bunch of them
+                                       // would answer 503 where this test looks at quotas.
+                                       "{failure_threshold: 1000, min_calls: 100000}"),
                        {}, 2);
     std::vector<call_spec> calls(200, call_spec{gw.port(), "POST", "/v1/chat/completions", body,
                                                 {{"X-Tenant-Id", "acme"}}});

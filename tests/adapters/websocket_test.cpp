@@ -2,6 +2,7 @@
 // chat.error; the same failover and integrity rules as SSE; bad messages do not end the session.
 #include "gateway_fixture.hpp"
 #include "tests/support/mock_upstream.hpp"
+#include "tests/support/redis_server.hpp"
 
 #include "domain/sse.hpp"
 
@@ -159,6 +160,38 @@ BOOST_AUTO_TEST_CASE(a_message_id_too_large_to_echo_is_refused_and_the_session_g
     auto served = ws.stream(start("mock-1", "short-id"));
     BOOST_TEST(served.back().at("type").as_string() == "chat.complete");
     BOOST_TEST(served.back().at("id").as_string() == "short-id");
+}
+
+namespace {
+// Each start is a call on /v1/chat/completions for the inbound limits, decided where HTTP's are:
+// with Redis the check runs alongside the call and is awaited before any upstream call.
+void each_start_counts_against_the_chat_route(std::string const& store_url) {
+    mock_upstream up;
+    up.always(canned_reply::sse({piece{domain::sse_data(
+        R"({"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]})")}}));
+    std::string config = "limits: [{per: ip, requests: 2, window: 60s, route: /v1/chat/completions}]\n"
+                         "providers:\n  p: {kind: openai, base_url: \"" + up.base_url("/v1") +
+                         "\", api_key: k-000000000001}\nmodels:\n  chat: [p/m]\n";
+    if (!store_url.empty()) config += "store: {url: \"" + store_url + "\"}\n";
+    gateway_fixture gw(config);
+    ws_session ws(gw.port());
+    for (int i = 0; i < 2; ++i) BOOST_TEST(ws.stream(start("chat")).back().at("type").as_string() == "chat.complete");
+    auto refused = ws.stream(start("chat", "third"));
+    BOOST_TEST(refused.back().at("type").as_string() == "chat.error");
+    BOOST_TEST(refused.back().at("error").at("code").as_string() == "rate_limit_exceeded");
+    BOOST_TEST(refused.back().at("id").as_string() == "third");
+    BOOST_TEST(up.hits() == 2u); // the refused start reached no provider
+    BOOST_TEST(gw.chat(R"({"model":"chat","messages":[{"role":"user","content":"x"}]})").status == 429); // one count
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(each_start_counts_against_the_chat_route_in_memory) {
+    each_start_counts_against_the_chat_route("");
+}
+
+BOOST_AUTO_TEST_CASE(each_start_counts_against_the_chat_route_in_redis) {
+    redis_server redis;
+    each_start_counts_against_the_chat_route(redis.url());
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_session_is_closed_after_the_idle_timeout) {

@@ -1,0 +1,48 @@
+#pragma once
+// The stages of one provider call, the same for every door: an HTTP request to /v1/chat/completions
+// or /v1/embeddings, a chat.stream.start message on the WebSocket. Each stage has one signature:
+// it takes the call's exchange, reads what the door and the stages before it put there, adds its
+// own part, and either passes (nullopt) or ends the call with the error its client gets.
+//
+//   HTTP       route → media type → identify → admit (the route's limit) ─┐
+//   WebSocket  upgrade: identify → origin → admit; each message: envelope ─┤
+//                                                                          ▼
+//              [decode] → parse → hints → [admit] → dispatch → answer → observe
+//
+// dispatch is the call machine (dispatcher.hpp): reservation of the tenant quota, the budget,
+// the attempts, settlement. A new capability of every call (a cache lookup, a REST call type)
+// is a stage in these lists, not a branch in a door.
+#include "adapters/http/api_router.hpp"
+#include "adapters/limits/admission.hpp"
+#include "domain/chat_request.hpp"
+#include "domain/embedding_request.hpp"
+
+#include <optional>
+#include <span>
+
+namespace switchboard::adapters {
+
+struct api_router::call_exchange {
+    // From the door:
+    http_request const& head;      // the call's headers (on a WebSocket: its upgrade request's)
+    std::string const& request_id;
+    request_scope& scope;          // who calls (identified by the door); what serving did
+    boost::json::value body;       // the call's JSON (the HTTP door's is decoded by a stage)
+    std::string_view limit_route = {}; // where a stage admits it, the route whose limits count
+    // From the stages:
+    std::optional<domain::chat_request> chat;
+    std::optional<domain::embedding_request> embedding;
+    request_hints hints;
+    std::optional<admission> admitted; // a door that leaves the inbound limit to the stages
+};
+
+// HTTP: the route was admitted by its door; the body is decoded here.
+inline constexpr api_router::call_stage http_chat_stages[] = {
+    &api_router::decode_body, &api_router::parse_chat, &api_router::read_hints};
+inline constexpr api_router::call_stage http_embedding_stages[] = {
+    &api_router::decode_body, &api_router::parse_embedding, &api_router::read_hints};
+// WebSocket: the envelope gave the body; each start counts against /v1/chat/completions.
+inline constexpr api_router::call_stage ws_chat_stages[] = {
+    &api_router::parse_chat, &api_router::read_hints, &api_router::admit_call};
+
+} // namespace switchboard::adapters
