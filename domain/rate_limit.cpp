@@ -19,6 +19,12 @@ std::string_view scope_name(limit_scope s) {
     return "ip";
 }
 
+std::optional<limit_scope> parse_scope(std::string_view name) {
+    for (auto s : {limit_scope::ip, limit_scope::key, limit_scope::tenant, limit_scope::global})
+        if (scope_name(s) == name) return s;
+    return std::nullopt;
+}
+
 std::string_view fail_mode_name(fail_mode m) {
     return m == fail_mode::open ? "fail_open" : "fail_closed";
 }

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,7 @@ namespace switchboard::domain {
 
 enum class limit_scope { ip, key, tenant, global };
 std::string_view scope_name(limit_scope s);
+std::optional<limit_scope> parse_scope(std::string_view name); // the inverse of scope_name
 
 // What a policy does when the shared store cannot answer in time.
 enum class fail_mode { open, closed };

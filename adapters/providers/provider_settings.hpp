@@ -19,6 +19,7 @@ struct provider_settings {
     std::string base_url; // empty for mock
     std::string api_key;  // secret: never logged or echoed
     std::string ca_file;  // extra trusted CA certificates (PEM), besides the system store
+    bool allow_insecure_http = false; // plain http:// to a non-loopback host (refused unless set)
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds attempt_timeout{30000};
     std::chrono::milliseconds response_headers_timeout{0};    // 0: only the attempt timeout

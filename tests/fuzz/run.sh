@@ -35,8 +35,8 @@ link() { # target, libraries (after --), sources…
 }
 
 domain=(domain/*.cpp domain/call/*.cpp)
-config=(server/config.cpp server/config_reader.cpp server/config_shared_state.cpp server/config_observability.cpp
-        server/config_resilience.cpp server/config_describe.cpp server/config_describe_policies.cpp
+config=(server/config.cpp server/config_reader.cpp server/config_fields.cpp server/config_describe.cpp
+        server/config_policies.cpp server/config_serving.cpp server/config_routing.cpp
         adapters/providers/provider_kinds.cpp adapters/upstream/origin.cpp adapters/store/redis/redis_url.cpp
         adapters/http/client_ip.cpp adapters/observability/log.cpp adapters/observability/log_line.cpp
         adapters/observability/log_sink.cpp)

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -331,6 +332,51 @@ providers:
                        R"("my-model":{"input_per_million":1.5E0)", R"("max_response_bytes":4194304)",
                        R"("max_attempts":2)", R"("simple_max_prompt_tokens":100)"})
         BOOST_TEST(text.find(shown) != std::string::npos, shown);
+}
+
+// Reader and dump come from one field list per section: whatever the dump shows, the loader
+// reads back to the same config. A key written in one place only cannot pass this.
+BOOST_AUTO_TEST_CASE(the_dump_reads_back_to_the_same_config) {
+    auto c = load_config_text(R"(
+server: {port: 9000, cors: {allow_origins: ["https://app.example.com"], max_age: 5m}, trusted_proxies: [10.0.0.0/8],
+         ready_drain_delay: 0, max_body_bytes: 2MiB}
+store: {timeout: 80ms, local_fraction: 0.25}
+logging: {level: warning, include_payloads: true}
+metrics: {enabled: false}
+background: {housekeeping_interval: 2m}
+timeouts: {connect: 2s, attempt: 20s, request: 50s, response_headers: 3s}
+resilience: {retry: {max_attempts: 4}, breaker: {failure_rate: 0.5, window: 20s},
+             retry_budget: {window: 30s}, degraded_mode: {critical: {queued_calls: 300}, calm_for: 1m}}
+budgets: {max_calls: 7, shares: {p2: 0.6}, on_store_error: fail_closed}
+limits: [{per: key, requests: 5, window: 10s}, {route: /v1/embeddings, per: tenant, requests: 9}]
+quotas: {on_store_error: fail_closed, tenants: {acme: {tokens_per_day: 500}}, providers: {p: {requests_per_day: 9}}}
+providers:
+  p: {kind: openai, base_url: "http://127.0.0.1:9/v1", fallback_on: [401, 404], headers: {x-team: blue},
+      limits: {requests_per_minute: 60, burst: 2s}, probe: {interval: 30s}, timeouts: {attempt: 10s},
+      retry: {max_attempts: 2}, breaker: {open_for: 5s}}
+models: {chat: [p/m1, {provider: p, model: m2, context_window: 8000, prefill: true}],
+         tiered: {tiers: {simple: [p/s], complex: [p/c]}}}
+tiers: {simple_max_prompt_tokens: 100, with_tools: complex}
+pricing: {my-model: {input_per_million: 1.5, output_per_million: 2}}
+)", fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    auto const dump = boost::json::serialize(describe(*c));
+    auto again = load_config_text(dump, fake_env({}));
+    if (!again)
+        for (auto const& problem : again.error().problems) BOOST_TEST_MESSAGE(problem);
+    BOOST_TEST_REQUIRE(again.has_value());
+    BOOST_TEST(boost::json::serialize(describe(*again)) == dump);
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_key_is_named_with_its_path_at_any_depth) {
+    auto c = load_config_text("resilience: {degraded_mode: {critical: {queued_call: 3}}}\n"
+                              "providers: {p: {kind: openai, base_url: \"http://127.0.0.1:9\", limits: {burts: 1s}}}\n",
+                              fake_env({}));
+    BOOST_TEST_REQUIRE(!c.has_value());
+    auto const& problems = c.error().problems;
+    auto has = [&](std::string const& p) { return std::find(problems.begin(), problems.end(), p) != problems.end(); };
+    BOOST_TEST(has("resilience.degraded_mode.critical.queued_call: unknown key"));
+    BOOST_TEST(has("providers.p.limits.burts: unknown key"));
 }
 
 BOOST_AUTO_TEST_CASE(the_shipped_example_config_is_valid) {

@@ -1,0 +1,43 @@
+#pragma once
+// The field list of every config section (config_fields.hpp): the whole file is one list,
+// gateway_fields(), whose entries are sections with lists of their own. The loader reads the
+// file with it and describe() renders the effective config with it.
+#include "server/config.hpp"
+#include "server/config_fields.hpp"
+
+namespace switchboard::server {
+
+field_list<gateway_config> gateway_fields(); // the top level, in reading order
+
+// Sections that also appear inside a provider (its own retry, breaker, limits).
+field_list<domain::retry_config> retry_fields();
+field_list<domain::breaker_config> breaker_fields();
+field_list<domain::throttle_config> throttle_fields();
+field_list<resilience_settings> resilience_fields();
+field_list<adapters::budget_policy> budget_fields();
+
+field_list<server_settings> server_fields();
+field_list<store_settings> store_fields();
+field_list<timeout_settings> timeout_fields();
+field_list<observability_settings> logging_fields();
+field_list<observability_settings> metrics_fields();
+field_list<observability_settings> background_fields();
+field_list<domain::tier_rules> tier_fields();
+
+// providers.<name>: its settings start from the global timeouts, retry and breaker.
+void read_provider(config_reader& rd, std::string const& name, YAML::Node const& n, gateway_config& c);
+field_list<adapters::provider_settings> provider_fields();
+// A configured provider's base URL and key make sense for its kind (also for the env shorthand).
+void check_endpoint(config_reader& rd, adapters::provider_settings const& p, std::string const& path);
+
+// The collections: lists and maps whose entries are sections.
+void read_limits(config_reader& rd, YAML::Node const& n, std::string const& path, gateway_config& c);
+boost::json::value describe_limits(gateway_config const& c);
+void read_quotas(config_reader& rd, YAML::Node const& n, std::string const& path, gateway_config& c);
+boost::json::value describe_quotas(gateway_config const& c);
+void read_models(config_reader& rd, YAML::Node const& n, std::string const& path, gateway_config& c);
+boost::json::value describe_models(gateway_config const& c);
+void read_pricing(config_reader& rd, YAML::Node const& n, std::string const& path, gateway_config& c);
+boost::json::value describe_pricing(gateway_config const& c);
+
+} // namespace switchboard::server
