@@ -2,11 +2,11 @@
 // The provider port: one upstream API (OpenAI-compatible, Anthropic, Gemini, mock…) seen as
 // "send this chat/embedding request to this upstream model, within this deadline".
 //
-// Cancellation: an attempt runs under the caller's cancellation slot (Asio per-operation
-// cancellation: the runner spawns it bound to the client's disconnect). A terminal cancellation
-// aborts the pending upstream operation at once; the attempt then returns whatever it returns
-// for a cut connection, or — a stream with content already relayed — its partial result, which
-// the runner bills as such. Implementations need not check for it themselves.
+// Cancellation: `attempt_context::cancel` is the client's departure (Asio per-operation
+// cancellation). An implementation binds it to each upstream operation it waits on; a terminal
+// cancellation aborts the pending one at once, and the attempt returns what it returns for a cut
+// connection — or, a stream with content already relayed, its partial result, which the runner
+// bills as such.
 //
 // Errors: every expected failure — connection refused or reset, timeout, an HTTP error status,
 // an unparseable body, an unsupported operation — is returned as a domain::attempt_error value.
@@ -19,6 +19,7 @@
 #include "domain/completion.hpp"
 #include "domain/embedding_request.hpp"
 
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/system/result.hpp>
 
 #include <chrono>
@@ -37,6 +38,7 @@ struct attempt_context {
     // two reads may pass `idle_gap`. Either expiry ends the attempt as a timeout.
     std::chrono::steady_clock::time_point first_token_by = std::chrono::steady_clock::time_point::max();
     std::chrono::milliseconds idle_gap{15000};
+    net::cancellation_slot cancel = {}; // bound to each upstream operation; unconnected: nobody watches
 };
 
 // Receives a streamed completion as OpenAI `chat.completion.chunk` objects (usage never in them).

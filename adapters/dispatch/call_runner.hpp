@@ -45,13 +45,6 @@ inline net::awaitable<void> sleep_until(clock::time_point until, net::cancellati
     co_await timer.async_wait(net::bind_cancellation_slot(cancel, net::as_tuple(net::use_awaitable)));
 }
 
-// Runs `attempt` as its own coroutine bound to `cancel`: every upstream operation in it (resolve,
-// connect, handshake, write, read) takes that slot, so a terminal cancellation aborts the one
-// pending. It does not throw on cancellation: the provider returns its usual result for a cut.
-template <class R> net::awaitable<R> cancellable(net::awaitable<R> attempt) {
-    co_await net::this_coro::throw_if_cancelled(false);
-    co_return co_await std::move(attempt);
-}
 } // namespace runner_detail
 
 template <class T, class Call> class call_runner {
@@ -211,19 +204,14 @@ template <class T, class Call> class call_runner {
         count_attempt(m, a);
         auto const traceparent = child_traceparent(hints_.trace); // a span per attempt
         attempt_context ctx{a.attempt_deadline, hints_.request_id, traceparent, hints_.trace.tracestate};
+        ctx.cancel = client_gone_.slot(); // the provider binds it to each upstream operation
         if (gate_) {
             ctx.first_token_by = a.first_token_by;
             ctx.idle_gap = d_.catalog_->stream_idle_timeout;
             gate_->attempt(d, a.resume);
         }
         auto const sent = clock::now();
-        // Bound to the client's departure when someone watches for it (its own coroutine, then).
-        auto executor = co_await net::this_coro::executor;
-        auto pending = client_gone_.slot().is_connected()
-                           ? net::co_spawn(executor, runner_detail::cancellable(call_(*slot.impl, d.model, ctx)),
-                                           net::bind_cancellation_slot(client_gone_.slot(), net::use_awaitable))
-                           : call_(*slot.impl, d.model, ctx);
-        auto outcome = co_await std::move(pending);
+        auto outcome = co_await call_(*slot.impl, d.model, ctx);
         // Cut short by the client's departure: not the deployment's failure. A partial stream
         // that returned its result ends as served, billed for what was relayed.
         if (!outcome && client_left()) co_return call::event::cancelled{};

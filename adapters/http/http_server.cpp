@@ -329,8 +329,13 @@ class chunked_writer final : public response_stream {
         return gone_.slot();
     }
 
-    ~chunked_writer() override {
-        if (!alive_) return;
+    ~chunked_writer() override { stop_watching(); }
+
+    // Ends the disconnect watch, if one runs: called as soon as the handler returns, before the
+    // response is written — a client that reads the answer and sends its next request at once
+    // would otherwise wake the watch (a peek per request) while the answer is on its way.
+    void stop_watching() {
+        if (!alive_ || !*alive_) return;
         *alive_ = false;
         boost::system::error_code ignored;
         stream_.socket().cancel(ignored); // only the disconnect wait is pending at this point
@@ -446,6 +451,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     } catch (...) {
         failure = std::current_exception();
     }
+    streamed.stop_watching();
     if (streamed.opened()) {
         if (failure) log_failure(failure, "request_failed"); // mid-stream: the body just ends
         co_return streamed.reusable() && !draining;

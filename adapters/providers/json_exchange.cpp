@@ -40,7 +40,7 @@ net::awaitable<attempt_result<upstream_response>> exchange(http_client& client, 
     req.headers.emplace_back("accept", "application/json");
     add_request_context(req, ctx);
 
-    auto res = co_await client.send(req, ctx.deadline);
+    auto res = co_await client.send(req, ctx.deadline, ctx.cancel);
     if (res) co_return std::move(*res);
     co_return transport_error(res.error());
 }

@@ -10,8 +10,6 @@
 #include "domain/redact.hpp"
 #include "domain/sse.hpp"
 
-#include <boost/asio/this_coro.hpp>
-
 #include <algorithm>
 
 namespace switchboard::adapters {
@@ -106,11 +104,11 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
     domain::chat_stream_translator translator(call.format, "chatcmpl-" + std::string(ctx.request_id),
                                               std::string(upstream_model), unix_now());
     sse_reader reader(translator, sink, ctx);
-    auto const ended = co_await client_->send_streaming(req, std::min(ctx.deadline, ctx.first_token_by), reader);
+    auto const ended =
+        co_await client_->send_streaming(req, std::min(ctx.deadline, ctx.first_token_by), reader, ctx.cancel);
     // Cancelled (the client left): our own cut, not the provider's failure. What was relayed is
     // the result, billed as such.
-    if (auto const cancel = co_await net::this_coro::cancellation_state; cancel.cancelled() != net::cancellation_type::none)
-        reader.client_gone_ = true;
+    if (!ended && ended.error() == transport_failure::cancelled) reader.client_gone_ = true;
     if (!ended && !reader.client_gone_) co_return transport_error(ended.error());
     if (!reader.client_gone_ && reader.status_ != 0 && !is_success(reader.status_)) {
         upstream_response response{reader.status_, reader.headers_, reader.error_body_};

@@ -22,6 +22,8 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <boost/asio/bind_cancellation_slot.hpp>
+
 #include <limits>
 #include <optional>
 #include <variant>
@@ -31,6 +33,12 @@ namespace {
 using tcp = net::ip::tcp;
 using clock = std::chrono::steady_clock;
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+// The caller's cancellation slot bound to one operation (Asio per-operation cancellation): a
+// terminal cancellation aborts it with operation_aborted.
+auto cancellable(net::cancellation_slot cancel) {
+    return net::bind_cancellation_slot(cancel, use_tuple);
+}
 
 clock::duration remaining(clock::time_point deadline) {
     return std::max(clock::duration::zero(), deadline - clock::now());
@@ -87,7 +95,7 @@ std::size_t http_client::idle_connections() const {
 }
 
 net::awaitable<boost::system::result<std::unique_ptr<http_client::connection>, transport_failure>>
-http_client::connect(clock::time_point deadline) {
+http_client::connect(clock::time_point deadline, net::cancellation_slot cancel) {
     using namespace net::experimental::awaitable_operators;
     auto const connect_deadline = std::min(deadline, clock::now() + options_.connect_timeout);
     bool const deadline_is_request = connect_deadline == deadline;
@@ -118,7 +126,7 @@ http_client::connect(clock::time_point deadline) {
                    {}});
     auto& tcp_stream = conn->tcp();
     tcp_stream.expires_after(remaining(connect_deadline));
-    auto [connect_ec, ep] = co_await tcp_stream.async_connect(endpoints, use_tuple);
+    auto [connect_ec, ep] = co_await tcp_stream.async_connect(endpoints, cancellable(cancel));
     if (connect_ec == beast::error::timeout) co_return expired;
     if (connect_ec) co_return transport_failure::connect_failed;
     tcp_stream.socket().set_option(tcp::no_delay(true));
@@ -130,7 +138,7 @@ http_client::connect(clock::time_point deadline) {
         tls_stream.set_verify_mode(net::ssl::verify_peer);
         tls_stream.set_verify_callback(net::ssl::host_name_verification(origin_.host));
         tcp_stream.expires_after(remaining(connect_deadline));
-        auto [hs_ec] = co_await tls_stream.async_handshake(net::ssl::stream_base::client, use_tuple);
+        auto [hs_ec] = co_await tls_stream.async_handshake(net::ssl::stream_base::client, cancellable(cancel));
         if (hs_ec == beast::error::timeout) co_return expired;
         if (hs_ec) co_return transport_failure::connect_failed;
     }
@@ -184,7 +192,8 @@ http_client::wire_request http_client::build(upstream_request const& request) co
 }
 
 net::awaitable<boost::system::result<std::unique_ptr<http_client::connection>, transport_failure>>
-http_client::open_exchange(wire_request& request, clock::time_point deadline, bool& reused) {
+http_client::open_exchange(wire_request& request, clock::time_point deadline, bool& reused,
+                           net::cancellation_slot cancel) {
     for (int round = 0; round < 2; ++round) {
         std::unique_ptr<connection> conn;
         while (!idle_.empty() && !conn) {
@@ -195,13 +204,13 @@ http_client::open_exchange(wire_request& request, clock::time_point deadline, bo
         }
         reused = conn != nullptr;
         if (!conn) {
-            auto connected = co_await connect(deadline);
+            auto connected = co_await connect(deadline, cancel);
             if (!connected) co_return connected.error();
             conn = std::move(*connected);
         }
         conn->tcp().expires_after(remaining(deadline));
         auto write_ec = co_await std::visit(
-            [&](auto& s) { return net::async_write(s, request.buffers(), use_tuple); }, conn->stream);
+            [&](auto& s) { return net::async_write(s, request.buffers(), cancellable(cancel)); }, conn->stream);
         if (auto ec = std::get<0>(write_ec)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec == net::error::operation_aborted) co_return transport_failure::cancelled;
@@ -230,7 +239,7 @@ template <class Connection, class Parser>
 net::awaitable<boost::system::error_code> read_head(Connection& conn, std::optional<Parser>& parser,
                                                     clock::time_point deadline,
                                                     std::chrono::milliseconds headers_timeout,
-                                                    std::size_t body_limit) {
+                                                    std::size_t body_limit, net::cancellation_slot cancel) {
     auto limit = remaining(deadline);
     if (headers_timeout.count() > 0) limit = std::min<clock::duration>(limit, headers_timeout);
     conn.tcp().expires_after(limit);
@@ -240,7 +249,8 @@ net::awaitable<boost::system::error_code> read_head(Connection& conn, std::optio
         parser->header_limit(64 * 1024);
         parser->body_limit(body_limit);
         auto result = co_await std::visit(
-            [&](auto& s) { return http::async_read_header(s, conn.buffer, *parser, use_tuple); }, conn.stream);
+            [&](auto& s) { return http::async_read_header(s, conn.buffer, *parser, cancellable(cancel)); },
+            conn.stream);
         // After an interim response the server has the request: a failure now is a cut response
         // (never retried on a fresh connection, which could do the work twice).
         if (auto ec = std::get<0>(result)) {
@@ -270,17 +280,17 @@ std::vector<std::pair<std::string, std::string>> header_list(Fields const& field
 } // namespace
 
 net::awaitable<boost::system::result<upstream_response, transport_failure>>
-http_client::send(upstream_request const& request, clock::time_point deadline) {
+http_client::send(upstream_request const& request, clock::time_point deadline, net::cancellation_slot cancel) {
     auto req = build(request);
     for (int round = 0; round < 2; ++round) {
         bool reused = false;
-        auto opened = co_await open_exchange(req, deadline, reused);
+        auto opened = co_await open_exchange(req, deadline, reused, cancel);
         if (!opened) co_return opened.error();
         auto conn = std::move(*opened);
 
         std::optional<http::response_parser<http::string_body>> parser;
         if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout,
-                                         options_.max_response_bytes)) {
+                                         options_.max_response_bytes, cancel)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec == net::error::operation_aborted) co_return transport_failure::cancelled; // never retried
             if (reused && ec != http::error::partial_message && !parser->got_some() && conn->buffer.size() == 0)
@@ -290,7 +300,7 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
         if (parser->get().result_int() != 101) {
             conn->tcp().expires_after(remaining(deadline));
             auto read_result = co_await std::visit(
-                [&](auto& s) { return http::async_read(s, conn->buffer, *parser, use_tuple); }, conn->stream);
+                [&](auto& s) { return http::async_read(s, conn->buffer, *parser, cancellable(cancel)); }, conn->stream);
             if (auto ec = std::get<0>(read_result)) {
                 if (ec == beast::error::timeout) co_return transport_failure::timeout;
                 co_return read_failure(ec);
@@ -310,17 +320,17 @@ http_client::send(upstream_request const& request, clock::time_point deadline) {
 
 net::awaitable<boost::system::result<stream_end, transport_failure>>
 http_client::send_streaming(upstream_request const& request, clock::time_point deadline,
-                            upstream_stream_reader& reader) {
+                            upstream_stream_reader& reader, net::cancellation_slot cancel) {
     auto req = build(request);
     for (int round = 0; round < 2; ++round) {
         bool reused = false;
-        auto opened = co_await open_exchange(req, deadline, reused);
+        auto opened = co_await open_exchange(req, deadline, reused, cancel);
         if (!opened) co_return opened.error();
         auto conn = std::move(*opened);
 
         std::optional<http::response_parser<http::buffer_body>> parser;
         if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout,
-                                         unbounded_stream_body)) {
+                                         unbounded_stream_body, cancel)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec == net::error::operation_aborted) co_return transport_failure::cancelled; // never retried
             if (reused && ec != http::error::partial_message && !parser->got_some() && conn->buffer.size() == 0)
@@ -337,7 +347,8 @@ http_client::send_streaming(upstream_request const& request, clock::time_point d
             parser->get().body().size = sizeof chunk;
             conn->tcp().expires_at(reader.next_read_deadline());
             auto [ec, n] = co_await std::visit(
-                [&](auto& s) { return http::async_read_some(s, conn->buffer, *parser, use_tuple); }, conn->stream);
+                [&](auto& s) { return http::async_read_some(s, conn->buffer, *parser, cancellable(cancel)); },
+                conn->stream);
             if (ec == http::error::need_buffer) ec = {};
             auto const got = sizeof chunk - parser->get().body().size;
             if (got > 0 && !co_await reader.on_body(std::string_view(chunk, got))) co_return stream_end::stopped;

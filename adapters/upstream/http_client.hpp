@@ -19,6 +19,7 @@
 #include "adapters/upstream/origin.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/system/result.hpp>
 
 #include <chrono>
@@ -49,8 +50,8 @@ struct upstream_response {
 
 // bad_response: the response could not be read as one HTTP message within the limits (larger
 // than max_response_bytes, malformed framing, interim responses without end).
-// cancelled: the calling coroutine's cancellation slot (Asio per-operation cancellation) aborted
-// the pending operation; the connection is dropped, never pooled.
+// cancelled: the caller's cancellation slot (Asio per-operation cancellation) aborted the pending
+// operation; the connection is dropped, never pooled, and the exchange is not retried.
 enum class transport_failure { connect_failed, reset, timeout, bad_response, cancelled };
 
 // Receives a streamed response (send_streaming): the header block once, then the body bytes as
@@ -91,15 +92,18 @@ class http_client {
     http_client(http_client const&) = delete;
     http_client& operator=(http_client const&) = delete;
 
+    // `cancel`: the caller's cancellation slot, bound to each operation of the exchange in turn
+    // (connect, handshake, write, reads); a terminal cancellation ends it as `cancelled`.
     net::awaitable<boost::system::result<upstream_response, transport_failure>>
-    send(upstream_request const& request, std::chrono::steady_clock::time_point deadline);
+    send(upstream_request const& request, std::chrono::steady_clock::time_point deadline,
+         net::cancellation_slot cancel = {});
 
     // The same exchange with the body handed to `reader` as it arrives. `deadline` bounds the
     // connect, the write and the header block; each body read is bounded by the reader's
     // next_read_deadline(). A body cut before its end is a `reset`.
     net::awaitable<boost::system::result<stream_end, transport_failure>>
     send_streaming(upstream_request const& request, std::chrono::steady_clock::time_point deadline,
-                   upstream_stream_reader& reader);
+                   upstream_stream_reader& reader, net::cancellation_slot cancel = {});
 
     origin const& where() const { return origin_; }
     std::size_t idle_connections() const;
@@ -107,12 +111,13 @@ class http_client {
   private:
     struct connection;
     net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
-    connect(std::chrono::steady_clock::time_point deadline);
+    connect(std::chrono::steady_clock::time_point deadline, net::cancellation_slot cancel);
     struct wire_request; // the serialised request (kept out of this header)
     wire_request build(upstream_request const& request) const;
     // A pooled connection (or a new one) with `request` written on it; `reused` tells which.
     net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
-    open_exchange(wire_request& request, std::chrono::steady_clock::time_point deadline, bool& reused);
+    open_exchange(wire_request& request, std::chrono::steady_clock::time_point deadline, bool& reused,
+                  net::cancellation_slot cancel);
     void keep_idle(std::unique_ptr<connection> conn);
 
     net::any_io_executor executor_;

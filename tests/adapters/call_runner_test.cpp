@@ -9,6 +9,7 @@
 #include "domain/openai_wire.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -46,9 +47,9 @@ class scripted_provider final : public provider {
         deadlines.push_back(ctx.deadline);
         if (on_call) on_call();
         if (hang) {
-            // An upstream read: it takes the cancellation slot of the coroutine it runs in.
+            // An upstream read, bound to the attempt's cancellation slot as the port asks.
             net::steady_timer never(co_await net::this_coro::executor, net::steady_timer::time_point::max());
-            auto [ec] = co_await never.async_wait(net::as_tuple(net::use_awaitable));
+            auto [ec] = co_await never.async_wait(net::bind_cancellation_slot(ctx.cancel, net::as_tuple(net::use_awaitable)));
             aborted = ec == net::error::operation_aborted;
             co_return domain::attempt_error{domain::attempt_failure::reset};
         }
