@@ -48,4 +48,33 @@ std::int64_t next_month_start(std::int64_t unix_seconds) {
     return duration_cast<seconds>(sys_days{first_of_next}.time_since_epoch()).count();
 }
 
+namespace {
+// The digits of text[at, at + n) as a number, or -1.
+int digits(std::string_view text, std::size_t at, std::size_t n) {
+    if (at + n > text.size()) return -1;
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+        if (text[i] < '0' || text[i] > '9') return -1;
+        v = v * 10 + (text[i] - '0');
+    }
+    return v;
+}
+} // namespace
+
+std::optional<std::int64_t> parse_utc_time(std::string_view text) {
+    using namespace std::chrono;
+    if (text.size() != 10 && text.size() != 20) return std::nullopt;
+    int const y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
+    if (y < 0 || mo < 0 || d < 0 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    year_month_day const date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+    if (!date.ok()) return std::nullopt;
+    std::int64_t seconds = duration_cast<std::chrono::seconds>(sys_days{date}.time_since_epoch()).count();
+    if (text.size() == 10) return seconds;
+    int const h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2);
+    if (text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z' || h < 0 || h > 23 || mi < 0 ||
+        mi > 59 || s < 0 || s > 59)
+        return std::nullopt;
+    return seconds + h * 3600 + mi * 60 + s;
+}
+
 } // namespace switchboard::domain

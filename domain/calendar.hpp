@@ -4,7 +4,9 @@
 // given by the caller (the gateway's wall clock in memory, the Redis server's TIME in Redis;
 // the Lua scripts in adapters/store/redis mirror these functions).
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace switchboard::domain {
 
@@ -15,5 +17,7 @@ std::string month_id(std::int64_t unix_seconds);
 // The Unix second at which the next UTC day / month starts.
 std::int64_t next_day_start(std::int64_t unix_seconds);
 std::int64_t next_month_start(std::int64_t unix_seconds);
+// "2027-01-31" (midnight UTC) or "2027-01-31T12:00:00Z" as Unix seconds; nullopt if not one.
+std::optional<std::int64_t> parse_utc_time(std::string_view text);
 
 } // namespace switchboard::domain

@@ -53,6 +53,7 @@ class loader : public config_reader {
         if (auto host = env("HOST")) c.server.host = *host;
         if (auto redis = env("REDIS_URL")) c.store.url = *redis;
         if (auto admin = env("SWITCHBOARD_ADMIN_KEY")) c.admin_key = *admin;
+        if (auto secret = env("SWITCHBOARD_AUTH_SECRET")) c.auth.secret = *secret;
         if (auto level = env("LOG_LEVEL")) {
             if (auto parsed = adapters::parse_log_level(*level))
                 c.observability.log.level = *parsed;
@@ -116,6 +117,8 @@ class loader : public config_reader {
                 check("models." + name + ".tiers." +
                           std::string(domain::tier_name(static_cast<domain::tier>(t))),
                       tiers[static_cast<std::size_t>(t)]);
+        if (!c.auth.keys.empty() && c.auth.secret.size() < 16)
+            fail("auth.secret", "is required to check the keys (at least 16 characters; SWITCHBOARD_AUTH_SECRET)");
         if (c.timeouts.attempt > c.timeouts.request)
             fail("timeouts.attempt", "must not exceed timeouts.request");
     }

@@ -4,6 +4,7 @@
 // environment (PORT, HOST, provider shorthand *_API_KEY / *_BASE_URL). Validation collects every
 // problem with its key path ("providers.claude.base_url: must start with http:// or https://").
 
+#include "adapters/auth/key_ring.hpp"
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/cors.hpp"
 #include "adapters/http/http_server.hpp"
@@ -83,10 +84,21 @@ struct observability_settings {
     std::chrono::milliseconds housekeeping_interval{60'000};  // store pruning and PING
 };
 
+// Who may call (docs/CONFIG.md, auth). Off unless a key is configured: the zero-config gateway
+// stays open for local use and says so.
+struct auth_settings {
+    std::optional<bool> required;          // mode: required | off; unset: required once a key exists
+    std::string secret;                    // the HMAC key of the stored key hashes (a secret)
+    std::int64_t failures_per_minute = 10; // failed authentications per client address, then 429
+    std::vector<adapters::api_key_record> keys;
+    bool on() const { return required.value_or(!keys.empty()); }
+};
+
 struct gateway_config {
     server_settings server;
     store_settings store;
     std::string admin_key; // admin.api_key / SWITCHBOARD_ADMIN_KEY: stats, providers, config endpoints
+    auth_settings auth;
     observability_settings observability;
     std::vector<domain::rate_limit_rule> limits = domain::default_rate_limits();
     adapters::quota_policy quotas;

@@ -413,6 +413,7 @@ field_list<gateway_config> gateway_fields() {
         field::section<S, server_settings>("server", &S::server, server_fields()),
         field::section<S, store_settings>("store", &S::store, store_fields()),
         field::section<S, S>("admin", itself, admin_fields()),
+        field::section<S, auth_settings>("auth", &S::auth, auth_fields()),
         collection("limits", read_limits, describe_limits),
         collection("quotas", read_quotas, describe_quotas),
         // Before providers: a provider's own settings start from these.

@@ -2,6 +2,8 @@
 // thread-per-core runtime until SIGTERM/SIGINT, then drain gracefully.
 #include "adapters/observability/log.hpp"
 #include "server/config.hpp"
+#include "adapters/auth/key_ring.hpp"
+#include "adapters/http/request_id.hpp"
 #include "server/runtime.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -13,14 +15,17 @@
 namespace {
 
 constexpr char const* usage =
-    "usage: switchboard [--config FILE] [--check-config [FILE]] [--port N] [--threads N] [--version]\n"
+    "usage: switchboard [--config FILE] [--check-config [FILE]] [--new-key TENANT] [--port N] [--threads N] [--version]\n"
     "  --config FILE        YAML or JSON config (also SWITCHBOARD_CONFIG); defaults are embedded\n"
     "  --check-config FILE  validate the config, print it with secrets masked, exit 0 or 1\n"
+    "  --new-key TENANT     make an API key for TENANT: prints the key (once) and its auth.keys entry\n"
+    "                       (hashed with auth.secret or SWITCHBOARD_AUTH_SECRET)\n"
     "  --port N, --threads N  override server.port / server.threads\n";
 
 struct options {
     std::string config_file;
     bool check = false;
+    std::string new_key_tenant; // --new-key
     int port = -1;
     int threads = -1;
 };
@@ -58,6 +63,8 @@ options parse_args(int argc, char** argv) {
         } else if (a == "--check-config") {
             o.check = true;
             if (i + 1 < argc && argv[i + 1][0] != '-') o.config_file = argv[++i];
+        } else if (a == "--new-key") {
+            o.new_key_tenant = next();
         } else if (a == "--port") {
             o.port = parse_number("--port", next());
         } else if (a == "--threads") {
@@ -68,6 +75,24 @@ options parse_args(int argc, char** argv) {
         }
     }
     return o;
+}
+
+// A new key for `tenant`: the key itself goes to whoever will use it (it is printed once and
+// cannot be recovered); the entry, with the keyed hash only, goes into auth.keys.
+int print_new_key(switchboard::server::gateway_config const& config, std::string const& tenant) {
+    if (!switchboard::adapters::plain_identifier(tenant, 64)) {
+        std::cerr << "switchboard: a tenant name is at most 64 letters, digits, '-', '_', '.' or ':'\n";
+        return 2;
+    }
+    if (config.auth.secret.size() < 16) {
+        std::cerr << "switchboard: --new-key needs auth.secret or SWITCHBOARD_AUTH_SECRET (at least 16 characters)\n";
+        return 2;
+    }
+    auto const key = switchboard::adapters::key_ring::mint(config.auth.secret);
+    std::cout << "key: " << key.text << "\n"
+              << "# shown once: hand it to the caller; only its hash is kept. Add to auth.keys:\n"
+              << "  - {id: " << key.id << ", hash: " << key.secret_hash << ", tenant: " << tenant << "}\n";
+    return 0;
 }
 
 } // namespace
@@ -87,6 +112,7 @@ int main(int argc, char** argv) {
     if (opts.port >= 0) config.server.port = static_cast<unsigned short>(opts.port);
     if (opts.threads >= 0) config.server.threads = static_cast<unsigned>(opts.threads);
 
+    if (!opts.new_key_tenant.empty()) return print_new_key(config, opts.new_key_tenant);
     if (opts.check) {
         std::cout << boost::json::serialize(describe(config)) << "\n";
         std::cerr << "switchboard: config OK\n";

@@ -110,10 +110,28 @@ gateway_runtime::gateway_runtime(gateway_config config)
     auto proxies = adapters::trusted_proxies::parse(config_.server.trusted_proxies);
     if (proxies) proxies_ = *proxies;
     described_ = describe(config_);
+    set_up_auth();
     gate_ = std::make_unique<adapters::connection_gate>(config_.server.max_connections,
                                                         config_.server.max_connections_per_ip, &proxies_);
     metrics_ = std::make_unique<adapters::metrics_registry>();
     probes_ = std::make_unique<adapters::probe_board>();
+}
+
+// Auth on: the key ring, the tenants keys may act for, and the limit on failed authentications
+// per client address (a rule of the inbound limiter on its own route, exact across instances).
+void gateway_runtime::set_up_auth() {
+    auto const& auth = config_.auth;
+    if (!auth.on()) return;
+    keys_ = std::make_unique<adapters::key_ring>(auth.secret, auth.keys);
+    for (auto const& k : auth.keys) {
+        known_tenants_.insert(k.grant.tenant);
+        for (auto const& t : k.grant.acts_for)
+            if (t != "*") known_tenants_.insert(t);
+    }
+    for (auto const& [tenant, limits] : config_.quotas.tenants)
+        if (tenant != "default") known_tenants_.insert(tenant);
+    config_.limits.push_back({std::string(adapters::api_router::auth_failures_route), domain::limit_scope::ip,
+                              auth.failures_per_minute, std::chrono::minutes(1), domain::fail_mode::open});
 }
 
 gateway_runtime::~gateway_runtime() {
@@ -141,7 +159,13 @@ void gateway_runtime::start() {
                          {"threads", n},
                          {"providers", config_.providers.size()},
                          {"store", redis_ ? redis_->describe() : std::string("memory")},
-                         {"store_connected", store_stats_->connections_up.load()}});
+                         {"store_connected", store_stats_->connections_up.load()},
+                         {"auth", config_.auth.on() ? "required" : "off"},
+                         {"api_keys", config_.auth.keys.size()}});
+    if (!config_.auth.on())
+        adapters::log_event(adapters::log_level::warning, "auth_off",
+                            {{"message", "No API key is configured: anyone who reaches this gateway may call it "
+                                         "(fine for local use; see auth in docs/CONFIG.md)"}});
 }
 
 struct gateway_runtime::core_stores {
@@ -230,6 +254,9 @@ adapters::router_services gateway_runtime::services_for(core& c, adapters::metri
     services.in_flight = &in_flight_;
     services.probes = probes_.get();
     services.ws_idle_timeout = config_.server.http.idle_timeout;
+    services.keys = keys_.get();
+    services.auth_required = config_.auth.on();
+    services.known_tenants = &known_tenants_;
     return services;
 }
 

@@ -29,6 +29,7 @@ struct router_services;
 #include <map>
 #include <optional>
 #include <memory>
+#include <set>
 #include <vector>
 
 namespace boost::asio::ssl {
@@ -66,6 +67,7 @@ class gateway_runtime {
     adapters::router_services services_for(core& c, adapters::metrics_shard* shard);
     void wait_for_store(unsigned cores) const;
     void start_background_tasks();
+    void set_up_auth();
     gateway_config config_;
     std::shared_ptr<adapters::gateway_catalog const> catalog_;
     std::unique_ptr<adapters::usage_ledger> ledger_;
@@ -77,6 +79,8 @@ class gateway_runtime {
     std::unique_ptr<adapters::redis_stats> store_stats_;
     std::optional<adapters::redis_endpoint> redis_;
     adapters::trusted_proxies proxies_;
+    std::unique_ptr<adapters::key_ring> keys_;          // auth on: the keys that open the gateway
+    std::set<std::string, std::less<>> known_tenants_; // the tenants a key may name in X-Tenant-Id
     std::unique_ptr<adapters::connection_gate> gate_;
     std::unique_ptr<adapters::metrics_registry> metrics_;
     std::unique_ptr<adapters::probe_board> probes_;

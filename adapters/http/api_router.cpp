@@ -10,6 +10,7 @@
 #include "adapters/wall_clock.hpp"
 
 #include "domain/ascii.hpp"
+#include "domain/auth/api_key.hpp"
 #include "domain/chat_request.hpp"
 #include "domain/chat_stream.hpp"
 #include "domain/embedding_request.hpp"
@@ -137,6 +138,13 @@ std::string error_code_of(http_response const& res) {
 }
 
 // Headers as a DEBUG log shows them: credentials masked, cookies withheld.
+// A credential as a log may show it: a switchboard key by its public id alone (no character of
+// its secret); anything else masked.
+std::string loggable_credential(std::string_view credential) {
+    if (auto key = domain::parse_api_key(credential)) return std::string(domain::api_key_prefix) + std::string(key->id) + "_****";
+    return mask_secret(credential);
+}
+
 json::object loggable_headers(http_request const& req) {
     json::object out;
     for (auto const& field : req) {
@@ -146,10 +154,10 @@ json::object loggable_headers(http_request const& req) {
         if (name == "authorization" || name == "proxy-authorization") {
             auto const space = value.find(' ');
             out[name] = space == std::string_view::npos
-                            ? mask_secret(value)
-                            : std::string(value.substr(0, space + 1)) + mask_secret(value.substr(space + 1));
+                            ? loggable_credential(value)
+                            : std::string(value.substr(0, space + 1)) + loggable_credential(value.substr(space + 1));
         } else if (name == "x-api-key" || name == "api-key" || name == "x-goog-api-key") {
-            out[name] = mask_secret(value);
+            out[name] = loggable_credential(value);
         } else if (name == "cookie" || name == "set-cookie") {
             out[name] = "[withheld]";
         } else {
@@ -159,18 +167,6 @@ json::object loggable_headers(http_request const& req) {
     return out;
 }
 
-} // namespace
-
-namespace {
-// An identifier header (X-Tenant-Id, X-Budget-Id): letters, digits, '-', '_', '.' or ':'.
-std::optional<domain::gateway_error> invalid_identifier(std::string_view value, std::size_t max_length,
-                                                       std::string_view header) {
-    if (plain_identifier(value, max_length)) return std::nullopt;
-    return domain::make_error(errc::invalid_request,
-                              std::string(header) + " must be at most " + std::to_string(max_length) +
-                                  " letters, digits, '-', '_', '.' or ':'",
-                              std::string(header));
-}
 } // namespace
 
 std::string_view path_of(std::string_view target) {
@@ -249,23 +245,6 @@ void api_router::observe(http_request const& req, http_response const& res, requ
     services_.observer->finished(done);
 }
 
-std::optional<domain::gateway_error> api_router::identify(http_request const& req, request_context const& context,
-                                                        request_scope& scope) const {
-    auto& caller = scope.caller;
-    static trusted_proxies const none;
-    caller.ip = client_ip(context.peer, req["x-forwarded-for"], services_.proxies ? *services_.proxies : none);
-    if (auto key = bearer_token(req); !key.empty()) {
-        caller.key_id = key_fingerprint(key);
-        scope.key_hint = mask_secret(key);
-    }
-    caller.tenant = "default";
-    if (auto tenant = req["x-tenant-id"]; !tenant.empty()) {
-        if (auto invalid = invalid_identifier(tenant, 64, "X-Tenant-Id")) return invalid;
-        caller.tenant = std::string(tenant);
-    }
-    return std::nullopt;
-}
-
 net::awaitable<http_response> api_router::answer(http_request& req, request_context const& context,
                                                  request_scope& scope) {
     std::string const& request_id = context.request_id;
@@ -299,7 +278,11 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
         co_return answer_error(domain::make_error(errc::unsupported_media_type,
                                                   "The request body must be sent as Content-Type: application/json"),
                                req, request_id);
-    if (auto refusal = identify(req, context, scope)) co_return answer_error(*refusal, req, request_id);
+    if (auto refusal = co_await identify(req, context, scope, *match)) {
+        auto res = answer_error(*refusal, req, request_id);
+        if (refusal->code == errc::unauthorized) challenge(res, !bearer_token(req).empty());
+        co_return res;
+    }
     auto const& caller = scope.caller;
 
     // A legacy path is the current one in every respect (limits included) but its headers.

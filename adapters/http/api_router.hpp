@@ -4,6 +4,7 @@
 // validation), request hints, who the caller is (client IP, API key fingerprint, tenant), the
 // inbound rate limits and their headers, and the response headers that tell clients what
 // happened (x-switchboard-*).
+#include "adapters/auth/key_ring.hpp"
 #include "adapters/background/probe_board.hpp"
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/client_ip.hpp"
@@ -16,6 +17,7 @@
 #include "adapters/store/redis/redis_connection.hpp"
 
 #include <optional>
+#include <set>
 #include <span>
 #include <variant>
 
@@ -42,13 +44,20 @@ struct router_services {
     probe_board const* probes = nullptr;              // provider health probes (null: none run)
     std::size_t ws_max_message_bytes = 8u << 20;      // largest WebSocket message accepted
     std::chrono::milliseconds ws_idle_timeout{60'000}; // a session silent this long is closed (server.idle_timeout)
+    // Who may call. Without a key ring, or with auth off, the gateway is open (local use): the
+    // tenant is X-Tenant-Id as given. With auth on, every route but the open ones needs a key of
+    // the ring (or the admin key for admin routes), and the tenant comes from the key.
+    key_ring const* keys = nullptr;
+    bool auth_required = false;
+    std::set<std::string, std::less<>> const* known_tenants = nullptr; // X-Tenant-Id may name only these
 };
 
 // One request as the router sees it: who calls, which route matched, and what serving it did.
 struct request_scope {
     caller_identity caller;
     std::string_view route = "unmatched";
-    std::string key_hint; // the caller's API key, masked
+    std::string key_hint; // the caller's API key: its public id, or masked
+    domain::caller_grant const* grant = nullptr; // auth on: what the caller's key may do
     request_record record;
     response_stream* stream = nullptr; // for streamed answers
     pending_admission* admission = nullptr; // the inbound limit check, running alongside (calls)
@@ -70,6 +79,10 @@ class api_router final : public request_handler {
     net::awaitable<void> serve_upgrade(http_request request, request_context const& context,
                                        beast::tcp_stream stream) override; // ws_endpoint.cpp
 
+    // The route the failed authentications of a client address count against (its limit rule
+    // is added by the composition root when auth is on).
+    static constexpr std::string_view auth_failures_route = "(auth failures)";
+
     // The stages of a provider call (call_stages.hpp), one signature: nullopt to go on, else the
     // error that ends the call. Public so that the stage lists can name them.
     struct call_exchange;
@@ -80,6 +93,7 @@ class api_router final : public request_handler {
     net::awaitable<stage_verdict> parse_embedding(call_exchange& x); // a valid embeddings request
     net::awaitable<stage_verdict> read_hints(call_exchange& x);      // X-Priority, X-Tier, … (hints_of)
     net::awaitable<stage_verdict> admit_call(call_exchange& x);      // the inbound limit of x.limit_route
+    net::awaitable<stage_verdict> allow_model(call_exchange& x);     // the caller's key may use this model
 
   private:
     // Runs `stages` in order until one ends the call.
@@ -100,9 +114,17 @@ class api_router final : public request_handler {
     // The inbound limit of a request on `route`, decided the same way for every door (admission.hpp).
     net::awaitable<admission> admit(std::string_view route, request_scope const& scope, bool calls_provider,
                                     bool rate_limited = true);
-    // Who calls (client IP, key fingerprint, tenant) into `scope`; an invalid X-Tenant-Id is refused.
-    std::optional<domain::gateway_error> identify(http_request const& request, request_context const& context,
-                                                  request_scope& scope) const;
+    // Who calls (client IP, key, tenant) into `scope`, for a route that needs `needs` (auth.cpp):
+    // with auth on, a missing or bad key is unauthorized, a scope or tenant not allowed forbidden;
+    // with auth off, X-Tenant-Id is taken as given (an invalid one is refused).
+    net::awaitable<std::optional<domain::gateway_error>> identify(http_request const& request,
+                                                                  request_context const& context, request_scope& scope,
+                                                                  route const& r);
+    std::optional<domain::gateway_error> identify_by_key(http_request const& request, request_scope& scope,
+                                                         route const& r) const;
+    // A failed authentication counts against the client address (auth.failures_per_minute):
+    // past the limit it is answered 429 instead of 401.
+    net::awaitable<domain::gateway_error> count_failure(domain::gateway_error failure, request_scope const& scope);
     net::awaitable<http_response> answer(http_request& request, request_context const& context,
                                          request_scope& scope);
     net::awaitable<std::optional<domain::gateway_error>> upgrade_refusal(http_request const& request,
@@ -147,10 +169,11 @@ class api_router final : public request_handler {
     boost::json::object store_status() const;
     boost::json::array deployment_states(bool& any_available) const;
     // The admin endpoints' gate: nullopt when the caller may pass, else the error to send.
-    std::optional<domain::gateway_error> admin_refusal(http_request const& request) const;
+    std::optional<domain::gateway_error> admin_refusal(http_request const& request, request_scope const& scope) const;
     http_response stats(http_request const& request, std::string const& request_id) const;
     http_response providers(http_request const& request, std::string const& request_id) const;
-    net::awaitable<http_response> quotas(http_request const& request, std::string const& request_id);
+    net::awaitable<http_response> quotas(http_request const& request, std::string const& request_id,
+                                         request_scope const& scope);
     net::awaitable<http_response> metrics(http_request const& request, std::string const& request_id);
 
     dispatcher& dispatch_;

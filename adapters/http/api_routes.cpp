@@ -18,28 +18,40 @@ using verb = http::verb;
 
 std::pair<api_router::route const*, std::string_view> api_router::find_route(std::string_view path,
                                                                              http::verb method) {
-    static constexpr auto provider = true;
+    using scope = domain::access_scope;
+    constexpr std::optional<scope> open = std::nullopt;
     static std::array<route, 18> const table{{
-        {"/v1/chat/completions", verb::post, &api_router::chat_route, provider},
-        {"/v1/embeddings", verb::post, &api_router::embeddings_route, provider},
-        {"/v1/models", verb::get, &api_router::models_route},
-        {"/v1/models/{id*}", verb::get, &api_router::model_route},
-        {"/api/v1/stats", verb::get, &api_router::stats_route, false, true, true},
-        {"/api/v1/providers", verb::get, &api_router::providers_route, false, true, true},
-        {"/api/v1/config", verb::get, &api_router::config_route, false, true, true},
-        {"/api/v1/health", verb::get, &api_router::health_route, false, false},
-        {"/api/health/detailed", verb::get, &api_router::detailed_health_route, false, false},
-        {"/api/ready", verb::get, &api_router::ready_route, false, false},
-        {"/api/v1/quotas", verb::get, &api_router::quotas_route},
-        {"/metrics", verb::get, &api_router::metrics_route, false, false},
-        {"/api/metrics", verb::get, &api_router::metrics_route, false, false},
+        {.pattern = "/v1/chat/completions", .method = verb::post, .handler = &api_router::chat_route,
+         .needs = scope::chat, .calls_provider = true},
+        {.pattern = "/v1/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
+         .needs = scope::embeddings, .calls_provider = true},
+        {.pattern = "/v1/models", .method = verb::get, .handler = &api_router::models_route, .needs = scope::models},
+        {.pattern = "/v1/models/{id*}", .method = verb::get, .handler = &api_router::model_route, .needs = scope::models},
+        {.pattern = "/api/v1/stats", .method = verb::get, .handler = &api_router::stats_route},
+        {.pattern = "/api/v1/providers", .method = verb::get, .handler = &api_router::providers_route},
+        {.pattern = "/api/v1/config", .method = verb::get, .handler = &api_router::config_route},
+        {.pattern = "/api/v1/health", .method = verb::get, .handler = &api_router::health_route, .needs = open,
+         .rate_limited = false},
+        {.pattern = "/api/health/detailed", .method = verb::get, .handler = &api_router::detailed_health_route,
+         .needs = open, .rate_limited = false},
+        {.pattern = "/api/ready", .method = verb::get, .handler = &api_router::ready_route, .needs = open,
+         .rate_limited = false},
+        {.pattern = "/api/v1/quotas", .method = verb::get, .handler = &api_router::quotas_route, .needs = scope::usage},
+        {.pattern = "/metrics", .method = verb::get, .handler = &api_router::metrics_route, .needs = open,
+         .rate_limited = false},
+        {.pattern = "/api/metrics", .method = verb::get, .handler = &api_router::metrics_route, .needs = open,
+         .rate_limited = false},
         // WebSocket (serve_upgrade); without an upgrade, a 400 saying so.
-        {"/api/v1/ai/stream", verb::get, &api_router::stream_without_upgrade_route},
+        {.pattern = "/api/v1/ai/stream", .method = verb::get, .handler = &api_router::stream_without_upgrade_route,
+         .needs = scope::chat},
         // Unversioned paths frontends already call: served, and marked deprecated.
-        {"/api/stats", verb::get, &api_router::stats_route, false, true, true, "/api/v1/stats"},
-        {"/api/health", verb::get, &api_router::health_route, false, false, false, "/api/v1/health"},
-        {"/api/chat", verb::post, &api_router::chat_route, provider, true, false, "/v1/chat/completions"},
-        {"/api/embeddings", verb::post, &api_router::embeddings_route, provider, true, false, "/v1/embeddings"},
+        {.pattern = "/api/stats", .method = verb::get, .handler = &api_router::stats_route, .serves_as = "/api/v1/stats"},
+        {.pattern = "/api/health", .method = verb::get, .handler = &api_router::health_route, .needs = open,
+         .rate_limited = false, .serves_as = "/api/v1/health"},
+        {.pattern = "/api/chat", .method = verb::post, .handler = &api_router::chat_route, .needs = scope::chat,
+         .calls_provider = true, .serves_as = "/v1/chat/completions"},
+        {.pattern = "/api/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
+         .needs = scope::embeddings, .calls_provider = true, .serves_as = "/v1/embeddings"},
     }};
     std::pair<route const*, std::string_view> found{nullptr, {}};
     for (auto const& r : table) {
@@ -53,12 +65,12 @@ std::pair<api_router::route const*, std::string_view> api_router::find_route(std
 
 net::awaitable<http_response> api_router::serve(route const& r, route_call& call) {
     // The caller awaits the result at once, so the references stay valid.
-    if (r.admin) return admin_only(r, call);
+    if (r.admin()) return admin_only(r, call);
     return (this->*r.handler)(call);
 }
 
 net::awaitable<http_response> api_router::admin_only(route const& r, route_call& call) {
-    if (auto refusal = admin_refusal(call.req)) co_return answer_error(*refusal, call.req, call.request_id);
+    if (auto refusal = admin_refusal(call.req, call.scope)) co_return answer_error(*refusal, call.req, call.request_id);
     co_return co_await (this->*r.handler)(call);
 }
 
@@ -94,7 +106,7 @@ net::awaitable<http_response> api_router::ready_route(route_call& c) {
     co_return readiness(c.req, c.request_id);
 }
 net::awaitable<http_response> api_router::quotas_route(route_call& c) {
-    return quotas(c.req, c.request_id);
+    return quotas(c.req, c.request_id, c.scope);
 }
 net::awaitable<http_response> api_router::metrics_route(route_call& c) {
     if (!services_.registry)

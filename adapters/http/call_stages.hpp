@@ -7,7 +7,7 @@
 //   HTTP       route → media type → identify → admit (the route's limit) ─┐
 //   WebSocket  upgrade: identify → origin → admit; each message: envelope ─┤
 //                                                                          ▼
-//              [decode] → parse → hints → [admit] → dispatch → answer → observe
+//              [decode] → parse → allow_model → hints → [admit] → dispatch → answer → observe
 //
 // dispatch is the call machine (dispatcher.hpp): reservation of the tenant quota, the budget,
 // the attempts, settlement. A new capability of every call (a cache lookup, a REST call type)
@@ -38,11 +38,11 @@ struct api_router::call_exchange {
 
 // HTTP: the route was admitted by its door; the body is decoded here.
 inline constexpr api_router::call_stage http_chat_stages[] = {
-    &api_router::decode_body, &api_router::parse_chat, &api_router::read_hints};
+    &api_router::decode_body, &api_router::parse_chat, &api_router::allow_model, &api_router::read_hints};
 inline constexpr api_router::call_stage http_embedding_stages[] = {
-    &api_router::decode_body, &api_router::parse_embedding, &api_router::read_hints};
+    &api_router::decode_body, &api_router::parse_embedding, &api_router::allow_model, &api_router::read_hints};
 // WebSocket: the envelope gave the body; each start counts against /v1/chat/completions.
 inline constexpr api_router::call_stage ws_chat_stages[] = {
-    &api_router::parse_chat, &api_router::read_hints, &api_router::admit_call};
+    &api_router::parse_chat, &api_router::allow_model, &api_router::read_hints, &api_router::admit_call};
 
 } // namespace switchboard::adapters

@@ -78,17 +78,6 @@ json::array api_router::deployment_states(bool& any_available) const {
     return list;
 }
 
-std::optional<domain::gateway_error> api_router::admin_refusal(http_request const& req) const {
-    if (services_.admin_key.empty())
-        return domain::make_error(errc::forbidden,
-                                  "Admin endpoints are disabled; set admin.api_key (or SWITCHBOARD_ADMIN_KEY)");
-    auto const key = bearer_token(req);
-    bool const match = key.size() == services_.admin_key.size() &&
-                       CRYPTO_memcmp(key.data(), services_.admin_key.data(), key.size()) == 0;
-    if (!match) return domain::make_error(errc::unauthorized, "This endpoint needs the admin API key");
-    return std::nullopt;
-}
-
 // The routing totals in the shape dashboards already read: cache{hits,misses,hit_rate},
 // llm_routing{total_requests,total_cost_usd,distribution{provider:{count,percentage,cost_usd}}}.
 http_response api_router::stats(http_request const& req, std::string const& request_id) const {
@@ -168,17 +157,23 @@ http_response api_router::health(http_request const& req, std::string const& req
     bool const degraded = store.at("status") == "down";
     json::object body{{"status", degraded ? "degraded" : "ok"},
                       {"mode", domain::mode_name(dispatch_.mode())},
+                      {"auth", services_.keys && services_.auth_required ? "required" : "off"},
                       {"store", std::move(store)}};
     return json_response(http::status::ok, json::serialize(body), req, request_id);
 }
 
-net::awaitable<http_response> api_router::quotas(http_request const& req, std::string const& request_id) {
+// With auth on, a tenant's key sees its own tenant alone; admin sees every provider and tenant.
+net::awaitable<http_response> api_router::quotas(http_request const& req, std::string const& request_id,
+                                                 request_scope const& scope) {
     if (!services_.quotas)
         co_return json_response(http::status::ok, R"({"object":"quotas","providers":[],"tenants":[]})", req,
                                 request_id);
     std::optional<json::object> report;
     try {
-        report = co_await services_.quotas->report();
+        if (scope.grant && !scope.grant->holds(domain::access_scope::admin))
+            report = co_await services_.quotas->report_for(scope.caller.tenant);
+        else
+            report = co_await services_.quotas->report();
     } catch (store_unavailable const&) {
     }
     if (!report) {

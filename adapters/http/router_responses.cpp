@@ -2,6 +2,7 @@
 #include "adapters/http/router_responses.hpp"
 
 #include "adapters/http/language.hpp"
+#include "adapters/http/request_id.hpp"
 
 #include <boost/beast/core/string.hpp>
 
@@ -28,6 +29,20 @@ std::string_view bearer_token(http_request const& req) {
     constexpr std::string_view scheme = "Bearer ";
     if (auth.size() <= scheme.size() || !beast::iequals(auth.substr(0, scheme.size()), scheme)) return {};
     return auth.substr(scheme.size());
+}
+
+std::optional<domain::gateway_error> invalid_identifier(std::string_view value, std::size_t max_length,
+                                                       std::string_view header) {
+    if (plain_identifier(value, max_length)) return std::nullopt;
+    return domain::make_error(domain::errc::invalid_request,
+                              std::string(header) + " must be at most " + std::to_string(max_length) +
+                                  " letters, digits, '-', '_', '.' or ':'",
+                              std::string(header));
+}
+
+void challenge(http_response& res, bool token_presented) {
+    res.set(http::field::www_authenticate, token_presented ? R"(Bearer realm="switchboard", error="invalid_token")"
+                                                           : R"(Bearer realm="switchboard")");
 }
 
 } // namespace switchboard::adapters

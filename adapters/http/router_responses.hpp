@@ -4,6 +4,7 @@
 #include "adapters/http/request_handler.hpp"
 #include "domain/errors.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,5 +16,11 @@ http_response json_response(http::status status, std::string body, http_request 
 http_response answer_error(domain::gateway_error const& e, http_request const& req, std::string const& request_id);
 // The token of `Authorization: Bearer <token>`; empty without one.
 std::string_view bearer_token(http_request const& req);
+// An identifier header (X-Tenant-Id, X-Budget-Id): letters, digits, '-', '_', '.' or ':', at most
+// `max_length`; else the error naming the header.
+std::optional<domain::gateway_error> invalid_identifier(std::string_view value, std::size_t max_length,
+                                                       std::string_view header);
+// WWW-Authenticate on a 401 (RFC 6750 §3): error="invalid_token" only when a token was presented.
+void challenge(http_response& res, bool token_presented);
 
 } // namespace switchboard::adapters

@@ -161,7 +161,8 @@ domain::result<json::value> start_request(std::string const& text, json::value& 
 // Why the upgrade itself is refused, if it is: the caller's identity, its Origin, the limits.
 net::awaitable<std::optional<domain::gateway_error>>
 api_router::upgrade_refusal(http_request const& req, request_context const& context, request_scope& scope) {
-    if (auto refusal = identify(req, context, scope)) co_return refusal;
+    if (auto refusal = co_await identify(req, context, scope, *find_route("/api/v1/ai/stream", http::verb::get).first))
+        co_return refusal;
     // A browser page of any site may open a WebSocket (no preflight): only the origins allowed
     // for CORS may; a client without Origin (not a browser) is not concerned.
     if (auto origin = req[http::field::origin]; !origin.empty() && !services_.cors.allows(origin))
@@ -220,6 +221,7 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
     // The upgrade itself is a request: refused with an HTTP error before any WebSocket exists.
     if (auto refusal = co_await upgrade_refusal(req, context, scope)) {
         auto res = answer_error(*refusal, req, context.request_id);
+        if (refusal->code == errc::unauthorized) challenge(res, !bearer_token(req).empty());
         decorate(res);
         co_await http::async_write(stream, res, use_tuple);
         co_return;

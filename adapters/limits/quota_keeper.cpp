@@ -198,6 +198,19 @@ net::awaitable<json::object> quota_keeper::report() {
     co_return out;
 }
 
+net::awaitable<json::object> quota_keeper::report_for(std::string const& tenant) {
+    json::array tenants;
+    if (auto const* limits = tenant_limits(tenant)) {
+        auto entry = co_await describe("tenant:" + tenant, tenant, *limits);
+        tenants.push_back(std::move(entry));
+    }
+    json::object out;
+    out["object"] = "quotas";
+    out["providers"] = json::array();
+    out["tenants"] = std::move(tenants);
+    co_return out;
+}
+
 net::awaitable<std::map<std::string, double>> quota_keeper::provider_use() {
     std::map<std::string, double> out;
     for (auto const& [name, limits] : policy_.providers) {

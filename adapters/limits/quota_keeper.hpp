@@ -64,6 +64,9 @@ class quota_keeper {
 
     // Usage, limits and reset times per provider and per configured tenant.
     net::awaitable<boost::json::object> report();
+    // The same report for one tenant alone (what a tenant's own key may see): no provider, no
+    // other tenant.
+    net::awaitable<boost::json::object> report_for(std::string const& tenant);
 
     // Each configured provider's quota use now, 0..1 (its current windows: a new UTC day reads 0).
     // Throws store_unavailable when neither the store nor a local fallback can answer.

@@ -4,6 +4,8 @@
 #include "tests/support/mock_upstream.hpp"
 #include "tests/support/redis_server.hpp"
 
+#include "adapters/auth/key_ring.hpp"
+
 #include "domain/sse.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -184,6 +186,16 @@ void each_start_counts_against_the_chat_route(std::string const& store_url) {
     BOOST_TEST(gw.chat(R"({"model":"chat","messages":[{"role":"user","content":"x"}]})").status == 429); // one count
 }
 } // namespace
+
+BOOST_AUTO_TEST_CASE(with_auth_on_the_upgrade_needs_a_key_and_its_tenant_counts) {
+    std::string const secret = "websocket-test-secret-0123";
+    auto const key = adapters::key_ring::mint(secret);
+    gateway_fixture gw("auth: {secret: " + secret + ", keys: [{id: " + key.id + ", hash: " + key.secret_hash +
+                       ", tenant: acme}]}\nquotas: {tenants: {acme: {requests_per_day: 100}}}\n");
+    BOOST_CHECK_THROW(ws_session anonymous(gw.port()), boost::system::system_error); // 401 instead of 101
+    ws_session ws(gw.port(), {{"Authorization", "Bearer " + key.text}});
+    BOOST_TEST(ws.stream(start("mock-1")).back().at("type").as_string() == "chat.complete");
+}
 
 BOOST_AUTO_TEST_CASE(each_start_counts_against_the_chat_route_in_memory) {
     each_start_counts_against_the_chat_route("");

@@ -1,0 +1,75 @@
+// API keys checked against keyed hashes, in constant time.
+#include "adapters/auth/key_ring.hpp"
+
+#include "adapters/hex.hpp"
+#include "domain/auth/api_key.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+namespace switchboard::adapters {
+
+key_ring::key_ring(std::string server_secret, std::vector<api_key_record> keys) : secret_(std::move(server_secret)) {
+    for (auto& k : keys) {
+        auto id = k.id;
+        keys_.emplace(std::move(id), std::move(k));
+    }
+}
+
+std::string key_ring::hash_secret(std::string_view server_secret, std::string_view key_secret) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), server_secret.data(), static_cast<int>(server_secret.size()),
+         reinterpret_cast<unsigned char const*>(key_secret.data()), key_secret.size(), digest, &length);
+    return hex_encode(digest, length);
+}
+
+domain::caller_grant const* key_ring::authenticate(std::string_view token) const {
+    auto const parts = domain::parse_api_key(token);
+    if (!parts) return nullptr;
+    auto const found = keys_.find(parts->id);
+    // An unknown id costs the same hash as a known one: the answer's timing says nothing.
+    auto const hash = hash_secret(secret_, parts->secret);
+    if (found == keys_.end()) return nullptr;
+    auto const& stored = found->second.secret_hash;
+    if (stored.size() != hash.size() || CRYPTO_memcmp(stored.data(), hash.data(), hash.size()) != 0) return nullptr;
+    return &found->second.grant;
+}
+
+std::vector<api_key_record const*> key_ring::records() const {
+    std::vector<api_key_record const*> out;
+    for (auto const& [id, record] : keys_) out.push_back(&record);
+    return out;
+}
+
+namespace {
+// `n` characters of `alphabet`, drawn without modulo bias from RAND_bytes.
+std::string random_text(std::size_t n, std::string_view alphabet) {
+    std::string out;
+    while (out.size() < n) {
+        unsigned char bytes[64];
+        if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
+        auto const limit = 256 - 256 % alphabet.size();
+        for (auto b : bytes)
+            if (b < limit && out.size() < n) out += alphabet[b % alphabet.size()];
+    }
+    return out;
+}
+} // namespace
+
+minted_key key_ring::mint(std::string_view server_secret) {
+    constexpr std::string_view lower = "abcdefghijklmnopqrstuvwxyz0123456789";
+    constexpr std::string_view any = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    minted_key k;
+    k.id = random_text(domain::api_key_id_length, lower);
+    auto const secret = random_text(domain::api_key_secret_length, any);
+    k.text = std::string(domain::api_key_prefix) + k.id + "_" + secret;
+    k.secret_hash = hash_secret(server_secret, secret);
+    return k;
+}
+
+} // namespace switchboard::adapters
