@@ -20,26 +20,6 @@ bool tenant_name(std::string const& v) {
     return adapters::plain_identifier(v, 64);
 }
 
-// A list of names, each checked by `valid`.
-template <class S, class Get>
-config_field<S> names(std::string_view key, Get get, bool (*valid)(std::string const&), std::string_view invalid) {
-    return {key,
-            [=](config_reader& rd, YAML::Node const& n, std::string const& path, S& s) {
-                if (!n.IsSequence()) return rd.fail(path, "must be a list");
-                auto& out = std::invoke(get, s);
-                out.clear();
-                for (std::size_t i = 0; i < n.size(); ++i) {
-                    auto const item = path + "[" + std::to_string(i) + "]";
-                    auto v = rd.string(n[i], item);
-                    if (v && valid && !valid(*v))
-                        rd.fail(item, std::string(invalid));
-                    else if (v)
-                        out.push_back(*v);
-                }
-            },
-            [get](S const& s) { return json::value_from(std::invoke(get, s)); }};
-}
-
 config_field<adapters::api_key_record> scopes_field() {
     using S = adapters::api_key_record;
     return {"scopes",
@@ -96,9 +76,10 @@ field_list<adapters::api_key_record> key_fields() {
          [](S const& k) { return json::value(k.grant.tenant); }},
         field::text<S>("user", [=](auto& k) -> auto& { return grant(k).user; }),
         scopes_field(),
-        names<S>("models", [=](auto& k) -> auto& { return grant(k).models; }, nullptr, {}),
-        names<S>("acts_for", [=](auto& k) -> auto& { return grant(k).acts_for; },
-                 [](std::string const& v) { return v == "*" || tenant_name(v); }, "must be a tenant name or \"*\""),
+        field::text_list<S>("models", [=](auto& k) -> auto& { return grant(k).models; }, "model names"),
+        field::text_list<S>("acts_for", [=](auto& k) -> auto& { return grant(k).acts_for; }, "tenant names",
+                            [](std::string const& v) { return v == "*" || tenant_name(v); },
+                            "must be a tenant name or \"*\""),
         {"expires",
          [](config_reader& rd, YAML::Node const& n, std::string const& path, S& k) {
              auto v = rd.string(n, path);

@@ -12,6 +12,7 @@
 
 #include "domain/rate_limit.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <chrono>
@@ -148,6 +149,31 @@ template <class S, class Get> config_field<S> fail_mode(std::string_view key, Ge
                     rd.fail(path, "must be fail_open or fail_closed");
             },
             [get](S const& s) { return boost::json::value(domain::fail_mode_name(std::invoke(get, s))); }};
+}
+
+// A list of strings, each checked by `valid` when given (a problem names the item's index).
+template <class S, class Get>
+config_field<S> text_list(std::string_view key, Get get, std::string_view what,
+                          bool (*valid)(std::string const&) = nullptr, std::string_view invalid = {}) {
+    return {key,
+            [=](config_reader& rd, YAML::Node const& n, std::string const& path, S& s) {
+                if (!n.IsSequence()) return rd.fail(path, "must be a list of " + std::string(what));
+                auto& out = std::invoke(get, s);
+                out.clear();
+                for (std::size_t i = 0; i < n.size(); ++i) {
+                    auto const item = path + "[" + std::to_string(i) + "]";
+                    auto v = rd.string(n[i], item);
+                    if (v && valid && !valid(*v))
+                        rd.fail(item, std::string(invalid));
+                    else if (v)
+                        out.push_back(*v);
+                }
+            },
+            [get](S const& s) {
+                boost::json::array out;
+                for (auto const& v : std::invoke(get, s)) out.emplace_back(boost::json::string(v));
+                return boost::json::value(std::move(out));
+            }};
 }
 
 // A nested section with its own field list.

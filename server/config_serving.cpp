@@ -17,31 +17,10 @@ bool is_origin(std::string const& v) {
     return v.find('/', v.find("//") + 2) == std::string::npos;
 }
 
-// A list of strings, each checked by `valid` (its problem named with its index).
-template <class S, class Get>
-config_field<S> string_list(std::string_view key, Get get, std::string_view what, bool (*valid)(std::string const&),
-                            std::string_view invalid) {
-    return {key,
-            [=](config_reader& rd, YAML::Node const& n, std::string const& path, S& s) {
-                if (!n.IsSequence()) return rd.fail(path, "must be a list of " + std::string(what));
-                auto& out = std::invoke(get, s);
-                out.clear();
-                for (std::size_t i = 0; i < n.size(); ++i) {
-                    auto const item = path + "[" + std::to_string(i) + "]";
-                    auto v = rd.string(n[i], item);
-                    if (v && valid && !valid(*v))
-                        rd.fail(item, std::string(invalid));
-                    else if (v)
-                        out.push_back(*v);
-                }
-            },
-            [get](S const& s) { return boost::json::value_from(std::invoke(get, s)); }};
-}
-
 field_list<adapters::cors_policy> cors_fields() {
     using S = adapters::cors_policy;
     static config_field<S> const fields[] = {
-        string_list<S>("allow_origins", &S::allow_origins, "origins", is_origin,
+        field::text_list<S>("allow_origins", &S::allow_origins, "origins", is_origin,
                        "must be \"*\" or an origin such as https://app.example.com (no path)"),
         field::duration<S>("max_age", &S::max_age, 0ms),
     };
@@ -49,7 +28,7 @@ field_list<adapters::cors_policy> cors_fields() {
 }
 
 config_field<server_settings> trusted_proxies_field() {
-    auto list = string_list<server_settings>("trusted_proxies", &server_settings::trusted_proxies,
+    auto list = field::text_list<server_settings>("trusted_proxies", &server_settings::trusted_proxies,
                                              "addresses or CIDR blocks", nullptr, {});
     auto read_list = list.read;
     list.read = [read_list](config_reader& rd, YAML::Node const& n, std::string const& path, server_settings& s) {
