@@ -202,9 +202,16 @@ struct mock_upstream::impl {
                     }
                 }
                 if (reply.stream_ends == canned_reply::stream_end::cut) {
+                    // The body stops before its last chunk: the connection closes mid-body. A FIN,
+                    // not an RST: an RST may arrive before the client read the chunks already
+                    // sent and make the kernel drop them, which no real cut guarantees either way.
                     boost::system::error_code ignored;
-                    socket.set_option(net::socket_base::linger(true, 0), ignored);
-                    socket.close(ignored);
+                    socket.shutdown(net::socket_base::shutdown_send, ignored);
+                    char scratch[512];
+                    for (;;) {
+                        auto [rec_ec, rn] = co_await stream.async_read_some(net::buffer(scratch), use_tuple);
+                        if (rec_ec) break;
+                    }
                     co_return;
                 }
                 if (reply.stream_ends == canned_reply::stream_end::stall) {

@@ -41,7 +41,7 @@ struct canned_reply {
     std::chrono::milliseconds raw_after_delay{0};
     std::chrono::milliseconds delay{0};
     // A streamed body (text/event-stream, chunked): each piece written after its delay, then the
-    // stream ends as `stream_ends` says — properly, cut (a reset mid-body), or stalled (silence
+    // stream ends as `stream_ends` says — properly, cut (the connection closes mid-body), or stalled (silence
     // with the connection open).
     struct piece {
         std::string data;
