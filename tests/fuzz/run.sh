@@ -34,7 +34,7 @@ link() { # target, libraries (after --), sources…
     clang++ "${link_flags[@]}" "${objs[@]}" "${libs[@]}" -o "$out/$target"
 }
 
-domain=(domain/*.cpp domain/call/*.cpp)
+domain=(domain/*.cpp domain/call/*.cpp domain/auth/*.cpp)
 config=(server/config.cpp server/config_reader.cpp server/config_fields.cpp server/config_describe.cpp
         server/config_policies.cpp server/config_serving.cpp server/config_routing.cpp server/config_auth.cpp
         adapters/http/request_id.cpp adapters/hex.cpp
