@@ -10,7 +10,6 @@
 #include "adapters/wall_clock.hpp"
 
 #include "domain/ascii.hpp"
-#include "domain/auth/api_key.hpp"
 #include "domain/chat_request.hpp"
 #include "domain/chat_stream.hpp"
 #include "domain/embedding_request.hpp"
@@ -137,14 +136,7 @@ std::string error_code_of(http_response const& res) {
     return code && code->is_string() ? std::string(code->as_string()) : std::string();
 }
 
-// Headers as a DEBUG log shows them: credentials masked, cookies withheld.
-// A credential as a log may show it: a switchboard key by its public id alone (no character of
-// its secret); anything else masked.
-std::string loggable_credential(std::string_view credential) {
-    if (auto key = domain::parse_api_key(credential)) return std::string(domain::api_key_prefix) + std::string(key->id) + "_****";
-    return mask_secret(credential);
-}
-
+// Headers as a DEBUG log shows them: credentials as loggable_credential() shows them, cookies withheld.
 json::object loggable_headers(http_request const& req) {
     json::object out;
     for (auto const& field : req) {

@@ -38,7 +38,7 @@ net::awaitable<std::optional<domain::gateway_error>> api_router::identify(http_r
     }
     if (auto key = bearer_token(req); !key.empty()) {
         caller.key_id = key_fingerprint(key);
-        scope.key_hint = mask_secret(key);
+        scope.key_hint = loggable_credential(key);
     }
     caller.tenant = "default";
     if (auto tenant = req["x-tenant-id"]; !tenant.empty()) {

@@ -3,6 +3,8 @@
 
 #include "adapters/http/language.hpp"
 #include "adapters/http/request_id.hpp"
+#include "adapters/observability/log.hpp"
+#include "domain/auth/api_key.hpp"
 
 #include <boost/beast/core/string.hpp>
 
@@ -38,6 +40,12 @@ std::optional<domain::gateway_error> invalid_identifier(std::string_view value, 
                               std::string(header) + " must be at most " + std::to_string(max_length) +
                                   " letters, digits, '-', '_', '.' or ':'",
                               std::string(header));
+}
+
+std::string loggable_credential(std::string_view credential) {
+    if (auto key = domain::parse_api_key(credential))
+        return std::string(domain::api_key_prefix) + std::string(key->id) + "_****";
+    return mask_secret(credential);
 }
 
 void challenge(http_response& res, bool token_presented) {

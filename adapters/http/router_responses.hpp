@@ -20,6 +20,9 @@ std::string_view bearer_token(http_request const& req);
 // `max_length`; else the error naming the header.
 std::optional<domain::gateway_error> invalid_identifier(std::string_view value, std::size_t max_length,
                                                        std::string_view header);
+// A credential as a log line may show it: a switchboard key by its public id alone (no character
+// of its secret), anything else masked (mask_secret).
+std::string loggable_credential(std::string_view credential);
 // WWW-Authenticate on a 401 (RFC 6750 §3): error="invalid_token" only when a token was presented.
 void challenge(http_response& res, bool token_presented);
 
