@@ -15,6 +15,8 @@ std::string_view code_name(errc e) noexcept {
         return "forbidden";
     case errc::not_found:
         return "not_found";
+    case errc::conflict:
+        return "conflict";
     case errc::model_not_found:
         return "model_not_found";
     case errc::method_not_allowed:

@@ -19,7 +19,8 @@ enum class errc {
     invalid_request,          // the client's request is malformed or violates the API
     unauthorized,             // missing or bad client credentials
     forbidden,                // credentials valid, action not allowed
-    not_found,                // unknown route
+    not_found,                // unknown route (or resource: an API key id)
+    conflict,                 // the resource's state forbids the change (a revoked key, a config-declared key)
     model_not_found,          // no alias, group or provider/model matches
     method_not_allowed,       // route exists, method does not
     payload_too_large,        // body over the configured limit

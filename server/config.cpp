@@ -117,7 +117,7 @@ class loader : public config_reader {
                 check("models." + name + ".tiers." +
                           std::string(domain::tier_name(static_cast<domain::tier>(t))),
                       tiers[static_cast<std::size_t>(t)]);
-        if (!c.auth.keys.empty() && c.auth.secret.size() < 16)
+        if (c.auth.on() && c.auth.secret.size() < 16)
             fail("auth.secret", "is required to check the keys (at least 16 characters; SWITCHBOARD_AUTH_SECRET)");
         if (c.timeouts.attempt > c.timeouts.request)
             fail("timeouts.attempt", "must not exceed timeouts.request");

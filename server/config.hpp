@@ -90,8 +90,13 @@ struct auth_settings {
     std::optional<bool> required;          // mode: required | off; unset: required once a key exists
     std::string secret;                    // the HMAC key of the stored key hashes (a secret)
     std::int64_t failures_per_minute = 10; // failed authentications per client address, then 429
+    // How often an instance asks the shared store whether keys changed (revocations elsewhere
+    // take effect within this, plus one round trip).
+    std::chrono::milliseconds watch_interval{250};
     std::vector<adapters::api_key_record> keys;
-    bool on() const { return required.value_or(!keys.empty()); }
+    // Required as soon as a key source is configured: keys in the file, or a secret to make
+    // keys with at run time (the admin API).
+    bool on() const { return required.value_or(!keys.empty() || !secret.empty()); }
 };
 
 struct gateway_config {

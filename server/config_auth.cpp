@@ -102,6 +102,7 @@ config_field<auth_settings> keys_field() {
                 for (std::size_t i = 0; i < n.size(); ++i) {
                     auto const at = path + "[" + std::to_string(i) + "]";
                     adapters::api_key_record key;
+                    key.from_config = true;
                     read_section(rd, n[i], at, key_fields(), key);
                     if (key.id.empty()) rd.fail(at + ".id", "is required");
                     if (key.secret_hash.empty()) rd.fail(at + ".hash", "is required");
@@ -134,6 +135,8 @@ field_list<auth_settings> auth_fields() {
         {"secret", field::text<S>("secret", &S::secret).read,
          [](S const& a) { return json::value(adapters::mask_secret(a.secret)); }},
         field::integer<S>("failures_per_minute", &S::failures_per_minute, 1, 100000),
+        field::duration<S>("watch_interval", &S::watch_interval, std::chrono::milliseconds(10),
+                           std::chrono::milliseconds(1000)),
         keys_field(),
     };
     return fields;

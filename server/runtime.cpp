@@ -8,9 +8,12 @@
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/store/memory_budget_store.hpp"
 #include "adapters/store/redis/redis_scripts.hpp"
+#include "adapters/store/redis/redis_key_store.hpp"
 #include "adapters/store/redis/redis_stores.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -70,6 +73,7 @@ struct gateway_runtime::core {
     std::unique_ptr<adapters::redis_rate_limit_store> redis_limits;
     std::unique_ptr<adapters::redis_quota_store> redis_quotas;
     std::unique_ptr<adapters::redis_budget_store> redis_budgets;
+    std::unique_ptr<adapters::redis_key_store> redis_keys;
     std::unique_ptr<adapters::inbound_limiter> limiter;
     std::unique_ptr<adapters::quota_keeper> quotas;
     std::unique_ptr<adapters::request_observer> observer;
@@ -122,14 +126,11 @@ gateway_runtime::gateway_runtime(gateway_config config)
 void gateway_runtime::set_up_auth() {
     auto const& auth = config_.auth;
     if (!auth.on()) return;
-    keys_ = std::make_unique<adapters::key_ring>(auth.secret, auth.keys);
-    for (auto const& k : auth.keys) {
-        known_tenants_.insert(k.grant.tenant);
-        for (auto const& t : k.grant.acts_for)
-            if (t != "*") known_tenants_.insert(t);
-    }
+    std::set<std::string, std::less<>> tenants;
     for (auto const& [tenant, limits] : config_.quotas.tenants)
-        if (tenant != "default") known_tenants_.insert(tenant);
+        if (tenant != "default") tenants.insert(tenant);
+    keys_ = std::make_unique<adapters::key_directory>(auth.secret, auth.keys, std::move(tenants));
+    if (!redis_) local_keys_ = std::make_unique<adapters::memory_key_store>();
     config_.limits.push_back({std::string(adapters::api_router::auth_failures_route), domain::limit_scope::ip,
                               auth.failures_per_minute, std::chrono::minutes(1), domain::fail_mode::open});
 }
@@ -152,6 +153,7 @@ void gateway_runtime::start() {
     for (auto& c : cores_) c->thread = std::thread([ctx = &c->context] { ctx->run(); });
     running_ = true;
     wait_for_store(n);
+    load_stored_keys();
     ready_.store(true);
     adapters::log_event(adapters::log_level::info, "started",
                         {{"port", port_},
@@ -229,6 +231,7 @@ gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
     c.redis_limits = std::make_unique<adapters::redis_rate_limit_store>(*c.redis);
     c.redis_quotas = std::make_unique<adapters::redis_quota_store>(*c.redis, reservation_lease(config_));
     c.redis_budgets = std::make_unique<adapters::redis_budget_store>(*c.redis);
+    c.redis_keys = std::make_unique<adapters::redis_key_store>(*c.redis);
     c.redis->start();
     return {c.redis_limits.get(), c.redis_quotas.get(), c.redis_budgets.get()};
 }
@@ -255,8 +258,8 @@ adapters::router_services gateway_runtime::services_for(core& c, adapters::metri
     services.probes = probes_.get();
     services.ws_idle_timeout = config_.server.http.idle_timeout;
     services.keys = keys_.get();
+    services.stored_keys = c.redis_keys ? static_cast<adapters::key_store*>(c.redis_keys.get()) : local_keys_.get();
     services.auth_required = config_.auth.on();
-    services.known_tenants = &known_tenants_;
     return services;
 }
 
@@ -267,6 +270,20 @@ void gateway_runtime::wait_for_store(unsigned cores) const {
     auto const give_up = std::chrono::steady_clock::now() + config_.store.connect_timeout;
     while (store_stats_->connections_up.load() < static_cast<int>(cores) && std::chrono::steady_clock::now() < give_up)
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+// The keys made at run time, read once before serving (then by the key_watch task): a key made
+// on another instance works here from the first request. A store that cannot answer leaves the
+// config's keys alone in force until the watch reads it.
+void gateway_runtime::load_stored_keys() {
+    auto& first = *cores_.front();
+    if (!keys_ || !first.redis_keys) return;
+    auto done = net::co_spawn(first.context, keys_->refresh(*first.redis_keys, true), net::use_future);
+    try {
+        if (done.wait_for(config_.store.connect_timeout) == std::future_status::ready) done.get();
+    } catch (std::exception const& e) {
+        adapters::log_event(adapters::log_level::warning, "keys_not_loaded", {{"reason", e.what()}});
+    }
 }
 
 // Background work runs on the first core: provider probes (each provider with a probe
@@ -300,6 +317,10 @@ void gateway_runtime::start_background_tasks() {
     if (!config_.quotas.providers.empty())
         tasks_->spawn("quota_refresh", config_.observability.quota_refresh_interval, [this, &first]() {
             return adapters::refresh_quota_signals(*first.quotas, *resilience_, quota_watch_);
+        });
+    if (keys_ && first.redis_keys)
+        tasks_->spawn("key_watch", config_.auth.watch_interval, [this, &first]() {
+            return keys_->refresh(*first.redis_keys);
         });
     tasks_->spawn("store_housekeeping", config_.observability.housekeeping_interval, [this, &first]() {
         return adapters::store_housekeeping(local_quotas_.get(), first.redis.get());

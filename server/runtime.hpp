@@ -13,6 +13,8 @@
 #include "adapters/background/probe_board.hpp"
 #include "adapters/http/client_ip.hpp"
 #include "adapters/http/connection_gate.hpp"
+#include "adapters/auth/key_directory.hpp"
+#include "adapters/store/memory_key_store.hpp"
 #include "adapters/store/memory_quota_store.hpp"
 #include "adapters/store/memory_rate_limit_store.hpp"
 #include "adapters/observability/metrics.hpp"
@@ -68,6 +70,7 @@ class gateway_runtime {
     void wait_for_store(unsigned cores) const;
     void start_background_tasks();
     void set_up_auth();
+    void load_stored_keys();
     gateway_config config_;
     std::shared_ptr<adapters::gateway_catalog const> catalog_;
     std::unique_ptr<adapters::usage_ledger> ledger_;
@@ -79,8 +82,10 @@ class gateway_runtime {
     std::unique_ptr<adapters::redis_stats> store_stats_;
     std::optional<adapters::redis_endpoint> redis_;
     adapters::trusted_proxies proxies_;
-    std::unique_ptr<adapters::key_ring> keys_;          // auth on: the keys that open the gateway
-    std::set<std::string, std::less<>> known_tenants_; // the tenants a key may name in X-Tenant-Id
+    // Auth on: the keys that open the gateway (the config's and the store's), and the store of
+    // the keys made at run time when it is this instance's memory (with Redis: one per core).
+    std::unique_ptr<adapters::key_directory> keys_;
+    std::unique_ptr<adapters::memory_key_store> local_keys_;
     std::unique_ptr<adapters::connection_gate> gate_;
     std::unique_ptr<adapters::metrics_registry> metrics_;
     std::unique_ptr<adapters::probe_board> probes_;

@@ -13,10 +13,15 @@
 
 namespace switchboard::adapters {
 
-key_ring::key_ring(std::string server_secret, std::vector<api_key_record> keys) : secret_(std::move(server_secret)) {
+key_ring::key_ring(std::string server_secret, std::vector<api_key_record> keys,
+                   std::set<std::string, std::less<>> configured_tenants)
+    : secret_(std::move(server_secret)), tenants_(std::move(configured_tenants)) {
     for (auto& k : keys) {
+        tenants_.insert(k.grant.tenant);
+        for (auto const& t : k.grant.acts_for)
+            if (t != "*") tenants_.insert(t);
         auto id = k.id;
-        keys_.emplace(std::move(id), std::move(k));
+        keys_.emplace(std::move(id), std::move(k)); // the first of an id wins: the config's
     }
 }
 
@@ -28,22 +33,35 @@ std::string key_ring::hash_secret(std::string_view server_secret, std::string_vi
     return hex_encode(digest, length);
 }
 
-domain::caller_grant const* key_ring::authenticate(std::string_view token) const {
+namespace {
+bool same_hash(std::string const& stored, std::string const& hash) {
+    return stored.size() == hash.size() && CRYPTO_memcmp(stored.data(), hash.data(), hash.size()) == 0;
+}
+} // namespace
+
+domain::caller_grant const* key_ring::authenticate(std::string_view token, std::int64_t now_unix) const {
     auto const parts = domain::parse_api_key(token);
     if (!parts) return nullptr;
     auto const found = keys_.find(parts->id);
     // An unknown id costs the same hash as a known one: the answer's timing says nothing.
     auto const hash = hash_secret(secret_, parts->secret);
     if (found == keys_.end()) return nullptr;
-    auto const& stored = found->second.secret_hash;
-    if (stored.size() != hash.size() || CRYPTO_memcmp(stored.data(), hash.data(), hash.size()) != 0) return nullptr;
-    return &found->second.grant;
+    auto const& k = found->second;
+    if (k.revoked()) return nullptr;
+    bool const current = same_hash(k.secret_hash, hash);
+    bool const previous = !k.previous_hash.empty() && now_unix < k.previous_until && same_hash(k.previous_hash, hash);
+    return current || previous ? &k.grant : nullptr;
 }
 
 std::vector<api_key_record const*> key_ring::records() const {
     std::vector<api_key_record const*> out;
     for (auto const& [id, record] : keys_) out.push_back(&record);
     return out;
+}
+
+api_key_record const* key_ring::find(std::string_view id) const {
+    auto const found = keys_.find(id);
+    return found == keys_.end() ? nullptr : &found->second;
 }
 
 namespace {

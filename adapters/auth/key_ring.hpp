@@ -5,22 +5,22 @@
 // again. A token that is not a key, an unknown id and a wrong secret are all one answer
 // (unauthorized), so a caller learns nothing about which ids exist.
 //
-// Thread safety: immutable once built (the keys declared in the config); every core reads it.
-#include "domain/auth/grant.hpp"
+// A revoked key opens nothing; after a rotation the former secret still opens the key until its
+// grace period ends.
+//
+// Thread safety: immutable once built (a snapshot: the config's keys and the store's, see
+// key_directory); every core reads it.
+#include "domain/auth/key_record.hpp"
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace switchboard::adapters {
 
-struct api_key_record {
-    std::string id;          // public
-    std::string secret_hash; // hex HMAC-SHA256(server secret, key secret)
-    std::string name;        // for people: "acme web app"
-    domain::caller_grant grant;
-};
+using api_key_record = domain::key_record;
 
 // A new key: its full text (shown once) and its record's id and hash under `server_secret`.
 struct minted_key {
@@ -32,12 +32,20 @@ struct minted_key {
 class key_ring {
   public:
     key_ring() = default;
-    key_ring(std::string server_secret, std::vector<api_key_record> keys);
+    // `configured_tenants`: the tenants the config names (quotas) besides the keys' own.
+    key_ring(std::string server_secret, std::vector<api_key_record> keys,
+             std::set<std::string, std::less<>> configured_tenants = {});
 
-    // The grant of `token` (a bearer credential), or nullptr when it opens nothing.
-    domain::caller_grant const* authenticate(std::string_view token) const;
+    // The grant of `token` (a bearer credential) at `now_unix`, or nullptr when it opens nothing
+    // (not a key, unknown id, wrong secret, revoked). Expiry is the grant's check (check_access).
+    domain::caller_grant const* authenticate(std::string_view token, std::int64_t now_unix) const;
     bool empty() const { return keys_.empty(); }
-    std::vector<api_key_record const*> records() const;
+    std::vector<api_key_record const*> records() const; // by id
+    api_key_record const* find(std::string_view id) const;
+    // The known tenants: configured, or a key's own, or named in a key's acts_for ("*" aside).
+    // X-Tenant-Id may name no other (domain::acting_tenant).
+    std::set<std::string, std::less<>> const& tenants() const { return tenants_; }
+    std::string const& server_secret() const { return secret_; }
 
     // hex HMAC-SHA256 of `key_secret` under `server_secret`.
     static std::string hash_secret(std::string_view server_secret, std::string_view key_secret);
@@ -47,6 +55,7 @@ class key_ring {
   private:
     std::string secret_;
     std::map<std::string, api_key_record, std::less<>> keys_;
+    std::set<std::string, std::less<>> tenants_;
 };
 
 } // namespace switchboard::adapters

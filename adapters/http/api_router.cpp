@@ -256,7 +256,7 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
                                            "Method " + std::string(req.method_string().substr(0, 16)) +
                                                " is not allowed on " + std::string(path)),
                         req, request_id);
-        res.set(http::field::allow, http::to_string(match->method));
+        res.set(http::field::allow, allowed_methods(path));
         co_return res;
     }
     auto param = percent_decoded(raw_param);
@@ -264,9 +264,10 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
         co_return answer_error(domain::make_error(errc::invalid_request, "The URL's path has an invalid %-escape"),
                                req, request_id);
 
-    // Every POST route reads JSON. Anything else is refused before it runs or is billed: a
-    // browser sends text/plain or form data cross-site without a preflight.
-    if (method == http::verb::post && !is_json_media_type(req[http::field::content_type]))
+    // Every POST and PATCH route reads JSON. Anything else is refused before it runs or is
+    // billed: a browser sends text/plain or form data cross-site without a preflight.
+    bool const has_body = (method == http::verb::post || method == http::verb::patch) && !req.body().empty();
+    if (has_body && !is_json_media_type(req[http::field::content_type]))
         co_return answer_error(domain::make_error(errc::unsupported_media_type,
                                                   "The request body must be sent as Content-Type: application/json"),
                                req, request_id);

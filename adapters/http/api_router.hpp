@@ -4,7 +4,7 @@
 // validation), request hints, who the caller is (client IP, API key fingerprint, tenant), the
 // inbound rate limits and their headers, and the response headers that tell clients what
 // happened (x-switchboard-*).
-#include "adapters/auth/key_ring.hpp"
+#include "adapters/auth/key_directory.hpp"
 #include "adapters/background/probe_board.hpp"
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/client_ip.hpp"
@@ -47,9 +47,9 @@ struct router_services {
     // Who may call. Without a key ring, or with auth off, the gateway is open (local use): the
     // tenant is X-Tenant-Id as given. With auth on, every route but the open ones needs a key of
     // the ring (or the admin key for admin routes), and the tenant comes from the key.
-    key_ring const* keys = nullptr;
+    key_directory* keys = nullptr;   // the config's keys and the store's (shared by every core)
+    key_store* stored_keys = nullptr; // this core's way to the key store (the admin API writes there)
     bool auth_required = false;
-    std::set<std::string, std::less<>> const* known_tenants = nullptr; // X-Tenant-Id may name only these
 };
 
 // One request as the router sees it: who calls, which route matched, and what serving it did.
@@ -57,7 +57,8 @@ struct request_scope {
     caller_identity caller;
     std::string_view route = "unmatched";
     std::string key_hint; // the caller's API key: its public id, or masked
-    domain::caller_grant const* grant = nullptr; // auth on: what the caller's key may do
+    domain::caller_grant const* grant = nullptr; // auth on: what the caller's key may do ...
+    std::shared_ptr<key_ring const> keys;        // ... held in this snapshot of the keys
     request_record record;
     response_stream* stream = nullptr; // for streamed answers
     pending_admission* admission = nullptr; // the inbound limit check, running alongside (calls)
@@ -110,6 +111,8 @@ class api_router final : public request_handler {
     struct route; // api_routes.cpp: pattern, method, handler, policy
     // The route whose pattern matches `path`, preferring one that allows `method`; the path parameter.
     static std::pair<route const*, std::string_view> find_route(std::string_view path, http::verb method);
+    static std::span<route const> routes(); // the table, in matching order
+    static std::string allowed_methods(std::string_view path); // for Allow: every method of the path
 
     // The inbound limit of a request on `route`, decided the same way for every door (admission.hpp).
     net::awaitable<admission> admit(std::string_view route, request_scope const& scope, bool calls_provider,
@@ -148,6 +151,17 @@ class api_router final : public request_handler {
     net::awaitable<http_response> model_route(route_call& c);
     net::awaitable<http_response> stats_route(route_call& c);
     net::awaitable<http_response> providers_route(route_call& c);
+    // The admin API of keys and tenants (key_endpoints.cpp).
+    net::awaitable<http_response> keys_route(route_call& c);
+    net::awaitable<http_response> key_create_route(route_call& c);
+    net::awaitable<http_response> key_route(route_call& c);
+    net::awaitable<http_response> key_update_route(route_call& c);
+    net::awaitable<http_response> key_revoke_route(route_call& c);
+    net::awaitable<http_response> key_rotate_route(route_call& c);
+    net::awaitable<http_response> tenants_route(route_call& c);
+    net::awaitable<http_response> tenant_route(route_call& c);
+    std::optional<domain::gateway_error> keys_unavailable() const;
+    template <class Operation> auto key_operation(Operation run) -> decltype(run());
     net::awaitable<http_response> config_route(route_call& c);
     net::awaitable<http_response> health_route(route_call& c);
     net::awaitable<http_response> detailed_health_route(route_call& c);

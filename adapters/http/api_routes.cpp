@@ -16,11 +16,10 @@ namespace {
 using verb = http::verb;
 } // namespace
 
-std::pair<api_router::route const*, std::string_view> api_router::find_route(std::string_view path,
-                                                                             http::verb method) {
+std::span<api_router::route const> api_router::routes() {
     using scope = domain::access_scope;
     constexpr std::optional<scope> open = std::nullopt;
-    static std::array<route, 18> const table{{
+    static std::array<route, 26> const table{{
         {.pattern = "/v1/chat/completions", .method = verb::post, .handler = &api_router::chat_route,
          .needs = scope::chat, .calls_provider = true},
         {.pattern = "/v1/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
@@ -30,6 +29,14 @@ std::pair<api_router::route const*, std::string_view> api_router::find_route(std
         {.pattern = "/api/v1/stats", .method = verb::get, .handler = &api_router::stats_route},
         {.pattern = "/api/v1/providers", .method = verb::get, .handler = &api_router::providers_route},
         {.pattern = "/api/v1/config", .method = verb::get, .handler = &api_router::config_route},
+        {.pattern = "/api/v1/keys", .method = verb::get, .handler = &api_router::keys_route},
+        {.pattern = "/api/v1/keys", .method = verb::post, .handler = &api_router::key_create_route},
+        {.pattern = "/api/v1/keys/{id}", .method = verb::get, .handler = &api_router::key_route},
+        {.pattern = "/api/v1/keys/{id}", .method = verb::patch, .handler = &api_router::key_update_route},
+        {.pattern = "/api/v1/keys/{id}", .method = verb::delete_, .handler = &api_router::key_revoke_route},
+        {.pattern = "/api/v1/keys/{id}/rotate", .method = verb::post, .handler = &api_router::key_rotate_route},
+        {.pattern = "/api/v1/tenants", .method = verb::get, .handler = &api_router::tenants_route},
+        {.pattern = "/api/v1/tenants/{tenant}", .method = verb::get, .handler = &api_router::tenant_route},
         {.pattern = "/api/v1/health", .method = verb::get, .handler = &api_router::health_route, .needs = open,
          .rate_limited = false},
         {.pattern = "/api/health/detailed", .method = verb::get, .handler = &api_router::detailed_health_route,
@@ -53,14 +60,29 @@ std::pair<api_router::route const*, std::string_view> api_router::find_route(std
         {.pattern = "/api/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
          .needs = scope::embeddings, .calls_provider = true, .serves_as = "/v1/embeddings"},
     }};
+    return table;
+}
+
+std::pair<api_router::route const*, std::string_view> api_router::find_route(std::string_view path,
+                                                                             http::verb method) {
     std::pair<route const*, std::string_view> found{nullptr, {}};
-    for (auto const& r : table) {
+    for (auto const& r : routes()) {
         auto const m = match_path(r.pattern, path);
         if (!m.matched) continue;
         if (!found.first || r.method == method) found = {&r, m.param};
         if (r.method == method) break;
     }
     return found;
+}
+
+std::string api_router::allowed_methods(std::string_view path) {
+    std::string out;
+    for (auto const& r : routes()) {
+        if (!match_path(r.pattern, path).matched) continue;
+        if (!out.empty()) out += ", ";
+        out += http::to_string(r.method);
+    }
+    return out;
 }
 
 net::awaitable<http_response> api_router::serve(route const& r, route_call& call) {

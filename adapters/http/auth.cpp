@@ -58,15 +58,15 @@ std::optional<domain::gateway_error> api_router::identify_by_key(http_request co
     if (token.empty())
         return domain::make_error(errc::unauthorized,
                                   "This gateway needs an API key: send it as Authorization: Bearer <key>");
-    auto const* grant = services_.keys->authenticate(token);
+    auto ring = services_.keys->current();
+    auto const* grant = ring->authenticate(token, unix_now());
     if (!grant) return domain::make_error(errc::unauthorized, "The API key is not valid");
     scope.grant = grant;
+    scope.keys = ring; // keeps the grant alive as long as the request
     caller.key_id = grant->key_id;
     scope.key_hint = grant->key_id;
     if (auto refused = domain::check_access(*grant, *r.needs, unix_now())) return refused;
-    static std::set<std::string, std::less<>> const no_tenants;
-    auto tenant = domain::acting_tenant(*grant, req["x-tenant-id"],
-                                        services_.known_tenants ? *services_.known_tenants : no_tenants);
+    auto tenant = domain::acting_tenant(*grant, req["x-tenant-id"], ring->tenants());
     if (!tenant) return tenant.error();
     caller.tenant = std::move(*tenant);
     return std::nullopt;

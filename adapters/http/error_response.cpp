@@ -17,6 +17,8 @@ http::status status_for(errc code) {
         return http::status::unauthorized;
     case errc::forbidden:
         return http::status::forbidden;
+    case errc::conflict:
+        return http::status::conflict;
     case errc::not_found:
     case errc::model_not_found:
         return http::status::not_found;
@@ -75,6 +77,8 @@ std::string_view error_type(errc code) {
     case errc::not_found:
     case errc::model_not_found:
         return "not_found_error";
+    case errc::conflict:
+        return "conflict_error";
     case errc::timeout:
     case errc::client_closed:
         return "timeout_error";

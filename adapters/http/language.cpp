@@ -23,6 +23,8 @@ std::string_view french(errc code) {
         return "Identifiants manquants ou invalides.";
     case errc::forbidden:
         return "Cette action n'est pas autorisée.";
+    case errc::conflict:
+        return "L'état de la ressource ne permet pas ce changement.";
     case errc::not_found:
         return "URL de requête inconnue.";
     case errc::model_not_found:

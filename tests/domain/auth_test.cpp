@@ -115,3 +115,65 @@ BOOST_AUTO_TEST_CASE(a_date_or_an_instant_in_utc_is_read_and_nothing_else) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+#include "domain/auth/key_record.hpp"
+
+#include <boost/json/parse.hpp>
+
+BOOST_AUTO_TEST_SUITE(key_records)
+
+BOOST_AUTO_TEST_CASE(a_stored_record_reads_back_whole_and_a_broken_one_not_at_all) {
+    key_record k;
+    k.id = k.grant.key_id = "k7f3q9x2m4ab";
+    k.secret_hash = std::string(64, 'a');
+    k.previous_hash = std::string(64, 'b');
+    k.previous_until = 1800000000;
+    k.name = "acme web";
+    k.grant.tenant = "acme";
+    k.grant.user = "u1";
+    k.grant.scopes = static_cast<unsigned>(access_scope::chat) | static_cast<unsigned>(access_scope::usage);
+    k.grant.models = {"chat"};
+    k.grant.acts_for = {"beta"};
+    k.grant.expires_unix = 1900000000;
+    k.metadata = {{"team", "web"}};
+    k.created_unix = 1700000000;
+    auto back = key_record_from_stored(boost::json::value(stored_form(k)));
+    BOOST_TEST_REQUIRE(back.has_value());
+    BOOST_TEST(back->grant.key_id == k.id);
+    BOOST_TEST(back->previous_hash == k.previous_hash);
+    BOOST_TEST(back->grant.scopes == k.grant.scopes);
+    BOOST_TEST(back->grant.models == k.grant.models);
+    BOOST_TEST(back->metadata == k.metadata);
+    BOOST_TEST(back->status(1800000000) == "active");
+    BOOST_TEST(back->status(1900000000) == "expired");
+    BOOST_TEST(!public_view(k, 0).contains("hash"));
+    BOOST_TEST(!public_view(k, 0).contains("previous_hash"));
+    for (auto broken : {R"([])", R"({"id":"x"})", R"({"id":"k","hash":"short","tenant":"a"})",
+                        R"({"id":"k","hash":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","tenant":"a b"})"})
+        BOOST_TEST(!key_record_from_stored(boost::json::parse(broken)).has_value(), broken);
+}
+
+BOOST_AUTO_TEST_CASE(admin_requests_are_validated_field_by_field) {
+    auto param_of = [](char const* body, bool creating) {
+        auto c = parse_key_changes(boost::json::parse(body), creating);
+        return c ? std::string("ok") : c.error().param;
+    };
+    BOOST_TEST(param_of(R"({"tenant":"acme","scopes":["chat"],"expires":null})", true) == "ok");
+    BOOST_TEST(param_of(R"({"name":"x"})", true) == "tenant");
+    BOOST_TEST(param_of(R"({"tenant":"acme"})", false) == "tenant");
+    BOOST_TEST(param_of(R"({"tenant":"a b"})", true) == "tenant");
+    BOOST_TEST(param_of(R"({"scopes":["chat",7]})", false) == "scopes[1]");
+    BOOST_TEST(param_of(R"({"acts_for":["*","b","c d"]})", false) == "acts_for[2]");
+    BOOST_TEST(param_of(R"({"expires":"soon"})", false) == "expires");
+    BOOST_TEST(param_of(R"({"metadata":{"a":1}})", false) == "metadata.a");
+    BOOST_TEST(param_of(R"({"name":"a\u0001b"})", false) == "name");
+    BOOST_TEST(param_of(R"({"rpm":10})", false) == "rpm");
+    auto c = parse_key_changes(boost::json::parse(R"({"models":["chat"],"expires":"2030-01-01"})"), false);
+    key_record k;
+    k.grant.models = {"a", "b"};
+    apply_changes(*c, k);
+    BOOST_TEST(k.grant.models == std::vector<std::string>{"chat"});
+    BOOST_TEST(k.grant.expires_unix == 1893456000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

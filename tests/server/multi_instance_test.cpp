@@ -157,3 +157,83 @@ BOOST_AUTO_TEST_CASE(each_threshold_is_logged_once_across_instances_and_logs_hol
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(multi_instance_keys)
+
+namespace {
+using clock_type = std::chrono::steady_clock;
+std::string const admin_key = "admin-key-multi-0123456789";
+
+int chat_status(unsigned short port, std::string const& key) {
+    return http_call(port, "POST", "/v1/chat/completions",
+                     R"({"model":"mock-1","messages":[{"role":"user","content":"hi"}]})",
+                     {{"Authorization", "Bearer " + key}})
+        .status;
+}
+
+boost::json::value admin_call(unsigned short port, std::string const& method, std::string const& target,
+                              std::string const& body = "{}") {
+    auto r = http_call(port, method, target, body,
+                       {{"Authorization", "Bearer " + admin_key}, {"Content-Type", "application/json"}});
+    BOOST_TEST_REQUIRE((r.status == 200 || r.status == 201), r.body);
+    return boost::json::parse(r.body);
+}
+
+// How long until `port` answers a chat with `key` by `status` (polled every 5 ms, at most 3 s).
+std::chrono::milliseconds time_until(unsigned short port, std::string const& key, int status) {
+    auto const start = clock_type::now();
+    while (chat_status(port, key) != status && clock_type::now() - start < 3s) std::this_thread::sleep_for(5ms);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start);
+}
+} // namespace
+
+// Keys made, rotated and revoked through one instance's admin API take effect on the other
+// within a second (its watch reads the store's revision every 250 ms); a new instance knows
+// them from its first request.
+BOOST_AUTO_TEST_CASE(a_key_made_rotated_or_revoked_on_one_instance_holds_on_the_other_within_a_second) {
+    redis_server redis;
+    std::string const config_file = "/tmp/switchboard-keys-" + std::to_string(getpid()) + ".yaml";
+    // Polling with a key not yet (or no longer) valid is a run of failed authentications from
+    // one address: their limit is lifted here.
+    std::ofstream(config_file) << "store: {url: \"" << redis.url() << "\"}\n"
+                               << "admin: {api_key: " << admin_key << "}\n"
+                               << "auth: {secret: multi-instance-secret-0123456789, failures_per_minute: 100000}\n"
+                               << "quotas:\n  tenants: {acme: {tokens_per_day: 1000000}}\n";
+    gateway_process a(config_file, free_port());
+    gateway_process b(config_file, free_port());
+
+    auto made = admin_call(a.port(), "POST", "/api/v1/keys", R"({"tenant":"acme","name":"web"})");
+    std::string const id(made.at("id").as_string()), key(made.at("key").as_string());
+    BOOST_TEST(chat_status(a.port(), key) == 200); // the writer at once
+    auto const created = time_until(b.port(), key, 200);
+    BOOST_TEST_MESSAGE("made on A, working on B after " << created.count() << " ms");
+    BOOST_TEST(created.count() < 1000);
+
+    // A third instance started now reads the stored keys before its first request.
+    {
+        gateway_process c(config_file, free_port());
+        BOOST_TEST(chat_status(c.port(), key) == 200);
+    }
+
+    auto rotated = admin_call(a.port(), "POST", "/api/v1/keys/" + id + "/rotate", R"({"grace_seconds":600})");
+    std::string const new_key(rotated.at("key").as_string());
+    auto const rotation = time_until(b.port(), new_key, 200);
+    BOOST_TEST(rotation.count() < 1000);
+    BOOST_TEST(chat_status(b.port(), key) == 200); // the old secret, within its grace period
+
+    admin_call(a.port(), "DELETE", "/api/v1/keys/" + id);
+    BOOST_TEST(chat_status(a.port(), new_key) == 401);
+    auto const revoked = time_until(b.port(), new_key, 401);
+    BOOST_TEST_MESSAGE("revoked on A, refused on B after " << revoked.count() << " ms");
+    BOOST_TEST(revoked.count() < 1000);
+    BOOST_TEST(chat_status(b.port(), key) == 401); // its grace ends with the key
+
+    // An update sent to B after A revoked the key cannot bring it back (the store refuses).
+    auto update = http_call(b.port(), "PATCH", "/api/v1/keys/" + id, R"({"name":"back"})",
+                            {{"Authorization", "Bearer " + admin_key}, {"Content-Type", "application/json"}});
+    BOOST_TEST(update.status == 409);
+    BOOST_TEST(chat_status(a.port(), new_key) == 401);
+    std::remove(config_file.c_str());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

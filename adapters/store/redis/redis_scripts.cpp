@@ -244,9 +244,20 @@ return 1
     return s;
 }
 
+redis_script const& key_save() {
+    static redis_script const s{"key_save", R"lua(
+if ARGV[3] == '0' and redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) end
+redis.call('INCR', KEYS[2])
+return 1
+)lua"};
+    return s;
+}
+
 std::vector<redis_script const*> all() {
     return {&sliding_window(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
-            &budget_adjust()};
+            &budget_adjust(), &key_save()};
 }
 
 } // namespace switchboard::adapters::scripts

@@ -27,6 +27,10 @@ redis_script const& budget_reserve();
 // Budget reconciliation. KEYS[1]; ARGV calls, tokens, usd deltas (only if the budget exists).
 redis_script const& budget_adjust();
 
+// Key record write. KEYS[1] records hash, KEYS[2] revision, KEYS[3] set of revoked ids; ARGV id,
+// record, revoked 0/1. A revoked id is never written back as not revoked. → 1 written, 0 refused
+redis_script const& key_save();
+
 std::vector<redis_script const*> all();
 
 } // namespace switchboard::adapters::scripts
