@@ -27,4 +27,35 @@ std::string base64_encode(std::string_view in) {
     return out;
 }
 
+namespace {
+int url_digit(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+}
+} // namespace
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+    if (text.size() % 4 == 1) return std::nullopt;
+    std::string out;
+    out.reserve(text.size() * 3 / 4);
+    unsigned bits = 0;
+    int count = 0;
+    for (char c : text) {
+        int const d = url_digit(c);
+        if (d < 0) return std::nullopt;
+        bits = (bits << 6) | static_cast<unsigned>(d);
+        count += 6;
+        if (count >= 8) {
+            count -= 8;
+            out += static_cast<char>((bits >> count) & 0xff);
+        }
+    }
+    if ((bits & ((1u << count) - 1)) != 0) return std::nullopt; // non-canonical: stray low bits
+    return out;
+}
+
 } // namespace switchboard::domain

@@ -117,7 +117,9 @@ class loader : public config_reader {
                 check("models." + name + ".tiers." +
                           std::string(domain::tier_name(static_cast<domain::tier>(t))),
                       tiers[static_cast<std::size_t>(t)]);
-        if (c.auth.on() && c.auth.secret.size() < 16)
+        // The secret hashes API keys: needed with keys, or to make them (auth on without JWT issuers).
+        bool const needs_secret = !c.auth.keys.empty() || (c.auth.on() && c.auth.jwt.empty());
+        if ((needs_secret || !c.auth.secret.empty()) && c.auth.secret.size() < 16)
             fail("auth.secret", "is required to check the keys (at least 16 characters; SWITCHBOARD_AUTH_SECRET)");
         if (c.timeouts.attempt > c.timeouts.request)
             fail("timeouts.attempt", "must not exceed timeouts.request");

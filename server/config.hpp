@@ -4,6 +4,7 @@
 // environment (PORT, HOST, provider shorthand *_API_KEY / *_BASE_URL). Validation collects every
 // problem with its key path ("providers.claude.base_url: must start with http:// or https://").
 
+#include "adapters/auth/jwt_verifier.hpp"
 #include "adapters/auth/key_ring.hpp"
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/cors.hpp"
@@ -96,7 +97,8 @@ struct auth_settings {
     std::vector<adapters::api_key_record> keys;
     // Required as soon as a key source is configured: keys in the file, or a secret to make
     // keys with at run time (the admin API).
-    bool on() const { return required.value_or(!keys.empty() || !secret.empty()); }
+    std::vector<adapters::jwt_issuer_settings> jwt; // trusted identity providers (bearer JWTs)
+    bool on() const { return required.value_or(!keys.empty() || !secret.empty() || !jwt.empty()); }
 };
 
 struct gateway_config {

@@ -130,6 +130,7 @@ void gateway_runtime::set_up_auth() {
     for (auto const& [tenant, limits] : config_.quotas.tenants)
         if (tenant != "default") tenants.insert(tenant);
     keys_ = std::make_unique<adapters::key_directory>(auth.secret, auth.keys, std::move(tenants));
+    if (!auth.jwt.empty()) jwt_ = std::make_unique<adapters::jwt_verifier>(auth.jwt);
     if (!redis_) local_keys_ = std::make_unique<adapters::memory_key_store>();
     config_.limits.push_back({std::string(adapters::api_router::auth_failures_route), domain::limit_scope::ip,
                               auth.failures_per_minute, std::chrono::minutes(1), domain::fail_mode::open});
@@ -153,7 +154,7 @@ void gateway_runtime::start() {
     for (auto& c : cores_) c->thread = std::thread([ctx = &c->context] { ctx->run(); });
     running_ = true;
     wait_for_store(n);
-    load_stored_keys();
+    load_credentials();
     ready_.store(true);
     adapters::log_event(adapters::log_level::info, "started",
                         {{"port", port_},
@@ -260,6 +261,8 @@ adapters::router_services gateway_runtime::services_for(core& c, adapters::metri
     services.keys = keys_.get();
     services.stored_keys = c.redis_keys ? static_cast<adapters::key_store*>(c.redis_keys.get()) : local_keys_.get();
     services.auth_required = config_.auth.on();
+    services.jwt = jwt_.get();
+    services.tls = default_tls_.get();
     return services;
 }
 
@@ -272,11 +275,19 @@ void gateway_runtime::wait_for_store(unsigned cores) const {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
-// The keys made at run time, read once before serving (then by the key_watch task): a key made
-// on another instance works here from the first request. A store that cannot answer leaves the
-// config's keys alone in force until the watch reads it.
-void gateway_runtime::load_stored_keys() {
+// The JWKS of the issuers with a URL, and the keys made at run time, read once before serving
+// (then by the jwks and key_watch tasks): a key made on another instance works here from the
+// first request. A store that cannot answer leaves the config's keys alone in force until the
+// watch reads it.
+void gateway_runtime::load_credentials() {
     auto& first = *cores_.front();
+    if (jwt_)
+        for (std::size_t i = 0; i < jwt_->issuers(); ++i) {
+            if (jwt_->settings(i).jwks_url.empty()) continue;
+            auto fetched = net::co_spawn(first.context, jwt_->refetch(i, first.context.get_executor(), *default_tls_, true),
+                                         net::use_future);
+            fetched.wait_for(std::chrono::seconds(6)); // a failure is logged; kid misses fetch again
+        }
     if (!keys_ || !first.redis_keys) return;
     auto done = net::co_spawn(first.context, keys_->refresh(*first.redis_keys, true), net::use_future);
     try {
@@ -318,6 +329,13 @@ void gateway_runtime::start_background_tasks() {
         tasks_->spawn("quota_refresh", config_.observability.quota_refresh_interval, [this, &first]() {
             return adapters::refresh_quota_signals(*first.quotas, *resilience_, quota_watch_);
         });
+    for (std::size_t i = 0; jwt_ && i < jwt_->issuers(); ++i) {
+        auto const& issuer = jwt_->settings(i);
+        if (issuer.jwks_url.empty() && issuer.jwks_file.empty()) continue;
+        tasks_->spawn("jwks:" + issuer.policy.issuer, issuer.jwks_refresh, [this, i, &first]() {
+            return jwt_->refetch(i, first.context.get_executor(), *default_tls_, true);
+        });
+    }
     if (keys_ && first.redis_keys)
         tasks_->spawn("key_watch", config_.auth.watch_interval, [this, &first]() {
             return keys_->refresh(*first.redis_keys);

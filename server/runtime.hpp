@@ -70,7 +70,7 @@ class gateway_runtime {
     void wait_for_store(unsigned cores) const;
     void start_background_tasks();
     void set_up_auth();
-    void load_stored_keys();
+    void load_credentials();
     gateway_config config_;
     std::shared_ptr<adapters::gateway_catalog const> catalog_;
     std::unique_ptr<adapters::usage_ledger> ledger_;
@@ -86,6 +86,7 @@ class gateway_runtime {
     // the keys made at run time when it is this instance's memory (with Redis: one per core).
     std::unique_ptr<adapters::key_directory> keys_;
     std::unique_ptr<adapters::memory_key_store> local_keys_;
+    std::unique_ptr<adapters::jwt_verifier> jwt_; // bearer JWTs of the trusted issuers (auth.jwt)
     std::unique_ptr<adapters::connection_gate> gate_;
     std::unique_ptr<adapters::metrics_registry> metrics_;
     std::unique_ptr<adapters::probe_board> probes_;

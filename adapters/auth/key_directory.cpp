@@ -22,6 +22,11 @@ std::shared_ptr<key_ring const> key_directory::current() const {
     return ring_;
 }
 
+bool key_directory::loaded() const {
+    std::lock_guard lock(mutex_);
+    return revision_ >= 0;
+}
+
 void key_directory::publish(std::shared_ptr<key_ring const> ring, std::int64_t revision) {
     std::lock_guard lock(mutex_);
     if (revision < revision_) return; // a slower reader of an older revision

@@ -33,6 +33,10 @@ class key_directory {
                   std::set<std::string, std::less<>> configured_tenants);
 
     std::shared_ptr<key_ring const> current() const;
+    bool can_make_keys() const { return !secret_.empty(); } // without a secret, nothing to hash with
+    // Whether the store has been read once: until then a key the snapshot lacks may be one made
+    // on another instance, so the caller reads the store before refusing (the start-up race).
+    bool loaded() const;
 
     // Reads the store again when its revision moved since the last read (or always, `force`).
     // Throws store_unavailable (the snapshot stays).

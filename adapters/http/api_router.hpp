@@ -5,6 +5,7 @@
 // inbound rate limits and their headers, and the response headers that tell clients what
 // happened (x-switchboard-*).
 #include "adapters/auth/key_directory.hpp"
+#include "adapters/auth/jwt_verifier.hpp"
 #include "adapters/background/probe_board.hpp"
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/client_ip.hpp"
@@ -50,6 +51,8 @@ struct router_services {
     key_directory* keys = nullptr;   // the config's keys and the store's (shared by every core)
     key_store* stored_keys = nullptr; // this core's way to the key store (the admin API writes there)
     bool auth_required = false;
+    jwt_verifier* jwt = nullptr;         // bearer JWTs of trusted issuers (null: none configured)
+    net::ssl::context* tls = nullptr;    // for JWKS fetches
 };
 
 // One request as the router sees it: who calls, which route matched, and what serving it did.
@@ -58,7 +61,7 @@ struct request_scope {
     std::string_view route = "unmatched";
     std::string key_hint; // the caller's API key: its public id, or masked
     domain::caller_grant const* grant = nullptr; // auth on: what the caller's key may do ...
-    std::shared_ptr<key_ring const> keys;        // ... held in this snapshot of the keys
+    std::shared_ptr<void const> grant_owner;     // ... kept alive by this (a key snapshot, a token's grant)
     request_record record;
     response_stream* stream = nullptr; // for streamed answers
     pending_admission* admission = nullptr; // the inbound limit check, running alongside (calls)
@@ -123,8 +126,11 @@ class api_router final : public request_handler {
     net::awaitable<std::optional<domain::gateway_error>> identify(http_request const& request,
                                                                   request_context const& context, request_scope& scope,
                                                                   route const& r);
-    std::optional<domain::gateway_error> identify_by_key(http_request const& request, request_scope& scope,
-                                                         route const& r) const;
+    net::awaitable<std::optional<domain::gateway_error>> identify_by_credential(http_request const& request,
+                                                                                request_scope& scope, route const& r);
+    net::awaitable<std::optional<domain::gateway_error>> authenticate(std::string_view token,
+                                                                      std::shared_ptr<key_ring const>& ring,
+                                                                      request_scope& scope);
     // A failed authentication counts against the client address (auth.failures_per_minute):
     // past the limit it is answered 429 instead of 401.
     net::awaitable<domain::gateway_error> count_failure(domain::gateway_error failure, request_scope const& scope);

@@ -12,6 +12,8 @@
 #include "adapters/observability/log.hpp"
 #include "adapters/wall_clock.hpp"
 
+#include <boost/asio/this_coro.hpp>
+
 #include <openssl/crypto.h>
 
 namespace switchboard::adapters {
@@ -32,7 +34,7 @@ net::awaitable<std::optional<domain::gateway_error>> api_router::identify(http_r
     static trusted_proxies const none;
     caller.ip = client_ip(context.peer, req["x-forwarded-for"], services_.proxies ? *services_.proxies : none);
     if (services_.keys && services_.auth_required) {
-        auto refusal = identify_by_key(req, scope, r);
+        auto refusal = co_await identify_by_credential(req, scope, r);
         if (refusal && refusal->code == errc::unauthorized) co_return co_await count_failure(std::move(*refusal), scope);
         co_return refusal;
     }
@@ -48,28 +50,62 @@ net::awaitable<std::optional<domain::gateway_error>> api_router::identify(http_r
     co_return std::nullopt;
 }
 
-std::optional<domain::gateway_error> api_router::identify_by_key(http_request const& req, request_scope& scope,
-                                                                 route const& r) const {
+net::awaitable<std::optional<domain::gateway_error>> api_router::identify_by_credential(http_request const& req,
+                                                                                       request_scope& scope,
+                                                                                       route const& r) {
     auto& caller = scope.caller;
     caller.tenant = "default";
-    if (!r.needs) return std::nullopt; // open to anyone, anonymous
+    if (!r.needs) co_return std::nullopt; // open to anyone, anonymous
     auto const token = credential_of(req);
-    if (r.admin() && !admin_refusal(req, scope)) return std::nullopt; // the admin key
+    if (r.admin() && !admin_refusal(req, scope)) co_return std::nullopt; // the admin key
     if (token.empty())
-        return domain::make_error(errc::unauthorized,
-                                  "This gateway needs an API key: send it as Authorization: Bearer <key>");
+        co_return domain::make_error(errc::unauthorized,
+                                     "This gateway needs an API key: send it as Authorization: Bearer <key>");
     auto ring = services_.keys->current();
-    auto const* grant = ring->authenticate(token, unix_now());
-    if (!grant) return domain::make_error(errc::unauthorized, "The API key is not valid");
-    scope.grant = grant;
-    scope.keys = ring; // keeps the grant alive as long as the request
-    caller.key_id = grant->key_id;
-    scope.key_hint = grant->key_id;
-    if (auto refused = domain::check_access(*grant, *r.needs, unix_now())) return refused;
-    auto tenant = domain::acting_tenant(*grant, req["x-tenant-id"], ring->tenants());
-    if (!tenant) return tenant.error();
+    if (auto refused = co_await authenticate(token, ring, scope)) co_return refused;
+    auto const& grant = *scope.grant;
+    caller.key_id = grant.key_id;
+    scope.key_hint = grant.key_id;
+    if (auto refused = domain::check_access(grant, *r.needs, unix_now())) co_return refused;
+    auto tenant = domain::acting_tenant(grant, req["x-tenant-id"], ring->tenants());
+    if (!tenant) co_return tenant.error();
     caller.tenant = std::move(*tenant);
-    return std::nullopt;
+    co_return std::nullopt;
+}
+
+// The grant of a bearer credential into scope.grant (with what keeps it alive): a switchboard
+// key of the ring, or a JWT of a trusted issuer. An unknown kid fetches the issuer's JWKS again,
+// once, and the token is tried again. `ring` is the snapshot the caller's tenant is checked
+// against: read again here when the store had to be.
+net::awaitable<std::optional<domain::gateway_error>> api_router::authenticate(std::string_view token,
+                                                                              std::shared_ptr<key_ring const>& ring,
+                                                                              request_scope& scope) {
+    if (services_.jwt && domain::looks_like_jws(token)) {
+        auto verdict = services_.jwt->verify(token, unix_now());
+        if (verdict.refetch && services_.tls) {
+            auto executor = co_await net::this_coro::executor;
+            co_await services_.jwt->refetch(*verdict.refetch, executor, *services_.tls, false);
+            verdict = services_.jwt->verify(token, unix_now());
+        }
+        if (!verdict.grant) co_return verdict.grant.error();
+        auto owned = std::make_shared<domain::caller_grant const>(std::move(*verdict.grant));
+        scope.grant = owned.get();
+        scope.grant_owner = std::move(owned);
+        co_return std::nullopt;
+    }
+    auto const* grant = ring->authenticate(token, unix_now());
+    if (!grant && !services_.keys->loaded() && services_.stored_keys) {
+        try {
+            co_await services_.keys->refresh(*services_.stored_keys);
+        } catch (std::exception const&) {
+        } // the store down: the snapshot is all there is
+        ring = services_.keys->current();
+        grant = ring->authenticate(token, unix_now());
+    }
+    if (!grant) co_return domain::make_error(errc::unauthorized, "The API key is not valid");
+    scope.grant = grant;
+    scope.grant_owner = ring; // keeps the grant alive as long as the request
+    co_return std::nullopt;
 }
 
 net::awaitable<domain::gateway_error> api_router::count_failure(domain::gateway_error failure,

@@ -122,7 +122,7 @@ net::awaitable<http_response> api_router::key_route(route_call& c) {
 // The key operations need the directory and the store: with auth off and no secret, there is
 // nothing to hash a key's secret with.
 std::optional<domain::gateway_error> api_router::keys_unavailable() const {
-    if (services_.keys && services_.stored_keys) return std::nullopt;
+    if (services_.keys && services_.stored_keys && services_.keys->can_make_keys()) return std::nullopt;
     return domain::make_error(errc::conflict, "API keys need auth.secret (or SWITCHBOARD_AUTH_SECRET) to be set");
 }
 
