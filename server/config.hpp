@@ -94,6 +94,9 @@ struct auth_settings {
     // How often an instance asks the shared store whether keys changed (revocations elsewhere
     // take effect within this, plus one round trip).
     std::chrono::milliseconds watch_interval{250};
+    // /api/auth/login: how long its access tokens and refresh token families live.
+    std::chrono::milliseconds access_token_ttl{15 * 60'000};
+    std::chrono::milliseconds refresh_token_ttl{7 * 24 * 3'600'000LL};
     std::vector<adapters::api_key_record> keys;
     // Required as soon as a key source is configured: keys in the file, or a secret to make
     // keys with at run time (the admin API).

@@ -203,6 +203,9 @@ field_list<auth_settings> auth_fields() {
         field::integer<S>("failures_per_minute", &S::failures_per_minute, 1, 100000),
         field::duration<S>("watch_interval", &S::watch_interval, std::chrono::milliseconds(10),
                            std::chrono::milliseconds(1000)),
+        field::duration<S>("access_token_ttl", &S::access_token_ttl, std::chrono::seconds(10), std::chrono::hours(24)),
+        field::duration<S>("refresh_token_ttl", &S::refresh_token_ttl, std::chrono::minutes(1),
+                           std::chrono::hours(24 * 90)),
         keys_field(),
         jwt_field(),
     };

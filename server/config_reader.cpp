@@ -95,17 +95,17 @@ std::optional<std::chrono::milliseconds> config_reader::duration(YAML::Node cons
                                                                  std::string const& path) {
     auto s = string(n, path);
     if (!s) return std::nullopt;
-    static std::regex const form(R"(^\s*([0-9]+(\.[0-9]+)?)\s*(ms|s|m|h)?\s*$)");
+    static std::regex const form(R"(^\s*([0-9]+(\.[0-9]+)?)\s*(ms|s|m|h|d)?\s*$)");
     std::smatch m;
     if (!std::regex_match(*s, m, form)) {
-        fail(path, "must be a duration like 500ms, 5s, 2m or 1h, got '" + *s + "'");
+        fail(path, "must be a duration like 500ms, 5s, 2m, 1h or 7d, got '" + *s + "'");
         return std::nullopt;
     }
     double v = std::stod(m[1].str());
     std::string unit = m[3].matched ? m[3].str() : "s";
-    double ms = unit == "ms" ? v : unit == "s" ? v * 1e3 : unit == "m" ? v * 60e3 : v * 3600e3;
-    if (ms < 1 || ms > 86400e3) {
-        fail(path, "must be between 1ms and 24h");
+    double ms = unit == "ms" ? v : unit == "s" ? v * 1e3 : unit == "m" ? v * 60e3 : unit == "h" ? v * 3600e3 : v * 86400e3;
+    if (ms < 1 || ms > 366 * 86400e3) {
+        fail(path, "must be between 1ms and 366d");
         return std::nullopt;
     }
     return milliseconds(static_cast<std::int64_t>(ms));

@@ -9,6 +9,7 @@
 #include "adapters/store/memory_budget_store.hpp"
 #include "adapters/store/redis/redis_scripts.hpp"
 #include "adapters/store/redis/redis_key_store.hpp"
+#include "adapters/store/redis/redis_refresh_store.hpp"
 #include "adapters/store/redis/redis_stores.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -74,6 +75,7 @@ struct gateway_runtime::core {
     std::unique_ptr<adapters::redis_quota_store> redis_quotas;
     std::unique_ptr<adapters::redis_budget_store> redis_budgets;
     std::unique_ptr<adapters::redis_key_store> redis_keys;
+    std::unique_ptr<adapters::redis_refresh_store> redis_refresh;
     std::unique_ptr<adapters::inbound_limiter> limiter;
     std::unique_ptr<adapters::quota_keeper> quotas;
     std::unique_ptr<adapters::request_observer> observer;
@@ -130,7 +132,16 @@ void gateway_runtime::set_up_auth() {
     for (auto const& [tenant, limits] : config_.quotas.tenants)
         if (tenant != "default") tenants.insert(tenant);
     keys_ = std::make_unique<adapters::key_directory>(auth.secret, auth.keys, std::move(tenants));
-    if (!auth.jwt.empty()) jwt_ = std::make_unique<adapters::jwt_verifier>(auth.jwt);
+    auto issuers = auth.jwt;
+    if (!auth.secret.empty()) { // this gateway's own access tokens, for browsers
+        using std::chrono::duration_cast;
+        using std::chrono::seconds;
+        tokens_ = std::make_unique<adapters::token_issuer>(auth.secret, duration_cast<seconds>(auth.access_token_ttl),
+                                                           duration_cast<seconds>(auth.refresh_token_ttl));
+        issuers.insert(issuers.begin(), tokens_->verifier_settings());
+        if (!redis_) local_refresh_ = std::make_unique<adapters::memory_refresh_store>();
+    }
+    if (!issuers.empty()) jwt_ = std::make_unique<adapters::jwt_verifier>(std::move(issuers));
     if (!redis_) local_keys_ = std::make_unique<adapters::memory_key_store>();
     config_.limits.push_back({std::string(adapters::api_router::auth_failures_route), domain::limit_scope::ip,
                               auth.failures_per_minute, std::chrono::minutes(1), domain::fail_mode::open});
@@ -233,6 +244,7 @@ gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
     c.redis_quotas = std::make_unique<adapters::redis_quota_store>(*c.redis, reservation_lease(config_));
     c.redis_budgets = std::make_unique<adapters::redis_budget_store>(*c.redis);
     c.redis_keys = std::make_unique<adapters::redis_key_store>(*c.redis);
+    c.redis_refresh = std::make_unique<adapters::redis_refresh_store>(*c.redis);
     c.redis->start();
     return {c.redis_limits.get(), c.redis_quotas.get(), c.redis_budgets.get()};
 }
@@ -262,6 +274,9 @@ adapters::router_services gateway_runtime::services_for(core& c, adapters::metri
     services.stored_keys = c.redis_keys ? static_cast<adapters::key_store*>(c.redis_keys.get()) : local_keys_.get();
     services.auth_required = config_.auth.on();
     services.jwt = jwt_.get();
+    services.tokens = tokens_.get();
+    services.refresh_tokens =
+        c.redis_refresh ? static_cast<adapters::refresh_store*>(c.redis_refresh.get()) : local_refresh_.get();
     services.tls = default_tls_.get();
     return services;
 }

@@ -15,6 +15,8 @@
 #include "adapters/http/connection_gate.hpp"
 #include "adapters/auth/key_directory.hpp"
 #include "adapters/store/memory_key_store.hpp"
+#include "adapters/store/memory_refresh_store.hpp"
+#include "adapters/auth/token_issuer.hpp"
 #include "adapters/store/memory_quota_store.hpp"
 #include "adapters/store/memory_rate_limit_store.hpp"
 #include "adapters/observability/metrics.hpp"
@@ -86,7 +88,9 @@ class gateway_runtime {
     // the keys made at run time when it is this instance's memory (with Redis: one per core).
     std::unique_ptr<adapters::key_directory> keys_;
     std::unique_ptr<adapters::memory_key_store> local_keys_;
-    std::unique_ptr<adapters::jwt_verifier> jwt_; // bearer JWTs of the trusted issuers (auth.jwt)
+    std::unique_ptr<adapters::jwt_verifier> jwt_; // bearer JWTs: ours (tokens_) and the trusted issuers' (auth.jwt)
+    std::unique_ptr<adapters::token_issuer> tokens_;
+    std::unique_ptr<adapters::memory_refresh_store> local_refresh_; // without Redis
     std::unique_ptr<adapters::connection_gate> gate_;
     std::unique_ptr<adapters::metrics_registry> metrics_;
     std::unique_ptr<adapters::probe_board> probes_;

@@ -112,7 +112,8 @@ jwt_verifier::verdict jwt_verifier::verify(std::string_view token, std::int64_t 
     if (unknown_kid) return {refused("The token's signing key (kid) is not known"), index};
     bool const signed_ok = std::any_of(keys.begin(), keys.end(), [&](jwt_key const& k) { return signature_holds(token, k); });
     if (!signed_ok) return {refused("The token's signature does not verify"), std::nullopt};
-    return {domain::grant_from_claims(jws->claims, from.settings.policy, now_unix), std::nullopt};
+    auto grant = domain::grant_from_claims(jws->claims, from.settings.policy, now_unix);
+    return {std::move(grant), std::nullopt, &from.settings, std::move(jws->claims)};
 }
 
 net::awaitable<std::optional<std::string>> jwt_verifier::fetch(issuer const& from, net::any_io_executor executor,

@@ -31,6 +31,7 @@ struct jwt_issuer_settings {
     std::string jwks_file;  // RS256/ES256 keys from a file ...
     std::string jwks_url;   // ... or fetched over HTTP(S)
     std::chrono::milliseconds jwks_refresh{600'000};
+    bool switchboard_tokens = false; // this gateway's own access tokens (token_issuer)
 };
 
 class jwt_verifier {
@@ -42,6 +43,8 @@ class jwt_verifier {
     struct verdict {
         domain::result<domain::caller_grant> grant;
         std::optional<std::size_t> refetch; // the issuer whose JWKS lacks the token's kid
+        jwt_issuer_settings const* issuer = nullptr; // whose token verified
+        boost::json::object claims;                  // its claims, once verified
     };
     verdict verify(std::string_view token, std::int64_t now_unix) const;
 

@@ -6,6 +6,7 @@
 // happened (x-switchboard-*).
 #include "adapters/auth/key_directory.hpp"
 #include "adapters/auth/jwt_verifier.hpp"
+#include "adapters/auth/token_issuer.hpp"
 #include "adapters/background/probe_board.hpp"
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/client_ip.hpp"
@@ -52,6 +53,8 @@ struct router_services {
     key_store* stored_keys = nullptr; // this core's way to the key store (the admin API writes there)
     bool auth_required = false;
     jwt_verifier* jwt = nullptr;         // bearer JWTs of trusted issuers (null: none configured)
+    token_issuer const* tokens = nullptr; // /api/auth/login and /refresh (null: auth off or no secret)
+    refresh_store* refresh_tokens = nullptr; // this core's way to the refresh token families
     net::ssl::context* tls = nullptr;    // for JWKS fetches
 };
 
@@ -136,6 +139,7 @@ class api_router final : public request_handler {
     net::awaitable<domain::gateway_error> count_failure(domain::gateway_error failure, request_scope const& scope);
     net::awaitable<http_response> answer(http_request& request, request_context const& context,
                                          request_scope& scope);
+    std::optional<domain::gateway_error> adopt_browser_token(http_request& request) const; // ws_endpoint.cpp
     net::awaitable<std::optional<domain::gateway_error>> upgrade_refusal(http_request const& request,
                                                                          request_context const& context,
                                                                          request_scope& scope); // ws_endpoint.cpp
@@ -166,6 +170,10 @@ class api_router final : public request_handler {
     net::awaitable<http_response> key_rotate_route(route_call& c);
     net::awaitable<http_response> tenants_route(route_call& c);
     net::awaitable<http_response> tenant_route(route_call& c);
+    // Tokens for browsers (token_endpoints.cpp).
+    net::awaitable<http_response> login_route(route_call& c);
+    net::awaitable<http_response> refresh_route(route_call& c);
+    net::awaitable<http_response> token_failure(domain::gateway_error failure, route_call& c);
     std::optional<domain::gateway_error> keys_unavailable() const;
     template <class Operation> auto key_operation(Operation run) -> decltype(run());
     net::awaitable<http_response> config_route(route_call& c);

@@ -88,6 +88,9 @@ net::awaitable<std::optional<domain::gateway_error>> api_router::authenticate(st
             verdict = services_.jwt->verify(token, unix_now());
         }
         if (!verdict.grant) co_return verdict.grant.error();
+        if (verdict.issuer->switchboard_tokens && services_.tokens) // our own: the key's grant, narrowed
+            verdict.grant = services_.tokens->grant_of(verdict.claims, *ring);
+        if (!verdict.grant) co_return verdict.grant.error();
         auto owned = std::make_shared<domain::caller_grant const>(std::move(*verdict.grant));
         scope.grant = owned.get();
         scope.grant_owner = std::move(owned);

@@ -17,6 +17,7 @@
 #include "adapters/http/router_responses.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/wall_clock.hpp"
+#include "domain/auth/jwt.hpp"
 #include "domain/chat_request.hpp"
 #include "domain/json_checks.hpp"
 #include "domain/json_duplicates.hpp"
@@ -32,7 +33,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
 #include <map>
+#include <ranges>
 #include <variant>
 
 namespace switchboard::adapters {
@@ -158,6 +163,54 @@ domain::result<json::value> start_request(std::string const& text, json::value& 
 }
 } // namespace
 
+namespace {
+// Browsers cannot set headers on a WebSocket: they may send an access token as the
+// `access_token` query parameter or as a subprotocol "bearer.<token>" (offered beside
+// "switchboard"). Only short-lived tokens (JWTs) are taken there — a URL or a subprotocol ends up
+// in logs and histories, where a long-lived key must never be.
+// The subprotocols a client offers (Sec-WebSocket-Protocol, comma-separated).
+std::vector<std::string_view> offered_subprotocols(http_request const& req) {
+    std::vector<std::string_view> out;
+    for (auto part : std::string_view(req[http::field::sec_websocket_protocol]) | std::views::split(',')) {
+        std::string_view p(part.begin(), part.end());
+        while (!p.empty() && p.front() == ' ') p.remove_prefix(1);
+        while (!p.empty() && p.back() == ' ') p.remove_suffix(1);
+        if (!p.empty()) out.push_back(p);
+    }
+    return out;
+}
+
+std::optional<std::string> browser_token(http_request const& req) {
+    for (auto p : offered_subprotocols(req))
+        if (p.starts_with("bearer.")) return std::string(p.substr(7));
+    auto url = boost::urls::parse_origin_form(std::string_view(req.target()));
+    if (!url) return std::nullopt;
+    for (auto const& q : url->params())
+        if (q.key == "access_token") return std::string(q.value);
+    return std::nullopt;
+}
+
+// The subprotocol the server selects: "switchboard" when offered (a client must offer one the
+// server can name back), else none.
+bool offers_switchboard_protocol(http_request const& req) {
+    auto const offered = offered_subprotocols(req);
+    return std::find(offered.begin(), offered.end(), "switchboard") != offered.end();
+}
+} // namespace
+
+// A browser's token as the request's Authorization (when it sent none); a long-lived key there
+// is refused.
+std::optional<domain::gateway_error> api_router::adopt_browser_token(http_request& req) const {
+    if (!bearer_token(req).empty()) return std::nullopt;
+    auto token = browser_token(req);
+    if (!token) return std::nullopt;
+    if (!domain::looks_like_jws(*token))
+        return domain::make_error(errc::unauthorized, "Only an access token (POST /api/auth/login) may be sent in the URL "
+                                                      "or as a subprotocol, never an API key");
+    req.set(http::field::authorization, "Bearer " + *token);
+    return std::nullopt;
+}
+
 // Why the upgrade itself is refused, if it is: the caller's identity, its Origin, the limits.
 net::awaitable<std::optional<domain::gateway_error>>
 api_router::upgrade_refusal(http_request const& req, request_context const& context, request_scope& scope) {
@@ -219,7 +272,9 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
     request_scope scope;
     auto const lang = preferred_language(req[http::field::accept_language]);
     // The upgrade itself is a request: refused with an HTTP error before any WebSocket exists.
-    if (auto refusal = co_await upgrade_refusal(req, context, scope)) {
+    auto refusal = adopt_browser_token(req);
+    if (!refusal) refusal = co_await upgrade_refusal(req, context, scope);
+    if (refusal) {
         auto res = answer_error(*refusal, req, context.request_id);
         if (refusal->code == errc::unauthorized) challenge(res, !bearer_token(req).empty());
         decorate(res);
@@ -235,6 +290,10 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
     timeouts.keep_alive_pings = false;
     ws.set_option(timeouts);
     ws.read_message_max(services_.ws_max_message_bytes);
+    if (offers_switchboard_protocol(req))
+        ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+            res.set(http::field::sec_websocket_protocol, "switchboard");
+        }));
     auto [accept_ec] = co_await ws.async_accept(req, use_tuple);
     if (accept_ec) co_return;
 

@@ -27,15 +27,17 @@ using piece = canned_reply::piece;
 namespace {
 class ws_session {
   public:
-    explicit ws_session(unsigned short port, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    explicit ws_session(unsigned short port, std::vector<std::pair<std::string, std::string>> headers = {},
+                        std::string const& target = "/api/v1/ai/stream") {
         net::ip::tcp::socket socket(io_);
         socket.connect({net::ip::make_address("127.0.0.1"), port});
         ws_.next_layer() = std::move(socket);
         ws_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
             for (auto const& [k, v] : headers) req.set(k, v);
         }));
-        ws_.handshake("127.0.0.1", "/api/v1/ai/stream");
+        ws_.handshake(response, "127.0.0.1", target);
     }
+    websocket::response_type response; // of the handshake
     void send(std::string const& text) { ws_.write(net::buffer(text)); }
     json::object receive() {
         boost::beast::flat_buffer buffer;
@@ -195,6 +197,32 @@ BOOST_AUTO_TEST_CASE(with_auth_on_the_upgrade_needs_a_key_and_its_tenant_counts)
     BOOST_CHECK_THROW(ws_session anonymous(gw.port()), boost::system::system_error); // 401 instead of 101
     ws_session ws(gw.port(), {{"Authorization", "Bearer " + key.text}});
     BOOST_TEST(ws.stream(start("mock-1")).back().at("type").as_string() == "chat.complete");
+}
+
+// Browsers cannot set headers on a WebSocket: an access token from /api/auth/login is taken as
+// the access_token query parameter or as the subprotocol "bearer.<token>" — a long-lived key
+// never is.
+BOOST_AUTO_TEST_CASE(a_browser_opens_the_stream_with_an_access_token_never_with_its_key) {
+    std::string const secret = "websocket-test-secret-0123";
+    auto const key = adapters::key_ring::mint(secret);
+    gateway_fixture gw("auth: {secret: " + secret + ", keys: [{id: " + key.id + ", hash: " + key.secret_hash +
+                       ", tenant: acme}]}\nquotas: {tenants: {acme: {requests_per_day: 100}}}\n");
+    auto login = http_call(gw.port(), "POST", "/api/auth/login", "", {{"Authorization", "Bearer " + key.text}});
+    BOOST_TEST_REQUIRE(login.status == 200);
+    std::string const token(json::parse(login.body).at("access_token").as_string());
+
+    ws_session by_query(gw.port(), {}, "/api/v1/ai/stream?access_token=" + token);
+    BOOST_TEST(by_query.stream(start("mock-1")).back().at("type").as_string() == "chat.complete");
+    ws_session by_protocol(gw.port(), {{"Sec-WebSocket-Protocol", "switchboard, bearer." + token}});
+    BOOST_TEST(by_protocol.response[boost::beast::http::field::sec_websocket_protocol] == "switchboard");
+    BOOST_TEST(by_protocol.stream(start("mock-1")).back().at("type").as_string() == "chat.complete");
+
+    BOOST_CHECK_THROW(ws_session(gw.port(), {}, "/api/v1/ai/stream?access_token=" + key.text),
+                      boost::system::system_error);
+    BOOST_CHECK_THROW(ws_session(gw.port(), {{"Sec-WebSocket-Protocol", "switchboard, bearer." + key.text}}),
+                      boost::system::system_error);
+    BOOST_CHECK_THROW(ws_session(gw.port(), {}, "/api/v1/ai/stream?access_token=" + token + "x"),
+                      boost::system::system_error);
 }
 
 BOOST_AUTO_TEST_CASE(each_start_counts_against_the_chat_route_in_memory) {

@@ -255,9 +255,35 @@ return 1
     return s;
 }
 
+redis_script const& refresh_start() {
+    static redis_script const s{"refresh_start", R"lua(
+redis.call('HSET', KEYS[1], 'key_id', ARGV[1], 'scopes', ARGV[2], 'current', ARGV[3], 'revoked', '0')
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+)lua"};
+    return s;
+}
+
+redis_script const& refresh_rotate() {
+    static redis_script const s{"refresh_rotate", R"lua(
+local f = redis.call('HMGET', KEYS[1], 'key_id', 'scopes', 'current', 'revoked')
+if not f[1] or f[4] == '1' then return {0, '', ''} end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'revoked', '1')
+  return {2, '', ''}
+end
+if f[3] ~= ARGV[1] then return {3, '', ''} end
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
+redis.call('HSET', KEYS[1], 'current', ARGV[2])
+return {1, f[1], f[2]}
+)lua"};
+    return s;
+}
+
 std::vector<redis_script const*> all() {
     return {&sliding_window(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
-            &budget_adjust(), &key_save()};
+            &budget_adjust(), &key_save(), &refresh_start(), &refresh_rotate()};
 }
 
 } // namespace switchboard::adapters::scripts

@@ -31,6 +31,12 @@ redis_script const& budget_adjust();
 // record, revoked 0/1. A revoked id is never written back as not revoked. → 1 written, 0 refused
 redis_script const& key_save();
 
+// Refresh family start. KEYS[1] family; ARGV key id, scopes, token hash, ttl s.
+redis_script const& refresh_start();
+// Refresh rotation. KEYS[1] family, KEYS[2] its spent set; ARGV presented hash, next hash.
+// → {1 rotated | 2 reused (family revoked) | 3 unknown | 0 revoked or gone, key id, scopes}
+redis_script const& refresh_rotate();
+
 std::vector<redis_script const*> all();
 
 } // namespace switchboard::adapters::scripts
