@@ -236,4 +236,37 @@ BOOST_AUTO_TEST_CASE(a_key_made_rotated_or_revoked_on_one_instance_holds_on_the_
     std::remove(config_file.c_str());
 }
 
+// A refresh token family lives in Redis: refreshed on one instance, its replaced token presented
+// on the other revokes it for both.
+BOOST_AUTO_TEST_CASE(a_refresh_token_reused_on_another_instance_revokes_its_family) {
+    redis_server redis;
+    std::string const config_file = "/tmp/switchboard-refresh-" + std::to_string(getpid()) + ".yaml";
+    std::ofstream(config_file) << "store: {url: \"" << redis.url() << "\"}\n"
+                               << "admin: {api_key: " << admin_key << "}\n"
+                               << "auth: {secret: multi-instance-secret-0123456789}\n"
+                               << "quotas:\n  tenants: {acme: {tokens_per_day: 1000000}}\n";
+    gateway_process a(config_file, free_port());
+    gateway_process b(config_file, free_port());
+    auto made = admin_call(a.port(), "POST", "/api/v1/keys", R"({"tenant":"acme"})");
+    std::string const key(made.at("key").as_string());
+    BOOST_TEST(time_until(b.port(), key, 200).count() < 1000);
+
+    auto login = http_call(a.port(), "POST", "/api/auth/login", "", {{"Authorization", "Bearer " + key}});
+    BOOST_TEST_REQUIRE(login.status == 200);
+    auto const first = boost::json::parse(login.body);
+    std::string const access(first.at("access_token").as_string());
+    BOOST_TEST(chat_status(b.port(), access) == 200); // an access token works on every instance
+    auto refresh = [](unsigned short port, boost::json::value const& pair) {
+        return http_call(port, "POST", "/api/auth/refresh",
+                         R"({"refresh_token":")" + std::string(pair.at("refresh_token").as_string()) + R"("})",
+                         {{"Content-Type", "application/json"}});
+    };
+    auto on_b = refresh(b.port(), first);
+    BOOST_TEST_REQUIRE(on_b.status == 200);
+    auto const second = boost::json::parse(on_b.body);
+    BOOST_TEST(refresh(a.port(), first).status == 401);  // reused: the family is revoked ...
+    BOOST_TEST(refresh(b.port(), second).status == 401); // ... for the newest token too
+    std::remove(config_file.c_str());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
