@@ -56,7 +56,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mock_port=$(free_port); slow_port=$(free_port); proxy_port=$(free_port); proxy_slow_port=$(free_port)
-gateway_port=$(free_port); redis_gateway_port=$(free_port); redis_port=$(free_port)
+gateway_port=$(free_port); redis_gateway_port=$(free_port); redis_port=$(free_port); auth_gateway_port=$(free_port)
 completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}'
 
 nginx_conf() { # NAME BODY: an nginx config of one worker with its own pid and logs
@@ -105,10 +105,23 @@ EOF
 }
 gateway_config "$gateway_port" > "$work/gateway.yaml"
 gateway_config "$redis_gateway_port" "store: {url: \"redis://127.0.0.1:$redis_port\"}" > "$work/gateway-redis.yaml"
+# Auth on ("sb+key", "sb+token"): one API key of the config, and an access token of
+# /api/auth/login made from it; every request is authenticated (the tenant's quota as above).
+auth_secret=bench-auth-secret-0123456789
+new_key=$(SWITCHBOARD_AUTH_SECRET=$auth_secret "$gateway_bin" --new-key default)
+bench_key=$(echo "$new_key" | awk '/^key:/ {print $2}')
+gateway_config "$auth_gateway_port" "auth:
+  secret: $auth_secret
+  access_token_ttl: 24h
+  keys:
+$(echo "$new_key" | grep -- '- {id:')" > "$work/gateway-auth.yaml"
 sleep 0.5
 taskset -c 0 "$gateway_bin" --config "$work/gateway.yaml" > /dev/null & gateway_pid=$!; pids+=($gateway_pid)
 taskset -c 0 "$gateway_bin" --config "$work/gateway-redis.yaml" > /dev/null & redis_gateway_pid=$!; pids+=($redis_gateway_pid)
+taskset -c 0 "$gateway_bin" --config "$work/gateway-auth.yaml" > /dev/null & auth_gateway_pid=$!; pids+=($auth_gateway_pid)
 sleep 1
+bench_token=$(curl -s -X POST -H "Authorization: Bearer $bench_key" "http://127.0.0.1:$auth_gateway_port/api/auth/login" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
 mock_pid=$(pgrep -P "$mock_master")   # the nginx worker processes, which do the work
 proxy_pid=$(pgrep -P "$proxy_master")
 idle_rss=$(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status")
@@ -122,6 +135,8 @@ wrk.body = io.open("$work/body.json"):read("*a")
 wrk.headers["Content-Type"] = "application/json"
 EOF
 sed "s|body.json|slow-body.json|" "$work/post.lua" > "$work/slow-post.lua"
+{ cat "$work/post.lua"; echo "wrk.headers[\"Authorization\"] = \"Bearer $bench_key\""; } > "$work/key-post.lua"
+{ cat "$work/post.lua"; echo "wrk.headers[\"Authorization\"] = \"Bearer $bench_token\""; } > "$work/token-post.lua"
 
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -190,9 +205,12 @@ if wants throughput; then
     wrk_run direct "$mock_port" "$mock_pid" "$work/post.lua" 64
     wrk_run nginx "$proxy_port" "$proxy_pid" "$work/post.lua" 64
     wrk_run switchboard "$gateway_port" "$gateway_pid" "$work/post.lua" 64
+    wrk_run sb+key "$auth_gateway_port" "$auth_gateway_pid" "$work/key-post.lua" 64
+    wrk_run sb+token "$auth_gateway_port" "$auth_gateway_pid" "$work/token-post.lua" 64
   done
-  medians direct nginx switchboard
+  medians direct nginx switchboard sb+key sb+token
   echo "switchboard / nginx throughput: $(ratio "${rate[switchboard]}" "${rate[nginx]}")x"
+  echo "auth on / off throughput: key $(ratio "${rate[sb+key]}" "${rate[switchboard]}")x, access token $(ratio "${rate[sb+token]}" "${rate[switchboard]}")x"
 fi
 
 if wants open; then

@@ -26,7 +26,7 @@ template <class S, class Get> config_field<S> scopes_field(std::string_view key,
     return {key,
             [get](config_reader& rd, YAML::Node const& n, std::string const& path, S& k) {
                 if (!n.IsSequence()) return rd.fail(path, "must be a list of chat, embeddings, models, usage, admin");
-                unsigned& scopes = std::invoke(get, k);
+                auto& scopes = std::invoke(get, k);
                 scopes = 0;
                 for (std::size_t i = 0; i < n.size(); ++i) {
                     auto const item = path + "[" + std::to_string(i) + "]";
@@ -40,7 +40,7 @@ template <class S, class Get> config_field<S> scopes_field(std::string_view key,
             },
             [get](S const& k) {
                 json::array out;
-                unsigned const scopes = std::invoke(get, const_cast<S&>(k)); // read only
+                unsigned const scopes = std::invoke(get, k);
                 for (auto s : {domain::access_scope::chat, domain::access_scope::embeddings, domain::access_scope::models,
                                domain::access_scope::usage, domain::access_scope::admin})
                     if (scopes & static_cast<unsigned>(s)) out.push_back(json::string(domain::access_scope_name(s)));
@@ -78,11 +78,13 @@ field_list<adapters::api_key_record> key_fields() {
          },
          [](S const& k) { return json::value(k.grant.tenant); }},
         field::text<S>("user", [=](auto& k) -> auto& { return grant(k).user; }),
-        scopes_field<S>("scopes", [](S& k) -> unsigned& { return k.grant.scopes; }),
+        scopes_field<S>("scopes", [](auto& k) -> auto& { return k.grant.scopes; }),
         field::text_list<S>("models", [=](auto& k) -> auto& { return grant(k).models; }, "model names"),
         field::text_list<S>("acts_for", [=](auto& k) -> auto& { return grant(k).acts_for; }, "tenant names",
                             [](std::string const& v) { return v == "*" || tenant_name(v); },
                             "must be a tenant name or \"*\""),
+        field::integer<S>("requests_per_minute", [](auto& k) -> auto& { return k.grant.requests_per_minute; }, 0,
+                          1'000'000'000),
         {"expires",
          [](config_reader& rd, YAML::Node const& n, std::string const& path, S& k) {
              auto v = rd.string(n, path);
@@ -125,7 +127,7 @@ field_list<adapters::jwt_issuer_settings> issuer_fields() {
         field::text<S>("tenant_claim", [=](auto& s) -> auto& { return policy(s).tenant_claim; }),
         field::text<S>("user_claim", [=](auto& s) -> auto& { return policy(s).user_claim; }),
         field::text<S>("scope_claim", [=](auto& s) -> auto& { return policy(s).scope_claim; }),
-        scopes_field<S>("scopes", [](S& s) -> unsigned& { return s.policy.max_scopes; }),
+        scopes_field<S>("scopes", [](auto& s) -> auto& { return s.policy.max_scopes; }),
         field::text_list<S>("tenants", [=](auto& s) -> auto& { return policy(s).tenants; }, "tenant names",
                             tenant_name, "must be a tenant name"),
     };

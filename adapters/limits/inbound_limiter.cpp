@@ -48,6 +48,12 @@ net::awaitable<limit_outcome> inbound_limiter::check(std::string_view path, call
         applied.push_back(rule);
         fail_closed = fail_closed || rule->on_store_error == domain::fail_mode::closed;
     }
+    domain::rate_limit_rule const own{"", domain::limit_scope::key, who.own_requests_per_minute,
+                                      std::chrono::minutes(1), domain::fail_mode::open};
+    if (own.requests > 0 && !who.key_id.empty()) {
+        windows.push_back({"rl:{key:" + who.key_id + "}:own:60000", own.requests, own.window});
+        applied.push_back(&own);
+    }
     if (windows.empty()) co_return outcome;
 
     std::vector<window_verdict> verdicts;

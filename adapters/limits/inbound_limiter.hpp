@@ -20,6 +20,9 @@ struct caller_identity {
     std::string ip;
     std::string key_id; // SHA-256 prefix of the bearer token; empty without one
     std::string tenant;
+    // The caller's key's own limit (auth.keys[].requests_per_minute, or set through the admin
+    // API): one more sliding window of one minute, on every rate-limited route; 0: none.
+    std::int64_t own_requests_per_minute = 0;
 };
 
 // "sk-abc..." → 16 hex digits of its SHA-256.

@@ -36,6 +36,7 @@ struct caller_grant {
     std::vector<std::string> models;   // public model names it may call; empty: every model
     std::vector<std::string> acts_for; // other tenants it may name in X-Tenant-Id; "*": any known one
     std::int64_t expires_unix = 0;     // 0: never
+    std::int64_t requests_per_minute = 0; // its own inbound limit, exact across instances; 0: none
 
     bool holds(access_scope s) const { return (scopes & static_cast<unsigned>(s)) != 0; }
 };

@@ -133,6 +133,10 @@ std::optional<gateway_error> read_field(std::string_view key, json::value const&
         if (auto bad = read_names(v, "acts_for", tenants_ok, "tenant names or \"*\"", c.acts_for.emplace())) return bad;
     } else if (key == "expires") {
         if (auto bad = read_expiry(v, c.expires_unix.emplace())) return bad;
+    } else if (key == "requests_per_minute") {
+        if (!v.is_null() && !(v.is_int64() && v.as_int64() >= 0 && v.as_int64() <= 1'000'000'000))
+            return invalid("requests_per_minute", "must be a whole number from 0 to 1000000000, or null (no limit)");
+        c.requests_per_minute = v.is_null() ? 0 : v.as_int64();
     } else if (key == "metadata") {
         if (auto bad = read_metadata(v, c.metadata.emplace())) return bad;
     } else {
@@ -174,6 +178,7 @@ json::object stored_form(key_record const& k) {
     o["acts_for"] = text_array(k.grant.acts_for);
     o["expires"] = k.grant.expires_unix;
     o["metadata"] = metadata_object(k.metadata);
+    o["requests_per_minute"] = k.grant.requests_per_minute;
     o["created"] = k.created_unix;
     o["revoked"] = k.revoked_unix;
     return o;
@@ -201,6 +206,7 @@ std::optional<key_record> key_record_from_stored(json::value const& v) {
     if (auto const* m = o.if_contains("metadata"); m && m->is_object())
         for (auto const& [name, value] : m->as_object())
             if (value.is_string()) k.metadata[std::string(name)] = std::string(value.as_string());
+    k.grant.requests_per_minute = integer_at(o, "requests_per_minute");
     k.created_unix = integer_at(o, "created");
     k.revoked_unix = integer_at(o, "revoked");
     return k;
@@ -218,6 +224,7 @@ json::object public_view(key_record const& k, std::int64_t now_unix) {
     o["acts_for"] = text_array(k.grant.acts_for);
     o["expires"] = k.grant.expires_unix ? json::value(k.grant.expires_unix) : json::value(nullptr);
     o["metadata"] = metadata_object(k.metadata);
+    o["requests_per_minute"] = k.grant.requests_per_minute ? json::value(k.grant.requests_per_minute) : json::value(nullptr);
     o["created"] = k.created_unix ? json::value(k.created_unix) : json::value(nullptr);
     o["revoked"] = k.revoked_unix ? json::value(k.revoked_unix) : json::value(nullptr);
     o["previous_secret_valid_until"] =
@@ -245,6 +252,7 @@ void apply_changes(key_changes const& c, key_record& k) {
     if (c.acts_for) k.grant.acts_for = *c.acts_for;
     if (c.expires_unix) k.grant.expires_unix = *c.expires_unix;
     if (c.metadata) k.metadata = *c.metadata;
+    if (c.requests_per_minute) k.grant.requests_per_minute = *c.requests_per_minute;
 }
 
 } // namespace switchboard::domain

@@ -209,4 +209,22 @@ BOOST_AUTO_TEST_CASE(only_admin_may_manage_keys_and_no_answer_or_log_shows_a_has
     BOOST_TEST(allow.header("allow") == "GET, PATCH, DELETE");
 }
 
+BOOST_AUTO_TEST_CASE(a_keys_own_request_limit_holds_for_it_alone_and_can_be_changed) {
+    admin_gateway g;
+    auto limited = g.made(R"({"tenant":"acme","requests_per_minute":3})");
+    auto other = g.made(R"({"tenant":"acme"})");
+    BOOST_TEST(limited.at("requests_per_minute").as_int64() == 3);
+    for (int i = 0; i < 3; ++i) BOOST_TEST(g.chat(text(limited, "key")) == 200);
+    auto refused = g.gw->chat(chat_body("chat"), bearer(text(limited, "key")));
+    BOOST_TEST(refused.status == 429);
+    BOOST_TEST(code_of(refused) == "rate_limit_exceeded");
+    BOOST_TEST(!refused.header("retry-after").empty());
+    BOOST_TEST(g.chat(text(other, "key")) == 200); // another key of the tenant is not limited by it
+    BOOST_TEST(g.up.hits() == 4u);
+    auto lifted = g.call("PATCH", "/api/v1/keys/" + text(limited, "id"), R"({"requests_per_minute":null})");
+    BOOST_TEST(lifted.status == 200);
+    BOOST_TEST(g.chat(text(limited, "key")) == 200);
+    BOOST_TEST(g.call("PATCH", "/api/v1/keys/" + text(limited, "id"), R"({"requests_per_minute":-1})").status == 400);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

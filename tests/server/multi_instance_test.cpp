@@ -236,6 +236,43 @@ BOOST_AUTO_TEST_CASE(a_key_made_rotated_or_revoked_on_one_instance_holds_on_the_
     std::remove(config_file.c_str());
 }
 
+// A key's own limit is one sliding window in Redis: exact however its calls are split between
+// the instances, under concurrency.
+BOOST_AUTO_TEST_CASE(a_keys_own_limit_is_exact_across_two_instances) {
+    redis_server redis;
+    std::string const config_file = "/tmp/switchboard-keylimit-" + std::to_string(getpid()) + ".yaml";
+    // The default per-key limit (60/min) replaced by one per address with room: the key's own
+    // limit is the one measured.
+    std::ofstream(config_file) << "server: {max_connections_per_ip: 5000}\n"
+                               << "store: {url: \"" << redis.url() << "\", timeout: 2s}\n"
+                               << "limits: [{per: ip, requests: 100000, window: 1m}]\n"
+                               << "admin: {api_key: " << admin_key << "}\n"
+                               << "auth: {secret: multi-instance-secret-0123456789, failures_per_minute: 100000}\n"
+                               << "quotas:\n  tenants: {acme: {tokens_per_day: 0}}\n";
+    gateway_process a(config_file, free_port());
+    gateway_process b(config_file, free_port());
+    auto made = admin_call(a.port(), "POST", "/api/v1/keys", R"({"tenant":"acme","requests_per_minute":150})");
+    std::string const key(made.at("key").as_string());
+    BOOST_TEST(time_until(b.port(), key, 200).count() < 1000); // one request of the 150 spent here
+    std::vector<call_spec> calls;
+    for (int i = 0; i < 600; ++i)
+        calls.push_back({i % 2 == 0 ? a.port() : b.port(), "POST", "/v1/chat/completions",
+                         R"({"model":"mock-1","messages":[{"role":"user","content":"hi"}]})",
+                         {{"Authorization", "Bearer " + key}}});
+    int admitted = 0, limited = 0, other = 0;
+    for (auto const& r : concurrent_calls(calls, 60s)) {
+        if (r.response.status == 200) ++admitted;
+        else if (r.response.status == 429) ++limited;
+        else ++other;
+    }
+    BOOST_TEST_MESSAGE("admitted " << admitted << ", limited " << limited << ", other " << other);
+    BOOST_TEST(admitted == 149); // 150 with the poll's
+    BOOST_TEST(limited == 451);
+    BOOST_TEST(other == 0);
+    BOOST_TEST(chat_status(b.port(), key) == 429);
+    std::remove(config_file.c_str());
+}
+
 // A refresh token family lives in Redis: refreshed on one instance, its replaced token presented
 // on the other revokes it for both.
 BOOST_AUTO_TEST_CASE(a_refresh_token_reused_on_another_instance_revokes_its_family) {
@@ -243,7 +280,7 @@ BOOST_AUTO_TEST_CASE(a_refresh_token_reused_on_another_instance_revokes_its_fami
     std::string const config_file = "/tmp/switchboard-refresh-" + std::to_string(getpid()) + ".yaml";
     std::ofstream(config_file) << "store: {url: \"" << redis.url() << "\"}\n"
                                << "admin: {api_key: " << admin_key << "}\n"
-                               << "auth: {secret: multi-instance-secret-0123456789}\n"
+                               << "auth: {secret: multi-instance-secret-0123456789, failures_per_minute: 100000}\n"
                                << "quotas:\n  tenants: {acme: {tokens_per_day: 1000000}}\n";
     gateway_process a(config_file, free_port());
     gateway_process b(config_file, free_port());
