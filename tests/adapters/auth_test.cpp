@@ -71,6 +71,15 @@ std::string code_of(client_response const& r) {
 
 BOOST_AUTO_TEST_SUITE(auth)
 
+BOOST_AUTO_TEST_CASE(a_key_hash_is_hmac_sha256_of_its_secret) {
+    // RFC 4231, test case 2; twice, and under another key between: the per-thread keyed context
+    // follows the secret it is asked for.
+    auto const expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    BOOST_TEST(adapters::key_ring::hash_secret("Jefe", "what do ya want for nothing?") == expected);
+    BOOST_TEST(adapters::key_ring::hash_secret("other", "what do ya want for nothing?") != expected);
+    BOOST_TEST(adapters::key_ring::hash_secret("Jefe", "what do ya want for nothing?") == expected);
+}
+
 BOOST_AUTO_TEST_CASE(without_keys_the_gateway_is_open_and_says_so) {
     gateway_fixture gw("");
     BOOST_TEST(json::parse(gw.get("/api/v1/health").body).at("auth").as_string() == "off");
