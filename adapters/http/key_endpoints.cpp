@@ -190,7 +190,8 @@ auto api_router::key_operation(Operation run) -> decltype(run()) {
         co_return co_await run();
     } catch (store_unavailable const&) {
         co_return domain::make_error(errc::store_unavailable,
-                                     "The key store cannot be reached; the key was not changed. Try again.");
+                                     "The key store cannot be reached; the change may not have been made. "
+                                     "Read the key back before trying again.");
     }
 }
 

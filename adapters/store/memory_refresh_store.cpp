@@ -1,6 +1,8 @@
 // Refresh token families in memory.
 #include "adapters/store/memory_refresh_store.hpp"
 
+#include <algorithm>
+
 namespace switchboard::adapters {
 
 net::awaitable<void> memory_refresh_store::start(std::string const& family, refresh_family const& what,
@@ -9,6 +11,10 @@ net::awaitable<void> memory_refresh_store::start(std::string const& family, refr
     {
         std::lock_guard lock(mutex_);
         std::erase_if(families_, [&](auto const& f) { return f.second.expires <= now; });
+        if (families_.size() >= max_families_ && !families_.empty())
+            families_.erase(std::min_element(families_.begin(), families_.end(), [](auto const& a, auto const& b) {
+                return a.second.expires < b.second.expires;
+            }));
         families_[family] = entry{what, token_hash, {}, false, now + ttl};
     }
     co_return;

@@ -11,6 +11,9 @@ namespace switchboard::adapters {
 
 class memory_refresh_store final : public refresh_store {
   public:
+    // At most `max_families` live at once (each login makes one): past it, the one nearest its
+    // expiry goes (its holder logs in again).
+    explicit memory_refresh_store(std::size_t max_families = 100'000) : max_families_(max_families) {}
     net::awaitable<void> start(std::string const& family, refresh_family const& what, std::string const& token_hash,
                                std::chrono::seconds ttl) override;
     net::awaitable<std::pair<refresh_outcome, refresh_family>>
@@ -26,6 +29,7 @@ class memory_refresh_store final : public refresh_store {
     };
     std::mutex mutex_;
     std::map<std::string, entry> families_;
+    std::size_t max_families_;
 };
 
 } // namespace switchboard::adapters

@@ -162,22 +162,29 @@ std::string_view key_record::status(std::int64_t now_unix) const {
     return "active";
 }
 
-json::object stored_form(key_record const& k) {
-    json::object o;
+namespace {
+// The fields both forms show as they are: who the key is and what it grants.
+void put_grant(key_record const& k, json::object& o) {
     o["id"] = k.id;
-    o["hash"] = k.secret_hash;
-    if (!k.previous_hash.empty()) {
-        o["previous_hash"] = k.previous_hash;
-        o["previous_until"] = k.previous_until;
-    }
     o["name"] = k.name;
     o["tenant"] = k.grant.tenant;
     o["user"] = k.grant.user;
     o["scopes"] = scope_names(k.grant.scopes);
     o["models"] = text_array(k.grant.models);
     o["acts_for"] = text_array(k.grant.acts_for);
-    o["expires"] = k.grant.expires_unix;
     o["metadata"] = metadata_object(k.metadata);
+}
+} // namespace
+
+json::object stored_form(key_record const& k) {
+    json::object o;
+    put_grant(k, o);
+    o["hash"] = k.secret_hash;
+    if (!k.previous_hash.empty()) {
+        o["previous_hash"] = k.previous_hash;
+        o["previous_until"] = k.previous_until;
+    }
+    o["expires"] = k.grant.expires_unix;
     o["requests_per_minute"] = k.grant.requests_per_minute;
     o["created"] = k.created_unix;
     o["revoked"] = k.revoked_unix;
@@ -215,15 +222,8 @@ std::optional<key_record> key_record_from_stored(json::value const& v) {
 json::object public_view(key_record const& k, std::int64_t now_unix) {
     json::object o;
     o["object"] = "api_key";
-    o["id"] = k.id;
-    o["name"] = k.name;
-    o["tenant"] = k.grant.tenant;
-    o["user"] = k.grant.user;
-    o["scopes"] = scope_names(k.grant.scopes);
-    o["models"] = text_array(k.grant.models);
-    o["acts_for"] = text_array(k.grant.acts_for);
+    put_grant(k, o);
     o["expires"] = k.grant.expires_unix ? json::value(k.grant.expires_unix) : json::value(nullptr);
-    o["metadata"] = metadata_object(k.metadata);
     o["requests_per_minute"] = k.grant.requests_per_minute ? json::value(k.grant.requests_per_minute) : json::value(nullptr);
     o["created"] = k.created_unix ? json::value(k.created_unix) : json::value(nullptr);
     o["revoked"] = k.revoked_unix ? json::value(k.revoked_unix) : json::value(nullptr);

@@ -179,6 +179,18 @@ boost::json::value admin_call(unsigned short port, std::string const& method, st
     return boost::json::parse(r.body);
 }
 
+// The config file of a key test (its path): Redis, the admin key, auth with failed
+// authentications unlimited (polling with a key not yet, or no longer, valid is a run of them),
+// acme's quota; `extra` lines first.
+std::string keys_config(redis_server const& redis, std::string const& name, std::string const& extra = {}) {
+    std::string const file = "/tmp/switchboard-" + name + "-" + std::to_string(getpid()) + ".yaml";
+    std::ofstream(file) << extra << "store: {url: \"" << redis.url() << "\", timeout: 2s}\n"
+                        << "admin: {api_key: " << admin_key << "}\n"
+                        << "auth: {secret: multi-instance-secret-0123456789, failures_per_minute: 100000}\n"
+                        << "quotas:\n  tenants: {acme: {tokens_per_day: 0}}\n";
+    return file;
+}
+
 // How long until `port` answers a chat with `key` by `status` (polled every 5 ms, at most 3 s).
 std::chrono::milliseconds time_until(unsigned short port, std::string const& key, int status) {
     auto const start = clock_type::now();
@@ -192,13 +204,7 @@ std::chrono::milliseconds time_until(unsigned short port, std::string const& key
 // them from its first request.
 BOOST_AUTO_TEST_CASE(a_key_made_rotated_or_revoked_on_one_instance_holds_on_the_other_within_a_second) {
     redis_server redis;
-    std::string const config_file = "/tmp/switchboard-keys-" + std::to_string(getpid()) + ".yaml";
-    // Polling with a key not yet (or no longer) valid is a run of failed authentications from
-    // one address: their limit is lifted here.
-    std::ofstream(config_file) << "store: {url: \"" << redis.url() << "\"}\n"
-                               << "admin: {api_key: " << admin_key << "}\n"
-                               << "auth: {secret: multi-instance-secret-0123456789, failures_per_minute: 100000}\n"
-                               << "quotas:\n  tenants: {acme: {tokens_per_day: 1000000}}\n";
+    auto const config_file = keys_config(redis, "keys");
     gateway_process a(config_file, free_port());
     gateway_process b(config_file, free_port());
 
@@ -240,15 +246,11 @@ BOOST_AUTO_TEST_CASE(a_key_made_rotated_or_revoked_on_one_instance_holds_on_the_
 // the instances, under concurrency.
 BOOST_AUTO_TEST_CASE(a_keys_own_limit_is_exact_across_two_instances) {
     redis_server redis;
-    std::string const config_file = "/tmp/switchboard-keylimit-" + std::to_string(getpid()) + ".yaml";
     // The default per-key limit (60/min) replaced by one per address with room: the key's own
     // limit is the one measured.
-    std::ofstream(config_file) << "server: {max_connections_per_ip: 5000}\n"
-                               << "store: {url: \"" << redis.url() << "\", timeout: 2s}\n"
-                               << "limits: [{per: ip, requests: 100000, window: 1m}]\n"
-                               << "admin: {api_key: " << admin_key << "}\n"
-                               << "auth: {secret: multi-instance-secret-0123456789, failures_per_minute: 100000}\n"
-                               << "quotas:\n  tenants: {acme: {tokens_per_day: 0}}\n";
+    auto const config_file = keys_config(redis, "keylimit",
+                                         "server: {max_connections_per_ip: 5000}\n"
+                                         "limits: [{per: ip, requests: 100000, window: 1m}]\n");
     gateway_process a(config_file, free_port());
     gateway_process b(config_file, free_port());
     auto made = admin_call(a.port(), "POST", "/api/v1/keys", R"({"tenant":"acme","requests_per_minute":150})");
@@ -277,11 +279,7 @@ BOOST_AUTO_TEST_CASE(a_keys_own_limit_is_exact_across_two_instances) {
 // on the other revokes it for both.
 BOOST_AUTO_TEST_CASE(a_refresh_token_reused_on_another_instance_revokes_its_family) {
     redis_server redis;
-    std::string const config_file = "/tmp/switchboard-refresh-" + std::to_string(getpid()) + ".yaml";
-    std::ofstream(config_file) << "store: {url: \"" << redis.url() << "\"}\n"
-                               << "admin: {api_key: " << admin_key << "}\n"
-                               << "auth: {secret: multi-instance-secret-0123456789, failures_per_minute: 100000}\n"
-                               << "quotas:\n  tenants: {acme: {tokens_per_day: 1000000}}\n";
+    auto const config_file = keys_config(redis, "refresh");
     gateway_process a(config_file, free_port());
     gateway_process b(config_file, free_port());
     auto made = admin_call(a.port(), "POST", "/api/v1/keys", R"({"tenant":"acme"})");
