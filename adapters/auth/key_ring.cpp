@@ -120,6 +120,10 @@ std::string random_text(std::size_t n, std::string_view alphabet) {
 }
 } // namespace
 
+std::string key_ring::random_alnum(std::size_t n) {
+    return random_text(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+}
+
 minted_key key_ring::mint(std::string_view server_secret) {
     constexpr std::string_view lower = "abcdefghijklmnopqrstuvwxyz0123456789";
     constexpr std::string_view any = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

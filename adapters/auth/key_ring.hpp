@@ -51,6 +51,8 @@ class key_ring {
     static std::string hash_secret(std::string_view server_secret, std::string_view key_secret);
     // A fresh key from the system's CSPRNG (OpenSSL RAND_bytes).
     static minted_key mint(std::string_view server_secret);
+    // `n` letters and digits from the same CSPRNG (refresh token families and secrets).
+    static std::string random_alnum(std::size_t n);
 
   private:
     std::string secret_;

@@ -56,9 +56,8 @@ std::optional<std::pair<std::string, std::string>> refresh_parts(std::string_vie
 }
 
 // A fresh refresh token of `family`, and its secret.
-std::pair<std::string, std::string> new_refresh_token(std::string const& family, std::string const& server_secret) {
-    auto const minted = key_ring::mint(server_secret); // the secret part: 40 characters of RAND_bytes
-    auto secret = minted.text.substr(minted.text.find('_') + 1);
+std::pair<std::string, std::string> new_refresh_token(std::string const& family) {
+    auto secret = key_ring::random_alnum(domain::api_key_secret_length);
     return {std::string(refresh_prefix) + family + "_" + secret, secret};
 }
 } // namespace
@@ -102,10 +101,10 @@ std::string token_issuer::access_token(domain::key_record const& key, unsigned s
 net::awaitable<token_pair> token_issuer::login(refresh_store& store, domain::key_record const& key, unsigned scopes,
                                                std::int64_t now_unix) const {
     scopes &= key.grant.scopes & ~never_in_a_token;
-    auto const family = key_ring::mint(server_secret_).id + key_ring::mint(server_secret_).id; // 24 random characters
+    auto const family = key_ring::random_alnum(family_length);
     // Named locals only around co_await: GCC 12 mishandles temporaries (and structured
     // bindings) that live across a suspension in a coroutine frame.
-    auto const fresh = new_refresh_token(family, server_secret_);
+    auto const fresh = new_refresh_token(family);
     refresh_family const what{key.id, scope_text(scopes)};
     auto const hash = key_ring::hash_secret(server_secret_, fresh.second);
     co_await store.start(family, what, hash, refresh_ttl_);
@@ -117,7 +116,7 @@ net::awaitable<domain::result<token_pair>> token_issuer::refresh(refresh_store& 
     auto parts = refresh_parts(presented);
     if (!parts) co_return refused("The refresh token is not valid");
     auto const& family = parts->first;
-    auto const next = new_refresh_token(family, server_secret_); // (no structured bindings: see login)
+    auto const next = new_refresh_token(family); // (no structured bindings: see login)
     auto const presented_hash = key_ring::hash_secret(server_secret_, parts->second);
     auto const next_hash = key_ring::hash_secret(server_secret_, next.second);
     auto const rotation = co_await store.rotate(family, presented_hash, next_hash);

@@ -276,8 +276,6 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
         if (refusal->code == errc::unauthorized) challenge(res, !bearer_token(req).empty());
         co_return res;
     }
-    auto const& caller = scope.caller;
-
     // A legacy path is the current one in every respect (limits included) but its headers.
     route_call call{req, request_id, scope, std::move(*param)};
     auto admitted = co_await admit(match->current(), scope, match->calls_provider, match->rate_limited);

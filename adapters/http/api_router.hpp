@@ -175,6 +175,7 @@ class api_router final : public request_handler {
     net::awaitable<http_response> refresh_route(route_call& c);
     net::awaitable<http_response> token_failure(domain::gateway_error failure, route_call& c);
     std::optional<domain::gateway_error> keys_unavailable() const;
+    std::shared_ptr<key_ring const> known_keys() const;
     template <class Operation> auto key_operation(Operation run) -> decltype(run());
     net::awaitable<http_response> config_route(route_call& c);
     net::awaitable<http_response> health_route(route_call& c);

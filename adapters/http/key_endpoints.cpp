@@ -90,7 +90,7 @@ std::string created_body(new_key const& made, std::int64_t now) {
 net::awaitable<http_response> api_router::keys_route(route_call& c) {
     auto page = page_of(c.req);
     if (!page) co_return answer_error(page.error(), c.req, c.request_id);
-    auto const ring = services_.keys ? services_.keys->current() : std::make_shared<key_ring const>();
+    auto const ring = known_keys();
     auto const now = unix_now();
     json::array data;
     bool more = false;
@@ -109,7 +109,7 @@ net::awaitable<http_response> api_router::keys_route(route_call& c) {
 }
 
 net::awaitable<http_response> api_router::key_route(route_call& c) {
-    auto const ring = services_.keys ? services_.keys->current() : std::make_shared<key_ring const>();
+    auto const ring = known_keys();
     auto const* k = ring->find(c.param);
     if (!k)
         co_return answer_error(domain::make_error(errc::not_found, "No API key has the id '" +
@@ -117,6 +117,11 @@ net::awaitable<http_response> api_router::key_route(route_call& c) {
                                c.req, c.request_id);
     co_return json_response(http::status::ok, json::serialize(domain::public_view(*k, unix_now())), c.req,
                             c.request_id);
+}
+
+// The keys as they are now (none with auth off).
+std::shared_ptr<key_ring const> api_router::known_keys() const {
+    return services_.keys ? services_.keys->current() : std::make_shared<key_ring const>();
 }
 
 // The key operations need the directory and the store: with auth off and no secret, there is
@@ -198,7 +203,7 @@ auto api_router::key_operation(Operation run) -> decltype(run()) {
 net::awaitable<http_response> api_router::tenants_route(route_call& c) {
     auto page = page_of(c.req);
     if (!page) co_return answer_error(page.error(), c.req, c.request_id);
-    auto const ring = services_.keys ? services_.keys->current() : std::make_shared<key_ring const>();
+    auto const ring = known_keys();
     std::map<std::string, int, std::less<>> keys_per_tenant;
     for (auto const& t : ring->tenants()) keys_per_tenant[t];
     for (auto const* k : ring->records())
@@ -220,7 +225,7 @@ net::awaitable<http_response> api_router::tenants_route(route_call& c) {
 }
 
 net::awaitable<http_response> api_router::tenant_route(route_call& c) {
-    auto const ring = services_.keys ? services_.keys->current() : std::make_shared<key_ring const>();
+    auto const ring = known_keys();
     if (!ring->tenants().contains(c.param))
         co_return answer_error(domain::make_error(errc::not_found, "No tenant is named '" +
                                                                        domain::truncate_for_message(c.param) + "'"),
