@@ -2,6 +2,7 @@
 #include "domain/quota.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace switchboard::domain {
 
@@ -13,21 +14,39 @@ std::string_view metric_name(quota_metric m) {
         return "tokens_per_day";
     case quota_metric::tokens_per_month:
         return "tokens_per_month";
+    case quota_metric::usd_per_day:
+        return "usd_per_day";
+    case quota_metric::usd_per_month:
+        return "usd_per_month";
     }
     return "tokens_per_day";
 }
 
+std::int64_t to_micro_usd(double usd) {
+    if (!(usd > 0)) return 0;
+    return static_cast<std::int64_t>(std::ceil(usd * 1e6 - 1e-6));
+}
+
+metric_slot const& slot_of(quota_metric m) {
+    return quota_metrics[static_cast<std::size_t>(m)];
+}
+
+quota_counts monthly_part(quota_counts c) {
+    return {0, c.tokens, c.micro_usd};
+}
+
+namespace {
+std::int64_t counted(quota_window_state const& w, metric_slot const& s) {
+    return w.used.*s.counter + w.reserved.*s.counter;
+}
+} // namespace
+
 quota_check check_quota(quota_window_state const& day, quota_window_state const& month, quota_counts charge,
                         quota_limits const& limits) {
-    auto fits = [](std::int64_t used, std::int64_t reserved, std::int64_t add, std::int64_t limit) {
-        return limit <= 0 || used + reserved + add <= limit;
-    };
-    if (!fits(day.used.requests, day.reserved.requests, charge.requests, limits.requests_per_day))
-        return {false, quota_metric::requests_per_day};
-    if (!fits(day.used.tokens, day.reserved.tokens, charge.tokens, limits.tokens_per_day))
-        return {false, quota_metric::tokens_per_day};
-    if (!fits(month.used.tokens, month.reserved.tokens, charge.tokens, limits.tokens_per_month))
-        return {false, quota_metric::tokens_per_month};
+    for (auto const& s : quota_metrics) {
+        auto const limit = limits.*s.limit;
+        if (limit > 0 && counted(s.monthly ? month : day, s) + charge.*s.counter > limit) return {false, s.metric};
+    }
     return {};
 }
 
@@ -48,18 +67,27 @@ std::vector<quota_alert> crossed_thresholds(quota_metric metric, std::int64_t co
 
 double quota_use(quota_window_state const& day, quota_window_state const& month, quota_limits const& limits) {
     double use = 0;
-    auto u = [&use](std::int64_t counted, std::int64_t limit) {
-        if (limit > 0) use = std::max(use, static_cast<double>(counted) / static_cast<double>(limit));
-    };
-    u(day.used.requests + day.reserved.requests, limits.requests_per_day);
-    u(day.used.tokens + day.reserved.tokens, limits.tokens_per_day);
-    u(month.used.tokens + month.reserved.tokens, limits.tokens_per_month);
+    for (auto const& s : quota_metrics) {
+        auto const limit = limits.*s.limit;
+        if (limit > 0)
+            use = std::max(use, static_cast<double>(counted(s.monthly ? month : day, s)) / static_cast<double>(limit));
+    }
     return use;
+}
+
+std::vector<quota_alert> window_alerts(quota_window_state& day, quota_window_state& month, quota_limits const& limits) {
+    std::vector<quota_alert> out;
+    for (auto const& s : quota_metrics) {
+        auto& w = s.monthly ? month : day;
+        for (auto const& a : crossed_thresholds(s.metric, counted(w, s), limits.*s.limit, w.alerted)) out.push_back(a);
+    }
+    return out;
 }
 
 void add_counts(quota_counts& target, quota_counts delta) {
     target.requests = std::max<std::int64_t>(0, target.requests + delta.requests);
     target.tokens = std::max<std::int64_t>(0, target.tokens + delta.tokens);
+    target.micro_usd = std::max<std::int64_t>(0, target.micro_usd + delta.micro_usd);
 }
 
 } // namespace switchboard::domain

@@ -1,10 +1,12 @@
 #pragma once
-// Quotas on UTC calendar windows, reservation-based. A subject (a provider, or a tenant) has
-// limits per UTC day (requests, tokens) and per UTC month (tokens); 0 means unlimited.
+// Quotas on UTC calendar windows, reservation-based. A subject (a provider, a tenant, an API key)
+// has limits per UTC day (requests, tokens, dollars) and per UTC month (tokens, dollars); 0
+// means unlimited. Dollars are counted in micro-dollars: integers, exact in every store.
 //
 // Reservation model: before dispatch a call reserves its estimate (1 request, prompt tokens +
-// max_tokens); the check is `used + reserved + charge <= limit` for every limited metric, so
-// concurrent calls can never overshoot. When the call ends, the reservation is settled: a
+// max_tokens, the dollars those tokens cost at the dearest deployment that may serve it); the
+// check is `used + reserved + charge <= limit` for every limited metric, so concurrent calls can
+// never overshoot. When the call ends, the reservation is settled: a
 // success moves its actual usage into `used`; a failed or cancelled call just gives the
 // reservation back. Counters of a window start at zero when the window starts.
 //
@@ -22,24 +24,52 @@ struct quota_limits {
     std::int64_t requests_per_day = 0;
     std::int64_t tokens_per_day = 0;
     std::int64_t tokens_per_month = 0;
-    bool any() const { return requests_per_day > 0 || tokens_per_day > 0 || tokens_per_month > 0; }
+    std::int64_t micro_usd_per_day = 0;
+    std::int64_t micro_usd_per_month = 0;
+    bool any() const {
+        return requests_per_day > 0 || tokens_per_day > 0 || tokens_per_month > 0 || micro_usd_per_day > 0 ||
+               micro_usd_per_month > 0;
+    }
 };
 
 struct quota_counts {
     std::int64_t requests = 0;
     std::int64_t tokens = 0;
+    std::int64_t micro_usd = 0;
 };
 
-// One window's counters (the month window uses only tokens).
+// Dollars to the micro-dollars quotas count, rounded up (a reservation never undercounts).
+std::int64_t to_micro_usd(double usd);
+
+// One window's counters (the month window uses tokens and dollars only).
 struct quota_window_state {
     quota_counts used;
     quota_counts reserved;
     unsigned alerted = 0; // bit (metric * 3 + threshold index) once reported
 };
 
-enum class quota_metric { requests_per_day, tokens_per_day, tokens_per_month };
+// The order is the stores' wire format (Redis scripts return the metric's number).
+enum class quota_metric { requests_per_day, tokens_per_day, tokens_per_month, usd_per_day, usd_per_month };
 std::string_view metric_name(quota_metric m);
 constexpr std::array<int, 3> alert_thresholds{75, 90, 100};
+
+// Where each metric is counted: its window (day or month), its counter and its limit.
+struct metric_slot {
+    quota_metric metric;
+    bool monthly;
+    std::int64_t quota_counts::*counter;
+    std::int64_t quota_limits::*limit;
+};
+inline constexpr std::array<metric_slot, 5> quota_metrics{{
+    {quota_metric::requests_per_day, false, &quota_counts::requests, &quota_limits::requests_per_day},
+    {quota_metric::tokens_per_day, false, &quota_counts::tokens, &quota_limits::tokens_per_day},
+    {quota_metric::tokens_per_month, true, &quota_counts::tokens, &quota_limits::tokens_per_month},
+    {quota_metric::usd_per_day, false, &quota_counts::micro_usd, &quota_limits::micro_usd_per_day},
+    {quota_metric::usd_per_month, true, &quota_counts::micro_usd, &quota_limits::micro_usd_per_month},
+}};
+metric_slot const& slot_of(quota_metric m);
+// What a month window counts of a charge: its tokens and dollars, not its requests.
+quota_counts monthly_part(quota_counts c);
 
 struct quota_check {
     bool admitted = true;
@@ -64,6 +94,9 @@ std::vector<quota_alert> crossed_thresholds(quota_metric metric, std::int64_t co
 
 // Highest (used + reserved) / limit over the limited metrics (0 when nothing is limited).
 double quota_use(quota_window_state const& day, quota_window_state const& month, quota_limits const& limits);
+
+// Every threshold the windows' counts have reached and not reported yet (marked reported).
+std::vector<quota_alert> window_alerts(quota_window_state& day, quota_window_state& month, quota_limits const& limits);
 
 // Applies `delta` to `state.reserved` / `state.used`, never below zero.
 void add_counts(quota_counts& target, quota_counts delta);

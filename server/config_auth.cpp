@@ -51,7 +51,8 @@ template <class S, class Get> config_field<S> scopes_field(std::string_view key,
 field_list<adapters::api_key_record> key_fields() {
     using S = adapters::api_key_record;
     auto grant = [](auto& k) -> auto& { return k.grant; };
-    static config_field<S> const fields[] = {
+    static std::vector<config_field<S>> const fields = [&] {
+    std::vector<config_field<S>> fields{
         {"id",
          [](config_reader& rd, YAML::Node const& n, std::string const& path, S& k) {
              auto v = rd.string(n, path);
@@ -83,8 +84,6 @@ field_list<adapters::api_key_record> key_fields() {
         field::text_list<S>("acts_for", [=](auto& k) -> auto& { return grant(k).acts_for; }, "tenant names",
                             [](std::string const& v) { return v == "*" || tenant_name(v); },
                             "must be a tenant name or \"*\""),
-        field::integer<S>("requests_per_minute", [](auto& k) -> auto& { return k.grant.requests_per_minute; }, 0,
-                          1'000'000'000),
         {"expires",
          [](config_reader& rd, YAML::Node const& n, std::string const& path, S& k) {
              auto v = rd.string(n, path);
@@ -96,6 +95,10 @@ field_list<adapters::api_key_record> key_fields() {
          },
          [](S const& k) { return k.grant.expires_unix ? json::value(k.grant.expires_unix) : json::value(nullptr); }},
     };
+    for (auto const& f : domain::key_limit_fields)
+        fields.push_back(field::key_limit<S>(f, [](auto& k) -> auto& { return k.grant.limits; }));
+    return fields;
+    }();
     return fields;
 }
 

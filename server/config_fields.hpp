@@ -10,6 +10,7 @@
 // value deeper in the struct. Values are shown as they are read: durations as "1500ms".
 #include "server/config_reader.hpp"
 
+#include "domain/auth/key_limits.hpp"
 #include "domain/rate_limit.hpp"
 
 #include <boost/json/array.hpp>
@@ -174,6 +175,33 @@ config_field<S> text_list(std::string_view key, Get get, std::string_view what,
                 for (auto const& v : std::invoke(get, s)) out.emplace_back(boost::json::string(v));
                 return boost::json::value(std::move(out));
             }};
+}
+
+// Dollars: a non-negative number, kept as micro-dollars (quotas and budgets count integers).
+template <class S, class Get> config_field<S> dollars(std::string_view key, Get get, std::int64_t most_micro_usd) {
+    return {key,
+            [get, most_micro_usd](config_reader& rd, YAML::Node const& n, std::string const& path, S& s) {
+                auto v = rd.number(n, path);
+                if (!v) return;
+                if (domain::to_micro_usd(*v) > most_micro_usd)
+                    return rd.fail(path, "must be at most " + std::to_string(most_micro_usd / 1'000'000) + " dollars");
+                std::invoke(get, s) = domain::to_micro_usd(*v);
+            },
+            [get](S const& s) { return boost::json::value(static_cast<double>(std::invoke(get, s)) / 1e6); }};
+}
+
+// One of a key's limits (domain/auth/key_limits.hpp), in `get`'s key_limits.
+template <class S, class Get> config_field<S> key_limit(domain::key_limit_field const& f, Get get) {
+    // The table's accessor serves reads (the dump) and writes alike.
+    auto at = [get, &f](auto& s) -> std::int64_t& {
+        return f.at(const_cast<domain::key_limits&>(std::invoke(get, s)));
+    };
+    if (f.dollars) return dollars<S>(f.name, at, f.most);
+    return {f.name,
+            [at, &f](config_reader& rd, YAML::Node const& n, std::string const& path, S& s) {
+                if (auto v = rd.integer(n, path, 0, f.most)) at(s) = *v;
+            },
+            [at](S const& s) { return boost::json::value(at(s)); }};
 }
 
 // A nested section with its own field list.

@@ -311,6 +311,8 @@ field_list<domain::quota_limits> quota_limit_fields() {
         field::integer<S>("requests_per_day", &S::requests_per_day, 0, most),
         field::integer<S>("tokens_per_day", &S::tokens_per_day, 0, most),
         field::integer<S>("tokens_per_month", &S::tokens_per_month, 0, most),
+        field::dollars<S>("usd_per_day", &S::micro_usd_per_day, most),
+        field::dollars<S>("usd_per_month", &S::micro_usd_per_month, most),
     };
     return fields;
 }

@@ -74,10 +74,12 @@ struct gateway_runtime::core {
     std::unique_ptr<adapters::redis_rate_limit_store> redis_limits;
     std::unique_ptr<adapters::redis_quota_store> redis_quotas;
     std::unique_ptr<adapters::redis_budget_store> redis_budgets;
+    std::unique_ptr<adapters::redis_key_meter_store> redis_meters;
     std::unique_ptr<adapters::redis_key_store> redis_keys;
     std::unique_ptr<adapters::redis_refresh_store> redis_refresh;
     std::unique_ptr<adapters::inbound_limiter> limiter;
     std::unique_ptr<adapters::quota_keeper> quotas;
+    std::unique_ptr<adapters::key_keeper> keys; // auth on: keys' own limits and budgets
     std::unique_ptr<adapters::request_observer> observer;
     std::unique_ptr<adapters::dispatcher> dispatch;
     std::unique_ptr<adapters::api_router> router;
@@ -103,6 +105,7 @@ gateway_runtime::gateway_runtime(gateway_config config)
       budgets_(std::make_unique<adapters::memory_budget_store>()),
       local_limits_(std::make_unique<adapters::memory_rate_limit_store>()),
       local_quotas_(std::make_unique<adapters::memory_quota_store>()),
+      local_meters_(std::make_unique<adapters::memory_key_meter_store>()),
       store_stats_(std::make_unique<adapters::redis_stats>()), default_tls_(make_tls_context("")) {
     for (auto const& p : config_.providers)
         if (!p.ca_file.empty()) provider_tls_[p.name] = make_tls_context(p.ca_file);
@@ -186,6 +189,7 @@ struct gateway_runtime::core_stores {
     adapters::rate_limit_store* limits;
     adapters::quota_store* quotas;
     adapters::budget_store* budgets;
+    adapters::key_meter_store* meters;
 };
 
 std::unique_ptr<gateway_runtime::core> gateway_runtime::make_core(net::ip::address const& address,
@@ -202,6 +206,12 @@ std::unique_ptr<gateway_runtime::core> gateway_runtime::make_core(net::ip::addre
     c->quotas = std::make_unique<adapters::quota_keeper>(config_.quotas, *stores.quotas,
                                                          shared ? local_quotas_.get() : nullptr,
                                                          config_.store.local_fraction, fallbacks);
+    if (config_.auth.on())
+        c->keys = std::make_unique<adapters::key_keeper>(
+            adapters::key_meter_policy{stores.meters, shared ? local_meters_.get() : nullptr,
+                                       config_.store.local_fraction, config_.quotas.on_store_error,
+                                       reservation_lease(config_)},
+            *c->quotas, fallbacks);
     auto* shard = config_.observability.metrics ? &metrics_->add_shard() : nullptr;
     std::set<std::string, std::less<>> tenant_labels;
     for (auto const& [tenant, limits] : config_.quotas.tenants) tenant_labels.insert(tenant);
@@ -209,7 +219,8 @@ std::unique_ptr<gateway_runtime::core> gateway_runtime::make_core(net::ip::addre
     c->observer = std::make_unique<adapters::request_observer>(shard, std::move(tenant_labels),
                                                                config_.observability.requests);
     c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_, *resilience_,
-                                                         *stores.budgets, config_.budgets, c->quotas.get(), shard);
+                                                         *stores.budgets, config_.budgets, c->quotas.get(), shard,
+                                                         c->keys.get());
     c->router = std::make_unique<adapters::api_router>(*c->dispatch, services_for(*c, shard));
     c->server =
         std::make_unique<adapters::http_server>(c->context, *c->router, config_.server.http, in_flight_, gate_.get());
@@ -234,7 +245,7 @@ void gateway_runtime::add_providers(core& c) {
 
 // In memory: the instance's stores. With Redis: this core's connection and the stores over it.
 gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
-    if (!redis_) return {local_limits_.get(), local_quotas_.get(), budgets_.get()};
+    if (!redis_) return {local_limits_.get(), local_quotas_.get(), budgets_.get(), local_meters_.get()};
     adapters::redis_options options{*redis_, config_.store.timeout, config_.store.connect_timeout,
                                     std::max(std::chrono::milliseconds(250), config_.store.timeout * 5),
                                     std::chrono::milliseconds(1000)};
@@ -243,10 +254,11 @@ gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
     c.redis_limits = std::make_unique<adapters::redis_rate_limit_store>(*c.redis);
     c.redis_quotas = std::make_unique<adapters::redis_quota_store>(*c.redis, reservation_lease(config_));
     c.redis_budgets = std::make_unique<adapters::redis_budget_store>(*c.redis);
+    c.redis_meters = std::make_unique<adapters::redis_key_meter_store>(*c.redis);
     c.redis_keys = std::make_unique<adapters::redis_key_store>(*c.redis);
     c.redis_refresh = std::make_unique<adapters::redis_refresh_store>(*c.redis);
     c.redis->start();
-    return {c.redis_limits.get(), c.redis_quotas.get(), c.redis_budgets.get()};
+    return {c.redis_limits.get(), c.redis_quotas.get(), c.redis_budgets.get(), c.redis_meters.get()};
 }
 
 adapters::router_services gateway_runtime::services_for(core& c, adapters::metrics_shard* shard) {

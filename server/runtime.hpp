@@ -17,6 +17,7 @@
 #include "adapters/store/memory_key_store.hpp"
 #include "adapters/store/memory_refresh_store.hpp"
 #include "adapters/auth/token_issuer.hpp"
+#include "adapters/store/memory_key_meter_store.hpp"
 #include "adapters/store/memory_quota_store.hpp"
 #include "adapters/store/memory_rate_limit_store.hpp"
 #include "adapters/observability/metrics.hpp"
@@ -81,6 +82,7 @@ class gateway_runtime {
     // In memory: the stores; with Redis: the per-instance fallbacks of its fail_open policies.
     std::unique_ptr<adapters::memory_rate_limit_store> local_limits_;
     std::unique_ptr<adapters::memory_quota_store> local_quotas_;
+    std::unique_ptr<adapters::memory_key_meter_store> local_meters_;
     std::unique_ptr<adapters::redis_stats> store_stats_;
     std::optional<adapters::redis_endpoint> redis_;
     adapters::trusted_proxies proxies_;

@@ -51,9 +51,10 @@ template <class T, class Call> class call_runner {
     using clock = runner_detail::clock;
 
   public:
-    call_runner(dispatcher& d, request_hints const& hints, call_context ctx, stream_gate* gate, std::int64_t tokens,
-                Call& call, std::vector<provider_slot const*> slots)
-        : d_(d), hints_(hints), ctx_(ctx), gate_(gate), tokens_(tokens), call_(call), slots_(std::move(slots)),
+    call_runner(dispatcher& d, request_hints const& hints, call_context ctx, stream_gate* gate,
+                domain::quota_counts estimate, Call& call, std::vector<provider_slot const*> slots)
+        : d_(d), hints_(hints), ctx_(ctx), gate_(gate), estimate_(estimate), tokens_(estimate.tokens), call_(call),
+          slots_(std::move(slots)),
           client_gone_(ctx.client_gone) {}
 
     // A runner abandoned mid-call (its coroutine destroyed) still ends the admission it holds.
@@ -113,6 +114,8 @@ template <class T, class Call> class call_runner {
         switch (a.kind) {
         case action_kind::reserve_tenant:
             co_return co_await reserve_tenant();
+        case action_kind::reserve_key:
+            co_return co_await reserve_key();
         case action_kind::await_admission: {
             auto const* limits = co_await ctx_.admission->outcome();
             co_return call::event::admission_decided{limits->refusal};
@@ -149,11 +152,18 @@ template <class T, class Call> class call_runner {
     }
 
     net::awaitable<call::event::tenant_reserved> reserve_tenant() {
-        auto held = co_await d_.quotas_->reserve_tenant(hints_.tenant, tokens_);
+        auto held = co_await d_.quotas_->reserve_tenant(hints_.tenant, estimate_);
         if (!held) co_return call::event::tenant_reserved{held.error()};
         tenant_hold_ = std::move(*held);
         if (tenant_hold_) record_.quota_remaining = std::max(0.0, 1.0 - tenant_hold_->use);
         co_return call::event::tenant_reserved{};
+    }
+
+    net::awaitable<call::event::key_reserved> reserve_key() {
+        auto held = co_await d_.keys_->reserve(hints_.key_id, hints_.key_limits, estimate_);
+        if (!held) co_return call::event::key_reserved{held.error()};
+        key_hold_ = std::move(*held);
+        co_return call::event::key_reserved{};
     }
 
     net::awaitable<call::event::budget_reserved> reserve_budget() {
@@ -180,7 +190,7 @@ template <class T, class Call> class call_runner {
 
     net::awaitable<call::event::quota_checked> reserve_provider_quota(std::string const& provider) {
         using room = call::event::quota_checked::room;
-        auto r = co_await d_.quotas_->reserve_provider(provider, {1, tokens_});
+        auto r = co_await d_.quotas_->reserve_provider(provider, estimate_);
         if (r.state == quota_keeper::room::exhausted) {
             d_.resilience_.on_quota_use(provider, 1.0);
             co_return call::event::quota_checked{room::exhausted, r.reset_unix, unix_now()};
@@ -251,9 +261,14 @@ template <class T, class Call> class call_runner {
             co_await account(m, a.index);
             used = value_->usage;
         }
+        std::optional<domain::quota_counts> actual;
+        if (used) actual = domain::quota_counts{1, used->total(), domain::to_micro_usd(cost_)};
+        if (key_hold_) {
+            // Awaited before the answer: a key's next call must find this one's slot free.
+            co_await d_.keys_->settle(std::move(*key_hold_), actual);
+            key_hold_.reset();
+        }
         if (tenant_hold_) {
-            std::optional<domain::quota_counts> actual;
-            if (used) actual = domain::quota_counts{1, used->total()};
             if (routed_ && d_.quotas_->settles_remotely(*tenant_hold_)) {
                 // Settled alongside the answer rather than before it: the store round trip is not
                 // on the request's path. A quota read that follows at once may miss it by a round
@@ -269,9 +284,9 @@ template <class T, class Call> class call_runner {
             }
         }
         if (budget_held_) {
-            std::optional<domain::budget_usage> actual;
-            if (used) actual = domain::budget_usage{1, used->total(), cost_};
-            co_await d_.budgets_.settle(hints_.budget_id, tokens_, actual);
+            std::optional<domain::budget_usage> spent;
+            if (used) spent = domain::budget_usage{1, used->total(), cost_};
+            co_await d_.budgets_.settle(hints_.budget_id, tokens_, spent);
         }
     }
 
@@ -296,7 +311,8 @@ template <class T, class Call> class call_runner {
         }
         d_.ledger_.record(d.provider, d.model, value.usage, cost_);
         if (provider_hold_) {
-            co_await d_.quotas_->settle(std::move(*provider_hold_), domain::quota_counts{1, value.usage.total()});
+            co_await d_.quotas_->settle(std::move(*provider_hold_),
+                                        domain::quota_counts{1, value.usage.total(), domain::to_micro_usd(cost_)});
             provider_hold_.reset();
         }
         if (value.model.empty()) value.model = d.model;
@@ -326,11 +342,13 @@ template <class T, class Call> class call_runner {
     request_hints const& hints_;
     call_context ctx_;
     stream_gate* gate_; // streams: the attempts go through it
+    domain::quota_counts estimate_; // one request, its tokens and their dearest price
     std::int64_t tokens_;
     Call& call_;
     std::vector<provider_slot const*> slots_; // parallel to the plan's candidates
     std::optional<open_admission> open_;      // admitted, not yet reported
     std::optional<quota_hold> tenant_hold_;
+    std::optional<key_hold> key_hold_;
     std::optional<quota_hold> provider_hold_;
     bool budget_held_ = false;
     bool routed_ = false; // past the reservations: a deployment was asked for

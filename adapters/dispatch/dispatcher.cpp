@@ -52,6 +52,7 @@ call::call_plan dispatcher::plan_for(std::vector<domain::deployment> const& orde
     plan.stream = stream;
     plan.first_token_timeout = catalog_->first_token_timeout;
     plan.tenant_quota = plan.provider_quotas = quotas_ != nullptr;
+    plan.key_limits = keys_ != nullptr && !hints.key_id.empty();
     plan.admission_pending = ctx.admission != nullptr;
     plan.budget_id = hints.budget_id;
     plan.budget_store_down = policy_.on_store_error;
@@ -64,6 +65,19 @@ call::call_plan dispatcher::plan_for(std::vector<domain::deployment> const& orde
         slots.push_back(&slot);
     }
     return plan;
+}
+
+domain::quota_counts dispatcher::estimate_of(std::vector<domain::deployment> const& order, std::int64_t tokens,
+                                             domain::request_features const& features) const {
+    auto const prompt = std::min(tokens, features.prompt_tokens);
+    domain::token_usage const usage{prompt, tokens - prompt};
+    double usd = 0;
+    for (auto const& d : order) {
+        auto it = providers_.find(d.provider);
+        if (it != providers_.end() && it->second.billable)
+            usd = std::max(usd, catalog_->prices.cost_usd(d.model, usage));
+    }
+    return {1, tokens, domain::to_micro_usd(usd)};
 }
 
 template <class T, class Call>
@@ -79,7 +93,8 @@ net::awaitable<dispatch_result<T>> dispatcher::dispatch(std::string const& model
     if (!routed) co_return dispatch_failure{routed.error()};
     std::vector<provider_slot const*> slots;
     auto plan = plan_for(routed->order, hints, ctx, gate != nullptr, slots);
-    call_runner<T, Call> runner(*this, hints, ctx, gate, tokens, call, std::move(slots));
+    call_runner<T, Call> runner(*this, hints, ctx, gate, estimate_of(routed->order, tokens, features), call,
+                                std::move(slots));
     co_return co_await runner.run(std::move(plan), routed->chosen_tier);
 }
 

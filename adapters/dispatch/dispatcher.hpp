@@ -15,6 +15,7 @@
 #include "adapters/dispatch/usage_ledger.hpp"
 #include "adapters/http/trace_context.hpp"
 #include "adapters/limits/budget_keeper.hpp"
+#include "adapters/limits/key_keeper.hpp"
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/observability/metrics.hpp"
 #include "adapters/observability/request_record.hpp"
@@ -74,6 +75,10 @@ struct request_hints {
     std::optional<domain::tier> tier;                 // X-Tier (else chosen from request features)
     std::string budget_id;                            // X-Budget-Id (empty: no budget)
     std::string tenant = "default";                   // X-Tenant-Id
+    // The caller's key when it has limits held per call (tokens per minute, calls in flight, a
+    // budget): the call reserves them. Empty: none.
+    std::string key_id;
+    domain::key_limits key_limits;
     trace_context trace;                              // traceparent / tracestate (continued or new)
 };
 
@@ -128,9 +133,10 @@ class dispatcher {
   public:
     dispatcher(std::shared_ptr<gateway_catalog const> catalog, provider_registry& providers,
                usage_ledger& ledger, resilience_state& resilience, budget_store& budgets,
-               budget_policy policy, quota_keeper* quotas = nullptr, metrics_shard* metrics = nullptr)
+               budget_policy policy, quota_keeper* quotas = nullptr, metrics_shard* metrics = nullptr,
+               key_keeper* keys = nullptr)
         : catalog_(std::move(catalog)), providers_(providers), ledger_(ledger), resilience_(resilience),
-          budgets_(budgets, policy.limits), policy_(policy), quotas_(quotas), metrics_(metrics) {}
+          budgets_(budgets, policy.limits), policy_(policy), quotas_(quotas), metrics_(metrics), keys_(keys) {}
 
     net::awaitable<dispatch_result<domain::chat_completion>> chat(domain::chat_request const& request,
                                                                   request_hints const& hints, call_context ctx = {});
@@ -170,6 +176,10 @@ class dispatcher {
                                                 std::int64_t tokens, domain::request_features features,
                                                 request_hints const& hints, call_context ctx,
                                                 class stream_gate* gate, Call call);
+    // What the call reserves: one request, its estimated tokens, and what they cost at the dearest
+    // deployment that may serve it (quotas and budgets in dollars never undercount).
+    domain::quota_counts estimate_of(std::vector<domain::deployment> const& order, std::int64_t tokens,
+                                     domain::request_features const& features) const;
     // The machine's plan for the routed deployments, and the provider slot of each candidate.
     domain::call::call_plan plan_for(std::vector<domain::deployment> const& order, request_hints const& hints,
                                      call_context ctx, bool stream, std::vector<provider_slot const*>& slots) const;
@@ -186,6 +196,7 @@ class dispatcher {
     budget_policy policy_;
     quota_keeper* quotas_;   // null: no quotas
     metrics_shard* metrics_; // this core's metrics (null: not recorded)
+    key_keeper* keys_;       // null: keys' own limits are not kept (no auth)
 };
 
 } // namespace switchboard::adapters

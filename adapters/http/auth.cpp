@@ -65,7 +65,7 @@ net::awaitable<std::optional<domain::gateway_error>> api_router::identify_by_cre
     if (auto refused = co_await authenticate(token, ring, scope)) co_return refused;
     auto const& grant = *scope.grant;
     caller.key_id = grant.key_id;
-    caller.own_requests_per_minute = grant.requests_per_minute;
+    caller.own_requests_per_minute = grant.limits.requests_per_minute;
     scope.key_hint = grant.key_id;
     if (auto refused = domain::check_access(grant, *r.needs, unix_now())) co_return refused;
     auto tenant = domain::acting_tenant(grant, req["x-tenant-id"], ring->tenants());

@@ -30,7 +30,8 @@ domain::quota_limits scaled(domain::quota_limits l, double f) {
     auto s = [f](std::int64_t v) {
         return v <= 0 ? v : std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(v * f)));
     };
-    return {s(l.requests_per_day), s(l.tokens_per_day), s(l.tokens_per_month)};
+    return {s(l.requests_per_day), s(l.tokens_per_day), s(l.tokens_per_month), s(l.micro_usd_per_day),
+            s(l.micro_usd_per_month)};
 }
 
 void log_alerts(std::string const& subject, std::vector<domain::quota_alert> const& alerts) {
@@ -45,6 +46,14 @@ void log_alerts(std::string const& subject, std::vector<domain::quota_alert> con
 
 json::object counts_json(std::int64_t used, std::int64_t reserved, std::int64_t limit) {
     return {{"used", used}, {"reserved", reserved}, {"limit", limit > 0 ? json::value(limit) : json::value(nullptr)}};
+}
+
+// Micro-dollars shown as dollars.
+json::object usd_json(std::int64_t used, std::int64_t reserved, std::int64_t limit) {
+    auto usd = [](std::int64_t micros) { return static_cast<double>(micros) / 1e6; };
+    return {{"used", usd(used)},
+            {"reserved", usd(reserved)},
+            {"limit", limit > 0 ? json::value(usd(limit)) : json::value(nullptr)}};
 }
 } // namespace
 
@@ -78,34 +87,62 @@ net::awaitable<quota_verdict> quota_keeper::reserve(std::string const& subject, 
     co_return std::move(*verdict);
 }
 
-net::awaitable<domain::result<std::optional<quota_hold>>> quota_keeper::reserve_tenant(std::string const& tenant,
-                                                                                     std::int64_t tokens) {
-    auto const* limits = tenant_limits(tenant);
-    if (!limits || !limits->any()) co_return std::optional<quota_hold>{};
+namespace {
+// "1200 tokens", "$0.0042".
+std::string amount(domain::quota_metric m, std::int64_t v) {
+    if (m == domain::quota_metric::usd_per_day || m == domain::quota_metric::usd_per_month) {
+        char text[48];
+        std::snprintf(text, sizeof text, "$%.6f", static_cast<double>(v) / 1e6);
+        return text;
+    }
+    return std::to_string(v) + (m == domain::quota_metric::requests_per_day ? " requests" : " tokens");
+}
+
+// Says which: a quota with room left refused only because this call's estimate did not fit.
+domain::gateway_error quota_refusal(std::string const& holder, quota_verdict const& v, domain::quota_limits const& limits,
+                                    domain::quota_counts charge) {
+    auto const& slot = domain::slot_of(v.exhausted);
+    auto const limit = limits.*slot.limit;
+    std::string const quota = "The " + std::string(domain::metric_name(v.exhausted)) + " quota of " + holder;
+    std::string const resets = iso_midnight(v.reset_unix);
+    std::string const fewer = slot.counter == &domain::quota_counts::micro_usd ? "less" : "fewer";
+    auto e = domain::make_error(
+        domain::errc::quota_exceeded,
+        v.counted >= limit ? quota + " is used up; it resets at " + resets
+                           : quota + " has " + amount(v.exhausted, limit - v.counted) + " left, " + fewer +
+                                 " than this call's estimate of " + amount(v.exhausted, charge.*slot.counter) +
+                                 " (lower max_tokens, or wait until it resets at " + resets + ")");
+    e.retry_after = std::chrono::seconds(std::max<std::int64_t>(1, v.reset_unix - unix_now()));
+    return e;
+}
+} // namespace
+
+net::awaitable<domain::result<std::optional<quota_hold>>>
+quota_keeper::reserve_holder(std::string const& holder, std::string const& subject, domain::quota_limits const& limits,
+                             domain::quota_counts charge) {
+    if (!limits.any()) co_return std::optional<quota_hold>{};
     bool local = false, unavailable = false;
-    auto v = co_await reserve("tenant:" + tenant, {0, tokens}, *limits, local, unavailable);
+    auto v = co_await reserve(subject, charge, limits, local, unavailable);
     if (unavailable) {
         auto e = domain::make_error(domain::errc::store_unavailable,
                                     "Quotas cannot be checked right now; try again shortly");
         e.retry_after = std::chrono::seconds(1);
         co_return e;
     }
-    if (!v.admitted) {
-        auto const limit = v.exhausted == domain::quota_metric::requests_per_day ? limits->requests_per_day
-                           : v.exhausted == domain::quota_metric::tokens_per_day ? limits->tokens_per_day
-                                                                                 : limits->tokens_per_month;
-        std::string const quota = "The " + std::string(domain::metric_name(v.exhausted)) + " quota of tenant '" + tenant;
-        // Say which: a quota with room left refused only because this call's estimate did not fit.
-        auto e = domain::make_error(
-            domain::errc::quota_exceeded,
-            v.counted >= limit ? quota + "' is used up; it resets at " + iso_midnight(v.reset_unix)
-                               : quota + "' has " + std::to_string(limit - v.counted) +
-                                     " tokens left, fewer than this call's estimate of " + std::to_string(tokens) +
-                                     " (lower max_tokens, or wait until it resets at " + iso_midnight(v.reset_unix) + ")");
-        e.retry_after = std::chrono::seconds(std::max<std::int64_t>(1, v.reset_unix - unix_now()));
-        co_return e;
-    }
-    co_return std::optional<quota_hold>{quota_hold{v.reservation, local ? scaled(*limits, fraction_) : *limits, local, v.use}};
+    if (!v.admitted) co_return quota_refusal(holder, v, limits, charge);
+    co_return std::optional<quota_hold>{quota_hold{v.reservation, local ? scaled(limits, fraction_) : limits, local, v.use}};
+}
+
+net::awaitable<domain::result<std::optional<quota_hold>>> quota_keeper::reserve_tenant(std::string const& tenant,
+                                                                                     domain::quota_counts charge) {
+    auto const* limits = tenant_limits(tenant);
+    if (!limits) co_return std::optional<quota_hold>{};
+    co_return co_await reserve_holder("tenant '" + tenant + "'", "tenant:" + tenant, *limits, {0, charge.tokens, charge.micro_usd});
+}
+
+net::awaitable<domain::result<std::optional<quota_hold>>>
+quota_keeper::reserve_key(std::string const& key_id, domain::quota_limits const& limits, domain::quota_counts charge) {
+    co_return co_await reserve_holder("API key '" + key_id + "'", "key:" + key_id, limits, charge);
 }
 
 net::awaitable<quota_keeper::provider_room> quota_keeper::reserve_provider(std::string const& provider,
@@ -167,11 +204,15 @@ net::awaitable<json::object> quota_keeper::describe(std::string subject, std::st
                      {"requests", counts_json(s.day_state.used.requests, s.day_state.reserved.requests,
                                               limits.requests_per_day)},
                      {"tokens", counts_json(s.day_state.used.tokens, s.day_state.reserved.tokens,
-                                            limits.tokens_per_day)}};
+                                            limits.tokens_per_day)},
+                     {"usd", usd_json(s.day_state.used.micro_usd, s.day_state.reserved.micro_usd,
+                                      limits.micro_usd_per_day)}};
     json::object month{{"window", s.month},
                        {"resets_at", iso_midnight(s.month_reset_unix)},
                        {"tokens", counts_json(s.month_state.used.tokens, s.month_state.reserved.tokens,
-                                              limits.tokens_per_month)}};
+                                              limits.tokens_per_month)},
+                       {"usd", usd_json(s.month_state.used.micro_usd, s.month_state.reserved.micro_usd,
+                                        limits.micro_usd_per_month)}};
     json::object out;
     out["name"] = name;
     out["source"] = source;
@@ -209,6 +250,10 @@ net::awaitable<json::object> quota_keeper::report_for(std::string const& tenant)
     out["providers"] = json::array();
     out["tenants"] = std::move(tenants);
     co_return out;
+}
+
+net::awaitable<json::object> quota_keeper::report_key(std::string const& key_id, domain::quota_limits const& limits) {
+    co_return co_await describe("key:" + key_id, key_id, limits);
 }
 
 net::awaitable<std::map<std::string, double>> quota_keeper::provider_use() {

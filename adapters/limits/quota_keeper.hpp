@@ -44,9 +44,12 @@ class quota_keeper {
 
     // nullopt hold: the tenant has no quota. Errors: quota_exceeded (Retry-After = until the
     // window resets) or store_unavailable.
-    // Tenant quotas count tokens only: the call's estimate is reserved.
+    // Tenant quotas count tokens and dollars, not requests: the call's estimate is reserved.
     net::awaitable<domain::result<std::optional<quota_hold>>> reserve_tenant(std::string const& tenant,
-                                                                            std::int64_t tokens);
+                                                                            domain::quota_counts charge);
+    // The same for an API key's own budget (subject "key:<id>"; its limits come with its grant).
+    net::awaitable<domain::result<std::optional<quota_hold>>>
+    reserve_key(std::string const& key_id, domain::quota_limits const& limits, domain::quota_counts charge);
 
     enum class room { granted, exhausted, unavailable };
     struct provider_room {
@@ -72,7 +75,14 @@ class quota_keeper {
     // Throws store_unavailable when neither the store nor a local fallback can answer.
     net::awaitable<std::map<std::string, double>> provider_use();
 
+    // One key's budget use (the admin API's view of a key).
+    net::awaitable<boost::json::object> report_key(std::string const& key_id, domain::quota_limits const& limits);
+
   private:
+    net::awaitable<domain::result<std::optional<quota_hold>>> reserve_holder(std::string const& holder,
+                                                                             std::string const& subject,
+                                                                             domain::quota_limits const& limits,
+                                                                             domain::quota_counts charge);
     // The tenant's own limits, else "default"'s; null when neither is configured.
     domain::quota_limits const* tenant_limits(std::string const& tenant) const;
     net::awaitable<boost::json::object> describe(std::string subject, std::string name,

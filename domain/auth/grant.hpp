@@ -5,6 +5,7 @@
 //
 // Errors: an expired grant is `unauthorized` (401: the credential no longer works); a scope,
 // model or tenant not allowed is `forbidden` (403: the credential works, not for this).
+#include "domain/auth/key_limits.hpp"
 #include "domain/errors.hpp"
 
 #include <cstdint>
@@ -36,7 +37,7 @@ struct caller_grant {
     std::vector<std::string> models;   // public model names it may call; empty: every model
     std::vector<std::string> acts_for; // other tenants it may name in X-Tenant-Id; "*": any known one
     std::int64_t expires_unix = 0;     // 0: never
-    std::int64_t requests_per_minute = 0; // its own inbound limit, exact across instances; 0: none
+    key_limits limits;                 // its own limits and budgets (a key's; none for other tokens)
 
     bool holds(access_scope s) const { return (scopes & static_cast<unsigned>(s)) != 0; }
 };

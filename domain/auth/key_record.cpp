@@ -4,7 +4,9 @@
 #include "domain/calendar.hpp"
 #include "domain/json_checks.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace switchboard::domain {
 namespace json = boost::json;
@@ -111,6 +113,39 @@ std::optional<gateway_error> read_metadata(json::value const& v, std::map<std::s
     return std::nullopt;
 }
 
+key_limit_field const* limit_field(std::string_view name) {
+    for (auto const& f : key_limit_fields)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+// A limit: a whole number (dollars: a decimal number) within its bound, or null for none.
+std::optional<gateway_error> read_limit(key_limit_field const& f, json::value const& v, std::int64_t& out) {
+    std::string const param(f.name);
+    if (v.is_null()) {
+        out = 0;
+        return std::nullopt;
+    }
+    if (f.dollars) {
+        auto const usd = v.is_number() ? v.to_number<double>() : -1.0;
+        if (!(usd >= 0) || to_micro_usd(usd) > f.most)
+            return invalid(param, "must be a number of dollars from 0 to " + std::to_string(f.most / 1'000'000) +
+                                      ", or null (no limit)");
+        out = to_micro_usd(usd);
+        return std::nullopt;
+    }
+    if (!v.is_int64() || v.as_int64() < 0 || v.as_int64() > f.most)
+        return invalid(param, "must be a whole number from 0 to " + std::to_string(f.most) + ", or null (no limit)");
+    out = v.as_int64();
+    return std::nullopt;
+}
+
+json::value limit_value(key_limit_field const& f, std::int64_t v) {
+    if (v == 0) return nullptr;
+    if (f.dollars) return static_cast<double>(v) / 1e6;
+    return v;
+}
+
 // One field of an admin request into `c`; unknown fields are refused so that a typo never
 // passes silently as "no limit".
 std::optional<gateway_error> read_field(std::string_view key, json::value const& v, bool creating, key_changes& c) {
@@ -133,10 +168,8 @@ std::optional<gateway_error> read_field(std::string_view key, json::value const&
         if (auto bad = read_names(v, "acts_for", tenants_ok, "tenant names or \"*\"", c.acts_for.emplace())) return bad;
     } else if (key == "expires") {
         if (auto bad = read_expiry(v, c.expires_unix.emplace())) return bad;
-    } else if (key == "requests_per_minute") {
-        if (!v.is_null() && !(v.is_int64() && v.as_int64() >= 0 && v.as_int64() <= 1'000'000'000))
-            return invalid("requests_per_minute", "must be a whole number from 0 to 1000000000, or null (no limit)");
-        c.requests_per_minute = v.is_null() ? 0 : v.as_int64();
+    } else if (auto const* limit = limit_field(key)) {
+        if (auto bad = read_limit(*limit, v, c.limits[limit->name])) return bad;
     } else if (key == "metadata") {
         if (auto bad = read_metadata(v, c.metadata.emplace())) return bad;
     } else {
@@ -185,7 +218,7 @@ json::object stored_form(key_record const& k) {
         o["previous_until"] = k.previous_until;
     }
     o["expires"] = k.grant.expires_unix;
-    o["requests_per_minute"] = k.grant.requests_per_minute;
+    for (auto const& f : key_limit_fields) o[f.name] = get(f, k.grant.limits); // micro-dollars
     o["created"] = k.created_unix;
     o["revoked"] = k.revoked_unix;
     return o;
@@ -213,7 +246,7 @@ std::optional<key_record> key_record_from_stored(json::value const& v) {
     if (auto const* m = o.if_contains("metadata"); m && m->is_object())
         for (auto const& [name, value] : m->as_object())
             if (value.is_string()) k.metadata[std::string(name)] = std::string(value.as_string());
-    k.grant.requests_per_minute = integer_at(o, "requests_per_minute");
+    for (auto const& f : key_limit_fields) f.at(k.grant.limits) = std::clamp<std::int64_t>(integer_at(o, f.name), 0, f.most);
     k.created_unix = integer_at(o, "created");
     k.revoked_unix = integer_at(o, "revoked");
     return k;
@@ -224,7 +257,7 @@ json::object public_view(key_record const& k, std::int64_t now_unix) {
     o["object"] = "api_key";
     put_grant(k, o);
     o["expires"] = k.grant.expires_unix ? json::value(k.grant.expires_unix) : json::value(nullptr);
-    o["requests_per_minute"] = k.grant.requests_per_minute ? json::value(k.grant.requests_per_minute) : json::value(nullptr);
+    for (auto const& f : key_limit_fields) o[f.name] = limit_value(f, get(f, k.grant.limits));
     o["created"] = k.created_unix ? json::value(k.created_unix) : json::value(nullptr);
     o["revoked"] = k.revoked_unix ? json::value(k.revoked_unix) : json::value(nullptr);
     o["previous_secret_valid_until"] =
@@ -252,7 +285,7 @@ void apply_changes(key_changes const& c, key_record& k) {
     if (c.acts_for) k.grant.acts_for = *c.acts_for;
     if (c.expires_unix) k.grant.expires_unix = *c.expires_unix;
     if (c.metadata) k.metadata = *c.metadata;
-    if (c.requests_per_minute) k.grant.requests_per_minute = *c.requests_per_minute;
+    for (auto const& [name, value] : c.limits) limit_field(name)->at(k.grant.limits) = value;
 }
 
 } // namespace switchboard::domain

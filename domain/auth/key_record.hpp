@@ -54,7 +54,7 @@ struct key_changes {
     std::optional<std::vector<std::string>> acts_for;
     std::optional<std::int64_t> expires_unix; // 0: never
     std::optional<std::map<std::string, std::string>> metadata;
-    std::optional<std::int64_t> requests_per_minute; // 0: none
+    std::map<std::string_view, std::int64_t> limits; // by key_limit_fields name; 0: none
 };
 result<key_changes> parse_key_changes(boost::json::value const& body, bool creating);
 void apply_changes(key_changes const& changes, key_record& k);

@@ -28,6 +28,19 @@ action call_machine::on(event::tenant_reserved const& e, time_point now) {
 }
 
 action call_machine::after_tenant(time_point now) {
+    if (plan_.key_limits) {
+        phase_ = phase::key;
+        return emit({action_kind::reserve_key});
+    }
+    return after_key(now);
+}
+
+action call_machine::on(event::key_reserved const& e, time_point now) {
+    if (e.refusal) return refuse(*e.refusal, true); // the tenant's reservation is given back
+    return after_key(now);
+}
+
+action call_machine::after_key(time_point now) {
     if (plan_.admission_pending) {
         phase_ = phase::admission;
         return emit({action_kind::await_admission});

@@ -56,6 +56,7 @@ struct call_plan {
     bool stream = false;
     duration first_token_timeout = seconds(10); // streams: the first content within this
     bool tenant_quota = false;                  // reserve the tenant's quota first
+    bool key_limits = false;                    // then the caller's key's limits and budget
     bool admission_pending = false;             // await the inbound limit check before any attempt
     std::string budget_id;                      // empty: no budget
     fail_mode budget_store_down = fail_mode::open;
@@ -64,6 +65,9 @@ struct call_plan {
 
 namespace event {
 struct tenant_reserved {
+    std::optional<gateway_error> refusal;
+};
+struct key_reserved {
     std::optional<gateway_error> refusal;
 };
 struct admission_decided {
@@ -100,12 +104,13 @@ struct settled {};
 struct cancelled {}; // the client left
 } // namespace event
 
-using call_event = std::variant<event::tenant_reserved, event::admission_decided, event::budget_reserved,
+using call_event = std::variant<event::tenant_reserved, event::key_reserved, event::admission_decided, event::budget_reserved,
                                 event::admitted, event::quota_checked, event::capacity, event::retry_budget,
                                 event::woke, event::attempt_ended, event::settled, event::cancelled>;
 
 enum class action_kind {
     reserve_tenant,         // → tenant_reserved
+    reserve_key,            // → key_reserved
     await_admission,        // → admission_decided
     reserve_budget,         // → budget_reserved
     admit,                  // breaker + cooldown of `index` → admitted
@@ -161,10 +166,11 @@ class call_machine {
 
   private:
     enum class phase {
-        idle, tenant, admission, budget, admitting, cooling, quota, capacity, queued,
+        idle, tenant, key, admission, budget, admitting, cooling, quota, capacity, queued,
         attempting, retry_budget, backing_off, settling, finished
     };
     action on(event::tenant_reserved const& e, time_point now);
+    action on(event::key_reserved const& e, time_point now);
     action on(event::admission_decided const& e, time_point now);
     action on(event::budget_reserved const& e, time_point now);
     action on(event::admitted const& e, time_point now);
@@ -177,6 +183,7 @@ class call_machine {
     action on(event::cancelled const& e, time_point now);
 
     action after_tenant(time_point now);
+    action after_key(time_point now);
     action after_admission(time_point now);
     action enter_candidate(time_point now);
     action try_admit(time_point now);

@@ -61,16 +61,23 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local function give_back(base, day, month, req, tok)
-  local day_key, month_key = base .. ':' .. day, base .. ':' .. month
-  local function sub(key, name, delta)
-    local v = field(key, name) - delta
-    if v < 0 then v = 0 end
-    redis.call('HSET', key, name, v)
-  end
+-- The quota metrics in domain order (domain/quota.hpp): number, window ('d' day, 'm' month), the
+-- used and reserved fields, and which part of a charge {req, tok, usd} it counts.
+local metrics = {{0, 'd', 'ur', 'rr', 1}, {1, 'd', 'ut', 'rt', 2}, {2, 'm', 'ut', 'rt', 2},
+                 {3, 'd', 'uu', 'ru', 3}, {4, 'm', 'uu', 'ru', 3}}
+local function give_back(base, day, month, charge)
+  local keys = {d = base .. ':' .. day, m = base .. ':' .. month}
+  local live = {d = redis.call('EXISTS', keys.d) == 1, m = redis.call('EXISTS', keys.m) == 1}
   -- A window that has ended (its key expired) is left alone: never recreated without a TTL.
-  if redis.call('EXISTS', day_key) == 1 then sub(day_key, 'rr', req); sub(day_key, 'rt', tok) end
-  if redis.call('EXISTS', month_key) == 1 then sub(month_key, 'rt', tok) end
+  -- (Each window's field appears once in the table: nothing is given back twice.)
+  for _, m in ipairs(metrics) do
+    local key = keys[m[2]]
+    if live[m[2]] and charge[m[5]] ~= 0 then
+      local v = field(key, m[4]) - charge[m[5]]
+      if v < 0 then v = 0 end
+      redis.call('HSET', key, m[4], v)
+    end
+  end
 end
 local function reap(base)
   local leases = base .. ':leases'
@@ -78,18 +85,19 @@ local function reap(base)
   for _, id in ipairs(expired) do
     local d = redis.call('HGET', leases .. ':d', id)
     if d then
-      local day, month, req, tok = string.match(d, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)$')
-      if day then give_back(base, day, month, tonumber(req), tonumber(tok)) end
+      local day, month, req, tok, usd = string.match(d, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|?([^|]*)$')
+      if day then give_back(base, day, month, {tonumber(req), tonumber(tok), tonumber(usd) or 0}) end
     end
     redis.call('HDEL', leases .. ':d', id)
     redis.call('ZREM', leases, id)
   end
 end
-local function all_alerts(day_key, month_key, lim_req, lim_tok, lim_month)
+local function counted(key, m) return field(key, m[3]) + field(key, m[4]) end
+local function all_alerts(keys, limits, live)
   local out = {}
-  alerts(day_key, out, 0, field(day_key, 'ur') + field(day_key, 'rr'), lim_req)
-  alerts(day_key, out, 1, field(day_key, 'ut') + field(day_key, 'rt'), lim_tok)
-  alerts(month_key, out, 2, field(month_key, 'ut') + field(month_key, 'rt'), lim_month)
+  for _, m in ipairs(metrics) do
+    if live == nil or live[m[2]] then alerts(keys[m[2]], out, m[1], counted(keys[m[2]], m), limits[m[1] + 1]) end
+  end
   return out
 end
 )lua";
@@ -121,82 +129,82 @@ return {1, limit - count - 1, math.ceil((first + window - now) / 1000)}
     return s;
 }
 
+// ARGV: charge (requests, tokens, micro-dollars), the five limits in metric order, the windows'
+// retention, the lease id and its length in ms.
 redis_script const& quota_reserve() {
     static redis_script const s{"quota_reserve", with_calendar(R"lua(
 reap(KEYS[1])
 local day, month, day_reset, month_reset = windows()
-local day_key, month_key = KEYS[1] .. ':' .. day, KEYS[1] .. ':' .. month
-local req, tok = tonumber(ARGV[1]), tonumber(ARGV[2])
-local lim_req, lim_tok, lim_month = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local retention = tonumber(ARGV[6])
-local lease_id, lease_ms = ARGV[7], tonumber(ARGV[8])
-local function fits(used, reserved, add, limit) return limit <= 0 or used + reserved + add <= limit end
+local keys = {d = KEYS[1] .. ':' .. day, m = KEYS[1] .. ':' .. month}
+local charge = {tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])}
+local limits = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])}
+local retention = tonumber(ARGV[9])
+local lease_id, lease_ms = ARGV[10], tonumber(ARGV[11])
+local resets = {d = day_reset, m = month_reset}
 -- A refusal reports what the refusing metric had counted before this call (used + reserved);
 -- every threshold of that metric not yet reported is reported with it.
-local function refuse(metric, key, limit, reset, counted)
-  local out = {0, metric, reset, day, month, counted}
-  if redis.call('EXISTS', key) == 1 then alerts(key, out, metric, limit, limit) end
-  return out
+for _, m in ipairs(metrics) do
+  local key, limit = keys[m[2]], limits[m[1] + 1]
+  local c = counted(key, m)
+  if limit > 0 and c + charge[m[5]] > limit then
+    local out = {0, m[1], resets[m[2]], day, month, c}
+    if redis.call('EXISTS', key) == 1 then alerts(key, out, m[1], limit, limit) end
+    return out
+  end
 end
-if not fits(field(day_key, 'ur'), field(day_key, 'rr'), req, lim_req) then
-  return refuse(0, day_key, lim_req, day_reset, field(day_key, 'ur') + field(day_key, 'rr')) end
-if not fits(field(day_key, 'ut'), field(day_key, 'rt'), tok, lim_tok) then
-  return refuse(1, day_key, lim_tok, day_reset, field(day_key, 'ut') + field(day_key, 'rt')) end
-if not fits(field(month_key, 'ut'), field(month_key, 'rt'), tok, lim_month) then
-  return refuse(2, month_key, lim_month, month_reset, field(month_key, 'ut') + field(month_key, 'rt')) end
-redis.call('HINCRBY', day_key, 'rr', req)
-redis.call('HINCRBY', day_key, 'rt', tok)
-redis.call('HINCRBY', month_key, 'rt', tok)
-redis.call('EXPIREAT', day_key, day_reset + retention)
-redis.call('EXPIREAT', month_key, month_reset + retention)
+redis.call('HINCRBY', keys.d, 'rr', charge[1])
+redis.call('HINCRBY', keys.d, 'rt', charge[2])
+redis.call('HINCRBY', keys.d, 'ru', charge[3])
+redis.call('HINCRBY', keys.m, 'rt', charge[2])
+redis.call('HINCRBY', keys.m, 'ru', charge[3])
+redis.call('EXPIREAT', keys.d, day_reset + retention)
+redis.call('EXPIREAT', keys.m, month_reset + retention)
 local leases = KEYS[1] .. ':leases'
 redis.call('ZADD', leases, now_ms() + lease_ms, lease_id)
-redis.call('HSET', leases .. ':d', lease_id, day .. '|' .. month .. '|' .. req .. '|' .. tok)
+redis.call('HSET', leases .. ':d', lease_id, day .. '|' .. month .. '|' .. charge[1] .. '|' .. charge[2] .. '|' .. charge[3])
 redis.call('EXPIREAT', leases, month_reset + retention)
 redis.call('EXPIREAT', leases .. ':d', month_reset + retention)
 local use = 0
-local function u(counted, limit) if limit > 0 and counted * 1000 / limit > use then use = counted * 1000 / limit end end
-u(field(day_key, 'ur') + field(day_key, 'rr'), lim_req)
-u(field(day_key, 'ut') + field(day_key, 'rt'), lim_tok)
-u(field(month_key, 'ut') + field(month_key, 'rt'), lim_month)
+for _, m in ipairs(metrics) do
+  local limit = limits[m[1] + 1]
+  if limit > 0 then use = math.max(use, counted(keys[m[2]], m) * 1000 / limit) end
+end
 local out = {1, -1, 0, day, month, math.floor(use)}
-for _, v in ipairs(all_alerts(day_key, month_key, lim_req, lim_tok, lim_month)) do table.insert(out, v) end
+for _, v in ipairs(all_alerts(keys, limits)) do table.insert(out, v) end
 return out
 )lua")};
     return s;
 }
 
+// ARGV: the reservation's day and month, its charge (requests, tokens, micro-dollars), '1' with
+// the actual usage (requests, tokens, micro-dollars) of a success, the five limits, the lease id.
 redis_script const& quota_settle() {
     static redis_script const s{"quota_settle", with_calendar(R"lua(
-local day_key, month_key = KEYS[1] .. ':' .. ARGV[1], KEYS[1] .. ':' .. ARGV[2]
-local req, tok = tonumber(ARGV[3]), tonumber(ARGV[4])
-local ok, used_req, used_tok = ARGV[5] == '1', tonumber(ARGV[6]), tonumber(ARGV[7])
-local lease_id = ARGV[11]
+local keys = {d = KEYS[1] .. ':' .. ARGV[1], m = KEYS[1] .. ':' .. ARGV[2]}
+local charge = {tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])}
+local ok, used = ARGV[6] == '1', {tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])}
+local limits = {tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])}
+local lease_id = ARGV[15]
 reap(KEYS[1])
 -- The reservation is given back only while its lease holds it: a lease already reaped (this
 -- settlement ran late) or never taken (the reserve never ran) has nothing left to give back.
 local leases = KEYS[1] .. ':leases'
 if redis.call('ZREM', leases, lease_id) == 1 then
   redis.call('HDEL', leases .. ':d', lease_id)
-  give_back(KEYS[1], ARGV[1], ARGV[2], req, tok)
-end
-local function add(key, name, delta)
-  local v = field(key, name) + delta
-  if v < 0 then v = 0 end
-  redis.call('HSET', key, name, v)
+  give_back(KEYS[1], ARGV[1], ARGV[2], charge)
 end
 -- A window that has ended (its key expired) is left alone: never recreated without a TTL.
-local day_live, month_live = redis.call('EXISTS', day_key) == 1, redis.call('EXISTS', month_key) == 1
-if ok and day_live then add(day_key, 'ur', used_req); add(day_key, 'ut', used_tok) end
-if ok and month_live then add(month_key, 'ut', used_tok) end
-local out = {}
-local lim_req, lim_tok, lim_month = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
-if day_live then
-  alerts(day_key, out, 0, field(day_key, 'ur') + field(day_key, 'rr'), lim_req)
-  alerts(day_key, out, 1, field(day_key, 'ut') + field(day_key, 'rt'), lim_tok)
+local live = {d = redis.call('EXISTS', keys.d) == 1, m = redis.call('EXISTS', keys.m) == 1}
+if ok then
+  for _, m in ipairs(metrics) do
+    if live[m[2]] then
+      local v = field(keys[m[2]], m[3]) + used[m[5]]
+      if v < 0 then v = 0 end
+      redis.call('HSET', keys[m[2]], m[3], v)
+    end
+  end
 end
-if month_live then alerts(month_key, out, 2, field(month_key, 'ut') + field(month_key, 'rt'), lim_month) end
-return out
+return all_alerts(keys, limits, live)
 )lua")};
     return s;
 }
@@ -206,8 +214,9 @@ redis_script const& quota_peek() {
 reap(KEYS[1])
 local day, month, day_reset, month_reset = windows()
 local d, m = KEYS[1] .. ':' .. day, KEYS[1] .. ':' .. month
-return {day, month, field(d, 'ur'), field(d, 'ut'), field(d, 'rr'), field(d, 'rt'), field(d, 'al'),
-        field(m, 'ut'), field(m, 'rt'), field(m, 'al'), day_reset, month_reset}
+return {day, month, field(d, 'ur'), field(d, 'ut'), field(d, 'uu'), field(d, 'rr'), field(d, 'rt'), field(d, 'ru'),
+        field(d, 'al'), field(m, 'ut'), field(m, 'uu'), field(m, 'rt'), field(m, 'ru'), field(m, 'al'),
+        day_reset, month_reset}
 )lua")};
     return s;
 }
@@ -281,9 +290,67 @@ return {1, f[1], f[2]}
     return s;
 }
 
+// Mirrors domain/key_meter.cpp (token_cost_us, pace_tokens, repay_tokens). Microseconds of the
+// server clock stay below 2^53: exact in Lua doubles.
+constexpr char const* meter_common = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window = 60000000
+local function cost(tokens, per_minute)
+  if per_minute <= 0 or tokens <= 0 then return 0 end
+  return math.ceil(tokens * window / per_minute)
+end
+local function keep_tat(tat)
+  if tat > now then
+    redis.call('HSET', KEYS[1], 'tat', tat)
+    redis.call('PEXPIRE', KEYS[1], math.ceil((tat - now) / 1000) + 1000)
+  else
+    redis.call('DEL', KEYS[1])
+  end
+end
+)lua";
+
+redis_script const& meter_acquire() {
+    static redis_script const s{"meter_acquire", std::string(meter_common) + R"lua(
+local tokens, per_minute, max_calls = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local lease, lease_ms = ARGV[4], tonumber(ARGV[5])
+if max_calls > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  if redis.call('ZCARD', KEYS[2]) >= max_calls then return {1, 1000} end
+end
+if per_minute > 0 then
+  if tokens > per_minute then return {3, 0} end
+  local tat = tonumber(redis.call('HGET', KEYS[1], 'tat') or '0')
+  local next = math.max(tat, now) + cost(tokens, per_minute)
+  if next - now > window then return {2, math.ceil((next - now - window) / 1000)} end
+  keep_tat(next)
+end
+if max_calls > 0 then
+  redis.call('ZADD', KEYS[2], now + lease_ms * 1000, lease)
+  redis.call('PEXPIRE', KEYS[2], lease_ms)
+end
+return {0, 0}
+)lua"};
+    return s;
+}
+
+redis_script const& meter_release() {
+    static redis_script const s{"meter_release", std::string(meter_common) + R"lua(
+local lease, estimate, used, per_minute = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+redis.call('ZREM', KEYS[2], lease)
+if per_minute > 0 and estimate ~= used then
+  local tat = tonumber(redis.call('HGET', KEYS[1], 'tat') or '0')
+  if used < estimate then tat = tat - cost(estimate - used, per_minute) else tat = tat + cost(used - estimate, per_minute) end
+  keep_tat(tat)
+end
+return 1
+)lua"};
+    return s;
+}
+
 std::vector<redis_script const*> all() {
     return {&sliding_window(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
-            &budget_adjust(), &key_save(), &refresh_start(), &refresh_rotate()};
+            &budget_adjust(), &key_save(), &refresh_start(), &refresh_rotate(), &meter_acquire(), &meter_release()};
 }
 
 } // namespace switchboard::adapters::scripts

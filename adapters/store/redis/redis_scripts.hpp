@@ -12,12 +12,13 @@ namespace switchboard::adapters::scripts {
 // Sliding window log. KEYS[1] ZSET of admissions; ARGV limit, window ms, unique member.
 // → {admitted 0/1, remaining, reset ms}
 redis_script const& sliding_window();
-// Quota reservation. KEYS[1] "quota:{subject}"; ARGV requests, tokens, requests/day, tokens/day,
-// tokens/month, retention s. → {admitted, refused metric or -1, reset unix s, day, month,
-// use in per mille, alerts as metric, percent, counted, limit ...}
+// Quota reservation. KEYS[1] "quota:{subject}"; ARGV requests, tokens, micro-dollars, the five
+// limits (metric order), retention s, lease id, lease ms. → {admitted, refused metric or -1,
+// reset unix s, day, month, use in per mille (refused: counted), alerts as metric, percent,
+// counted, limit ...}
 redis_script const& quota_reserve();
-// Quota settlement. KEYS[1] base; ARGV day, month, reserved requests, reserved tokens, success
-// 0/1, actual requests, actual tokens, requests/day, tokens/day, tokens/month. → alerts
+// Quota settlement. KEYS[1] base; ARGV day, month, reserved requests, tokens, micro-dollars,
+// success 0/1, actual requests, tokens, micro-dollars, the five limits, lease id. → alerts
 redis_script const& quota_settle();
 // Quota snapshot. KEYS[1] base → {day, month, day fields..., month fields..., day reset, month reset}
 redis_script const& quota_peek();
@@ -26,6 +27,13 @@ redis_script const& quota_peek();
 redis_script const& budget_reserve();
 // Budget reconciliation. KEYS[1]; ARGV calls, tokens, usd deltas (only if the budget exists).
 redis_script const& budget_adjust();
+
+// Key meter claim (domain/key_meter.hpp). KEYS[1] "meter:{key:<id>}" (HASH tat), KEYS[2] its
+// leases (ZSET scored by end µs); ARGV tokens, tokens/minute, max concurrent, lease id, lease ms.
+// → {0 admitted | 1 calls | 2 tokens | 3 never, retry after ms}
+redis_script const& meter_acquire();
+// Key meter release. KEYS as above; ARGV lease id, estimate, used tokens, tokens/minute. → 1
+redis_script const& meter_release();
 
 // Key record write. KEYS[1] records hash, KEYS[2] revision, KEYS[3] set of revoked ids; ARGV id,
 // record, revoked 0/1. A revoked id is never written back as not revoked. → 1 written, 0 refused

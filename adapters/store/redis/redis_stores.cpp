@@ -46,9 +46,13 @@ std::vector<domain::quota_alert> alerts_from(redis_value const& v, std::size_t f
     return out;
 }
 
-std::vector<std::string> limit_args(domain::quota_limits const& l) {
-    return {std::to_string(l.requests_per_day), std::to_string(l.tokens_per_day),
-            std::to_string(l.tokens_per_month)};
+// The five limits in metric order (the scripts' `metrics` table).
+void push_limits(std::vector<std::string>& args, domain::quota_limits const& l) {
+    for (auto const& m : domain::quota_metrics) args.push_back(std::to_string(l.*m.limit));
+}
+
+void push_counts(std::vector<std::string>& args, domain::quota_counts const& c) {
+    for (auto v : {c.requests, c.tokens, c.micro_usd}) args.push_back(std::to_string(v));
 }
 } // namespace
 
@@ -94,8 +98,9 @@ std::string redis_quota_store::base_key(std::string const& subject) {
 
 net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subject, domain::quota_counts charge,
                                                          domain::quota_limits const& limits) {
-    auto args = std::vector<std::string>{std::to_string(charge.requests), std::to_string(charge.tokens)};
-    for (auto& a : limit_args(limits)) args.push_back(std::move(a));
+    std::vector<std::string> args;
+    push_counts(args, charge);
+    push_limits(args, limits);
     args.push_back(std::to_string(retention_.count()));
     auto lease_id = instance_tag() + ":" + std::to_string(next_member_sequence());
     args.push_back(lease_id);
@@ -122,15 +127,11 @@ net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subj
 net::awaitable<std::vector<domain::quota_alert>>
 redis_quota_store::settle(quota_reservation const& reservation, std::optional<domain::quota_counts> actual,
                           domain::quota_limits const& limits) {
-    auto const used = actual.value_or(domain::quota_counts{});
-    std::vector<std::string> args{reservation.day,
-                                  reservation.month,
-                                  std::to_string(reservation.charge.requests),
-                                  std::to_string(reservation.charge.tokens),
-                                  actual ? "1" : "0",
-                                  std::to_string(used.requests),
-                                  std::to_string(used.tokens)};
-    for (auto& a : limit_args(limits)) args.push_back(std::move(a));
+    std::vector<std::string> args{reservation.day, reservation.month};
+    push_counts(args, reservation.charge);
+    args.push_back(actual ? "1" : "0");
+    push_counts(args, actual.value_or(domain::quota_counts{}));
+    push_limits(args, limits);
     args.push_back(reservation.lease_id);
     std::vector<script_call> call{{&scripts::quota_settle(), {base_key(reservation.subject)}, std::move(args)}};
     auto replies = co_await redis_.eval(std::move(call));
@@ -144,14 +145,14 @@ net::awaitable<quota_snapshot> redis_quota_store::snapshot(std::string const& su
     quota_snapshot s;
     s.day = text_element(r, 0);
     s.month = text_element(r, 1);
-    s.day_state.used = {element(r, 2), element(r, 3)};
-    s.day_state.reserved = {element(r, 4), element(r, 5)};
-    s.day_state.alerted = static_cast<unsigned>(element(r, 6));
-    s.month_state.used = {0, element(r, 7)};
-    s.month_state.reserved = {0, element(r, 8)};
-    s.month_state.alerted = static_cast<unsigned>(element(r, 9));
-    s.day_reset_unix = element(r, 10);
-    s.month_reset_unix = element(r, 11);
+    s.day_state.used = {element(r, 2), element(r, 3), element(r, 4)};
+    s.day_state.reserved = {element(r, 5), element(r, 6), element(r, 7)};
+    s.day_state.alerted = static_cast<unsigned>(element(r, 8));
+    s.month_state.used = {0, element(r, 9), element(r, 10)};
+    s.month_state.reserved = {0, element(r, 11), element(r, 12)};
+    s.month_state.alerted = static_cast<unsigned>(element(r, 13));
+    s.day_reset_unix = element(r, 14);
+    s.month_reset_unix = element(r, 15);
     co_return s;
 }
 
@@ -181,6 +182,33 @@ net::awaitable<void> redis_budget_store::adjust(std::string const& id, domain::b
     std::vector<script_call> call{{&scripts::budget_adjust(),
                                    {"budget:{" + id + "}"},
                                    {std::to_string(delta.calls), std::to_string(delta.tokens), usd}}};
+    co_await redis_.eval(std::move(call));
+}
+
+namespace {
+std::vector<std::string> meter_keys(std::string const& key_id) {
+    std::string const base = "meter:{key:" + key_id + "}";
+    return {base, base + ":calls"};
+}
+} // namespace
+
+net::awaitable<meter_verdict> redis_key_meter_store::acquire(meter_claim const& c) {
+    std::vector<script_call> call{{&scripts::meter_acquire(),
+                                   meter_keys(c.key_id),
+                                   {std::to_string(c.tokens), std::to_string(c.tokens_per_minute),
+                                    std::to_string(c.max_concurrent), c.lease, std::to_string(c.lease_for.count())}}};
+    auto replies = co_await redis_.eval(std::move(call));
+    auto const& r = replies.at(0);
+    auto const code = element(r, 0);
+    if (code < 0 || code > 3) throw store_unavailable("redis script returned an unexpected reply");
+    co_return meter_verdict{static_cast<meter_verdict::refusal>(code), std::chrono::milliseconds(element(r, 1))};
+}
+
+net::awaitable<void> redis_key_meter_store::release(meter_claim const& c, std::int64_t used) {
+    std::vector<script_call> call{{&scripts::meter_release(),
+                                   meter_keys(c.key_id),
+                                   {c.lease, std::to_string(c.tokens), std::to_string(used),
+                                    std::to_string(c.tokens_per_minute)}}};
     co_await redis_.eval(std::move(call));
 }
 

@@ -6,10 +6,12 @@
 // Key layout (hash tags in braces; see docs/adr/0003-redis-client.md):
 //   rl:{<scope>:<subject>}:<route>:<window ms>   ZSET, TTL = window
 //   quota:{<provider>}:<YYYY-MM-DD>              HASH, TTL = next UTC midnight + retention
-//   quota:{tenant:<name>}:<YYYY-MM-DD> / <YYYY-MM>
+//   quota:{tenant:<name>}:<YYYY-MM-DD> / <YYYY-MM>   (and quota:{key:<id>}:… for API keys)
+//   meter:{key:<id>}                             HASH (tat), meter:{key:<id>}:calls ZSET of leases
 //   budget:{<id>}                                HASH, TTL = budget ttl
 // Errors: store_unavailable (see redis_connection).
 #include "adapters/store/budget_store.hpp"
+#include "adapters/store/key_meter_store.hpp"
 #include "adapters/store/quota_store.hpp"
 #include "adapters/store/rate_limit_store.hpp"
 #include "adapters/store/redis/redis_connection.hpp"
@@ -59,6 +61,17 @@ class redis_budget_store final : public budget_store {
                                                     domain::budget_limits const& limits,
                                                     domain::time_point now) override;
     net::awaitable<void> adjust(std::string const& id, domain::budget_usage delta, domain::time_point now) override;
+
+  private:
+    redis_connection& redis_;
+};
+
+class redis_key_meter_store final : public key_meter_store {
+  public:
+    explicit redis_key_meter_store(redis_connection& redis) : redis_(redis) {}
+    net::awaitable<meter_verdict> acquire(meter_claim const& claim) override;
+    net::awaitable<void> release(meter_claim const& claim, std::int64_t used) override;
+    bool remote() const override { return true; }
 
   private:
     redis_connection& redis_;
