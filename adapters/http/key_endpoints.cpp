@@ -115,8 +115,14 @@ net::awaitable<http_response> api_router::key_route(route_call& c) {
         co_return answer_error(domain::make_error(errc::not_found, "No API key has the id '" +
                                                                        domain::truncate_for_message(c.param) + "'"),
                                c.req, c.request_id);
-    co_return json_response(http::status::ok, json::serialize(domain::public_view(*k, unix_now())), c.req,
-                            c.request_id);
+    auto view = domain::public_view(*k, unix_now());
+    // A key with a budget: what it has used of it in the current UTC day and month.
+    if (services_.quotas && k->grant.limits.budget.any()) {
+        auto usage = co_await services_.quotas->report_key(k->id, k->grant.limits.budget);
+        usage.erase("name");
+        view["budget_usage"] = std::move(usage);
+    }
+    co_return json_response(http::status::ok, json::serialize(view), c.req, c.request_id);
 }
 
 // The keys as they are now (none with auth off).

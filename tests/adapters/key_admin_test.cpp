@@ -3,6 +3,7 @@
 // tenants, updates, rotation with a grace period, revocation, the config's keys left alone, and
 // no answer carrying a hash or (but once) a secret.
 #include "gateway_fixture.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/log_capture.hpp"
 #include "tests/support/mock_upstream.hpp"
 #include "tests/support/test_client.hpp"
@@ -11,6 +12,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <future>
 
 using namespace switchboard;
 using namespace switchboard::testing;
@@ -37,6 +40,7 @@ struct admin_gateway {
             "auth:\n  secret: " + secret + "\n  keys:\n    - {id: " + admin.id + ", hash: " + admin.secret_hash +
             ", tenant: ops, scopes: [admin]}\n    - {id: " + acme.id + ", hash: " + acme.secret_hash +
             ", tenant: acme}\nquotas: {tenants: {acme: {requests_per_day: 100}, beta: {requests_per_day: 100}}}\n"
+            "pricing: {m: {input_per_million: 1000, output_per_million: 1000}}\n" // $0.001 a token
             "providers:\n  p: {kind: openai, base_url: \"" + up.base_url("/v1") +
             "\", api_key: k-upstream-000001}\nmodels:\n  chat: [p/m]\n  other: [p/m]\n");
     }
@@ -55,6 +59,14 @@ struct admin_gateway {
         return gw->chat(chat_body(model), h).status;
     }
 };
+
+// A completion whose usage is `completion` tokens (and 3 of prompt).
+std::string completion_using(int completion) {
+    return R"({"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":)"
+           R"({"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,)"
+           R"("completion_tokens":)" + std::to_string(completion) + R"(,"total_tokens":)" +
+           std::to_string(completion + 3) + "}}";
+}
 
 std::string text(json::value const& v, std::string_view field) {
     return std::string(v.at(field).as_string());
@@ -225,6 +237,94 @@ BOOST_AUTO_TEST_CASE(a_keys_own_request_limit_holds_for_it_alone_and_can_be_chan
     BOOST_TEST(lifted.status == 200);
     BOOST_TEST(g.chat(text(limited, "key")) == 200);
     BOOST_TEST(g.call("PATCH", "/api/v1/keys/" + text(limited, "id"), R"({"requests_per_minute":-1})").status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(a_keys_limits_and_budgets_are_set_shown_changed_and_checked) {
+    admin_gateway g;
+    auto key = g.made(R"({"tenant":"acme","tokens_per_minute":600,"max_concurrent":2,"tokens_per_day":5000,)"
+                      R"("usd_per_day":0.27,"usd_per_month":10.5})");
+    BOOST_TEST(key.at("tokens_per_minute").as_int64() == 600);
+    BOOST_TEST(key.at("max_concurrent").as_int64() == 2);
+    BOOST_TEST(key.at("usd_per_day").as_double() == 0.27);
+    BOOST_TEST(key.at("usd_per_month").as_double() == 10.5);
+    BOOST_TEST(key.at("requests_per_day").is_null());
+    auto const id = text(key, "id");
+    auto bad = g.call("PATCH", "/api/v1/keys/" + id, R"({"usd_per_day":"ten"})");
+    BOOST_TEST(bad.status == 400);
+    BOOST_TEST(json::parse(bad.body).at("error").at("param").as_string() == "usd_per_day");
+    BOOST_TEST(g.call("PATCH", "/api/v1/keys/" + id, R"({"max_concurrent":1.5})").status == 400);
+    BOOST_TEST(g.call("PATCH", "/api/v1/keys/" + id, R"({"tokens_per_day":-1})").status == 400);
+    auto changed = g.call("PATCH", "/api/v1/keys/" + id, R"({"tokens_per_day":null,"usd_per_month":20})");
+    BOOST_TEST(changed.status == 200);
+    BOOST_TEST(json::parse(changed.body).at("tokens_per_day").is_null());
+    BOOST_TEST(json::parse(changed.body).at("usd_per_month").as_double() == 20.0);
+}
+
+// $0.27 a day at $0.001 a token: a call reserves what its estimate (prompt + 256 tokens when
+// max_tokens is not set) would cost, and pays what it used (5 tokens). The third call's estimate
+// does not fit what is left; a smaller max_tokens does.
+BOOST_AUTO_TEST_CASE(a_keys_dollar_budget_reserves_the_estimate_and_charges_the_usage) {
+    admin_gateway g;
+    auto key = g.made(R"({"tenant":"acme","usd_per_day":0.27})");
+    auto const secret_key = text(key, "key");
+    BOOST_TEST(g.chat(secret_key) == 200);
+    BOOST_TEST(g.chat(secret_key) == 200);
+    auto refused = g.gw->chat(chat_body("chat"), bearer(secret_key));
+    BOOST_TEST(refused.status == 429);
+    BOOST_TEST(code_of(refused) == "quota_exceeded");
+    BOOST_TEST(!refused.header("retry-after").empty());
+    auto const message = std::string(json::parse(refused.body).at("error").at("message").as_string());
+    BOOST_TEST(message.find("usd_per_day quota of API key '" + text(key, "id") + "' has $0.260000 left") !=
+                   std::string::npos, message);
+    BOOST_TEST(g.up.hits() == 2u); // refused before any upstream call
+    auto small = g.gw->chat(R"({"model":"chat","max_tokens":10,"messages":[{"role":"user","content":"Hello"}]})",
+                            bearer(secret_key));
+    BOOST_TEST(small.status == 200);
+    auto view = json::parse(g.call("GET", "/api/v1/keys/" + text(key, "id")).body);
+    BOOST_TEST(view.at("budget_usage").at("day").at("usd").at("used").as_double() == 0.015,
+               boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(view.at("budget_usage").at("day").at("usd").at("reserved").as_double() == 0.0);
+    BOOST_TEST(g.chat(text(g.made(R"({"tenant":"acme"})"), "key")) == 200); // the tenant's other keys are not held
+}
+
+// 600 tokens a minute, each call using 300 (its estimate ~262): two calls spend the minute; the
+// third waits for it; unused tokens of a call would have come back at once.
+BOOST_AUTO_TEST_CASE(a_keys_tokens_per_minute_count_what_its_calls_used) {
+    admin_gateway g;
+    g.up.always(canned_reply::json(200, completion_using(297)));
+    auto key = text(g.made(R"({"tenant":"acme","tokens_per_minute":600})"), "key");
+    BOOST_TEST(g.chat(key) == 200);
+    BOOST_TEST(g.chat(key) == 200);
+    auto refused = g.gw->chat(chat_body("chat"), bearer(key));
+    BOOST_TEST(refused.status == 429);
+    BOOST_TEST(code_of(refused) == "rate_limit_exceeded");
+    auto const wait = std::stoi(refused.header("retry-after"));
+    BOOST_TEST((wait >= 20 && wait <= 30), wait); // ~262 tokens at 10 a second
+    auto never = g.gw->chat(R"({"model":"chat","max_tokens":700,"messages":[{"role":"user","content":"Hi"}]})",
+                            bearer(key));
+    BOOST_TEST(never.status == 429);
+    BOOST_TEST(std::string(json::parse(never.body).at("error").at("message").as_string()).find("lower max_tokens") !=
+               std::string::npos);
+    BOOST_TEST(g.up.hits() == 2u);
+}
+
+// One call in flight at most: a second one while the first waits on a slow upstream is refused
+// at once; when the first ends, the key may call again.
+BOOST_AUTO_TEST_CASE(a_keys_cap_on_calls_in_flight_frees_its_slot_when_a_call_ends) {
+    admin_gateway g;
+    auto slow = canned_reply::json(200, completion_body());
+    slow.delay = std::chrono::milliseconds(700);
+    g.up.always(slow);
+    auto key = text(g.made(R"({"tenant":"acme","max_concurrent":1})"), "key");
+    auto first = std::async(std::launch::async, [&] { return g.chat(key); });
+    BOOST_TEST_REQUIRE(eventually([&] { return g.up.hits() == 1u; }));
+    auto busy = g.gw->chat(chat_body("chat"), bearer(key));
+    BOOST_TEST(busy.status == 429);
+    BOOST_TEST(code_of(busy) == "rate_limit_exceeded");
+    BOOST_TEST(busy.header("retry-after") == "1");
+    BOOST_TEST(first.get() == 200);
+    BOOST_TEST(g.chat(key) == 200); // the slot was freed before the first answer was sent
+    BOOST_TEST(g.up.hits() == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,7 @@
 // settlement, threshold alerts once per window. Then what only Redis has: key names with hash
 // tags, TTLs that end with the UTC window, script reload after a flush.
 #include "adapters/store/memory_budget_store.hpp"
+#include "adapters/store/memory_key_meter_store.hpp"
 #include "adapters/store/memory_quota_store.hpp"
 #include "adapters/store/memory_rate_limit_store.hpp"
 #include "adapters/store/redis/redis_stores.hpp"
@@ -100,6 +101,55 @@ void alert_contract(store_harness& h, adapters::quota_store& s, std::string cons
     BOOST_TEST(h.run(s.reserve(subject, {1, 10}, limits)).alerts.empty()); // once per window
 }
 
+// Dollars: reserved at the estimate, settled at the cost, refused when the estimate does not fit;
+// a month limit counts what the day windows counted.
+void dollar_contract(store_harness& h, adapters::quota_store& s, std::string const& subject) {
+    domain::quota_limits limits;
+    limits.micro_usd_per_day = 1'000'000;  // $1
+    limits.micro_usd_per_month = 1'500'000; // $1.50
+    auto a = h.run(s.reserve(subject, {1, 100, 600'000}, limits));
+    BOOST_TEST_REQUIRE(a.admitted);
+    auto refused = h.run(s.reserve(subject, {1, 100, 600'000}, limits)); // 1.2 > 1 with the first held
+    BOOST_TEST(!refused.admitted);
+    BOOST_TEST(domain::metric_name(refused.exhausted) == "usd_per_day");
+    BOOST_TEST(refused.counted == 600'000);
+    h.run(s.settle(a.reservation, domain::quota_counts{1, 80, 250'000}, limits)); // it cost $0.25
+    auto snap = h.run(s.snapshot(subject));
+    BOOST_TEST(snap.day_state.used.micro_usd == 250'000);
+    BOOST_TEST(snap.day_state.reserved.micro_usd == 0);
+    BOOST_TEST(snap.month_state.used.micro_usd == 250'000);
+    auto b = h.run(s.reserve(subject, {1, 100, 700'000}, limits)); // 0.95 of $1
+    BOOST_TEST(b.admitted);
+    BOOST_TEST(b.use == 0.95, boost::test_tools::tolerance(0.002));
+    h.run(s.settle(b.reservation, std::nullopt, limits)); // failed: given back
+    BOOST_TEST(h.run(s.snapshot(subject)).day_state.reserved.micro_usd == 0);
+    BOOST_TEST(h.run(s.snapshot(subject)).day_state.used.micro_usd == 250'000);
+}
+
+// A key's meter: calls in flight up to the cap, a minute's tokens at once then paced, nothing
+// taken by a refused claim, unused tokens back at release.
+void meter_contract(store_harness& h, adapters::key_meter_store& s, std::string const& key) {
+    using refusal = adapters::meter_verdict::refusal;
+    auto claim = [&](std::string lease, std::int64_t tokens) {
+        return adapters::meter_claim{key, tokens, 1000, 2, std::move(lease), 60s};
+    };
+    auto a = claim("a", 400), b = claim("b", 400), c = claim("c", 10);
+    BOOST_TEST((h.run(s.acquire(a)).refused == refusal::none));
+    BOOST_TEST((h.run(s.acquire(b)).refused == refusal::none));
+    auto busy = h.run(s.acquire(c));
+    BOOST_TEST((busy.refused == refusal::calls));
+    BOOST_TEST(busy.retry_after.count() > 0);
+    h.run(s.release(a, 400));
+    auto d = claim("d", 300); // 400 + 400 + 300 > 1000 tokens in the minute
+    auto paced = h.run(s.acquire(d));
+    BOOST_TEST((paced.refused == refusal::tokens));
+    BOOST_TEST((paced.retry_after > 5s && paced.retry_after <= 6s)); // 100 tokens at 1000/min
+    h.run(s.release(b, 50)); // used 50 of its 400: 350 come back at once
+    BOOST_TEST((h.run(s.acquire(d)).refused == refusal::none));
+    BOOST_TEST((h.run(s.acquire(claim("e", 1001))).refused == refusal::never));
+    h.run(s.release(d, 300));
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(store_contract)
@@ -108,9 +158,12 @@ BOOST_AUTO_TEST_CASE(memory_adapters_keep_the_contract) {
     store_harness h;
     adapters::memory_rate_limit_store limits;
     adapters::memory_quota_store quotas;
+    adapters::memory_key_meter_store meters;
     sliding_window_contract(h, limits, "");
     quota_contract(h, quotas, "tenant:acme");
     alert_contract(h, quotas, "provider:openai");
+    dollar_contract(h, quotas, "key:k1");
+    meter_contract(h, meters, "k1");
 }
 
 BOOST_AUTO_TEST_CASE(redis_adapters_keep_the_contract) {
@@ -119,9 +172,12 @@ BOOST_AUTO_TEST_CASE(redis_adapters_keep_the_contract) {
     auto& redis = h.redis(server.port());
     adapters::redis_rate_limit_store limits(redis);
     adapters::redis_quota_store quotas(redis);
+    adapters::redis_key_meter_store meters(redis);
     sliding_window_contract(h, limits, "");
     quota_contract(h, quotas, "tenant:acme");
     alert_contract(h, quotas, "provider:openai");
+    dollar_contract(h, quotas, "key:k1");
+    meter_contract(h, meters, "k1");
 }
 
 BOOST_AUTO_TEST_CASE(memory_quota_windows_start_over_at_utc_midnight_and_month_start) {

@@ -158,6 +158,33 @@ BOOST_AUTO_TEST_CASE(reservations_come_first_and_a_refusal_gives_back_what_was_r
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_keys_limits_are_reserved_after_the_tenants_and_their_refusal_gives_the_tenants_back) {
+    auto p = plan_of({cand("a")});
+    p.tenant_quota = true;
+    p.key_limits = true;
+    {
+        script s(p);
+        s.on(event::tenant_reserved{}, t0);
+        BOOST_TEST((s.last.kind == action_kind::reserve_key));
+        s.on(event::key_reserved{make_error(errc::rate_limit_exceeded, "2 calls in flight")}, t0);
+        BOOST_TEST((s.last.kind == action_kind::settle)); // the tenant's reservation is given back
+        BOOST_TEST(!s.last.served);
+        BOOST_TEST((s.final_code(t0) == errc::rate_limit_exceeded));
+    }
+    {
+        script s(p);
+        s.on(event::tenant_reserved{}, t0);
+        s.on(event::key_reserved{}, t0);
+        BOOST_TEST((s.last.kind == action_kind::admit)); // then the deployments
+    }
+    {
+        auto q = p;
+        q.tenant_quota = false;
+        script s(q);
+        BOOST_TEST((s.last.kind == action_kind::reserve_key)); // first when no tenant quota
+    }
+}
+
 BOOST_AUTO_TEST_CASE(an_unreachable_budget_store_follows_its_fail_mode) {
     auto p = plan_of({cand("a")});
     p.budget_id = "team";

@@ -48,6 +48,30 @@ BOOST_AUTO_TEST_CASE(thresholds_alert_once_per_window) {
     BOOST_TEST(crossed_thresholds(quota_metric::tokens_per_day, 1000, 1000, fresh_window).size() == 3u);
 }
 
+BOOST_AUTO_TEST_CASE(dollars_are_micro_dollars_counted_per_day_and_month) {
+    BOOST_TEST(to_micro_usd(0.0000001) == 1); // rounded up: a reservation never undercounts
+    BOOST_TEST(to_micro_usd(1.5) == 1'500'000);
+    BOOST_TEST(to_micro_usd(-3) == 0);
+    quota_limits limits;
+    limits.micro_usd_per_day = 1'000'000;
+    limits.micro_usd_per_month = 2'000'000;
+    quota_window_state day, month;
+    day.used.micro_usd = 900'000;
+    BOOST_TEST(check_quota(day, month, {1, 10, 100'000}, limits).admitted); // exactly $1
+    auto refused = check_quota(day, month, {1, 10, 100'001}, limits);
+    BOOST_TEST(metric_name(refused.exhausted) == "usd_per_day");
+    day = {};
+    month.used.micro_usd = 1'950'000;
+    BOOST_TEST(metric_name(check_quota(day, month, {1, 10, 60'000}, limits).exhausted) == "usd_per_month");
+    BOOST_TEST(quota_use(day, month, limits) == 0.975);
+    // Each dollar metric alerts on its own bits, like tokens.
+    auto alerts = window_alerts(day, month, limits);
+    BOOST_TEST_REQUIRE(alerts.size() == 2u);
+    BOOST_TEST((alerts[0].metric == quota_metric::usd_per_month && alerts[1].percent == 90));
+    BOOST_TEST(window_alerts(day, month, limits).empty());
+    BOOST_TEST((monthly_part({3, 40, 50}).requests == 0 && monthly_part({3, 40, 50}).micro_usd == 50));
+}
+
 BOOST_AUTO_TEST_CASE(settling_never_goes_below_zero) {
     quota_counts c{1, 100};
     add_counts(c, {-2, -500});

@@ -1,6 +1,7 @@
 // Two switchboard processes (the built binary) sharing one real redis-server: an inbound limit
 // of 500/min on one API key stays exact however the requests are split between them.
 #include "tests/support/load_client.hpp"
+#include "tests/support/mock_upstream.hpp"
 #include "tests/support/redis_server.hpp"
 
 #include <boost/json/parse.hpp>
@@ -272,6 +273,72 @@ BOOST_AUTO_TEST_CASE(a_keys_own_limit_is_exact_across_two_instances) {
     BOOST_TEST(limited == 451);
     BOOST_TEST(other == 0);
     BOOST_TEST(chat_status(b.port(), key) == 429);
+    std::remove(config_file.c_str());
+}
+
+// A key's budget and its cap on calls in flight live in Redis: exact however its calls are split
+// between the instances, under concurrency. The budget's dollars are what the calls cost ($0.001
+// a token, 5 tokens a call), with nothing left reserved once they end.
+BOOST_AUTO_TEST_CASE(a_keys_budget_and_cap_on_calls_in_flight_are_exact_across_two_instances) {
+    redis_server redis;
+    mock_upstream fast, slow;
+    fast.always(canned_reply::json(200, completion_body()));
+    auto late = canned_reply::json(200, completion_body());
+    late.delay = 200ms;
+    slow.always(late);
+    auto const config_file = keys_config(
+        redis, "keybudget",
+        "server: {max_connections_per_ip: 5000}\n"
+        "limits: [{per: ip, requests: 100000, window: 1m}]\n"
+        "pricing: {m: {input_per_million: 1000, output_per_million: 1000}}\n"
+        "providers:\n  fast: {kind: openai, base_url: \"" + fast.base_url("/v1") + "\", api_key: k-upstream-000001}\n"
+        "  slow: {kind: openai, base_url: \"" + slow.base_url("/v1") + "\", api_key: k-upstream-000002}\n"
+        "models: {chat-fast: [fast/m], chat-slow: [slow/m]}\n");
+    gateway_process a(config_file, free_port());
+    gateway_process b(config_file, free_port());
+    auto calls_of = [&](std::string const& key, std::string const& model, int n) {
+        std::vector<call_spec> calls;
+        for (int i = 0; i < n; ++i)
+            calls.push_back({i % 2 == 0 ? a.port() : b.port(), "POST", "/v1/chat/completions",
+                             R"({"model":")" + model + R"(","messages":[{"role":"user","content":"hi"}]})",
+                             {{"Authorization", "Bearer " + key}}});
+        std::map<int, int> by_status;
+        for (auto const& r : concurrent_calls(calls, 60s)) ++by_status[r.response.status];
+        return by_status;
+    };
+    // Until B knows a key made on A (asked through its admin API: no call spends the budget).
+    auto known_on_b = [&](boost::json::value const& made) {
+        auto const target = "/api/v1/keys/" + std::string(made.at("id").as_string());
+        auto const start = clock_type::now();
+        while (http_call(b.port(), "GET", target, "", {{"Authorization", "Bearer " + admin_key}}).status != 200 &&
+               clock_type::now() - start < 3s)
+            std::this_thread::sleep_for(5ms);
+    };
+
+    auto budget = admin_call(a.port(), "POST", "/api/v1/keys", R"({"tenant":"acme","requests_per_day":150})");
+    std::string const id(budget.at("id").as_string()), key(budget.at("key").as_string());
+    known_on_b(budget);
+    auto statuses = calls_of(key, "chat-fast", 600);
+    BOOST_TEST_MESSAGE("budget: 200 x" << statuses[200] << ", 429 x" << statuses[429]);
+    BOOST_TEST(statuses[200] == 150);
+    BOOST_TEST(statuses[429] == 450);
+    BOOST_TEST(statuses.size() == 2u);
+    BOOST_TEST(fast.hits() == 150u);
+    auto const usage = admin_call(b.port(), "GET", "/api/v1/keys/" + id).at("budget_usage").at("day");
+    BOOST_TEST(usage.at("requests").at("used").as_int64() == 150);
+    BOOST_TEST(usage.at("requests").at("reserved").as_int64() == 0);
+    BOOST_TEST(usage.at("tokens").at("used").as_int64() == 750);
+    BOOST_TEST(usage.at("usd").at("used").as_double() == 0.75, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(usage.at("usd").at("reserved").as_double() == 0.0);
+
+    auto capped = admin_call(a.port(), "POST", "/api/v1/keys", R"({"tenant":"acme","max_concurrent":4})");
+    known_on_b(capped);
+    statuses = calls_of(std::string(capped.at("key").as_string()), "chat-slow", 40);
+    BOOST_TEST_MESSAGE("cap: 200 x" << statuses[200] << ", 429 x" << statuses[429] << ", upstream peak "
+                                    << slow.peak_concurrency());
+    BOOST_TEST(slow.peak_concurrency() <= 4u);
+    BOOST_TEST(statuses[200] >= 4);
+    BOOST_TEST(statuses[200] + statuses[429] == 40);
     std::remove(config_file.c_str());
 }
 
