@@ -140,9 +140,20 @@ class api_router final : public request_handler {
     net::awaitable<http_response> answer(http_request& request, request_context const& context,
                                          request_scope& scope);
     std::optional<domain::gateway_error> adopt_browser_token(http_request& request) const; // ws_endpoint.cpp
+    // Auth on and no credential with the WebSocket upgrade: the session's first message must
+    // bring an access token (auth.cpp).
+    bool awaits_credential_message(http_request const& request) const;
+    void note_address(http_request const& request, request_context const& context, request_scope& scope) const;
+    // `identified`: false when the credential comes with the first message (only the address,
+    // the Origin and the limits are checked now).
     net::awaitable<std::optional<domain::gateway_error>> upgrade_refusal(http_request const& request,
                                                                          request_context const& context,
-                                                                         request_scope& scope); // ws_endpoint.cpp
+                                                                         request_scope& scope,
+                                                                         bool identified); // ws_endpoint.cpp
+    // A session's first message {"type":"auth","token":…} as its credential (ws_endpoint.cpp).
+    net::awaitable<std::optional<domain::gateway_error>>
+    adopt_credential_message(std::string const& text, http_request& upgrade, request_context const& context,
+                             request_scope& scope);
     // One chat.stream.start message through the call stages (ws_endpoint.cpp): the error that
     // refused it before any dispatch, or what the dispatch did.
     net::awaitable<std::variant<domain::gateway_error, dispatch_result<stream_result>>>

@@ -27,12 +27,20 @@ std::string_view credential_of(http_request const& req) {
 }
 } // namespace
 
+bool api_router::awaits_credential_message(http_request const& req) const {
+    return services_.keys && services_.auth_required && credential_of(req).empty();
+}
+
+void api_router::note_address(http_request const& req, request_context const& context, request_scope& scope) const {
+    static trusted_proxies const none;
+    scope.caller.ip = client_ip(context.peer, req["x-forwarded-for"], services_.proxies ? *services_.proxies : none);
+}
+
 net::awaitable<std::optional<domain::gateway_error>> api_router::identify(http_request const& req,
                                                                           request_context const& context,
                                                                           request_scope& scope, route const& r) {
     auto& caller = scope.caller;
-    static trusted_proxies const none;
-    caller.ip = client_ip(context.peer, req["x-forwarded-for"], services_.proxies ? *services_.proxies : none);
+    note_address(req, context, scope);
     if (services_.keys && services_.auth_required) {
         auto refusal = co_await identify_by_credential(req, scope, r);
         if (refusal && refusal->code == errc::unauthorized) co_return co_await count_failure(std::move(*refusal), scope);

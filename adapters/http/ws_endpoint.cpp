@@ -211,10 +211,37 @@ std::optional<domain::gateway_error> api_router::adopt_browser_token(http_reques
     return std::nullopt;
 }
 
+// Like socket.io's `auth: {token}`: {"type":"auth","token":"<access token>"} first. Only an
+// access token (a JWT) is taken, as in the URL: a page must not hold a long-lived key.
+net::awaitable<std::optional<domain::gateway_error>>
+api_router::adopt_credential_message(std::string const& text, http_request& upgrade, request_context const& context,
+                                     request_scope& scope) {
+    auto parsed = domain::parse_json(text);
+    auto const* message = parsed && parsed->is_object() ? &parsed->as_object() : nullptr;
+    auto const* type = message ? message->if_contains("type") : nullptr;
+    auto const* token = message ? message->if_contains("token") : nullptr;
+    if (!type || !type->is_string() || type->as_string() != "auth" || !token || !token->is_string())
+        co_return co_await count_failure(
+            domain::make_error(errc::unauthorized, "This gateway needs an access token: send "
+                                                   "{\"type\":\"auth\",\"token\":\"<access token>\"} first"),
+            scope);
+    if (!domain::looks_like_jws(token->as_string()))
+        co_return co_await count_failure(
+            domain::make_error(errc::unauthorized, "Only an access token (POST /api/auth/login) is taken here, "
+                                                   "never an API key"),
+            scope);
+    upgrade.set(http::field::authorization, "Bearer " + std::string(token->as_string()));
+    co_return co_await identify(upgrade, context, scope, *find_route("/api/v1/ai/stream", http::verb::get).first);
+}
+
 // Why the upgrade itself is refused, if it is: the caller's identity, its Origin, the limits.
 net::awaitable<std::optional<domain::gateway_error>>
-api_router::upgrade_refusal(http_request const& req, request_context const& context, request_scope& scope) {
-    if (auto refusal = co_await identify(req, context, scope, *find_route("/api/v1/ai/stream", http::verb::get).first))
+api_router::upgrade_refusal(http_request const& req, request_context const& context, request_scope& scope,
+                            bool identified) {
+    if (!identified)
+        note_address(req, context, scope);
+    else if (auto refusal =
+                 co_await identify(req, context, scope, *find_route("/api/v1/ai/stream", http::verb::get).first))
         co_return refusal;
     // A browser page of any site may open a WebSocket (no preflight): only the origins allowed
     // for CORS may; a client without Origin (not a browser) is not concerned.
@@ -226,6 +253,20 @@ api_router::upgrade_refusal(http_request const& req, request_context const& cont
 }
 
 namespace {
+// The first message's credential: {"type":"auth.ok","tenant"} and the session goes on (true), or
+// the error and the session closes (1008, policy violation).
+net::awaitable<bool> answer_credential(ws_stream& ws, std::optional<domain::gateway_error> const& refused,
+                                       std::string const& tenant, std::string const& request_id, language lang) {
+    if (!refused) {
+        json::object const ok{{"type", "auth.ok"}, {"tenant", tenant}};
+        co_return co_await send_json(ws, ok);
+    }
+    auto const error = error_message(nullptr, *refused, request_id, lang);
+    co_await send_json(ws, error);
+    co_await ws.async_close(websocket::close_code::policy_error, use_tuple); // its outcome changes nothing
+    co_return false;
+}
+
 // One stream of the session, as the request log line and metrics see it.
 void observe_call(request_observer const* observer, request_scope const& scope, std::string const& request_id,
                   dispatch_result<stream_result> const& outcome, std::chrono::steady_clock::time_point started) {
@@ -273,7 +314,8 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
     auto const lang = preferred_language(req[http::field::accept_language]);
     // The upgrade itself is a request: refused with an HTTP error before any WebSocket exists.
     auto refusal = adopt_browser_token(req);
-    if (!refusal) refusal = co_await upgrade_refusal(req, context, scope);
+    bool const credential_later = !refusal && awaits_credential_message(req);
+    if (!refusal) refusal = co_await upgrade_refusal(req, context, scope, !credential_later);
     if (refusal) {
         auto res = answer_error(*refusal, req, context.request_id);
         if (refusal->code == errc::unauthorized) challenge(res, !bearer_token(req).empty());
@@ -298,6 +340,12 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
     if (accept_ec) co_return;
 
     beast::flat_buffer buffer;
+    if (credential_later) {
+        auto [read_ec, n] = co_await ws.async_read(buffer, use_tuple);
+        if (read_ec) co_return;
+        auto refused = co_await adopt_credential_message(beast::buffers_to_string(buffer.data()), req, context, scope);
+        if (!co_await answer_credential(ws, refused, scope.caller.tenant, context.request_id, lang)) co_return;
+    }
     for (;;) {
         buffer.clear();
         auto [read_ec, n] = co_await ws.async_read(buffer, use_tuple);

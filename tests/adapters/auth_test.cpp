@@ -174,4 +174,32 @@ BOOST_AUTO_TEST_CASE(no_key_secret_or_hash_shows_in_logs_errors_or_the_config_du
     BOOST_TEST(text.find(g.acme.id) != std::string::npos); // the public id names the caller
 }
 
+// Access and refresh tokens are credentials too: neither shows in the logs (debug, every header),
+// an error, the metrics or the config dump, whether it worked or not.
+BOOST_AUTO_TEST_CASE(no_access_or_refresh_token_shows_in_logs_errors_or_metrics) {
+    log_capture logs(adapters::log_level::debug);
+    keyed_gateway g("admin: {api_key: admin-key-0123456789}\n");
+    auto login = http_call(g.gw->port(), "POST", "/api/auth/login", "", bearer(g.acme.text));
+    BOOST_TEST_REQUIRE(login.status == 200);
+    auto const pair = json::parse(login.body);
+    std::string const access(pair.at("access_token").as_string()), refresh(pair.at("refresh_token").as_string());
+    BOOST_TEST(g.chat(access).status == 200);
+    auto bad_access = g.chat(access.substr(0, access.size() - 2) + "xx");
+    BOOST_TEST(bad_access.status == 401);
+    auto const refresh_body = R"({"refresh_token":")" + refresh + R"("})";
+    auto rotated = http_call(g.gw->port(), "POST", "/api/auth/refresh", refresh_body, {{"Content-Type", "application/json"}});
+    BOOST_TEST(rotated.status == 200);
+    auto reused = http_call(g.gw->port(), "POST", "/api/auth/refresh", refresh_body, {{"Content-Type", "application/json"}});
+    BOOST_TEST(reused.status == 401);
+    auto const next = json::parse(rotated.body);
+    auto const text = logs.text() + bad_access.body + reused.body + g.get("/metrics", g.admin.text).body +
+                      g.get("/api/v1/config", g.admin.text).body;
+    auto const signature = access.substr(access.rfind('.') + 1);
+    BOOST_TEST(text.find(signature) == std::string::npos);
+    BOOST_TEST(text.find(refresh.substr(refresh.find('_') + 1)) == std::string::npos);
+    std::string const next_refresh(next.at("refresh_token").as_string());
+    BOOST_TEST(text.find(next_refresh.substr(next_refresh.find('_') + 1)) == std::string::npos);
+    BOOST_TEST(text.find(std::string(next.at("access_token").as_string())) == std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -194,7 +194,12 @@ BOOST_AUTO_TEST_CASE(with_auth_on_the_upgrade_needs_a_key_and_its_tenant_counts)
     auto const key = adapters::key_ring::mint(secret);
     gateway_fixture gw("auth: {secret: " + secret + ", keys: [{id: " + key.id + ", hash: " + key.secret_hash +
                        ", tenant: acme}]}\nquotas: {tenants: {acme: {requests_per_day: 100}}}\n");
-    BOOST_CHECK_THROW(ws_session anonymous(gw.port()), boost::system::system_error); // 401 instead of 101
+    { // No credential with the upgrade: the first message must be one, or the session ends.
+        ws_session anonymous(gw.port());
+        auto refused = anonymous.stream(start("mock-1"));
+        BOOST_TEST(refused.back().at("error").at("code").as_string() == "unauthorized");
+        BOOST_CHECK_THROW(anonymous.receive(), std::exception); // closed (1008)
+    }
     ws_session ws(gw.port(), {{"Authorization", "Bearer " + key.text}});
     BOOST_TEST(ws.stream(start("mock-1")).back().at("type").as_string() == "chat.complete");
 }
@@ -223,6 +228,22 @@ BOOST_AUTO_TEST_CASE(a_browser_opens_the_stream_with_an_access_token_never_with_
                       boost::system::system_error);
     BOOST_CHECK_THROW(ws_session(gw.port(), {}, "/api/v1/ai/stream?access_token=" + token + "x"),
                       boost::system::system_error);
+
+    // Or, like socket.io's `auth: {token}`, as the session's first message.
+    ws_session by_message(gw.port());
+    by_message.send(R"({"type":"auth","token":")" + token + R"("})");
+    auto const ok = by_message.receive();
+    BOOST_TEST(ok.at("type").as_string() == "auth.ok");
+    BOOST_TEST(ok.at("tenant").as_string() == "acme");
+    BOOST_TEST(by_message.stream(start("mock-1")).back().at("type").as_string() == "chat.complete");
+    for (auto const& bad : {key.text, token + "x"}) {
+        ws_session refused(gw.port());
+        refused.send(R"({"type":"auth","token":")" + bad + R"("})");
+        auto const error = refused.receive();
+        BOOST_TEST(error.at("type").as_string() == "chat.error");
+        BOOST_TEST(error.at("error").at("code").as_string() == "unauthorized");
+        BOOST_CHECK_THROW(refused.receive(), std::exception); // closed
+    }
 }
 
 BOOST_AUTO_TEST_CASE(each_start_counts_against_the_chat_route_in_memory) {

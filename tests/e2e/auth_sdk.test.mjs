@@ -16,6 +16,7 @@ let gateway;
 let port;
 let full; // a key for tenant acme, every model
 let limited; // a key for tenant acme, mock-1 only
+let budgeted; // a key for tenant beta with a budget of 2 requests a day
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -49,6 +50,7 @@ const ask = (apiKey, model = 'gpt-4o-mini') =>
 before(async () => {
   full = newKey();
   limited = newKey();
+  budgeted = newKey();
   port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-auth-'));
   const config = join(dir, 'gateway.yaml');
@@ -57,6 +59,7 @@ auth:
   keys:
     - {id: ${full.id}, hash: ${full.hash}, tenant: acme}
     - {id: ${limited.id}, hash: ${limited.hash}, tenant: acme, models: [mock-1]}
+    - {id: ${budgeted.id}, hash: ${budgeted.hash}, tenant: beta, requests_per_day: 2}
 quotas: {tenants: {acme: {requests_per_day: 4}}}
 `);
   gateway = spawn(bin, ['--config', config, '--threads', '1'], { env: cleanEnv(), stdio: ['ignore', 'inherit', 'inherit'] });
@@ -121,6 +124,24 @@ test("the tenant's quota used up is the SDK RateLimitError with Retry-After", as
   }
   assert.ok(refused instanceof OpenAI.RateLimitError, `expected a RateLimitError, got ${refused}`);
   assert.equal(refused.status, 429);
+  const headers = refused.headers;
+  const retryAfter = typeof headers?.get === 'function' ? headers.get('retry-after') : headers?.['retry-after'];
+  assert.ok(Number(retryAfter) >= 1, `Retry-After: ${retryAfter}`);
+});
+
+test("a key over its own budget is the SDK RateLimitError with Retry-After", async () => {
+  await ask(budgeted.key);
+  await ask(budgeted.key);
+  let refused;
+  try {
+    await ask(budgeted.key);
+  } catch (e) {
+    refused = e;
+  }
+  assert.ok(refused instanceof OpenAI.RateLimitError, `expected a RateLimitError, got ${refused}`);
+  assert.equal(refused.status, 429);
+  assert.equal(refused.code, 'quota_exceeded');
+  assert.match(refused.message, new RegExp(`requests_per_day quota of API key '${budgeted.id}' is used up`));
   const headers = refused.headers;
   const retryAfter = typeof headers?.get === 'function' ? headers.get('retry-after') : headers?.['retry-after'];
   assert.ok(Number(retryAfter) >= 1, `Retry-After: ${retryAfter}`);
