@@ -30,9 +30,38 @@ struct periodic_tasks::state {
 };
 
 namespace {
+// A task failing run after run (a store down, polled every 250 ms) is logged when it starts
+// failing, when its failure changes, and once a minute while it lasts; then once when it recovers.
+class failure_log {
+  public:
+    explicit failure_log(std::string name) : name_(std::move(name)) {}
+    void failed(std::string const& detail) {
+        ++failures_;
+        auto const now = std::chrono::steady_clock::now();
+        if (detail == last_ && now - logged_at_ < std::chrono::minutes(1)) return;
+        log_event(log_level::error, "background_task_failed",
+                  {{"task", name_}, {"detail", detail}, {"failures", failures_}});
+        last_ = detail;
+        logged_at_ = now;
+    }
+    void succeeded() {
+        if (failures_ == 0) return;
+        log_event(log_level::info, "background_task_recovered", {{"task", name_}, {"failures", failures_}});
+        failures_ = 0;
+        last_.clear();
+    }
+
+  private:
+    std::string name_;
+    std::string last_;
+    std::chrono::steady_clock::time_point logged_at_{};
+    long failures_ = 0; // in a row
+};
+
 net::awaitable<void> loop(std::shared_ptr<periodic_tasks::state> s, std::string name,
                           std::chrono::milliseconds interval, periodic_tasks::work run) {
     net::steady_timer timer(co_await net::this_coro::executor);
+    failure_log failures(name);
     while (!s->stopping.load()) {
         timer.expires_after(interval);
         auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
@@ -46,8 +75,10 @@ net::awaitable<void> loop(std::shared_ptr<periodic_tasks::state> s, std::string 
         } catch (std::exception const& e) {
             failure = e.what();
         }
-        if (!failure.empty())
-            log_event(log_level::error, "background_task_failed", {{"task", name}, {"detail", failure}});
+        if (failure.empty())
+            failures.succeeded();
+        else
+            failures.failed(failure);
     }
 }
 } // namespace

@@ -63,6 +63,34 @@ BOOST_AUTO_TEST_CASE(a_spawned_task_that_throws_is_logged_with_its_name) {
     BOOST_TEST(failed[0].at("error").as_string() == "settlement store exploded");
 }
 
+// A task that fails run after run (its store is down) is logged once, not at every run; its
+// recovery is logged once, with how many runs failed.
+BOOST_AUTO_TEST_CASE(a_task_failing_again_and_again_is_logged_once_then_its_recovery) {
+    log_capture logs;
+    net::io_context context;
+    auto work = net::make_work_guard(context);
+    std::thread runner([&] { context.run(); });
+    std::atomic<int> runs{0};
+    {
+        adapters::periodic_tasks tasks(context.get_executor());
+        tasks.spawn("key_watch", 1ms, [&]() -> net::awaitable<void> {
+            if (++runs <= 40) throw std::runtime_error("store unavailable");
+            co_return;
+        });
+        BOOST_TEST_REQUIRE(eventually([&] { return !logs.events("background_task_recovered").empty(); }));
+        tasks.stop();
+    }
+    auto const failed = logs.events("background_task_failed");
+    BOOST_TEST_REQUIRE(failed.size() == 1u);
+    BOOST_TEST(failed[0].at("task").as_string() == "key_watch");
+    BOOST_TEST(failed[0].at("detail").as_string() == "store unavailable");
+    auto const recovered = logs.events("background_task_recovered");
+    BOOST_TEST_REQUIRE(recovered.size() == 1u);
+    BOOST_TEST(recovered[0].at("failures").as_int64() == 40);
+    work.reset();
+    runner.join();
+}
+
 BOOST_AUTO_TEST_CASE(stop_cancels_waiting_and_running_tasks_and_waits_for_them) {
     net::io_context context;
     auto work = net::make_work_guard(context);
