@@ -1,0 +1,104 @@
+// The response cache's identities and decisions: what makes two requests one answer, who may
+// read it, and what the client may ask.
+#include "domain/cache/cache_key.hpp"
+#include "domain/cache/cache_policy.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace switchboard::domain;
+namespace json = boost::json;
+
+namespace {
+std::string identity(std::string const& body, std::string_view ns = "acme") {
+    return cache_identity("chat", ns, json::parse(body).as_object());
+}
+
+chat_request request(std::string const& body) {
+    auto r = parse_chat_request(json::parse(body));
+    BOOST_TEST_REQUIRE(r.has_value());
+    return std::move(*r);
+}
+
+std::string const hello = R"({"model":"chat","temperature":0,"messages":[{"role":"user","content":"Hello"}]})";
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(cache_policy)
+
+BOOST_AUTO_TEST_CASE(key_order_number_form_and_delivery_fields_do_not_change_the_identity) {
+    auto const base = identity(hello);
+    BOOST_TEST(identity(R"({"messages":[{"content":"Hello","role":"user"}],"temperature":0.0,"model":"chat"})") ==
+               base);
+    BOOST_TEST(identity(R"({"model":"chat","temperature":0e0,"stream":true,"stream_options":{"include_usage":true},)"
+                        R"("user":"u-42","messages":[{"role":"user","content":"Hello"}]})") == base);
+    BOOST_TEST(canonical_json(json::parse(R"({"b":[1.5,2.0,-0.0],"a":"\u00e9"})")) == R"({"a":"é","b":[1.5,2,0]})");
+}
+
+BOOST_AUTO_TEST_CASE(anything_that_can_change_the_answer_changes_the_identity) {
+    auto const base = identity(hello);
+    for (auto const& other : {
+             R"({"model":"chat","temperature":0.2,"messages":[{"role":"user","content":"Hello"}]})",
+             R"({"model":"other","temperature":0,"messages":[{"role":"user","content":"Hello"}]})",
+             R"({"model":"chat","temperature":0,"messages":[{"role":"user","content":"Hello!"}]})",
+             R"({"model":"chat","temperature":0,"seed":7,"messages":[{"role":"user","content":"Hello"}]})",
+             R"({"model":"chat","temperature":0,"n":2,"messages":[{"role":"user","content":"Hello"}]})",
+             R"({"model":"chat","temperature":0,"response_format":{"type":"json_object"},"messages":[{"role":"user","content":"Hello"}]})",
+             R"({"model":"chat","temperature":0,"tools":[{"type":"function","function":{"name":"f"}}],"messages":[{"role":"user","content":"Hello"}]})",
+         })
+        BOOST_TEST(identity(other) != base, other);
+    BOOST_TEST(identity(hello, "beta") != base); // another tenant's namespace
+    BOOST_TEST(identity(hello).find("acme") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(deterministic_requests_are_cached_and_sampled_ones_only_when_opted_in) {
+    cache_settings const on;
+    auto const plan = plan_cache(on, {}, request(hello), "acme");
+    BOOST_TEST(plan.read);
+    BOOST_TEST(plan.write);
+    BOOST_TEST(plan.ttl == std::chrono::hours(24 * 7));
+    BOOST_TEST(plan.cache_namespace == "acme");
+
+    auto const sampled = request(R"({"model":"chat","messages":[{"role":"user","content":"Hello"}]})");
+    BOOST_TEST(!plan_cache(on, {}, sampled, "acme").any()); // temperature defaults to 1
+    cache_settings group_opts_in;
+    group_opts_in.nondeterministic = true;
+    BOOST_TEST(plan_cache(group_opts_in, {}, sampled, "acme").write);
+    cache_control client_opts_in;
+    client_opts_in.ttl = std::chrono::seconds(60);
+    auto const by_client = plan_cache(on, client_opts_in, sampled, "acme");
+    BOOST_TEST(by_client.write);
+    BOOST_TEST(by_client.ttl == std::chrono::seconds(60));
+    cache_settings off;
+    off.enabled = false;
+    BOOST_TEST(!plan_cache(off, client_opts_in, request(hello), "acme").any());
+}
+
+BOOST_AUTO_TEST_CASE(the_client_controls_reading_storing_ttl_namespace_and_tags) {
+    auto c = parse_cache_control("No-Cache, max-age=0", "3600", "step_12", "gifts, fr");
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->no_read);
+    BOOST_TEST(!c->no_store);
+    BOOST_TEST((c->tags == std::vector<std::string>{"gifts", "fr"}));
+    auto const plan = plan_cache({}, *c, request(hello), "acme");
+    BOOST_TEST(!plan.read);
+    BOOST_TEST(plan.write);
+    BOOST_TEST(plan.ttl == std::chrono::seconds(3600));
+    BOOST_TEST(plan.cache_namespace == "acme/step_12"); // under its tenant: never another's
+    BOOST_TEST(plan_cache({}, *c, request(hello), "acme", "shared").cache_namespace == "shared/step_12");
+
+    cache_settings short_lived;
+    short_lived.ttl = std::chrono::seconds(60);
+    BOOST_TEST(plan_cache(short_lived, *c, request(hello), "acme").ttl == std::chrono::seconds(60)); // never longer
+    BOOST_TEST(!plan_cache({}, *parse_cache_control("no-store", "", "", ""), request(hello), "acme").write);
+
+    for (auto [ttl, ns, tags, header] :
+         {std::tuple{"-1", "", "", "x-switchboard-cache-ttl"}, std::tuple{"1.5", "", "", "x-switchboard-cache-ttl"},
+          std::tuple{"", "a b", "", "x-switchboard-cache-namespace"},
+          std::tuple{"", "", "ok,,", "x-switchboard-cache-tags"}}) {
+        auto bad = parse_cache_control("", ttl, ns, tags);
+        BOOST_TEST_REQUIRE(!bad.has_value());
+        BOOST_TEST(bad.error().param == header);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
