@@ -19,6 +19,7 @@
 #include "adapters/wall_clock.hpp"
 #include "domain/auth/jwt.hpp"
 #include "domain/chat_request.hpp"
+#include "domain/completion_chunks.hpp"
 #include "domain/json_checks.hpp"
 #include "domain/json_duplicates.hpp"
 #include "domain/openai_wire.hpp"
@@ -49,54 +50,6 @@ namespace {
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 using ws_stream = websocket::stream<beast::tcp_stream>;
 
-// Builds the whole chat.completion from the chunks of a stream (content, tool calls, finish).
-class completion_builder {
-  public:
-    void add(json::object const& chunk) {
-        if (auto const* m = chunk.if_contains("model"); m && m->is_string()) model_ = m->as_string();
-        if (auto const* id = chunk.if_contains("id"); id && id->is_string()) id_ = id->as_string();
-        auto const* choices = chunk.if_contains("choices");
-        if (!choices || !choices->is_array()) return;
-        for (auto const& c : choices->as_array()) {
-            auto const& choice = c.as_object();
-            if (auto const* f = choice.if_contains("finish_reason"); f && f->is_string()) finish_ = f->as_string();
-            auto const* d = choice.if_contains("delta");
-            if (!d || !d->is_object()) continue;
-            auto const& delta = d->as_object();
-            if (auto const* t = delta.if_contains("content"); t && t->is_string()) content_ += t->as_string();
-            if (auto const* calls = delta.if_contains("tool_calls"); calls && calls->is_array())
-                for (auto const& call : calls->as_array()) merge_call(call.as_object());
-        }
-    }
-
-    json::object completion(domain::token_usage const& usage) const {
-        json::object message{{"role", "assistant"}, {"content", content_}};
-        if (!calls_.empty()) {
-            json::array calls;
-            for (auto const& [index, call] : calls_) calls.push_back(call);
-            message["tool_calls"] = std::move(calls);
-        }
-        return domain::make_chat_completion_body(id_, unix_now(), model_, std::move(message), finish_, usage);
-    }
-
-  private:
-    void merge_call(json::object const& part) {
-        auto const index = part.contains("index") ? part.at("index").to_number<std::int64_t>() : 0;
-        auto& call = calls_[index];
-        if (call.empty()) call = json::object{{"id", ""}, {"type", "function"}, {"function", {{"name", ""}, {"arguments", ""}}}};
-        if (auto const* id = part.if_contains("id"); id && id->is_string()) call["id"] = *id;
-        if (auto const* f = part.if_contains("function"); f && f->is_object()) {
-            auto& fn = call["function"].as_object();
-            if (auto const* n = f->as_object().if_contains("name"); n && n->is_string()) fn["name"] = *n;
-            if (auto const* a = f->as_object().if_contains("arguments"); a && a->is_string())
-                fn["arguments"] = std::string(fn["arguments"].as_string()) + std::string(a->as_string());
-        }
-    }
-
-    std::string id_, model_, content_, finish_;
-    std::map<std::int64_t, json::object> calls_;
-};
-
 // The client end of a stream over a WebSocket: each chunk becomes a chat.chunk message.
 class ws_client final : public stream_client {
   public:
@@ -112,12 +65,12 @@ class ws_client final : public stream_client {
         auto [ec, n] = co_await ws_.async_write(net::buffer(text), use_tuple);
         co_return !ec;
     }
-    completion_builder const& built() const { return builder_; }
+    domain::completion_builder const& built() const { return builder_; }
 
   private:
     ws_stream& ws_;
     json::value const& id_;
-    completion_builder builder_;
+    domain::completion_builder builder_;
 };
 
 net::awaitable<bool> send_json(ws_stream& ws, json::object const& message) {
@@ -364,7 +317,7 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
         if (outcome) {
             last = json::object{{"type", "chat.complete"},
                                 {"id", id},
-                                {"response", client.built().completion(outcome->value.usage)},
+                                {"response", client.built().completion(outcome->value.usage, unix_now())},
                                 {"usage", domain::usage_json(outcome->value.usage)}};
         } else {
             last = error_message(id, outcome.error().error, request_id, lang);
