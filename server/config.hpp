@@ -5,6 +5,7 @@
 // problem with its key path ("providers.claude.base_url: must start with http:// or https://").
 
 #include "adapters/auth/jwt_verifier.hpp"
+#include "adapters/cache/response_cache.hpp"
 #include "adapters/auth/key_ring.hpp"
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/cors.hpp"
@@ -115,6 +116,7 @@ struct gateway_config {
     timeout_settings timeouts;
     resilience_settings resilience;
     adapters::budget_policy budgets;
+    adapters::cache_options cache;
     std::vector<adapters::provider_settings> providers;
     std::map<std::string, std::vector<domain::deployment>, std::less<>> models; // "*" = catch-all
     // Groups split into simple / medium / complex deployments.

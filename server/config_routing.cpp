@@ -422,6 +422,7 @@ field_list<gateway_config> gateway_fields() {
         field::section<S, timeout_settings>("timeouts", &S::timeouts, timeout_fields()),
         field::section<S, resilience_settings>("resilience", &S::resilience, resilience_fields()),
         field::section<S, adapters::budget_policy>("budgets", &S::budgets, budget_fields()),
+        field::section<S, adapters::cache_options>("cache", &S::cache, cache_fields()),
         collection("providers", read_providers, describe_providers),
         collection("models", read_models, describe_models),
         field::section<S, domain::tier_rules>("tiers", &S::tiers, tier_fields()),

@@ -106,6 +106,7 @@ gateway_runtime::gateway_runtime(gateway_config config)
       local_limits_(std::make_unique<adapters::memory_rate_limit_store>()),
       local_quotas_(std::make_unique<adapters::memory_quota_store>()),
       local_meters_(std::make_unique<adapters::memory_key_meter_store>()),
+      cache_(std::make_unique<adapters::response_cache>(config_.cache)),
       store_stats_(std::make_unique<adapters::redis_stats>()), default_tls_(make_tls_context("")) {
     for (auto const& p : config_.providers)
         if (!p.ca_file.empty()) provider_tls_[p.name] = make_tls_context(p.ca_file);
@@ -265,6 +266,7 @@ adapters::router_services gateway_runtime::services_for(core& c, adapters::metri
     bool const shared = redis_.has_value();
     adapters::router_services services;
     services.limiter = c.limiter.get();
+    services.cache = cache_.get();
     services.quotas = c.quotas.get();
     services.proxies = &proxies_;
     services.store_kind = shared ? "redis" : "memory";

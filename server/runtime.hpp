@@ -83,6 +83,7 @@ class gateway_runtime {
     std::unique_ptr<adapters::memory_rate_limit_store> local_limits_;
     std::unique_ptr<adapters::memory_quota_store> local_quotas_;
     std::unique_ptr<adapters::memory_key_meter_store> local_meters_;
+    std::unique_ptr<adapters::response_cache> cache_; // every core's
     std::unique_ptr<adapters::redis_stats> store_stats_;
     std::optional<adapters::redis_endpoint> redis_;
     adapters::trusted_proxies proxies_;

@@ -5,6 +5,8 @@
 // recently used first, so a burst of one-time requests never pushes out the answers read again
 // and again. An entry larger than a shard's share is not kept.
 // Thread safety: every method may be called from any core (16 shards, a lock each).
+#include "domain/pricing.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -21,6 +23,9 @@ namespace switchboard::adapters {
 
 struct cached_answer {
     std::string body;               // what the cache serves (the stored answer, serialized)
+    std::string model;              // the model that answered
+    domain::token_usage usage;      // the answer's (what a hit saves)
+    double cost_usd = 0;            // what the answer cost when it was paid
     std::string cache_namespace;
     std::vector<std::string> tags;
     std::int64_t stored_ms = 0;     // on the cache's clock

@@ -248,6 +248,7 @@ template <class T, class Call> class call_runner {
 
     // Metrics: a retry on the same deployment or a fallback from the previous one.
     void count_attempt(call::call_machine const& m, call::action const& a) {
+        if (a.follows == call::attempt_kind::fallback) record_.fell_back = true;
         if (!d_.metrics_ || a.follows == call::attempt_kind::first) return;
         bool const retry = a.follows == call::attempt_kind::retry;
         d_.metrics_->add(retry ? metric::upstream_retries : metric::fallbacks,

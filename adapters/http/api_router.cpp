@@ -318,9 +318,22 @@ net::awaitable<http_response> api_router::chat_completions(http_request& req, st
                                    req, request_id);
         co_return co_await stream_chat(req, x);
     }
+    if (x.cache && x.cache->hit) { // answered by the cache: nothing attempted, reserved or billed
+        auto hit = whole_from_cache(*x.cache->hit);
+        scope.record = record_of(hit);
+        auto res = dispatched_response(hit, req, request_id);
+        mark_cache(res, *x.cache, services_.cache->now_ms());
+        co_return res;
+    }
     auto outcome = co_await dispatch_.chat(*x.chat, x.hints, call_context_of(scope));
     scope.record = record_of(outcome);
-    co_return dispatched_response(outcome, req, request_id);
+    auto res = dispatched_response(outcome, req, request_id);
+    if (x.cache) {
+        if (outcome) keep_whole(*services_.cache, *x.cache, *outcome, res.body());
+        mark_cache(res, *x.cache, services_.cache->now_ms());
+        scope.record.cache = cache_status_name(x.cache->status);
+    }
+    co_return res;
 }
 
 net::awaitable<http_response> api_router::embeddings(http_request& req, std::string const& request_id,
@@ -366,7 +379,12 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, call_ex
     auto& scope = x.scope;
     auto& out = *scope.stream;
     sse_client client(out, req, request_id, services_.cors);
-    auto outcome = co_await dispatch_.chat_stream(chat, x.hints, client, call_context_of(scope));
+    if (x.cache) {
+        http_response marks;
+        mark_cache(marks, *x.cache, services_.cache->now_ms());
+        for (auto const& field : marks) client.add_header(std::string(field.name_string()), std::string(field.value()));
+    }
+    auto outcome = co_await dispatch_stream(x, client);
     scope.record = record_of(outcome);
     if (!outcome) {
         if (!client.started()) co_return failure_response(outcome.error(), req, request_id);
@@ -384,7 +402,23 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, call_ex
     co_await client.complete(std::move(usage));
     http_response res{http::status::ok, req.version()};
     res.set("x-switchboard-provider", outcome->served.provider);
+    if (x.cache) mark_cache(res, *x.cache, services_.cache->now_ms());
     co_return res;
+}
+
+// A streamed call through the cache: a hit replayed into `client`; a miss dispatched, its chunks
+// recorded on their way and the whole answer kept when the stream completed.
+net::awaitable<dispatch_result<stream_result>> api_router::dispatch_stream(call_exchange& x, stream_client& client) {
+    auto& scope = x.scope;
+    if (!x.cache) co_return co_await dispatch_.chat_stream(*x.chat, x.hints, client, call_context_of(scope));
+    if (x.cache->hit) co_return co_await stream_from_cache(*x.cache->hit, client, x.request_id);
+    recording_client recorder(client);
+    auto outcome = co_await dispatch_.chat_stream(*x.chat, x.hints, recorder, call_context_of(scope));
+    if (outcome) {
+        keep_stream(*services_.cache, *x.cache, *outcome, recorder.built());
+        outcome->record.cache = cache_status_name(x.cache->status);
+    }
+    co_return outcome;
 }
 
 } // namespace switchboard::adapters

@@ -25,6 +25,8 @@
 
 namespace switchboard::adapters {
 
+class response_cache;
+
 // The collaborators beyond the dispatcher; each may be absent (null), which turns its feature off.
 struct router_services {
     inbound_limiter* limiter = nullptr;
@@ -56,6 +58,7 @@ struct router_services {
     token_issuer const* tokens = nullptr; // /api/auth/login and /refresh (null: auth off or no secret)
     refresh_store* refresh_tokens = nullptr; // this core's way to the refresh token families
     net::ssl::context* tls = nullptr;    // for JWKS fetches
+    response_cache* cache = nullptr;     // exact answers (null: no cache)
 };
 
 // One request as the router sees it: who calls, which route matched, and what serving it did.
@@ -101,10 +104,13 @@ class api_router final : public request_handler {
     net::awaitable<stage_verdict> read_hints(call_exchange& x);      // X-Priority, X-Tier, … (hints_of)
     net::awaitable<stage_verdict> admit_call(call_exchange& x);      // the inbound limit of x.limit_route
     net::awaitable<stage_verdict> allow_model(call_exchange& x);     // the caller's key may use this model
+    net::awaitable<stage_verdict> look_up_cache(call_exchange& x);   // the cache's plan, and its answer if any
 
   private:
     // Runs `stages` in order until one ends the call.
     net::awaitable<stage_verdict> run_stages(std::span<call_stage const> stages, call_exchange& x);
+    // A streamed call through the cache, if there is one (api_router.cpp).
+    net::awaitable<dispatch_result<stream_result>> dispatch_stream(call_exchange& x, stream_client& client);
     // What a route's handler is given: the request, and the path parameter of its pattern
     // (percent-decoded), e.g. the model id of /v1/models/{id*}.
     struct route_call {

@@ -1,6 +1,7 @@
 // The stages of a provider call shared by the HTTP and WebSocket doors (call_stages.hpp).
 #include "adapters/http/call_stages.hpp"
 
+#include "domain/cache/cache_key.hpp"
 #include "domain/json_checks.hpp"
 #include "domain/json_duplicates.hpp"
 #include "domain/openai_wire.hpp"
@@ -56,6 +57,32 @@ net::awaitable<api_router::stage_verdict> api_router::admit_call(call_exchange& 
     x.admitted = co_await admit(x.limit_route, x.scope, true);
     if (auto const* refused = x.admitted->refused_before_serving()) co_return **refused;
     x.scope.admission = x.admitted->running();
+    co_return std::nullopt;
+}
+
+// The cache's plan for the call (its group's settings, the client's headers, the caller's
+// tenant), and the answer it already holds if it may read one.
+net::awaitable<api_router::stage_verdict> api_router::look_up_cache(call_exchange& x) {
+    auto* cache = services_.cache;
+    if (!cache) co_return std::nullopt;
+    auto control = domain::parse_cache_control(x.head[http::field::cache_control], x.head["x-switchboard-cache-ttl"],
+                                               x.head["x-switchboard-cache-namespace"],
+                                               x.head["x-switchboard-cache-tags"]);
+    if (!control) co_return control.error();
+    auto& use = x.cache.emplace();
+    use.settings = &cache->settings_for(x.chat->model);
+    use.plan = domain::plan_cache(*use.settings, *control, *x.chat, x.scope.caller.tenant, cache->shared_namespace());
+    if (!use.plan.any()) {
+        cache->note_bypass();
+        co_return std::nullopt;
+    }
+    use.key = response_cache::key_of(domain::cache_identity("chat", use.plan.cache_namespace, x.chat->body));
+    if (!use.plan.read) {
+        cache->note_bypass();
+        co_return std::nullopt;
+    }
+    use.hit = cache->find(use.key);
+    use.status = use.hit ? cache_status::hit : cache_status::miss;
     co_return std::nullopt;
 }
 

@@ -7,12 +7,14 @@
 //   HTTP       route → media type → identify → admit (the route's limit) ─┐
 //   WebSocket  upgrade: identify → origin → admit; each message: envelope ─┤
 //                                                                          ▼
-//              [decode] → parse → allow_model → hints → [admit] → dispatch → answer → observe
+//              [decode] → parse → allow_model → hints → [admit] → cache → dispatch → answer → observe
+//                                                                     (a hit answers instead of dispatch)
 //
 // dispatch is the call machine (dispatcher.hpp): reservation of the tenant quota, the budget,
 // the attempts, settlement. A new capability of every call (a cache lookup, a REST call type)
 // is a stage in these lists, not a branch in a door.
 #include "adapters/http/api_router.hpp"
+#include "adapters/http/cached_answers.hpp"
 #include "adapters/limits/admission.hpp"
 #include "domain/chat_request.hpp"
 #include "domain/embedding_request.hpp"
@@ -34,15 +36,18 @@ struct api_router::call_exchange {
     std::optional<domain::embedding_request> embedding;
     request_hints hints;
     std::optional<admission> admitted; // a door that leaves the inbound limit to the stages
+    std::optional<cache_use> cache;    // the cache's part (unset: no cache on this gateway)
 };
 
 // HTTP: the route was admitted by its door; the body is decoded here.
-inline constexpr api_router::call_stage http_chat_stages[] = {
-    &api_router::decode_body, &api_router::parse_chat, &api_router::allow_model, &api_router::read_hints};
+inline constexpr api_router::call_stage http_chat_stages[] = {&api_router::decode_body, &api_router::parse_chat,
+                                                              &api_router::allow_model, &api_router::read_hints,
+                                                              &api_router::look_up_cache};
 inline constexpr api_router::call_stage http_embedding_stages[] = {
     &api_router::decode_body, &api_router::parse_embedding, &api_router::allow_model, &api_router::read_hints};
 // WebSocket: the envelope gave the body; each start counts against /v1/chat/completions.
-inline constexpr api_router::call_stage ws_chat_stages[] = {
-    &api_router::parse_chat, &api_router::allow_model, &api_router::read_hints, &api_router::admit_call};
+inline constexpr api_router::call_stage ws_chat_stages[] = {&api_router::parse_chat, &api_router::allow_model,
+                                                            &api_router::read_hints, &api_router::admit_call,
+                                                            &api_router::look_up_cache};
 
 } // namespace switchboard::adapters

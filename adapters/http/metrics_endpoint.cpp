@@ -3,6 +3,8 @@
 // the shared store, provider probes, the log sink and the process itself.
 #include "adapters/http/api_router.hpp"
 
+#include "adapters/cache/response_cache.hpp"
+
 #include "adapters/http/router_responses.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/store/store_error.hpp"
@@ -49,6 +51,28 @@ void process_metrics(exposition& out) {
     out.sample("process_open_fds", {}, fds);
     out.family("process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch in seconds.");
     out.sample("process_start_time_seconds", {}, process_start_unix());
+}
+
+void cache_metrics(exposition& out, cache_figures const& c) {
+    auto counter = [&](std::string_view name, std::string_view help, double v) {
+        out.family(name, "counter", help);
+        out.sample(name, {}, v);
+    };
+    auto gauge = [&](std::string_view name, std::string_view help, double v) {
+        out.family(name, "gauge", help);
+        out.sample(name, {}, v);
+    };
+    counter("switchboard_cache_hits_total", "Answers served from the cache.", static_cast<double>(c.hits));
+    counter("switchboard_cache_misses_total", "Cacheable calls the cache could not answer.", static_cast<double>(c.misses));
+    counter("switchboard_cache_bypasses_total", "Calls the cache did not read (not cacheable, or Cache-Control: no-cache).",
+            static_cast<double>(c.bypasses));
+    counter("switchboard_cache_stores_total", "Answers kept in the cache.", static_cast<double>(c.stores));
+    counter("switchboard_cache_evictions_total", "Entries dropped to stay within cache.max_bytes.",
+            static_cast<double>(c.memory.evictions));
+    counter("switchboard_cache_saved_usd_total", "What the answers served from the cache cost when they were paid.",
+            c.usd_saved);
+    gauge("switchboard_cache_entries", "Entries in the in-process cache.", static_cast<double>(c.memory.entries));
+    gauge("switchboard_cache_bytes", "Bytes held by the in-process cache.", static_cast<double>(c.memory.bytes));
 }
 
 void store_metrics(exposition& out, std::string& text, redis_stats const* s, std::string const& kind) {
@@ -160,6 +184,7 @@ net::awaitable<http_response> api_router::metrics(http_request const& req, std::
     }
 
     store_metrics(out, text, services_.store_stats, services_.store_kind);
+    if (services_.cache) cache_metrics(out, services_.cache->figures());
 
     if (services_.probes) {
         auto const probes = services_.probes->snapshot();

@@ -2,6 +2,8 @@
 // the admin-only stats, providers and config.
 #include "adapters/http/api_router.hpp"
 
+#include "adapters/cache/response_cache.hpp"
+
 #include "adapters/http/router_responses.hpp"
 #include "adapters/store/store_error.hpp"
 
@@ -100,7 +102,21 @@ http_response api_router::stats(http_request const& req, std::string const& requ
             {"count", counts.first},
             {"percentage", total > 0 ? 100.0 * static_cast<double>(counts.first) / static_cast<double>(total) : 0.0},
             {"cost_usd", counts.second}};
-    json::object body{{"cache", {{"hits", 0}, {"misses", 0}, {"hit_rate", 0.0}}},
+    json::object cache{{"hits", 0}, {"misses", 0}, {"hit_rate", 0.0}};
+    if (services_.cache) {
+        auto const c = services_.cache->figures();
+        auto const looked_up = c.hits + c.misses;
+        cache = {{"hits", c.hits},
+                 {"misses", c.misses},
+                 {"hit_rate", looked_up ? static_cast<double>(c.hits) / static_cast<double>(looked_up) : 0.0},
+                 {"bypasses", c.bypasses},
+                 {"stores", c.stores},
+                 {"entries", c.memory.entries},
+                 {"bytes", c.memory.bytes},
+                 {"evictions", c.memory.evictions},
+                 {"usd_saved", c.usd_saved}};
+    }
+    json::object body{{"cache", std::move(cache)},
                       {"llm_routing",
                        {{"total_requests", total}, {"total_cost_usd", cost}, {"distribution", std::move(distribution)}}},
                       {"tokens", {{"prompt", prompt}, {"completion", completion}}},

@@ -19,6 +19,7 @@ net::awaitable<bool> sse_client::begin(domain::deployment const& served, std::op
     head.set("x-switchboard-provider", served.provider);
     head.set("x-switchboard-model", served.model);
     add_cors_headers(head, request_, cors_);
+    for (auto const& [name, value] : extra_) head.set(name, value);
     bool const ok = co_await out_.open(std::move(head));
     if (ok && opening) out_.hold(domain::sse_data(json::serialize(*opening)));
     co_return ok;

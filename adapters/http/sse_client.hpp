@@ -27,12 +27,15 @@ class sse_client final : public stream_client {
     net::awaitable<void> fail(domain::gateway_error const& error);
 
     bool started() const { return out_.opened(); }
+    // A header of the stream's response besides its own (before begin()).
+    void add_header(std::string name, std::string value) { extra_.emplace_back(std::move(name), std::move(value)); }
 
   private:
     response_stream& out_;
     http_request const& request_;
     std::string const& request_id_;
     cors_policy const& cors_;
+    std::vector<std::pair<std::string, std::string>> extra_;
 };
 
 } // namespace switchboard::adapters

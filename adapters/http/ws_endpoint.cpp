@@ -249,7 +249,7 @@ api_router::serve_start(std::string text, json::value& id, http_request const& u
     if (!body) co_return body.error();
     call_exchange x{upgrade, request_id, scope, std::move(*body), "/v1/chat/completions"};
     if (auto ended = co_await run_stages(ws_chat_stages, x)) co_return std::move(*ended);
-    auto outcome = co_await dispatch_.chat_stream(*x.chat, x.hints, client, {scope.admission, {}});
+    auto outcome = co_await dispatch_stream(x, client);
     scope.admission = nullptr;
     scope.record = outcome ? outcome->record : outcome.error().record;
     if (auto const* limits = co_await x.admitted->verdict(); limits && limits->refusal)
@@ -319,6 +319,7 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
                                 {"id", id},
                                 {"response", client.built().completion(outcome->value.usage, unix_now())},
                                 {"usage", domain::usage_json(outcome->value.usage)}};
+            if (!outcome->record.cache.empty()) last["cache"] = outcome->record.cache; // hit, miss or bypass
         } else {
             last = error_message(id, outcome.error().error, request_id, lang);
         }

@@ -33,8 +33,6 @@ constexpr std::array<family_info, 16> families{{
     {"switchboard_input_tokens_total", "counter", "Prompt tokens of served calls."},
     {"switchboard_output_tokens_total", "counter", "Completion tokens of served calls."},
     {"switchboard_cost_usd_total", "counter", "Cost of served calls in US dollars."},
-    {"switchboard_cache_hits_total", "counter", "Responses served from the cache."},
-    {"switchboard_cache_misses_total", "counter", "Cacheable requests the cache could not serve."},
     {"switchboard_stream_malformed_events_total", "counter", "Stream events skipped as unparseable."},
     {"switchboard_stream_resumes_total", "counter", "Streams cut after content and finished on another deployment."},
     {"switchboard_http_request_duration_seconds", "histogram", "Time from request to response.",
@@ -213,11 +211,6 @@ void metrics_registry::render(std::string& out) const {
             }
             out += base + "_sum" + std::string(labels) + ' ' + format_number(s.value) + '\n';
             out += base + "_count" + std::string(labels) + ' ' + format_number(static_cast<double>(s.count)) + '\n';
-        }
-        if (!any && fam.type == "counter" && (f == static_cast<std::size_t>(metric::cache_hits) ||
-                                              f == static_cast<std::size_t>(metric::cache_misses))) {
-            out += fam.name;
-            out += " 0\n";
         }
     }
 }

@@ -32,8 +32,6 @@ enum class metric {
     input_tokens,          // {provider, model, tenant}
     output_tokens,         // {provider, model, tenant}
     cost_usd,              // {provider, model, tenant}
-    cache_hits,            // {}
-    cache_misses,          // {}
     stream_malformed,      // {provider}: stream events skipped because they could not be understood
     stream_resumes,        // {provider, mode}: cut streams finished on this provider
     // histograms (seconds)

@@ -20,6 +20,8 @@ struct request_record {
     domain::token_usage usage;                            // of the served call
     double cost_usd = 0;
     std::optional<double> quota_remaining; // share of the tenant's tightest quota window left, 0..1
+    bool fell_back = false; // served (or failed) after leaving the first deployment for another
+    std::string_view cache; // "hit", "miss", "bypass"; empty: no cache
 };
 
 } // namespace switchboard::adapters

@@ -1,0 +1,63 @@
+// Exact answers by identity.
+#include "adapters/cache/response_cache.hpp"
+
+#include "adapters/hex.hpp"
+#include "domain/quota.hpp"
+
+#include <openssl/sha.h>
+
+namespace switchboard::adapters {
+
+std::string_view cache_status_name(cache_status s) {
+    switch (s) {
+    case cache_status::hit:
+        return "hit";
+    case cache_status::miss:
+        return "miss";
+    case cache_status::bypass:
+        return "bypass";
+    }
+    return "bypass";
+}
+
+response_cache::response_cache(cache_options options, memory_cache::clock_fn clock)
+    : options_(std::move(options)), clock_(clock), memory_(options_.max_bytes, clock) {}
+
+domain::cache_settings const& response_cache::settings_for(std::string_view model) const {
+    auto it = options_.groups.find(model);
+    return it == options_.groups.end() ? options_.defaults : it->second;
+}
+
+std::string response_cache::key_of(std::string_view identity) {
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<unsigned char const*>(identity.data()), identity.size(), digest);
+    return hex_encode(digest, sizeof digest);
+}
+
+std::shared_ptr<cached_answer const> response_cache::find(std::string const& key) {
+    auto found = memory_.get(key);
+    if (!found) {
+        misses_.fetch_add(1, std::memory_order_relaxed);
+        return nullptr;
+    }
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    micro_usd_saved_.fetch_add(domain::to_micro_usd(found->cost_usd), std::memory_order_relaxed);
+    return found;
+}
+
+void response_cache::store(std::string const& key, domain::cache_plan const& plan, cached_answer answer) {
+    auto const now = clock_();
+    answer.cache_namespace = plan.cache_namespace;
+    answer.tags = plan.tags;
+    answer.stored_ms = now;
+    answer.expires_ms = now + std::chrono::duration_cast<std::chrono::milliseconds>(plan.ttl).count();
+    memory_.put(key, std::make_shared<cached_answer const>(std::move(answer)));
+    stores_.fetch_add(1, std::memory_order_relaxed);
+}
+
+cache_figures response_cache::figures() {
+    return {hits_.load(), misses_.load(), bypasses_.load(), stores_.load(),
+            static_cast<double>(micro_usd_saved_.load()) / 1e6, memory_.counts()};
+}
+
+} // namespace switchboard::adapters

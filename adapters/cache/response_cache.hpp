@@ -1,0 +1,59 @@
+#pragma once
+// The response cache: exact answers under the SHA-256 of their identity (domain/cache/cache_key),
+// kept in process (memory_cache). What may be read or stored is the domain's (cache_plan, from
+// the settings of the requested model or group and the client's headers); this class finds,
+// keeps, clears and counts.
+// Thread safety: one per instance, shared by every core.
+#include "adapters/cache/memory_cache.hpp"
+#include "domain/cache/cache_policy.hpp"
+
+#include <atomic>
+#include <map>
+
+namespace switchboard::adapters {
+
+struct cache_options {
+    domain::cache_settings defaults;                                  // every model and group …
+    std::map<std::string, domain::cache_settings, std::less<>> groups; // … but these (by requested name)
+    std::string shared_namespace; // empty: each tenant its own entries
+    std::size_t max_bytes = 64u << 20;
+};
+
+// What the cache did for one call, as `x-switchboard-cache` says it.
+enum class cache_status { bypass, miss, hit };
+std::string_view cache_status_name(cache_status s);
+
+struct cache_figures {
+    std::uint64_t hits = 0, misses = 0, bypasses = 0, stores = 0;
+    double usd_saved = 0;
+    cache_counts memory;
+};
+
+class response_cache {
+  public:
+    explicit response_cache(cache_options options, memory_cache::clock_fn clock = memory_cache::steady_ms);
+
+    domain::cache_settings const& settings_for(std::string_view model) const;
+    std::string const& shared_namespace() const { return options_.shared_namespace; }
+
+    // "chat\n<ns>\n<canonical body>" → 64 hex digits.
+    static std::string key_of(std::string_view identity);
+
+    // The live answer under `key` (a hit), or null (a miss). Counted either way.
+    std::shared_ptr<cached_answer const> find(std::string const& key);
+    void note_bypass() { bypasses_.fetch_add(1, std::memory_order_relaxed); }
+    // Keeps a complete answer for `plan.ttl`.
+    void store(std::string const& key, domain::cache_plan const& plan, cached_answer answer);
+    std::size_t clear(std::string const& cache_namespace, std::string const& tag) { return memory_.clear(cache_namespace, tag); }
+    cache_figures figures();
+    std::int64_t now_ms() const { return clock_(); }
+
+  private:
+    cache_options options_;
+    memory_cache::clock_fn clock_;
+    memory_cache memory_;
+    std::atomic<std::uint64_t> hits_{0}, misses_{0}, bypasses_{0}, stores_{0};
+    std::atomic<std::int64_t> micro_usd_saved_{0};
+};
+
+} // namespace switchboard::adapters

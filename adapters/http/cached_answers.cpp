@@ -1,0 +1,102 @@
+// Cache hits answered at the doors, served answers kept.
+#include "adapters/http/cached_answers.hpp"
+
+#include "adapters/wall_clock.hpp"
+#include "domain/openai_wire.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace switchboard::adapters {
+namespace json = boost::json;
+
+namespace {
+domain::deployment cache_deployment(std::string const& model) {
+    domain::deployment d;
+    d.provider = "cache";
+    d.model = model;
+    return d;
+}
+
+request_record hit_record(cached_answer const& hit) {
+    request_record r;
+    r.provider = "cache";
+    r.model = hit.model;
+    r.model_label = "other";
+    r.served = true;
+    r.cache = "hit";
+    return r;
+}
+
+// Whether the served answer may be kept: the plan writes, and it came from the group's first
+// deployment unless a fallback's answer may stand for the group.
+bool keepable(cache_use const& use, request_record const& record) {
+    return use.plan.write && (!record.fell_back || (use.settings && use.settings->fallback_answers));
+}
+} // namespace
+
+dispatch_result<domain::chat_completion> whole_from_cache(cached_answer const& hit) {
+    domain::chat_completion answer;
+    answer.relayed = hit.body;
+    answer.model = hit.model;
+    return dispatched<domain::chat_completion>{std::move(answer), cache_deployment(hit.model), 0, 0.0, std::nullopt,
+                                               hit_record(hit)};
+}
+
+net::awaitable<dispatch_result<stream_result>> stream_from_cache(cached_answer const& hit, stream_client& client,
+                                                                std::string const& request_id) {
+    auto parsed = domain::parse_json(hit.body);
+    json::object completion;
+    if (parsed && parsed->is_object()) completion = json::object(parsed->as_object(), json::storage_ptr());
+    auto chunks = domain::completion_chunks(completion, "chatcmpl-" + request_id, unix_now());
+    stream_result result{hit.usage, hit.model, {}, 0};
+    if (!chunks.empty()) { // the finish reason is the last chunk's (read before the chunks are sent)
+        auto const& last = chunks.back().at("choices").at(0).at("finish_reason");
+        if (last.is_string()) result.finish_reason = last.as_string();
+    }
+    auto const served = cache_deployment(hit.model);
+    std::optional<json::object> opening;
+    if (!chunks.empty()) opening = std::move(chunks.front());
+    bool open = co_await client.begin(served, std::move(opening));
+    for (std::size_t i = 1; open && i < chunks.size(); ++i) open = co_await client.on_chunk(std::move(chunks[i]));
+    co_return dispatched<stream_result>{std::move(result), served, 0, 0.0, std::nullopt, hit_record(hit)};
+}
+
+net::awaitable<bool> recording_client::begin(domain::deployment const& served, std::optional<json::object> opening) {
+    if (opening) built_.add(*opening);
+    co_return co_await inner_.begin(served, std::move(opening));
+}
+
+net::awaitable<bool> recording_client::on_chunk(json::object chunk) {
+    built_.add(chunk);
+    co_return co_await inner_.on_chunk(std::move(chunk));
+}
+
+void keep_whole(response_cache& cache, cache_use const& use, dispatched<domain::chat_completion> const& served,
+                std::string const& body) {
+    if (!keepable(use, served.record)) return;
+    cached_answer answer;
+    answer.body = body;
+    answer.model = served.value.model;
+    answer.usage = served.value.usage;
+    answer.cost_usd = served.cost_usd;
+    cache.store(use.key, use.plan, std::move(answer));
+}
+
+void keep_stream(response_cache& cache, cache_use const& use, dispatched<stream_result> const& served,
+                 domain::completion_builder const& built) {
+    // A stream that never reached its finish reason is not a whole answer.
+    if (!keepable(use, served.record) || served.value.finish_reason.empty() || built.finish_reason().empty()) return;
+    cached_answer answer;
+    answer.body = json::serialize(built.completion(served.value.usage, unix_now()));
+    answer.model = served.value.model;
+    answer.usage = served.value.usage;
+    answer.cost_usd = served.cost_usd;
+    cache.store(use.key, use.plan, std::move(answer));
+}
+
+void mark_cache(http_response& res, cache_use const& use, std::int64_t now_ms) {
+    res.set("x-switchboard-cache", cache_status_name(use.status));
+    if (use.hit) res.set(http::field::age, std::to_string(std::max<std::int64_t>(0, now_ms - use.hit->stored_ms) / 1000));
+}
+
+} // namespace switchboard::adapters

@@ -1,0 +1,73 @@
+// The cache section: defaults for every model and group, each group's own settings, the
+// in-process bound and the namespace shared across tenants (if any).
+#include "server/config_sections.hpp"
+
+namespace switchboard::server {
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr auto longest_ttl = std::chrono::hours(24 * 366);
+
+field_list<domain::cache_settings> cache_settings_fields() {
+    using S = domain::cache_settings;
+    static config_field<S> const fields[] = {
+        field::flag<S>("enabled", &S::enabled),
+        field::duration<S>("ttl", &S::ttl, 1s, longest_ttl),
+        field::flag<S>("nondeterministic", &S::nondeterministic),
+        field::flag<S>("fallback_answers", &S::fallback_answers),
+    };
+    return fields;
+}
+
+bool namespace_name(std::string const& s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == '.' || c == ':'))
+            return false;
+    return true;
+}
+} // namespace
+
+field_list<adapters::cache_options> cache_fields() {
+    using S = adapters::cache_options;
+    static std::vector<config_field<S>> const fields = [] {
+        std::vector<config_field<S>> out;
+        // The defaults' own keys at the top of the section (cache.ttl, cache.nondeterministic…).
+        for (auto const& f : cache_settings_fields())
+            out.push_back({f.key,
+                           [read = f.read](config_reader& rd, YAML::Node const& n, std::string const& path, S& s) {
+                               read(rd, n, path, s.defaults);
+                           },
+                           [show = f.show](S const& s) { return show(s.defaults); }});
+        out.push_back({"groups",
+                       [](config_reader& rd, YAML::Node const& n, std::string const& path, S& s) {
+                           if (!n.IsMap()) return rd.fail(path, "must map model or group names to cache settings");
+                           for (auto const& kv : n) {
+                               auto const name = kv.first.as<std::string>();
+                               auto& settings = s.groups[name] = s.defaults; // a group starts from the defaults
+                               read_section(rd, kv.second, path + "." + name, cache_settings_fields(), settings);
+                           }
+                       },
+                       [](S const& s) {
+                           json::object out;
+                           for (auto const& [name, settings] : s.groups)
+                               out[name] = describe_section(cache_settings_fields(), settings);
+                           return json::value(std::move(out));
+                       }});
+        out.push_back({"shared_namespace",
+                       [](config_reader& rd, YAML::Node const& n, std::string const& path, S& s) {
+                           auto v = rd.string(n, path);
+                           if (v && !v->empty() && !namespace_name(*v)) // "": none (each tenant its own)
+                               return rd.fail(path, "must be 1 to 64 letters, digits, '-', '_', '.' or ':'");
+                           if (v) s.shared_namespace = *v;
+                       },
+                       [](S const& s) { return json::value(s.shared_namespace); }});
+        out.push_back(field::bytes<S>("max_bytes", &S::max_bytes, 64u << 10, std::size_t{64} << 30));
+        return out;
+    }();
+    return fields;
+}
+
+} // namespace switchboard::server

@@ -1,0 +1,200 @@
+// The exact response cache end to end over HTTP and the WebSocket: an answer paid once, what
+// keeps two requests apart (tenant, sampling, tools, model), the client's control, streams
+// recorded and replayed, and what is never kept (errors, cut streams, a fallback's answer).
+#include "gateway_fixture.hpp"
+#include "stream_helpers.hpp"
+#include "tests/support/mock_upstream.hpp"
+
+#include "adapters/auth/key_ring.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace switchboard;
+using namespace switchboard::testing;
+namespace json = boost::json;
+using headers = std::vector<std::pair<std::string, std::string>>;
+
+namespace {
+std::string body(std::string const& extra = R"("temperature":0)", std::string const& model = "chat",
+                 std::string const& text = "Hello") {
+    return R"({"model":")" + model + R"(",)" + extra + R"(,"messages":[{"role":"user","content":")" + text + R"("}]})";
+}
+
+// A gateway over one OpenAI-format upstream (and a backup for fallback cases).
+struct cached_gateway {
+    mock_upstream up, backup;
+    std::unique_ptr<gateway_fixture> gw;
+    explicit cached_gateway(std::string const& extra = "") {
+        up.always(canned_reply::json(200, completion_body("m", "cached words")));
+        backup.always(canned_reply::json(200, completion_body("b", "backup words")));
+        gw = std::make_unique<gateway_fixture>(
+            extra + "resilience: {retry: {max_attempts: 1}}\n"
+                    "providers:\n  p: {kind: openai, base_url: \"" + up.base_url("/v1") +
+            "\", api_key: k-upstream-000001}\n  b: {kind: openai, base_url: \"" + backup.base_url("/v1") +
+            "\", api_key: k-upstream-000002}\nmodels:\n  chat: [p/m, b/b]\n  other: [p/m]\n");
+    }
+    client_response call(std::string const& b, headers h = {}) { return gw->chat(b, std::move(h)); }
+};
+
+std::string content_of(client_response const& r) {
+    return std::string(json::parse(r.body).at("choices").at(0).at("message").at("content").as_string());
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(response_cache)
+
+BOOST_AUTO_TEST_CASE(a_deterministic_answer_is_paid_once_and_then_served_with_its_age) {
+    cached_gateway g("admin: {api_key: cache-admin-key-0123456789}\n");
+    auto first = g.call(body());
+    BOOST_TEST(first.status == 200);
+    BOOST_TEST(first.header("x-switchboard-cache") == "miss");
+    auto second = g.call(body(R"("temperature":0.0)")); // the same request, written another way
+    BOOST_TEST(second.status == 200);
+    BOOST_TEST(second.header("x-switchboard-cache") == "hit");
+    BOOST_TEST(second.header("x-switchboard-provider") == "cache");
+    BOOST_TEST(second.header("age") == "0");
+    BOOST_TEST(content_of(second) == "cached words");
+    BOOST_TEST(g.up.hits() == 1u);
+    auto const stats = json::parse(
+        http_call(g.gw->port(), "GET", "/api/v1/stats", "", {{"Authorization", "Bearer cache-admin-key-0123456789"}}).body);
+    BOOST_TEST(stats.at("cache").at("hits").as_int64() == 1);
+    BOOST_TEST(stats.at("cache").at("misses").as_int64() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(sampling_tools_or_another_model_miss_and_a_sampled_request_is_not_cached_unless_asked) {
+    cached_gateway g;
+    BOOST_TEST(g.call(body()).header("x-switchboard-cache") == "miss");
+    BOOST_TEST(g.call(body(R"("temperature":0,"seed":3)")).header("x-switchboard-cache") == "miss");
+    BOOST_TEST(g.call(body(R"("temperature":0,"tools":[{"type":"function","function":{"name":"f"}}])"))
+                   .header("x-switchboard-cache") == "miss");
+    BOOST_TEST(g.call(body(R"("temperature":0)", "other")).header("x-switchboard-cache") == "miss");
+    BOOST_TEST(g.up.hits() == 4u);
+    // temperature 0.7 (or none: the provider's default samples): never kept by default ...
+    BOOST_TEST(g.call(body(R"("temperature":0.7)")).header("x-switchboard-cache") == "bypass");
+    BOOST_TEST(g.call(body(R"("temperature":0.7)")).header("x-switchboard-cache") == "bypass");
+    BOOST_TEST(g.up.hits() == 6u);
+    // ... unless the client asks, with its own TTL.
+    BOOST_TEST(g.call(body(R"("temperature":0.7)"), {{"x-switchboard-cache-ttl", "60"}}).header("x-switchboard-cache") ==
+               "miss");
+    BOOST_TEST(g.call(body(R"("temperature":0.7)"), {{"x-switchboard-cache-ttl", "60"}}).header("x-switchboard-cache") ==
+               "hit");
+    BOOST_TEST(g.up.hits() == 7u);
+}
+
+BOOST_AUTO_TEST_CASE(the_client_may_skip_reading_or_storing_and_bad_headers_are_named) {
+    cached_gateway g;
+    BOOST_TEST(g.call(body(), {{"Cache-Control", "no-store"}}).header("x-switchboard-cache") == "miss");
+    BOOST_TEST(g.call(body()).header("x-switchboard-cache") == "miss"); // nothing was stored
+    BOOST_TEST(g.call(body(), {{"Cache-Control", "no-cache"}}).header("x-switchboard-cache") == "bypass");
+    BOOST_TEST(g.up.hits() == 3u);
+    BOOST_TEST(g.call(body()).header("x-switchboard-cache") == "hit");
+    auto bad = g.call(body(), {{"x-switchboard-cache-ttl", "soon"}});
+    BOOST_TEST(bad.status == 400);
+    BOOST_TEST(json::parse(bad.body).at("error").at("param").as_string() == "x-switchboard-cache-ttl");
+    // A namespace of its own: the same request misses there.
+    BOOST_TEST(g.call(body(), {{"x-switchboard-cache-namespace", "step_2"}}).header("x-switchboard-cache") == "miss");
+}
+
+BOOST_AUTO_TEST_CASE(errors_and_a_fallbacks_answer_are_never_kept) {
+    cached_gateway g;
+    g.up.always(canned_reply::json(503, R"({"error":{"message":"busy","type":"server_error"}})"));
+    auto fell_back = g.call(body());
+    BOOST_TEST(fell_back.status == 200);
+    BOOST_TEST(fell_back.header("x-switchboard-provider") == "b");
+    g.up.always(canned_reply::json(200, completion_body("m", "primary words")));
+    auto next = g.call(body());
+    BOOST_TEST(next.header("x-switchboard-cache") == "miss"); // the backup's answer was not kept
+    BOOST_TEST(content_of(next) == "primary words");
+    BOOST_TEST(g.call(body()).header("x-switchboard-cache") == "hit");
+
+    cached_gateway failing;
+    failing.up.always(canned_reply::json(400, R"({"error":{"message":"bad","type":"invalid_request_error"}})"));
+    BOOST_TEST(failing.call(body()).status == 400);
+    BOOST_TEST(failing.call(body()).header("x-switchboard-cache") == "miss");
+}
+
+BOOST_AUTO_TEST_CASE(a_fallbacks_answer_is_kept_where_the_group_allows_it) {
+    cached_gateway g("cache: {groups: {chat: {fallback_answers: true}}}\n");
+    g.up.always(canned_reply::json(503, R"({"error":{"message":"busy","type":"server_error"}})"));
+    BOOST_TEST(g.call(body()).header("x-switchboard-provider") == "b");
+    BOOST_TEST(g.call(body()).header("x-switchboard-cache") == "hit");
+}
+
+// Tenant A's answer is never served to tenant B; a shared namespace shares it.
+BOOST_AUTO_TEST_CASE(each_tenant_has_its_own_entries_unless_a_namespace_is_shared) {
+    std::string const secret = "cache-test-secret-0123456789";
+    auto const a = adapters::key_ring::mint(secret), b = adapters::key_ring::mint(secret);
+    auto const keys = "auth: {secret: " + secret + ", keys: [{id: " + a.id + ", hash: " + a.secret_hash +
+                      ", tenant: acme}, {id: " + b.id + ", hash: " + b.secret_hash + ", tenant: beta}]}\n";
+    auto as = [](adapters::minted_key const& k) { return headers{{"Authorization", "Bearer " + k.text}}; };
+    {
+        cached_gateway g(keys);
+        BOOST_TEST(g.call(body(), as(a)).header("x-switchboard-cache") == "miss");
+        BOOST_TEST(g.call(body(), as(b)).header("x-switchboard-cache") == "miss");
+        BOOST_TEST(g.call(body(), as(b)).header("x-switchboard-cache") == "hit");
+        BOOST_TEST(g.up.hits() == 2u);
+    }
+    {
+        cached_gateway g(keys + "cache: {shared_namespace: everyone}\n");
+        BOOST_TEST(g.call(body(), as(a)).header("x-switchboard-cache") == "miss");
+        BOOST_TEST(g.call(body(), as(b)).header("x-switchboard-cache") == "hit");
+    }
+}
+
+// A hit costs no quota: the tenant's 300 tokens of the day were spent on the miss.
+BOOST_AUTO_TEST_CASE(a_hit_costs_no_quota) {
+    cached_gateway g("quotas: {tenants: {default: {tokens_per_day: 300}}}\n");
+    g.up.always(canned_reply::json(
+        200, R"({"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":)"
+             R"({"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,)"
+             R"("completion_tokens":297,"total_tokens":300}})"));
+    BOOST_TEST(g.call(body()).status == 200);
+    BOOST_TEST(g.call(body(R"("temperature":0.1)")).status == 429); // a new call: the quota is spent
+    auto hit = g.call(body());
+    BOOST_TEST(hit.status == 200);
+    BOOST_TEST(hit.header("x-switchboard-cache") == "hit");
+}
+
+// A streamed miss is kept when it completes; the answer then serves whole and streamed requests.
+BOOST_AUTO_TEST_CASE(a_completed_stream_is_kept_and_replayed_whole_or_streamed) {
+    cached_gateway g;
+    g.up.always(canned_reply::sse(openai_stream({"Hello", ",", " world"})));
+    std::string const streamed = R"({"model":"chat","temperature":0,"stream":true,"stream_options":{"include_usage":true},)"
+                                 R"("messages":[{"role":"user","content":"Hello"}]})";
+    auto first = g.gw->post("/v1/chat/completions", streamed);
+    BOOST_TEST(first.header("x-switchboard-cache") == "miss");
+    BOOST_TEST(read_stream(first).content == "Hello, world");
+
+    auto replay = g.gw->post("/v1/chat/completions", streamed);
+    BOOST_TEST(replay.header("x-switchboard-cache") == "hit", replay.status << " " << replay.body);
+    auto const r = read_stream(replay);
+    BOOST_TEST(r.content == "Hello, world");
+    BOOST_TEST(r.done);
+    BOOST_TEST(r.finish_reason == "stop");
+    BOOST_TEST(r.role_chunks == 1);
+    BOOST_TEST_REQUIRE(r.usage.has_value());
+    BOOST_TEST(r.usage->at("total_tokens").as_int64() == 14);
+
+    auto whole = g.call(body());
+    BOOST_TEST(whole.header("x-switchboard-cache") == "hit");
+    BOOST_TEST(content_of(whole) == "Hello, world");
+    BOOST_TEST(g.up.hits() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_cut_stream_is_never_kept) {
+    cached_gateway g("timeouts: {stream_idle: 300ms, first_token: 2s}\n");
+    auto pieces = openai_stream({"Hello", " half"});
+    pieces.resize(3); // role and two words: no finish, no [DONE]
+    g.up.always(canned_reply::sse(pieces, canned_reply::stream_end::cut));
+    std::string const streamed = R"({"model":"other","temperature":0,"stream":true,)"
+                                 R"("messages":[{"role":"user","content":"Hello"}]})";
+    auto cut = read_stream(g.gw->post("/v1/chat/completions", streamed));
+    BOOST_TEST(!cut.done);
+    g.up.always(canned_reply::json(200, completion_body("m", "whole words")));
+    auto next = g.call(body(R"("temperature":0)", "other"));
+    BOOST_TEST(next.header("x-switchboard-cache") == "miss");
+    BOOST_TEST(content_of(next) == "whole words");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
