@@ -19,7 +19,7 @@ using verb = http::verb;
 std::span<api_router::route const> api_router::routes() {
     using scope = domain::access_scope;
     constexpr std::optional<scope> open = std::nullopt;
-    static std::array<route, 28> const table{{
+    static std::array<route, 30> const table{{
         {.pattern = "/v1/chat/completions", .method = verb::post, .handler = &api_router::chat_route,
          .needs = scope::chat, .calls_provider = true},
         {.pattern = "/v1/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
@@ -36,6 +36,7 @@ std::span<api_router::route const> api_router::routes() {
         {.pattern = "/api/v1/keys/{id}", .method = verb::delete_, .handler = &api_router::key_revoke_route},
         {.pattern = "/api/v1/keys/{id}/rotate", .method = verb::post, .handler = &api_router::key_rotate_route},
         {.pattern = "/api/v1/tenants", .method = verb::get, .handler = &api_router::tenants_route},
+        {.pattern = "/api/v1/cache/clear", .method = verb::post, .handler = &api_router::cache_clear_route},
         // Open: each checks its own credential (a key; a refresh token).
         {.pattern = "/api/auth/login", .method = verb::post, .handler = &api_router::login_route, .needs = open},
         {.pattern = "/api/auth/refresh", .method = verb::post, .handler = &api_router::refresh_route, .needs = open},
@@ -60,6 +61,8 @@ std::span<api_router::route const> api_router::routes() {
          .rate_limited = false, .serves_as = "/api/v1/health"},
         {.pattern = "/api/chat", .method = verb::post, .handler = &api_router::chat_route, .needs = scope::chat,
          .calls_provider = true, .serves_as = "/v1/chat/completions"},
+        {.pattern = "/api/cache/clear", .method = verb::post, .handler = &api_router::cache_clear_route,
+         .serves_as = "/api/v1/cache/clear"},
         {.pattern = "/api/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
          .needs = scope::embeddings, .calls_provider = true, .serves_as = "/v1/embeddings"},
     }};

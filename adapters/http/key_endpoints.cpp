@@ -69,16 +69,6 @@ json::object list_of(json::array data, bool has_more, std::string const& last_id
     return out;
 }
 
-// The JSON body of an admin request (an empty body is an empty object).
-domain::result<json::value> admin_body(http_request const& req) {
-    if (req.body().empty()) return json::value(json::object());
-    auto body = domain::parse_json(req.body());
-    if (!body) return domain::make_error(errc::invalid_request, "The body must be valid JSON");
-    if (auto key = domain::first_duplicate_key(req.body()))
-        return domain::make_error(errc::invalid_request, "The key '" + domain::truncate_for_message(*key) + "' appears twice",
-                                  domain::truncate_for_message(*key));
-    return std::move(*body);
-}
 
 std::string created_body(new_key const& made, std::int64_t now) {
     auto view = domain::public_view(made.record, now);

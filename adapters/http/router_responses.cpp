@@ -5,6 +5,9 @@
 #include "adapters/http/request_id.hpp"
 #include "adapters/observability/log.hpp"
 #include "domain/auth/api_key.hpp"
+#include "domain/json_checks.hpp"
+#include "domain/json_duplicates.hpp"
+#include "domain/openai_wire.hpp"
 
 #include <boost/beast/core/string.hpp>
 
@@ -51,6 +54,17 @@ std::string loggable_credential(std::string_view credential) {
 void challenge(http_response& res, bool token_presented) {
     res.set(http::field::www_authenticate, token_presented ? R"(Bearer realm="switchboard", error="invalid_token")"
                                                            : R"(Bearer realm="switchboard")");
+}
+
+// The JSON body of an admin request (an empty body is an empty object).
+domain::result<boost::json::value> admin_body(http_request const& req) {
+    if (req.body().empty()) return boost::json::value(boost::json::object());
+    auto body = domain::parse_json(req.body());
+    if (!body) return domain::make_error(domain::errc::invalid_request, "The body must be valid JSON");
+    if (auto key = domain::first_duplicate_key(req.body()))
+        return domain::make_error(domain::errc::invalid_request, "The key '" + domain::truncate_for_message(*key) + "' appears twice",
+                                  domain::truncate_for_message(*key));
+    return std::move(*body);
 }
 
 } // namespace switchboard::adapters

@@ -4,6 +4,8 @@
 #include "adapters/http/request_handler.hpp"
 #include "domain/errors.hpp"
 
+#include <boost/json/value.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +25,9 @@ std::optional<domain::gateway_error> invalid_identifier(std::string_view value, 
 // A credential as a log line may show it: a switchboard key by its public id alone (no character
 // of its secret), anything else masked (mask_secret).
 std::string loggable_credential(std::string_view credential);
+// The JSON body of an admin request (an empty body is an empty object); invalid JSON or a key
+// given twice is invalid_request.
+domain::result<boost::json::value> admin_body(http_request const& req);
 // WWW-Authenticate on a 401 (RFC 6750 §3): error="invalid_token" only when a token was presented.
 void challenge(http_response& res, bool token_presented);
 

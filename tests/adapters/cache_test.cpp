@@ -197,4 +197,30 @@ BOOST_AUTO_TEST_CASE(a_cut_stream_is_never_kept) {
     BOOST_TEST(content_of(next) == "whole words");
 }
 
+// Clearing: by tag, by namespace (with the ones named under it), or all; admin only.
+BOOST_AUTO_TEST_CASE(an_admin_clears_by_tag_namespace_or_everything) {
+    cached_gateway g("admin: {api_key: cache-admin-key-0123456789}\n");
+    auto clear = [&](std::string const& target, std::string const& b, std::string const& key = "cache-admin-key-0123456789") {
+        return http_call(g.gw->port(), "POST", target, b,
+                         {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}});
+    };
+    BOOST_TEST(g.call(body(), {{"x-switchboard-cache-tags", "gifts"}}).header("x-switchboard-cache") == "miss");
+    BOOST_TEST(g.call(body(R"("temperature":0)", "chat", "Bye"), {{"x-switchboard-cache-namespace", "step_1"}})
+                   .header("x-switchboard-cache") == "miss");
+    BOOST_TEST(g.call(body(R"("temperature":0)", "other")).header("x-switchboard-cache") == "miss");
+    BOOST_TEST(clear("/api/v1/cache/clear", "{}", "wrong").status == 401);
+    auto by_tag = clear("/api/v1/cache/clear", R"({"tag":"gifts"})");
+    BOOST_TEST(by_tag.status == 200);
+    BOOST_TEST(json::parse(by_tag.body).at("cleared").as_int64() == 1);
+    BOOST_TEST(g.call(body()).header("x-switchboard-cache") == "miss"); // gone, and kept again
+    // The tenant of an open gateway is "default": its namespace holds the rest, step_1 under it.
+    auto by_namespace = clear("/api/cache/clear", R"({"namespace":"default"})"); // the legacy path
+    BOOST_TEST(by_namespace.status == 200);
+    BOOST_TEST(json::parse(by_namespace.body).at("cleared").as_int64() == 3);
+    BOOST_TEST(!by_namespace.header("deprecation").empty());
+    BOOST_TEST(clear("/api/v1/cache/clear", R"({"tenant":"x"})").status == 400);
+    BOOST_TEST(g.call(body(R"("temperature":0)", "other")).header("x-switchboard-cache") == "miss");
+    BOOST_TEST(json::parse(clear("/api/v1/cache/clear", "").body).at("cleared").as_int64() == 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

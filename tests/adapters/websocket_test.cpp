@@ -246,6 +246,25 @@ BOOST_AUTO_TEST_CASE(a_browser_opens_the_stream_with_an_access_token_never_with_
     }
 }
 
+// The WebSocket shares the response cache: a completed stream is kept, the same start again is
+// replayed from it (its chunks, then chat.complete saying "cache":"hit").
+BOOST_AUTO_TEST_CASE(a_start_already_answered_is_replayed_from_the_cache) {
+    gateway_fixture gw("");
+    ws_session ws(gw.port());
+    std::string const deterministic = R"({"type":"chat.stream.start","id":"c1","request":{"model":"mock-1",)"
+                                      R"("temperature":0,"messages":[{"role":"user","content":"Hello socket"}]}})";
+    auto const first = ws.stream(deterministic);
+    BOOST_TEST(first.back().at("cache").as_string() == "miss");
+    auto const again = ws.stream(deterministic);
+    BOOST_TEST_REQUIRE(again.back().at("type").as_string() == "chat.complete");
+    BOOST_TEST(again.back().at("cache").as_string() == "hit");
+    BOOST_TEST(text_of(again) == text_of(first));
+    BOOST_TEST(!text_of(again).empty());
+    BOOST_TEST(again.back().at("response").at("choices").at(0).at("message").at("content").as_string() ==
+               text_of(first));
+    BOOST_TEST(ws.stream(start("mock-1")).back().at("cache").as_string() == "bypass"); // sampled: not kept
+}
+
 BOOST_AUTO_TEST_CASE(each_start_counts_against_the_chat_route_in_memory) {
     each_start_counts_against_the_chat_route("");
 }
