@@ -16,6 +16,8 @@ std::string_view cache_status_name(cache_status s) {
         return "miss";
     case cache_status::bypass:
         return "bypass";
+    case cache_status::coalesced:
+        return "coalesced";
     }
     return "bypass";
 }
@@ -45,6 +47,11 @@ std::shared_ptr<cached_answer const> response_cache::find(std::string const& key
     return found;
 }
 
+void response_cache::note_coalesced(cached_answer const& answer) {
+    coalesced_.fetch_add(1, std::memory_order_relaxed);
+    micro_usd_saved_.fetch_add(domain::to_micro_usd(answer.cost_usd), std::memory_order_relaxed);
+}
+
 void response_cache::store(std::string const& key, domain::cache_plan const& plan, cached_answer answer) {
     auto const now = clock_();
     answer.cache_namespace = plan.cache_namespace;
@@ -56,7 +63,7 @@ void response_cache::store(std::string const& key, domain::cache_plan const& pla
 }
 
 cache_figures response_cache::figures() {
-    return {hits_.load(), misses_.load(), bypasses_.load(), stores_.load(),
+    return {hits_.load(),   misses_.load(),    bypasses_.load(), stores_.load(), coalesced_.load(),
             static_cast<double>(micro_usd_saved_.load()) / 1e6, memory_.counts()};
 }
 

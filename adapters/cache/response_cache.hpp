@@ -5,6 +5,7 @@
 // keeps, clears and counts.
 // Thread safety: one per instance, shared by every core.
 #include "adapters/cache/memory_cache.hpp"
+#include "adapters/cache/single_flight.hpp"
 #include "domain/cache/cache_policy.hpp"
 
 #include <atomic>
@@ -20,11 +21,11 @@ struct cache_options {
 };
 
 // What the cache did for one call, as `x-switchboard-cache` says it.
-enum class cache_status { bypass, miss, hit };
+enum class cache_status { bypass, miss, hit, coalesced };
 std::string_view cache_status_name(cache_status s);
 
 struct cache_figures {
-    std::uint64_t hits = 0, misses = 0, bypasses = 0, stores = 0;
+    std::uint64_t hits = 0, misses = 0, bypasses = 0, stores = 0, coalesced = 0;
     double usd_saved = 0;
     cache_counts memory;
 };
@@ -42,6 +43,9 @@ class response_cache {
     // The live answer under `key` (a hit), or null (a miss). Counted either way.
     std::shared_ptr<cached_answer const> find(std::string const& key);
     void note_bypass() { bypasses_.fetch_add(1, std::memory_order_relaxed); }
+    // A miss answered by the leader of identical misses in flight (counted as such, not as a hit).
+    void note_coalesced(cached_answer const& answer);
+    single_flight& flights() { return flights_; }
     // Keeps a complete answer for `plan.ttl`.
     void store(std::string const& key, domain::cache_plan const& plan, cached_answer answer);
     std::size_t clear(std::string const& cache_namespace, std::string const& tag) { return memory_.clear(cache_namespace, tag); }
@@ -52,7 +56,8 @@ class response_cache {
     cache_options options_;
     memory_cache::clock_fn clock_;
     memory_cache memory_;
-    std::atomic<std::uint64_t> hits_{0}, misses_{0}, bypasses_{0}, stores_{0};
+    single_flight flights_;
+    std::atomic<std::uint64_t> hits_{0}, misses_{0}, bypasses_{0}, stores_{0}, coalesced_{0};
     std::atomic<std::int64_t> micro_usd_saved_{0};
 };
 

@@ -321,6 +321,7 @@ net::awaitable<http_response> api_router::chat_completions(http_request& req, st
     if (x.cache && x.cache->hit) { // answered by the cache: nothing attempted, reserved or billed
         auto hit = whole_from_cache(*x.cache->hit);
         scope.record = record_of(hit);
+        scope.record.cache = cache_status_name(x.cache->status); // hit, or coalesced
         auto res = dispatched_response(hit, req, request_id);
         mark_cache(res, *x.cache, services_.cache->now_ms());
         co_return res;
@@ -411,7 +412,11 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, call_ex
 net::awaitable<dispatch_result<stream_result>> api_router::dispatch_stream(call_exchange& x, stream_client& client) {
     auto& scope = x.scope;
     if (!x.cache) co_return co_await dispatch_.chat_stream(*x.chat, x.hints, client, call_context_of(scope));
-    if (x.cache->hit) co_return co_await stream_from_cache(*x.cache->hit, client, x.request_id);
+    if (x.cache->hit) {
+        auto replayed = co_await stream_from_cache(*x.cache->hit, client, x.request_id);
+        replayed->record.cache = cache_status_name(x.cache->status); // hit, or coalesced
+        co_return replayed;
+    }
     recording_client recorder(client);
     auto outcome = co_await dispatch_.chat_stream(*x.chat, x.hints, recorder, call_context_of(scope));
     if (outcome) {

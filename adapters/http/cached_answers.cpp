@@ -71,27 +71,56 @@ net::awaitable<bool> recording_client::on_chunk(json::object chunk) {
     co_return co_await inner_.on_chunk(std::move(chunk));
 }
 
-void keep_whole(response_cache& cache, cache_use const& use, dispatched<domain::chat_completion> const& served,
+namespace {
+// Stored (when the plan allows), then handed to the calls that waited: a new identical call
+// finds it in the cache rather than leading a flight of its own.
+void keep(response_cache& cache, cache_use& use, request_record const& record, cached_answer answer) {
+    auto const shared = std::make_shared<cached_answer const>(answer);
+    if (keepable(use, record)) cache.store(use.key, use.plan, std::move(answer));
+    if (use.lead) use.lead->land(shared);
+}
+} // namespace
+
+net::awaitable<void> join_identical_calls(response_cache& cache, cache_use& use,
+                                          std::chrono::steady_clock::time_point until) {
+    while (std::chrono::steady_clock::now() < until) {
+        auto ticket = cache.flights().join(use.key);
+        if (ticket.leader) {
+            use.lead = std::make_unique<flight_lead>(cache.flights(), use.key, std::move(ticket.f));
+            co_return;
+        }
+        auto answer = co_await ticket.f->wait(until);
+        if (answer) {
+            cache.note_coalesced(*answer);
+            use.hit = std::move(answer);
+            use.status = cache_status::coalesced;
+            co_return;
+        }
+        // The leader failed: join again (the first to do so leads the next attempt).
+    }
+}
+
+void keep_whole(response_cache& cache, cache_use& use, dispatched<domain::chat_completion> const& served,
                 std::string const& body) {
-    if (!keepable(use, served.record)) return;
     cached_answer answer;
     answer.body = body;
     answer.model = served.value.model;
     answer.usage = served.value.usage;
     answer.cost_usd = served.cost_usd;
-    cache.store(use.key, use.plan, std::move(answer));
+    keep(cache, use, served.record, std::move(answer));
 }
 
-void keep_stream(response_cache& cache, cache_use const& use, dispatched<stream_result> const& served,
+void keep_stream(response_cache& cache, cache_use& use, dispatched<stream_result> const& served,
                  domain::completion_builder const& built) {
-    // A stream that never reached its finish reason is not a whole answer.
-    if (!keepable(use, served.record) || served.value.finish_reason.empty() || built.finish_reason().empty()) return;
+    // A stream that never reached its finish reason is not a whole answer: nothing is kept or
+    // shared (the lead lands nothing when the call ends).
+    if (served.value.finish_reason.empty() || built.finish_reason().empty()) return;
     cached_answer answer;
     answer.body = json::serialize(built.completion(served.value.usage, unix_now()));
     answer.model = served.value.model;
     answer.usage = served.value.usage;
     answer.cost_usd = served.cost_usd;
-    cache.store(use.key, use.plan, std::move(answer));
+    keep(cache, use, served.record, std::move(answer));
 }
 
 void mark_cache(http_response& res, cache_use const& use, std::int64_t now_ms) {

@@ -16,9 +16,15 @@ struct cache_use {
     std::string key;
     domain::cache_plan plan;
     domain::cache_settings const* settings = nullptr;
-    std::shared_ptr<cached_answer const> hit;
+    std::shared_ptr<cached_answer const> hit; // a hit, or the answer of the flight it joined
     cache_status status = cache_status::bypass;
+    std::unique_ptr<flight_lead> lead; // this call leads the identical misses in flight
 };
+
+// The cache's answer to a miss that may be shared: waits (until `until`) for identical calls in
+// flight, or leads them (`use.lead`). Sets `use.hit` and the status `coalesced` when one landed.
+net::awaitable<void> join_identical_calls(response_cache& cache, cache_use& use,
+                                          std::chrono::steady_clock::time_point until);
 
 dispatch_result<domain::chat_completion> whole_from_cache(cached_answer const& hit);
 // The hit as a stream into `client`: its chunks, then the result the door completes as usual.
@@ -38,10 +44,11 @@ class recording_client final : public stream_client {
     domain::completion_builder built_;
 };
 
-// Keeps a served answer when the call's plan and settings allow it.
-void keep_whole(response_cache& cache, cache_use const& use, dispatched<domain::chat_completion> const& served,
+// Keeps a served answer when the call's plan and settings allow it, and hands it to the calls
+// that waited for it.
+void keep_whole(response_cache& cache, cache_use& use, dispatched<domain::chat_completion> const& served,
                 std::string const& body);
-void keep_stream(response_cache& cache, cache_use const& use, dispatched<stream_result> const& served,
+void keep_stream(response_cache& cache, cache_use& use, dispatched<stream_result> const& served,
                  domain::completion_builder const& built);
 
 // `x-switchboard-cache`, and `Age` (seconds since it was stored) on a hit.

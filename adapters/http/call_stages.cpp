@@ -83,6 +83,13 @@ net::awaitable<api_router::stage_verdict> api_router::look_up_cache(call_exchang
     }
     use.hit = cache->find(use.key);
     use.status = use.hit ? cache_status::hit : cache_status::miss;
+    // A miss that will be kept may be shared: identical calls in flight make one upstream call.
+    if (!use.hit && use.plan.write) {
+        auto const timeout = x.hints.timeout ? std::min<std::chrono::milliseconds>(*x.hints.timeout,
+                                                                                  dispatch_.catalog().request_timeout)
+                                             : dispatch_.catalog().request_timeout;
+        co_await join_identical_calls(*cache, use, std::chrono::steady_clock::now() + timeout);
+    }
     co_return std::nullopt;
 }
 

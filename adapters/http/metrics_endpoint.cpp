@@ -66,6 +66,8 @@ void cache_metrics(exposition& out, cache_figures const& c) {
     counter("switchboard_cache_misses_total", "Cacheable calls the cache could not answer.", static_cast<double>(c.misses));
     counter("switchboard_cache_bypasses_total", "Calls the cache did not read (not cacheable, or Cache-Control: no-cache).",
             static_cast<double>(c.bypasses));
+    counter("switchboard_cache_coalesced_total", "Misses answered by an identical call already in flight.",
+            static_cast<double>(c.coalesced));
     counter("switchboard_cache_stores_total", "Answers kept in the cache.", static_cast<double>(c.stores));
     counter("switchboard_cache_evictions_total", "Entries dropped to stay within cache.max_bytes.",
             static_cast<double>(c.memory.evictions));

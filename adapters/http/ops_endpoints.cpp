@@ -110,6 +110,7 @@ http_response api_router::stats(http_request const& req, std::string const& requ
                  {"misses", c.misses},
                  {"hit_rate", looked_up ? static_cast<double>(c.hits) / static_cast<double>(looked_up) : 0.0},
                  {"bypasses", c.bypasses},
+                 {"coalesced", c.coalesced},
                  {"stores", c.stores},
                  {"entries", c.memory.entries},
                  {"bytes", c.memory.bytes},

@@ -3,6 +3,7 @@
 // recorded and replayed, and what is never kept (errors, cut streams, a fallback's answer).
 #include "gateway_fixture.hpp"
 #include "stream_helpers.hpp"
+#include "tests/support/load_client.hpp"
 #include "tests/support/mock_upstream.hpp"
 
 #include "adapters/auth/key_ring.hpp"
@@ -221,6 +222,50 @@ BOOST_AUTO_TEST_CASE(an_admin_clears_by_tag_namespace_or_everything) {
     BOOST_TEST(clear("/api/v1/cache/clear", R"({"tenant":"x"})").status == 400);
     BOOST_TEST(g.call(body(R"("temperature":0)", "other")).header("x-switchboard-cache") == "miss");
     BOOST_TEST(json::parse(clear("/api/v1/cache/clear", "").body).at("cleared").as_int64() == 1);
+}
+
+namespace {
+// `n` identical calls at once; the count of each x-switchboard-cache value (and of statuses).
+std::map<std::string, int> burst(cached_gateway& g, int n, std::string const& b) {
+    std::vector<call_spec> calls(n, call_spec{g.gw->port(), "POST", "/v1/chat/completions", b, {}});
+    std::map<std::string, int> seen;
+    for (auto const& r : concurrent_calls(calls, std::chrono::seconds(20))) {
+        ++seen[r.response.header("x-switchboard-cache")];
+        ++seen["status " + std::to_string(r.response.status)];
+    }
+    return seen;
+}
+} // namespace
+
+// A burst of identical misses makes one upstream call; the others wait for its answer.
+BOOST_AUTO_TEST_CASE(a_hundred_identical_calls_at_once_make_one_upstream_call) {
+    cached_gateway g("server: {max_connections_per_ip: 1000}\n");
+    auto slow = canned_reply::json(200, completion_body("m", "one answer"));
+    slow.delay = std::chrono::milliseconds(300);
+    g.up.always(slow);
+    auto seen = burst(g, 100, body());
+    BOOST_TEST_MESSAGE("miss " << seen["miss"] << ", coalesced " << seen["coalesced"] << ", hit " << seen["hit"]);
+    BOOST_TEST(g.up.hits() == 1u);
+    BOOST_TEST(seen["status 200"] == 100);
+    BOOST_TEST(seen["miss"] == 1);
+    BOOST_TEST(seen["coalesced"] + seen["hit"] == 99);
+}
+
+// The leader fails: its failure is its own; one follower leads the next call, the rest wait for it.
+BOOST_AUTO_TEST_CASE(a_failed_leader_hands_over_to_one_follower_and_its_failure_is_never_shared) {
+    cached_gateway g("server: {max_connections_per_ip: 1000}\n");
+    std::atomic<int> calls{0};
+    g.up.reply_with([&](recorded_request const&) {
+        auto reply = ++calls == 1 ? canned_reply::json(400, R"({"error":{"message":"no","type":"invalid_request_error"}})")
+                                  : canned_reply::json(200, completion_body("m", "second try"));
+        reply.delay = std::chrono::milliseconds(300);
+        return reply;
+    });
+    auto seen = burst(g, 50, body(R"("temperature":0)", "other"));
+    BOOST_TEST_MESSAGE("400 x" << seen["status 400"] << ", 200 x" << seen["status 200"]);
+    BOOST_TEST(g.up.hits() == 2u);
+    BOOST_TEST(seen["status 400"] == 1);
+    BOOST_TEST(seen["status 200"] == 49);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
