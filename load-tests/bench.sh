@@ -9,7 +9,7 @@
 # Every server — the mocks, nginx, switchboard, Redis — is pinned to CPU 0, the load generator
 # to CPU 1; the mock and the proxy under test are separate processes for nginx as for
 # switchboard, so both pay the same hops. Scenarios, one table each:
-#   throughput  max throughput, closed loop (wrk -c64)
+#   throughput  max throughput, closed loop (wrk -c64); "sb+hit": every request a cache hit
 #   open        1,000 req/s open loop (load_gen: latency from when each request was due)
 #   delayed     200 concurrent requests on a mock that answers after 50 ms (wrk -c200)
 #   idle        10,000 idle keep-alive connections: memory per connection
@@ -135,6 +135,9 @@ wrk.body = io.open("$work/body.json"):read("*a")
 wrk.headers["Content-Type"] = "application/json"
 EOF
 sed "s|body.json|slow-body.json|" "$work/post.lua" > "$work/slow-post.lua"
+# "sb+hit": a deterministic request (temperature 0) the response cache answers after the first.
+printf '%s' "${body/\"max_tokens\":16/\"max_tokens\":16,\"temperature\":0}" > "$work/hit-body.json"
+sed "s|body.json|hit-body.json|" "$work/post.lua" > "$work/hit-post.lua"
 { cat "$work/post.lua"; echo "wrk.headers[\"Authorization\"] = \"Bearer $bench_key\""; } > "$work/key-post.lua"
 { cat "$work/post.lua"; echo "wrk.headers[\"Authorization\"] = \"Bearer $bench_token\""; } > "$work/token-post.lua"
 
@@ -207,9 +210,11 @@ if wants throughput; then
     wrk_run switchboard "$gateway_port" "$gateway_pid" "$work/post.lua" 64
     wrk_run sb+key "$auth_gateway_port" "$auth_gateway_pid" "$work/key-post.lua" 64
     wrk_run sb+token "$auth_gateway_port" "$auth_gateway_pid" "$work/token-post.lua" 64
+    wrk_run sb+hit "$gateway_port" "$gateway_pid" "$work/hit-post.lua" 64
   done
-  medians direct nginx switchboard sb+key sb+token
+  medians direct nginx switchboard sb+key sb+token sb+hit
   echo "switchboard / nginx throughput: $(ratio "${rate[switchboard]}" "${rate[nginx]}")x"
+  echo "cache hit / nginx: throughput $(ratio "${rate[sb+hit]}" "${rate[nginx]}")x, p50 ${p50[sb+hit]} vs ${p50[nginx]} us"
   echo "auth on / off throughput: key $(ratio "${rate[sb+key]}" "${rate[switchboard]}")x, access token $(ratio "${rate[sb+token]}" "${rate[switchboard]}")x"
 fi
 
