@@ -20,6 +20,10 @@ void append_number(std::string& out, double d) {
         out += std::to_string(static_cast<std::int64_t>(d));
         return;
     }
+    if (!std::isfinite(d)) { // a number beyond a double's range reads as infinite: written back the same way
+        out += d > 0 ? "1e999" : "-1e999";
+        return;
+    }
     char buffer[32];
     auto r = std::to_chars(buffer, buffer + sizeof buffer, d); // shortest round-trip form
     out.append(buffer, r.ptr);
