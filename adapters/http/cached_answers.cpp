@@ -125,7 +125,9 @@ void keep_stream(response_cache& cache, cache_use& use, dispatched<stream_result
 
 void mark_cache(http_response& res, cache_use const& use, std::int64_t now_ms) {
     res.set("x-switchboard-cache", cache_status_name(use.status));
-    if (use.hit) res.set(http::field::age, std::to_string(std::max<std::int64_t>(0, now_ms - use.hit->stored_ms) / 1000));
+    // A coalesced answer is as fresh as can be: no Age.
+    if (use.hit && use.status == cache_status::hit)
+        res.set(http::field::age, std::to_string(std::max<std::int64_t>(0, now_ms - use.hit->stored_ms) / 1000));
 }
 
 } // namespace switchboard::adapters

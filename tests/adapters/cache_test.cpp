@@ -231,6 +231,7 @@ std::map<std::string, int> burst(cached_gateway& g, int n, std::string const& b)
     std::map<std::string, int> seen;
     for (auto const& r : concurrent_calls(calls, std::chrono::seconds(20))) {
         ++seen[r.response.header("x-switchboard-cache")];
+        if (r.response.header("x-switchboard-cache") == "coalesced") BOOST_TEST(r.response.header("age").empty());
         ++seen["status " + std::to_string(r.response.status)];
     }
     return seen;
