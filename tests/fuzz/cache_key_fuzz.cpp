@@ -9,6 +9,8 @@
 #include "domain/cache/cache_policy.hpp"
 #include "domain/openai_wire.hpp"
 
+#include "tests/fuzz/fuzz_input.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -17,15 +19,8 @@ using namespace switchboard::domain;
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     std::string_view const text(reinterpret_cast<char const*>(data), size);
-    // Four headers from one input: split at the first three NULs; the rest is also a JSON body.
-    std::string_view parts[4];
-    std::string_view rest = text;
-    for (int i = 0; i < 3; ++i) {
-        auto const nul = rest.find('\0');
-        parts[i] = rest.substr(0, nul);
-        rest = nul == std::string_view::npos ? std::string_view() : rest.substr(nul + 1);
-    }
-    parts[3] = rest;
+    // Four headers from one input, split at its first three NULs; the whole input is also a body.
+    auto const parts = switchboard::fuzzing::split_at_nuls<4>(text);
     if (auto control = parse_cache_control(parts[0], parts[1], parts[2], parts[3])) {
         for (char c : control->cache_namespace)
             if (c == '\n' || c == '/' || c == ' ') std::abort(); // would blur two namespaces

@@ -3,6 +3,8 @@
 // day at most) and never negative.
 #include "domain/retry_after.hpp"
 
+#include "tests/fuzz/fuzz_input.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -14,14 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     (void)parse_go_duration(text);
     (void)parse_http_date(text);
     // Four headers from one input: split at the first three NULs.
-    std::string_view parts[4];
-    std::string_view rest = text;
-    for (int i = 0; i < 3; ++i) {
-        auto const nul = rest.find('\0');
-        parts[i] = rest.substr(0, nul);
-        rest = nul == std::string_view::npos ? std::string_view() : rest.substr(nul + 1);
-    }
-    parts[3] = rest;
+    auto const parts = switchboard::fuzzing::split_at_nuls<4>(text);
     auto const now = wall_time(std::chrono::seconds(1'780'000'000));
     auto const delay = retry_delay({parts[0], parts[1], parts[2], parts[3]}, now);
     if (delay && (*delay < duration::zero() || *delay > std::chrono::hours(24))) std::abort();
