@@ -23,7 +23,8 @@ namespace switchboard::adapters {
 
 struct cached_answer {
     std::string body;               // what the cache serves (the stored answer, serialized)
-    std::string model;              // the model that answered
+    std::string model;              // the model that answered, as its provider named it (the body's)
+    std::string deployment_model;   // the configured model of the deployment that served (headers)
     domain::token_usage usage;      // the answer's (what a hit saves)
     double cost_usd = 0;            // what the answer cost when it was paid
     std::string cache_namespace;

@@ -20,7 +20,7 @@ domain::deployment cache_deployment(std::string const& model) {
 request_record hit_record(cached_answer const& hit) {
     request_record r;
     r.provider = "cache";
-    r.model = hit.model;
+    r.model = hit.deployment_model;
     r.model_label = "other";
     r.served = true;
     r.cache = "hit";
@@ -38,7 +38,7 @@ dispatch_result<domain::chat_completion> whole_from_cache(cached_answer const& h
     domain::chat_completion answer;
     answer.relayed = hit.body;
     answer.model = hit.model;
-    return dispatched<domain::chat_completion>{std::move(answer), cache_deployment(hit.model), 0, 0.0, std::nullopt,
+    return dispatched<domain::chat_completion>{std::move(answer), cache_deployment(hit.deployment_model), 0, 0.0, std::nullopt,
                                                hit_record(hit)};
 }
 
@@ -53,7 +53,7 @@ net::awaitable<dispatch_result<stream_result>> stream_from_cache(cached_answer c
         auto const& last = chunks.back().at("choices").at(0).at("finish_reason");
         if (last.is_string()) result.finish_reason = last.as_string();
     }
-    auto const served = cache_deployment(hit.model);
+    auto const served = cache_deployment(hit.deployment_model);
     std::optional<json::object> opening;
     if (!chunks.empty()) opening = std::move(chunks.front());
     bool open = co_await client.begin(served, std::move(opening));
@@ -105,6 +105,7 @@ void keep_whole(response_cache& cache, cache_use& use, dispatched<domain::chat_c
     cached_answer answer;
     answer.body = body;
     answer.model = served.value.model;
+    answer.deployment_model = served.served.model; // never the provider's text in a header
     answer.usage = served.value.usage;
     answer.cost_usd = served.cost_usd;
     keep(cache, use, served.record, std::move(answer));
@@ -118,6 +119,7 @@ void keep_stream(response_cache& cache, cache_use& use, dispatched<stream_result
     cached_answer answer;
     answer.body = json::serialize(built.completion(served.value.usage, unix_now()));
     answer.model = served.value.model;
+    answer.deployment_model = served.served.model; // never the provider's text in a header
     answer.usage = served.value.usage;
     answer.cost_usd = served.cost_usd;
     keep(cache, use, served.record, std::move(answer));

@@ -56,6 +56,7 @@ BOOST_AUTO_TEST_CASE(a_deterministic_answer_is_paid_once_and_then_served_with_it
     BOOST_TEST(second.header("x-switchboard-provider") == "cache");
     BOOST_TEST(second.header("age") == "0");
     BOOST_TEST(content_of(second) == "cached words");
+    BOOST_TEST(second.header("x-switchboard-model") == "m"); // the deployment's configured model
     BOOST_TEST(g.up.hits() == 1u);
     auto const stats = json::parse(
         http_call(g.gw->port(), "GET", "/api/v1/stats", "", {{"Authorization", "Bearer cache-admin-key-0123456789"}}).body);
@@ -95,6 +96,20 @@ BOOST_AUTO_TEST_CASE(the_client_may_skip_reading_or_storing_and_bad_headers_are_
     BOOST_TEST(json::parse(bad.body).at("error").at("param").as_string() == "x-switchboard-cache-ttl");
     // A namespace of its own: the same request misses there.
     BOOST_TEST(g.call(body(), {{"x-switchboard-cache-namespace", "step_2"}}).header("x-switchboard-cache") == "miss");
+}
+
+// The model a provider names goes into the cached body (JSON-escaped), never into a header: a hit
+// names the deployment's configured model, as the miss did.
+BOOST_AUTO_TEST_CASE(a_hit_names_the_configured_model_never_the_providers_text) {
+    cached_gateway g;
+    g.up.always(canned_reply::json(200, completion_body("evil\\r\\nx-injected: 1", "words")));
+    auto const miss = g.call(body());
+    auto const hit = g.call(body());
+    BOOST_TEST(hit.header("x-switchboard-cache") == "hit");
+    BOOST_TEST(hit.header("x-switchboard-model") == miss.header("x-switchboard-model"));
+    BOOST_TEST(hit.header("x-switchboard-model") == "m");
+    BOOST_TEST(hit.header("x-injected").empty());
+    BOOST_TEST(json::parse(hit.body).at("model").as_string() == "evil\r\nx-injected: 1");
 }
 
 BOOST_AUTO_TEST_CASE(errors_and_a_fallbacks_answer_are_never_kept) {
