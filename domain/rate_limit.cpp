@@ -1,6 +1,9 @@
 // Rate-limit rules and the sliding-window-log decision.
 #include "domain/rate_limit.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <array>
 
 namespace switchboard::domain {
@@ -32,6 +35,11 @@ std::string_view fail_mode_name(fail_mode m) {
 outage_action on_store_outage(fail_mode mode, bool has_local_fallback) {
     if (mode == fail_mode::closed) return outage_action::refuse;
     return has_local_fallback ? outage_action::count_locally : outage_action::let_through;
+}
+
+std::int64_t local_share(std::int64_t limit, double fraction) {
+    if (limit <= 0) return limit;
+    return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(static_cast<double>(limit) * fraction)));
 }
 
 std::vector<rate_limit_rule> default_rate_limits() {

@@ -33,6 +33,9 @@ std::string_view fail_mode_name(fail_mode m);
 // uncounted.
 enum class outage_action { refuse, count_locally, let_through };
 outage_action on_store_outage(fail_mode mode, bool has_local_fallback);
+// What one instance may count on its own when it counts locally: `fraction` of a limit, at least
+// 1 (0 or less: unlimited, unchanged).
+std::int64_t local_share(std::int64_t limit, double fraction);
 
 struct rate_limit_rule {
     std::string route; // exact path; empty = every route that has no rule of its own for this scope

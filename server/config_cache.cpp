@@ -2,6 +2,8 @@
 // in-process bound and the namespace shared across tenants (if any).
 #include "server/config_sections.hpp"
 
+#include "adapters/http/request_id.hpp"
+
 namespace switchboard::server {
 namespace json = boost::json;
 using namespace std::chrono_literals;
@@ -20,13 +22,9 @@ field_list<domain::cache_settings> cache_settings_fields() {
     return fields;
 }
 
+// The rule of a tenant name, which a namespace stands beside in the cache's keys.
 bool namespace_name(std::string const& s) {
-    if (s.empty() || s.size() > 64) return false;
-    for (char c : s)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-              c == '.' || c == ':'))
-            return false;
-    return true;
+    return adapters::plain_identifier(s, 64);
 }
 } // namespace
 

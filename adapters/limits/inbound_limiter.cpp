@@ -77,7 +77,7 @@ net::awaitable<limit_outcome> inbound_limiter::check(std::string_view path, call
         }
         for (auto& w : windows) {
             w.key = "local:" + w.key;
-            w.limit = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(w.limit * fraction_)));
+            w.limit = domain::local_share(w.limit, fraction_);
         }
         verdicts = co_await local_->admit(windows);
     }

@@ -4,7 +4,6 @@
 #include "adapters/hex.hpp"
 #include "adapters/store/store_error.hpp"
 
-#include <cmath>
 
 namespace switchboard::adapters {
 namespace {
@@ -14,10 +13,6 @@ std::string next_lease() {
     thread_local std::string const tag = random_hex(16);
     thread_local std::uint64_t sequence = 0;
     return tag + ":" + std::to_string(++sequence);
-}
-
-std::int64_t scaled(std::int64_t v, double f) {
-    return v <= 0 ? v : std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(static_cast<double>(v) * f)));
 }
 
 domain::gateway_error refusal(meter_verdict const& v, meter_claim const& c) {
@@ -62,8 +57,8 @@ net::awaitable<std::optional<domain::gateway_error>> key_keeper::acquire(meter_c
             break;
         }
         local = true;
-        claim.tokens_per_minute = scaled(claim.tokens_per_minute, policy_.local_fraction);
-        claim.max_concurrent = scaled(claim.max_concurrent, policy_.local_fraction);
+        claim.tokens_per_minute = domain::local_share(claim.tokens_per_minute, policy_.local_fraction);
+        claim.max_concurrent = domain::local_share(claim.max_concurrent, policy_.local_fraction);
         verdict = co_await policy_.local->acquire(claim);
     }
     if (verdict->refused != meter_verdict::refusal::none) co_return refusal(*verdict, claim);

@@ -27,9 +27,7 @@ std::string iso_midnight(std::int64_t unix_seconds) {
 }
 
 domain::quota_limits scaled(domain::quota_limits l, double f) {
-    auto s = [f](std::int64_t v) {
-        return v <= 0 ? v : std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(v * f)));
-    };
+    auto s = [f](std::int64_t v) { return domain::local_share(v, f); };
     return {s(l.requests_per_day), s(l.tokens_per_day), s(l.tokens_per_month), s(l.micro_usd_per_day),
             s(l.micro_usd_per_month)};
 }

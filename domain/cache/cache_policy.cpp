@@ -2,13 +2,13 @@
 #include "domain/cache/cache_policy.hpp"
 
 #include "domain/ascii.hpp"
+#include "domain/auth/key_record.hpp"
 
 #include <charconv>
 
 namespace switchboard::domain {
 namespace {
 constexpr std::size_t max_tags = 16;
-constexpr std::size_t max_label = 64;
 
 std::string_view trimmed(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -16,12 +16,9 @@ std::string_view trimmed(std::string_view s) {
     return s;
 }
 
-// A namespace or tag: 1..64 letters, digits, '-', '_', '.', ':'.
+// A namespace or tag: the rule of a tenant name (1..64 letters, digits, '-', '_', '.', ':').
 bool valid_label(std::string_view s) {
-    if (s.empty() || s.size() > max_label) return false;
-    for (char c : s)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':')) return false;
-    return true;
+    return valid_tenant_name(s);
 }
 
 gateway_error bad_header(std::string_view header, std::string_view rule) {
