@@ -11,4 +11,9 @@ inline std::int64_t unix_now() {
         .count();
 }
 
+inline std::int64_t unix_now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 } // namespace switchboard::adapters

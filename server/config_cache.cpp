@@ -63,6 +63,11 @@ field_list<adapters::cache_options> cache_fields() {
                        },
                        [](S const& s) { return json::value(s.shared_namespace); }});
         out.push_back(field::bytes<S>("max_bytes", &S::max_bytes, 64u << 10, std::size_t{64} << 30));
+        out.push_back(field::bytes<S>("shared_max_entry_bytes", &S::shared_max_entry_bytes, 1u << 10, 64u << 20));
+        out.push_back(field::duration<S>("shared_poll", &S::shared_poll, std::chrono::milliseconds(1),
+                                         std::chrono::seconds(5)));
+        out.push_back(field::duration<S>("shared_sync", &S::shared_sync, std::chrono::milliseconds(10),
+                                         std::chrono::minutes(10)));
         return out;
     }();
     return fields;

@@ -9,6 +9,7 @@
 #include "adapters/store/memory_budget_store.hpp"
 #include "adapters/store/redis/redis_scripts.hpp"
 #include "adapters/store/redis/redis_key_store.hpp"
+#include "adapters/store/redis/redis_cache_store.hpp"
 #include "adapters/store/redis/redis_refresh_store.hpp"
 #include "adapters/store/redis/redis_stores.hpp"
 
@@ -77,6 +78,7 @@ struct gateway_runtime::core {
     std::unique_ptr<adapters::redis_key_meter_store> redis_meters;
     std::unique_ptr<adapters::redis_key_store> redis_keys;
     std::unique_ptr<adapters::redis_refresh_store> redis_refresh;
+    std::unique_ptr<adapters::redis_cache_store> redis_cache;
     std::unique_ptr<adapters::inbound_limiter> limiter;
     std::unique_ptr<adapters::quota_keeper> quotas;
     std::unique_ptr<adapters::key_keeper> keys; // auth on: keys' own limits and budgets
@@ -258,6 +260,7 @@ gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
     c.redis_meters = std::make_unique<adapters::redis_key_meter_store>(*c.redis);
     c.redis_keys = std::make_unique<adapters::redis_key_store>(*c.redis);
     c.redis_refresh = std::make_unique<adapters::redis_refresh_store>(*c.redis);
+    c.redis_cache = std::make_unique<adapters::redis_cache_store>(*c.redis);
     c.redis->start();
     return {c.redis_limits.get(), c.redis_quotas.get(), c.redis_budgets.get(), c.redis_meters.get()};
 }
@@ -267,6 +270,7 @@ adapters::router_services gateway_runtime::services_for(core& c, adapters::metri
     adapters::router_services services;
     services.limiter = c.limiter.get();
     services.cache = cache_.get();
+    services.shared_cache = c.redis_cache.get();
     services.quotas = c.quotas.get();
     services.proxies = &proxies_;
     services.store_kind = shared ? "redis" : "memory";
@@ -368,6 +372,10 @@ void gateway_runtime::start_background_tasks() {
     if (keys_ && first.redis_keys)
         tasks_->spawn("key_watch", config_.auth.watch_interval, [this, &first]() {
             return keys_->refresh(*first.redis_keys);
+        });
+    if (first.redis_cache)
+        tasks_->spawn("cache_sync", config_.cache.shared_sync, [this, &first]() {
+            return adapters::follow_cache_clears(*first.redis_cache, *cache_, cache_clears_seen_);
         });
     tasks_->spawn("store_housekeeping", config_.observability.housekeeping_interval, [this, &first]() {
         return adapters::store_housekeeping(local_quotas_.get(), first.redis.get());

@@ -48,6 +48,18 @@ net::awaitable<void> refresh_quota_signals(quota_keeper& quotas, resilience_stat
     watch.day = today;
 }
 
+net::awaitable<void> follow_cache_clears(cache_store& shared, response_cache& cache, cache_clear_watch& watch) {
+    // The first run applies every clear still logged: one made between this instance's start and
+    // that run is among them (the older ones find nothing, or little, to drop).
+    auto log = co_await shared.changes(watch.seen);
+    watch.seen = log.count;
+    if (!log.clears) {
+        cache.clear("", "");
+        co_return;
+    }
+    for (auto const& c : *log.clears) cache.clear(c.cache_namespace, c.tag);
+}
+
 net::awaitable<void> store_housekeeping(memory_quota_store* local_quotas, redis_connection* redis) {
     if (local_quotas) {
         auto const pruned = local_quotas->prune();

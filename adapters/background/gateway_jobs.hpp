@@ -5,9 +5,13 @@
 //    provider is taken out of rotation before clients find out.
 //  - refresh_quota_signals: re-reads every provider's quota use, so the degraded-mode signal
 //    follows window rollovers (a new UTC day) even without traffic; logs each rollover once.
+//  - follow_cache_clears: applies the cache clears made on other instances (through the shared
+//    store) to this instance's first level, so a clear anywhere clears everywhere within a run.
 //  - store_housekeeping: drops ended quota windows from the in-memory store and measures the
 //    shared store's round trip (PING) so health and metrics stay current while idle.
 #include "adapters/background/probe_board.hpp"
+#include "adapters/cache/cache_store.hpp"
+#include "adapters/cache/response_cache.hpp"
 #include "adapters/dispatch/resilience_state.hpp"
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/provider.hpp"
@@ -36,6 +40,11 @@ struct quota_watch {
     std::string day; // the UTC day seen by the previous run ("" before the first)
 };
 net::awaitable<void> refresh_quota_signals(quota_keeper& quotas, resilience_state& resilience, quota_watch& watch);
+
+struct cache_clear_watch {
+    std::int64_t seen = -1; // the shared clear count seen by the previous run (-1: none yet)
+};
+net::awaitable<void> follow_cache_clears(cache_store& shared, response_cache& cache, cache_clear_watch& watch);
 
 // `local_quotas` and `redis` may be null.
 net::awaitable<void> store_housekeeping(memory_quota_store* local_quotas, redis_connection* redis);

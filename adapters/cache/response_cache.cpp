@@ -42,9 +42,19 @@ std::shared_ptr<cached_answer const> response_cache::find(std::string const& key
         misses_.fetch_add(1, std::memory_order_relaxed);
         return nullptr;
     }
-    hits_.fetch_add(1, std::memory_order_relaxed);
-    micro_usd_saved_.fetch_add(domain::to_micro_usd(found->cost_usd), std::memory_order_relaxed);
+    note_hit(*found);
     return found;
+}
+
+void response_cache::note_hit(cached_answer const& answer) {
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    micro_usd_saved_.fetch_add(domain::to_micro_usd(answer.cost_usd), std::memory_order_relaxed);
+}
+
+std::shared_ptr<cached_answer const> response_cache::adopt(std::string const& key, cached_answer answer) {
+    auto shared = std::make_shared<cached_answer const>(std::move(answer));
+    memory_.put(key, shared);
+    return shared;
 }
 
 void response_cache::note_coalesced(cached_answer const& answer) {
@@ -52,19 +62,30 @@ void response_cache::note_coalesced(cached_answer const& answer) {
     micro_usd_saved_.fetch_add(domain::to_micro_usd(answer.cost_usd), std::memory_order_relaxed);
 }
 
-void response_cache::store(std::string const& key, domain::cache_plan const& plan, cached_answer answer) {
+std::shared_ptr<cached_answer const> response_cache::store(std::string const& key, domain::cache_plan const& plan,
+                                                           cached_answer answer) {
     auto const now = clock_();
     answer.cache_namespace = plan.cache_namespace;
     answer.tags = plan.tags;
     answer.stored_ms = now;
     answer.expires_ms = now + std::chrono::duration_cast<std::chrono::milliseconds>(plan.ttl).count();
-    memory_.put(key, std::make_shared<cached_answer const>(std::move(answer)));
+    auto kept = std::make_shared<cached_answer const>(std::move(answer));
+    memory_.put(key, kept);
     stores_.fetch_add(1, std::memory_order_relaxed);
+    return kept;
 }
 
 cache_figures response_cache::figures() {
-    return {hits_.load(),   misses_.load(),    bypasses_.load(), stores_.load(), coalesced_.load(),
-            static_cast<double>(micro_usd_saved_.load()) / 1e6, memory_.counts()};
+    cache_figures f;
+    f.hits = hits_.load();
+    f.misses = misses_.load();
+    f.bypasses = bypasses_.load();
+    f.stores = stores_.load();
+    f.coalesced = coalesced_.load();
+    f.shared_failures = shared_failures_.load();
+    f.usd_saved = static_cast<double>(micro_usd_saved_.load()) / 1e6;
+    f.memory = memory_.counts();
+    return f;
 }
 
 } // namespace switchboard::adapters

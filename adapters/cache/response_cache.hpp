@@ -18,6 +18,13 @@ struct cache_options {
     std::map<std::string, domain::cache_settings, std::less<>> groups; // … but these (by requested name)
     std::string shared_namespace; // empty: each tenant its own entries
     std::size_t max_bytes = 64u << 20;
+    // The second level (Redis, when a store URL is set): an entry larger than this stays in
+    // the first level only; a call waiting for another instance's leader looks again every
+    // `shared_poll` (doubling up to eight times that).
+    std::size_t shared_max_entry_bytes = 1u << 20;
+    std::chrono::milliseconds shared_poll{20};
+    // How often this instance applies the clears made on the others to its first level.
+    std::chrono::milliseconds shared_sync{1000};
 };
 
 // What the cache did for one call, as `x-switchboard-cache` says it.
@@ -26,6 +33,7 @@ std::string_view cache_status_name(cache_status s);
 
 struct cache_figures {
     std::uint64_t hits = 0, misses = 0, bypasses = 0, stores = 0, coalesced = 0;
+    std::uint64_t shared_failures = 0; // the second level could not answer (the cache was bypassed)
     double usd_saved = 0;
     cache_counts memory;
 };
@@ -42,12 +50,21 @@ class response_cache {
 
     // The live answer under `key` (a hit), or null (a miss). Counted either way.
     std::shared_ptr<cached_answer const> find(std::string const& key);
+    // The first level's answer under `key`, uncounted (the second level may still hold one).
+    std::shared_ptr<cached_answer const> local(std::string const& key) { return memory_.get(key); }
+    // An answer of the second level, kept in the first one too.
+    std::shared_ptr<cached_answer const> adopt(std::string const& key, cached_answer answer);
+    void note_hit(cached_answer const& answer);
+    void note_miss() { misses_.fetch_add(1, std::memory_order_relaxed); }
+    void note_shared_failure() { shared_failures_.fetch_add(1, std::memory_order_relaxed); }
+    cache_options const& options() const { return options_; }
     void note_bypass() { bypasses_.fetch_add(1, std::memory_order_relaxed); }
     // A miss answered by the leader of identical misses in flight (counted as such, not as a hit).
     void note_coalesced(cached_answer const& answer);
     single_flight& flights() { return flights_; }
-    // Keeps a complete answer for `plan.ttl`.
-    void store(std::string const& key, domain::cache_plan const& plan, cached_answer answer);
+    // Keeps a complete answer for `plan.ttl`. → the answer as kept
+    std::shared_ptr<cached_answer const> store(std::string const& key, domain::cache_plan const& plan,
+                                               cached_answer answer);
     std::size_t clear(std::string const& cache_namespace, std::string const& tag) { return memory_.clear(cache_namespace, tag); }
     cache_figures figures();
     std::int64_t now_ms() const { return clock_(); }
@@ -57,7 +74,7 @@ class response_cache {
     memory_cache::clock_fn clock_;
     memory_cache memory_;
     single_flight flights_;
-    std::atomic<std::uint64_t> hits_{0}, misses_{0}, bypasses_{0}, stores_{0}, coalesced_{0};
+    std::atomic<std::uint64_t> hits_{0}, misses_{0}, bypasses_{0}, stores_{0}, coalesced_{0}, shared_failures_{0};
     std::atomic<std::int64_t> micro_usd_saved_{0};
 };
 

@@ -26,6 +26,7 @@
 namespace switchboard::adapters {
 
 class response_cache;
+class cache_store;
 
 // The collaborators beyond the dispatcher; each may be absent (null), which turns its feature off.
 struct router_services {
@@ -59,6 +60,7 @@ struct router_services {
     refresh_store* refresh_tokens = nullptr; // this core's way to the refresh token families
     net::ssl::context* tls = nullptr;    // for JWKS fetches
     response_cache* cache = nullptr;     // exact answers (null: no cache)
+    cache_store* shared_cache = nullptr; // this core's way to the cache every instance shares (null: none)
 };
 
 // One request as the router sees it: who calls, which route matched, and what serving it did.

@@ -3,8 +3,11 @@
 // of both, or every one. Body {"namespace"?, "tag"?} → {"object":"cache.clear","cleared":N}.
 #include "adapters/http/api_route.hpp"
 
+#include "adapters/cache/cache_store.hpp"
 #include "adapters/cache/response_cache.hpp"
 #include "adapters/http/router_responses.hpp"
+#include "adapters/store/store_error.hpp"
+#include "domain/auth/key_record.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -12,13 +15,21 @@ namespace switchboard::adapters {
 namespace json = boost::json;
 
 namespace {
-// An optional string field of at most 130 characters (a tenant and a namespace under it).
+// An optional name: a tag, or a namespace (a tenant's, or a namespace under it: "acme/step_1").
 std::optional<domain::gateway_error> read_label(json::object const& body, std::string_view name, std::string& out) {
     auto const* v = body.if_contains(name);
     if (!v || v->is_null()) return std::nullopt;
-    if (!v->is_string() || v->as_string().empty() || v->as_string().size() > 130)
+    bool valid = v->is_string() && !v->as_string().empty() && v->as_string().size() <= 130;
+    if (valid) {
+        std::string_view const text = v->as_string();
+        auto const slash = name == "namespace" ? text.find('/') : std::string_view::npos;
+        valid = domain::valid_tenant_name(text.substr(0, slash)) &&
+                (slash == std::string_view::npos || domain::valid_tenant_name(text.substr(slash + 1)));
+    }
+    if (!valid)
         return domain::make_error(domain::errc::invalid_request,
-                                  std::string(name) + " must be a non-empty string of at most 130 characters",
+                                  std::string(name) + " must be a name of 1 to 64 letters, digits, '-', '_', '.' or ':'" +
+                                      (name == "namespace" ? " (or two, joined by '/')" : ""),
                                   std::string(name));
     out = std::string(v->as_string());
     return std::nullopt;
@@ -40,7 +51,19 @@ net::awaitable<http_response> api_router::cache_clear_route(route_call& c) {
     std::string cache_namespace, tag;
     if (auto bad = read_label(fields, "namespace", cache_namespace)) co_return answer_error(*bad, c.req, c.request_id);
     if (auto bad = read_label(fields, "tag", tag)) co_return answer_error(*bad, c.req, c.request_id);
-    std::size_t const cleared = services_.cache ? services_.cache->clear(cache_namespace, tag) : 0;
+    std::size_t cleared = services_.cache ? services_.cache->clear(cache_namespace, tag) : 0;
+    if (services_.shared_cache) {
+        // The other instances clear their memory from the shared store's log of clears.
+        cache_clearing what{cache_namespace, tag};
+        try {
+            cleared += co_await services_.shared_cache->clear(what);
+        } catch (store_unavailable const&) {
+            co_return answer_error(domain::make_error(domain::errc::store_unavailable,
+                                                      "This instance's cache was cleared, but the shared cache "
+                                                      "could not be reached: try again"),
+                                   c.req, c.request_id);
+        }
+    }
     json::object out{{"object", "cache.clear"}, {"cleared", cleared}};
     if (!cache_namespace.empty()) out["namespace"] = cache_namespace;
     if (!tag.empty()) out["tag"] = tag;

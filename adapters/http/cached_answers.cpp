@@ -1,9 +1,12 @@
 // Cache hits answered at the doors, served answers kept.
 #include "adapters/http/cached_answers.hpp"
 
+#include "adapters/cache/answer_codec.hpp"
 #include "adapters/wall_clock.hpp"
 #include "domain/openai_wire.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace switchboard::adapters {
@@ -74,31 +77,31 @@ net::awaitable<bool> recording_client::on_chunk(json::object chunk) {
 namespace {
 // Stored (when the plan allows), then handed to the calls that waited: a new identical call
 // finds it in the cache rather than leading a flight of its own.
-void keep(response_cache& cache, cache_use& use, request_record const& record, cached_answer answer) {
-    auto const shared = std::make_shared<cached_answer const>(answer);
-    if (keepable(use, record)) cache.store(use.key, use.plan, std::move(answer));
-    if (use.lead) use.lead->land(shared);
-}
-} // namespace
-
-net::awaitable<void> join_identical_calls(response_cache& cache, cache_use& use,
-                                          std::chrono::steady_clock::time_point until) {
-    while (std::chrono::steady_clock::now() < until) {
-        auto ticket = cache.flights().join(use.key);
-        if (ticket.leader) {
-            use.lead = std::make_unique<flight_lead>(cache.flights(), use.key, std::move(ticket.f));
-            co_return;
-        }
-        auto answer = co_await ticket.f->wait(until);
-        if (answer) {
-            cache.note_coalesced(*answer);
-            use.hit = std::move(answer);
-            use.status = cache_status::coalesced;
-            co_return;
-        }
-        // The leader failed: join again (the first to do so leads the next attempt).
+net::awaitable<void> keep_shared(cache_store* store, cache_address at, std::string entry, std::chrono::milliseconds ttl,
+                                 std::vector<std::string> tags) {
+    try {
+        co_await store->keep(at, std::move(entry), ttl, tags);
+    } catch (std::exception const&) {
+        // Kept here only; the lease ends at its TTL.
     }
 }
+
+void keep(response_cache& cache, cache_use& use, request_record const& record, cached_answer answer) {
+    auto landed = std::make_shared<cached_answer const>(answer);
+    if (keepable(use, record)) {
+        landed = cache.store(use.key, use.plan, std::move(answer));
+        auto entry = encode_answer(*landed, unix_now_ms());
+        if (use.shared && entry.size() <= cache.options().shared_max_entry_bytes) {
+            net::co_spawn(use.executor,
+                          keep_shared(use.shared, use.address(), std::move(entry),
+                                      std::chrono::duration_cast<std::chrono::milliseconds>(use.plan.ttl), landed->tags),
+                          net::detached);
+            if (use.lease) use.lease->kept(); // the keep gives it back
+        }
+    }
+    if (use.lead) use.lead->land(std::move(landed));
+}
+} // namespace
 
 void keep_whole(response_cache& cache, cache_use& use, dispatched<domain::chat_completion> const& served,
                 std::string const& body) {

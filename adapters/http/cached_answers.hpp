@@ -5,26 +5,12 @@
 // Only complete answers are kept: a success (never an error), a stream that reached its finish
 // reason (never a cut one), from the group's first deployment unless its settings let a
 // fallback's answer stand for it.
-#include "adapters/cache/response_cache.hpp"
+#include "adapters/http/cache_lookup.hpp"
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/error_response.hpp"
 #include "domain/completion_chunks.hpp"
 
 namespace switchboard::adapters {
-
-struct cache_use {
-    std::string key;
-    domain::cache_plan plan;
-    domain::cache_settings const* settings = nullptr;
-    std::shared_ptr<cached_answer const> hit; // a hit, or the answer of the flight it joined
-    cache_status status = cache_status::bypass;
-    std::unique_ptr<flight_lead> lead; // this call leads the identical misses in flight
-};
-
-// The cache's answer to a miss that may be shared: waits (until `until`) for identical calls in
-// flight, or leads them (`use.lead`). Sets `use.hit` and the status `coalesced` when one landed.
-net::awaitable<void> join_identical_calls(response_cache& cache, cache_use& use,
-                                          std::chrono::steady_clock::time_point until);
 
 dispatch_result<domain::chat_completion> whole_from_cache(cached_answer const& hit);
 // The hit as a stream into `client`: its chunks, then the result the door completes as usual.
@@ -44,7 +30,8 @@ class recording_client final : public stream_client {
     domain::completion_builder built_;
 };
 
-// Keeps a served answer when the call's plan and settings allow it, and hands it to the calls
+// Keeps a served answer when the call's plan and settings allow it — in this instance's memory,
+// and (in the background, within its size cap) in the shared store — and hands it to the calls
 // that waited for it.
 void keep_whole(response_cache& cache, cache_use& use, dispatched<domain::chat_completion> const& served,
                 std::string const& body);

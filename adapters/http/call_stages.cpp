@@ -77,19 +77,12 @@ net::awaitable<api_router::stage_verdict> api_router::look_up_cache(call_exchang
         co_return std::nullopt;
     }
     use.key = response_cache::key_of(domain::cache_identity("chat", use.plan.cache_namespace, x.chat->body));
-    if (!use.plan.read) {
-        cache->note_bypass();
-        co_return std::nullopt;
-    }
-    use.hit = cache->find(use.key);
-    use.status = use.hit ? cache_status::hit : cache_status::miss;
-    // A miss that will be kept may be shared: identical calls in flight make one upstream call.
-    if (!use.hit && use.plan.write) {
-        auto const timeout = x.hints.timeout ? std::min<std::chrono::milliseconds>(*x.hints.timeout,
-                                                                                  dispatch_.catalog().request_timeout)
-                                             : dispatch_.catalog().request_timeout;
-        co_await join_identical_calls(*cache, use, std::chrono::steady_clock::now() + timeout);
-    }
+    use.shared = services_.shared_cache;
+    use.lease_id = x.request_id;
+    auto const timeout = x.hints.timeout
+                             ? std::min<std::chrono::milliseconds>(*x.hints.timeout, dispatch_.catalog().request_timeout)
+                             : dispatch_.catalog().request_timeout;
+    co_await look_up(*cache, use, std::chrono::steady_clock::now() + timeout);
     co_return std::nullopt;
 }
 

@@ -68,6 +68,9 @@ void cache_metrics(exposition& out, cache_figures const& c) {
             static_cast<double>(c.bypasses));
     counter("switchboard_cache_coalesced_total", "Misses answered by an identical call already in flight.",
             static_cast<double>(c.coalesced));
+    counter("switchboard_cache_shared_failures_total",
+            "Calls for which the shared cache (Redis) could not answer: the cache was bypassed.",
+            static_cast<double>(c.shared_failures));
     counter("switchboard_cache_stores_total", "Answers kept in the cache.", static_cast<double>(c.stores));
     counter("switchboard_cache_evictions_total", "Entries dropped to stay within cache.max_bytes.",
             static_cast<double>(c.memory.evictions));

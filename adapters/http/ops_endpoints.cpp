@@ -111,6 +111,7 @@ http_response api_router::stats(http_request const& req, std::string const& requ
                  {"hit_rate", looked_up ? static_cast<double>(c.hits) / static_cast<double>(looked_up) : 0.0},
                  {"bypasses", c.bypasses},
                  {"coalesced", c.coalesced},
+                 {"shared_failures", c.shared_failures},
                  {"stores", c.stores},
                  {"entries", c.memory.entries},
                  {"bytes", c.memory.bytes},

@@ -44,7 +44,8 @@ config=(server/config.cpp server/config_reader.cpp server/config_fields.cpp serv
         adapters/observability/log_sink.cpp)
 
 targets=(response_head_fuzz upstream_response_fuzz stream_fuzz provider_answer_fuzz request_fuzz
-         retry_after_fuzz resp_fuzz config_fuzz credential_fuzz jwt_fuzz jwks_fuzz cache_key_fuzz)
+         retry_after_fuzz resp_fuzz config_fuzz credential_fuzz jwt_fuzz jwks_fuzz cache_key_fuzz
+         answer_codec_fuzz)
 [ -n "${FUZZ_TARGETS:-}" ] && read -r -a targets <<< "$FUZZ_TARGETS"
 for target in "${targets[@]}"; do
     case $target in
@@ -54,6 +55,7 @@ for target in "${targets[@]}"; do
         link $target -lboost_json -- tests/fuzz/$target.cpp "${domain[@]}" ;;
     resp_fuzz) link $target -lhiredis -- tests/fuzz/resp_fuzz.cpp adapters/store/redis/resp.cpp ;;
     jwks_fuzz) link $target -lboost_json -lcrypto -- tests/fuzz/jwks_fuzz.cpp adapters/auth/jwks.cpp "${domain[@]}" ;;
+    answer_codec_fuzz) link $target -lboost_json -- tests/fuzz/answer_codec_fuzz.cpp adapters/cache/answer_codec.cpp "${domain[@]}" ;;
     config_fuzz) link $target -lboost_json -lboost_url -lyaml-cpp -- tests/fuzz/config_fuzz.cpp "${config[@]}" "${domain[@]}" ;;
     *) echo "unknown fuzz target $target" >&2; exit 2 ;;
     esac

@@ -350,7 +350,9 @@ return 1
 
 std::vector<redis_script const*> all() {
     return {&sliding_window(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
-            &budget_adjust(), &key_save(), &refresh_start(), &refresh_rotate(), &meter_acquire(), &meter_release()};
+            &budget_adjust(), &key_save(), &refresh_start(), &refresh_rotate(), &meter_acquire(), &meter_release(),
+            &cache_look(), &cache_keep(), &cache_release(), &cache_clear(), &cache_note_root(), &cache_note_clear(),
+            &cache_changes()};
 }
 
 } // namespace switchboard::adapters::scripts

@@ -45,6 +45,24 @@ redis_script const& refresh_start();
 // → {1 rotated | 2 reused (family revoked) | 3 unknown | 0 revoked or gone, key id, scopes}
 redis_script const& refresh_rotate();
 
+// The shared response cache (redis_cache_store.hpp).
+// Look. KEYS[1] entry, KEYS[2] lease; ARGV lease ms (0: do not take it), lease id.
+// → {1, entry, ms left} | {2} (no entry, lease taken) | {0} (no entry)
+redis_script const& cache_look();
+// Keep. KEYS[1] entry, KEYS[2] lease, KEYS[3] index; ARGV entry, ttl ms, lease id, index member,
+// entry key prefix. → 1
+redis_script const& cache_keep();
+// Lease release. KEYS[1] lease; ARGV lease id. → 1
+redis_script const& cache_release();
+// Clear. KEYS[1] index; ARGV namespace ('' any), tag ('' any), entry key prefix. → dropped
+redis_script const& cache_clear();
+// KEYS[1] the set of namespace roots; ARGV root. → 1
+redis_script const& cache_note_root();
+// KEYS[1] clear log (LIST, newest first), KEYS[2] its count; ARGV "<ns>\t<tag>", log length. → count
+redis_script const& cache_note_clear();
+// KEYS as above; ARGV count seen, log length. → {count, 1, clears newest first...} | {count, 0} (too many)
+redis_script const& cache_changes();
+
 std::vector<redis_script const*> all();
 
 } // namespace switchboard::adapters::scripts

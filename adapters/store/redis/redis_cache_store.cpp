@@ -1,0 +1,114 @@
+// The shared response cache: one script per operation (redis_cache_scripts.cpp).
+#include "adapters/store/redis/redis_cache_store.hpp"
+
+#include "adapters/store/redis/redis_scripts.hpp"
+#include "adapters/store/store_error.hpp"
+
+namespace switchboard::adapters {
+namespace {
+std::string const roots_key = "sbc:{roots}";
+std::string const clears_key = "sbc:{clears}";
+std::string const clears_count_key = "sbc:{clears}:n";
+
+std::string root_of(std::string_view cache_namespace) {
+    if (cache_namespace.empty()) return "~";
+    return std::string(cache_namespace.substr(0, cache_namespace.find('/')));
+}
+std::string base_of(std::string const& root) { return "sbc:{" + root + "}"; }
+std::string entry_prefix(std::string const& root) { return base_of(root) + ":e:"; }
+std::string lease_key(cache_address const& at) { return base_of(root_of(at.cache_namespace)) + ":l:" + at.key; }
+
+std::string joined(std::vector<std::string> const& tags) {
+    std::string out;
+    for (auto const& t : tags) out += (out.empty() ? "" : ",") + t;
+    return out;
+}
+
+void throw_if_error(redis_value const& v) {
+    if (v.is_error()) throw store_unavailable("redis refused a cache command");
+}
+} // namespace
+
+net::awaitable<shared_lookup> redis_cache_store::look(cache_address const& at, std::chrono::milliseconds lease) {
+    auto const root = root_of(at.cache_namespace);
+    std::vector<script_call> calls;
+    calls.push_back({&scripts::cache_look(), {entry_prefix(root) + at.key, lease_key(at)},
+                     {std::to_string(std::max<std::int64_t>(0, lease.count())), at.lease_id}});
+    auto replies = co_await redis_.eval(std::move(calls));
+    auto const& v = replies.at(0);
+    if (v.type != redis_value::kind::array || v.elements.empty() || v.elements[0].type != redis_value::kind::integer)
+        throw store_unavailable("redis cache script returned an unexpected reply");
+    shared_lookup out;
+    auto const code = v.elements[0].integer;
+    if (code == 1 && v.elements.size() == 3) {
+        out.entry = v.elements[1].text;
+        out.remaining_ms = v.elements[2].integer;
+    }
+    out.lead = code == 2;
+    co_return out;
+}
+
+net::awaitable<void> redis_cache_store::keep(cache_address const& at, std::string entry, std::chrono::milliseconds ttl,
+                                             std::vector<std::string> const& tags) {
+    auto const root = root_of(at.cache_namespace);
+    std::vector<script_call> calls;
+    calls.push_back({&scripts::cache_keep(),
+                     {entry_prefix(root) + at.key, lease_key(at), base_of(root) + ":i"},
+                     {std::move(entry), std::to_string(std::max<std::int64_t>(1, ttl.count())), at.lease_id,
+                      at.cache_namespace + "\t" + joined(tags) + "\t" + at.key, entry_prefix(root)}});
+    calls.push_back({&scripts::cache_note_root(), {roots_key}, {root}});
+    auto replies = co_await redis_.eval(std::move(calls));
+    for (auto const& r : replies) throw_if_error(r);
+}
+
+net::awaitable<void> redis_cache_store::release(cache_address const& at) {
+    std::vector<script_call> calls;
+    calls.push_back({&scripts::cache_release(), {lease_key(at)}, {at.lease_id}});
+    co_await redis_.eval(std::move(calls));
+}
+
+net::awaitable<std::size_t> redis_cache_store::clear(cache_clearing const& what) {
+    std::vector<std::string> roots;
+    if (!what.cache_namespace.empty()) {
+        roots.push_back(root_of(what.cache_namespace));
+    } else {
+        std::vector<std::vector<std::string>> members{{"SMEMBERS", roots_key}};
+        auto replies = co_await redis_.pipeline(std::move(members));
+        throw_if_error(replies.at(0));
+        for (auto& e : replies.at(0).elements) roots.push_back(std::move(e.text));
+    }
+    std::vector<script_call> calls;
+    for (auto const& root : roots)
+        calls.push_back({&scripts::cache_clear(), {base_of(root) + ":i"},
+                         {what.cache_namespace, what.tag, entry_prefix(root)}});
+    calls.push_back({&scripts::cache_note_clear(), {clears_key, clears_count_key},
+                     {what.cache_namespace + "\t" + what.tag, std::to_string(clear_log_length)}});
+    auto replies = co_await redis_.eval(std::move(calls));
+    std::size_t dropped = 0;
+    for (std::size_t i = 0; i + 1 < replies.size(); ++i)
+        if (replies[i].type == redis_value::kind::integer) dropped += static_cast<std::size_t>(replies[i].integer);
+    co_return dropped;
+}
+
+net::awaitable<cache_store::clear_log> redis_cache_store::changes(std::int64_t seen) {
+    std::vector<script_call> calls;
+    calls.push_back({&scripts::cache_changes(), {clears_key, clears_count_key},
+                     {std::to_string(seen), std::to_string(clear_log_length)}});
+    auto replies = co_await redis_.eval(std::move(calls));
+    auto const& v = replies.at(0);
+    if (v.type != redis_value::kind::array || v.elements.size() < 2)
+        throw store_unavailable("redis cache script returned an unexpected reply");
+    clear_log log;
+    log.count = v.elements[0].integer;
+    if (v.elements[1].integer == 0) co_return log; // too many (or the store was flushed): clear all
+    log.clears.emplace();
+    for (std::size_t i = 2; i < v.elements.size(); ++i) {
+        auto const& text = v.elements[i].text;
+        auto const tab = text.find('\t');
+        if (tab == std::string::npos) continue;
+        log.clears->push_back({text.substr(0, tab), text.substr(tab + 1)});
+    }
+    co_return log;
+}
+
+} // namespace switchboard::adapters
