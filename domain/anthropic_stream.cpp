@@ -30,7 +30,9 @@ stream_step chat_stream_translator::anthropic_event(sse_event const& event) {
             if (auto const* u = object_at(*m, "usage"))
                 usage_ = token_usage{count_field(*u, "input_tokens") + count_field(*u, "cache_creation_input_tokens") +
                                          count_field(*u, "cache_read_input_tokens"),
-                                     count_field(*u, "output_tokens")};
+                                     count_field(*u, "output_tokens"),
+                                     std::max<std::int64_t>(0, count_field(*u, "cache_read_input_tokens")),
+                                     std::max<std::int64_t>(0, count_field(*u, "cache_creation_input_tokens"))};
         }
         role_once(step);
         return step;

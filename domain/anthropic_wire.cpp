@@ -13,6 +13,20 @@ namespace json = boost::json;
 
 namespace {
 
+// Anthropic's prompt caching marks (`cache_control: {"type":"ephemeral"}`) ride on OpenAI-shape
+// content parts and tools, as LiteLLM and Portkey let clients write them; they are carried to
+// the block they mark.
+void keep_cache_mark(json::object const& from, json::object& block) {
+    if (auto const* mark = from.if_contains("cache_control"); mark && mark->is_object()) block["cache_control"] = *mark;
+}
+
+bool has_cache_mark(json::value const& content) {
+    if (!content.is_array()) return false;
+    for (auto const& part : content.as_array())
+        if (part.is_object() && part.as_object().contains("cache_control")) return true;
+    return false;
+}
+
 json::array content_blocks(json::value const& content) {
     json::array blocks;
     if (content.is_string()) {
@@ -25,18 +39,18 @@ json::array content_blocks(json::value const& content) {
         auto const& p = part.as_object();
         std::string_view type = p.at("type").as_string();
         if (type == "text") {
-            blocks.push_back(json::object{{"type", "text"}, {"text", p.at("text")}});
+            json::object block{{"type", "text"}, {"text", p.at("text")}};
+            keep_cache_mark(p, block);
+            blocks.push_back(std::move(block));
         } else if (type == "image_url") {
             std::string_view url = p.at("image_url").as_object().at("url").as_string();
+            json::object block{{"type", "image"}};
             if (auto inline_image = split_data_url(url))
-                blocks.push_back(json::object{{"type", "image"},
-                                              {"source",
-                                               {{"type", "base64"},
-                                                {"media_type", inline_image->media_type},
-                                                {"data", inline_image->base64}}}});
+                block["source"] = {{"type", "base64"}, {"media_type", inline_image->media_type}, {"data", inline_image->base64}};
             else
-                blocks.push_back(
-                    json::object{{"type", "image"}, {"source", {{"type", "url"}, {"url", url}}}});
+                block["source"] = {{"type", "url"}, {"url", url}};
+            keep_cache_mark(p, block);
+            blocks.push_back(std::move(block));
         }
     }
     return blocks;
@@ -85,9 +99,17 @@ json::object anthropic_request(chat_request const& r, std::string_view upstream_
     out["max_tokens"] = r.max_tokens.value_or(default_max_tokens);
 
     std::string system;
+    json::array system_blocks; // when a system part is marked for the prompt cache: blocks, not one text
+    bool system_marked = false;
+    for (auto const& m : r.messages)
+        if ((m.role == "system" || m.role == "developer") && has_cache_mark(m.content)) system_marked = true;
     json::array messages;
     for (auto const& m : r.messages) {
         if (m.role == "system" || m.role == "developer") {
+            if (system_marked) {
+                for (auto& b : content_blocks(m.content)) system_blocks.push_back(std::move(b));
+                continue;
+            }
             if (!system.empty()) system += "\n\n";
             system += content_text(m.content);
         } else if (m.role == "tool") {
@@ -103,7 +125,10 @@ json::object anthropic_request(chat_request const& r, std::string_view upstream_
             append_turn(messages, "user", "content", content_blocks(m.content));
         }
     }
-    if (!system.empty()) out["system"] = system;
+    if (system_marked)
+        out["system"] = std::move(system_blocks);
+    else if (!system.empty())
+        out["system"] = system;
     out["messages"] = std::move(messages);
 
     if (r.temperature) out["temperature"] = std::min(*r.temperature, 1.0);
@@ -122,6 +147,7 @@ json::object anthropic_request(chat_request const& r, std::string_view upstream_
             auto const* params = fn.if_contains("parameters");
             tool["input_schema"] =
                 params && params->is_object() ? *params : json::value(json::object{{"type", "object"}});
+            keep_cache_mark(t.as_object(), tool);
             tools.push_back(std::move(tool));
         }
         out["tools"] = std::move(tools);
@@ -175,6 +201,8 @@ result<chat_completion> parse_anthropic_response(std::string_view body, std::int
                                 count_field(u, "cache_creation_input_tokens") +
                                 count_field(u, "cache_read_input_tokens");
         c.usage.completion_tokens = count_field(u, "output_tokens");
+        c.usage.cache_read_tokens = std::max<std::int64_t>(0, count_field(u, "cache_read_input_tokens"));
+        c.usage.cache_write_tokens = std::max<std::int64_t>(0, count_field(u, "cache_creation_input_tokens"));
     } else {
         c.usage.completion_tokens = estimate_tokens(text);
     }

@@ -3,6 +3,7 @@
 
 #include "domain/openai_wire.hpp"
 
+#include <cctype>
 #include <cmath>
 
 namespace switchboard::domain {
@@ -48,23 +49,57 @@ chat_completion mock_chat_completion(chat_request const& r, std::string_view mod
     return c;
 }
 
-std::vector<float> mock_embedding_vector(std::string_view text, std::int64_t dimensions) {
-    // FNV-1a seed, then xorshift64*: stable across platforms and runs.
-    std::uint64_t state = 1469598103934665603ull;
-    for (unsigned char ch : text) state = (state ^ ch) * 1099511628211ull;
-    std::vector<float> v(static_cast<std::size_t>(dimensions));
+namespace {
+std::uint64_t next_random(std::uint64_t& state) { // xorshift64*: stable across platforms and runs
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    return state * 2685821657736338717ull;
+}
+
+std::uint64_t fnv1a(std::string_view text) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char ch : text) h = (h ^ ch) * 1099511628211ull;
+    return h | 1; // never 0: xorshift would stay there
+}
+
+void normalize(std::vector<float>& v) {
     double norm = 0;
-    for (auto& x : v) {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        std::uint64_t const r = state * 2685821657736338717ull;
-        x = static_cast<float>(static_cast<double>(r >> 11) / 9007199254740992.0 * 2.0 - 1.0);
-        norm += static_cast<double>(x) * x;
-    }
+    for (float x : v) norm += static_cast<double>(x) * x;
     norm = std::sqrt(norm);
     if (norm > 0)
         for (auto& x : v) x = static_cast<float>(x / norm);
+}
+} // namespace
+
+std::vector<float> mock_embedding_vector(std::string_view text, std::int64_t dimensions) {
+    std::vector<float> v(static_cast<std::size_t>(dimensions));
+    if (v.empty()) return v;
+    // Each word (letters and digits, lowercased) adds ±1 at eight coordinates picked by its hash:
+    // texts that share most of their words are near (a paraphrase scores ~0.9), others are not.
+    bool any_word = false;
+    std::string word;
+    auto add_word = [&] {
+        if (word.empty()) return;
+        auto state = fnv1a(word);
+        for (int k = 0; k < 8; ++k) {
+            auto const r = next_random(state);
+            v[static_cast<std::size_t>((r >> 1) % v.size())] += (r >> 63) ? 1.0f : -1.0f;
+        }
+        any_word = true;
+        word.clear();
+    };
+    for (unsigned char ch : text) {
+        if (std::isalnum(ch)) word += static_cast<char>(std::tolower(ch));
+        else add_word();
+    }
+    add_word();
+    if (!any_word) { // no word: a stable pseudo-random direction of the text's bytes
+        auto state = fnv1a(text);
+        for (auto& x : v)
+            x = static_cast<float>(static_cast<double>(next_random(state) >> 11) / 9007199254740992.0 * 2.0 - 1.0);
+    }
+    normalize(v);
     return v;
 }
 

@@ -5,6 +5,7 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 
+#include <algorithm>
 #include <vector>
 
 namespace switchboard::domain {
@@ -13,7 +14,9 @@ namespace json = boost::json;
 using error_code = boost::system::error_code;
 
 // Where a value sits, as far as the scan cares.
-enum class role { other, top, model, usage, prompt_tokens, completion_tokens, choices, choice, message };
+enum class role {
+    other, top, model, usage, prompt_tokens, completion_tokens, prompt_details, cached_tokens, choices, choice, message
+};
 
 struct scanner {
     constexpr static std::size_t max_object_size = std::size_t(-1);
@@ -60,6 +63,7 @@ struct scanner {
     void count(role r, std::int64_t n) {
         if (r == role::prompt_tokens) facts.prompt_tokens = n;
         if (r == role::completion_tokens) facts.completion_tokens = n;
+        if (r == role::cached_tokens) facts.cached_tokens = std::max<std::int64_t>(0, n);
     }
 
     bool on_document_begin(error_code&) { return true; }
@@ -106,13 +110,20 @@ struct scanner {
         case role::top:
             f.next = key == "model" ? role::model : key == "usage" ? role::usage : key == "choices" ? role::choices : role::other;
             if (f.next == role::choices) choices_array = false, choices = 0, first_bad_choice.clear();
-            if (f.next == role::usage) facts.has_usage = false, facts.prompt_tokens = 0, facts.completion_tokens = 0;
+            if (f.next == role::usage)
+                facts.has_usage = false, facts.prompt_tokens = 0, facts.completion_tokens = 0, facts.cached_tokens = 0;
             if (f.next == role::model) facts.model.reset();
             break;
         case role::usage:
-            f.next = key == "prompt_tokens" ? role::prompt_tokens
-                     : key == "completion_tokens" ? role::completion_tokens
-                                                   : role::other;
+            f.next = key == "prompt_tokens"           ? role::prompt_tokens
+                     : key == "completion_tokens"     ? role::completion_tokens
+                     : key == "prompt_tokens_details" ? role::prompt_details
+                                                      : role::other;
+            if (f.next == role::prompt_tokens || f.next == role::completion_tokens) count(f.next, 0);
+            if (f.next == role::prompt_details) facts.cached_tokens = 0;
+            break;
+        case role::prompt_details:
+            f.next = key == "cached_tokens" ? role::cached_tokens : role::other;
             if (f.next != role::other) count(f.next, 0);
             break;
         case role::choice:

@@ -18,6 +18,7 @@ struct openai_answer_facts {
     bool has_usage = false;           // top-level `usage` is an object
     std::int64_t prompt_tokens = 0;   // usage counts: non-negative integers, else 0
     std::int64_t completion_tokens = 0;
+    std::int64_t cached_tokens = 0;   // usage.prompt_tokens_details.cached_tokens (provider prompt cache)
 };
 
 openai_answer_facts scan_openai_answer(std::string_view text);

@@ -24,8 +24,11 @@ stream_step chat_stream_translator::openai_event(sse_event const& event) {
         step.error = stream_error(*err, stream_format::openai);
         return step;
     }
-    if (auto const* u = object_at(*o, "usage"))
+    if (auto const* u = object_at(*o, "usage")) {
         usage_ = token_usage{count_field(*u, "prompt_tokens"), count_field(*u, "completion_tokens")};
+        if (auto const* details = object_at(*u, "prompt_tokens_details"))
+            usage_->cache_read_tokens = std::max<std::int64_t>(0, count_field(*details, "cached_tokens"));
+    }
     auto const* choices = o->if_contains("choices");
     if (!choices || !choices->is_array()) {
         step.malformed = !o->contains("usage");

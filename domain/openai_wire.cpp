@@ -69,9 +69,14 @@ json::object openai_embedding_body(embedding_request const& r, std::string_view 
 }
 
 json::object usage_json(token_usage const& u) {
-    return {{"prompt_tokens", u.prompt_tokens},
-            {"completion_tokens", u.completion_tokens},
-            {"total_tokens", u.total()}};
+    json::object out{{"prompt_tokens", u.prompt_tokens},
+                     {"completion_tokens", u.completion_tokens},
+                     {"total_tokens", u.total()}};
+    // OpenAI's shape for the provider's prompt cache; Anthropic's writes are kept beside it.
+    if (u.cache_read_tokens > 0 || u.cache_write_tokens > 0)
+        out["prompt_tokens_details"] = json::object{{"cached_tokens", u.cache_read_tokens}};
+    if (u.cache_write_tokens > 0) out["cache_creation_input_tokens"] = u.cache_write_tokens;
+    return out;
 }
 
 json::object make_chat_completion_body(std::string_view id, std::int64_t created, std::string_view model,
@@ -139,7 +144,7 @@ result<chat_completion> parse_openai_chat_response(std::string text) {
     if (facts.model && !facts.model->empty() && facts.has_usage) {
         chat_completion c;
         c.model = std::move(*facts.model);
-        c.usage = {facts.prompt_tokens, facts.completion_tokens};
+        c.usage = {facts.prompt_tokens, facts.completion_tokens, facts.cached_tokens};
         c.relayed = std::move(text);
         return c;
     }
@@ -150,7 +155,7 @@ result<chat_completion> parse_openai_chat_response(std::string text) {
     chat_completion c{std::move(parsed->as_object())}; // constructed, not assigned: keeps the arena
     if (facts.model) c.model = std::move(*facts.model);
     if (facts.has_usage) {
-        c.usage = {facts.prompt_tokens, facts.completion_tokens};
+        c.usage = {facts.prompt_tokens, facts.completion_tokens, facts.cached_tokens};
     } else {
         // Some OpenAI-compatible servers omit usage; every completion we return carries one.
         std::string generated;

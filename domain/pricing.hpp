@@ -16,6 +16,11 @@ namespace switchboard::domain {
 struct token_usage {
     std::int64_t prompt_tokens = 0;
     std::int64_t completion_tokens = 0;
+    // Of the prompt tokens, those the provider read from its prompt cache (OpenAI
+    // prompt_tokens_details.cached_tokens, Anthropic cache_read_input_tokens) and those it wrote
+    // to it (Anthropic cache_creation_input_tokens): each priced at its own rate.
+    std::int64_t cache_read_tokens = 0;
+    std::int64_t cache_write_tokens = 0;
     std::int64_t total() const { return prompt_tokens + completion_tokens; }
 };
 
@@ -41,6 +46,8 @@ constexpr token_usage billable_usage(token_usage const& reported, token_usage co
 struct model_price {
     double input_per_million = 0;
     double output_per_million = 0;
+    double cache_read_per_million = -1;  // prompt tokens read from the provider's cache (< 0: the input price)
+    double cache_write_per_million = -1; // prompt tokens written to it (< 0: the input price)
 };
 
 class price_table {

@@ -18,6 +18,21 @@ field_list<domain::cache_settings> cache_settings_fields() {
         field::duration<S>("ttl", &S::ttl, 1s, longest_ttl),
         field::flag<S>("nondeterministic", &S::nondeterministic),
         field::flag<S>("fallback_answers", &S::fallback_answers),
+        field::flag<S>("semantic", &S::semantic),
+    };
+    return fields;
+}
+
+bool similarity(double x) {
+    return x > 0 && x <= 1;
+}
+
+field_list<adapters::semantic_options> semantic_fields() {
+    using S = adapters::semantic_options;
+    static config_field<S> const fields[] = {
+        field::text<S>("embedding_model", &S::embedding_model),
+        field::number<S>("threshold", &S::threshold, similarity, "must be a cosine similarity above 0, at most 1"),
+        field::integer<S>("max_entries", &S::max_entries, 1, 10'000'000),
     };
     return fields;
 }
@@ -66,6 +81,7 @@ field_list<adapters::cache_options> cache_fields() {
         out.push_back(field::bytes<S>("shared_max_entry_bytes", &S::shared_max_entry_bytes, 1u << 10, 64u << 20));
         out.push_back(field::duration<S>("shared_poll", &S::shared_poll, std::chrono::milliseconds(1),
                                          std::chrono::seconds(5)));
+        out.push_back(field::section<S, adapters::semantic_options>("similarity", &S::semantic, semantic_fields()));
         out.push_back(field::duration<S>("shared_sync", &S::shared_sync, std::chrono::milliseconds(10),
                                          std::chrono::minutes(10)));
         return out;

@@ -253,6 +253,8 @@ field_list<domain::model_price> price_fields() {
     static config_field<S> const fields[] = {
         field::number<S>("input_per_million", &S::input_per_million),
         field::number<S>("output_per_million", &S::output_per_million),
+        field::number<S>("cache_read_per_million", &S::cache_read_per_million),
+        field::number<S>("cache_write_per_million", &S::cache_write_per_million),
     };
     return fields;
 }

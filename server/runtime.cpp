@@ -377,6 +377,10 @@ void gateway_runtime::start_background_tasks() {
         tasks_->spawn("cache_sync", config_.cache.shared_sync, [this, &first]() {
             return adapters::follow_cache_clears(*first.redis_cache, *cache_, cache_clears_seen_);
         });
+    if (first.redis_cache && config_.cache.semantic.on())
+        tasks_->spawn("semantic_sync", config_.cache.shared_sync, [this, &first]() {
+            return adapters::follow_similar(*first.redis_cache, *cache_, similar_seen_);
+        });
     tasks_->spawn("store_housekeeping", config_.observability.housekeeping_interval, [this, &first]() {
         return adapters::store_housekeeping(local_quotas_.get(), first.redis.get());
     });

@@ -99,7 +99,8 @@ class gateway_runtime {
     std::unique_ptr<adapters::probe_board> probes_;
     std::unique_ptr<adapters::periodic_tasks> tasks_; // on the first core
     adapters::quota_watch quota_watch_;
-    adapters::cache_clear_watch cache_clears_seen_;
+    adapters::shared_log_watch cache_clears_seen_;
+    adapters::shared_log_watch similar_seen_; // the semantic feed's count seen
     boost::json::object described_; // the effective config, secrets masked (/api/v1/config)
     // TLS client contexts: the system trust store, plus one per provider with its own ca_file.
     std::unique_ptr<net::ssl::context> default_tls_;

@@ -48,7 +48,7 @@ net::awaitable<void> refresh_quota_signals(quota_keeper& quotas, resilience_stat
     watch.day = today;
 }
 
-net::awaitable<void> follow_cache_clears(cache_store& shared, response_cache& cache, cache_clear_watch& watch) {
+net::awaitable<void> follow_cache_clears(cache_store& shared, response_cache& cache, shared_log_watch& watch) {
     // The first run applies every clear still logged: one made between this instance's start and
     // that run is among them (the older ones find nothing, or little, to drop).
     auto log = co_await shared.changes(watch.seen);
@@ -58,6 +58,16 @@ net::awaitable<void> follow_cache_clears(cache_store& shared, response_cache& ca
         co_return;
     }
     for (auto const& c : *log.clears) cache.clear(c.cache_namespace, c.tag);
+}
+
+net::awaitable<void> follow_similar(cache_store& shared, response_cache& cache, shared_log_watch& watch) {
+    auto log = co_await shared.similar_since(watch.seen);
+    watch.seen = log.count;
+    auto const local_now = cache.now_ms();
+    auto const unix_ms = unix_now_ms();
+    for (auto& r : log.records)
+        cache.similar().add({std::move(r.vector), std::move(r.rest), std::move(r.key), std::move(r.cache_namespace),
+                             local_now + (r.expires_unix_ms - unix_ms)});
 }
 
 net::awaitable<void> store_housekeeping(memory_quota_store* local_quotas, redis_connection* redis) {

@@ -7,6 +7,7 @@
 //    follows window rollovers (a new UTC day) even without traffic; logs each rollover once.
 //  - follow_cache_clears: applies the cache clears made on other instances (through the shared
 //    store) to this instance's first level, so a clear anywhere clears everywhere within a run.
+//  - follow_similar: adds the semantic entries kept on other instances to this one's index.
 //  - store_housekeeping: drops ended quota windows from the in-memory store and measures the
 //    shared store's round trip (PING) so health and metrics stay current while idle.
 #include "adapters/background/probe_board.hpp"
@@ -41,10 +42,14 @@ struct quota_watch {
 };
 net::awaitable<void> refresh_quota_signals(quota_keeper& quotas, resilience_state& resilience, quota_watch& watch);
 
-struct cache_clear_watch {
-    std::int64_t seen = -1; // the shared clear count seen by the previous run (-1: none yet)
+struct shared_log_watch {
+    std::int64_t seen = -1; // the count of a shared log (clears, semantic keeps) seen by the previous run (-1: none yet)
 };
-net::awaitable<void> follow_cache_clears(cache_store& shared, response_cache& cache, cache_clear_watch& watch);
+net::awaitable<void> follow_cache_clears(cache_store& shared, response_cache& cache, shared_log_watch& watch);
+
+// Keeps this instance's semantic index up with the entries kept on every instance (all of them
+// on the first run: how a started instance builds its index).
+net::awaitable<void> follow_similar(cache_store& shared, response_cache& cache, shared_log_watch& watch);
 
 // `local_quotas` and `redis` may be null.
 net::awaitable<void> store_housekeeping(memory_quota_store* local_quotas, redis_connection* redis);

@@ -36,6 +36,15 @@ struct cache_clearing {
     std::string tag;             // empty: any tag
 };
 
+// A semantic entry as every instance shares it (semantic_index.hpp has its meaning).
+struct semantic_record {
+    std::string key;
+    std::string rest;
+    std::string cache_namespace;
+    std::int64_t expires_unix_ms = 0;
+    std::vector<float> vector;
+};
+
 class cache_store {
   public:
     virtual ~cache_store() = default;
@@ -58,6 +67,18 @@ class cache_store {
         std::int64_t count = 0;
     };
     virtual net::awaitable<clear_log> changes(std::int64_t seen) = 0;
+
+    // Keeps a semantic entry (until it expires) and tells the other instances.
+    virtual net::awaitable<void> keep_similar(semantic_record const& record) = 0;
+    // The semantic entries kept since `seen` (a count every keep advances), and the new count;
+    // every live entry when `seen` < 0 or too far behind (`complete`): how an instance that
+    // starts builds its index.
+    struct similar_log {
+        std::vector<semantic_record> records;
+        std::int64_t count = 0;
+        bool complete = false;
+    };
+    virtual net::awaitable<similar_log> similar_since(std::int64_t seen) = 0;
 };
 
 } // namespace switchboard::adapters

@@ -23,7 +23,21 @@ std::string_view cache_status_name(cache_status s) {
 }
 
 response_cache::response_cache(cache_options options, memory_cache::clock_fn clock)
-    : options_(std::move(options)), clock_(clock), memory_(options_.max_bytes, clock) {}
+    : options_(std::move(options)), clock_(clock), memory_(options_.max_bytes, clock),
+      semantic_(options_.semantic.max_entries, clock) {}
+
+std::size_t response_cache::clear(std::string const& cache_namespace, std::string const& tag) {
+    // A tag clear leaves semantic entries pointing at answers that are gone: they find nothing
+    // and are forgotten when next matched.
+    if (tag.empty()) semantic_.clear(cache_namespace);
+    return memory_.clear(cache_namespace, tag);
+}
+
+void response_cache::note_semantic_hit(cached_answer const& answer, bool was_miss) {
+    if (was_miss) misses_.fetch_sub(1, std::memory_order_relaxed);
+    semantic_hits_.fetch_add(1, std::memory_order_relaxed);
+    note_hit(answer);
+}
 
 domain::cache_settings const& response_cache::settings_for(std::string_view model) const {
     auto it = options_.groups.find(model);
@@ -83,6 +97,9 @@ cache_figures response_cache::figures() {
     f.stores = stores_.load();
     f.coalesced = coalesced_.load();
     f.shared_failures = shared_failures_.load();
+    f.semantic_hits = semantic_hits_.load();
+    f.embedding_failures = embedding_failures_.load();
+    f.semantic_entries = semantic_.size();
     f.usd_saved = static_cast<double>(micro_usd_saved_.load()) / 1e6;
     f.memory = memory_.counts();
     return f;

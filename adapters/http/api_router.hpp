@@ -107,12 +107,15 @@ class api_router final : public request_handler {
     net::awaitable<stage_verdict> admit_call(call_exchange& x);      // the inbound limit of x.limit_route
     net::awaitable<stage_verdict> allow_model(call_exchange& x);     // the caller's key may use this model
     net::awaitable<stage_verdict> look_up_cache(call_exchange& x);   // the cache's plan, and its answer if any
+    net::awaitable<stage_verdict> look_up_similar(call_exchange& x); // a paraphrase's answer (semantic cache)
 
   private:
     // Runs `stages` in order until one ends the call.
     net::awaitable<stage_verdict> run_stages(std::span<call_stage const> stages, call_exchange& x);
     // A streamed call through the cache, if there is one (api_router.cpp).
     net::awaitable<dispatch_result<stream_result>> dispatch_stream(call_exchange& x, stream_client& client);
+    // The embedding of a prompt by the semantic cache's model (nullopt: it could not be had).
+    net::awaitable<std::optional<std::vector<float>>> embed_prompt(std::string const& prompt, call_exchange const& x);
     // What a route's handler is given: the request, and the path parameter of its pattern
     // (percent-decoded), e.g. the model id of /v1/models/{id*}.
     struct route_call {

@@ -45,6 +45,11 @@ struct cache_use {
     std::string lease_id;
     net::any_io_executor executor;
     std::unique_ptr<shared_lease> lease;
+    // The semantic part (plan.semantic): what must match exactly, the prompt's embedding (kept
+    // with the answer), and the similarity of the paraphrase whose answer this call got.
+    std::string similar_rest;
+    std::vector<float> prompt_vector;
+    double similarity = 0;
     cache_address address() const { return {key, plan.cache_namespace, lease_id}; }
 };
 

@@ -6,6 +6,7 @@
 #include "domain/openai_wire.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <cstdio>
 #include <boost/asio/detached.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -86,10 +87,29 @@ net::awaitable<void> keep_shared(cache_store* store, cache_address at, std::stri
     }
 }
 
+net::awaitable<void> keep_similar_shared(cache_store* store, semantic_record record) {
+    try {
+        co_await store->keep_similar(record);
+    } catch (std::exception const&) {
+        // This instance still finds it; the others do not.
+    }
+}
+
+// The prompt's embedding, pointing at the kept answer (semantic cache).
+void keep_similar(response_cache& cache, cache_use& use, cached_answer const& kept) {
+    if (use.prompt_vector.empty()) return;
+    cache.similar().add({use.prompt_vector, use.similar_rest, use.key, kept.cache_namespace, kept.expires_ms});
+    if (!use.shared) return;
+    semantic_record record{use.key, use.similar_rest, kept.cache_namespace,
+                           unix_now_ms() + (kept.expires_ms - cache.now_ms()), std::move(use.prompt_vector)};
+    net::co_spawn(use.executor, keep_similar_shared(use.shared, std::move(record)), net::detached);
+}
+
 void keep(response_cache& cache, cache_use& use, request_record const& record, cached_answer answer) {
     auto landed = std::make_shared<cached_answer const>(answer);
     if (keepable(use, record)) {
         landed = cache.store(use.key, use.plan, std::move(answer));
+        keep_similar(cache, use, *landed);
         auto entry = encode_answer(*landed, unix_now_ms());
         if (use.shared && entry.size() <= cache.options().shared_max_entry_bytes) {
             net::co_spawn(use.executor,
@@ -130,6 +150,11 @@ void keep_stream(response_cache& cache, cache_use& use, dispatched<stream_result
 
 void mark_cache(http_response& res, cache_use const& use, std::int64_t now_ms) {
     res.set("x-switchboard-cache", cache_status_name(use.status));
+    if (use.hit && use.status == cache_status::hit && use.similarity > 0) { // a paraphrase's answer
+        char text[16];
+        std::snprintf(text, sizeof text, "%.4f", use.similarity);
+        res.set("x-switchboard-cache-similarity", text);
+    }
     // A coalesced answer is as fresh as can be: no Age.
     if (use.hit && use.status == cache_status::hit)
         res.set(http::field::age, std::to_string(std::max<std::int64_t>(0, now_ms - use.hit->stored_ms) / 1000));

@@ -67,11 +67,16 @@ net::awaitable<api_router::stage_verdict> api_router::look_up_cache(call_exchang
     if (!cache) co_return std::nullopt;
     auto control = domain::parse_cache_control(x.head[http::field::cache_control], x.head["x-switchboard-cache-ttl"],
                                                x.head["x-switchboard-cache-namespace"],
-                                               x.head["x-switchboard-cache-tags"]);
+                                               x.head["x-switchboard-cache-tags"],
+                                               x.head["x-switchboard-cache-semantic"]);
     if (!control) co_return control.error();
     auto& use = x.cache.emplace();
     use.settings = &cache->settings_for(x.chat->model);
-    use.plan = domain::plan_cache(*use.settings, *control, *x.chat, x.scope.caller.tenant, cache->shared_namespace());
+    // Under pressure, P1 and P2 calls read the cache before they are shed or queued (seed 003).
+    bool const pressed = dispatch_.mode() != domain::gateway_mode::normal &&
+                         (x.hints.priority == domain::priority::p1 || x.hints.priority == domain::priority::p2);
+    use.plan = domain::plan_cache(*use.settings, *control, *x.chat, x.scope.caller.tenant, cache->shared_namespace(),
+                                  pressed);
     if (!use.plan.any()) {
         cache->note_bypass();
         co_return std::nullopt;

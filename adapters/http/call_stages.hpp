@@ -7,8 +7,8 @@
 //   HTTP       route → media type → identify → admit (the route's limit) ─┐
 //   WebSocket  upgrade: identify → origin → admit; each message: envelope ─┤
 //                                                                          ▼
-//              [decode] → parse → allow_model → hints → [admit] → cache → dispatch → answer → observe
-//                                                                     (a hit answers instead of dispatch)
+//              [decode] → parse → allow_model → hints → [admit] → cache → similar → dispatch → answer → observe
+//                                                        (a hit, exact or similar, answers instead of dispatch)
 //
 // dispatch is the call machine (dispatcher.hpp): reservation of the tenant quota, the budget,
 // the attempts, settlement. A new capability of every call (a cache lookup, a REST call type)
@@ -42,12 +42,14 @@ struct api_router::call_exchange {
 // HTTP: the route was admitted by its door; the body is decoded here.
 inline constexpr api_router::call_stage http_chat_stages[] = {&api_router::decode_body, &api_router::parse_chat,
                                                               &api_router::allow_model, &api_router::read_hints,
-                                                              &api_router::look_up_cache};
+                                                              &api_router::look_up_cache,
+                                                              &api_router::look_up_similar};
 inline constexpr api_router::call_stage http_embedding_stages[] = {
     &api_router::decode_body, &api_router::parse_embedding, &api_router::allow_model, &api_router::read_hints};
 // WebSocket: the envelope gave the body; each start counts against /v1/chat/completions.
 inline constexpr api_router::call_stage ws_chat_stages[] = {&api_router::parse_chat, &api_router::allow_model,
                                                             &api_router::read_hints, &api_router::admit_call,
-                                                            &api_router::look_up_cache};
+                                                            &api_router::look_up_cache,
+                                                            &api_router::look_up_similar};
 
 } // namespace switchboard::adapters

@@ -71,12 +71,18 @@ void cache_metrics(exposition& out, cache_figures const& c) {
     counter("switchboard_cache_shared_failures_total",
             "Calls for which the shared cache (Redis) could not answer: the cache was bypassed.",
             static_cast<double>(c.shared_failures));
+    counter("switchboard_cache_semantic_hits_total", "Of the hits, answers of a paraphrase (semantic cache).",
+            static_cast<double>(c.semantic_hits));
+    counter("switchboard_cache_embedding_failures_total",
+            "Prompts the semantic cache's embedding model could not embed (no semantic lookup).",
+            static_cast<double>(c.embedding_failures));
     counter("switchboard_cache_stores_total", "Answers kept in the cache.", static_cast<double>(c.stores));
     counter("switchboard_cache_evictions_total", "Entries dropped to stay within cache.max_bytes.",
             static_cast<double>(c.memory.evictions));
     counter("switchboard_cache_saved_usd_total", "What the answers served from the cache cost when they were paid.",
             c.usd_saved);
     gauge("switchboard_cache_entries", "Entries in the in-process cache.", static_cast<double>(c.memory.entries));
+    gauge("switchboard_cache_semantic_entries", "Prompts in the semantic index.", static_cast<double>(c.semantic_entries));
     gauge("switchboard_cache_bytes", "Bytes held by the in-process cache.", static_cast<double>(c.memory.bytes));
 }
 

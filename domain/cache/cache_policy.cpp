@@ -27,7 +27,7 @@ gateway_error bad_header(std::string_view header, std::string_view rule) {
 } // namespace
 
 result<cache_control> parse_cache_control(std::string_view header, std::string_view ttl, std::string_view ns,
-                                          std::string_view tags) {
+                                          std::string_view tags, std::string_view semantic) {
     cache_control c;
     for (std::size_t start = 0; start <= header.size();) {
         auto const end = std::min(header.find(',', start), header.size());
@@ -57,6 +57,14 @@ result<cache_control> parse_cache_control(std::string_view header, std::string_v
         c.tags.emplace_back(tag);
         start = end + 1;
     }
+    if (!semantic.empty()) {
+        if (semantic == "on" || semantic == "true")
+            c.semantic = true;
+        else if (semantic == "off" || semantic == "false")
+            c.semantic = false;
+        else
+            return bad_header("x-switchboard-cache-semantic", "must be on or off");
+    }
     return c;
 }
 
@@ -65,13 +73,14 @@ bool deterministic(chat_request const& r) {
 }
 
 cache_plan plan_cache(cache_settings const& settings, cache_control const& control, chat_request const& request,
-                      std::string_view tenant, std::string_view shared_namespace) {
+                      std::string_view tenant, std::string_view shared_namespace, bool pressed) {
     cache_plan plan;
     bool const opted_in = deterministic(request) || settings.nondeterministic || control.ttl.has_value();
-    if (!settings.enabled || !opted_in) return plan;
+    if (!settings.enabled || (!opted_in && !pressed)) return plan;
     plan.ttl = control.ttl ? std::min(*control.ttl, settings.ttl) : settings.ttl;
     plan.read = !control.no_read;
-    plan.write = !control.no_store && plan.ttl.count() > 0;
+    plan.write = opted_in && !control.no_store && plan.ttl.count() > 0;
+    plan.semantic = control.semantic.value_or(settings.semantic || pressed);
     // A tenant's own namespaces stay its own: a client-named namespace lives under its tenant.
     std::string const base(shared_namespace.empty() ? tenant : shared_namespace);
     plan.cache_namespace = control.cache_namespace.empty() ? base : base + "/" + control.cache_namespace;

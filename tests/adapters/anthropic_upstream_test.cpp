@@ -46,6 +46,27 @@ BOOST_AUTO_TEST_CASE(chat_is_translated_both_ways) {
     BOOST_TEST(sent.at("messages").as_array().size() == 1u);
 }
 
+// Prompt caching through the gateway: the client's cache_control marks reach Anthropic, and the
+// tokens it read from its cache are reported in OpenAI's shape and billed at the cache-read rate.
+BOOST_AUTO_TEST_CASE(prompt_cache_marks_reach_anthropic_and_cached_tokens_are_billed_at_their_rate) {
+    mock_upstream up;
+    up.always(canned_reply::json(200, R"({"id":"msg_2","type":"message","role":"assistant",
+        "model":"claude-sonnet-4-20250514","content":[{"type":"text","text":"ok"}],"stop_reason":"end_turn",
+        "usage":{"input_tokens":1000,"cache_creation_input_tokens":0,"cache_read_input_tokens":9000,"output_tokens":100}})"));
+    gateway_fixture gw(config_for(up));
+    auto res = gw.chat(R"({"model":"claude-sonnet-4","messages":[
+        {"role":"system","content":[{"type":"text","text":"A long manual.","cache_control":{"type":"ephemeral"}}]},
+        {"role":"user","content":"Question?"}]})");
+    BOOST_TEST_REQUIRE(res.status == 200);
+    auto sent = json::parse(up.requests().at(0).body);
+    BOOST_TEST(sent.at("system").as_array().at(0).at("cache_control").at("type").as_string() == "ephemeral");
+    auto const usage = json::parse(res.body).at("usage");
+    BOOST_TEST(usage.at("prompt_tokens").as_int64() == 10000);
+    BOOST_TEST(usage.at("prompt_tokens_details").at("cached_tokens").as_int64() == 9000);
+    // 1000 × $3 + 9000 × $0.30 + 100 × $15, per million tokens: $0.0072 (not $0.0315 at the input price).
+    BOOST_TEST(std::stod(res.header("x-switchboard-cost-usd")) == 0.0072, boost::test_tools::tolerance(1e-9));
+}
+
 BOOST_AUTO_TEST_CASE(an_anthropic_refusal_reaches_the_client_in_openai_shape) {
     mock_upstream up;
     up.always(canned_reply::json(400, R"({"type":"error","error":{"type":"invalid_request_error",

@@ -117,4 +117,41 @@ BOOST_AUTO_TEST_CASE(errors_and_garbage) {
     BOOST_TEST(parse_anthropic_response("<html>", 0).error().code == errc::upstream_bad_response);
 }
 
+// Prompt caching: cache_control marks on OpenAI-shape parts and tools reach the blocks they mark
+// (a marked system prompt goes as blocks); the answer's cache reads and writes are counted apart.
+BOOST_AUTO_TEST_CASE(prompt_cache_marks_are_kept_and_cached_tokens_counted) {
+    auto out = anthropic_request(request(R"({"model":"c","messages":[
+        {"role":"system","content":[{"type":"text","text":"A long manual.","cache_control":{"type":"ephemeral"}}]},
+        {"role":"system","content":"Be brief."},
+        {"role":"user","content":[{"type":"text","text":"Context","cache_control":{"type":"ephemeral","ttl":"1h"}},
+                                  {"type":"text","text":"Question?"}]}],
+        "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}},"cache_control":{"type":"ephemeral"}}]})"),
+                                 "claude-sonnet-4");
+    auto const& system = out.at("system").as_array();
+    BOOST_TEST(system.size() == 2u);
+    BOOST_TEST(system[0].at("cache_control").at("type").as_string() == "ephemeral");
+    BOOST_TEST(system[1].at("text").as_string() == "Be brief.");
+    BOOST_TEST(!system[1].as_object().contains("cache_control"));
+    auto const& parts = out.at("messages").as_array()[0].at("content").as_array();
+    BOOST_TEST(parts[0].at("cache_control").at("ttl").as_string() == "1h");
+    BOOST_TEST(!parts[1].as_object().contains("cache_control"));
+    BOOST_TEST(out.at("tools").as_array()[0].at("cache_control").at("type").as_string() == "ephemeral");
+    // Unmarked, the system prompt stays one text.
+    auto plain = anthropic_request(request(R"({"model":"c","messages":[{"role":"system","content":"S"},{"role":"user","content":"U"}]})"),
+                                   "claude-sonnet-4");
+    BOOST_TEST(plain.at("system").as_string() == "S");
+
+    auto answer = parse_anthropic_response(R"({"id":"msg_1","model":"claude-sonnet-4","content":[{"type":"text","text":"ok"}],
+        "stop_reason":"end_turn","usage":{"input_tokens":10,"cache_creation_input_tokens":200,"cache_read_input_tokens":1000,
+        "output_tokens":5}})",
+                                           1);
+    BOOST_TEST_REQUIRE(answer.has_value());
+    BOOST_TEST(answer->usage.prompt_tokens == 1210);
+    BOOST_TEST(answer->usage.cache_read_tokens == 1000);
+    BOOST_TEST(answer->usage.cache_write_tokens == 200);
+    auto const& usage = answer->body.at("usage");
+    BOOST_TEST(usage.at("prompt_tokens_details").at("cached_tokens").as_int64() == 1000);
+    BOOST_TEST(usage.at("cache_creation_input_tokens").as_int64() == 200);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,9 +2,12 @@
 // read it, and what the client may ask.
 #include "domain/cache/cache_key.hpp"
 #include "domain/cache/cache_policy.hpp"
+#include "domain/cache/semantic_key.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include <cmath>
 
 using namespace switchboard::domain;
 namespace json = boost::json;
@@ -102,6 +105,63 @@ BOOST_AUTO_TEST_CASE(the_client_controls_reading_storing_ttl_namespace_and_tags)
         BOOST_TEST_REQUIRE(!bad.has_value());
         BOOST_TEST(bad.error().param == header);
     }
+}
+
+// Seed 003: under pressure, P1/P2 calls read the cache (exact, then semantic) even when the
+// request would not be read otherwise; nothing more is written, and the client's word wins.
+BOOST_AUTO_TEST_CASE(under_pressure_the_cache_is_read_for_sampled_requests_and_by_meaning) {
+    auto const sampled = request(R"({"model":"chat","messages":[{"role":"user","content":"Hello"}]})");
+    cache_settings const on;
+    BOOST_TEST(!plan_cache(on, {}, sampled, "acme").any());
+    auto const pressed = plan_cache(on, {}, sampled, "acme", {}, true);
+    BOOST_TEST(pressed.read);
+    BOOST_TEST(!pressed.write);
+    BOOST_TEST(pressed.semantic);
+    cache_control no_read;
+    no_read.no_read = true;
+    no_read.semantic = false;
+    auto const refused = plan_cache(on, no_read, sampled, "acme", {}, true);
+    BOOST_TEST(!refused.read);
+    BOOST_TEST(!refused.semantic);
+    cache_settings off;
+    off.enabled = false;
+    BOOST_TEST(!plan_cache(off, {}, sampled, "acme", {}, true).any());
+}
+
+BOOST_AUTO_TEST_CASE(the_semantic_header_is_on_or_off) {
+    BOOST_TEST(*parse_cache_control("", "", "", "", "on")->semantic);
+    BOOST_TEST(!*parse_cache_control("", "", "", "", "off")->semantic);
+    BOOST_TEST(!parse_cache_control("", "", "", "", "").value().semantic.has_value());
+    auto bad = parse_cache_control("", "", "", "", "yes please");
+    BOOST_TEST_REQUIRE(!bad.has_value());
+    BOOST_TEST(bad.error().param == "x-switchboard-cache-semantic");
+}
+
+// The prompt is the last user message's text; the rest must match exactly.
+BOOST_AUTO_TEST_CASE(the_semantic_identity_is_the_last_user_text_and_an_exact_rest) {
+    auto parts_of = [](std::string const& body, std::string_view ns = "acme") {
+        return semantic_identity(ns, json::parse(body).as_object());
+    };
+    auto const a = parts_of(R"({"model":"chat","messages":[{"role":"system","content":"Be brief."},)"
+                            R"({"role":"user","content":"Capital of France?"},{"role":"assistant","content":"Paris"},)"
+                            R"({"role":"user","content":"And of Spain?"}]})");
+    BOOST_TEST_REQUIRE(a.has_value());
+    BOOST_TEST(a->prompt == "And of Spain?");
+    auto const b = parts_of(R"({"model":"chat","messages":[{"role":"system","content":"Be brief."},)"
+                            R"({"role":"user","content":"Capital of France?"},{"role":"assistant","content":"Paris"},)"
+                            R"({"role":"user","content":[{"type":"text","text":"Spain's?"}]}]})");
+    BOOST_TEST_REQUIRE(b.has_value());
+    BOOST_TEST(b->prompt == "Spain's?");
+    BOOST_TEST(a->rest == b->rest); // only the prompt differs
+    auto const other_history = parts_of(R"({"model":"chat","messages":[{"role":"user","content":"Capital of Italy?"},)"
+                                        R"({"role":"user","content":"And of Spain?"}]})");
+    BOOST_TEST(other_history->rest != a->rest);
+    auto const other_namespace = parts_of(R"({"model":"chat","messages":[{"role":"user","content":"x"}]})", "beta");
+    BOOST_TEST(other_namespace->rest != parts_of(R"({"model":"chat","messages":[{"role":"user","content":"x"}]})")->rest);
+    BOOST_TEST(!parts_of(R"({"model":"chat","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]})"));
+    BOOST_TEST(!parts_of(R"({"model":"chat","messages":[{"role":"system","content":"only"}]})"));
+    float const x[] = {1, 0}, y[] = {1, 1};
+    BOOST_TEST(cosine_similarity(x, y, 2) == 1 / std::sqrt(2.0), boost::test_tools::tolerance(1e-9));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <vector>
 
 using namespace switchboard::domain;
@@ -32,6 +33,8 @@ openai_answer_facts from_tree(std::string_view text) {
         auto count = [&](char const* key) { return count_field(u->as_object(), key); };
         f.prompt_tokens = count("prompt_tokens");
         f.completion_tokens = count("completion_tokens");
+        if (auto const* d = u->as_object().if_contains("prompt_tokens_details"); d && d->is_object())
+            f.cached_tokens = std::max<std::int64_t>(0, count_field(d->as_object(), "cached_tokens"));
     }
     return f;
 }
@@ -51,12 +54,16 @@ BOOST_AUTO_TEST_CASE(a_usual_answer_gives_its_model_and_usage) {
     BOOST_TEST(f.has_usage);
     BOOST_TEST(f.prompt_tokens == 9); // not the nested 99
     BOOST_TEST(f.completion_tokens == 2);
+    BOOST_TEST(f.cached_tokens == 4); // the provider's prompt cache
 }
 
 BOOST_AUTO_TEST_CASE(every_answer_reads_the_same_as_from_a_tree) {
     std::vector<std::string> const answers{
         R"({"model":"m","choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens":1,"completion_tokens":2}})",
         R"({"model":"m","choices":[{"message":{}}]})",                                   // no usage
+        R"({"choices":[{"message":{}}],"usage":{"prompt_tokens_details":{"cached_tokens":3},"prompt_tokens":5}})",
+        R"({"choices":[{"message":{}}],"usage":{"prompt_tokens_details":{"cached_tokens":-3}}})",
+        R"({"choices":[{"message":{}}],"usage":{"prompt_tokens_details":[{"cached_tokens":3}]}})",
         R"({"model":7,"choices":[{"message":{}}],"usage":{}})",                          // model not a string
         R"({"choices":[{"message":{}}],"usage":{"prompt_tokens":-3,"completion_tokens":2.5}})",
         R"({"choices":[{"message":{}}],"usage":{"prompt_tokens":18446744073709551615}})", // uint64
@@ -84,6 +91,7 @@ BOOST_AUTO_TEST_CASE(every_answer_reads_the_same_as_from_a_tree) {
         BOOST_TEST(scanned.has_usage == expected.has_usage, text);
         BOOST_TEST(scanned.prompt_tokens == expected.prompt_tokens, text);
         BOOST_TEST(scanned.completion_tokens == expected.completion_tokens, text);
+        BOOST_TEST(scanned.cached_tokens == expected.cached_tokens, text);
     }
 }
 

@@ -63,4 +63,24 @@ BOOST_AUTO_TEST_CASE(the_longest_prefix_is_found_for_every_name_over_a_small_alp
     }
 }
 
+// Tokens the provider read from or wrote to its prompt cache are parts of the prompt, each at its
+// own rate; without a rate of its own, a part costs the input price.
+BOOST_AUTO_TEST_CASE(cached_prompt_tokens_are_priced_at_their_own_rates) {
+    model_price const claude{3.00, 15.00, 0.30, 3.75};
+    token_usage u{1'000'000, 0};
+    u.cache_read_tokens = 600'000;
+    u.cache_write_tokens = 100'000;
+    // 300k uncached × 3 + 600k read × 0.30 + 100k written × 3.75
+    BOOST_TEST(price_table::cost_of(claude, u) == 0.9 + 0.18 + 0.375, boost::test_tools::tolerance(1e-12));
+    model_price const plain{2.00, 8.00};
+    BOOST_TEST(price_table::cost_of(plain, u) == 2.0, boost::test_tools::tolerance(1e-12));
+    token_usage odd{100, 0};
+    odd.cache_read_tokens = 500; // more than the prompt: capped at it
+    odd.cache_write_tokens = -5;
+    BOOST_TEST(price_table::cost_of(claude, odd) == 100 * 0.30 / 1e6, boost::test_tools::tolerance(1e-15));
+    auto const table = price_table::with_defaults();
+    BOOST_TEST(table.find("gpt-4o-2024-08-06")->cache_read_per_million == 1.25);
+    BOOST_TEST(table.find("claude-sonnet-4-20250514")->cache_write_per_million == 3.75);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -93,4 +93,15 @@ return out
     return s;
 }
 
+redis_script const& semantic_keep() {
+    static redis_script const s{"semantic_keep", R"lua(
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local t = redis.call('TIME')
+local left = tonumber(ARGV[3]) - (tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+if left > 0 and redis.call('PTTL', KEYS[1]) < left then redis.call('PEXPIRE', KEYS[1], left) end
+return 1
+)lua"};
+    return s;
+}
+
 } // namespace switchboard::adapters::scripts

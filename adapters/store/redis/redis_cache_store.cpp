@@ -3,6 +3,10 @@
 
 #include "adapters/store/redis/redis_scripts.hpp"
 #include "adapters/store/store_error.hpp"
+#include "adapters/wall_clock.hpp"
+
+#include <charconv>
+#include <cstring>
 
 namespace switchboard::adapters {
 namespace {
@@ -26,6 +30,38 @@ std::string joined(std::vector<std::string> const& tags) {
 
 void throw_if_error(redis_value const& v) {
     if (v.is_error()) throw store_unavailable("redis refused a cache command");
+}
+
+std::string const feed_key = "sbs:{feed}";
+std::string const feed_count_key = "sbs:{feed}:n";
+std::string similar_key(std::string const& root) { return "sbs:{" + root + "}"; }
+
+std::string encode_record(semantic_record const& r) {
+    std::string out = r.rest + "\t" + r.cache_namespace + "\t" + std::to_string(r.expires_unix_ms) + "\t";
+    out.append(reinterpret_cast<char const*>(r.vector.data()), r.vector.size() * sizeof(float));
+    return out;
+}
+
+// Nullopt when it is not a record, or it has ended.
+std::optional<semantic_record> decode_record(std::string key, std::string_view text, std::int64_t now_unix_ms) {
+    semantic_record r;
+    r.key = std::move(key);
+    std::string_view fields[3];
+    for (auto& f : fields) {
+        auto const tab = text.find('\t');
+        if (tab == std::string_view::npos) return std::nullopt;
+        f = text.substr(0, tab);
+        text.remove_prefix(tab + 1);
+    }
+    r.rest = std::string(fields[0]);
+    r.cache_namespace = std::string(fields[1]);
+    auto const [end, ec] = std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), r.expires_unix_ms);
+    if (ec != std::errc() || end != fields[2].data() + fields[2].size() || r.expires_unix_ms <= now_unix_ms ||
+        text.empty() || text.size() % sizeof(float) != 0)
+        return std::nullopt;
+    r.vector.resize(text.size() / sizeof(float));
+    std::memcpy(r.vector.data(), text.data(), text.size());
+    return r;
 }
 } // namespace
 
@@ -107,6 +143,63 @@ net::awaitable<cache_store::clear_log> redis_cache_store::changes(std::int64_t s
         auto const tab = text.find('\t');
         if (tab == std::string::npos) continue;
         log.clears->push_back({text.substr(0, tab), text.substr(tab + 1)});
+    }
+    co_return log;
+}
+
+net::awaitable<void> redis_cache_store::keep_similar(semantic_record const& record) {
+    auto const root = root_of(record.cache_namespace);
+    std::vector<script_call> calls;
+    calls.push_back({&scripts::semantic_keep(), {similar_key(root)},
+                     {record.key, encode_record(record), std::to_string(record.expires_unix_ms)}});
+    calls.push_back({&scripts::cache_note_clear(), {feed_key, feed_count_key},
+                     {root + "\t" + record.key, std::to_string(semantic_feed_length)}});
+    auto replies = co_await redis_.eval(std::move(calls));
+    for (auto const& r : replies) throw_if_error(r);
+}
+
+net::awaitable<cache_store::similar_log> redis_cache_store::similar_since(std::int64_t seen) {
+    std::vector<script_call> calls;
+    calls.push_back({&scripts::cache_changes(), {feed_key, feed_count_key},
+                     {std::to_string(seen), std::to_string(semantic_feed_length)}});
+    auto replies = co_await redis_.eval(std::move(calls));
+    auto const& v = replies.at(0);
+    if (v.type != redis_value::kind::array || v.elements.size() < 2)
+        throw store_unavailable("redis cache script returned an unexpected reply");
+    similar_log log;
+    log.count = v.elements[0].integer;
+    auto const now = unix_now_ms();
+    std::vector<std::vector<std::string>> reads;
+    std::vector<std::string> keys; // for each read: its field (one key), or empty (a whole root)
+    if (seen < 0 || v.elements[1].integer == 0) {
+        log.complete = true;
+        std::vector<std::vector<std::string>> members{{"SMEMBERS", roots_key}};
+        auto roots = co_await redis_.pipeline(std::move(members));
+        throw_if_error(roots.at(0));
+        for (auto const& root : roots.at(0).elements) {
+            reads.push_back({"HGETALL", similar_key(root.text)});
+            keys.emplace_back();
+        }
+    } else {
+        for (std::size_t i = 2; i < v.elements.size(); ++i) {
+            auto const& note = v.elements[i].text;
+            auto const tab = note.find('\t');
+            if (tab == std::string::npos) continue;
+            reads.push_back({"HGET", similar_key(note.substr(0, tab)), note.substr(tab + 1)});
+            keys.push_back(note.substr(tab + 1));
+        }
+    }
+    if (reads.empty()) co_return log;
+    auto found = co_await redis_.pipeline(std::move(reads));
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        auto const& reply = found[i];
+        if (reply.type == redis_value::kind::string) {
+            if (auto r = decode_record(keys[i], reply.text, now)) log.records.push_back(std::move(*r));
+        } else if (reply.type == redis_value::kind::array) { // HGETALL: field, value, field, value…
+            for (std::size_t j = 0; j + 1 < reply.elements.size(); j += 2)
+                if (auto r = decode_record(reply.elements[j].text, reply.elements[j + 1].text, now))
+                    log.records.push_back(std::move(*r));
+        }
     }
     co_return log;
 }

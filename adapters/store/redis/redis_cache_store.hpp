@@ -9,6 +9,10 @@
 //   sbc:{roots}            SET    the roots (what a clear of every namespace or of a tag walks)
 //   sbc:{clears}, sbc:{clears}:n   LIST of the latest clears and their count (each instance
 //                                 polls them to clear its own first level)
+//   sbs:{<root>}           HASH   semantic entries: key → "<rest>\t<namespace>\t<expiry unix ms>\t"
+//                                 + the vector's float32 bytes (one machine byte order across the
+//                                 fleet); TTL = its latest entry's
+//   sbs:{feed}, sbs:{feed}:n       LIST of the latest semantic keeps ("<root>\t<key>") and their count
 // A clear walks the index of each root it concerns in one script: an admin operation, O(entries).
 #include "adapters/cache/cache_store.hpp"
 #include "adapters/store/redis/redis_connection.hpp"
@@ -24,8 +28,11 @@ class redis_cache_store final : public cache_store {
     net::awaitable<void> release(cache_address const& at) override;
     net::awaitable<std::size_t> clear(cache_clearing const& what) override;
     net::awaitable<clear_log> changes(std::int64_t seen) override;
+    net::awaitable<void> keep_similar(semantic_record const& record) override;
+    net::awaitable<similar_log> similar_since(std::int64_t seen) override;
 
     static constexpr int clear_log_length = 100;
+    static constexpr int semantic_feed_length = 10000;
 
   private:
     redis_connection& redis_;

@@ -352,7 +352,7 @@ std::vector<redis_script const*> all() {
     return {&sliding_window(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
             &budget_adjust(), &key_save(), &refresh_start(), &refresh_rotate(), &meter_acquire(), &meter_release(),
             &cache_look(), &cache_keep(), &cache_release(), &cache_clear(), &cache_note_root(), &cache_note_clear(),
-            &cache_changes()};
+            &cache_changes(), &semantic_keep()};
 }
 
 } // namespace switchboard::adapters::scripts

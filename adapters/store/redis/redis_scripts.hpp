@@ -60,8 +60,13 @@ redis_script const& cache_clear();
 redis_script const& cache_note_root();
 // KEYS[1] clear log (LIST, newest first), KEYS[2] its count; ARGV "<ns>\t<tag>", log length. → count
 redis_script const& cache_note_clear();
-// KEYS as above; ARGV count seen, log length. → {count, 1, clears newest first...} | {count, 0} (too many)
+// A log's notes since a count. KEYS as above; ARGV count seen, log length.
+// → {count, 1, notes newest first...} | {count, 0} (too many, or the count went back)
 redis_script const& cache_changes();
+
+// Semantic entry keep. KEYS[1] "sbs:{<root>}" (HASH key → record); ARGV key, record, expiry unix ms. → 1
+// (Its feed is logged with cache_note_clear and read with cache_changes on the feed's keys.)
+redis_script const& semantic_keep();
 
 std::vector<redis_script const*> all();
 
