@@ -60,7 +60,12 @@ price_table price_table::with_defaults() {
         {"deepseek-reasoner", 0.55, 2.19, 0.14},
         {"mock", 0, 0},
     };
-    for (auto const& r : rows) t.set(r.model, {r.in, r.out, r.read, r.write});
+    for (auto const& r : rows) {
+        model_price price{r.in, r.out};
+        if (r.read >= 0) price.cache_read_per_million = r.read;
+        if (r.write >= 0) price.cache_write_per_million = r.write;
+        t.set(r.model, price);
+    }
     return t;
 }
 
@@ -95,8 +100,8 @@ double price_table::cost_of(model_price const& price, token_usage const& usage) 
     auto const prompt = usage.prompt_tokens;
     auto const read = std::clamp<std::int64_t>(usage.cache_read_tokens, 0, std::max<std::int64_t>(0, prompt));
     auto const written = std::clamp<std::int64_t>(usage.cache_write_tokens, 0, std::max<std::int64_t>(0, prompt - read));
-    auto const read_price = price.cache_read_per_million < 0 ? price.input_per_million : price.cache_read_per_million;
-    auto const write_price = price.cache_write_per_million < 0 ? price.input_per_million : price.cache_write_per_million;
+    auto const read_price = price.cache_read_per_million.value_or(price.input_per_million);
+    auto const write_price = price.cache_write_per_million.value_or(price.input_per_million);
     return (static_cast<double>(prompt - read - written) * price.input_per_million +
             static_cast<double>(read) * read_price + static_cast<double>(written) * write_price +
             static_cast<double>(usage.completion_tokens) * price.output_per_million) /

@@ -46,8 +46,8 @@ constexpr token_usage billable_usage(token_usage const& reported, token_usage co
 struct model_price {
     double input_per_million = 0;
     double output_per_million = 0;
-    double cache_read_per_million = -1;  // prompt tokens read from the provider's cache (< 0: the input price)
-    double cache_write_per_million = -1; // prompt tokens written to it (< 0: the input price)
+    std::optional<double> cache_read_per_million;  // prompt tokens read from the provider's cache (unset: the input price)
+    std::optional<double> cache_write_per_million; // prompt tokens written to it (unset: the input price)
 };
 
 class price_table {

@@ -112,6 +112,14 @@ class loader : public config_reader {
             if (!names.contains(name)) fail("quotas.providers." + name, "names an unknown provider");
         if (!c.store.url.empty())
             if (auto url = adapters::parse_redis_url(c.store.url); !url) fail("store.url", url.error());
+        // The semantic cache embeds prompts through a model or group of this gateway, or a
+        // "provider/model" of a configured provider.
+        if (auto const& m = c.cache.semantic.embedding_model; !m.empty()) {
+            auto const slash = m.find('/');
+            bool const known = c.models.contains(m) || c.tiered_models.contains(m) ||
+                               (slash != std::string::npos && names.contains(m.substr(0, slash)));
+            if (!known) fail("cache.similarity.embedding_model", "names no model, group or provider/model of this gateway");
+        }
         for (auto const& [name, tiers] : c.tiered_models)
             for (int t = 0; t < domain::tier_count; ++t)
                 check("models." + name + ".tiers." +

@@ -248,13 +248,25 @@ json::value describe_models(gateway_config const& c) {
 // --- pricing ----------------------------------------------------------------------------------
 
 namespace {
+// A price that may be left out (null in the dump): the input price then applies.
+config_field<domain::model_price> optional_price(std::string_view key, std::optional<double> domain::model_price::*get) {
+    return {key,
+            [get](config_reader& rd, YAML::Node const& n, std::string const& path, domain::model_price& s) {
+                if (n.IsNull()) return;
+                if (auto v = rd.number(n, path)) s.*get = *v;
+            },
+            [get](domain::model_price const& s) {
+                return s.*get ? json::value(*(s.*get)) : json::value(nullptr);
+            }};
+}
+
 field_list<domain::model_price> price_fields() {
     using S = domain::model_price;
     static config_field<S> const fields[] = {
         field::number<S>("input_per_million", &S::input_per_million),
         field::number<S>("output_per_million", &S::output_per_million),
-        field::number<S>("cache_read_per_million", &S::cache_read_per_million),
-        field::number<S>("cache_write_per_million", &S::cache_write_per_million),
+        optional_price("cache_read_per_million", &S::cache_read_per_million),
+        optional_price("cache_write_per_million", &S::cache_write_per_million),
     };
     return fields;
 }

@@ -417,7 +417,13 @@ net::awaitable<dispatch_result<stream_result>> api_router::dispatch_stream(call_
         replayed->record.cache = cache_status_name(x.cache->status); // hit, or coalesced
         co_return replayed;
     }
-    recording_client recorder(client);
+    if (x.cache->following) {
+        auto followed = co_await follow_stream(*services_.cache, *x.cache, client, x.request_id, deadline_of(x.hints));
+        if (followed) co_return std::move(*followed);
+        // The leader landed nothing before any chunk reached this client: its own call (uncached
+        // leadership is not taken over here; the next identical call leads).
+    }
+    recording_client recorder(client, x.cache->lead ? x.cache->lead->in_the_air() : nullptr);
     auto outcome = co_await dispatch_.chat_stream(*x.chat, x.hints, recorder, call_context_of(scope));
     if (outcome) {
         keep_stream(*services_.cache, *x.cache, *outcome, recorder.built());

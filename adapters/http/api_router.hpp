@@ -114,6 +114,8 @@ class api_router final : public request_handler {
     net::awaitable<stage_verdict> run_stages(std::span<call_stage const> stages, call_exchange& x);
     // A streamed call through the cache, if there is one (api_router.cpp).
     net::awaitable<dispatch_result<stream_result>> dispatch_stream(call_exchange& x, stream_client& client);
+    // When a call must have its answer: now + its timeout (X-Request-Timeout, at most the gateway's).
+    std::chrono::steady_clock::time_point deadline_of(request_hints const& hints) const;
     // The embedding of a prompt by the semantic cache's model (nullopt: it could not be had).
     net::awaitable<std::optional<std::vector<float>>> embed_prompt(std::string const& prompt, call_exchange const& x);
     // What a route's handler is given: the request, and the path parameter of its pattern

@@ -46,11 +46,17 @@ std::shared_ptr<cached_answer const> adopted(response_cache& cache, cache_use co
 }
 
 // Identical calls in flight on this instance: waits for their leader, or leads them.
-net::awaitable<void> join_identical_calls(response_cache& cache, cache_use& use, clock::time_point until) {
+net::awaitable<void> join_identical_calls(response_cache& cache, cache_use& use, clock::time_point until,
+                                          bool streaming) {
     while (clock::now() < until) {
         auto ticket = cache.flights().join(use.key);
         if (ticket.leader) {
             use.lead = std::make_unique<flight_lead>(cache.flights(), use.key, std::move(ticket.f));
+            co_return;
+        }
+        if (streaming) { // counted as coalesced when the leader's answer lands (follow_stream)
+            use.following = std::move(ticket.f);
+            use.status = cache_status::coalesced;
             co_return;
         }
         auto answer = co_await ticket.f->wait(until);
@@ -104,7 +110,7 @@ shared_lease::~shared_lease() {
     if (held_) net::co_spawn(executor_, give_back(store_, std::move(at_)), net::detached);
 }
 
-net::awaitable<void> look_up(response_cache& cache, cache_use& use, clock::time_point until) {
+net::awaitable<void> look_up(response_cache& cache, cache_use& use, clock::time_point until, bool streaming) {
     use.executor = co_await net::this_coro::executor;
     bool const had_shared = use.shared != nullptr;
     if (use.plan.read) {
@@ -120,7 +126,8 @@ net::awaitable<void> look_up(response_cache& cache, cache_use& use, clock::time_
         }
     }
     if (use.plan.write) {
-        co_await join_identical_calls(cache, use, until);
+        co_await join_identical_calls(cache, use, until, streaming);
+        if (use.following) co_return;
         // A client that asked for a fresh answer (no-cache) neither reads the shared level nor
         // makes other instances wait for it.
         if (use.lead && use.shared && use.plan.read) co_await join_shared_calls(cache, use, until);

@@ -39,6 +39,7 @@ struct cache_use {
     std::shared_ptr<cached_answer const> hit; // a hit, or the answer of the flight it joined
     cache_status status = cache_status::bypass;
     std::unique_ptr<flight_lead> lead; // this call leads the identical misses in flight here
+    std::shared_ptr<flight> following; // a streaming call that relays its leader's stream live
     // The shared level: this core's store (null: none, or it failed during this call), the id
     // of this call's lease, and its lease when it leads every instance's identical misses.
     cache_store* shared = nullptr;
@@ -54,7 +55,10 @@ struct cache_use {
 };
 
 // Sets `use.hit` and `use.status` (hit, coalesced, miss, or bypass), or makes the call the
-// leader of its identical misses; waits at most until `until`. Counts what it did.
-net::awaitable<void> look_up(response_cache& cache, cache_use& use, std::chrono::steady_clock::time_point until);
+// leader of its identical misses; waits at most until `until`. A `streaming` call that follows
+// another does not wait here: `use.following` is set, and the door relays the leader's stream
+// (follow_stream). Counts what it did.
+net::awaitable<void> look_up(response_cache& cache, cache_use& use, std::chrono::steady_clock::time_point until,
+                             bool streaming = false);
 
 } // namespace switchboard::adapters

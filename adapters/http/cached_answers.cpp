@@ -66,13 +66,90 @@ net::awaitable<dispatch_result<stream_result>> stream_from_cache(cached_answer c
 }
 
 net::awaitable<bool> recording_client::begin(domain::deployment const& served, std::optional<json::object> opening) {
-    if (opening) built_.add(*opening);
+    deployment_model_ = served.model;
+    if (opening) {
+        built_.add(*opening);
+        if (live_) live_->add_chunk(*opening, deployment_model_);
+    }
     co_return co_await inner_.begin(served, std::move(opening));
 }
 
 net::awaitable<bool> recording_client::on_chunk(json::object chunk) {
     built_.add(chunk);
+    if (live_) live_->add_chunk(chunk, deployment_model_);
     co_return co_await inner_.on_chunk(std::move(chunk));
+}
+
+namespace {
+std::string finish_reason_of(std::string_view completion) {
+    auto parsed = domain::parse_json(completion);
+    if (!parsed || !parsed->is_object()) return {};
+    auto const* choices = parsed->as_object().if_contains("choices");
+    if (!choices || !choices->is_array() || choices->as_array().empty() || !choices->as_array()[0].is_object()) return {};
+    auto const* reason = choices->as_array()[0].as_object().if_contains("finish_reason");
+    return reason && reason->is_string() ? std::string(reason->as_string()) : std::string{};
+}
+
+dispatch_failure follower_failure(domain::errc code, std::string message) {
+    request_record r;
+    r.provider = "cache";
+    r.model_label = "other";
+    r.cache = "coalesced";
+    return dispatch_failure{domain::make_error(code, std::move(message)), 0, "cache", r};
+}
+} // namespace
+
+net::awaitable<std::optional<dispatch_result<stream_result>>>
+follow_stream(response_cache& cache, cache_use& use, stream_client& client, std::string const& request_id,
+              std::chrono::steady_clock::time_point until) {
+    std::size_t next = 0;
+    bool begun = false;
+    std::string deployment_model;
+    for (;;) {
+        auto batch = co_await use.following->chunks_from(next, until);
+        for (auto& chunk : batch.chunks) {
+            ++next;
+            bool open = true;
+            if (!begun) {
+                begun = true;
+                deployment_model = batch.deployment_model;
+                auto const served = cache_deployment(deployment_model);
+                open = co_await client.begin(served, std::move(chunk));
+            } else {
+                open = co_await client.on_chunk(std::move(chunk));
+            }
+            if (!open)
+                co_return dispatch_result<stream_result>(
+                    follower_failure(domain::errc::client_closed, "The client closed the connection"));
+        }
+        if (batch.landed) {
+            auto answer = std::move(batch.answer);
+            if (!answer) {
+                if (!begun) {
+                    use.following.reset();
+                    use.status = cache_status::miss;
+                    cache.note_miss();
+                    co_return std::nullopt;
+                }
+                co_return dispatch_result<stream_result>(follower_failure(
+                    domain::errc::upstream_error, "The identical call this stream was relaying failed before its end"));
+            }
+            cache.note_coalesced(*answer);
+            if (!begun) { // the leader answered whole: its answer, replayed
+                auto replayed = co_await stream_from_cache(*answer, client, request_id);
+                replayed->record.cache = "coalesced";
+                co_return replayed;
+            }
+            stream_result result{answer->usage, answer->model, finish_reason_of(answer->body), 0};
+            auto record = hit_record(*answer);
+            record.cache = "coalesced";
+            co_return dispatch_result<stream_result>(dispatched<stream_result>{
+                std::move(result), cache_deployment(deployment_model), 0, 0.0, std::nullopt, std::move(record)});
+        }
+        if (batch.chunks.empty() && std::chrono::steady_clock::now() >= until)
+            co_return dispatch_result<stream_result>(
+                follower_failure(domain::errc::timeout, "The request deadline passed"));
+    }
 }
 
 namespace {

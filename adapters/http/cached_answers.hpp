@@ -17,18 +17,30 @@ dispatch_result<domain::chat_completion> whole_from_cache(cached_answer const& h
 net::awaitable<dispatch_result<stream_result>> stream_from_cache(cached_answer const& hit, stream_client& client,
                                                                 std::string const& request_id);
 
-// A stream's chunks on their way to the client, built into the whole answer the cache keeps.
+// A stream's chunks on their way to the client, built into the whole answer the cache keeps,
+// and handed to the streaming calls that follow this one live (`live`: its flight, if it leads).
 class recording_client final : public stream_client {
   public:
-    explicit recording_client(stream_client& inner) : inner_(inner) {}
+    explicit recording_client(stream_client& inner, flight* live = nullptr) : inner_(inner), live_(live) {}
     net::awaitable<bool> begin(domain::deployment const& served, std::optional<boost::json::object> opening) override;
     net::awaitable<bool> on_chunk(boost::json::object chunk) override;
     domain::completion_builder const& built() const { return built_; }
 
   private:
     stream_client& inner_;
+    flight* live_;
+    std::string deployment_model_;
     domain::completion_builder built_;
 };
+
+// A streaming call that follows an identical one (`use.following`): the leader's chunks relayed
+// into `client` as they come (those sent before it joined first), or, when the leader answered
+// whole, its answer replayed. Nullopt when the leader landed nothing before any chunk reached
+// this client: the call then makes its own. A leader that fails after that ends this stream with
+// its failure (what was relayed cannot be taken back).
+net::awaitable<std::optional<dispatch_result<stream_result>>>
+follow_stream(response_cache& cache, cache_use& use, stream_client& client, std::string const& request_id,
+              std::chrono::steady_clock::time_point until);
 
 // Keeps a served answer when the call's plan and settings allow it — in this instance's memory,
 // and (in the background, within its size cap) in the shared store — and hands it to the calls

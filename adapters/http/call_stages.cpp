@@ -60,6 +60,11 @@ net::awaitable<api_router::stage_verdict> api_router::admit_call(call_exchange& 
     co_return std::nullopt;
 }
 
+std::chrono::steady_clock::time_point api_router::deadline_of(request_hints const& hints) const {
+    auto const limit = dispatch_.catalog().request_timeout;
+    return std::chrono::steady_clock::now() + (hints.timeout ? std::min(*hints.timeout, limit) : limit);
+}
+
 // The cache's plan for the call (its group's settings, the client's headers, the caller's
 // tenant), and the answer it already holds if it may read one.
 net::awaitable<api_router::stage_verdict> api_router::look_up_cache(call_exchange& x) {
@@ -84,10 +89,7 @@ net::awaitable<api_router::stage_verdict> api_router::look_up_cache(call_exchang
     use.key = response_cache::key_of(domain::cache_identity("chat", use.plan.cache_namespace, x.chat->body));
     use.shared = services_.shared_cache;
     use.lease_id = x.request_id;
-    auto const timeout = x.hints.timeout
-                             ? std::min<std::chrono::milliseconds>(*x.hints.timeout, dispatch_.catalog().request_timeout)
-                             : dispatch_.catalog().request_timeout;
-    co_await look_up(*cache, use, std::chrono::steady_clock::now() + timeout);
+    co_await look_up(*cache, use, deadline_of(x.hints), x.chat->stream);
     co_return std::nullopt;
 }
 

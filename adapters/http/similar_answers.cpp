@@ -53,7 +53,8 @@ net::awaitable<std::optional<std::vector<float>>> api_router::embed_prompt(std::
 
 net::awaitable<api_router::stage_verdict> api_router::look_up_similar(call_exchange& x) {
     auto* cache = services_.cache;
-    if (!cache || !x.cache || x.cache->hit || !x.cache->plan.semantic || !cache->options().semantic.on())
+    if (!cache || !x.cache || x.cache->hit || x.cache->following || !x.cache->plan.semantic ||
+        !cache->options().semantic.on())
         co_return std::nullopt;
     auto& use = *x.cache;
     auto parts = domain::semantic_identity(use.plan.cache_namespace, x.chat->body);

@@ -11,6 +11,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <future>
+#include <thread>
+
 using namespace switchboard;
 using namespace switchboard::testing;
 namespace json = boost::json;
@@ -198,6 +201,39 @@ BOOST_AUTO_TEST_CASE(a_completed_stream_is_kept_and_replayed_whole_or_streamed) 
     BOOST_TEST(g.up.hits() == 1u);
 }
 
+// Streaming followers of a streaming leader relay its chunks live: a follower that joins mid-stream
+// gets what was sent so far at once, then the rest as it comes — one upstream call.
+BOOST_AUTO_TEST_CASE(streaming_followers_receive_the_leaders_chunks_live) {
+    cached_gateway g("server: {max_connections_per_ip: 1000}\n");
+    auto pieces = openai_stream({"Hello", ",", " world"});
+    pieces[3].delay = std::chrono::milliseconds(900); // " world" comes late: the followers join before it
+    g.up.always(canned_reply::sse(pieces));
+    std::string const streamed = R"({"model":"chat","temperature":0,"stream":true,"stream_options":{"include_usage":true},)"
+                                 R"("messages":[{"role":"user","content":"Live"}]})";
+    auto leader = std::async(std::launch::async, [&] { return g.gw->post("/v1/chat/completions", streamed); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto follower = std::async(std::launch::async, [&] { return g.gw->post("/v1/chat/completions", streamed); });
+    // A third joins and is read for 300 ms only: it has the first words long before the stream ends.
+    auto const early = raw_exchange(g.gw->port(),
+                                    "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                    "Content-Length: " + std::to_string(streamed.size()) + "\r\n\r\n" + streamed,
+                                    std::chrono::milliseconds(300));
+    BOOST_TEST(early.find("x-switchboard-cache: coalesced") != std::string::npos, early);
+    BOOST_TEST(early.find("Hello") != std::string::npos, early);
+    BOOST_TEST(early.find(" world") == std::string::npos, early); // not sent yet upstream
+    auto const led = read_stream(leader.get());
+    auto const followed_response = follower.get();
+    BOOST_TEST(followed_response.header("x-switchboard-cache") == "coalesced");
+    auto const followed = read_stream(followed_response);
+    BOOST_TEST(led.content == "Hello, world");
+    BOOST_TEST(followed.content == "Hello, world");
+    BOOST_TEST(followed.done);
+    BOOST_TEST(followed.finish_reason == "stop");
+    BOOST_TEST_REQUIRE(followed.usage.has_value());
+    BOOST_TEST(followed.usage->at("total_tokens").as_int64() == 14);
+    BOOST_TEST(g.up.hits() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(a_cut_stream_is_never_kept) {
     cached_gateway g("timeouts: {stream_idle: 300ms, first_token: 2s}\n");
     auto pieces = openai_stream({"Hello", " half"});
@@ -282,6 +318,47 @@ BOOST_AUTO_TEST_CASE(a_failed_leader_hands_over_to_one_follower_and_its_failure_
     BOOST_TEST(g.up.hits() == 2u);
     BOOST_TEST(seen["status 400"] == 1);
     BOOST_TEST(seen["status 200"] == 49);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Seed 003's burst: 50 users each run 8 agents at once, and the users' pages repeat (the same 8
+// prompts for every user of a page, 5 pages). The provider allows 4 calls at a time and answers
+// 429 past that. The cache and the coalescing of identical misses cut the upstream calls by far
+// more than half (40 distinct prompts of 400 calls), every call is answered, and the provider
+// never says 429: the gateway keeps it under its declared limit.
+BOOST_AUTO_TEST_SUITE(seed_003_burst)
+
+BOOST_AUTO_TEST_CASE(fifty_users_times_eight_agents_halve_the_upstream_calls_without_a_429) {
+    mock_upstream up;
+    up.reply_with([&](recorded_request const&) {
+        auto reply = canned_reply::json(200, completion_body("m", "agent answer"));
+        reply.delay = std::chrono::milliseconds(30);
+        return reply;
+    });
+    gateway_fixture gw("server: {max_connections_per_ip: 1000}\nresilience: {retry: {max_attempts: 1}}\n"
+                       "providers:\n  p: {kind: openai, base_url: \"" + up.base_url("/v1") +
+                           "\", api_key: k-upstream-000001, limits: {max_concurrent: 4}}\nmodels:\n  chat: [p/m]\n",
+                       {}, 2);
+    std::vector<call_spec> calls;
+    for (int user = 0; user < 50; ++user)
+        for (int agent = 0; agent < 8; ++agent)
+            calls.push_back(call_spec{gw.port(), "POST", "/v1/chat/completions",
+                                      body(R"("temperature":0)", "chat",
+                                           "page " + std::to_string(user % 5) + " agent " + std::to_string(agent)),
+                                      {{"X-Tenant-Id", "aetherflow"}}});
+    std::map<int, int> statuses;
+    std::map<std::string, int> cache;
+    for (auto const& r : concurrent_calls(calls, std::chrono::seconds(60))) {
+        ++statuses[r.response.status];
+        ++cache[r.response.header("x-switchboard-cache")];
+    }
+    BOOST_TEST_MESSAGE("upstream calls " << up.hits() << " of 400; peak in flight " << up.peak_concurrency()
+                                         << "; miss " << cache["miss"] << ", coalesced " << cache["coalesced"]
+                                         << ", hit " << cache["hit"]);
+    BOOST_TEST(statuses[200] == 400);
+    BOOST_TEST(up.hits() <= 200u); // at least halved (40 distinct prompts: 40 calls)
+    BOOST_TEST(up.peak_concurrency() <= 4u); // the provider would have answered 429 past 4
 }
 
 BOOST_AUTO_TEST_SUITE_END()

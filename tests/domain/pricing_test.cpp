@@ -79,8 +79,9 @@ BOOST_AUTO_TEST_CASE(cached_prompt_tokens_are_priced_at_their_own_rates) {
     odd.cache_write_tokens = -5;
     BOOST_TEST(price_table::cost_of(claude, odd) == 100 * 0.30 / 1e6, boost::test_tools::tolerance(1e-15));
     auto const table = price_table::with_defaults();
-    BOOST_TEST(table.find("gpt-4o-2024-08-06")->cache_read_per_million == 1.25);
-    BOOST_TEST(table.find("claude-sonnet-4-20250514")->cache_write_per_million == 3.75);
+    BOOST_TEST(*table.find("gpt-4o-2024-08-06")->cache_read_per_million == 1.25);
+    BOOST_TEST(*table.find("claude-sonnet-4-20250514")->cache_write_per_million == 3.75);
+    BOOST_TEST(!table.find("mistral-large")->cache_read_per_million.has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -227,6 +227,47 @@ quotas:
     BOOST_TEST(mentions(p, "quotas.tenants.acme.tokens_per_year: unknown key"));
 }
 
+BOOST_AUTO_TEST_CASE(the_cache_section_is_read_and_checked) {
+    auto c = load_config_text(R"(
+providers:
+  mock: {kind: mock}
+models:
+  chat: [mock/mock-1]
+  embed: [mock/mock-e]
+cache:
+  ttl: 1h
+  nondeterministic: true
+  max_bytes: 8MiB
+  shared_max_entry_bytes: 64KiB
+  shared_poll: 10ms
+  shared_sync: 2s
+  similarity: {embedding_model: embed, threshold: 0.9, max_entries: 500}
+  groups:
+    chat: {semantic: true, ttl: 7d}
+)",
+                              fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->cache.defaults.ttl.count() == 3600);
+    BOOST_TEST(c->cache.groups.at("chat").semantic);
+    BOOST_TEST(c->cache.groups.at("chat").nondeterministic); // a group starts from the defaults
+    BOOST_TEST(c->cache.semantic.threshold == 0.9);
+    BOOST_TEST(c->cache.semantic.max_entries == 500u);
+    BOOST_TEST(c->cache.shared_max_entry_bytes == 64u << 10);
+    BOOST_TEST(c->cache.shared_sync.count() == 2000);
+
+    auto p = problems_of(R"(
+cache:
+  shared_namespace: "a b"
+  similarity: {embedding_model: nowhere, threshold: 1.5}
+  groups: {chat: {semantic: maybe}}
+)");
+    BOOST_TEST(mentions(p, "cache.shared_namespace: must be 1 to 64"));
+    BOOST_TEST(mentions(p, "cache.similarity.threshold: must be a cosine similarity"));
+    BOOST_TEST(mentions(p, "cache.groups.chat.semantic:"));
+    auto unknown = problems_of("cache: {similarity: {embedding_model: nowhere}}\n");
+    BOOST_TEST(mentions(unknown, "cache.similarity.embedding_model: names no model"));
+}
+
 BOOST_AUTO_TEST_CASE(logging_metrics_background_and_probes_are_read_and_checked) {
     auto c = load_config_text(R"(
 logging: {level: debug, file: /tmp/sb.log, max_file_size: 10MB, max_files: 3, include_payloads: true, payload_max_chars: 100}
