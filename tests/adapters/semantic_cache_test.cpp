@@ -6,6 +6,7 @@
 #include "domain/mock_model.hpp"
 #include "gateway_fixture.hpp"
 #include "tests/support/load_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/mock_upstream.hpp"
 #include "tests/support/redis_server.hpp"
 
@@ -49,14 +50,6 @@ std::int64_t semantic_entries(gateway_fixture& gw) {
     return cache_stats(gw).at("semantic_entries").as_int64();
 }
 
-template <class F> bool eventually(F done, std::chrono::milliseconds limit = 5s) {
-    auto const until = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
-}
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(semantic_index_alone)

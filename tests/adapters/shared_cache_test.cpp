@@ -3,6 +3,7 @@
 // clears both; Redis frozen or killed never fails a request (the cache is bypassed, counted).
 #include "gateway_fixture.hpp"
 #include "tests/support/load_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/mock_upstream.hpp"
 #include "tests/support/redis_server.hpp"
 
@@ -35,15 +36,6 @@ json::object cache_stats(gateway_fixture& gw) {
     return json::parse(res.body).at("cache").as_object();
 }
 
-// Waits (polling) until `done`, at most `limit`.
-template <class F> bool eventually(F done, std::chrono::milliseconds limit = 5s) {
-    auto const until = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > until) return false;
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
-}
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(shared_cache)
