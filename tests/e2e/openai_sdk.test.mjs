@@ -77,6 +77,38 @@ test('chat completion with response headers', async () => {
   assert.ok(response.headers.get('x-request-id'));
 });
 
+test('the SDK reads a cached answer whole and streamed', async () => {
+  const request = {
+    model: 'mock-1',
+    temperature: 0,
+    messages: [{ role: 'user', content: 'Cache me, SDK' }],
+  };
+  const first = await client.chat.completions.create(request).withResponse();
+  assert.equal(first.response.headers.get('x-switchboard-cache'), 'miss');
+  const again = await client.chat.completions.create(request).withResponse();
+  assert.equal(again.response.headers.get('x-switchboard-cache'), 'hit');
+  assert.ok(again.response.headers.get('age') !== null);
+  assert.equal(again.data.choices[0].message.content, first.data.choices[0].message.content);
+
+  const { data: stream, response } = await client.chat.completions
+    .create({ ...request, stream: true, stream_options: { include_usage: true } })
+    .withResponse();
+  assert.equal(response.headers.get('x-switchboard-cache'), 'hit');
+  let text = '';
+  let usage = null;
+  let finish = null;
+  for await (const chunk of stream) {
+    if (chunk.usage) usage = chunk.usage;
+    for (const choice of chunk.choices) {
+      text += choice.delta?.content ?? '';
+      if (choice.finish_reason) finish = choice.finish_reason;
+    }
+  }
+  assert.equal(text, first.data.choices[0].message.content);
+  assert.equal(finish, 'stop');
+  assert.equal(usage.total_tokens, first.data.usage.total_tokens);
+});
+
 test('embeddings (the SDK asks for base64 and decodes it)', async () => {
   const res = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['one', 'two'], dimensions: 8 });
   assert.equal(res.data.length, 2);
