@@ -234,6 +234,29 @@ BOOST_AUTO_TEST_CASE(streaming_followers_receive_the_leaders_chunks_live) {
     BOOST_TEST(g.up.hits() == 1u);
 }
 
+// A leader whose stream is cut after followers began relaying it: each follower's stream ends with
+// an error event, never with a finish reason or [DONE] it did not have — and nothing is kept.
+BOOST_AUTO_TEST_CASE(a_cut_leader_stream_ends_its_live_followers_with_an_error) {
+    cached_gateway g("server: {max_connections_per_ip: 1000}\ntimeouts: {stream_idle: 300ms, first_token: 2s}\n");
+    auto pieces = openai_stream({"Hello", " half"});
+    pieces.resize(3); // role and two words: no finish, no [DONE]
+    pieces[2].delay = std::chrono::milliseconds(500);
+    g.up.always(canned_reply::sse(pieces, canned_reply::stream_end::cut));
+    std::string const streamed = R"({"model":"other","temperature":0,"stream":true,)"
+                                 R"("messages":[{"role":"user","content":"Cut"}]})";
+    auto leader = std::async(std::launch::async, [&] { return g.gw->post("/v1/chat/completions", streamed); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto const followed_response = g.gw->post("/v1/chat/completions", streamed);
+    BOOST_TEST(followed_response.header("x-switchboard-cache") == "coalesced");
+    auto const followed = read_stream(followed_response);
+    BOOST_TEST(!followed.done);
+    BOOST_TEST(followed.finish_reason.empty());
+    BOOST_TEST(followed.error.has_value());
+    BOOST_TEST(followed.content.find("Hello") != std::string::npos);
+    BOOST_TEST(!read_stream(leader.get()).done);
+    BOOST_TEST(g.up.hits() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(a_cut_stream_is_never_kept) {
     cached_gateway g("timeouts: {stream_idle: 300ms, first_token: 2s}\n");
     auto pieces = openai_stream({"Hello", " half"});
