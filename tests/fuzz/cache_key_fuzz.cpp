@@ -1,5 +1,6 @@
 // libFuzzer target: the cache's readings of client input — the cache headers (Cache-Control,
-// x-switchboard-cache-ttl, -namespace, -tags) and the canonical form of a JSON body. A canonical
+// x-switchboard-cache-ttl, -namespace, -tags) and the canonical form of a JSON body, and its
+// split into a prompt and an exact rest (semantic cache). A canonical
 // form is valid JSON with the same structure, and the same value always has the same form; a
 // namespace the parser accepts holds only the characters it promises. (A canonical form read back
 // is not always its own canonical form: Boost 1.81 does not round a long decimal exactly, so a
@@ -7,6 +8,7 @@
 // miss each other, which costs a call and never serves a wrong answer.)
 #include "domain/cache/cache_key.hpp"
 #include "domain/cache/cache_policy.hpp"
+#include "domain/cache/semantic_key.hpp"
 #include "domain/openai_wire.hpp"
 
 #include "tests/fuzz/fuzz_input.hpp"
@@ -32,7 +34,11 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         auto const again = parse_json(once);
         // The same kind of value (a number may come back as an integer: 64.0 is written 64).
         if (!again || (again->kind() != body->kind() && !(again->is_number() && body->is_number()))) std::abort();
-        if (body->is_object()) (void)cache_identity("chat", "acme", body->as_object());
+        if (body->is_object()) {
+            (void)cache_identity("chat", "acme", body->as_object());
+            // The semantic cache's split: a prompt found is never empty.
+            if (auto parts = semantic_identity("acme", body->as_object()); parts && parts->prompt.empty()) std::abort();
+        }
     }
     return 0;
 }
