@@ -25,16 +25,20 @@ net::awaitable<void> give_back(cache_store* store, cache_address at) {
 }
 
 // The shared store's answer, or nullopt when it cannot answer: the store is then left alone for
-// the rest of the call, which the cache bypasses.
+// the rest of the call, which the cache bypasses. A look that asked for the lease and timed out
+// may still have taken it on the server: it is given back at once (in the background), so the
+// other instances do not wait for a call that will keep no answer there. If the store cannot take
+// that either, the lease ends at its TTL (this call's deadline), which bounds their wait.
 net::awaitable<std::optional<shared_lookup>> ask_shared(response_cache& cache, cache_use& use,
                                                         std::chrono::milliseconds lease) {
     try {
         co_return co_await use.shared->look(use.address(), lease);
     } catch (store_unavailable const&) {
         cache.note_shared_failure();
-        use.shared = nullptr;
-        co_return std::nullopt;
     }
+    if (lease.count() > 0) net::co_spawn(use.executor, give_back(use.shared, use.address()), net::detached);
+    use.shared = nullptr;
+    co_return std::nullopt;
 }
 
 // The shared entry, read into the first level too; null when there is none or it is not one.

@@ -66,6 +66,8 @@ return dropped
 redis_script const& cache_note_root() {
     static redis_script const s{"cache_note_root", R"lua(
 redis.call('SADD', KEYS[1], ARGV[1])
+local ttl = tonumber(ARGV[2])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1
 )lua"};
     return s;

@@ -92,7 +92,7 @@ net::awaitable<void> redis_cache_store::keep(cache_address const& at, std::strin
                      {entry_prefix(root) + at.key, lease_key(at), base_of(root) + ":i"},
                      {std::move(entry), std::to_string(std::max<std::int64_t>(1, ttl.count())), at.lease_id,
                       at.cache_namespace + "\t" + joined(tags) + "\t" + at.key, entry_prefix(root)}});
-    calls.push_back({&scripts::cache_note_root(), {roots_key}, {root}});
+    calls.push_back({&scripts::cache_note_root(), {roots_key}, {root, std::to_string(std::max<std::int64_t>(1, ttl.count()))}});
     auto replies = co_await redis_.eval(std::move(calls));
     for (auto const& r : replies) throw_if_error(r);
 }

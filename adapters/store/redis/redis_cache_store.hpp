@@ -6,7 +6,8 @@
 //   sbc:{<root>}:l:<key>   STRING lease: the id of the call making the upstream call, short TTL
 //   sbc:{<root>}:i         SET    "<namespace>\t<tags>\t<key>" of the root's entries (what a
 //                                 clear walks); TTL = its longest entry's
-//   sbc:{roots}            SET    the roots (what a clear of every namespace or of a tag walks)
+//   sbc:{roots}            SET    the roots (what a clear of every namespace or of a tag walks);
+//                                 TTL = its longest entry's
 //   sbc:{clears}, sbc:{clears}:n   LIST of the latest clears and their count (each instance
 //                                 polls them to clear its own first level)
 //   sbs:{<root>}           HASH   semantic entries: key → "<rest>\t<namespace>\t<expiry unix ms>\t"

@@ -56,7 +56,7 @@ redis_script const& cache_keep();
 redis_script const& cache_release();
 // Clear. KEYS[1] index; ARGV namespace ('' any), tag ('' any), entry key prefix. → dropped
 redis_script const& cache_clear();
-// KEYS[1] the set of namespace roots; ARGV root. → 1
+// KEYS[1] the set of namespace roots; ARGV root, ttl ms (the set lives as long as its longest entry). → 1
 redis_script const& cache_note_root();
 // KEYS[1] clear log (LIST, newest first), KEYS[2] its count; ARGV "<ns>\t<tag>", log length. → count
 redis_script const& cache_note_clear();
