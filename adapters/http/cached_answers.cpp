@@ -182,19 +182,26 @@ void keep_similar(response_cache& cache, cache_use& use, cached_answer const& ke
     net::co_spawn(use.executor, keep_similar_shared(use.shared, std::move(record)), net::detached);
 }
 
+// The kept answer in the shared store too, within its size cap (encoded only when there is one).
+void keep_in_shared_store(response_cache& cache, cache_use& use, cached_answer const& kept) {
+    if (!use.shared) return;
+    auto entry = encode_answer(kept, unix_now_ms());
+    if (entry.size() > cache.options().shared_max_entry_bytes) return;
+    net::co_spawn(use.executor,
+                  keep_shared(use.shared, use.address(), std::move(entry),
+                              std::chrono::duration_cast<std::chrono::milliseconds>(use.plan.ttl), kept.tags),
+                  net::detached);
+    if (use.lease) use.lease->kept(); // the keep gives it back
+}
+
 void keep(response_cache& cache, cache_use& use, request_record const& record, cached_answer answer) {
-    auto landed = std::make_shared<cached_answer const>(answer);
+    std::shared_ptr<cached_answer const> landed;
     if (keepable(use, record)) {
         landed = cache.store(use.key, use.plan, std::move(answer));
         keep_similar(cache, use, *landed);
-        auto entry = encode_answer(*landed, unix_now_ms());
-        if (use.shared && entry.size() <= cache.options().shared_max_entry_bytes) {
-            net::co_spawn(use.executor,
-                          keep_shared(use.shared, use.address(), std::move(entry),
-                                      std::chrono::duration_cast<std::chrono::milliseconds>(use.plan.ttl), landed->tags),
-                          net::detached);
-            if (use.lease) use.lease->kept(); // the keep gives it back
-        }
+        keep_in_shared_store(cache, use, *landed);
+    } else if (use.lead) {
+        landed = std::make_shared<cached_answer const>(std::move(answer));
     }
     if (use.lead) use.lead->land(std::move(landed));
 }

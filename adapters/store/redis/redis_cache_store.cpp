@@ -126,24 +126,33 @@ net::awaitable<std::size_t> redis_cache_store::clear(cache_clearing const& what)
     co_return dropped;
 }
 
-net::awaitable<cache_store::clear_log> redis_cache_store::changes(std::int64_t seen) {
+net::awaitable<redis_cache_store::log_notes> redis_cache_store::notes_since(std::string const& list,
+                                                                           std::string const& count,
+                                                                           std::int64_t seen, int length) {
     std::vector<script_call> calls;
-    calls.push_back({&scripts::cache_changes(), {clears_key, clears_count_key},
-                     {std::to_string(seen), std::to_string(clear_log_length)}});
+    calls.push_back({&scripts::cache_changes(), {list, count}, {std::to_string(seen), std::to_string(length)}});
     auto replies = co_await redis_.eval(std::move(calls));
     auto const& v = replies.at(0);
     if (v.type != redis_value::kind::array || v.elements.size() < 2)
         throw store_unavailable("redis cache script returned an unexpected reply");
-    clear_log log;
-    log.count = v.elements[0].integer;
-    if (v.elements[1].integer == 0) co_return log; // too many (or the store was flushed): clear all
-    log.clears.emplace();
+    log_notes out;
+    out.count = v.elements[0].integer;
+    out.complete = v.elements[1].integer != 0;
     for (std::size_t i = 2; i < v.elements.size(); ++i) {
         auto const& text = v.elements[i].text;
         auto const tab = text.find('\t');
-        if (tab == std::string::npos) continue;
-        log.clears->push_back({text.substr(0, tab), text.substr(tab + 1)});
+        if (tab != std::string::npos) out.notes.emplace_back(text.substr(0, tab), text.substr(tab + 1));
     }
+    co_return out;
+}
+
+net::awaitable<cache_store::clear_log> redis_cache_store::changes(std::int64_t seen) {
+    auto notes = co_await notes_since(clears_key, clears_count_key, seen, clear_log_length);
+    clear_log log;
+    log.count = notes.count;
+    if (!notes.complete) co_return log; // too many (or the store was flushed): clear all
+    log.clears.emplace();
+    for (auto& [ns, tag] : notes.notes) log.clears->push_back({std::move(ns), std::move(tag)});
     co_return log;
 }
 
@@ -159,19 +168,13 @@ net::awaitable<void> redis_cache_store::keep_similar(semantic_record const& reco
 }
 
 net::awaitable<cache_store::similar_log> redis_cache_store::similar_since(std::int64_t seen) {
-    std::vector<script_call> calls;
-    calls.push_back({&scripts::cache_changes(), {feed_key, feed_count_key},
-                     {std::to_string(seen), std::to_string(semantic_feed_length)}});
-    auto replies = co_await redis_.eval(std::move(calls));
-    auto const& v = replies.at(0);
-    if (v.type != redis_value::kind::array || v.elements.size() < 2)
-        throw store_unavailable("redis cache script returned an unexpected reply");
+    auto notes = co_await notes_since(feed_key, feed_count_key, seen, semantic_feed_length);
     similar_log log;
-    log.count = v.elements[0].integer;
+    log.count = notes.count;
     auto const now = unix_now_ms();
     std::vector<std::vector<std::string>> reads;
     std::vector<std::string> keys; // for each read: its field (one key), or empty (a whole root)
-    if (seen < 0 || v.elements[1].integer == 0) {
+    if (seen < 0 || !notes.complete) {
         log.complete = true;
         std::vector<std::vector<std::string>> members{{"SMEMBERS", roots_key}};
         auto roots = co_await redis_.pipeline(std::move(members));
@@ -181,12 +184,9 @@ net::awaitable<cache_store::similar_log> redis_cache_store::similar_since(std::i
             keys.emplace_back();
         }
     } else {
-        for (std::size_t i = 2; i < v.elements.size(); ++i) {
-            auto const& note = v.elements[i].text;
-            auto const tab = note.find('\t');
-            if (tab == std::string::npos) continue;
-            reads.push_back({"HGET", similar_key(note.substr(0, tab)), note.substr(tab + 1)});
-            keys.push_back(note.substr(tab + 1));
+        for (auto const& note : notes.notes) { // root, key
+            reads.push_back({"HGET", similar_key(note.first), note.second});
+            keys.push_back(note.second);
         }
     }
     if (reads.empty()) co_return log;

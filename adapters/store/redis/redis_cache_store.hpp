@@ -36,6 +36,16 @@ class redis_cache_store final : public cache_store {
     static constexpr int semantic_feed_length = 10000;
 
   private:
+    // The notes ("<a>\t<b>") of a log (the clears, the semantic feed) since the count `seen`;
+    // not `complete` when there were too many to tell, or the count went back.
+    struct log_notes {
+        std::int64_t count = 0;
+        bool complete = false;
+        std::vector<std::pair<std::string, std::string>> notes;
+    };
+    net::awaitable<log_notes> notes_since(std::string const& list, std::string const& count, std::int64_t seen,
+                                          int length);
+
     redis_connection& redis_;
 };
 
