@@ -11,11 +11,10 @@ constexpr char digits_of[] = "0123456789abcdef";
 
 std::string hex_encode(void const* data, std::size_t size) {
     auto const* bytes = static_cast<unsigned char const*>(data);
-    std::string out;
-    out.reserve(size * 2);
+    std::string out(size * 2, '0');
     for (std::size_t i = 0; i < size; ++i) {
-        out += digits_of[bytes[i] >> 4];
-        out += digits_of[bytes[i] & 15];
+        out[2 * i] = digits_of[bytes[i] >> 4];
+        out[2 * i + 1] = digits_of[bytes[i] & 15];
     }
     return out;
 }

@@ -1,6 +1,8 @@
 #pragma once
 // ASCII case folding for protocol tokens (header names, model ids, enum values): the same as
 // std::tolower in the "C" locale, without a library call per character; other bytes unchanged.
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -27,9 +29,18 @@ inline std::string media_type(std::string_view content_type) {
 
 // Whether `text` holds a byte that would end or split an HTTP header line (CR, LF, NUL): such a
 // value written into a header would let its author add headers or a whole response.
-constexpr bool breaks_header_line(std::string_view text) {
-    for (char c : text)
-        if (c == '\r' || c == '\n' || c == '\0') return true;
+// Eight bytes at a time: every response head goes through it.
+inline bool breaks_header_line(std::string_view text) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    auto has_zero_byte = [](std::uint64_t v) { return ((v - ones) & ~v & highs) != 0; };
+    std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        std::uint64_t v;
+        std::memcpy(&v, text.data() + i, 8);
+        if (has_zero_byte(v) || has_zero_byte(v ^ (ones * '\r')) || has_zero_byte(v ^ (ones * '\n'))) return true;
+    }
+    for (; i < text.size(); ++i)
+        if (text[i] == '\r' || text[i] == '\n' || text[i] == '\0') return true;
     return false;
 }
 

@@ -1,92 +1,165 @@
-// A streaming pass (no tree) that remembers the keys of each open object.
+// One pass: Boost.JSON's value_stack builds the tree while the keys of each open object are
+// remembered, so a repeated key stops the parse.
 #include "domain/json_duplicates.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/value_stack.hpp>
 
 #include <algorithm>
-#include <iterator>
-#include <set>
+#include <memory>
+#include <unordered_set>
 #include <vector>
 
 namespace switchboard::domain {
 namespace json = boost::json;
 
 namespace {
-// The keys of one object: a short list searched in place (a request's objects are small), a set
-// once it grows, so an object of many keys costs O(n log n), not O(n²).
-class key_set {
+// The keys of the open objects, innermost last. A key's bytes are copied into one buffer
+// reserved up front at the text's size (a key is never longer than its text), so views into it
+// stay valid. An object's keys are searched in place while few; past 32 a hash set takes over,
+// so an object of many keys costs O(n), not O(n²).
+class open_keys {
   public:
-    bool insert(std::string key) { // false when the key was there already
-        if (large_.empty()) {
-            if (std::find(small_.begin(), small_.end(), key) != small_.end()) return false;
-            small_.push_back(std::move(key));
-            if (small_.size() > 32) large_.insert(std::make_move_iterator(small_.begin()), std::make_move_iterator(small_.end()));
-            return true;
-        }
-        return large_.insert(std::move(key)).second;
+    explicit open_keys(std::size_t text_size) { bytes_.reserve(text_size); }
+
+    void open() { levels_.push_back({keys_.size(), nullptr}); }
+    void close() {
+        keys_.resize(levels_.back().first);
+        levels_.pop_back();
+    }
+    void add_part(json::string_view part) { bytes_.append(part.data(), part.size()); }
+
+    // Ends the key begun at the last end_key (with its parts); false when the object has it.
+    bool end_key(json::string_view last) {
+        bytes_.append(last.data(), last.size());
+        std::string_view const key(bytes_.data() + key_start_, bytes_.size() - key_start_);
+        key_start_ = bytes_.size();
+        last_ = key;
+        auto& level = levels_.back();
+        if (level.many) return level.many->insert(key).second;
+        auto const first = keys_.begin() + static_cast<std::ptrdiff_t>(level.first);
+        if (std::find(first, keys_.end(), key) != keys_.end()) return false;
+        keys_.push_back(key); // may move keys_: `first` is not used past this line
+        if (keys_.size() - level.first > 32)
+            level.many = std::make_unique<std::unordered_set<std::string_view>>(
+                keys_.begin() + static_cast<std::ptrdiff_t>(level.first), keys_.end());
+        return true;
     }
 
+    std::string_view last_key() const { return last_; } // the key end_key just ended
+
   private:
-    std::vector<std::string> small_;
-    std::set<std::string> large_;
+    struct level {
+        std::size_t first; // its keys are keys_[first..] while few
+        std::unique_ptr<std::unordered_set<std::string_view>> many;
+    };
+    std::string bytes_;
+    std::size_t key_start_ = 0;
+    std::string_view last_;
+    std::vector<std::string_view> keys_;
+    std::vector<level> levels_;
 };
 
-struct duplicate_finder {
+// Boost.JSON's own parser handler (value_stack), with the keys checked on their way.
+struct checking_handler {
     using error_code = boost::system::error_code;
-    static constexpr std::size_t max_object_size = std::size_t(-1);
-    static constexpr std::size_t max_array_size = std::size_t(-1);
-    static constexpr std::size_t max_key_size = std::size_t(-1);
-    static constexpr std::size_t max_string_size = std::size_t(-1);
+    static constexpr std::size_t max_object_size = json::object::max_size();
+    static constexpr std::size_t max_array_size = json::array::max_size();
+    static constexpr std::size_t max_key_size = json::string::max_size();
+    static constexpr std::size_t max_string_size = json::string::max_size();
 
-    std::vector<key_set> open; // the keys seen in each open object
-    std::string key;
-    std::optional<std::string> found;
+    json::value_stack stack;
+    open_keys keys;
+    std::optional<std::string> duplicate;
+
+    checking_handler(std::size_t text_size, unsigned char* scratch, std::size_t scratch_size)
+        : stack(json::storage_ptr(), scratch, scratch_size), keys(text_size) {}
 
     bool on_document_begin(error_code&) { return true; }
     bool on_document_end(error_code&) { return true; }
     bool on_object_begin(error_code&) {
-        open.emplace_back();
+        keys.open();
         return true;
     }
-    bool on_object_end(std::size_t, error_code&) {
-        open.pop_back();
+    bool on_object_end(std::size_t n, error_code&) {
+        keys.close();
+        stack.push_object(n);
         return true;
     }
     bool on_array_begin(error_code&) { return true; }
-    bool on_array_end(std::size_t, error_code&) { return true; }
+    bool on_array_end(std::size_t n, error_code&) {
+        stack.push_array(n);
+        return true;
+    }
     bool on_key_part(json::string_view part, std::size_t, error_code&) {
-        key.append(part.data(), part.size());
+        keys.add_part(part);
+        stack.push_chars(part);
         return true;
     }
     bool on_key(json::string_view part, std::size_t, error_code& ec) {
-        key.append(part.data(), part.size());
-        std::string complete = std::move(key);
-        key.clear();
-        if (!open.back().insert(complete)) {
-            found = std::move(complete);
+        if (!keys.end_key(part)) {
+            duplicate = std::string(keys.last_key());
             ec = json::error::syntax; // stop: the answer is known
             return false;
         }
+        stack.push_key(part);
         return true;
     }
-    bool on_string_part(json::string_view, std::size_t, error_code&) { return true; }
-    bool on_string(json::string_view, std::size_t, error_code&) { return true; }
+    bool on_string_part(json::string_view part, std::size_t, error_code&) {
+        stack.push_chars(part);
+        return true;
+    }
+    bool on_string(json::string_view part, std::size_t, error_code&) {
+        stack.push_string(part);
+        return true;
+    }
     bool on_number_part(json::string_view, error_code&) { return true; }
-    bool on_int64(std::int64_t, json::string_view, error_code&) { return true; }
-    bool on_uint64(std::uint64_t, json::string_view, error_code&) { return true; }
-    bool on_double(double, json::string_view, error_code&) { return true; }
-    bool on_bool(bool, error_code&) { return true; }
-    bool on_null(error_code&) { return true; }
+    bool on_int64(std::int64_t i, json::string_view, error_code&) {
+        stack.push_int64(i);
+        return true;
+    }
+    bool on_uint64(std::uint64_t u, json::string_view, error_code&) {
+        stack.push_uint64(u);
+        return true;
+    }
+    bool on_double(double d, json::string_view, error_code&) {
+        stack.push_double(d);
+        return true;
+    }
+    bool on_bool(bool b, error_code&) {
+        stack.push_bool(b);
+        return true;
+    }
+    bool on_null(error_code&) {
+        stack.push_null();
+        return true;
+    }
     bool on_comment_part(json::string_view, error_code&) { return true; }
     bool on_comment(json::string_view, error_code&) { return true; }
 };
 } // namespace
 
-std::optional<std::string> first_duplicate_key(std::string_view text) {
-    json::basic_parser<duplicate_finder> parser(json::parse_options{});
+checked_json parse_json_checked(std::string_view text) {
+    // The arena's first block fits the tree of a typical body; it grows geometrically. The
+    // parser's work stack starts in a buffer on this stack frame.
+    auto arena = json::make_shared_resource<json::monotonic_resource>(std::max<std::size_t>(1024, text.size() * 2));
+    unsigned char scratch[2048];
+    json::basic_parser<checking_handler> parser(json::parse_options(), text.size(), scratch, sizeof scratch);
+    parser.handler().stack.reset(std::move(arena));
     boost::system::error_code ec;
-    parser.write_some(false, text.data(), text.size(), ec);
-    return std::move(parser.handler().found);
+    auto const used = parser.write_some(false, text.data(), text.size(), ec);
+    if (auto& duplicate = parser.handler().duplicate)
+        return {{}, checked_json::flaw::duplicate_key, std::move(*duplicate)};
+    if (ec || used != text.size() || !parser.done()) return {{}, checked_json::flaw::not_json, {}};
+    // Move-constructed (a move assignment into another memory resource would copy the tree).
+    return {parser.handler().stack.release(), checked_json::flaw::none, {}};
+}
+
+std::optional<std::string> first_duplicate_key(std::string_view text) {
+    auto checked = parse_json_checked(text);
+    if (checked.problem != checked_json::flaw::duplicate_key) return std::nullopt;
+    return std::move(checked.duplicate_key);
 }
 
 } // namespace switchboard::domain

@@ -2,9 +2,8 @@
 #include "adapters/cache/response_cache.hpp"
 
 #include "adapters/hex.hpp"
+#include "adapters/sha256.hpp"
 #include "domain/quota.hpp"
-
-#include <openssl/sha.h>
 
 namespace switchboard::adapters {
 
@@ -45,9 +44,8 @@ domain::cache_settings const& response_cache::settings_for(std::string_view mode
 }
 
 std::string response_cache::key_of(std::string_view identity) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<unsigned char const*>(identity.data()), identity.size(), digest);
-    return hex_encode(digest, sizeof digest);
+    auto const digest = sha256(identity);
+    return hex_encode(digest.data(), digest.size());
 }
 
 std::shared_ptr<cached_answer const> response_cache::find(std::string const& key) {

@@ -53,22 +53,23 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 
 // X-RateLimit-* for the most restrictive window; RateLimit-Policy lists every policy and
 // RateLimit reports the most restrictive (draft-ietf-httpapi-ratelimit-headers structured fields).
+// Inserted, not set: only this function writes them, once per response (set searches first).
 void set_rate_limit_headers(http_response& res, std::vector<limit_report> const& windows) {
     if (windows.empty()) return;
     auto const* tightest = &windows.front();
     for (auto const& w : windows)
         if (w.remaining < tightest->remaining || (w.remaining == tightest->remaining && w.reset > tightest->reset))
             tightest = &w;
-    res.set("x-ratelimit-limit", std::to_string(tightest->limit));
-    res.set("x-ratelimit-remaining", std::to_string(tightest->remaining));
-    res.set("x-ratelimit-reset", seconds_text(tightest->reset));
+    res.insert("x-ratelimit-limit", std::to_string(tightest->limit));
+    res.insert("x-ratelimit-remaining", std::to_string(tightest->remaining));
+    res.insert("x-ratelimit-reset", seconds_text(tightest->reset));
     std::string policy;
     for (auto const& w : windows) {
         if (!policy.empty()) policy += ", ";
         policy += "\"" + w.policy + "\";q=" + std::to_string(w.limit) + ";w=" + seconds_text(w.window);
     }
-    res.set("ratelimit-policy", policy);
-    res.set("ratelimit", "\"" + tightest->policy + "\";r=" + std::to_string(tightest->remaining) +
+    res.insert("ratelimit-policy", policy);
+    res.insert("ratelimit", "\"" + tightest->policy + "\";r=" + std::to_string(tightest->remaining) +
                              ";t=" + seconds_text(tightest->reset));
 }
 
@@ -116,12 +117,12 @@ http_response dispatched_response(dispatch_result<T>& outcome, http_request cons
     std::string body;
     if constexpr (requires { ok.value.relayed; }) body = std::move(ok.value.relayed);
     if (body.empty()) body = json::serialize(ok.value.body);
-    auto res = json_response(http::status::ok, std::move(body), req, request_id);
-    res.set("x-switchboard-provider", ok.served.provider);
-    res.set("x-switchboard-model", ok.served.model);
-    res.set("x-switchboard-attempts", std::to_string(ok.attempts));
-    if (ok.tier) res.set("x-switchboard-tier", domain::tier_name(*ok.tier));
-    res.set("x-switchboard-cost-usd", format_cost(ok.cost_usd));
+    auto res = json_response(http::status::ok, std::move(body), req, request_id); // a new response:
+    res.insert("x-switchboard-provider", ok.served.provider);                    // insert, not set
+    res.insert("x-switchboard-model", ok.served.model);
+    res.insert("x-switchboard-attempts", std::to_string(ok.attempts));
+    if (ok.tier) res.insert("x-switchboard-tier", domain::tier_name(*ok.tier));
+    res.insert("x-switchboard-cost-usd", format_cost(ok.cost_usd));
     return res;
 }
 

@@ -95,17 +95,26 @@ class api_router final : public request_handler {
     // is added by the composition root when auth is on).
     static constexpr std::string_view auth_failures_route = "(auth failures)";
 
-    // The stages of a provider call (call_stages.hpp), one signature: nullopt to go on, else the
-    // error that ends the call. Public so that the stage lists can name them.
+    // The stages of a provider call (call_stages.hpp): nullopt to go on, else the error that ends
+    // the call. A stage that never waits is a plain function (no coroutine frame per call);
+    // one that may wait (a store, a provider) is a coroutine. Public so that the stage lists can
+    // name them.
     struct call_exchange;
     using stage_verdict = std::optional<domain::gateway_error>;
-    using call_stage = net::awaitable<stage_verdict> (api_router::*)(call_exchange&);
-    net::awaitable<stage_verdict> decode_body(call_exchange& x);     // HTTP: JSON, no key given twice
-    net::awaitable<stage_verdict> parse_chat(call_exchange& x);      // a valid chat completion request
-    net::awaitable<stage_verdict> parse_embedding(call_exchange& x); // a valid embeddings request
-    net::awaitable<stage_verdict> read_hints(call_exchange& x);      // X-Priority, X-Tier, … (hints_of)
+    struct call_stage {
+        using now_fn = stage_verdict (api_router::*)(call_exchange&);
+        using waits_fn = net::awaitable<stage_verdict> (api_router::*)(call_exchange&);
+        constexpr call_stage(now_fn f) : now(f) {}   // NOLINT: a stage list names functions
+        constexpr call_stage(waits_fn f) : waits(f) {} // NOLINT
+        now_fn now = nullptr;
+        waits_fn waits = nullptr;
+    };
+    stage_verdict decode_body(call_exchange& x);                     // HTTP: JSON, no key given twice
+    stage_verdict parse_chat(call_exchange& x);                      // a valid chat completion request
+    stage_verdict parse_embedding(call_exchange& x);                 // a valid embeddings request
+    stage_verdict read_hints(call_exchange& x);                      // X-Priority, X-Tier, … (hints_of)
     net::awaitable<stage_verdict> admit_call(call_exchange& x);      // the inbound limit of x.limit_route
-    net::awaitable<stage_verdict> allow_model(call_exchange& x);     // the caller's key may use this model
+    stage_verdict allow_model(call_exchange& x);                     // the caller's key may use this model
     net::awaitable<stage_verdict> look_up_cache(call_exchange& x);   // the cache's plan, and its answer if any
     net::awaitable<stage_verdict> look_up_similar(call_exchange& x); // a paraphrase's answer (semantic cache)
 

@@ -146,10 +146,10 @@ std::optional<domain::gateway_error> api_router::admin_refusal(http_request cons
     return std::nullopt;
 }
 
-net::awaitable<api_router::stage_verdict> api_router::allow_model(call_exchange& x) {
-    if (!x.scope.grant) co_return std::nullopt;
+api_router::stage_verdict api_router::allow_model(call_exchange& x) {
+    if (!x.scope.grant) return std::nullopt;
     std::string_view const model = x.chat ? std::string_view(x.chat->model) : std::string_view(x.embedding->model);
-    co_return domain::check_model(*x.scope.grant, model);
+    return domain::check_model(*x.scope.grant, model);
 }
 
 } // namespace switchboard::adapters

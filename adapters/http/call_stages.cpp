@@ -6,51 +6,62 @@
 #include "domain/json_duplicates.hpp"
 #include "domain/openai_wire.hpp"
 
+#include <memory>
+
 namespace switchboard::adapters {
 using domain::errc;
 
 net::awaitable<api_router::stage_verdict> api_router::run_stages(std::span<call_stage const> stages,
                                                                  call_exchange& x) {
-    for (auto const stage : stages)
-        if (auto ended = co_await (this->*stage)(x)) co_return ended;
+    for (auto const& stage : stages) {
+        stage_verdict ended;
+        if (stage.now)
+            ended = (this->*stage.now)(x);
+        else
+            ended = co_await (this->*stage.waits)(x);
+        if (ended) co_return ended;
+    }
     co_return std::nullopt;
 }
 
-net::awaitable<api_router::stage_verdict> api_router::decode_body(call_exchange& x) {
-    auto body = domain::parse_json(x.head.body());
-    if (!body)
-        co_return domain::make_error(
-            errc::invalid_request, "We could not parse the JSON body of your request. The body must be valid JSON.");
+api_router::stage_verdict api_router::decode_body(call_exchange& x) {
+    auto body = domain::parse_json_checked(x.head.body());
     // A key given twice in one object: two readers of the body (this gateway, the provider)
     // could each see a different value. Refused, naming the key.
-    if (auto key = domain::first_duplicate_key(x.head.body())) {
-        auto const shown = domain::truncate_for_message(*key, 64);
-        co_return domain::make_error(errc::invalid_request, "The key '" + shown + "' appears twice in one object",
+    if (body.problem == domain::checked_json::flaw::duplicate_key) {
+        auto const shown = domain::truncate_for_message(body.duplicate_key, 64);
+        return domain::make_error(errc::invalid_request, "The key '" + shown + "' appears twice in one object",
                                      shown);
     }
-    x.body = std::move(*body);
-    co_return std::nullopt;
+    if (!body)
+        return domain::make_error(
+            errc::invalid_request, "We could not parse the JSON body of your request. The body must be valid JSON.");
+    // Move-constructed in place: a json::value move-*assigned* across memory resources (the
+    // parse's arena, the default one) copies the whole tree.
+    std::destroy_at(&x.body);
+    std::construct_at(&x.body, std::move(body.value));
+    return std::nullopt;
 }
 
-net::awaitable<api_router::stage_verdict> api_router::parse_chat(call_exchange& x) {
+api_router::stage_verdict api_router::parse_chat(call_exchange& x) {
     auto chat = domain::parse_chat_request(std::move(x.body));
-    if (!chat) co_return chat.error();
+    if (!chat) return chat.error();
     x.chat = std::move(*chat);
-    co_return std::nullopt;
+    return std::nullopt;
 }
 
-net::awaitable<api_router::stage_verdict> api_router::parse_embedding(call_exchange& x) {
+api_router::stage_verdict api_router::parse_embedding(call_exchange& x) {
     auto embedding = domain::parse_embedding_request(std::move(x.body));
-    if (!embedding) co_return embedding.error();
+    if (!embedding) return embedding.error();
     x.embedding = std::move(*embedding);
-    co_return std::nullopt;
+    return std::nullopt;
 }
 
-net::awaitable<api_router::stage_verdict> api_router::read_hints(call_exchange& x) {
+api_router::stage_verdict api_router::read_hints(call_exchange& x) {
     auto hints = hints_of(x.head, x.request_id, x.scope);
-    if (!hints) co_return hints.error();
+    if (!hints) return hints.error();
     x.hints = std::move(*hints);
-    co_return std::nullopt;
+    return std::nullopt;
 }
 
 net::awaitable<api_router::stage_verdict> api_router::admit_call(call_exchange& x) {

@@ -1,8 +1,9 @@
 #pragma once
 // The stages of one provider call, the same for every door: an HTTP request to /v1/chat/completions
-// or /v1/embeddings, a chat.stream.start message on the WebSocket. Each stage has one signature:
-// it takes the call's exchange, reads what the door and the stages before it put there, adds its
-// own part, and either passes (nullopt) or ends the call with the error its client gets.
+// or /v1/embeddings, a chat.stream.start message on the WebSocket. Each stage takes the call's
+// exchange, reads what the door and the stages before it put there, adds its own part, and either
+// passes (nullopt) or ends the call with the error its client gets. A stage that never waits is a
+// plain function, one that may wait a coroutine (api_router::call_stage).
 //
 //   HTTP       route → media type → identify → admit (the route's limit) ─┐
 //   WebSocket  upgrade: identify → origin → admit; each message: envelope ─┤

@@ -83,13 +83,13 @@ domain::gateway_error parse_error_for(boost::system::error_code ec) {
     return domain::make_error(errc::invalid_request, "The HTTP request is malformed");
 }
 
-// On every response, the server's own errors included. The API serves JSON only, so the CSP
-// forbids everything; frames and MIME sniffing are off, and no Referer leaks our URLs.
-void harden(http_response& res) {
-    res.set("x-content-type-options", "nosniff");
-    res.set("x-frame-options", "DENY");
-    res.set("referrer-policy", "no-referrer");
-    res.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+// A whole response as its head and body: two buffers, one write. Whether it was written.
+net::awaitable<bool> write_whole(beast::tcp_stream& stream, http_response& response, bool head_only) {
+    std::string const head = response_head(response);
+    std::string_view const body = head_only ? std::string_view() : std::string_view(response.body());
+    std::array<net::const_buffer, 2> const wire{net::buffer(head), net::buffer(body)};
+    auto [ec, n] = co_await net::async_write(stream, wire, use_tuple);
+    co_return !ec;
 }
 
 bool is_quiet_close(boost::system::error_code ec) {
@@ -295,7 +295,6 @@ class chunked_writer final : public response_stream {
         if (opened_) co_return !failed_;
         opened_ = true;
         handler_.decorate(head);
-        harden(head);
         head.version(version_);
         head.body().clear();
         head.keep_alive(keep_alive_);
@@ -403,10 +402,8 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     auto reject_with = [&](domain::gateway_error error) -> net::awaitable<bool> {
         auto res = error_response(error, accept_or_generate_request_id({}), 11, false);
         handler.decorate(res);
-        harden(res);
         stream.expires_after(options.write_timeout);
-        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
-        if (!wec) co_await linger(stream);
+        if (co_await write_whole(stream, res, false)) co_await linger(stream);
         co_return false;
     };
     auto reject = [&](boost::system::error_code ec) -> net::awaitable<bool> {
@@ -462,16 +459,12 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
                                   request_id, request.version(), false);
     }
     handler.decorate(response);
-    harden(response);
     bool const keep_alive = request.keep_alive() && response.keep_alive() && !draining;
     response.keep_alive(keep_alive);
     stream.expires_after(options.write_timeout);
-    std::string const head = response_head(response);
     // HEAD: the head a GET would have (its Content-Length included), without the body.
-    std::string_view const body = request.method() == http::verb::head ? std::string_view() : response.body();
-    std::array<net::const_buffer, 2> const wire{net::buffer(head), net::buffer(body)};
-    auto [write_ec, write_n] = co_await net::async_write(stream, wire, use_tuple);
-    co_return !write_ec && keep_alive;
+    bool const written = co_await write_whole(stream, response, request.method() == http::verb::head);
+    co_return written && keep_alive;
 }
 
 } // namespace switchboard::adapters

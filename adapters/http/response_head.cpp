@@ -3,26 +3,67 @@
 
 #include "domain/ascii.hpp"
 
-namespace switchboard::adapters {
+#include <cstring>
 
-std::string response_head(http_response& response) {
-    if (response[http::field::content_length].empty() && !response.chunked()) response.prepare_payload();
-    std::string out;
-    out.reserve(512);
+namespace switchboard::adapters {
+namespace {
+constexpr std::string_view hardening_fields = "x-content-type-options: nosniff\r\n"
+                                              "x-frame-options: DENY\r\n"
+                                              "referrer-policy: no-referrer\r\n"
+                                              "content-security-policy: default-src 'none'; frame-ancestors 'none'\r\n";
+
+void append_status_line(std::string& out, http_response const& response) {
     out += response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     out += std::to_string(response.result_int());
     out += ' ';
     out += response.reason();
     out += "\r\n";
+}
+
+// How many times `c` occurs in `text` (memchr leaps between occurrences).
+std::size_t count_of(std::string_view text, char c) {
+    std::size_t n = 0;
+    for (auto const* at = text.data(), *end = text.data() + text.size();
+         (at = static_cast<char const*>(std::memchr(at, c, static_cast<std::size_t>(end - at)))) != nullptr; ++at)
+        ++n;
+    return n;
+}
+
+// Whether the only CR, LF and NUL bytes of `head` are the `lines` line ends it was built with.
+bool only_line_ends(std::string_view head, std::size_t lines) {
+    return count_of(head, '\n') == lines && count_of(head, '\r') == lines &&
+           std::memchr(head.data(), '\0', head.size()) == nullptr;
+}
+} // namespace
+
+std::string response_head(http_response& response) {
+    if (response[http::field::content_length].empty() && !response.chunked()) response.prepare_payload();
+    std::string out;
+    out.reserve(1024); // the head of an answer with its rate-limit and cache fields: ~700 bytes
+    append_status_line(out, response);
+    std::size_t lines = 1;
     for (auto const& field : response) {
-        // Defence in depth: whatever put a CR, LF or NUL into a value (a client's text copied into
-        // a header), it must not split this head into more headers or a second response.
-        if (domain::breaks_header_line(field.name_string()) || domain::breaks_header_line(field.value())) continue;
         out += field.name_string();
         out += ": ";
         out += field.value();
         out += "\r\n";
+        ++lines;
     }
+    // Defence in depth: whatever put a CR, LF or NUL into a field (a client's text copied into a
+    // header), it must not split this head into more fields or a second response. One scan of
+    // the head; only a head that fails it is built again without the offending fields.
+    if (!only_line_ends(out, lines)) {
+        out.clear();
+        append_status_line(out, response);
+        for (auto const& field : response) {
+            if (domain::breaks_header_line(field.name_string()) || domain::breaks_header_line(field.value())) continue;
+            out += field.name_string();
+            out += ": ";
+            out += field.value();
+            out += "\r\n";
+        }
+    }
+    out += hardening_fields;
     out += "\r\n";
     return out;
 }

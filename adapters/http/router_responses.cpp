@@ -16,8 +16,8 @@ namespace switchboard::adapters {
 http_response json_response(http::status status, std::string body, http_request const& req,
                             std::string const& request_id) {
     http_response res{status, req.version()};
-    res.set(http::field::content_type, "application/json");
-    res.set("x-request-id", request_id);
+    res.insert(http::field::content_type, "application/json"); // insert: a new response has neither
+    res.insert("x-request-id", request_id);
     res.body() = std::move(body);
     res.keep_alive(req.keep_alive());
     res.prepare_payload();
@@ -59,12 +59,13 @@ void challenge(http_response& res, bool token_presented) {
 // The JSON body of an admin request (an empty body is an empty object).
 domain::result<boost::json::value> admin_body(http_request const& req) {
     if (req.body().empty()) return boost::json::value(boost::json::object());
-    auto body = domain::parse_json(req.body());
+    auto body = domain::parse_json_checked(req.body());
+    if (body.problem == domain::checked_json::flaw::duplicate_key)
+        return domain::make_error(domain::errc::invalid_request,
+                                  "The key '" + domain::truncate_for_message(body.duplicate_key) + "' appears twice",
+                                  domain::truncate_for_message(body.duplicate_key));
     if (!body) return domain::make_error(domain::errc::invalid_request, "The body must be valid JSON");
-    if (auto key = domain::first_duplicate_key(req.body()))
-        return domain::make_error(domain::errc::invalid_request, "The key '" + domain::truncate_for_message(*key) + "' appears twice",
-                                  domain::truncate_for_message(*key));
-    return std::move(*body);
+    return std::move(body.value);
 }
 
 } // namespace switchboard::adapters

@@ -95,12 +95,12 @@ bool message_id_ok(json::value const& id) {
 // The chat body of a chat.stream.start message, or the error to answer it with. `id` receives
 // the message's id once it is known to be safe to echo (a short string or an integer).
 domain::result<json::value> start_request(std::string const& text, json::value& id) {
-    auto parsed = domain::parse_json(text);
-    if (!parsed || !parsed->is_object())
-        return domain::make_error(errc::invalid_request, "Messages must be JSON objects");
-    if (domain::first_duplicate_key(text))
+    auto parsed = domain::parse_json_checked(text);
+    if (parsed.problem == domain::checked_json::flaw::duplicate_key)
         return domain::make_error(errc::invalid_request, "A key appears twice in one object");
-    auto& message = parsed->as_object();
+    if (!parsed || !parsed.value.is_object())
+        return domain::make_error(errc::invalid_request, "Messages must be JSON objects");
+    auto& message = parsed.value.as_object();
     if (auto const* given = message.if_contains("id")) {
         if (!message_id_ok(*given))
             return domain::make_error(errc::invalid_request,

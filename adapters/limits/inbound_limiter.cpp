@@ -2,9 +2,8 @@
 #include "adapters/limits/inbound_limiter.hpp"
 
 #include "adapters/hex.hpp"
+#include "adapters/sha256.hpp"
 #include "adapters/store/store_error.hpp"
-
-#include <openssl/sha.h>
 
 #include <cmath>
 
@@ -12,9 +11,8 @@ namespace switchboard::adapters {
 using domain::limit_scope;
 
 std::string key_fingerprint(std::string_view api_key) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<unsigned char const*>(api_key.data()), api_key.size(), digest);
-    return hex_encode(digest, 8);
+    auto const digest = sha256(api_key);
+    return hex_encode(digest.data(), 8);
 }
 
 namespace {

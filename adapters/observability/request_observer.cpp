@@ -53,7 +53,7 @@ void request_observer::finished(finished_request const& r) const {
         .add("latency_us", us(total))
         .add("upstream_us", us(upstream))
         .add("overhead_us", us(total) - us(upstream))
-        .add("cache", "disabled");
+        .add("cache", r.record && !r.record->cache.empty() ? r.record->cache : std::string_view("disabled"));
     if (!r.key_hint.empty()) line.add("api_key", r.key_hint);
     if (r.record && r.record->attempts > 0) {
         auto const& rec = *r.record;

@@ -29,19 +29,54 @@ void append_number(std::string& out, double d) {
     out.append(buffer, r.ptr);
 }
 
+// A JSON string exactly as json::serialize writes it (the canonical form must not change with
+// how it is produced): quote, backslash and control characters escaped, the rest as is.
+void append_string(std::string& out, std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += '"';
+    std::size_t plain = 0; // start of the run not yet copied
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto const c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(text.data() + plain, i - plain);
+        plain = i + 1;
+        out += '\\';
+        switch (c) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '\b': out += 'b'; break;
+        case '\f': out += 'f'; break;
+        case '\n': out += 'n'; break;
+        case '\r': out += 'r'; break;
+        case '\t': out += 't'; break;
+        default:
+            out += "u00";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    out.append(text.data() + plain, text.size() - plain);
+    out += '"';
+}
+
 void append(std::string& out, json::value const& v);
 
 // `skip_neutral`: the request's top level, where answer-neutral fields are left out.
 void append_object(std::string& out, json::object const& o, bool skip_neutral) {
-    std::vector<json::key_value_pair const*> fields;
-    fields.reserve(o.size());
+    // A request's objects are small: their fields are sorted in place on the stack.
+    constexpr std::size_t on_stack = 16;
+    std::array<json::key_value_pair const*, on_stack> few;
+    std::vector<json::key_value_pair const*> many;
+    if (o.size() > on_stack) many.resize(o.size());
+    auto** const fields = o.size() > on_stack ? many.data() : few.data();
+    std::size_t count = 0;
     for (auto const& kv : o)
-        if (!skip_neutral || !answer_neutral_field(kv.key())) fields.push_back(&kv);
-    std::sort(fields.begin(), fields.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
+        if (!skip_neutral || !answer_neutral_field(kv.key())) fields[count++] = &kv;
+    std::sort(fields, fields + count, [](auto* a, auto* b) { return a->key() < b->key(); });
     out += '{';
-    for (std::size_t i = 0; i < fields.size(); ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
         if (i) out += ',';
-        out += json::serialize(json::string(fields[i]->key()));
+        append_string(out, fields[i]->key());
         out += ':';
         append(out, fields[i]->value());
     }
@@ -73,8 +108,14 @@ void append(std::string& out, json::value const& v) {
     case json::kind::double_:
         append_number(out, v.get_double());
         return;
-    default: // string, bool, null
-        out += json::serialize(v);
+    case json::kind::string:
+        append_string(out, v.get_string());
+        return;
+    case json::kind::bool_:
+        out += v.get_bool() ? "true" : "false";
+        return;
+    case json::kind::null:
+        out += "null";
         return;
     }
 }
@@ -95,7 +136,9 @@ bool answer_neutral_field(std::string_view name) {
 
 std::string cache_identity(std::string_view kind, std::string_view cache_namespace,
                            json::object const& body) {
-    std::string out(kind);
+    std::string out;
+    out.reserve(256);
+    out += kind;
     out += '\n';
     out += cache_namespace;
     out += '\n';

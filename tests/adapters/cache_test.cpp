@@ -4,6 +4,7 @@
 #include "gateway_fixture.hpp"
 #include "stream_helpers.hpp"
 #include "tests/support/load_client.hpp"
+#include "tests/support/log_capture.hpp"
 #include "tests/support/mock_upstream.hpp"
 
 #include "adapters/auth/key_ring.hpp"
@@ -49,6 +50,7 @@ std::string content_of(client_response const& r) {
 BOOST_AUTO_TEST_SUITE(response_cache)
 
 BOOST_AUTO_TEST_CASE(a_deterministic_answer_is_paid_once_and_then_served_with_its_age) {
+    log_capture logs(switchboard::adapters::log_level::info);
     cached_gateway g("admin: {api_key: cache-admin-key-0123456789}\n");
     auto first = g.call(body());
     BOOST_TEST(first.status == 200);
@@ -65,6 +67,10 @@ BOOST_AUTO_TEST_CASE(a_deterministic_answer_is_paid_once_and_then_served_with_it
         http_call(g.gw->port(), "GET", "/api/v1/stats", "", {{"Authorization", "Bearer cache-admin-key-0123456789"}}).body);
     BOOST_TEST(stats.at("cache").at("hits").as_int64() == 1);
     BOOST_TEST(stats.at("cache").at("misses").as_int64() == 1);
+    auto const lines = logs.events("request"); // each request's log line says what the cache did
+    BOOST_TEST_REQUIRE(lines.size() >= 2u);
+    BOOST_TEST(lines[0].at("cache").as_string() == "miss");
+    BOOST_TEST(lines[1].at("cache").as_string() == "hit");
 }
 
 BOOST_AUTO_TEST_CASE(sampling_tools_or_another_model_miss_and_a_sampled_request_is_not_cached_unless_asked) {

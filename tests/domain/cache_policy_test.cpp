@@ -5,6 +5,7 @@
 #include "domain/cache/semantic_key.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
@@ -38,6 +39,14 @@ BOOST_AUTO_TEST_CASE(key_order_number_form_and_delivery_fields_do_not_change_the
     // Beyond a double's range a number reads as infinite; its form stays valid JSON (found by
     // tests/fuzz/cache_key_fuzz).
     BOOST_TEST(canonical_json(json::parse("[1e320,-1e400]")) == "[1e999,-1e999]");
+    // Strings are written exactly as json::serialize writes them: a key's bytes stay the same
+    // whichever writer made them (entries already in a shared cache keep their keys).
+    std::string every_ascii;
+    for (int c = 1; c < 128; ++c) every_ascii += static_cast<char>(c);
+    json::value const text = json::string(every_ascii + "é\"\\");
+    BOOST_TEST(canonical_json(text) == json::serialize(text));
+    BOOST_TEST(canonical_json(json::object{{every_ascii, true}, {"n", nullptr}}) ==
+               "{" + json::serialize(json::string(every_ascii)) + ":true,\"n\":null}");
 }
 
 BOOST_AUTO_TEST_CASE(anything_that_can_change_the_answer_changes_the_identity) {

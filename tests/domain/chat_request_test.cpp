@@ -1,4 +1,5 @@
 // Validation of chat-completion requests: what is accepted, and the code/param of each refusal.
+#include "domain/ascii.hpp"
 #include "domain/chat_request.hpp"
 #include "domain/json_duplicates.hpp"
 #include "printers.hpp"
@@ -115,6 +116,38 @@ BOOST_AUTO_TEST_CASE(a_key_given_twice_in_one_object_is_found) {
     for (int i = 0; i < 5000; ++i) many += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
     BOOST_TEST(!first_duplicate_key(many + "}"));
     BOOST_TEST(*first_duplicate_key(many + ",\"k4321\":1}") == "k4321");
+}
+
+// One pass builds the tree and finds the repeated key; the tree is Boost.JSON's own.
+BOOST_AUTO_TEST_CASE(a_body_is_parsed_once_into_its_tree_or_its_flaw) {
+    using switchboard::domain::checked_json;
+    using switchboard::domain::parse_json_checked;
+    std::string const text = R"({"model":"a","n":[1,-2,3.5,true,null,"x\u00e9"],"o":{"k":{"k":1}},"\u006b":2,"k":3})";
+    auto dup = parse_json_checked(text);
+    BOOST_TEST((dup.problem == checked_json::flaw::duplicate_key));
+    BOOST_TEST(dup.duplicate_key == "k"); // an escaped key is compared decoded
+    auto ok = parse_json_checked(text.substr(0, text.find(R"(,"\u006b")")) + "}");
+    BOOST_TEST_REQUIRE(static_cast<bool>(ok));
+    BOOST_TEST(ok.value == boost::json::parse(R"({"model":"a","n":[1,-2,3.5,true,null,"xé"],"o":{"k":{"k":1}}})"));
+    for (std::string bad : {"", "{", "{} {}", "{\"a\":}", "[1,]", "nul"})
+        BOOST_TEST((parse_json_checked(bad).problem == checked_json::flaw::not_json), bad);
+    BOOST_TEST(parse_json_checked("[]  ").value.is_array()); // trailing white space is fine
+}
+
+// The SWAR check agrees with the byte-by-byte definition at every position and for every byte.
+BOOST_AUTO_TEST_CASE(a_header_value_that_would_split_the_head_is_recognised_anywhere) {
+    using switchboard::domain::breaks_header_line;
+    for (int c = 0; c < 256; ++c) {
+        bool const breaks = c == '\r' || c == '\n' || c == 0;
+        for (std::size_t length = 1; length <= 19; ++length)
+            for (std::size_t at = 0; at < length; ++at) {
+                std::string text(length, 'a');
+                text[at] = static_cast<char>(c);
+                BOOST_TEST(breaks_header_line(text) == breaks, "byte " << c << " at " << at << " of " << length);
+            }
+    }
+    BOOST_TEST(!breaks_header_line(""));
+    BOOST_TEST(!breaks_header_line("\x8d\x8a\x80\xff\x0e\x0c\x0b\x09")); // bytes near CR, LF, NUL
 }
 
 BOOST_AUTO_TEST_SUITE_END()

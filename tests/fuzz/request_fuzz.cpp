@@ -1,7 +1,8 @@
-// libFuzzer target: a client's request body as the gateway validates it — JSON parse, the
-// duplicate-key scan, chat and embedding validation, the token estimate, and the translation of
-// a valid request into each provider's wire format. Invalid input is an error value, never a
-// crash; a request accepted once is accepted by every translator.
+// libFuzzer target: a client's request body as the gateway validates it — the one-pass JSON
+// parse with its repeated-key check (held against Boost.JSON's own parser), chat and embedding
+// validation, the token estimate, and the translation of a valid request into each provider's
+// wire format. Invalid input is an error value, never a crash; a request accepted once is
+// accepted by every translator.
 #include "domain/anthropic_wire.hpp"
 #include "domain/chat_request.hpp"
 #include "domain/embedding_request.hpp"
@@ -11,14 +12,19 @@
 #include "domain/openai_wire.hpp"
 
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 
 using namespace switchboard::domain;
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     std::string_view const body(reinterpret_cast<char const*>(data), size);
-    (void)first_duplicate_key(body);
+    // The one-pass parse the gateway uses agrees with Boost.JSON's own parser: the same tree when
+    // there is no repeated key; JSON or not, alike.
+    auto checked = parse_json_checked(body);
     auto json = parse_json(body);
+    if (checked.problem == checked_json::flaw::not_json && json) std::abort();
+    if (checked && (!json || checked.value != *json)) std::abort();
     if (!json) return 0;
     if (auto chat = parse_chat_request(*json)) {
         (void)estimated_tokens(*chat);
