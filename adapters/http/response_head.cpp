@@ -20,6 +20,22 @@ void append_status_line(std::string& out, http_response const& response) {
     out += "\r\n";
 }
 
+// The header lines; `checked`: a field whose name or value holds a CR, LF or NUL is left out.
+// Returns how many lines were written.
+std::size_t append_fields(std::string& out, http_response const& response, bool checked) {
+    std::size_t lines = 0;
+    for (auto const& field : response) {
+        if (checked && (domain::breaks_header_line(field.name_string()) || domain::breaks_header_line(field.value())))
+            continue;
+        out += field.name_string();
+        out += ": ";
+        out += field.value();
+        out += "\r\n";
+        ++lines;
+    }
+    return lines;
+}
+
 // How many times `c` occurs in `text` (memchr leaps between occurrences).
 std::size_t count_of(std::string_view text, char c) {
     std::size_t n = 0;
@@ -41,27 +57,14 @@ std::string response_head(http_response& response) {
     std::string out;
     out.reserve(1024); // the head of an answer with its rate-limit and cache fields: ~700 bytes
     append_status_line(out, response);
-    std::size_t lines = 1;
-    for (auto const& field : response) {
-        out += field.name_string();
-        out += ": ";
-        out += field.value();
-        out += "\r\n";
-        ++lines;
-    }
+    auto const lines = 1 + append_fields(out, response, false);
     // Defence in depth: whatever put a CR, LF or NUL into a field (a client's text copied into a
     // header), it must not split this head into more fields or a second response. One scan of
     // the head; only a head that fails it is built again without the offending fields.
     if (!only_line_ends(out, lines)) {
         out.clear();
         append_status_line(out, response);
-        for (auto const& field : response) {
-            if (domain::breaks_header_line(field.name_string()) || domain::breaks_header_line(field.value())) continue;
-            out += field.name_string();
-            out += ": ";
-            out += field.value();
-            out += "\r\n";
-        }
+        append_fields(out, response, true);
     }
     out += hardening_fields;
     out += "\r\n";
