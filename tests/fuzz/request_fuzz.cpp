@@ -11,6 +11,8 @@
 #include "domain/json_duplicates.hpp"
 #include "domain/openai_wire.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -20,11 +22,12 @@ using namespace switchboard::domain;
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     std::string_view const body(reinterpret_cast<char const*>(data), size);
     // The one-pass parse the gateway uses agrees with Boost.JSON's own parser: the same tree when
-    // there is no repeated key; JSON or not, alike.
+    // there is no repeated key; JSON or not, alike. Trees are compared as text: a number like
+    // 0e8800800 reads as NaN in both, and NaN != NaN.
     auto checked = parse_json_checked(body);
     auto json = parse_json(body);
     if (checked.problem == checked_json::flaw::not_json && json) std::abort();
-    if (checked && (!json || checked.value != *json)) std::abort();
+    if (checked && (!json || boost::json::serialize(checked.value) != boost::json::serialize(*json))) std::abort();
     if (!json) return 0;
     if (auto chat = parse_chat_request(*json)) {
         (void)estimated_tokens(*chat);
