@@ -8,7 +8,7 @@
 
 #include <algorithm>
 #include <memory>
-#include <unordered_set>
+#include <set>
 #include <vector>
 
 namespace switchboard::domain {
@@ -17,8 +17,9 @@ namespace json = boost::json;
 namespace {
 // The keys of the open objects, innermost last. A key's bytes are copied into one buffer
 // reserved up front at the text's size (a key is never longer than its text), so views into it
-// stay valid. An object's keys are searched in place while few; past 32 a hash set takes over,
-// so an object of many keys costs O(n), not O(n²).
+// stay valid. An object's keys are searched in place while few; past 32 an ordered set takes
+// over, so an object of many keys costs O(n log n), not O(n²) — and not a hash set, whose
+// unseeded hash a client could flood with colliding keys.
 class open_keys {
   public:
     explicit open_keys(std::size_t text_size) { bytes_.reserve(text_size); }
@@ -42,7 +43,7 @@ class open_keys {
         if (std::find(first, keys_.end(), key) != keys_.end()) return false;
         keys_.push_back(key); // may move keys_: `first` is not used past this line
         if (keys_.size() - level.first > 32)
-            level.many = std::make_unique<std::unordered_set<std::string_view>>(
+            level.many = std::make_unique<std::set<std::string_view>>(
                 keys_.begin() + static_cast<std::ptrdiff_t>(level.first), keys_.end());
         return true;
     }
@@ -52,7 +53,7 @@ class open_keys {
   private:
     struct level {
         std::size_t first; // its keys are keys_[first..] while few
-        std::unique_ptr<std::unordered_set<std::string_view>> many;
+        std::unique_ptr<std::set<std::string_view>> many;
     };
     std::string bytes_;
     std::size_t key_start_ = 0;
