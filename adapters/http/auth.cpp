@@ -25,6 +25,15 @@ std::string_view credential_of(http_request const& req) {
     if (auto token = bearer_token(req); !token.empty()) return token;
     return req["x-api-key"];
 }
+
+// An instance that has not yet read the keys made at run time (just started, the store not
+// answering) cannot tell an unknown key from a stored one: it says so, rather than a false 401.
+domain::gateway_error keys_not_read_yet() {
+    auto error = domain::make_error(errc::store_unavailable,
+                                    "The API keys kept in the shared store could not be read yet; try again shortly");
+    error.retry_after = std::chrono::seconds(1);
+    return error;
+}
 } // namespace
 
 bool api_router::awaits_credential_message(http_request const& req) const {
@@ -106,14 +115,17 @@ net::awaitable<std::optional<domain::gateway_error>> api_router::authenticate(st
         co_return std::nullopt;
     }
     auto const* grant = ring->authenticate(token, unix_now());
+    bool unknown_store = false; // the stored keys never read: an unknown key may be one of them
     if (!grant && !services_.keys->loaded() && services_.stored_keys) {
         try {
             co_await services_.keys->refresh(*services_.stored_keys);
         } catch (std::exception const&) {
-        } // the store down: the snapshot is all there is
+            unknown_store = true;
+        }
         ring = services_.keys->current();
         grant = ring->authenticate(token, unix_now());
     }
+    if (!grant && unknown_store) co_return keys_not_read_yet();
     if (!grant) co_return domain::make_error(errc::unauthorized, "The API key is not valid");
     scope.grant = grant;
     scope.grant_owner = ring; // keeps the grant alive as long as the request

@@ -35,9 +35,10 @@ class gateway_process {
                   "--threads", "2", static_cast<char*>(nullptr));
             _exit(127);
         }
+        // Ready, as a load balancer sees it: the stored keys read (or given up on).
         auto const give_up = std::chrono::steady_clock::now() + 10s;
         while (std::chrono::steady_clock::now() < give_up) {
-            if (http_call(port_, "GET", "/api/health", {}, {}, 500ms).status == 200) return;
+            if (http_call(port_, "GET", "/api/ready", {}, {}, 500ms).status == 200) return;
             std::this_thread::sleep_for(20ms);
         }
         throw std::runtime_error("switchboard did not start");
@@ -240,6 +241,26 @@ BOOST_AUTO_TEST_CASE(a_key_made_rotated_or_revoked_on_one_instance_holds_on_the_
                             {{"Authorization", "Bearer " + admin_key}, {"Content-Type", "application/json"}});
     BOOST_TEST(update.status == 409);
     BOOST_TEST(chat_status(a.port(), new_key) == 401);
+    std::remove(config_file.c_str());
+}
+
+// An instance that could never read the store's keys does not call a key it cannot see
+// invalid: it may be one made on another instance. 503 store_unavailable, with Retry-After; the
+// config's own credentials still work.
+BOOST_AUTO_TEST_CASE(a_key_unknown_while_the_stored_keys_were_never_read_is_a_503_not_a_401) {
+    std::string const config_file = "/tmp/switchboard-keys-down-" + std::to_string(getpid()) + ".yaml";
+    std::ofstream(config_file) << "store: {url: \"redis://127.0.0.1:" << free_port() << "\", timeout: 2s}\n"
+                               << "admin: {api_key: " << admin_key << "}\n"
+                               << "auth: {secret: multi-instance-secret-0123456789, failures_per_minute: 100000}\n";
+    gateway_process gateway(config_file, free_port());
+    auto r = http_call(gateway.port(), "POST", "/v1/chat/completions",
+                       R"({"model":"mock-1","messages":[{"role":"user","content":"hi"}]})",
+                       {{"Authorization", "Bearer sb-abcdefghijkl_0123456789abcdef0123456789abcdef"}});
+    BOOST_TEST(r.status == 503);
+    BOOST_TEST(r.body.find("\"store_unavailable\"") != std::string::npos, r.body);
+    BOOST_TEST(r.header("retry-after") == "1");
+    auto stats = http_call(gateway.port(), "GET", "/api/v1/stats", {}, {{"Authorization", "Bearer " + admin_key}});
+    BOOST_TEST(stats.status == 200);
     std::remove(config_file.c_str());
 }
 
