@@ -41,6 +41,30 @@ struct attempt_context {
     net::cancellation_slot cancel = {}; // bound to each upstream operation; unconnected: nobody watches
 };
 
+// A call to a REST provider (kind: rest): a service endpoint's parameters, which the provider's
+// implementation of that endpoint turns into its request, or a passthrough relayed as it came.
+struct rest_call {
+    boost::json::object const* params = nullptr; // a service call: the validated parameters
+    // A passthrough (operation `passthrough_operation`): the client's method, raw path and query
+    // (checked against the provider's allow-list), body and the headers it may relay.
+    std::string_view method;
+    std::string_view path_and_query;
+    std::string_view body;
+    std::vector<std::pair<std::string, std::string>> const* headers = nullptr;
+};
+inline constexpr std::string_view passthrough_operation = "proxy";
+
+// A REST provider's answer: the endpoint's declared output (a service) or the provider's own
+// body (a passthrough), what it cost, and the response headers the client may see.
+struct rest_answer {
+    int status = 200;
+    std::string payload;
+    std::vector<std::pair<std::string, std::string>> headers; // lower-case names
+    double cost_usd = 0;       // by the provider's price rule
+    domain::token_usage usage; // none: a REST call counts as one request and its dollars
+    std::string model;         // the operation (the dispatcher names it)
+};
+
 // Receives a streamed completion as OpenAI `chat.completion.chunk` objects (usage never in them).
 class chat_stream_sink {
   public:
@@ -76,6 +100,11 @@ class provider {
     virtual net::awaitable<attempt_result<domain::embedding_result>>
     embed(domain::embedding_request const& request, std::string_view upstream_model,
           attempt_context const& ctx) = 0;
+
+    // A REST call (`operation`: a service endpoint's route, "weather/current", or
+    // `passthrough_operation`). Only REST providers have it; the others answer `unsupported`.
+    virtual net::awaitable<attempt_result<rest_answer>> rest(rest_call const& call, std::string_view operation,
+                                                             attempt_context const& ctx);
 
     // A cheap call telling whether the provider answers the gateway's credentials (its model
     // list), for background health probes. Success or the failure, like any attempt.

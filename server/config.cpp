@@ -170,6 +170,30 @@ boost::system::result<gateway_config, config_errors> load_config(std::string con
 }
 
 namespace {
+// Each service endpoint's providers in order, each provider's passthrough, and the price of a call
+// at each deployment (what a call reserves before it knows its answer).
+void add_rest_routes(gateway_config const& c, adapters::rest_catalog& rest) {
+    for (auto const& e : c.services) {
+        auto& list = rest.routes.groups[e.route()];
+        for (auto const& impl : e.providers) {
+            domain::deployment d{impl.provider, e.route()};
+            rest.call_prices[domain::deployment_key(d)] = impl.cost.usd_per_call;
+            list.push_back(std::move(d));
+        }
+        rest.endpoints[e.route()] = e;
+    }
+    for (auto const& p : c.providers) {
+        if (p.kind != "rest" || p.passthrough.empty()) continue;
+        domain::deployment d{p.name, std::string(adapters::passthrough_operation)};
+        rest.call_prices[domain::deployment_key(d)] = p.usd_per_call;
+        rest.routes.groups[adapters::rest_catalog::passthrough_route(p.name)] = {d};
+        rest.passthrough[p.name] = p.passthrough;
+        rest.routes.providers.insert(p.name);
+    }
+    for (auto const& e : c.services)
+        for (auto const& impl : e.providers) rest.routes.providers.insert(impl.provider);
+}
+
 adapters::gateway_catalog make_routes(gateway_config const& c) {
     adapters::gateway_catalog catalog;
     catalog.request_timeout = c.timeouts.request;
@@ -177,7 +201,9 @@ adapters::gateway_catalog make_routes(gateway_config const& c) {
     catalog.stream_idle_timeout = c.timeouts.stream_idle;
     catalog.tiers = c.tiers;
     for (auto const& [name, tiers] : c.tiered_models) catalog.routes.tiered[name] = tiers;
-    for (auto const& p : c.providers) catalog.routes.providers.insert(p.name);
+    for (auto const& p : c.providers)
+        if (p.kind != "rest") catalog.routes.providers.insert(p.name); // a REST API serves no model
+    add_rest_routes(c, catalog.rest);
     for (auto const& [name, list] : c.models) {
         if (name == "*")
             catalog.routes.catch_all = list;
@@ -196,6 +222,7 @@ adapters::gateway_catalog make_routes(gateway_config const& c) {
 adapters::gateway_catalog make_catalog(gateway_config const& c) {
     auto catalog = make_routes(c);
     catalog.fixed_keys = domain::fixed_deployment_keys(catalog.routes);
+    catalog.fixed_keys.merge(domain::fixed_deployment_keys(catalog.rest.routes)); // bounded: the config names them
     return catalog;
 }
 

@@ -124,6 +124,7 @@ struct gateway_config {
         tiered_models;
     domain::tier_rules tiers;
     std::vector<std::pair<std::string, domain::model_price>> prices; // overrides
+    std::vector<domain::rest::endpoint> services; // REST service endpoints, in the file's order
 };
 
 // Reads an environment variable; injected so tests control the environment.

@@ -25,7 +25,7 @@ bool tenant_name(std::string const& v) {
 template <class S, class Get> config_field<S> scopes_field(std::string_view key, Get get) {
     return {key,
             [get](config_reader& rd, YAML::Node const& n, std::string const& path, S& k) {
-                if (!n.IsSequence()) return rd.fail(path, "must be a list of chat, embeddings, models, usage, admin");
+                if (!n.IsSequence()) return rd.fail(path, "must be a list of chat, embeddings, models, usage, services, admin");
                 auto& scopes = std::invoke(get, k);
                 scopes = 0;
                 for (std::size_t i = 0; i < n.size(); ++i) {
@@ -35,7 +35,7 @@ template <class S, class Get> config_field<S> scopes_field(std::string_view key,
                     if (auto scope = domain::parse_access_scope(*v))
                         scopes |= static_cast<unsigned>(*scope);
                     else
-                        rd.fail(item, "must be one of chat, embeddings, models, usage, admin");
+                        rd.fail(item, "must be one of chat, embeddings, models, usage, services, admin");
                 }
             },
             [get](S const& k) {

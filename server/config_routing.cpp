@@ -85,7 +85,8 @@ config_field<adapters::provider_settings> headers_field() {
 
 field_list<adapters::provider_settings> provider_fields() {
     using S = adapters::provider_settings;
-    static config_field<S> const fields[] = {
+    static std::vector<config_field<S>> const fields = [] {
+        std::vector<config_field<S>> list{
         field::text<S>("kind", &S::kind),
         {"base_url", field::text<S>("base_url", &S::base_url).read,
          [](S const& p) { return json::value(p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url); }},
@@ -101,7 +102,10 @@ field_list<adapters::provider_settings> provider_fields() {
         field::section<S, domain::breaker_config>("breaker", &S::breaker, breaker_fields()),
         field::section<S, domain::throttle_config>("limits", &S::limits, throttle_fields()),
         field::section<S, S>("probe", itself, probe_fields()),
-    };
+        };
+        for (auto& f : rest_provider_fields()) list.push_back(std::move(f));
+        return list;
+    }();
     return fields;
 }
 
@@ -118,7 +122,7 @@ void check_endpoint(config_reader& rd, adapters::provider_settings const& p, std
     bool const reported = std::any_of(rd.problems.begin(), rd.problems.end(), [&](std::string const& problem) {
         return problem.starts_with(path + ".api_key:");
     });
-    if (p.api_key.empty() && !local && !reported)
+    if (p.api_key.empty() && !local && !reported && p.kind != "rest") // a REST API's credentials are its `auth`
         rd.fail(path + ".api_key", "is required (use \"${ENV_VAR}\" to read it from the environment)");
 }
 
@@ -136,7 +140,9 @@ void read_provider(config_reader& rd, std::string const& name, YAML::Node const&
     p.breaker = c.resilience.breaker;
     read_section(rd, n, path, provider_fields(), p);
     if (!n.IsMap()) return;
-    if (n["probe"] && p.probe_interval.count() == 0) rd.fail(path + ".probe.interval", "is required (e.g. 30s)");
+    // A probe section needs its interval; "0ms" (the dump of a provider without probes) says none.
+    if (n["probe"] && n["probe"].IsMap() && !n["probe"]["interval"])
+        rd.fail(path + ".probe.interval", "is required (e.g. 30s)");
     if (!p.ca_file.empty() && !std::ifstream(p.ca_file)) rd.fail(path + ".ca_file", "cannot be read: " + p.ca_file);
     auto const* kind = adapters::find_provider_kind(p.kind);
     if (p.kind.empty())
@@ -144,6 +150,9 @@ void read_provider(config_reader& rd, std::string const& name, YAML::Node const&
     else if (!kind)
         rd.fail(path + ".kind", "must be one of " + adapters::provider_kind_names() + "; got '" + p.kind + "'");
     if (kind && kind->wire != adapters::wire_format::mock) check_endpoint(rd, p, path);
+    // A REST API's 404 is the caller's (no such city), not a deployment gone: it does not fall back.
+    if (kind && kind->wire == adapters::wire_format::rest && !n["fallback_on"]) p.fallback_on.statuses = {401, 403};
+    check_rest_provider(rd, p, path);
     c.providers.push_back(std::move(p));
 }
 
@@ -439,6 +448,7 @@ field_list<gateway_config> gateway_fields() {
         field::section<S, adapters::cache_options>("cache", &S::cache, cache_fields()),
         collection("providers", read_providers, describe_providers),
         collection("models", read_models, describe_models),
+        collection("services", read_services, describe_services), // after providers: it names them
         field::section<S, domain::tier_rules>("tiers", &S::tiers, tier_fields()),
         collection("pricing", read_pricing, describe_pricing),
     };

@@ -32,6 +32,12 @@ field_list<adapters::provider_settings> provider_fields();
 // A configured provider's base URL and key make sense for its kind (also for the env shorthand).
 void check_endpoint(config_reader& rd, adapters::provider_settings const& p, std::string const& path);
 
+// The REST settings of a provider (config_services.cpp), and their checks.
+std::vector<config_field<adapters::provider_settings>> rest_provider_fields();
+void check_rest_provider(config_reader& rd, adapters::provider_settings const& p, std::string const& path);
+void read_services(config_reader& rd, YAML::Node const& n, std::string const& path, gateway_config& c);
+boost::json::value describe_services(gateway_config const& c);
+
 // The collections: lists and maps whose entries are sections.
 void read_limits(config_reader& rd, YAML::Node const& n, std::string const& path, gateway_config& c);
 boost::json::value describe_limits(gateway_config const& c);

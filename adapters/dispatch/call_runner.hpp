@@ -304,7 +304,9 @@ template <class T, class Call> class call_runner {
         // A provider's implausible count (negative, fractional, absurd) is replaced by the call's
         // estimate before anything bills, counts or prices it.
         value.usage = domain::billable_usage(value.usage, {tokens_, 0});
-        if (slot.billable) {
+        if constexpr (std::is_same_v<T, rest_answer>) {
+            cost_ = slot.billable ? value.cost_usd : 0; // by the provider's price rule, not by tokens
+        } else if (slot.billable) {
             // Priced by the model that answered, else by the one configured.
             auto price = d_.catalog_->prices.find(value.model);
             cost_ = price ? domain::price_table::cost_of(*price, value.usage)

@@ -76,12 +76,14 @@ domain::quota_counts dispatcher::estimate_of(std::vector<domain::deployment> con
         auto it = providers_.find(d.provider);
         if (it != providers_.end() && it->second.billable)
             usd = std::max(usd, catalog_->prices.cost_usd(d.model, usage));
+        if (auto price = catalog_->rest.call_prices.find(domain::deployment_key(d)); price != catalog_->rest.call_prices.end())
+            usd = std::max(usd, price->second); // a REST call: its price per call
     }
     return {1, tokens, domain::to_micro_usd(usd)};
 }
 
 template <class T, class Call>
-net::awaitable<dispatch_result<T>> dispatcher::dispatch(std::string const& model, std::string const& forced,
+net::awaitable<dispatch_result<T>> dispatcher::dispatch(domain::route_table const& routes, std::string const& model, std::string const& forced,
                                                         std::int64_t tokens, domain::request_features features,
                                                         request_hints const& hints, call_context ctx,
                                                         stream_gate* gate, Call call) {
@@ -89,7 +91,7 @@ net::awaitable<dispatch_result<T>> dispatcher::dispatch(std::string const& model
     resilience_.on_request(start);
     call::route_request const request{model,          forced,   hints.preferred_provider, hints.priority,
                                       hints.tier,     features, resilience_.mode()};
-    auto routed = call::plan_route({catalog_->routes, catalog_->prices, catalog_->tiers}, request, resilience_, start);
+    auto routed = call::plan_route({routes, catalog_->prices, catalog_->tiers}, request, resilience_, start);
     if (!routed) co_return dispatch_failure{routed.error()};
     std::vector<provider_slot const*> slots;
     auto plan = plan_for(routed->order, hints, ctx, gate != nullptr, slots);
@@ -115,7 +117,7 @@ dispatcher::chat(domain::chat_request const& original, request_hints const& hint
     auto const call = size_chat(original, hints.priority); // the scaled copy lives in this frame
     auto const& request = call.scaled ? *call.scaled : original;
     co_return co_await dispatch<domain::chat_completion>(
-        request.model, request.force_provider, call.tokens, call.features, hints, ctx, nullptr,
+        catalog_->routes, request.model, request.force_provider, call.tokens, call.features, hints, ctx, nullptr,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.chat(request, model, ctx);
         });
@@ -125,10 +127,20 @@ net::awaitable<dispatch_result<domain::embedding_result>>
 dispatcher::embed(domain::embedding_request const& request, request_hints const& hints, call_context ctx) {
     auto const tokens = domain::estimated_tokens(request);
     return dispatch<domain::embedding_result>(
-        request.model, request.force_provider, tokens, domain::request_features{tokens, false}, hints, ctx, nullptr,
+        catalog_->routes, request.model, request.force_provider, tokens, domain::request_features{tokens, false}, hints, ctx, nullptr,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.embed(request, model, ctx);
         });
+}
+
+net::awaitable<dispatch_result<rest_answer>> dispatcher::rest(std::string const& route, rest_call const& call,
+                                                              request_hints const& hints, call_context ctx) {
+    static std::string const no_forced_provider; // outlives the coroutine, which holds a reference
+    return dispatch<rest_answer>(catalog_->rest.routes, route, no_forced_provider, 0, domain::request_features{}, hints,
+                                 ctx, nullptr,
+                                 [&call](provider& p, std::string const& operation, attempt_context const& attempt) {
+                                     return p.rest(call, operation, attempt);
+                                 });
 }
 
 net::awaitable<dispatch_result<stream_result>>
@@ -139,7 +151,7 @@ dispatcher::chat_stream(domain::chat_request const& original, request_hints cons
     stream_gate gate(client);
     std::optional<domain::chat_request> continued; // the prefill request of a resumed attempt
     co_return co_await dispatch<stream_result>(
-        request.model, request.force_provider, call.tokens, call.features, hints, ctx, &gate,
+        catalog_->routes, request.model, request.force_provider, call.tokens, call.features, hints, ctx, &gate,
         [&request, &gate, &continued](provider& p, std::string const& model, attempt_context const& ctx) {
             if (gate.mode() != resume_mode::prefill) return p.chat_stream(request, model, ctx, gate);
             continued = domain::with_assistant_prefill(request, gate.text());

@@ -25,6 +25,7 @@
 #include "domain/budget.hpp"
 #include "domain/call/call_machine.hpp"
 #include "domain/degraded_mode.hpp"
+#include "domain/rest/service.hpp"
 #include "domain/routing.hpp"
 #include "domain/throttle.hpp"
 #include "domain/tiers.hpp"
@@ -40,6 +41,16 @@
 
 namespace switchboard::adapters {
 
+// The REST side of the catalog: the service endpoints, the deployments that serve each (and each
+// provider's passthrough, as "proxy/<provider>"), and what a call costs at each deployment.
+struct rest_catalog {
+    std::map<std::string, domain::rest::endpoint, std::less<>> endpoints; // "weather/current"
+    domain::route_table routes;
+    std::map<std::string, double, std::less<>> call_prices;               // deployment key → USD per call
+    std::map<std::string, std::vector<std::string>, std::less<>> passthrough; // provider → allowed prefixes
+    static std::string passthrough_route(std::string_view provider) { return "proxy/" + std::string(provider); }
+};
+
 // Read-only routing and pricing facts shared by every core.
 struct gateway_catalog {
     domain::route_table routes;
@@ -48,6 +59,7 @@ struct gateway_catalog {
     std::chrono::milliseconds first_token_timeout{10000}; // streams: first content within this, or fail over
     std::chrono::milliseconds stream_idle_timeout{15000}; // streams: the longest silence after content began
     domain::tier_rules tiers;
+    rest_catalog rest;
     // domain::fixed_deployment_keys(routes): the deployments metrics name; others are "other".
     std::set<std::string, std::less<>> fixed_keys;
     std::string_view model_label(domain::deployment const& d) const {
@@ -144,6 +156,13 @@ class dispatcher {
     net::awaitable<dispatch_result<domain::embedding_result>> embed(domain::embedding_request const& request,
                                                                     request_hints const& hints, call_context ctx = {});
 
+    // A REST call: a service endpoint's (route "weather/current", validated parameters) or a
+    // passthrough (route rest_catalog::passthrough_route(provider)). The same machine as a model
+    // call: breakers, retries, Retry-After, outbound limits, provider quotas; it reserves one
+    // request and the dearest deployment's price per call, and pays what the answer cost.
+    net::awaitable<dispatch_result<rest_answer>> rest(std::string const& route, rest_call const& call,
+                                                      request_hints const& hints, call_context ctx = {});
+
     // A streamed chat. Before the first content chunk reaches `client`, failures fall back like
     // any call (same retries, breakers, budgets, deadline; the first token must come within
     // first_token_timeout); after it, a failure ends the call — the result's error then describes
@@ -172,7 +191,7 @@ class dispatcher {
     // `tokens` estimates the call's size for quotas, budgets and tokens-per-minute limits.
     // `gate`: a stream's attempts go through it (null for whole answers).
     template <class T, class Call>
-    net::awaitable<dispatch_result<T>> dispatch(std::string const& model, std::string const& forced,
+    net::awaitable<dispatch_result<T>> dispatch(domain::route_table const& routes, std::string const& model, std::string const& forced,
                                                 std::int64_t tokens, domain::request_features features,
                                                 request_hints const& hints, call_context ctx,
                                                 class stream_gate* gate, Call call);

@@ -1,6 +1,7 @@
 // Public API routes.
 #include "adapters/http/api_route.hpp"
 #include "adapters/http/call_stages.hpp"
+#include "adapters/http/call_responses.hpp"
 
 #include "adapters/http/path_pattern.hpp"
 #include "adapters/http/request_id.hpp"
@@ -83,32 +84,6 @@ std::string_view refusing_scope(std::vector<limit_report> const& windows) {
 
 
 
-std::string format_cost(double usd) {
-    char buf[64];
-    auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, usd, std::chars_format::fixed, 8);
-    return ec == std::errc{} ? std::string(buf, end) : std::string("0.00000000");
-}
-
-// A call's collaborators: the inbound check still running, and the client's departure.
-call_context call_context_of(request_scope const& scope) {
-    return {scope.admission, scope.stream ? scope.stream->client_gone() : net::cancellation_slot{}};
-}
-
-// What the call did, for the request's log line and metrics.
-template <class T> request_record record_of(dispatch_result<T> const& outcome) {
-    return outcome ? outcome->record : outcome.error().record;
-}
-
-http_response failure_response(dispatch_failure const& failed, http_request const& req,
-                               std::string const& request_id) {
-    auto res = answer_error(failed.error, req, request_id);
-    if (failed.attempts > 0) {
-        res.set("x-switchboard-attempts", std::to_string(failed.attempts));
-        res.set("x-switchboard-provider", failed.last_provider);
-    }
-    return res;
-}
-
 template <class T>
 http_response dispatched_response(dispatch_result<T>& outcome, http_request const& req,
                                   std::string const& request_id) {
@@ -161,6 +136,27 @@ json::object loggable_headers(http_request const& req) {
 }
 
 } // namespace
+
+std::string format_cost(double usd) {
+    char buf[64];
+    auto const [end, ec] = std::to_chars(buf, buf + sizeof buf, usd, std::chars_format::fixed, 8);
+    return ec == std::errc{} ? std::string(buf, end) : std::string("0.00000000");
+}
+
+// A call's collaborators: the inbound check still running, and the client's departure.
+call_context call_context_of(request_scope const& scope) {
+    return {scope.admission, scope.stream ? scope.stream->client_gone() : net::cancellation_slot{}};
+}
+
+http_response failure_response(dispatch_failure const& failed, http_request const& req,
+                               std::string const& request_id) {
+    auto res = answer_error(failed.error, req, request_id);
+    if (failed.attempts > 0) {
+        res.set("x-switchboard-attempts", std::to_string(failed.attempts));
+        res.set("x-switchboard-provider", failed.last_provider);
+    }
+    return res;
+}
 
 std::string_view path_of(std::string_view target) {
     return target.substr(0, target.find('?'));

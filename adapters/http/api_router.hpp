@@ -204,6 +204,9 @@ class api_router final : public request_handler {
     net::awaitable<http_response> tenants_route(route_call& c);
     net::awaitable<http_response> tenant_route(route_call& c);
     net::awaitable<http_response> cache_clear_route(route_call& c); // cache_endpoints.cpp
+    // REST services and the passthrough (rest_endpoints.cpp).
+    net::awaitable<http_response> services_route(route_call& c);
+    net::awaitable<http_response> proxy_route(route_call& c);
     // Tokens for browsers (token_endpoints.cpp).
     net::awaitable<http_response> login_route(route_call& c);
     net::awaitable<http_response> refresh_route(route_call& c);

@@ -19,11 +19,25 @@ using verb = http::verb;
 std::span<api_router::route const> api_router::routes() {
     using scope = domain::access_scope;
     constexpr std::optional<scope> open = std::nullopt;
-    static std::array<route, 30> const table{{
+    static std::array<route, 37> const table{{
         {.pattern = "/v1/chat/completions", .method = verb::post, .handler = &api_router::chat_route,
          .needs = scope::chat, .calls_provider = true},
         {.pattern = "/v1/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
          .needs = scope::embeddings, .calls_provider = true},
+        {.pattern = "/api/v1/services/{endpoint*}", .method = verb::get, .handler = &api_router::services_route,
+         .needs = scope::services, .calls_provider = true},
+        {.pattern = "/api/v1/services/{endpoint*}", .method = verb::post, .handler = &api_router::services_route,
+         .needs = scope::services, .calls_provider = true},
+        {.pattern = "/api/v1/proxy/{path*}", .method = verb::get, .handler = &api_router::proxy_route,
+         .needs = scope::services, .calls_provider = true},
+        {.pattern = "/api/v1/proxy/{path*}", .method = verb::post, .handler = &api_router::proxy_route,
+         .needs = scope::services, .calls_provider = true},
+        {.pattern = "/api/v1/proxy/{path*}", .method = verb::put, .handler = &api_router::proxy_route,
+         .needs = scope::services, .calls_provider = true},
+        {.pattern = "/api/v1/proxy/{path*}", .method = verb::patch, .handler = &api_router::proxy_route,
+         .needs = scope::services, .calls_provider = true},
+        {.pattern = "/api/v1/proxy/{path*}", .method = verb::delete_, .handler = &api_router::proxy_route,
+         .needs = scope::services, .calls_provider = true},
         {.pattern = "/v1/models", .method = verb::get, .handler = &api_router::models_route, .needs = scope::models},
         {.pattern = "/v1/models/{id*}", .method = verb::get, .handler = &api_router::model_route, .needs = scope::models},
         {.pattern = "/api/v1/stats", .method = verb::get, .handler = &api_router::stats_route},

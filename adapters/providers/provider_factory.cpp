@@ -3,6 +3,9 @@
 
 #include "adapters/providers/http_provider.hpp"
 #include "adapters/providers/mock_provider.hpp"
+#include "adapters/providers/rest_provider.hpp"
+
+#include <boost/asio/ip/address.hpp>
 
 #include <stdexcept>
 
@@ -19,6 +22,12 @@ std::unique_ptr<provider> make_provider(provider_settings const& s, net::any_io_
     options.connect_timeout = s.connect_timeout;
     options.response_headers_timeout = s.response_headers_timeout;
     options.max_response_bytes = s.max_response_bytes;
+    // A REST provider named by host is reached only at public addresses, unless it says otherwise;
+    // an address literal or localhost in its base URL is where it was declared.
+    boost::system::error_code literal;
+    net::ip::make_address(where->host, literal);
+    options.public_addresses_only =
+        kind->wire == wire_format::rest && !s.allow_private_network && literal && !is_loopback_host(where->host);
     auto client = std::make_unique<http_client>(std::move(executor), tls, std::move(*where), options);
     switch (kind->wire) {
     case wire_format::openai:
@@ -27,6 +36,8 @@ std::unique_ptr<provider> make_provider(provider_settings const& s, net::any_io_
         return std::make_unique<anthropic_provider>(s, std::move(client));
     case wire_format::gemini:
         return std::make_unique<gemini_provider>(s, std::move(client));
+    case wire_format::rest:
+        return std::make_unique<rest_provider>(s, std::move(client));
     case wire_format::mock:
         break;
     }

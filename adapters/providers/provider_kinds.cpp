@@ -12,11 +12,12 @@ constexpr std::array<sv, 6> openai_prefixes{"gpt-", "o1", "o3", "o4", "chatgpt-"
 constexpr std::array<sv, 5> mistral_prefixes{"mistral-", "open-mistral", "codestral", "pixtral", "ministral"};
 constexpr std::array<sv, 1> deepseek_prefixes{"deepseek-"};
 
-constexpr std::array<provider_kind, 4> kinds{{
+constexpr std::array<provider_kind, 5> kinds{{
     {"openai", wire_format::openai, "https://api.openai.com/v1", true, {}},
     {"anthropic", wire_format::anthropic, "https://api.anthropic.com/v1", true, anthropic_prefixes},
     {"gemini", wire_format::gemini, "https://generativelanguage.googleapis.com/v1beta", true, gemini_prefixes},
     {"mock", wire_format::mock, "", false, {}},
+    {"rest", wire_format::rest, "", true, {}}, // a plain REST API: services and passthrough, no models
 }};
 
 constexpr std::array<provider_preset, 7> presets{{

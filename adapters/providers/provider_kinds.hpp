@@ -11,7 +11,7 @@
 
 namespace switchboard::adapters {
 
-enum class wire_format { openai, anthropic, gemini, mock };
+enum class wire_format { openai, anthropic, gemini, mock, rest };
 
 struct provider_kind {
     std::string_view name; // the `kind:` of a provider in the config

@@ -4,18 +4,28 @@
 #include "domain/attempt_outcome.hpp"
 #include "domain/backoff.hpp"
 #include "domain/breaker.hpp"
+#include "domain/rest/service.hpp"
 #include "domain/throttle.hpp"
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace switchboard::adapters {
 
+// How a REST provider is told who calls it (kind: rest). The secret is never logged or echoed.
+struct rest_credentials {
+    enum class kind { none, header, query, bearer, basic } type = kind::none;
+    std::string name;     // header: its name; query: the parameter's
+    std::string secret;   // the key, token or password
+    std::string username; // basic
+};
+
 struct provider_settings {
     std::string name;     // config key, e.g. "openai_main"
-    std::string kind;     // openai | anthropic | gemini | mock
+    std::string kind;     // openai | anthropic | gemini | mock | rest
     std::string base_url; // empty for mock
     std::string api_key;  // secret: never logged or echoed
     std::string ca_file;  // extra trusted CA certificates (PEM), besides the system store
@@ -34,6 +44,15 @@ struct provider_settings {
     domain::broken_deployment_statuses fallback_on = domain::broken_deployment_statuses::defaults();
     std::chrono::milliseconds probe_interval{0};  // background health probe period; 0: no probes
     std::chrono::milliseconds probe_timeout{5000}; // bound of one probe
+
+    // kind: rest
+    rest_credentials credentials;
+    double usd_per_call = 0;                // a passthrough call's price, and an implementation's default
+    std::vector<std::string> passthrough;   // path prefixes /api/v1/proxy/{name}/… may reach (none: no proxy)
+    std::vector<std::string> content_types{"application/json"}; // media types a passthrough answer may have
+    bool allow_private_network = false;     // a host name may resolve to a private address
+    // The service endpoints it serves ("weather/current" → how), filled from `services`.
+    std::map<std::string, domain::rest::implementation, std::less<>> implementations;
 };
 
 

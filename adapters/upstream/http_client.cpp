@@ -1,6 +1,7 @@
 // Upstream HTTP/1.1 client: pooled keep-alive connections, TLS, deadlines on every step.
 #include "adapters/upstream/http_client.hpp"
 
+#include "adapters/upstream/address_policy.hpp"
 #include "domain/ascii.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -116,7 +117,10 @@ http_client::connect(clock::time_point deadline, net::cancellation_slot cancel) 
         if (raced.index() == 1) co_return expired;
         auto [resolve_ec, resolved] = std::get<0>(raced);
         if (resolve_ec) co_return transport_failure::connect_failed;
-        for (auto const& entry : resolved) endpoints.push_back(entry.endpoint());
+        for (auto const& entry : resolved)
+            if (!options_.public_addresses_only || is_public_address(entry.endpoint().address()))
+                endpoints.push_back(entry.endpoint());
+        if (endpoints.empty()) co_return transport_failure::connect_failed; // only private addresses
     }
 
     auto conn = std::make_unique<connection>(

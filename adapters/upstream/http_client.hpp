@@ -82,6 +82,9 @@ struct http_client_options {
     std::size_t max_idle_connections = 256;
     std::chrono::seconds idle_ttl{30}; // idle connections older than this are not reused
     std::size_t max_response_bytes = 16u << 20; // upstream.max_response_bytes in the config
+    // A host name is connected to only at the public addresses it resolves to (address_policy.hpp):
+    // REST providers declared by name. An address literal is taken as declared.
+    bool public_addresses_only = false;
 };
 
 class http_client {

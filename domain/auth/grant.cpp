@@ -9,12 +9,13 @@
 
 namespace switchboard::domain {
 namespace {
-constexpr std::array<std::pair<access_scope, std::string_view>, 5> scope_names{{
+constexpr std::array<std::pair<access_scope, std::string_view>, 6> scope_names{{
     {access_scope::chat, "chat"},
     {access_scope::embeddings, "embeddings"},
     {access_scope::models, "models"},
     {access_scope::usage, "usage"},
     {access_scope::admin, "admin"},
+    {access_scope::services, "services"},
 }};
 } // namespace
 

@@ -24,10 +24,11 @@ enum class access_scope : unsigned {
     models = 4,     // /v1/models
     usage = 8,      // its own tenant's quotas, stats and budgets
     admin = 16,     // keys, tenants, every tenant's data, the config
+    services = 32,  // REST services (/api/v1/services/…) and the passthrough (/api/v1/proxy/…)
 };
 std::optional<access_scope> parse_access_scope(std::string_view name);
 std::string_view access_scope_name(access_scope s);
-inline constexpr unsigned every_call_scope = 1 | 2 | 4 | 8; // what a key holds unless it says
+inline constexpr unsigned every_call_scope = 1 | 2 | 4 | 8 | 32; // what a key holds unless it says
 
 struct caller_grant {
     std::string key_id; // the credential's public id (logs, metrics); empty for anonymous

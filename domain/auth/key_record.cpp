@@ -12,8 +12,8 @@ namespace switchboard::domain {
 namespace json = boost::json;
 
 namespace {
-constexpr std::array<access_scope, 5> all_scopes{access_scope::chat, access_scope::embeddings, access_scope::models,
-                                                 access_scope::usage, access_scope::admin};
+constexpr std::array<access_scope, 6> all_scopes{access_scope::chat,  access_scope::embeddings, access_scope::models,
+                                                 access_scope::usage, access_scope::services,   access_scope::admin};
 constexpr std::size_t max_list = 100;
 constexpr std::size_t max_metadata = 16;
 
@@ -84,7 +84,7 @@ std::optional<gateway_error> read_names(json::value const& v, std::string const&
 std::optional<gateway_error> read_scopes(json::value const& v, unsigned& out) {
     std::vector<std::string> names;
     auto known = [](std::string_view s) { return parse_access_scope(s).has_value(); };
-    if (auto bad = read_names(v, "scopes", known, "scopes chat, embeddings, models, usage, admin", names)) return bad;
+    if (auto bad = read_names(v, "scopes", known, "scopes chat, embeddings, models, usage, services, admin", names)) return bad;
     out = 0;
     for (auto const& n : names) out |= static_cast<unsigned>(*parse_access_scope(n));
     return std::nullopt;

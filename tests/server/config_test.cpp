@@ -395,10 +395,23 @@ providers:
   p: {kind: openai, base_url: "http://127.0.0.1:9/v1", fallback_on: [401, 404], headers: {x-team: blue},
       limits: {requests_per_minute: 60, burst: 2s}, probe: {interval: 30s}, timeouts: {attempt: 10s},
       retry: {max_attempts: 2}, breaker: {open_for: 5s}}
+  r: {kind: rest, base_url: "http://127.0.0.1:9/x", usd_per_call: 0.01, passthrough: [/v1, /status/],
+      content_types: [application/json, text/csv], auth: {type: basic, username: me, value: pw}}
 models: {chat: [p/m1, {provider: p, model: m2, context_window: 8000, prefill: true}],
          tiered: {tiers: {simple: [p/s], complex: [p/c]}}}
 tiers: {simple_max_prompt_tokens: 100, with_tools: complex}
 pricing: {my-model: {input_per_million: 1.5, output_per_million: 2}}
+services:
+  weather:
+    current:
+      params: {city: {type: string, required: true, max_length: 40}, days: {type: integer, minimum: 1, maximum: 7},
+               units: {default: metric, enum: [metric, imperial]}}
+      providers:
+        - {provider: r, path: "/w/{city}", query: {d: "{days}", u: "{units}"}, output: {t: /temp},
+           units: {pointer: /u, usd_per_unit: 0.5}}
+        - {provider: r, method: POST, path: /w, body: {q: "{city}", n: 3, deep: {on: true}}, output: {t: /t},
+           usd_per_call: 0.02}
+    lookup: {method: POST, params: {q: {type: string, required: true}}, providers: [{provider: r, path: /q, output: {a: /a}}]}
 )", fake_env({}));
     BOOST_TEST_REQUIRE(c.has_value());
     auto const dump = boost::json::serialize(describe(*c));
@@ -407,6 +420,57 @@ pricing: {my-model: {input_per_million: 1.5, output_per_million: 2}}
         for (auto const& problem : again.error().problems) BOOST_TEST_MESSAGE(problem);
     BOOST_TEST_REQUIRE(again.has_value());
     BOOST_TEST(boost::json::serialize(describe(*again)) == dump);
+}
+
+BOOST_AUTO_TEST_CASE(rest_providers_and_services_are_checked_with_the_path_of_each_problem) {
+    auto const problems = problems_of(R"(
+providers:
+  llm: {kind: openai, base_url: "http://127.0.0.1:9/v1", passthrough: [/v1]}
+  r: {kind: rest, base_url: "http://127.0.0.1:9", auth: {type: query}, passthrough: [/v1/../admin],
+      headers: {x-a: "line\r\nbreak"}}
+  s: {kind: rest, base_url: "http://127.0.0.1:9", auth: {type: basic, value: pw}}
+  t: {kind: rest}
+services:
+  weather:
+    current:
+      method: PUT
+      params: {city: {type: text}, days: {type: integer}}
+      providers:
+        - {provider: llm, path: "/w/{city}", output: {t: /temp}}
+        - {provider: r, path: "w/{days}", query: {x: "{nope}"}, output: {t: temp}}
+        - {provider: ghost, path: /w, output: {}}
+    empty: {providers: []}
+)");
+    for (auto const* expected :
+         {"providers.llm: auth, usd_per_call and passthrough are for providers of kind rest",
+          "providers.r.auth.name: is required for query auth", "providers.r.auth.value: is required",
+          "providers.r.passthrough[0]:", "providers.r.headers.x-a: may not hold a line break",
+          "providers.s.auth.username: is required for basic auth", "providers.t.base_url: is required for kind rest",
+          "services.weather.current.method: must be GET or POST",
+          "services.weather.current.params.city.type: must be string, integer, number or boolean",
+          "services.weather.current.providers[0].provider: must be a provider of kind rest",
+          "services.weather.current.providers[1].path: must begin with '/'",
+          "services.weather.current.providers[1]: names 'nope', not a parameter of the endpoint",
+          "services.weather.current.providers[1].output.t: must be a JSON Pointer",
+          "services.weather.current.providers[1].path: names 'days', which is neither required nor defaulted",
+          "services.weather.current.providers[2].provider: names no provider: ghost",
+          "services.weather.current.providers[2].output: must map at least one output field",
+          "services.weather.empty.providers: must be a non-empty list"})
+        BOOST_TEST(mentions(problems, expected), expected);
+}
+
+BOOST_AUTO_TEST_CASE(a_rest_provider_serves_no_model_and_its_404_does_not_fall_back) {
+    auto c = load_config_text(R"(
+providers:
+  r: {kind: rest, base_url: "http://127.0.0.1:9", passthrough: [/v1]}
+  m: {kind: mock}
+)", fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    auto const catalog = make_catalog(*c);
+    BOOST_TEST(!catalog.routes.providers.contains("r"));
+    BOOST_TEST(catalog.rest.passthrough.contains("r"));
+    auto const& r = *std::find_if(c->providers.begin(), c->providers.end(), [](auto const& p) { return p.name == "r"; });
+    BOOST_TEST((r.fallback_on.statuses == std::vector<int>{401, 403}));
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_key_is_named_with_its_path_at_any_depth) {
