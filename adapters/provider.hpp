@@ -51,6 +51,10 @@ struct rest_call {
     std::string_view path_and_query;
     std::string_view body;
     std::vector<std::pair<std::string, std::string>> const* headers = nullptr;
+    // A service call revalidating a cached answer: If-None-Match with `etag`, sent only to the
+    // provider that gave it (`provider`); a 304 from it is the answer.
+    std::string_view revalidate_provider;
+    std::string_view etag;
 };
 inline constexpr std::string_view passthrough_operation = "proxy";
 
@@ -61,6 +65,8 @@ struct rest_answer {
     std::string payload;
     std::vector<std::pair<std::string, std::string>> headers; // lower-case names
     double cost_usd = 0;       // by the provider's price rule
+    std::string validator;     // a service answer's upstream ETag (kept with a cached answer)
+    std::string cache_control; // a service answer's upstream Cache-Control
     domain::token_usage usage; // none: a REST call counts as one request and its dollars
     std::string model;         // the operation (the dispatcher names it)
 };

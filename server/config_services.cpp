@@ -162,7 +162,9 @@ void check_implementation(config_reader& rd, rest::endpoint const& e, rest::impl
 void read_endpoint(config_reader& rd, YAML::Node const& n, std::string const& at, rest::endpoint& e,
                    gateway_config const& c) {
     if (!n.IsMap()) return rd.fail(at, "must be a mapping (method, params, providers)");
-    rd.only_keys(n, at, {"method", "params", "providers"});
+    rd.only_keys(n, at, {"method", "params", "providers", "cache_ttl"});
+    if (auto ttl = n["cache_ttl"]; ttl && !ttl.IsNull())
+        if (auto d = rd.duration(ttl, at + ".cache_ttl")) e.cache_ttl = std::chrono::duration_cast<std::chrono::seconds>(*d);
     if (auto m = n["method"]) {
         auto text = rd.string(m, at + ".method");
         if (text == "GET") e.method = rest::inbound_method::get;
@@ -180,6 +182,8 @@ void read_endpoint(config_reader& rd, YAML::Node const& n, std::string const& at
                 e.params.push_back(std::move(p));
             }
     }
+    if (e.cache_ttl.count() > 0 && e.method != rest::inbound_method::get)
+        rd.fail(at + ".cache_ttl", "is for GET endpoints (a POST is not served from a cache)");
     auto list = n["providers"];
     if (!list || !list.IsSequence() || list.size() == 0)
         return rd.fail(at + ".providers", "must be a non-empty list of {provider, path, output, …}");
@@ -202,6 +206,7 @@ json::object describe_endpoint(rest::endpoint const& e) {
     json::array providers;
     for (auto const& impl : e.providers) providers.push_back(describe_section(implementation_fields(), impl));
     return {{"method", e.method == rest::inbound_method::get ? "GET" : "POST"},
+            {"cache_ttl", e.cache_ttl.count() > 0 ? json::value(std::to_string(e.cache_ttl.count()) + "s") : json::value(nullptr)},
             {"params", std::move(params)},
             {"providers", std::move(providers)}};
 }

@@ -6,7 +6,8 @@
 namespace switchboard::adapters {
 
 std::size_t cached_answer::bytes() const {
-    std::size_t n = sizeof(cached_answer) + body.size() + cache_namespace.size();
+    std::size_t n = sizeof(cached_answer) + body.size() + cache_namespace.size() + model.size() +
+                    deployment_model.size() + validator.size() + served_by.size();
     for (auto const& t : tags) n += t.size() + sizeof(std::string);
     return n;
 }

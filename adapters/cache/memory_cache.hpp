@@ -31,6 +31,11 @@ struct cached_answer {
     std::vector<std::string> tags;
     std::int64_t stored_ms = 0;     // on the cache's clock
     std::int64_t expires_ms = 0;
+    // REST answers: served until `fresh_until_ms` (0: until it expires); after it, until it
+    // expires, only once revalidated with the provider that gave it (`served_by`, `validator`).
+    std::int64_t fresh_until_ms = 0;
+    std::string validator;
+    std::string served_by;
     std::size_t bytes() const;      // counted against the bound
 };
 

@@ -207,6 +207,11 @@ class api_router final : public request_handler {
     // REST services and the passthrough (rest_endpoints.cpp).
     net::awaitable<http_response> services_route(route_call& c);
     net::awaitable<http_response> proxy_route(route_call& c);
+    // A GET of a cached service endpoint: a fresh answer from the cache, a stale one revalidated
+    // with the provider that gave it, or a call whose answer is kept.
+    net::awaitable<http_response> service_through_cache(domain::rest::endpoint const& endpoint,
+                                                        boost::json::object const& params, request_hints const& hints,
+                                                        route_call& c);
     // Tokens for browsers (token_endpoints.cpp).
     net::awaitable<http_response> login_route(route_call& c);
     net::awaitable<http_response> refresh_route(route_call& c);

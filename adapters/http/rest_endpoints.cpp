@@ -4,12 +4,17 @@
 #include "adapters/http/api_route.hpp"
 #include "adapters/http/call_responses.hpp"
 
+#include "adapters/cache/response_cache.hpp"
+#include "adapters/hex.hpp"
 #include "adapters/http/router_responses.hpp"
+#include "adapters/sha256.hpp"
 #include "domain/ascii.hpp"
 #include "domain/json_checks.hpp"
 #include "domain/json_duplicates.hpp"
+#include "domain/rest/freshness.hpp"
 #include "domain/rest/passthrough.hpp"
 
+#include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
 namespace switchboard::adapters {
@@ -52,6 +57,49 @@ http_response rest_response(dispatch_result<rest_answer>& outcome, http_request 
     return res;
 }
 
+// A service answer's entity tag: a hash of the body the client gets (not the provider's tag,
+// which names another representation).
+std::string etag_of(std::string_view body) {
+    auto const digest = sha256(body);
+    return "\"" + hex_encode(digest.data(), 16) + "\"";
+}
+
+// The answer to a GET the cache or a call gave: 304 when the client's If-None-Match names it.
+http_response with_etag(http_response res, http_request const& req, std::string const& request_id) {
+    if (res.result() != http::status::ok) return res;
+    auto const etag = etag_of(res.body());
+    if (domain::rest::etag_matches(req[http::field::if_none_match], etag)) {
+        auto not_modified = json_response(http::status::not_modified, {}, req, request_id);
+        for (auto const& field : res)
+            if (field.name() != http::field::content_type && field.name() != http::field::content_length)
+                not_modified.set(field.name_string(), field.value());
+        res = std::move(not_modified);
+    }
+    res.set(http::field::etag, etag);
+    return res;
+}
+
+// What decides a service answer: the endpoint, the namespace and the parameters in their
+// declared order (the query's order does not matter).
+std::string rest_identity(domain::rest::endpoint const& e, std::string const& cache_namespace, json::object const& params) {
+    std::string identity = "rest\n" + cache_namespace + "\n" + e.route();
+    for (auto const& p : e.params) {
+        identity += '\n';
+        if (auto const* v = params.if_contains(p.name)) identity += p.name + "=" + json::serialize(*v);
+    }
+    return identity;
+}
+
+http_response cached_service_response(cached_answer const& kept, std::string_view status, std::int64_t now_ms,
+                                      http_request const& req, std::string const& request_id) {
+    auto res = json_response(http::status::ok, kept.body, req, request_id);
+    res.insert("x-switchboard-cache", status);
+    res.insert("x-switchboard-provider", kept.served_by);
+    res.insert("x-switchboard-cost-usd", format_cost(status == "hit" ? 0 : kept.cost_usd));
+    res.set(http::field::age, std::to_string(std::max<std::int64_t>(0, now_ms - kept.stored_ms) / 1000));
+    return res;
+}
+
 // The client's headers a passthrough may relay (content negotiation, conditional requests).
 std::vector<std::pair<std::string, std::string>> relayed_headers(http_request const& req) {
     std::vector<std::pair<std::string, std::string>> out;
@@ -85,11 +133,76 @@ net::awaitable<http_response> api_router::services_route(route_call& c) {
     if (!params) co_return answer_error(params.error(), c.req, c.request_id);
     auto hints = hints_of(c.req, c.request_id, c.scope);
     if (!hints) co_return answer_error(hints.error(), c.req, c.request_id);
+    if (by_get && endpoint.cache_ttl > std::chrono::seconds::zero() && services_.cache)
+        co_return with_etag(co_await service_through_cache(endpoint, *params, *hints, c), c.req, c.request_id);
     rest_call const call{.params = &*params};
     auto const route = endpoint.route();
     auto outcome = co_await dispatch_.rest(route, call, *hints, call_context_of(c.scope));
     c.scope.record = record_of(outcome);
-    co_return rest_response(outcome, c.req, c.request_id);
+    auto res = rest_response(outcome, c.req, c.request_id);
+    co_return by_get ? with_etag(std::move(res), c.req, c.request_id) : res;
+}
+
+net::awaitable<http_response> api_router::service_through_cache(domain::rest::endpoint const& endpoint,
+                                                                json::object const& params, request_hints const& hints,
+                                                                route_call& c) {
+    auto control = domain::parse_cache_control(c.req[http::field::cache_control], c.req["x-switchboard-cache-ttl"],
+                                               c.req["x-switchboard-cache-namespace"], c.req["x-switchboard-cache-tags"]);
+    if (!control) co_return answer_error(control.error(), c.req, c.request_id);
+    auto& cache = *services_.cache;
+    auto const plan = domain::rest::plan_rest_cache(endpoint.cache_ttl, *control, c.scope.caller.tenant,
+                                                    cache.shared_namespace());
+    auto const key = response_cache::key_of(rest_identity(endpoint, plan.cache_namespace, params));
+    auto const kept = plan.read ? cache.local(key) : nullptr;
+    if (kept && (kept->fresh_until_ms == 0 || cache.now_ms() < kept->fresh_until_ms)) {
+        cache.note_hit(*kept);
+        c.scope.record.cache = "hit";
+        co_return cached_service_response(*kept, "hit", cache.now_ms(), c.req, c.request_id);
+    }
+    rest_call call{.params = &params};
+    if (kept && !kept->validator.empty()) {
+        call.revalidate_provider = kept->served_by;
+        call.etag = kept->validator;
+    }
+    auto const route = endpoint.route();
+    auto outcome = co_await dispatch_.rest(route, call, hints, call_context_of(c.scope));
+    c.scope.record = record_of(outcome);
+    if (!plan.any()) cache.note_bypass();
+    else cache.note_miss();
+    c.scope.record.cache = plan.any() ? "miss" : "bypass";
+    bool const revalidated = outcome && outcome->value.status == 304 && kept;
+    if (!outcome || !plan.write || (outcome->value.status != 200 && !revalidated)) {
+        auto res = rest_response(outcome, c.req, c.request_id);
+        res.set("x-switchboard-cache", c.scope.record.cache);
+        co_return res;
+    }
+    auto& answer = outcome->value;
+    auto const fresh = domain::rest::freshness_of(plan.ttl, answer.cache_control, !answer.validator.empty() || revalidated);
+    cached_answer entry = revalidated ? *kept : cached_answer{};
+    if (!revalidated) {
+        entry.body = std::move(answer.payload);
+        entry.validator = answer.validator;
+        entry.served_by = outcome->served.provider;
+        entry.model = route;
+        entry.cost_usd = outcome->cost_usd;
+    } else if (!answer.validator.empty()) {
+        entry.validator = answer.validator;
+    }
+    auto const now = cache.now_ms();
+    std::shared_ptr<cached_answer const> stored;
+    if (fresh.store) {
+        entry.fresh_until_ms = now + std::chrono::duration_cast<std::chrono::milliseconds>(fresh.fresh_for).count();
+        auto keep = plan;
+        keep.ttl = fresh.keep_for;
+        stored = cache.store(key, keep, entry);
+    }
+    if (revalidated) c.scope.record.cache = "revalidated";
+    auto res = cached_service_response(stored ? *stored : entry, revalidated ? "revalidated" : "miss", now, c.req,
+                                       c.request_id);
+    res.set("x-switchboard-attempts", std::to_string(outcome->attempts));
+    res.set("x-switchboard-cost-usd", format_cost(outcome->cost_usd));
+    res.set(http::field::age, "0");
+    co_return res;
 }
 
 net::awaitable<http_response> api_router::proxy_route(route_call& c) {

@@ -82,7 +82,15 @@ domain::attempt_error rest_provider::failed(upstream_response const& r) const {
 }
 
 attempt_result<rest_answer> rest_provider::service_answer(domain::rest::implementation const& impl,
-                                                          upstream_response const& r) const {
+                                                          upstream_response const& r, bool conditional) const {
+    if (r.status == 304 && conditional) { // the cached answer still holds: no body travelled
+        rest_answer out;
+        out.status = 304;
+        out.validator = std::string(r.header("etag"));
+        out.cache_control = std::string(r.header("cache-control"));
+        out.cost_usd = domain::rest::cost_of(impl.cost, nullptr);
+        return out;
+    }
     if (r.status < 200 || r.status >= 300) return failed(r);
     if (!json_media(media_type(r.header("content-type")))) return unusable("the answer is not JSON");
     boost::system::error_code ec;
@@ -94,6 +102,8 @@ attempt_result<rest_answer> rest_provider::service_answer(domain::rest::implemen
     out.payload = json::serialize(*output);
     out.headers.emplace_back("content-type", "application/json");
     out.cost_usd = domain::rest::cost_of(impl.cost, answer);
+    out.validator = std::string(r.header("etag"));
+    out.cache_control = std::string(r.header("cache-control"));
     return out;
 }
 
@@ -122,6 +132,7 @@ net::awaitable<attempt_result<rest_answer>> rest_provider::rest(rest_call const&
                                                                 attempt_context const& ctx) {
     upstream_request req; // targets are relative to the base URL's path (the client prefixes it)
     domain::rest::implementation const* impl = nullptr;
+    bool conditional = false;
     if (operation == passthrough_operation) {
         req = prepared(std::string(call.method), std::string(call.path_and_query), std::string(call.body));
         if (call.headers)
@@ -141,11 +152,13 @@ net::awaitable<attempt_result<rest_answer>> rest_provider::rest(rest_call const&
         req = prepared(std::move(rendered->method), std::move(rendered->target), std::move(rendered->body));
         if (!req.body.empty()) req.headers.emplace_back("content-type", "application/json");
         req.headers.emplace_back("accept", "application/json");
+        conditional = !call.etag.empty() && call.revalidate_provider == settings_.name;
+        if (conditional) req.headers.emplace_back("if-none-match", std::string(call.etag));
     }
     add_request_context(req, ctx);
     auto sent = co_await client_->send(req, ctx.deadline, ctx.cancel);
     if (!sent) co_return transport_error(sent.error());
-    if (impl) co_return service_answer(*impl, *sent);
+    if (impl) co_return service_answer(*impl, *sent, conditional);
     co_return passthrough_answer(std::move(*sent));
 }
 

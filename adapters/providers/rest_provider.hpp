@@ -33,7 +33,7 @@ class rest_provider final : public provider {
     // The request with the provider's headers and credentials added.
     upstream_request prepared(std::string method, std::string target, std::string body) const;
     attempt_result<rest_answer> service_answer(domain::rest::implementation const& impl,
-                                               upstream_response const& response) const;
+                                               upstream_response const& response, bool conditional) const;
     attempt_result<rest_answer> passthrough_answer(upstream_response response) const;
     domain::attempt_error failed(upstream_response const& response) const;
 

@@ -4,6 +4,7 @@
 // answer becomes the endpoint's declared output is its `implementation` (rest_template.hpp).
 // Pure data and validation: no I/O.
 #include "domain/errors.hpp"
+#include "domain/time.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -58,6 +59,7 @@ struct endpoint {
     inbound_method method = inbound_method::get;
     std::vector<param_spec> params;
     std::vector<implementation> providers; // in fallback order
+    seconds cache_ttl{0};                   // GET: how long an answer is served again (0: not cached)
     std::string route() const { return service + "/" + name; } // the deployments' model name
 };
 

@@ -73,7 +73,14 @@ struct rest_world {
             "          method: POST\n"
             "          path: /weather\n"
             "          body: {q: \"{city}\", metric: true}\n"
-            "          output: {temperature: /data/t, city: /data/place}\n" +
+            "          output: {temperature: /data/t, city: /data/place}\n"
+            "    cached:\n"
+            "      cache_ttl: 10m\n"
+            "      params: {city: {type: string, required: true}}\n"
+            "      providers:\n"
+            "        - {provider: meteo_a, path: \"/current/{city}\", output: {temperature: /main/temp, city: /name}}\n"
+            "        - {provider: meteo_b, method: POST, path: /weather, body: {q: \"{city}\"},\n"
+            "           output: {temperature: /data/t, city: /data/place}}\n" +
                 extra,
             std::map<std::string, std::string>{{"METEO_A_KEY", key_a}, {"METEO_B_KEY", key_b}, {"FIN_KEY", key_fin}});
     }
@@ -312,6 +319,85 @@ BOOST_AUTO_TEST_CASE(rest_and_model_calls_spend_one_dollar_quota_and_it_refuses_
     BOOST_TEST(w.gw->chat(chat_body("chat")).status == 429);
     BOOST_TEST(w.fin.hits() == 3u);
     BOOST_TEST(llm.hits() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(rest_cache)
+
+namespace {
+client_response cached_get(rest_world const& w, std::vector<std::pair<std::string, std::string>> headers = {},
+                           std::string const& city = "Paris") {
+    return http_call(w.gw->port(), "GET", "/api/v1/services/weather/cached?city=" + city, {}, headers);
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_get_is_paid_once_and_served_again_per_tenant) {
+    rest_world w;
+    auto first = cached_get(w);
+    BOOST_TEST_REQUIRE(first.status == 200, first.body);
+    BOOST_TEST(first.header("x-switchboard-cache") == "miss");
+    BOOST_TEST(!first.header("etag").empty());
+    auto again = cached_get(w);
+    BOOST_TEST(again.status == 200);
+    BOOST_TEST(again.body == first.body);
+    BOOST_TEST(again.header("x-switchboard-cache") == "hit");
+    BOOST_TEST(again.header("x-switchboard-cost-usd") == "0.00000000");
+    BOOST_TEST(!again.header("age").empty());
+    BOOST_TEST(again.header("etag") == first.header("etag"));
+    BOOST_TEST(w.meteo_a.hits() == 1u);
+    // Another tenant, another city, or the client's no-cache: a call of its own.
+    BOOST_TEST(cached_get(w, {{"X-Tenant-Id", "globex"}}).header("x-switchboard-cache") == "miss");
+    BOOST_TEST(cached_get(w, {}, "Lyon").header("x-switchboard-cache") == "miss");
+    BOOST_TEST(cached_get(w, {{"Cache-Control", "no-cache"}}).header("x-switchboard-cache") == "miss");
+    BOOST_TEST(w.meteo_a.hits() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(the_clients_if_none_match_gets_a_304_without_a_body) {
+    rest_world w;
+    auto first = cached_get(w);
+    BOOST_TEST_REQUIRE(first.status == 200);
+    auto same = cached_get(w, {{"If-None-Match", first.header("etag")}});
+    BOOST_TEST(same.status == 304);
+    BOOST_TEST(same.body.empty());
+    BOOST_TEST(same.header("etag") == first.header("etag"));
+    auto other = cached_get(w, {{"If-None-Match", "\"something-else\""}});
+    BOOST_TEST(other.status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_the_provider_says_not_to_store_is_not_stored) {
+    rest_world w;
+    auto reply = canned_reply::json(200, R"({"main":{"temp":5},"name":"Paris"})");
+    reply.headers = {{"cache-control", "no-store"}};
+    w.meteo_a.always(reply);
+    BOOST_TEST(cached_get(w).status == 200);
+    BOOST_TEST(cached_get(w).header("x-switchboard-cache") == "miss");
+    BOOST_TEST(w.meteo_a.hits() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_stale_answer_is_revalidated_with_the_provider_that_gave_it) {
+    rest_world w;
+    w.meteo_a.reply_with([](recorded_request const& req) {
+        if (req.header("if-none-match") == "\"w1\"") {
+            auto same = canned_reply::json(304, "");
+            same.headers = {{"etag", "\"w1\""}, {"cache-control", "max-age=0"}};
+            return same;
+        }
+        auto fresh = canned_reply::json(200, R"({"main":{"temp":7},"name":"Paris"})");
+        fresh.headers = {{"etag", "\"w1\""}, {"cache-control", "max-age=0"}}; // stale at once: revalidate each time
+        return fresh;
+    });
+    auto first = cached_get(w);
+    BOOST_TEST_REQUIRE(first.status == 200);
+    auto second = cached_get(w);
+    BOOST_TEST(second.status == 200);
+    BOOST_TEST(second.body == first.body);
+    BOOST_TEST(second.header("x-switchboard-cache") == "revalidated");
+    auto const sent = w.meteo_a.requests();
+    BOOST_TEST_REQUIRE(sent.size() == 2u);
+    BOOST_TEST(sent[0].header("if-none-match").empty());
+    BOOST_TEST(sent[1].header("if-none-match") == "\"w1\"");
+    BOOST_TEST(w.meteo_b.hits() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,6 @@
 // REST services in the domain: parameters typed and checked, templates filled with values that
 // cannot escape their place, answers mapped to the declared output, costs, passthrough paths.
+#include "domain/rest/freshness.hpp"
 #include "domain/rest/passthrough.hpp"
 #include "domain/rest/rest_template.hpp"
 #include "printers.hpp"
@@ -177,6 +178,53 @@ BOOST_AUTO_TEST_CASE(only_negotiation_and_conditional_headers_are_relayed) {
     BOOST_TEST(!rest::relayed_request_header("host"));
     BOOST_TEST(rest::relayed_response_header("etag"));
     BOOST_TEST(!rest::relayed_response_header("set-cookie"));
+}
+
+BOOST_AUTO_TEST_CASE(the_providers_cache_control_shortens_or_forbids_keeping_an_answer) {
+    using std::chrono::seconds;
+    auto const ttl = seconds(600);
+    auto f = rest::freshness_of(ttl, "", false);
+    BOOST_TEST((f.store && f.fresh_for == ttl && f.keep_for == ttl));
+    f = rest::freshness_of(ttl, "public, max-age=60", false);
+    BOOST_TEST((f.store && f.fresh_for == seconds(60)));
+    f = rest::freshness_of(ttl, "max-age=60, s-maxage=30", false);
+    BOOST_TEST((f.fresh_for == seconds(30)));
+    f = rest::freshness_of(ttl, "max-age=99999", false);
+    BOOST_TEST((f.fresh_for == ttl)); // never longer than configured
+    BOOST_TEST(!rest::freshness_of(ttl, "no-store", true).store);
+    BOOST_TEST(!rest::freshness_of(ttl, "Private, max-age=60", true).store);
+    BOOST_TEST(!rest::freshness_of(ttl, "no-cache", false).store); // nothing to revalidate with
+    f = rest::freshness_of(ttl, "no-cache", true);
+    BOOST_TEST((f.store && f.fresh_for == seconds(0) && f.keep_for == ttl));
+    f = rest::freshness_of(ttl, "max-age=abc", true); // invalid: stale at once
+    BOOST_TEST((f.store && f.fresh_for == seconds(0)));
+    f = rest::freshness_of(ttl, "max-age=\"20\"", true);
+    BOOST_TEST((f.fresh_for == seconds(20) && f.keep_for == seconds(620)));
+    BOOST_TEST(!rest::freshness_of(seconds(0), "", true).store);
+}
+
+BOOST_AUTO_TEST_CASE(if_none_match_lists_compare_weakly) {
+    BOOST_TEST(rest::etag_matches("\"a\"", "\"a\""));
+    BOOST_TEST(rest::etag_matches("\"x\", W/\"a\"", "\"a\""));
+    BOOST_TEST(rest::etag_matches("*", "\"a\""));
+    BOOST_TEST(!rest::etag_matches("\"b\"", "\"a\""));
+    BOOST_TEST(!rest::etag_matches("", "\"a\""));
+    BOOST_TEST(!rest::etag_matches("*", ""));
+}
+
+BOOST_AUTO_TEST_CASE(a_rest_cache_plan_keeps_tenants_apart_and_obeys_the_client) {
+    switchboard::domain::cache_control control;
+    auto plan = rest::plan_rest_cache(std::chrono::seconds(600), control, "acme", "");
+    BOOST_TEST((plan.read && plan.write && plan.cache_namespace == "acme" && plan.ttl == std::chrono::seconds(600)));
+    control.cache_namespace = "step_1";
+    control.ttl = std::chrono::seconds(60);
+    control.no_read = true;
+    plan = rest::plan_rest_cache(std::chrono::seconds(600), control, "acme", "");
+    BOOST_TEST((!plan.read && plan.write && plan.cache_namespace == "acme/step_1" && plan.ttl == std::chrono::seconds(60)));
+    control.no_store = true;
+    BOOST_TEST(!rest::plan_rest_cache(std::chrono::seconds(600), control, "acme", "").write);
+    BOOST_TEST(!rest::plan_rest_cache(std::chrono::seconds(0), {}, "acme", "").any());
+    BOOST_TEST(rest::plan_rest_cache(std::chrono::seconds(600), {}, "acme", "shared").cache_namespace == "shared");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -404,6 +404,7 @@ pricing: {my-model: {input_per_million: 1.5, output_per_million: 2}}
 services:
   weather:
     current:
+      cache_ttl: 10m
       params: {city: {type: string, required: true, max_length: 40}, days: {type: integer, minimum: 1, maximum: 7},
                units: {default: metric, enum: [metric, imperial]}}
       providers:
@@ -440,6 +441,7 @@ services:
         - {provider: r, path: "w/{days}", query: {x: "{nope}"}, output: {t: temp}}
         - {provider: ghost, path: /w, output: {}}
     empty: {providers: []}
+    posted: {method: POST, cache_ttl: 1m, providers: [{provider: s, path: /p, output: {a: /a}}]}
 )");
     for (auto const* expected :
          {"providers.llm: auth, usd_per_call and passthrough are for providers of kind rest",
@@ -455,7 +457,8 @@ services:
           "services.weather.current.providers[1].path: names 'days', which is neither required nor defaulted",
           "services.weather.current.providers[2].provider: names no provider: ghost",
           "services.weather.current.providers[2].output: must map at least one output field",
-          "services.weather.empty.providers: must be a non-empty list"})
+          "services.weather.empty.providers: must be a non-empty list",
+          "services.weather.posted.cache_ttl: is for GET endpoints"})
         BOOST_TEST(mentions(problems, expected), expected);
 }
 
