@@ -1,5 +1,6 @@
 // Two switchboard processes (the built binary) sharing one real redis-server: an inbound limit
 // of 500/min on one API key stays exact however the requests are split between them.
+#include "tests/support/eventually.hpp"
 #include "tests/support/load_client.hpp"
 #include "tests/support/mock_upstream.hpp"
 #include "tests/support/redis_server.hpp"
@@ -389,6 +390,69 @@ BOOST_AUTO_TEST_CASE(a_refresh_token_reused_on_another_instance_revokes_its_fami
     auto const second = boost::json::parse(on_b.body);
     BOOST_TEST(refresh(a.port(), first).status == 401);  // reused: the family is revoked ...
     BOOST_TEST(refresh(b.port(), second).status == 401); // ... for the newest token too
+    std::remove(config_file.c_str());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(multi_instance_rest)
+
+// One dollar quota across two instances for model calls and REST calls alike: after a model call
+// on A, 40 concurrent REST calls split between A and B; exactly as many as the dollars left pay
+// for are served, the others refused before any provider is asked.
+BOOST_AUTO_TEST_CASE(a_dollar_quota_spent_by_model_and_rest_calls_refuses_exactly_at_its_limit_across_instances) {
+    redis_server redis;
+    mock_upstream llm, quotes;
+    llm.always(canned_reply::json(200, completion_body("priced-model"))); // 3 + 2 tokens
+    quotes.always(canned_reply::json(200, R"({"price":1})"));
+    std::string const config_file = "/tmp/switchboard-rest-" + std::to_string(getpid()) + ".yaml";
+    // The model call costs 5 tokens × $100 per million = $0.0005; a quote $0.0095. $0.0295 a day
+    // pays for the model call and three quotes.
+    std::ofstream(config_file) << "store: {url: \"" << redis.url() << "\", timeout: 2s}\n"
+                               << "server: {max_connections_per_ip: 5000}\n"
+                               << "limits: [{per: ip, requests: 100000, window: 1m}]\n"
+                               << "providers:\n"
+                               << "  llm: {kind: openai, base_url: \"" << llm.base_url("/v1")
+                               << "\", api_key: llm-key-000000001}\n"
+                               << "  fin: {kind: rest, base_url: \"" << quotes.base_url()
+                               << "\", usd_per_call: 0.0095, passthrough: [/v1/quote]}\n"
+                               << "models: {chat: [llm/priced-model]}\n"
+                               << "pricing: {priced-model: {input_per_million: 100, output_per_million: 100}}\n"
+                               << "quotas:\n  tenants: {default: {usd_per_day: 0.0295, tokens_per_day: 0}}\n";
+    gateway_process a(config_file, free_port());
+    gateway_process b(config_file, free_port());
+    auto chat = http_call(a.port(), "POST", "/v1/chat/completions",
+                          R"({"model":"chat","messages":[{"role":"user","content":"hi"}]})",
+                          {{"Content-Type", "application/json"}});
+    BOOST_TEST_REQUIRE(chat.status == 200, chat.body);
+    // The model call's settlement (its estimate back, its cost in) lands in Redis just after its answer.
+    bool const settled = eventually([&] {
+        auto q = http_call(b.port(), "GET", "/api/v1/quotas");
+        if (q.status != 200) return false;
+        auto const report = boost::json::parse(q.body);
+        auto const& usd = report.at("tenants").at(0).at("day").at("usd");
+        return usd.at("reserved").to_number<double>() == 0 && usd.at("used").to_number<double>() > 0;
+    });
+    BOOST_TEST_REQUIRE(settled);
+    std::vector<call_spec> calls;
+    for (int i = 0; i < 40; ++i)
+        calls.push_back({i % 2 == 0 ? a.port() : b.port(), "GET", "/api/v1/proxy/fin/v1/quote/AAPL", "", {}});
+    auto results = concurrent_calls(calls, 30s);
+    int served = 0, refused = 0, other = 0;
+    for (auto const& r : results) {
+        if (r.response.status == 200) ++served;
+        else if (r.response.status == 429 && r.response.body.find("quota_exceeded") != std::string::npos) ++refused;
+        else ++other;
+    }
+    BOOST_TEST(served == 3);
+    BOOST_TEST(refused == 37);
+    BOOST_TEST(other == 0);
+    BOOST_TEST(quotes.hits() == 3u);
+    auto more = http_call(b.port(), "POST", "/v1/chat/completions",
+                          R"({"model":"chat","messages":[{"role":"user","content":"hi"}]})",
+                          {{"Content-Type", "application/json"}});
+    BOOST_TEST(more.status == 429);
+    BOOST_TEST(llm.hits() == 1u);
     std::remove(config_file.c_str());
 }
 
