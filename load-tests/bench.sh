@@ -4,12 +4,13 @@
 # (Release build, default policy stack: an inbound limit and tenant quotas with room, breakers,
 # metrics, one JSON log line per request) and switchboard with the Redis store ("sb+redis").
 #
-#   load-tests/bench.sh [--duration 10] [--rounds 3] [--only throughput,open,delayed,idle,streams]
+#   load-tests/bench.sh [--duration 10] [--rounds 3] [--only throughput,rest,open,delayed,idle,streams]
 #
 # Every server — the mocks, nginx, switchboard, Redis — is pinned to CPU 0, the load generator
 # to CPU 1; the mock and the proxy under test are separate processes for nginx as for
 # switchboard, so both pay the same hops. Scenarios, one table each:
 #   throughput  max throughput, closed loop (wrk -c64); "sb+hit": every request a cache hit
+#   rest        a REST passthrough GET (/api/v1/proxy/quotes/…) against nginx proxy_pass of the same GET
 #   open        1,000 req/s open loop (load_gen: latency from when each request was due)
 #   delayed     200 concurrent requests on a mock that answers after 50 ms (wrk -c200)
 #   idle        10,000 idle keep-alive connections: memory per connection
@@ -23,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=10
 rounds=3
-only="throughput,open,delayed,idle,streams"
+only="throughput,rest,open,delayed,idle,streams"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -98,6 +99,8 @@ quotas: {tenants: {default: {tokens_per_day: 1000000000000, tokens_per_month: 10
 providers:
   bench: {kind: openai, base_url: "http://127.0.0.1:$mock_port/v1", api_key: sk-bench-000000000}
   slow: {kind: openai, base_url: "http://127.0.0.1:$slow_port/v1", api_key: sk-bench-000000000}
+  quotes: {kind: rest, base_url: "http://127.0.0.1:$mock_port", usd_per_call: 0.0001, passthrough: [/v1/quote],
+           auth: {type: header, name: X-Api-Key, value: bench-quote-key}}
 models:
   bench-model: [bench/bench-model]
   slow-model: [slow/bench-model]
@@ -139,6 +142,7 @@ sed "s|body.json|slow-body.json|" "$work/post.lua" > "$work/slow-post.lua"
 printf '%s' "${body/\"max_tokens\":16/\"max_tokens\":16,\"temperature\":0}" > "$work/hit-body.json"
 sed "s|body.json|hit-body.json|" "$work/post.lua" > "$work/hit-post.lua"
 { cat "$work/post.lua"; echo "wrk.headers[\"Authorization\"] = \"Bearer $bench_key\""; } > "$work/key-post.lua"
+echo 'wrk.method = "GET"' > "$work/get.lua"
 { cat "$work/post.lua"; echo "wrk.headers[\"Authorization\"] = \"Bearer $bench_token\""; } > "$work/token-post.lua"
 
 ticks=$(getconf CLK_TCK)
@@ -167,11 +171,11 @@ medians() {
   done
 }
 
-# wrk_run NAME PORT PID LUA CONNECTIONS: one closed-loop run.
+# wrk_run NAME PORT PID LUA CONNECTIONS [PATH]: one closed-loop run.
 wrk_run() {
-  local name=$1 port=$2 pid=$3 lua=$4 conns=$5 before after out
+  local name=$1 port=$2 pid=$3 lua=$4 conns=$5 path=${6:-/v1/chat/completions} before after out
   before=$(cpu_ticks "$pid")
-  out=$(taskset -c 1 wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$lua" "http://127.0.0.1:$port/v1/chat/completions")
+  out=$(taskset -c 1 wrk -t1 -c"$conns" -d"${duration}s" --latency -s "$lua" "http://127.0.0.1:$port$path")
   after=$(cpu_ticks "$pid")
   local reqs errors
   reqs=$(echo "$out" | awk '/requests in/ {print $1}')
@@ -216,6 +220,16 @@ if wants throughput; then
   echo "switchboard / nginx throughput: $(ratio "${rate[switchboard]}" "${rate[nginx]}")x"
   echo "cache hit / nginx: throughput $(ratio "${rate[sb+hit]}" "${rate[nginx]}")x, p50 ${p50[sb+hit]} vs ${p50[nginx]} us"
   echo "auth on / off throughput: key $(ratio "${rate[sb+key]}" "${rate[switchboard]}")x, access token $(ratio "${rate[sb+token]}" "${rate[switchboard]}")x"
+fi
+
+if wants rest; then
+  echo; echo "== REST passthrough GET (closed loop, wrk -t1 -c64), $rounds rounds"; header; forget_rounds
+  for ((round = 1; round <= rounds; round++)); do
+    wrk_run nginx-get "$proxy_port" "$proxy_pid" "$work/get.lua" 64 /v1/quote/AAPL
+    wrk_run sb+rest "$gateway_port" "$gateway_pid" "$work/get.lua" 64 /api/v1/proxy/quotes/v1/quote/AAPL
+  done
+  medians nginx-get sb+rest
+  echo "REST passthrough / nginx: throughput $(ratio "${rate[sb+rest]}" "${rate[nginx-get]}")x, p50 ${p50[sb+rest]} vs ${p50[nginx-get]} us"
 fi
 
 if wants open; then
