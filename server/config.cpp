@@ -204,6 +204,7 @@ adapters::gateway_catalog make_routes(gateway_config const& c) {
     for (auto const& p : c.providers)
         if (p.kind != "rest") catalog.routes.providers.insert(p.name); // a REST API serves no model
     add_rest_routes(c, catalog.rest);
+    catalog.ai_routes = c.ai_routes;
     for (auto const& [name, list] : c.models) {
         if (name == "*")
             catalog.routes.catch_all = list;

@@ -14,6 +14,7 @@
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/observability/request_observer.hpp"
+#include "domain/ai/ai_route.hpp"
 #include "domain/degraded_mode.hpp"
 #include "domain/rate_limit.hpp"
 #include "domain/retry_budget.hpp"
@@ -125,6 +126,7 @@ struct gateway_config {
     domain::tier_rules tiers;
     std::vector<std::pair<std::string, domain::model_price>> prices; // overrides
     std::vector<domain::rest::endpoint> services; // REST service endpoints, in the file's order
+    std::vector<domain::ai::ai_route> ai_routes;   // named AI routes, in the file's order
 };
 
 // Reads an environment variable; injected so tests control the environment.

@@ -449,6 +449,7 @@ field_list<gateway_config> gateway_fields() {
         collection("providers", read_providers, describe_providers),
         collection("models", read_models, describe_models),
         collection("services", read_services, describe_services), // after providers: it names them
+        collection("ai_routes", read_ai_routes, describe_ai_routes),
         field::section<S, domain::tier_rules>("tiers", &S::tiers, tier_fields()),
         collection("pricing", read_pricing, describe_pricing),
     };

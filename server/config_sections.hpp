@@ -37,6 +37,9 @@ std::vector<config_field<adapters::provider_settings>> rest_provider_fields();
 void check_rest_provider(config_reader& rd, adapters::provider_settings const& p, std::string const& path);
 void read_services(config_reader& rd, YAML::Node const& n, std::string const& path, gateway_config& c);
 boost::json::value describe_services(gateway_config const& c);
+boost::json::value json_of_yaml(YAML::Node const& n); // a YAML tree as JSON (config_services.cpp)
+void read_ai_routes(config_reader& rd, YAML::Node const& n, std::string const& path, gateway_config& c);
+boost::json::value describe_ai_routes(gateway_config const& c);
 
 // The collections: lists and maps whose entries are sections.
 void read_limits(config_reader& rd, YAML::Node const& n, std::string const& path, gateway_config& c);

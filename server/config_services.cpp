@@ -16,18 +16,17 @@ namespace json = boost::json;
 namespace rest = domain::rest;
 using adapters::mask_secret;
 
-namespace {
 // A YAML tree as JSON: a quoted scalar stays a string; a plain one is read as a boolean, an
 // integer or a number when it is one (YAML's own reading), else a string.
-json::value json_of(YAML::Node const& n) {
+json::value json_of_yaml(YAML::Node const& n) {
     if (n.IsMap()) {
         json::object out;
-        for (auto const& kv : n) out[kv.first.as<std::string>()] = json_of(kv.second);
+        for (auto const& kv : n) out[kv.first.as<std::string>()] = json_of_yaml(kv.second);
         return out;
     }
     if (n.IsSequence()) {
         json::array out;
-        for (auto const& item : n) out.push_back(json_of(item));
+        for (auto const& item : n) out.push_back(json_of_yaml(item));
         return out;
     }
     if (!n.IsScalar() || n.IsNull()) return nullptr;
@@ -41,6 +40,7 @@ json::value json_of(YAML::Node const& n) {
     return json::value(text);
 }
 
+namespace {
 bool valid_prefix(std::string const& p) {
     return rest::valid_passthrough_prefix(p);
 }
@@ -88,7 +88,7 @@ field_list<rest::implementation> implementation_fields() {
         field::text<S>("method", &S::method),
         field::text<S>("path", &S::path),
         pairs_field("query", &S::query),
-        {"body", [](config_reader&, YAML::Node const& n, std::string const&, S& s) { s.body = json_of(n); },
+        {"body", [](config_reader&, YAML::Node const& n, std::string const&, S& s) { s.body = json_of_yaml(n); },
          [](S const& s) { return s.body; }},
         pairs_field("output", &S::output),
         field::number<S>("usd_per_call", [](auto& s) -> auto& { return s.cost.usd_per_call; }, non_negative,
@@ -110,17 +110,17 @@ field_list<rest::param_spec> param_fields() {
          },
          [](S const& s) { return json::value(rest::param_type_name(s.type)); }},
         field::flag<S>("required", &S::required),
-        {"default", [](config_reader&, YAML::Node const& n, std::string const&, S& s) { s.fallback = json_of(n); },
+        {"default", [](config_reader&, YAML::Node const& n, std::string const&, S& s) { s.fallback = json_of_yaml(n); },
          [](S const& s) { return s.fallback; }},
         field::text_list<S>("enum", &S::one_of, "allowed values"),
         field::integer<S>("max_length", &S::max_length, 1, 65536),
         {"minimum", [](config_reader& rd, YAML::Node const& n, std::string const& path, S& s) {
-             if (auto v = json_of(n); v.is_number()) s.minimum = v.to_number<double>();
+             if (auto v = json_of_yaml(n); v.is_number()) s.minimum = v.to_number<double>();
              else rd.fail(path, "must be a number");
          },
          [](S const& s) { return s.minimum ? json::value(*s.minimum) : json::value(nullptr); }},
         {"maximum", [](config_reader& rd, YAML::Node const& n, std::string const& path, S& s) {
-             if (auto v = json_of(n); v.is_number()) s.maximum = v.to_number<double>();
+             if (auto v = json_of_yaml(n); v.is_number()) s.maximum = v.to_number<double>();
              else rd.fail(path, "must be a number");
          },
          [](S const& s) { return s.maximum ? json::value(*s.maximum) : json::value(nullptr); }},

@@ -25,6 +25,7 @@
 #include "domain/budget.hpp"
 #include "domain/call/call_machine.hpp"
 #include "domain/degraded_mode.hpp"
+#include "domain/ai/ai_route.hpp"
 #include "domain/rest/service.hpp"
 #include "domain/routing.hpp"
 #include "domain/throttle.hpp"
@@ -60,6 +61,7 @@ struct gateway_catalog {
     std::chrono::milliseconds stream_idle_timeout{15000}; // streams: the longest silence after content began
     domain::tier_rules tiers;
     rest_catalog rest;
+    std::vector<domain::ai::ai_route> ai_routes; // named AI routes (config), matched after the built-in paths
     // domain::fixed_deployment_keys(routes): the deployments metrics name; others are "other".
     std::set<std::string, std::less<>> fixed_keys;
     std::string_view model_label(domain::deployment const& d) const {

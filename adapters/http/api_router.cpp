@@ -244,8 +244,14 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     std::string_view const path = path_of(req.target());
     // HEAD is GET without the body (the server writes the head only).
     auto const method = req.method() == http::verb::head ? http::verb::get : req.method();
-    auto const [match, raw_param] = find_route(path, method);
-    if (match) scope.route = match->pattern;
+    auto [match, raw_param] = find_route(path, method);
+    std::string named_tenant;
+    if (!match) // a named AI route of the config, by its path
+        if (auto const* named = named_route(path, named_tenant)) {
+            match = &named_route_entry();
+            scope.route = named->path; // bounded: the config's paths
+        }
+    if (match && scope.route == "unmatched") scope.route = match->pattern;
     scope.stream = context.stream;
     if (!match) {
         co_return answer_error(domain::make_error(errc::not_found,
@@ -257,7 +263,7 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
                                            "Method " + std::string(req.method_string().substr(0, 16)) +
                                                " is not allowed on " + std::string(path)),
                         req, request_id);
-        res.set(http::field::allow, allowed_methods(path));
+        res.set(http::field::allow, match == &named_route_entry() ? std::string("POST") : allowed_methods(path));
         co_return res;
     }
     auto param = percent_decoded(raw_param);

@@ -91,6 +91,9 @@ class api_router final : public request_handler {
     net::awaitable<void> serve_upgrade(http_request request, request_context const& context,
                                        beast::tcp_stream stream) override; // ws_endpoint.cpp
 
+    // Whether a built-in route serves `path` (a named AI route may not take it).
+    static bool serves_path(std::string_view path);
+
     // The route the failed authentications of a client address count against (its limit rule
     // is added by the composition root when auth is on).
     static constexpr std::string_view auth_failures_route = "(auth failures)";
@@ -115,6 +118,7 @@ class api_router final : public request_handler {
     stage_verdict read_hints(call_exchange& x);                      // X-Priority, X-Tier, … (hints_of)
     net::awaitable<stage_verdict> admit_call(call_exchange& x);      // the inbound limit of x.limit_route
     stage_verdict allow_model(call_exchange& x);                     // the caller's key may use this model
+    stage_verdict fill_named_route(call_exchange& x);                // a named route's body → its chat request
     net::awaitable<stage_verdict> look_up_cache(call_exchange& x);   // the cache's plan, and its answer if any
     net::awaitable<stage_verdict> look_up_similar(call_exchange& x); // a paraphrase's answer (semantic cache)
 
@@ -207,6 +211,12 @@ class api_router final : public request_handler {
     // REST services and the passthrough (rest_endpoints.cpp).
     net::awaitable<http_response> services_route(route_call& c);
     net::awaitable<http_response> proxy_route(route_call& c);
+    // Named AI routes (ai_route_endpoint.cpp): the config's route for `path` and its {tenant}.
+    domain::ai::ai_route const* named_route(std::string_view path, std::string& tenant) const;
+    std::optional<domain::gateway_error> adopt_path_tenant(std::string const& tenant, request_scope& scope) const;
+    net::awaitable<http_response> named_route_handler(route_call& c);
+    net::awaitable<http_response> answer_named_route(domain::ai::ai_route const& route, call_exchange& x);
+    static route const& named_route_entry(); // the policy every named route has (api_routes.cpp)
     // A GET of a cached service endpoint: a fresh answer from the cache, a stale one revalidated
     // with the provider that gave it, or a call whose answer is kept.
     net::awaitable<http_response> service_through_cache(domain::rest::endpoint const& endpoint,

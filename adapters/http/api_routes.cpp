@@ -83,6 +83,18 @@ std::span<api_router::route const> api_router::routes() {
     return table;
 }
 
+api_router::route const& api_router::named_route_entry() {
+    // A chat call in every respect: the chat scope, the overlap of its inbound check.
+    static route const entry{.pattern = "(named AI route)", .method = verb::post,
+                             .handler = &api_router::named_route_handler, .needs = domain::access_scope::chat,
+                             .calls_provider = true};
+    return entry;
+}
+
+bool api_router::serves_path(std::string_view path) {
+    return find_route(path, verb::get).first != nullptr;
+}
+
 std::pair<api_router::route const*, std::string_view> api_router::find_route(std::string_view path,
                                                                              http::verb method) {
     std::pair<route const*, std::string_view> found{nullptr, {}};

@@ -38,6 +38,9 @@ struct api_router::call_exchange {
     request_hints hints;
     std::optional<admission> admitted; // a door that leaves the inbound limit to the stages
     std::optional<cache_use> cache;    // the cache's part (unset: no cache on this gateway)
+    // A named AI route's call: the route, and the chat request its templates made of the body.
+    domain::ai::ai_route const* named = nullptr;
+    boost::json::object named_chat;
 };
 
 // HTTP: the route was admitted by its door; the body is decoded here.

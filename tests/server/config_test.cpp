@@ -413,6 +413,21 @@ services:
         - {provider: r, method: POST, path: /w, body: {q: "{city}", n: 3, deep: {on: true}}, output: {t: /t},
            usd_per_call: 0.02}
     lookup: {method: POST, params: {q: {type: string, required: true}}, providers: [{provider: r, path: /q, output: {a: /a}}]}
+ai_routes:
+  recommendations:
+    path: /api/recommendations
+    model: chat
+    request_schema: {type: object, required: [query], properties: {query: {type: string, maxLength: 200}}}
+    system: "You suggest gifts."
+    prompt: "Gift for: {{query}}"
+    defaults: {temperature: 0, max_tokens: 200}
+    response_schema: {type: array, items: {type: string}}
+    answer_field: recommendations
+  chat:
+    path: /api/v1/{tenant}/ai/chat
+    model: chat
+    messages_field: messages
+    pass: {temperature: temperature, max_tokens: maxTokens}
 )", fake_env({}));
     BOOST_TEST_REQUIRE(c.has_value());
     auto const dump = boost::json::serialize(describe(*c));
@@ -459,6 +474,30 @@ services:
           "services.weather.current.providers[2].output: must map at least one output field",
           "services.weather.empty.providers: must be a non-empty list",
           "services.weather.posted.cache_ttl: is for GET endpoints"})
+        BOOST_TEST(mentions(problems, expected), expected);
+}
+
+BOOST_AUTO_TEST_CASE(named_ai_routes_are_checked_with_the_path_of_each_problem) {
+    auto const problems = problems_of(R"(
+ai_routes:
+  builtin: {path: /v1/chat/completions, model: m, prompt: "x"}
+  bad_path: {path: "/api/../x", model: m, prompt: "x"}
+  two: {path: /a, model: m, prompt: "x", messages_field: messages}
+  none: {path: /b, model: m}
+  nomodel: {path: /c, prompt: "x"}
+  template: {path: /d, model: m, prompt: "{{#open}} never closed"}
+  schema: {path: /e, model: m, prompt: "x", request_schema: {type: 12}}
+  remote: {path: /f, model: m, prompt: "x", response_schema: {$ref: "http://example.com/s.json"}}
+  params: {path: /g, model: m, prompt: "x", pass: {tools: tools}}
+  dup: {path: /d, model: m, prompt: "x"}
+)");
+    for (auto const* expected :
+         {"ai_routes.builtin.path: is a path the gateway serves itself", "ai_routes.bad_path.path: must be an absolute path",
+          "ai_routes.two: needs a prompt template or a messages_field", "ai_routes.none: needs a prompt template",
+          "ai_routes.nomodel.model: is required", "ai_routes.template.prompt: is not a valid Mustache template",
+          "ai_routes.schema.request_schema: is not a usable JSON Schema",
+          "ai_routes.remote.response_schema: is not a usable JSON Schema",
+          "ai_routes.params.pass.tools: must be one of", "ai_routes.dup.path: is also the path of the route template"})
         BOOST_TEST(mentions(problems, expected), expected);
 }
 
