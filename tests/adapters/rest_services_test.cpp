@@ -102,7 +102,8 @@ std::string error_code(client_response const& r) {
     return std::string(json::parse(r.body).at("error").at("code").as_string());
 }
 std::string error_param(client_response const& r) {
-    auto const& p = json::parse(r.body).at("error").at("param");
+    auto const body = json::parse(r.body);
+    auto const& p = body.at("error").at("param");
     return p.is_string() ? std::string(p.as_string()) : std::string();
 }
 } // namespace
