@@ -3,7 +3,6 @@
 // list of fields, like every section.
 #include "server/config_sections.hpp"
 
-#include "adapters/http/api_router.hpp"
 #include "domain/ai/ai_route.hpp"
 #include "domain/rest/service.hpp"
 
@@ -78,8 +77,8 @@ field_list<ai::ai_route> route_fields() {
 void check_route(config_reader& rd, ai::ai_route const& r, std::string const& at, gateway_config const& c) {
     if (!ai::valid_route_path(r.path))
         rd.fail(at + ".path", "must be an absolute path of plain segments, with at most one {tenant}");
-    else if (adapters::api_router::serves_path(r.path))
-        rd.fail(at + ".path", "is a path the gateway serves itself");
+    // A path a built-in route serves is refused by ai_route_collisions() (runtime.hpp): the
+    // route table lives with the router, which the config reader does not link.
     for (auto const& other : c.ai_routes)
         if (other.path == r.path) rd.fail(at + ".path", "is also the path of the route " + other.name);
     if (r.model.empty()) rd.fail(at + ".model", "is required (a model or group)");

@@ -108,6 +108,12 @@ int main(int argc, char** argv) {
         for (auto const& p : loaded.error().problems) std::cerr << "  - " << p << "\n";
         return 1;
     }
+    if (auto problems = ai_route_collisions(*loaded); !problems.empty()) {
+        std::cerr << "switchboard: invalid config" << (opts.config_file.empty() ? "" : " " + opts.config_file)
+                  << ":\n";
+        for (auto const& p : problems) std::cerr << "  - " << p << "\n";
+        return 1;
+    }
     gateway_config config = std::move(*loaded);
     if (opts.port >= 0) config.server.port = static_cast<unsigned short>(opts.port);
     if (opts.threads >= 0) config.server.threads = static_cast<unsigned>(opts.threads);

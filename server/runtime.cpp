@@ -98,6 +98,14 @@ std::chrono::milliseconds reservation_lease(gateway_config const& c) {
 }
 } // namespace
 
+std::vector<std::string> ai_route_collisions(gateway_config const& config) {
+    std::vector<std::string> problems;
+    for (auto const& r : config.ai_routes)
+        if (adapters::api_router::serves_path(r.path))
+            problems.push_back("ai_routes." + r.name + ".path: is a path the gateway serves itself");
+    return problems;
+}
+
 gateway_runtime::gateway_runtime(gateway_config config)
     : config_(std::move(config)),
       catalog_(std::make_shared<adapters::gateway_catalog const>(make_catalog(config_))),
@@ -110,6 +118,7 @@ gateway_runtime::gateway_runtime(gateway_config config)
       local_meters_(std::make_unique<adapters::memory_key_meter_store>()),
       cache_(std::make_unique<adapters::response_cache>(config_.cache)),
       store_stats_(std::make_unique<adapters::redis_stats>()), default_tls_(make_tls_context("")) {
+    if (auto problems = ai_route_collisions(config_); !problems.empty()) throw std::invalid_argument(problems.front());
     for (auto const& p : config_.providers)
         if (!p.ca_file.empty()) provider_tls_[p.name] = make_tls_context(p.ca_file);
     if (!config_.store.url.empty()) {

@@ -43,6 +43,10 @@ class context;
 
 namespace switchboard::server {
 
+// Named AI routes whose path a built-in route serves ("ai_routes.<name>.path: …"): the route
+// table is the router's, so this check runs where the router is linked (main, the runtime).
+std::vector<std::string> ai_route_collisions(gateway_config const& config);
+
 class gateway_runtime {
   public:
     explicit gateway_runtime(gateway_config config);

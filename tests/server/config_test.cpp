@@ -1,6 +1,7 @@
 // Config loading: defaults, env shorthand, interpolation, validation messages, masking, and the
 // binary's --check-config exit codes.
 #include "server/config.hpp"
+#include "server/runtime.hpp"
 #include "adapters/observability/log.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -492,13 +493,21 @@ ai_routes:
   dup: {path: /d, model: m, prompt: "x"}
 )");
     for (auto const* expected :
-         {"ai_routes.builtin.path: is a path the gateway serves itself", "ai_routes.bad_path.path: must be an absolute path",
+         {"ai_routes.bad_path.path: must be an absolute path",
           "ai_routes.two: needs a prompt template or a messages_field", "ai_routes.none: needs a prompt template",
           "ai_routes.nomodel.model: is required", "ai_routes.template.prompt: is not a valid Mustache template",
           "ai_routes.schema.request_schema: is not a usable JSON Schema",
           "ai_routes.remote.response_schema: is not a usable JSON Schema",
           "ai_routes.params.pass.tools: must be one of", "ai_routes.dup.path: is also the path of the route template"})
         BOOST_TEST(mentions(problems, expected), expected);
+    // A built-in path is refused where the route table is linked (main, the runtime).
+    auto builtin = load_config_text("ai_routes: {builtin: {path: /v1/chat/completions, model: m, prompt: x},\n"
+                                    "            mine: {path: /api/mine, model: m, prompt: x}}\n",
+                                    fake_env({}));
+    BOOST_TEST_REQUIRE(builtin.has_value());
+    auto const collisions = ai_route_collisions(*builtin);
+    BOOST_TEST_REQUIRE(collisions.size() == 1u);
+    BOOST_TEST(collisions.front() == "ai_routes.builtin.path: is a path the gateway serves itself");
 }
 
 BOOST_AUTO_TEST_CASE(a_rest_provider_serves_no_model_and_its_404_does_not_fall_back) {
