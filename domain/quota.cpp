@@ -18,6 +18,8 @@ std::string_view metric_name(quota_metric m) {
         return "usd_per_day";
     case quota_metric::usd_per_month:
         return "usd_per_month";
+    case quota_metric::requests_per_month:
+        return "requests_per_month";
     }
     return "tokens_per_day";
 }
@@ -29,10 +31,6 @@ std::int64_t to_micro_usd(double usd) {
 
 metric_slot const& slot_of(quota_metric m) {
     return quota_metrics[static_cast<std::size_t>(m)];
-}
-
-quota_counts monthly_part(quota_counts c) {
-    return {0, c.tokens, c.micro_usd};
 }
 
 namespace {

@@ -1,7 +1,7 @@
 #pragma once
 // Quotas on UTC calendar windows, reservation-based. A subject (a provider, a tenant, an API key)
-// has limits per UTC day (requests, tokens, dollars) and per UTC month (tokens, dollars); 0
-// means unlimited. Dollars are counted in micro-dollars: integers, exact in every store.
+// has limits per UTC day (requests, tokens, dollars) and per UTC month (tokens, dollars, requests);
+// 0 means unlimited. Dollars are counted in micro-dollars: integers, exact in every store.
 //
 // Reservation model: before dispatch a call reserves its estimate (1 request, prompt tokens +
 // max_tokens, the dollars those tokens cost at the dearest deployment that may serve it); the
@@ -26,9 +26,10 @@ struct quota_limits {
     std::int64_t tokens_per_month = 0;
     std::int64_t micro_usd_per_day = 0;
     std::int64_t micro_usd_per_month = 0;
+    std::int64_t requests_per_month = 0; // last: the stores' wire order of metrics
     bool any() const {
         return requests_per_day > 0 || tokens_per_day > 0 || tokens_per_month > 0 || micro_usd_per_day > 0 ||
-               micro_usd_per_month > 0;
+               micro_usd_per_month > 0 || requests_per_month > 0;
     }
 };
 
@@ -41,7 +42,7 @@ struct quota_counts {
 // Dollars to the micro-dollars quotas count, rounded up (a reservation never undercounts).
 std::int64_t to_micro_usd(double usd);
 
-// One window's counters (the month window uses tokens and dollars only).
+// One window's counters.
 struct quota_window_state {
     quota_counts used;
     quota_counts reserved;
@@ -49,7 +50,7 @@ struct quota_window_state {
 };
 
 // The order is the stores' wire format (Redis scripts return the metric's number).
-enum class quota_metric { requests_per_day, tokens_per_day, tokens_per_month, usd_per_day, usd_per_month };
+enum class quota_metric { requests_per_day, tokens_per_day, tokens_per_month, usd_per_day, usd_per_month, requests_per_month };
 std::string_view metric_name(quota_metric m);
 constexpr std::array<int, 3> alert_thresholds{75, 90, 100};
 
@@ -60,16 +61,15 @@ struct metric_slot {
     std::int64_t quota_counts::*counter;
     std::int64_t quota_limits::*limit;
 };
-inline constexpr std::array<metric_slot, 5> quota_metrics{{
+inline constexpr std::array<metric_slot, 6> quota_metrics{{
     {quota_metric::requests_per_day, false, &quota_counts::requests, &quota_limits::requests_per_day},
     {quota_metric::tokens_per_day, false, &quota_counts::tokens, &quota_limits::tokens_per_day},
     {quota_metric::tokens_per_month, true, &quota_counts::tokens, &quota_limits::tokens_per_month},
     {quota_metric::usd_per_day, false, &quota_counts::micro_usd, &quota_limits::micro_usd_per_day},
     {quota_metric::usd_per_month, true, &quota_counts::micro_usd, &quota_limits::micro_usd_per_month},
+    {quota_metric::requests_per_month, true, &quota_counts::requests, &quota_limits::requests_per_month},
 }};
 metric_slot const& slot_of(quota_metric m);
-// What a month window counts of a charge: its tokens and dollars, not its requests.
-quota_counts monthly_part(quota_counts c);
 
 struct quota_check {
     bool admitted = true;

@@ -332,6 +332,7 @@ field_list<domain::quota_limits> quota_limit_fields() {
     constexpr std::int64_t most = 1'000'000'000'000'000;
     static config_field<S> const fields[] = {
         field::integer<S>("requests_per_day", &S::requests_per_day, 0, most),
+        field::integer<S>("requests_per_month", &S::requests_per_month, 0, most),
         field::integer<S>("tokens_per_day", &S::tokens_per_day, 0, most),
         field::integer<S>("tokens_per_month", &S::tokens_per_month, 0, most),
         field::dollars<S>("usd_per_day", &S::micro_usd_per_day, most),

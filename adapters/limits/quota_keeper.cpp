@@ -28,8 +28,8 @@ std::string iso_midnight(std::int64_t unix_seconds) {
 
 domain::quota_limits scaled(domain::quota_limits l, double f) {
     auto s = [f](std::int64_t v) { return domain::local_share(v, f); };
-    return {s(l.requests_per_day), s(l.tokens_per_day), s(l.tokens_per_month), s(l.micro_usd_per_day),
-            s(l.micro_usd_per_month)};
+    return {s(l.requests_per_day), s(l.tokens_per_day),      s(l.tokens_per_month),
+            s(l.micro_usd_per_day), s(l.micro_usd_per_month), s(l.requests_per_month)};
 }
 
 void log_alerts(std::string const& subject, std::vector<domain::quota_alert> const& alerts) {
@@ -93,7 +93,8 @@ std::string amount(domain::quota_metric m, std::int64_t v) {
         std::snprintf(text, sizeof text, "$%.6f", static_cast<double>(v) / 1e6);
         return text;
     }
-    return std::to_string(v) + (m == domain::quota_metric::requests_per_day ? " requests" : " tokens");
+    bool const requests = m == domain::quota_metric::requests_per_day || m == domain::quota_metric::requests_per_month;
+    return std::to_string(v) + (requests ? " requests" : " tokens");
 }
 
 // Says which: a quota with room left refused only because this call's estimate did not fit.
@@ -207,6 +208,8 @@ net::awaitable<json::object> quota_keeper::describe(std::string subject, std::st
                                       limits.micro_usd_per_day)}};
     json::object month{{"window", s.month},
                        {"resets_at", iso_midnight(s.month_reset_unix)},
+                       {"requests", counts_json(s.month_state.used.requests, s.month_state.reserved.requests,
+                                                limits.requests_per_month)},
                        {"tokens", counts_json(s.month_state.used.tokens, s.month_state.reserved.tokens,
                                               limits.tokens_per_month)},
                        {"usd", usd_json(s.month_state.used.micro_usd, s.month_state.reserved.micro_usd,

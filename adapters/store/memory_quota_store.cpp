@@ -46,7 +46,7 @@ net::awaitable<quota_verdict> memory_quota_store::reserve(std::string const& sub
         co_return v;
     }
     domain::add_counts(w.day_state.reserved, charge);
-    domain::add_counts(w.month_state.reserved, domain::monthly_part(charge));
+    domain::add_counts(w.month_state.reserved, charge);
     v.admitted = true;
     v.reservation = {subject, w.day, w.month, charge};
     v.use = domain::quota_use(w.day_state, w.month_state, limits);
@@ -65,8 +65,8 @@ net::awaitable<std::vector<domain::quota_alert>> memory_quota_store::settle(quot
         if (actual) domain::add_counts(w.day_state.used, *actual);
     }
     if (same_month) {
-        domain::add_counts(w.month_state.reserved, {0, -r.charge.tokens, -r.charge.micro_usd});
-        if (actual) domain::add_counts(w.month_state.used, domain::monthly_part(*actual));
+        domain::add_counts(w.month_state.reserved, {-r.charge.requests, -r.charge.tokens, -r.charge.micro_usd});
+        if (actual) domain::add_counts(w.month_state.used, *actual);
     }
     co_return domain::window_alerts(w.day_state, w.month_state, limits);
 }

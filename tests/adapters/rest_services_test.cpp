@@ -170,6 +170,17 @@ BOOST_AUTO_TEST_CASE(a_providers_daily_request_quota_moves_calls_to_the_next) {
     BOOST_TEST(w.meteo_a.hits() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(a_providers_monthly_request_quota_moves_calls_to_the_next) {
+    rest_world w("quotas:\n  providers: {meteo_a: {requests_per_month: 1}}\n");
+    expect_shape(w.weather(), 21.5, "meteo_a");
+    expect_shape(w.weather(), 19.0, "meteo_b");
+    BOOST_TEST(w.meteo_a.hits() == 1u);
+    auto const quotas = json::parse(http_call(w.gw->port(), "GET", "/api/v1/quotas").body);
+    auto const& month = quotas.at("providers").at(0).at("month").at("requests");
+    BOOST_TEST(month.at("used").to_number<int>() == 1);
+    BOOST_TEST(month.at("limit").to_number<int>() == 1);
+}
+
 BOOST_AUTO_TEST_CASE(the_callers_own_error_upstream_stops_without_fallback) {
     rest_world w;
     w.meteo_a.always(canned_reply::json(404, R"({"message":"city not found, key )" + key_a + "\"}"));

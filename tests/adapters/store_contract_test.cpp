@@ -126,6 +126,27 @@ void dollar_contract(store_harness& h, adapters::quota_store& s, std::string con
     BOOST_TEST(h.run(s.snapshot(subject)).day_state.used.micro_usd == 250'000);
 }
 
+// Requests per month: counted in the month window beside the day's, reserved then settled, a
+// failed call given back, the limit exact.
+void monthly_requests_contract(store_harness& h, adapters::quota_store& s, std::string const& subject) {
+    domain::quota_limits limits;
+    limits.requests_per_month = 2;
+    auto a = h.run(s.reserve(subject, {1, 0, 0}, limits));
+    auto b = h.run(s.reserve(subject, {1, 0, 0}, limits));
+    BOOST_TEST_REQUIRE((a.admitted && b.admitted));
+    auto refused = h.run(s.reserve(subject, {1, 0, 0}, limits));
+    BOOST_TEST(!refused.admitted);
+    BOOST_TEST(domain::metric_name(refused.exhausted) == "requests_per_month");
+    h.run(s.settle(a.reservation, domain::quota_counts{1, 0, 0}, limits));
+    h.run(s.settle(b.reservation, std::nullopt, limits)); // failed: its request given back
+    auto snap = h.run(s.snapshot(subject));
+    BOOST_TEST(snap.month_state.used.requests == 1);
+    BOOST_TEST(snap.month_state.reserved.requests == 0);
+    BOOST_TEST(snap.day_state.used.requests == 1);
+    BOOST_TEST(h.run(s.reserve(subject, {1, 0, 0}, limits)).admitted);
+    BOOST_TEST(!h.run(s.reserve(subject, {1, 0, 0}, limits)).admitted);
+}
+
 // A key's meter: calls in flight up to the cap, a minute's tokens at once then paced, nothing
 // taken by a refused claim, unused tokens back at release.
 void meter_contract(store_harness& h, adapters::key_meter_store& s, std::string const& key) {
@@ -163,6 +184,7 @@ BOOST_AUTO_TEST_CASE(memory_adapters_keep_the_contract) {
     quota_contract(h, quotas, "tenant:acme");
     alert_contract(h, quotas, "provider:openai");
     dollar_contract(h, quotas, "key:k1");
+    monthly_requests_contract(h, quotas, "provider:weather");
     meter_contract(h, meters, "k1");
 }
 
@@ -177,6 +199,7 @@ BOOST_AUTO_TEST_CASE(redis_adapters_keep_the_contract) {
     quota_contract(h, quotas, "tenant:acme");
     alert_contract(h, quotas, "provider:openai");
     dollar_contract(h, quotas, "key:k1");
+    monthly_requests_contract(h, quotas, "provider:weather");
     meter_contract(h, meters, "k1");
 }
 

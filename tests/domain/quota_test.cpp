@@ -69,7 +69,22 @@ BOOST_AUTO_TEST_CASE(dollars_are_micro_dollars_counted_per_day_and_month) {
     BOOST_TEST_REQUIRE(alerts.size() == 2u);
     BOOST_TEST((alerts[0].metric == quota_metric::usd_per_month && alerts[1].percent == 90));
     BOOST_TEST(window_alerts(day, month, limits).empty());
-    BOOST_TEST((monthly_part({3, 40, 50}).requests == 0 && monthly_part({3, 40, 50}).micro_usd == 50));
+}
+
+BOOST_AUTO_TEST_CASE(requests_are_counted_per_month_too) {
+    quota_limits limits;
+    limits.requests_per_month = 10;
+    quota_window_state day, month;
+    month.used.requests = 9;
+    BOOST_TEST(check_quota(day, month, {1, 0, 0}, limits).admitted);
+    month.reserved.requests = 1;
+    auto refused = check_quota(day, month, {1, 0, 0}, limits);
+    BOOST_TEST(!refused.admitted);
+    BOOST_TEST(metric_name(refused.exhausted) == "requests_per_month");
+    BOOST_TEST(quota_use(day, month, limits) == 1.0);
+    auto const alerts = window_alerts(day, month, limits);
+    BOOST_TEST_REQUIRE(alerts.size() == 3u); // 75, 90 and 100 %, on their own bits
+    BOOST_TEST((alerts[2].metric == quota_metric::requests_per_month && alerts[2].percent == 100));
 }
 
 BOOST_AUTO_TEST_CASE(settling_never_goes_below_zero) {

@@ -64,7 +64,7 @@ end
 -- The quota metrics in domain order (domain/quota.hpp): number, window ('d' day, 'm' month), the
 -- used and reserved fields, and which part of a charge {req, tok, usd} it counts.
 local metrics = {{0, 'd', 'ur', 'rr', 1}, {1, 'd', 'ut', 'rt', 2}, {2, 'm', 'ut', 'rt', 2},
-                 {3, 'd', 'uu', 'ru', 3}, {4, 'm', 'uu', 'ru', 3}}
+                 {3, 'd', 'uu', 'ru', 3}, {4, 'm', 'uu', 'ru', 3}, {5, 'm', 'ur', 'rr', 1}}
 local function give_back(base, day, month, charge)
   local keys = {d = base .. ':' .. day, m = base .. ':' .. month}
   local live = {d = redis.call('EXISTS', keys.d) == 1, m = redis.call('EXISTS', keys.m) == 1}
@@ -129,7 +129,7 @@ return {1, limit - count - 1, math.ceil((first + window - now) / 1000)}
     return s;
 }
 
-// ARGV: charge (requests, tokens, micro-dollars), the five limits in metric order, the windows'
+// ARGV: charge (requests, tokens, micro-dollars), the six limits in metric order, the windows'
 // retention, the lease id and its length in ms.
 redis_script const& quota_reserve() {
     static redis_script const s{"quota_reserve", with_calendar(R"lua(
@@ -137,9 +137,10 @@ reap(KEYS[1])
 local day, month, day_reset, month_reset = windows()
 local keys = {d = KEYS[1] .. ':' .. day, m = KEYS[1] .. ':' .. month}
 local charge = {tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])}
-local limits = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])}
-local retention = tonumber(ARGV[9])
-local lease_id, lease_ms = ARGV[10], tonumber(ARGV[11])
+local limits = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]),
+                tonumber(ARGV[9])}
+local retention = tonumber(ARGV[10])
+local lease_id, lease_ms = ARGV[11], tonumber(ARGV[12])
 local resets = {d = day_reset, m = month_reset}
 -- A refusal reports what the refusing metric had counted before this call (used + reserved);
 -- every threshold of that metric not yet reported is reported with it.
@@ -155,6 +156,7 @@ end
 redis.call('HINCRBY', keys.d, 'rr', charge[1])
 redis.call('HINCRBY', keys.d, 'rt', charge[2])
 redis.call('HINCRBY', keys.d, 'ru', charge[3])
+redis.call('HINCRBY', keys.m, 'rr', charge[1])
 redis.call('HINCRBY', keys.m, 'rt', charge[2])
 redis.call('HINCRBY', keys.m, 'ru', charge[3])
 redis.call('EXPIREAT', keys.d, day_reset + retention)
@@ -177,14 +179,15 @@ return out
 }
 
 // ARGV: the reservation's day and month, its charge (requests, tokens, micro-dollars), '1' with
-// the actual usage (requests, tokens, micro-dollars) of a success, the five limits, the lease id.
+// the actual usage (requests, tokens, micro-dollars) of a success, the six limits, the lease id.
 redis_script const& quota_settle() {
     static redis_script const s{"quota_settle", with_calendar(R"lua(
 local keys = {d = KEYS[1] .. ':' .. ARGV[1], m = KEYS[1] .. ':' .. ARGV[2]}
 local charge = {tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])}
 local ok, used = ARGV[6] == '1', {tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])}
-local limits = {tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])}
-local lease_id = ARGV[15]
+local limits = {tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]),
+                tonumber(ARGV[15])}
+local lease_id = ARGV[16]
 reap(KEYS[1])
 -- The reservation is given back only while its lease holds it: a lease already reaped (this
 -- settlement ran late) or never taken (the reserve never ran) has nothing left to give back.
@@ -216,7 +219,7 @@ local day, month, day_reset, month_reset = windows()
 local d, m = KEYS[1] .. ':' .. day, KEYS[1] .. ':' .. month
 return {day, month, field(d, 'ur'), field(d, 'ut'), field(d, 'uu'), field(d, 'rr'), field(d, 'rt'), field(d, 'ru'),
         field(d, 'al'), field(m, 'ut'), field(m, 'uu'), field(m, 'rt'), field(m, 'ru'), field(m, 'al'),
-        day_reset, month_reset}
+        day_reset, month_reset, field(m, 'ur'), field(m, 'rr')}
 )lua")};
     return s;
 }

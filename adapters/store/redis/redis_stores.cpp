@@ -46,7 +46,7 @@ std::vector<domain::quota_alert> alerts_from(redis_value const& v, std::size_t f
     return out;
 }
 
-// The five limits in metric order (the scripts' `metrics` table).
+// The six limits in metric order (the scripts' `metrics` table).
 void push_limits(std::vector<std::string>& args, domain::quota_limits const& l) {
     for (auto const& m : domain::quota_metrics) args.push_back(std::to_string(l.*m.limit));
 }
@@ -148,8 +148,8 @@ net::awaitable<quota_snapshot> redis_quota_store::snapshot(std::string const& su
     s.day_state.used = {element(r, 2), element(r, 3), element(r, 4)};
     s.day_state.reserved = {element(r, 5), element(r, 6), element(r, 7)};
     s.day_state.alerted = static_cast<unsigned>(element(r, 8));
-    s.month_state.used = {0, element(r, 9), element(r, 10)};
-    s.month_state.reserved = {0, element(r, 11), element(r, 12)};
+    s.month_state.used = {element(r, 16), element(r, 9), element(r, 10)};
+    s.month_state.reserved = {element(r, 17), element(r, 11), element(r, 12)};
     s.month_state.alerted = static_cast<unsigned>(element(r, 13));
     s.day_reset_unix = element(r, 14);
     s.month_reset_unix = element(r, 15);
