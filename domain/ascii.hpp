@@ -27,6 +27,12 @@ inline std::string media_type(std::string_view content_type) {
     return ascii_lowered(media);
 }
 
+// application/json, or a +json type (application/vnd.api+json), with any parameters.
+inline bool is_json_media_type(std::string_view content_type) {
+    auto const media = media_type(content_type);
+    return media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"));
+}
+
 // Whether `text` holds a byte that would end or split an HTTP header line (CR, LF, NUL): such a
 // value written into a header would let its author add headers or a whole response.
 // Eight bytes at a time: every response head goes through it.

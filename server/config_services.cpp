@@ -4,6 +4,7 @@
 #include "server/config_sections.hpp"
 
 #include "adapters/observability/log.hpp"
+#include "domain/ascii.hpp"
 #include "domain/rest/passthrough.hpp"
 #include "domain/rest/rest_template.hpp"
 
@@ -45,9 +46,6 @@ bool valid_prefix(std::string const& p) {
     return rest::valid_passthrough_prefix(p);
 }
 
-bool header_safe(std::string_view v) {
-    return std::none_of(v.begin(), v.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
-}
 
 // A map of strings (query templates, output pointers), in the file's order.
 config_field<rest::implementation> pairs_field(std::string_view key,
@@ -264,10 +262,11 @@ void check_rest_provider(config_reader& rd, adapters::provider_settings const& p
         rd.fail(path + ".auth.name", "is required for " + std::string(c.type == kind::header ? "header" : "query") + " auth");
     if (c.type == kind::basic && c.username.empty()) rd.fail(path + ".auth.username", "is required for basic auth");
     if (c.type != kind::none && c.secret.empty()) rd.fail(path + ".auth.value", "is required (use \"${ENV_VAR}\")");
-    if (!header_safe(c.name) || !header_safe(c.secret) || !header_safe(c.username))
+    using domain::breaks_header_line;
+    if (breaks_header_line(c.name) || breaks_header_line(c.secret) || breaks_header_line(c.username))
         rd.fail(path + ".auth", "may not hold a line break or NUL");
     for (auto const& [name, value] : p.headers)
-        if (!header_safe(name) || !header_safe(value)) rd.fail(path + ".headers." + name, "may not hold a line break or NUL");
+        if (breaks_header_line(name) || breaks_header_line(value)) rd.fail(path + ".headers." + name, "may not hold a line break or NUL");
 }
 
 void read_services(config_reader& rd, YAML::Node const& n, std::string const& path, gateway_config& c) {

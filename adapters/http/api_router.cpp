@@ -42,12 +42,6 @@ void mark_deprecated(http_response& res, std::string_view successor, std::string
     res.set(http::field::link, link);
 }
 
-// application/json, or a +json type (application/vnd.api+json), with any parameters.
-bool is_json_media_type(std::string_view content_type) {
-    auto const media = domain::media_type(content_type);
-    return media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"));
-}
-
 std::string seconds_text(std::chrono::milliseconds ms) {
     return std::to_string(std::max<long long>(0, std::chrono::ceil<std::chrono::seconds>(ms).count()));
 }
@@ -274,7 +268,7 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     // Every POST and PATCH route reads JSON. Anything else is refused before it runs or is
     // billed: a browser sends text/plain or form data cross-site without a preflight.
     bool const has_body = (method == http::verb::post || method == http::verb::patch) && !req.body().empty();
-    if (has_body && !is_json_media_type(req[http::field::content_type]))
+    if (has_body && !domain::is_json_media_type(req[http::field::content_type]))
         co_return answer_error(domain::make_error(errc::unsupported_media_type,
                                                   "The request body must be sent as Content-Type: application/json"),
                                req, request_id);

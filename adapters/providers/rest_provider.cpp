@@ -26,18 +26,6 @@ domain::attempt_error unusable(std::string why) {
     return e;
 }
 
-// The media type of a Content-Type value, lower-cased, without parameters.
-std::string media_type(std::string_view content_type) {
-    auto const semicolon = content_type.find(';');
-    auto type = content_type.substr(0, semicolon);
-    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-    return domain::ascii_lowered(type);
-}
-
-bool json_media(std::string_view type) {
-    return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
-}
-
 std::vector<std::pair<std::string, std::string>> relayed(upstream_response const& r) {
     std::vector<std::pair<std::string, std::string>> out;
     for (auto const& [name, value] : r.headers)
@@ -92,7 +80,7 @@ attempt_result<rest_answer> rest_provider::service_answer(domain::rest::implemen
         return out;
     }
     if (r.status < 200 || r.status >= 300) return failed(r);
-    if (!json_media(media_type(r.header("content-type")))) return unusable("the answer is not JSON");
+    if (!domain::is_json_media_type(r.header("content-type"))) return unusable("the answer is not JSON");
     boost::system::error_code ec;
     auto const answer = json::parse(r.body, ec);
     if (ec) return unusable("the answer is not valid JSON");
@@ -115,7 +103,7 @@ attempt_result<rest_answer> rest_provider::passthrough_answer(upstream_response 
                                 r.status >= 500 || settings_.fallback_on.covers(probe);
     if (provider_fault || (r.status >= 300 && r.status < 400 && r.status != 304)) return failed(r);
     if (r.status != 304 && !r.body.empty()) {
-        auto const type = media_type(r.header("content-type"));
+        auto const type = domain::media_type(r.header("content-type"));
         auto const& allowed = settings_.content_types;
         if (std::find(allowed.begin(), allowed.end(), type) == allowed.end())
             return unusable("the answer's media type is not one the provider relays");
