@@ -25,6 +25,22 @@ std::optional<std::int64_t> count_of(json::object const& o, std::string_view nam
     if (!v || !v->is_int64() || v->as_int64() < 0) return std::nullopt;
     return v->as_int64();
 }
+// A REST answer's freshness and validator, when it has them (a model's answer has neither).
+bool read_revalidation(json::object const& o, std::int64_t stored_unix_ms, cached_answer& a) {
+    if (o.contains("fresh_until_unix_ms")) {
+        auto const until = count_of(o, "fresh_until_unix_ms");
+        if (!until || *until < stored_unix_ms) return false;
+        a.fresh_until_ms = a.stored_ms + (*until - stored_unix_ms);
+    }
+    for (auto [name, field] : {std::pair{"validator", &cached_answer::validator},
+                               std::pair{"served_by", &cached_answer::served_by}}) {
+        if (!o.contains(name)) continue;
+        auto text = text_of(o, name);
+        if (!text || text->empty()) return false;
+        a.*field = std::move(*text);
+    }
+    return true;
+}
 } // namespace
 
 std::string encode_answer(cached_answer const& a, std::int64_t stored_unix_ms) {
@@ -40,6 +56,10 @@ std::string encode_answer(cached_answer const& a, std::int64_t stored_unix_ms) {
                    {"ns", a.cache_namespace},
                    {"tags", std::move(tags)},
                    {"stored_unix_ms", stored_unix_ms}};
+    if (a.fresh_until_ms != 0) // on the wall clock: as far after the store as on the cache's
+        o["fresh_until_unix_ms"] = stored_unix_ms + std::max<std::int64_t>(0, a.fresh_until_ms - a.stored_ms);
+    if (!a.validator.empty()) o["validator"] = a.validator;
+    if (!a.served_by.empty()) o["served_by"] = a.served_by;
     return json::serialize(o);
 }
 
@@ -76,6 +96,7 @@ std::optional<cached_answer> decode_answer(std::string_view entry, answer_clocks
     auto const age = std::max<std::int64_t>(0, clocks.unix_now_ms - *stored);
     a.stored_ms = clocks.local_now_ms - age;
     a.expires_ms = clocks.local_now_ms + std::max<std::int64_t>(0, clocks.remaining_ms);
+    if (!read_revalidation(o, *stored, a)) return std::nullopt;
     return a;
 }
 

@@ -3,6 +3,8 @@
 // instance never serves an entry it cannot read (an unreadable entry is a miss, never an error).
 //   {"v":1, "body", "model", "deployment_model", "prompt_tokens", "completion_tokens",
 //    "cost_usd", "ns", "tags":[...], "stored_unix_ms"}
+// and, for a REST answer that must be revalidated once stale, "fresh_until_unix_ms",
+// "validator" and "served_by" (absent on a model's answer).
 // The entry's clock is the wall clock (instances share it); an instance turns it into its own
 // cache clock when it reads one.
 #include "adapters/cache/memory_cache.hpp"

@@ -36,6 +36,7 @@ struct cached_answer {
     std::int64_t fresh_until_ms = 0;
     std::string validator;
     std::string served_by;
+    bool stale_at(std::int64_t now_ms) const { return fresh_until_ms != 0 && now_ms >= fresh_until_ms; }
     std::size_t bytes() const;      // counted against the bound
 };
 

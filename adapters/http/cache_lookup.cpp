@@ -49,6 +49,16 @@ std::shared_ptr<cached_answer const> adopted(response_cache& cache, cache_use co
     return cache.adopt(use.key, std::move(*answer));
 }
 
+// A found answer past its freshness is no hit: it becomes what the call revalidates.
+std::shared_ptr<cached_answer const> fresh_only(response_cache& cache, cache_use& use,
+                                                std::shared_ptr<cached_answer const> found) {
+    if (found && found->stale_at(cache.now_ms())) {
+        use.stale = std::move(found);
+        return nullptr;
+    }
+    return found;
+}
+
 // Identical calls in flight on this instance: waits for their leader, or leads them.
 net::awaitable<void> join_identical_calls(response_cache& cache, cache_use& use, clock::time_point until,
                                           bool streaming) {
@@ -84,7 +94,12 @@ net::awaitable<void> join_shared_calls(response_cache& cache, cache_use& use, cl
         auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(until - clock::now());
         auto found = co_await ask_shared(cache, use, std::max(left, std::chrono::milliseconds(1)));
         if (!found) co_return; // the store is down: this instance's leader calls
-        if (auto answer = adopted(cache, use, *found)) {
+        auto kept = adopted(cache, use, *found);
+        if (kept && kept->stale_at(cache.now_ms())) { // every instance may revalidate it
+            use.stale = std::move(kept);
+            co_return;
+        }
+        if (auto answer = std::move(kept)) {
             waited ? cache.note_coalesced(*answer) : cache.note_hit(*answer);
             use.status = waited ? cache_status::coalesced : cache_status::hit;
             use.hit = answer;
@@ -118,10 +133,10 @@ net::awaitable<void> look_up(response_cache& cache, cache_use& use, clock::time_
     use.executor = co_await net::this_coro::executor;
     bool const had_shared = use.shared != nullptr;
     if (use.plan.read) {
-        use.hit = cache.local(use.key);
-        if (!use.hit && use.shared && !use.plan.write) { // read only: one look, no lease
+        use.hit = fresh_only(cache, use, cache.local(use.key));
+        if (!use.hit && !use.stale && use.shared && !use.plan.write) { // read only: one look, no lease
             auto found = co_await ask_shared(cache, use, std::chrono::milliseconds(0));
-            if (found) use.hit = adopted(cache, use, *found);
+            if (found) use.hit = fresh_only(cache, use, adopted(cache, use, *found));
         }
         if (use.hit) {
             cache.note_hit(*use.hit);
@@ -134,7 +149,8 @@ net::awaitable<void> look_up(response_cache& cache, cache_use& use, clock::time_
         if (use.following) co_return;
         // A client that asked for a fresh answer (no-cache) neither reads the shared level nor
         // makes other instances wait for it.
-        if (use.lead && use.shared && use.plan.read) co_await join_shared_calls(cache, use, until);
+        // A stale answer here is revalidated at once.
+        if (use.lead && use.shared && use.plan.read && !use.stale) co_await join_shared_calls(cache, use, until);
         if (use.hit) co_return;
     }
     count_unanswered(cache, use, had_shared && !use.shared);

@@ -37,6 +37,8 @@ struct cache_use {
     domain::cache_plan plan;
     domain::cache_settings const* settings = nullptr;
     std::shared_ptr<cached_answer const> hit; // a hit, or the answer of the flight it joined
+    // A REST answer past its freshness (never a hit): the call revalidates it with its provider.
+    std::shared_ptr<cached_answer const> stale;
     cache_status status = cache_status::bypass;
     std::unique_ptr<flight_lead> lead; // this call leads the identical misses in flight here
     std::shared_ptr<flight> following; // a streaming call that relays its leader's stream live
@@ -55,7 +57,7 @@ struct cache_use {
 };
 
 // Sets `use.hit` and `use.status` (hit, coalesced, miss, or bypass), or makes the call the
-// leader of its identical misses; waits at most until `until`. A `streaming` call that follows
+// leader of its identical misses (`use.stale`: what it has to revalidate, if it found one); waits at most until `until`. A `streaming` call that follows
 // another does not wait here: `use.following` is set, and the door relays the leader's stream
 // (follow_stream). Counts what it did.
 net::awaitable<void> look_up(response_cache& cache, cache_use& use, std::chrono::steady_clock::time_point until,

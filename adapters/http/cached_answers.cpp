@@ -195,17 +195,21 @@ void keep_in_shared_store(response_cache& cache, cache_use& use, cached_answer c
 }
 
 void keep(response_cache& cache, cache_use& use, request_record const& record, cached_answer answer) {
-    std::shared_ptr<cached_answer const> landed;
     if (keepable(use, record)) {
-        landed = cache.store(use.key, use.plan, std::move(answer));
+        auto const landed = keep_answer(cache, use, std::move(answer));
         keep_similar(cache, use, *landed);
-        keep_in_shared_store(cache, use, *landed);
     } else if (use.lead) {
-        landed = std::make_shared<cached_answer const>(std::move(answer));
+        use.lead->land(std::make_shared<cached_answer const>(std::move(answer)));
     }
-    if (use.lead) use.lead->land(std::move(landed));
 }
 } // namespace
+
+std::shared_ptr<cached_answer const> keep_answer(response_cache& cache, cache_use& use, cached_answer answer) {
+    auto landed = cache.store(use.key, use.plan, std::move(answer));
+    keep_in_shared_store(cache, use, *landed);
+    if (use.lead) use.lead->land(landed);
+    return landed;
+}
 
 void keep_whole(response_cache& cache, cache_use& use, dispatched<domain::chat_completion> const& served,
                 std::string const& body) {

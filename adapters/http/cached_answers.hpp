@@ -50,6 +50,10 @@ void keep_whole(response_cache& cache, cache_use& use, dispatched<domain::chat_c
 void keep_stream(response_cache& cache, cache_use& use, dispatched<stream_result> const& served,
                  domain::completion_builder const& built);
 
+// Keeps `answer` for `use.plan.ttl` in this instance's memory and (in the background, within its
+// size cap) in the shared store, and hands it to the calls that waited for it. → as kept
+std::shared_ptr<cached_answer const> keep_answer(response_cache& cache, cache_use& use, cached_answer answer);
+
 // `x-switchboard-cache`, and `Age` (seconds since it was stored) on a hit.
 void mark_cache(http_response& res, cache_use const& use, std::int64_t now_ms);
 

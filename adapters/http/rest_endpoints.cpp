@@ -5,6 +5,7 @@
 #include "adapters/http/call_responses.hpp"
 
 #include "adapters/cache/response_cache.hpp"
+#include "adapters/http/cached_answers.hpp"
 #include "adapters/hex.hpp"
 #include "adapters/http/router_responses.hpp"
 #include "adapters/sha256.hpp"
@@ -95,9 +96,28 @@ http_response cached_service_response(cached_answer const& kept, std::string_vie
     auto res = json_response(http::status::ok, kept.body, req, request_id);
     res.insert("x-switchboard-cache", status);
     res.insert("x-switchboard-provider", kept.served_by);
-    res.insert("x-switchboard-cost-usd", format_cost(status == "hit" ? 0 : kept.cost_usd));
+    res.insert("x-switchboard-cost-usd", format_cost(0)); // a call that pays sets its own
     res.set(http::field::age, std::to_string(std::max<std::int64_t>(0, now_ms - kept.stored_ms) / 1000));
     return res;
+}
+
+// What the cache keeps of a served GET: the answer and its validator, or — when the provider
+// answered 304 to a revalidation — the stale answer, with the validator the 304 gave if any.
+cached_answer kept_entry(dispatched<rest_answer>& served, std::shared_ptr<cached_answer const> const& stale,
+                         std::string const& route) {
+    auto& answer = served.value;
+    if (answer.status == 304 && stale) {
+        cached_answer entry = *stale;
+        if (!answer.validator.empty()) entry.validator = answer.validator;
+        return entry;
+    }
+    cached_answer entry;
+    entry.body = std::move(answer.payload);
+    entry.validator = answer.validator;
+    entry.served_by = served.served.provider;
+    entry.model = route;
+    entry.cost_usd = served.cost_usd;
+    return entry;
 }
 
 // The client's headers a passthrough may relay (content negotiation, conditional requests).
@@ -150,55 +170,43 @@ net::awaitable<http_response> api_router::service_through_cache(domain::rest::en
                                                c.req["x-switchboard-cache-namespace"], c.req["x-switchboard-cache-tags"]);
     if (!control) co_return answer_error(control.error(), c.req, c.request_id);
     auto& cache = *services_.cache;
-    auto const plan = domain::rest::plan_rest_cache(endpoint.cache_ttl, *control, c.scope.caller.tenant,
-                                                    cache.shared_namespace());
-    auto const key = response_cache::key_of(rest_identity(endpoint, plan.cache_namespace, params));
-    auto const kept = plan.read ? cache.local(key) : nullptr;
-    if (kept && (kept->fresh_until_ms == 0 || cache.now_ms() < kept->fresh_until_ms)) {
-        cache.note_hit(*kept);
-        c.scope.record.cache = "hit";
-        co_return cached_service_response(*kept, "hit", cache.now_ms(), c.req, c.request_id);
-    }
+    cache_use use;
+    use.plan = domain::rest::plan_rest_cache(endpoint.cache_ttl, *control, c.scope.caller.tenant, cache.shared_namespace());
+    use.key = response_cache::key_of(rest_identity(endpoint, use.plan.cache_namespace, params));
+    use.shared = services_.shared_cache;
+    use.lease_id = c.request_id;
+    if (use.plan.any()) co_await look_up(cache, use, deadline_of(hints));
+    else cache.note_bypass();
+    auto const status = cache_status_name(use.status);
+    c.scope.record.cache = status;
+    if (use.hit) co_return cached_service_response(*use.hit, status, cache.now_ms(), c.req, c.request_id);
+
     rest_call call{.params = &params};
-    if (kept && !kept->validator.empty()) {
-        call.revalidate_provider = kept->served_by;
-        call.etag = kept->validator;
+    if (use.stale && !use.stale->validator.empty()) {
+        call.revalidate_provider = use.stale->served_by;
+        call.etag = use.stale->validator;
     }
     auto const route = endpoint.route();
     auto outcome = co_await dispatch_.rest(route, call, hints, call_context_of(c.scope));
     c.scope.record = record_of(outcome);
-    if (!plan.any()) cache.note_bypass();
-    else cache.note_miss();
-    c.scope.record.cache = plan.any() ? "miss" : "bypass";
-    bool const revalidated = outcome && outcome->value.status == 304 && kept;
-    if (!outcome || !plan.write || (outcome->value.status != 200 && !revalidated)) {
+    c.scope.record.cache = status;
+    bool const revalidated = outcome && outcome->value.status == 304 && use.stale;
+    if (!outcome || !use.plan.write || (outcome->value.status != 200 && !revalidated)) {
         auto res = rest_response(outcome, c.req, c.request_id);
-        res.set("x-switchboard-cache", c.scope.record.cache);
-        co_return res;
+        res.set("x-switchboard-cache", status);
+        co_return res; // nothing kept: the calls that waited for this one lead their own
     }
-    auto& answer = outcome->value;
-    auto const fresh = domain::rest::freshness_of(plan.ttl, answer.cache_control, !answer.validator.empty() || revalidated);
-    cached_answer entry = revalidated ? *kept : cached_answer{};
-    if (!revalidated) {
-        entry.body = std::move(answer.payload);
-        entry.validator = answer.validator;
-        entry.served_by = outcome->served.provider;
-        entry.model = route;
-        entry.cost_usd = outcome->cost_usd;
-    } else if (!answer.validator.empty()) {
-        entry.validator = answer.validator;
-    }
+    auto entry = kept_entry(*outcome, use.stale, route);
+    auto const fresh = domain::rest::freshness_of(use.plan.ttl, outcome->value.cache_control, !entry.validator.empty());
     auto const now = cache.now_ms();
     std::shared_ptr<cached_answer const> stored;
     if (fresh.store) {
         entry.fresh_until_ms = now + std::chrono::duration_cast<std::chrono::milliseconds>(fresh.fresh_for).count();
-        auto keep = plan;
-        keep.ttl = fresh.keep_for;
-        stored = cache.store(key, keep, entry);
+        use.plan.ttl = fresh.keep_for;
+        stored = keep_answer(cache, use, std::move(entry));
     }
     if (revalidated) c.scope.record.cache = "revalidated";
-    auto res = cached_service_response(stored ? *stored : entry, revalidated ? "revalidated" : "miss", now, c.req,
-                                       c.request_id);
+    auto res = cached_service_response(stored ? *stored : entry, c.scope.record.cache, now, c.req, c.request_id);
     res.set("x-switchboard-attempts", std::to_string(outcome->attempts));
     res.set("x-switchboard-cost-usd", format_cost(outcome->cost_usd));
     res.set(http::field::age, "0");

@@ -19,9 +19,12 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     if (answer->usage.prompt_tokens < 0 || answer->usage.completion_tokens < 0) std::abort();
     if (!std::isfinite(answer->cost_usd) || answer->cost_usd < 0) std::abort();
     if (answer->stored_ms > clocks.local_now_ms || answer->expires_ms < clocks.local_now_ms) std::abort();
+    if (answer->fresh_until_ms != 0 && answer->fresh_until_ms < answer->stored_ms) std::abort();
     auto const again = decode_answer(encode_answer(*answer, clocks.unix_now_ms), clocks);
     if (!again || again->body != answer->body || again->tags != answer->tags || again->model != answer->model ||
-        again->cache_namespace != answer->cache_namespace || again->usage.total() != answer->usage.total())
+        again->cache_namespace != answer->cache_namespace || again->usage.total() != answer->usage.total() ||
+        again->validator != answer->validator || again->served_by != answer->served_by ||
+        (again->fresh_until_ms == 0) != (answer->fresh_until_ms == 0))
         std::abort();
     return 0;
 }
