@@ -21,9 +21,11 @@ std::string const key_fin = "fin-secret-000333";
 
 // Meteo A: GET /v2/current/{city}?units=…&appid=<key>, answers {"main":{"temp":…},"name":…}.
 // Meteo B: POST /api/weather {"q":…,"metric":…} with X-Api-Key, answers {"data":{"t":…,"place":…}}.
-// Fin: a market-data API reached through the passthrough (/v1/quote/…), bearer token.
+// Fin: a market-data API reached through the passthrough (/v1/quote/…) and serving
+// finance.quote first, bearer token. Fin B: another one, GET /query?function=quote&symbol=…,
+// answers {"quote":{"sym":…,"last":…}}, the second for finance.quote.
 struct rest_world {
-    mock_upstream meteo_a, meteo_b, fin;
+    mock_upstream meteo_a, meteo_b, fin, fin_b;
     std::unique_ptr<gateway_fixture> gw;
 
     explicit rest_world(std::string const& extra = "", std::string const& a_extra = "",
@@ -31,6 +33,7 @@ struct rest_world {
         meteo_a.always(canned_reply::json(200, R"({"main":{"temp":21.5},"name":"Paris","units_used":3})"));
         meteo_b.always(canned_reply::json(200, R"({"data":{"t":19.0,"place":"Paris"}})"));
         fin.always(canned_reply::json(200, R"({"symbol":"AAPL","price":190.1})"));
+        fin_b.always(canned_reply::json(200, R"({"quote":{"sym":"AAPL","last":190.2}})"));
         gw = std::make_unique<gateway_fixture>(
             "timeouts: {attempt: 400ms, request: 5s}\n"
             "resilience: {retry: {max_attempts: 1}}\n"
@@ -55,8 +58,16 @@ struct rest_world {
             "    kind: rest\n"
             "    base_url: \"" + fin.base_url() + "\"\n"
             "    usd_per_call: 0.0095\n"
-            "    passthrough: [/v1/quote]\n" + more_providers +
+            "    passthrough: [/v1/quote]\n"
+            "  fin_b: {kind: rest, base_url: \"" + fin_b.base_url() + "\", usd_per_call: 0.0002}\n" + more_providers +
             "services:\n"
+            "  finance:\n"
+            "    quote:\n"
+            "      params: {symbol: {type: string, required: true, max_length: 12}}\n"
+            "      providers:\n"
+            "        - {provider: fin, path: \"/v1/quote/{symbol}\", output: {symbol: /symbol, price: /price}}\n"
+            "        - {provider: fin_b, path: /query, query: {function: quote, symbol: \"{symbol}\"},\n"
+            "           output: {symbol: /quote/sym, price: /quote/last}}\n"
             "  weather:\n"
             "    current:\n"
             "      method: GET\n"
@@ -142,6 +153,24 @@ BOOST_AUTO_TEST_CASE(a_failing_first_provider_falls_back_to_the_second_with_the_
         BOOST_TEST(sent.target == "/api/weather");
         BOOST_TEST(sent.header("x-api-key") == key_b);
         BOOST_TEST(json::serialize(json::parse(sent.body)) == R"({"q":"Paris","metric":true})");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_market_data_api_falls_back_to_the_second_with_the_same_shape) {
+    auto limited = canned_reply::json(429, R"({"message":"slow down"})");
+    limited.headers = {{"retry-after", "60"}};
+    for (auto const& failure : {limited, canned_reply::json(503, "{}"), canned_reply::reset_connection(),
+                                canned_reply::json(200, "<<garbage>>")}) {
+        rest_world w;
+        w.fin.always(failure);
+        auto r = http_call(w.gw->port(), "GET", "/api/v1/services/finance/quote?symbol=AAPL");
+        BOOST_TEST_REQUIRE(r.status == 200, r.body);
+        BOOST_TEST(json::parse(r.body) == json::parse(R"({"symbol":"AAPL","price":190.2})"));
+        BOOST_TEST(r.header("x-switchboard-provider") == "fin_b");
+        BOOST_TEST(r.header("x-switchboard-cost-usd") == "0.00020000"); // the failed call costs nothing
+        BOOST_TEST(w.fin_b.requests().at(0).target == "/query?function=quote&symbol=AAPL");
+        BOOST_TEST(w.fin.requests().at(0).header("authorization") == "Bearer " + key_fin);
+        BOOST_TEST(w.fin_b.requests().at(0).header("authorization").empty()); // fin's credential stays fin's
     }
 }
 
