@@ -10,6 +10,7 @@
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/http/cors.hpp"
 #include "adapters/http/http_server.hpp"
+#include "adapters/ledger/ledger_writer.hpp"
 #include "adapters/providers/provider_settings.hpp"
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/observability/log.hpp"
@@ -59,6 +60,14 @@ struct store_settings {
     // (its settlement was lost to a stalled store). 0: timeouts.request + 60 s, so a call that
     // is still running — every call ends by its deadline — never loses its reservation.
     std::chrono::milliseconds reservation_lease{0};
+};
+
+// The usage ledger: one row per call, kept `options.retention` (ledger_writer.hpp).
+struct ledger_settings {
+    std::string store = "sqlite";                 // sqlite (embedded, the default), postgres, or off
+    std::string path = "switchboard-data/usage.db"; // sqlite: the file (its directory is made)
+    std::string url;                              // postgres: postgresql://user:pass@host:port/db
+    adapters::ledger_options options;
 };
 
 struct timeout_settings {
@@ -118,6 +127,7 @@ struct gateway_config {
     resilience_settings resilience;
     adapters::budget_policy budgets;
     adapters::cache_options cache;
+    ledger_settings ledger;
     std::vector<adapters::provider_settings> providers;
     std::map<std::string, std::vector<domain::deployment>, std::less<>> models; // "*" = catch-all
     // Groups split into simple / medium / complex deployments.

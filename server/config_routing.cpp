@@ -447,6 +447,7 @@ field_list<gateway_config> gateway_fields() {
         field::section<S, resilience_settings>("resilience", &S::resilience, resilience_fields()),
         field::section<S, adapters::budget_policy>("budgets", &S::budgets, budget_fields()),
         field::section<S, adapters::cache_options>("cache", &S::cache, cache_fields()),
+        field::section<S, ledger_settings>("ledger", &S::ledger, ledger_fields()),
         collection("providers", read_providers, describe_providers),
         collection("models", read_models, describe_models),
         collection("services", read_services, describe_services), // after providers: it names them

@@ -2,6 +2,9 @@
 #include "server/runtime.hpp"
 
 #include "adapters/http/api_router.hpp"
+#include "adapters/ledger/sqlite_ledger.hpp"
+#include "adapters/ledger/usage_reader.hpp"
+#include "adapters/wall_clock.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/providers/provider_factory.hpp"
 #include "adapters/limits/inbound_limiter.hpp"
@@ -119,6 +122,7 @@ gateway_runtime::gateway_runtime(gateway_config config)
       cache_(std::make_unique<adapters::response_cache>(config_.cache)),
       store_stats_(std::make_unique<adapters::redis_stats>()), default_tls_(make_tls_context("")) {
     if (auto problems = ai_route_collisions(config_); !problems.empty()) throw std::invalid_argument(problems.front());
+    open_ledger();
     for (auto const& p : config_.providers)
         if (!p.ca_file.empty()) provider_tls_[p.name] = make_tls_context(p.ca_file);
     if (!config_.store.url.empty()) {
@@ -160,6 +164,15 @@ void gateway_runtime::set_up_auth() {
     if (!redis_) local_keys_ = std::make_unique<adapters::memory_key_store>();
     config_.limits.push_back({std::string(adapters::api_router::auth_failures_route), domain::limit_scope::ip,
                               auth.failures_per_minute, std::chrono::minutes(1), domain::fail_mode::open});
+}
+
+void gateway_runtime::open_ledger() {
+    auto const& settings = config_.ledger;
+    std::shared_ptr<adapters::ledger_store> store;
+    if (settings.store == "sqlite") store = std::make_shared<adapters::sqlite_ledger>(settings.path);
+    if (!store) return;
+    history_ = std::make_unique<adapters::ledger_writer>(std::move(store), settings.options, adapters::unix_now_ms);
+    usage_ = std::make_unique<adapters::usage_reader>(*history_);
 }
 
 gateway_runtime::~gateway_runtime() {
@@ -229,7 +242,8 @@ std::unique_ptr<gateway_runtime::core> gateway_runtime::make_core(net::ip::addre
     for (auto const& [tenant, limits] : config_.quotas.tenants) tenant_labels.insert(tenant);
     tenant_labels.insert("default");
     c->observer = std::make_unique<adapters::request_observer>(shard, std::move(tenant_labels),
-                                                               config_.observability.requests);
+                                                               config_.observability.requests, history_.get(),
+                                                               adapters::unix_now_ms);
     c->dispatch = std::make_unique<adapters::dispatcher>(catalog_, c->providers, *ledger_, *resilience_,
                                                          *stores.budgets, config_.budgets, c->quotas.get(), shard,
                                                          c->keys.get());
@@ -289,6 +303,7 @@ adapters::router_services gateway_runtime::services_for(core& c, adapters::metri
     services.ready = &ready_;
     services.store_required = shared && store_required(config_);
     services.ledger = ledger_.get();
+    services.usage = usage_.get();
     services.config_view = &described_;
     services.admin_key = config_.admin_key;
     services.observer = c.observer.get();

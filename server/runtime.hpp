@@ -28,6 +28,7 @@
 
 namespace switchboard::adapters {
 struct router_services;
+class usage_reader;
 }
 
 #include <atomic>
@@ -60,6 +61,7 @@ class gateway_runtime {
     void shutdown();
 
     adapters::usage_ledger const& ledger() const { return *ledger_; }
+    adapters::ledger_writer* history() { return history_.get(); } // null: the ledger is off
     adapters::resilience_state const& resilience() const { return *resilience_; }
     adapters::probe_board const& probes() const { return *probes_; }
     // Background loops still running (0 after shutdown).
@@ -77,10 +79,14 @@ class gateway_runtime {
     void wait_for_store(unsigned cores) const;
     void start_background_tasks();
     void set_up_auth();
+    void open_ledger(); // ledger.store: the store (throws ledger_error when it cannot open), its writer and reader
     void load_credentials();
     gateway_config config_;
     std::shared_ptr<adapters::gateway_catalog const> catalog_;
     std::unique_ptr<adapters::usage_ledger> ledger_;
+    // The durable usage ledger (null: ledger.store off) and its queries; they outlive the cores.
+    std::unique_ptr<adapters::ledger_writer> history_;
+    std::unique_ptr<adapters::usage_reader> usage_;
     std::unique_ptr<adapters::resilience_state> resilience_;
     std::unique_ptr<adapters::budget_store> budgets_; // in memory: the store, or Redis's fail-open fallback
     // In memory: the stores; with Redis: the per-instance fallbacks of its fail_open policies.

@@ -175,6 +175,7 @@ domain::result<request_hints> hints_of(http_request const& req, std::string cons
     if (auto budget = req["x-budget-id"]; !budget.empty()) {
         if (auto invalid = invalid_identifier(budget, 128, "X-Budget-Id")) return *invalid;
         hints.budget_id = std::string(budget);
+        scope.budget_id = hints.budget_id;
     }
     if (auto raw = req["x-request-timeout"]; !raw.empty()) {
         double seconds = 0;
@@ -227,6 +228,9 @@ void api_router::observe(http_request const& req, http_response const& res, requ
     done.error_code = code;
     done.total = std::chrono::steady_clock::now() - started;
     done.record = &scope.record;
+    done.model_group = scope.model_group;
+    done.end_user = scope.end_user;
+    done.budget_id = scope.budget_id;
     done.request_body = req.body();
     done.response_body = res.body();
     services_.observer->finished(done);

@@ -27,6 +27,7 @@ namespace switchboard::adapters {
 
 class response_cache;
 class cache_store;
+class usage_reader;
 
 // The collaborators beyond the dispatcher; each may be absent (null), which turns its feature off.
 struct router_services {
@@ -39,7 +40,8 @@ struct router_services {
     std::string docs_url; // linked from the deprecation headers of legacy paths (optional)
     std::atomic<bool> const* ready = nullptr; // started and not draining (null: always ready)
     bool store_required = false; // a fail_closed policy: the gateway cannot serve without the store
-    usage_ledger const* ledger = nullptr;            // for /api/v1/stats
+    usage_ledger const* ledger = nullptr;            // for /api/v1/stats (this instance, since it started)
+    usage_reader* usage = nullptr;                   // the durable usage ledger's queries (null: ledger off)
     boost::json::object const* config_view = nullptr; // for /api/v1/config: secrets already masked
     std::string admin_key; // Bearer key of the admin endpoints; empty: they are disabled
     request_observer const* observer = nullptr;       // the request log line and request metrics
@@ -71,6 +73,11 @@ struct request_scope {
     domain::caller_grant const* grant = nullptr; // auth on: what the caller's key may do ...
     std::shared_ptr<void const> grant_owner;     // ... kept alive by this (a key snapshot, a token's grant)
     request_record record;
+    // What the call called, for the usage ledger (set once it is known; empty: not a call): a
+    // model or group, a service endpoint, "proxy/<provider>"; the body's end-user id; X-Budget-Id.
+    std::string model_group;
+    std::string end_user;
+    std::string budget_id;
     response_stream* stream = nullptr; // for streamed answers
     pending_admission* admission = nullptr; // the inbound limit check, running alongside (calls)
 };
@@ -197,6 +204,7 @@ class api_router final : public request_handler {
     net::awaitable<http_response> models_route(route_call& c);
     net::awaitable<http_response> model_route(route_call& c);
     net::awaitable<http_response> stats_route(route_call& c);
+    net::awaitable<http_response> usage_route(route_call& c); // usage_endpoint.cpp
     net::awaitable<http_response> providers_route(route_call& c);
     // The admin API of keys and tenants (key_endpoints.cpp).
     net::awaitable<http_response> keys_route(route_call& c);
@@ -251,7 +259,10 @@ class api_router final : public request_handler {
     boost::json::array deployment_states(bool& any_available) const;
     // The admin endpoints' gate: nullopt when the caller may pass, else the error to send.
     std::optional<domain::gateway_error> admin_refusal(http_request const& request, request_scope const& scope) const;
-    http_response stats(http_request const& request, std::string const& request_id) const;
+    // `by_provider`: the routing totals per provider (from the usage ledger: every instance, since
+    // its retention; else this instance's since it started).
+    http_response stats(http_request const& request, std::string const& request_id,
+                        std::vector<usage_totals> const& by_provider, std::string_view source) const;
     http_response providers(http_request const& request, std::string const& request_id) const;
     net::awaitable<http_response> quotas(http_request const& request, std::string const& request_id,
                                          request_scope const& scope);

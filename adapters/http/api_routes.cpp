@@ -3,6 +3,8 @@
 
 #include "adapters/http/path_pattern.hpp"
 #include "adapters/http/router_responses.hpp"
+#include "adapters/ledger/usage_reader.hpp"
+#include "adapters/wall_clock.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -19,7 +21,7 @@ using verb = http::verb;
 std::span<api_router::route const> api_router::routes() {
     using scope = domain::access_scope;
     constexpr std::optional<scope> open = std::nullopt;
-    static std::array<route, 37> const table{{
+    static std::array<route, 38> const table{{
         {.pattern = "/v1/chat/completions", .method = verb::post, .handler = &api_router::chat_route,
          .needs = scope::chat, .calls_provider = true},
         {.pattern = "/v1/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
@@ -62,6 +64,7 @@ std::span<api_router::route const> api_router::routes() {
         {.pattern = "/api/ready", .method = verb::get, .handler = &api_router::ready_route, .needs = open,
          .rate_limited = false},
         {.pattern = "/api/v1/quotas", .method = verb::get, .handler = &api_router::quotas_route, .needs = scope::usage},
+        {.pattern = "/api/v1/usage", .method = verb::get, .handler = &api_router::usage_route, .needs = scope::usage},
         {.pattern = "/metrics", .method = verb::get, .handler = &api_router::metrics_route, .needs = open,
          .rate_limited = false},
         {.pattern = "/api/metrics", .method = verb::get, .handler = &api_router::metrics_route, .needs = open,
@@ -141,7 +144,29 @@ net::awaitable<http_response> api_router::model_route(route_call& c) {
     co_return model(c.req, c.request_id, c.param);
 }
 net::awaitable<http_response> api_router::stats_route(route_call& c) {
-    co_return stats(c.req, c.request_id);
+    if (!services_.usage)
+        co_return stats(c.req, c.request_id, services_.ledger ? services_.ledger->snapshot() : std::vector<usage_totals>{},
+                        "instance");
+    // The served calls of every instance, as far back as the ledger keeps them.
+    domain::ledger::usage_query q;
+    q.to_unix_ms = unix_now_ms() + 1;
+    q.from_unix_ms = q.to_unix_ms - domain::ledger::max_query_span_ms;
+    q.group_by = domain::ledger::usage_grouping::provider;
+    q.served_only = true;
+    std::optional<std::vector<domain::ledger::usage_sums>> sums;
+    try {
+        sums = co_await services_.usage->sum(q);
+    } catch (std::exception const&) {
+    }
+    if (!sums) {
+        auto e = domain::make_error(errc::store_unavailable, "The usage ledger cannot be read right now; try again shortly");
+        e.retry_after = std::chrono::seconds(1);
+        co_return answer_error(e, c.req, c.request_id);
+    }
+    std::vector<usage_totals> by_provider;
+    for (auto const& s : *sums)
+        by_provider.push_back({s.group, "", s.requests, s.tokens_in, s.tokens_out, s.cost_usd});
+    co_return stats(c.req, c.request_id, by_provider, "ledger");
 }
 net::awaitable<http_response> api_router::providers_route(route_call& c) {
     co_return providers(c.req, c.request_id);

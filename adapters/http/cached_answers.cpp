@@ -28,6 +28,7 @@ request_record hit_record(cached_answer const& hit) {
     r.model_label = "other";
     r.served = true;
     r.cache = "hit";
+    r.saved_usd = hit.cost_usd;
     return r;
 }
 

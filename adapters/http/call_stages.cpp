@@ -47,6 +47,9 @@ api_router::stage_verdict api_router::parse_chat(call_exchange& x) {
     auto chat = domain::parse_chat_request(std::move(x.body));
     if (!chat) return chat.error();
     x.chat = std::move(*chat);
+    x.scope.model_group = x.chat->model;
+    if (auto const* user = x.chat->body.if_contains("user"); user && user->is_string())
+        x.scope.end_user = domain::truncate_for_message(user->as_string(), 128);
     return std::nullopt;
 }
 
@@ -54,6 +57,7 @@ api_router::stage_verdict api_router::parse_embedding(call_exchange& x) {
     auto embedding = domain::parse_embedding_request(std::move(x.body));
     if (!embedding) return embedding.error();
     x.embedding = std::move(*embedding);
+    x.scope.model_group = x.embedding->model;
     return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 #include "adapters/http/api_router.hpp"
 
 #include "adapters/cache/response_cache.hpp"
+#include "adapters/ledger/usage_reader.hpp"
 
 #include "adapters/http/router_responses.hpp"
 #include "adapters/observability/log.hpp"
@@ -51,6 +52,21 @@ void process_metrics(exposition& out) {
     out.sample("process_open_fds", {}, fds);
     out.family("process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch in seconds.");
     out.sample("process_start_time_seconds", {}, process_start_unix());
+}
+
+// The usage ledger's writer: rows written, dropped (queue full) and failed (store error), rows
+// deleted by retention, and the queue's depth.
+void ledger_metrics(exposition& out, ledger_counts const& c) {
+    out.family("switchboard_ledger_rows_total", "counter", "Usage ledger rows by outcome: written, dropped (queue full), failed (store error).");
+    out.sample("switchboard_ledger_rows_total", {{"outcome", "written"}}, static_cast<double>(c.written));
+    out.sample("switchboard_ledger_rows_total", {{"outcome", "dropped"}}, static_cast<double>(c.dropped));
+    out.sample("switchboard_ledger_rows_total", {{"outcome", "failed"}}, static_cast<double>(c.failed));
+    out.family("switchboard_ledger_rows_deleted_total", "counter", "Usage ledger rows deleted by retention.");
+    out.sample("switchboard_ledger_rows_deleted_total", {}, static_cast<double>(c.forgotten));
+    out.family("switchboard_ledger_retention_runs_total", "counter", "Completed retention runs of the usage ledger.");
+    out.sample("switchboard_ledger_retention_runs_total", {}, static_cast<double>(c.retention_runs));
+    out.family("switchboard_ledger_queue_rows", "gauge", "Usage ledger rows waiting to be written.");
+    out.sample("switchboard_ledger_queue_rows", {}, static_cast<double>(c.queued));
 }
 
 void cache_metrics(exposition& out, cache_figures const& c) {
@@ -206,6 +222,8 @@ net::awaitable<http_response> api_router::metrics(http_request const& req, std::
         for (auto const& [provider, p] : probes)
             out.sample("switchboard_provider_probe_duration_seconds", {{"provider", provider}}, p.latency_ms / 1000.0);
     }
+
+    if (services_.usage) ledger_metrics(out, services_.usage->counts());
 
     out.family("switchboard_log_lines_dropped_total", "counter", "Log lines lost because the log writer fell behind.");
     out.sample("switchboard_log_lines_dropped_total", {}, static_cast<double>(dropped_log_lines()));

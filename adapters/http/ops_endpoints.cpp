@@ -82,20 +82,20 @@ json::array api_router::deployment_states(bool& any_available) const {
 
 // The routing totals in the shape dashboards already read: cache{hits,misses,hit_rate},
 // llm_routing{total_requests,total_cost_usd,distribution{provider:{count,percentage,cost_usd}}}.
-http_response api_router::stats(http_request const& req, std::string const& request_id) const {
+http_response api_router::stats(http_request const& req, std::string const& request_id,
+                                std::vector<usage_totals> const& totals, std::string_view source) const {
     std::map<std::string, std::pair<std::int64_t, double>> by_provider;
     std::int64_t total = 0, prompt = 0, completion = 0;
     double cost = 0;
-    if (services_.ledger)
-        for (auto const& t : services_.ledger->snapshot()) {
-            auto& p = by_provider[t.provider];
-            p.first += t.requests;
-            p.second += t.cost_usd;
-            total += t.requests;
-            cost += t.cost_usd;
-            prompt += t.prompt_tokens;
-            completion += t.completion_tokens;
-        }
+    for (auto const& t : totals) {
+        auto& p = by_provider[t.provider];
+        p.first += t.requests;
+        p.second += t.cost_usd;
+        total += t.requests;
+        cost += t.cost_usd;
+        prompt += t.prompt_tokens;
+        completion += t.completion_tokens;
+    }
     json::object distribution;
     for (auto const& [provider, counts] : by_provider)
         distribution[provider] = json::object{
@@ -125,7 +125,8 @@ http_response api_router::stats(http_request const& req, std::string const& requ
                       {"llm_routing",
                        {{"total_requests", total}, {"total_cost_usd", cost}, {"distribution", std::move(distribution)}}},
                       {"tokens", {{"prompt", prompt}, {"completion", completion}}},
-                      {"mode", domain::mode_name(dispatch_.mode())}};
+                      {"mode", domain::mode_name(dispatch_.mode())},
+                      {"source", source}};
     return json_response(http::status::ok, json::serialize(body), req, request_id);
 }
 

@@ -139,6 +139,7 @@ net::awaitable<http_response> api_router::services_route(route_call& c) {
                                                                        domain::truncate_for_message(c.param, 128) + "'"),
                                c.req, c.request_id);
     auto const& endpoint = it->second;
+    c.scope.model_group = endpoint.route();
     bool const by_get = endpoint.method == domain::rest::inbound_method::get;
     bool const sent_get = c.req.method() == http::verb::get || c.req.method() == http::verb::head;
     if (by_get != sent_get) {
@@ -179,7 +180,12 @@ net::awaitable<http_response> api_router::service_through_cache(domain::rest::en
     else cache.note_bypass();
     auto const status = cache_status_name(use.status);
     c.scope.record.cache = status;
-    if (use.hit) co_return cached_service_response(*use.hit, status, cache.now_ms(), c.req, c.request_id);
+    if (use.hit) {
+        c.scope.record.provider = "cache";
+        c.scope.record.served = true;
+        c.scope.record.saved_usd = use.hit->cost_usd;
+        co_return cached_service_response(*use.hit, status, cache.now_ms(), c.req, c.request_id);
+    }
 
     rest_call call{.params = &params};
     if (use.stale && !use.stale->validator.empty()) {
@@ -227,6 +233,7 @@ net::awaitable<http_response> api_router::proxy_route(route_call& c) {
         co_return answer_error(domain::make_error(errc::not_found, "No provider relays calls as '" +
                                                                        domain::truncate_for_message(provider, 64) + "'"),
                                c.req, c.request_id);
+    c.scope.model_group = rest_catalog::passthrough_route(provider);
     std::string_view const upstream_path = slash == std::string_view::npos ? "/" : path.substr(slash);
     if (auto checked = domain::rest::check_passthrough(upstream_path, query, allowed->second); !checked)
         co_return answer_error(checked.error(), c.req, c.request_id);

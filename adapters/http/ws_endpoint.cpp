@@ -235,6 +235,9 @@ void observe_call(request_observer const* observer, request_scope const& scope, 
     done.error_code = outcome ? std::string_view{} : domain::code_name(outcome.error().error.code);
     done.total = std::chrono::steady_clock::now() - started;
     done.record = &scope.record;
+    done.model_group = scope.model_group;
+    done.end_user = scope.end_user;
+    done.budget_id = scope.budget_id;
     observer->finished(done);
 }
 } // namespace

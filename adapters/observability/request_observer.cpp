@@ -1,6 +1,7 @@
 // The request log line and request metrics.
 #include "adapters/observability/request_observer.hpp"
 
+#include "adapters/ledger/ledger_writer.hpp"
 #include "adapters/observability/log_line.hpp"
 
 #include <cmath>
@@ -18,7 +19,41 @@ std::string_view request_observer::tenant_label(std::string_view tenant) const {
     return tenant_labels_.contains(tenant) ? tenant : std::string_view("other");
 }
 
+void request_observer::keep_in_ledger(finished_request const& r) const {
+    auto us = [](std::chrono::steady_clock::duration d) {
+        return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+    };
+    domain::ledger::usage_row row;
+    row.at_unix_ms = wall_clock_();
+    row.request_id = r.request_id;
+    row.tenant = r.tenant;
+    row.key_id = r.key_hint;
+    row.end_user = r.end_user;
+    row.route = r.route;
+    row.model_group = r.model_group;
+    row.status = r.status;
+    row.error_code = r.error_code;
+    row.latency_us = us(r.total);
+    row.overhead_us = row.latency_us;
+    row.budget_id = r.budget_id;
+    if (auto const* rec = r.record) {
+        row.provider = rec->provider;
+        row.model = rec->model;
+        if (rec->served) {
+            row.tokens_in = rec->usage.prompt_tokens;
+            row.tokens_out = rec->usage.completion_tokens;
+            row.tokens_cached = rec->usage.cache_read_tokens;
+            row.cost_usd = rec->cost_usd;
+        }
+        row.saved_usd = rec->saved_usd;
+        row.overhead_us = std::max<std::int64_t>(0, row.latency_us - us(rec->upstream_wait));
+        row.cache = rec->cache;
+    }
+    ledger_->push(std::move(row)); // a full queue drops it (counted)
+}
+
 void request_observer::finished(finished_request const& r) const {
+    if (ledger_ && !r.model_group.empty()) keep_in_ledger(r);
     using seconds = std::chrono::duration<double>;
     auto const total = r.total;
     auto const upstream = r.record ? r.record->upstream_wait : std::chrono::steady_clock::duration{};

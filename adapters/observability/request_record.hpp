@@ -19,6 +19,7 @@ struct request_record {
     bool served = false;                                  // a provider's answer reached the client
     domain::token_usage usage;                            // of the served call
     double cost_usd = 0;
+    double saved_usd = 0; // a cache hit: what its answer cost when it was paid
     std::optional<double> quota_remaining; // share of the tenant's tightest quota window left, 0..1
     bool fell_back = false; // served (or failed) after leaving the first deployment for another
     std::string_view cache; // "hit", "miss", "bypass"; empty: no cache

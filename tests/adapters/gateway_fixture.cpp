@@ -1,6 +1,10 @@
 // In-process gateway for integration tests.
 #include "gateway_fixture.hpp"
 
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
 #include <stdexcept>
 
 namespace switchboard::testing {
@@ -29,12 +33,23 @@ gateway_fixture::gateway_fixture(std::string const& yaml, std::map<std::string, 
     if (!names_section("quotas")) config->quotas.tenants.clear();
     // Every test client is 127.0.0.1; the burst tests open hundreds of connections at once.
     if (yaml.find("max_connections_per_ip") == std::string::npos) config->server.max_connections_per_ip = 100'000;
+    // Each gateway its own usage ledger (a file of its own, removed with it), unless the test names one.
+    if (!names_section("ledger")) {
+        static std::atomic<int> made{0};
+        ledger_dir_ = (std::filesystem::temp_directory_path() /
+                       ("switchboard-ledger-" + std::to_string(getpid()) + "-" + std::to_string(++made)))
+                          .string();
+        config->ledger.path = ledger_dir_ + "/usage.db";
+    }
     runtime_ = std::make_unique<server::gateway_runtime>(std::move(*config));
     runtime_->start();
 }
 
 gateway_fixture::~gateway_fixture() {
     runtime_->shutdown();
+    runtime_.reset();
+    std::error_code ignored;
+    if (!ledger_dir_.empty()) std::filesystem::remove_all(ledger_dir_, ignored);
 }
 
 client_response gateway_fixture::chat(std::string const& body,

@@ -32,6 +32,7 @@ class gateway_fixture {
 
   private:
     std::unique_ptr<server::gateway_runtime> runtime_;
+    std::string ledger_dir_; // the usage ledger's directory when the fixture chose it
 };
 
 // A user message chat body for `model`.

@@ -1,0 +1,114 @@
+// GET /api/v1/usage: the usage ledger summed per tenant, key, model, provider, route or day over
+// a span (domain/ledger/usage_query.hpp). Admin sees every tenant; a tenant's key its own only.
+#include "adapters/http/api_route.hpp"
+
+#include "adapters/http/router_responses.hpp"
+#include "adapters/ledger/usage_reader.hpp"
+#include "adapters/wall_clock.hpp"
+#include "domain/calendar.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+
+namespace switchboard::adapters {
+namespace json = boost::json;
+using domain::errc;
+namespace ledger = domain::ledger;
+
+namespace {
+std::string utc_text(std::int64_t unix_ms) {
+    auto const seconds = unix_ms / 1000;
+    auto const in_day = seconds % 86'400;
+    char time[16];
+    std::snprintf(time, sizeof time, "T%02d:%02d:%02dZ", static_cast<int>(in_day / 3600),
+                  static_cast<int>(in_day % 3600 / 60), static_cast<int>(in_day % 60));
+    return domain::day_id(seconds) + time;
+}
+
+json::object figures(ledger::usage_sums const& s) {
+    auto mean = [&](std::int64_t total) { return s.requests ? total / s.requests : 0; };
+    return {{"requests", s.requests},
+            {"errors", s.errors},
+            {"error_rate", s.error_rate()},
+            {"tokens_in", s.tokens_in},
+            {"tokens_out", s.tokens_out},
+            {"tokens_cached", s.tokens_cached},
+            {"cost_usd", s.cost_usd},
+            {"cache_hits", s.cache_hits},
+            {"cache_hit_rate", s.requests ? static_cast<double>(s.cache_hits) / static_cast<double>(s.requests) : 0.0},
+            {"cache_saved_usd", s.saved_usd},
+            {"mean_latency_us", mean(s.latency_us)},
+            {"mean_overhead_us", mean(s.overhead_us)}};
+}
+
+ledger::usage_sums add(ledger::usage_sums total, ledger::usage_sums const& s) {
+    total.requests += s.requests;
+    total.errors += s.errors;
+    total.tokens_in += s.tokens_in;
+    total.tokens_out += s.tokens_out;
+    total.tokens_cached += s.tokens_cached;
+    total.cost_usd += s.cost_usd;
+    total.saved_usd += s.saved_usd;
+    total.cache_hits += s.cache_hits;
+    total.latency_us += s.latency_us;
+    total.overhead_us += s.overhead_us;
+    return total;
+}
+
+std::string usage_body(ledger::usage_query const& q, std::vector<ledger::usage_sums> const& groups) {
+    json::array data;
+    ledger::usage_sums total;
+    for (auto const& g : groups) {
+        auto entry = figures(g);
+        if (q.group_by != ledger::usage_grouping::total) entry.emplace("group", g.group);
+        data.push_back(std::move(entry));
+        total = add(std::move(total), g);
+    }
+    json::object body{{"object", "usage"},
+                      {"from", utc_text(q.from_unix_ms)},
+                      {"to", utc_text(q.to_unix_ms)},
+                      {"group_by", ledger::grouping_name(q.group_by)},
+                      {"data", std::move(data)},
+                      {"total", figures(total)}};
+    if (q.tenant) body.emplace("tenant", *q.tenant);
+    return json::serialize(body);
+}
+
+domain::result<ledger::usage_query> query_of(http_request const& req) {
+    auto url = boost::urls::parse_origin_form(std::string_view(req.target()));
+    if (!url) return domain::make_error(errc::invalid_request, "The URL's query cannot be read");
+    std::vector<std::pair<std::string, std::string>> params;
+    for (auto const& p : url->params()) params.emplace_back(p.key, p.value);
+    return ledger::read_usage_query(params, unix_now_ms());
+}
+} // namespace
+
+net::awaitable<http_response> api_router::usage_route(route_call& c) {
+    if (!services_.usage)
+        co_return answer_error(domain::make_error(errc::not_found, "The usage ledger is off (ledger.store: off)"), c.req,
+                               c.request_id);
+    auto q = query_of(c.req);
+    if (!q) co_return answer_error(q.error(), c.req, c.request_id);
+    // A tenant's key reads its own tenant, whatever it asks.
+    if (c.scope.grant && !c.scope.grant->holds(domain::access_scope::admin)) {
+        if (q->tenant && *q->tenant != c.scope.caller.tenant)
+            co_return answer_error(
+                domain::make_error(errc::forbidden, "A tenant's key reads its own tenant's usage only", "tenant"), c.req,
+                c.request_id);
+        q->tenant = c.scope.caller.tenant;
+    }
+    std::optional<std::vector<ledger::usage_sums>> groups;
+    try {
+        groups = co_await services_.usage->sum(*q);
+    } catch (std::exception const&) {
+        // Answered below: the ledger could not be read (its cause is in the writer's log).
+    }
+    if (!groups) {
+        auto e = domain::make_error(errc::store_unavailable, "The usage ledger cannot be read right now; try again shortly");
+        e.retry_after = std::chrono::seconds(1);
+        co_return answer_error(e, c.req, c.request_id);
+    }
+    co_return json_response(http::status::ok, usage_body(*q, *groups), c.req, c.request_id);
+}
+
+} // namespace switchboard::adapters

@@ -1,0 +1,26 @@
+#pragma once
+// The usage queries, off the cores: each runs on the reader's own thread (the store's calls
+// block), after the rows queued before it are written (a caller reads its own calls).
+// Errors: ledger_error (rethrown to the awaiting coroutine).
+// Thread safety: sum() may be awaited from any core.
+#include "adapters/ledger/ledger_writer.hpp"
+#include "adapters/net.hpp"
+
+#include <memory>
+
+namespace switchboard::adapters {
+
+class usage_reader {
+  public:
+    explicit usage_reader(ledger_writer& writer);
+    ~usage_reader(); // waits for a query under way
+    net::awaitable<std::vector<domain::ledger::usage_sums>> sum(domain::ledger::usage_query q);
+    ledger_counts counts() const { return writer_.counts(); }
+
+  private:
+    struct pool;
+    ledger_writer& writer_;
+    std::unique_ptr<pool> pool_;
+};
+
+} // namespace switchboard::adapters

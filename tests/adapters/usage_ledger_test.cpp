@@ -1,0 +1,283 @@
+// The durable usage ledger: one row per call in SQLite, written off the request path; a restart
+// keeps the usage; 1,000 concurrent calls lose no row; a full queue drops and counts; a store
+// that fails is counted; retention deletes what is past it, in chunks, on an injected clock;
+// GET /api/v1/usage sums it (admin: every tenant; a tenant's key: its own) and /api/v1/stats
+// reads its totals from it.
+#include "gateway_fixture.hpp"
+#include "tests/support/load_client.hpp"
+#include "tests/support/mock_upstream.hpp"
+#include "tests/support/test_client.hpp"
+
+#include "adapters/auth/key_ring.hpp"
+#include "adapters/ledger/ledger_writer.hpp"
+#include "adapters/ledger/sqlite_ledger.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <latch>
+
+using namespace switchboard;
+using namespace switchboard::testing;
+namespace json = boost::json;
+namespace ledger = domain::ledger;
+using namespace std::chrono_literals;
+
+namespace {
+// A directory of the test's own, removed with it.
+struct scratch_dir {
+    std::filesystem::path path;
+    scratch_dir() {
+        static std::atomic<int> n{0};
+        path = std::filesystem::temp_directory_path() /
+               ("switchboard-ledger-test-" + std::to_string(getpid()) + "-" + std::to_string(++n));
+        std::filesystem::create_directories(path);
+    }
+    ~scratch_dir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+    std::string file(std::string const& name) const { return (path / name).string(); }
+};
+
+ledger::usage_row row(std::int64_t at_ms, std::string tenant, std::string provider, double cost, int status = 200) {
+    ledger::usage_row r;
+    r.at_unix_ms = at_ms;
+    r.request_id = "req-" + std::to_string(at_ms);
+    r.tenant = std::move(tenant);
+    r.provider = std::move(provider);
+    r.model_group = "chat";
+    r.route = "/v1/chat/completions";
+    r.status = status;
+    r.tokens_in = 10;
+    r.tokens_out = 5;
+    r.cost_usd = cost;
+    r.latency_us = 1000;
+    r.overhead_us = 100;
+    return r;
+}
+
+ledger::usage_query everything(ledger::usage_grouping g = ledger::usage_grouping::total) {
+    ledger::usage_query q;
+    q.from_unix_ms = 0;
+    q.to_unix_ms = std::int64_t{1} << 50;
+    q.group_by = g;
+    return q;
+}
+
+// A store whose append waits until released (or throws when told): the writer's thread is stuck
+// in it while the test pushes.
+struct stuck_store final : adapters::ledger_store {
+    std::latch release{1};
+    std::atomic<bool> fail{false};
+    std::atomic<std::size_t> appended{0};
+    void append(std::vector<ledger::usage_row> const& rows) override {
+        release.wait();
+        if (fail) throw adapters::ledger_error("disk full");
+        appended += rows.size();
+    }
+    std::vector<ledger::usage_sums> sum(ledger::usage_query const&) override { return {}; }
+    std::size_t forget_before(std::int64_t, std::size_t) override { return 0; }
+    int schema_version() override { return 1; }
+};
+
+std::string const chat = R"({"model":"mock-1","messages":[{"role":"user","content":"hi"}],"user":"end-user-7"})";
+
+json::object usage(unsigned short port, std::string const& query, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    auto r = http_call(port, "GET", "/api/v1/usage" + query, "", headers);
+    BOOST_TEST_REQUIRE(r.status == 200, r.body);
+    return json::parse(r.body).as_object();
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(usage_ledger)
+
+BOOST_AUTO_TEST_CASE(sqlite_keeps_rows_across_opens_and_sums_them_per_group) {
+    scratch_dir dir;
+    {
+        adapters::sqlite_ledger store(dir.file("usage.db"));
+        BOOST_TEST(store.schema_version() == 1);
+        store.append({row(1000, "acme", "openai", 0.5), row(2000, "acme", "groq", 0.25, 503),
+                      row(86'400'000 + 5, "globex", "openai", 1.0)});
+    }
+    adapters::sqlite_ledger again(dir.file("usage.db")); // migrations are not applied twice
+    BOOST_TEST(again.schema_version() == 1);
+    auto total = again.sum(everything());
+    BOOST_TEST_REQUIRE(total.size() == 1u);
+    BOOST_TEST(total[0].requests == 3);
+    BOOST_TEST(total[0].errors == 1);
+    BOOST_TEST(total[0].tokens_in == 30);
+    BOOST_TEST(total[0].cost_usd == 1.75);
+    auto by_tenant = again.sum(everything(ledger::usage_grouping::tenant));
+    BOOST_TEST_REQUIRE(by_tenant.size() == 2u);
+    BOOST_TEST(by_tenant[0].group == "acme");
+    BOOST_TEST(by_tenant[0].requests == 2);
+    BOOST_TEST(by_tenant[1].group == "globex");
+    auto by_day = again.sum(everything(ledger::usage_grouping::day));
+    BOOST_TEST_REQUIRE(by_day.size() == 2u);
+    BOOST_TEST(by_day[0].group == "1970-01-01");
+    BOOST_TEST(by_day[1].group == "1970-01-02");
+    auto q = everything(ledger::usage_grouping::provider);
+    q.tenant = "acme";
+    q.served_only = true; // the 503 is not a served call
+    auto served = again.sum(q);
+    BOOST_TEST_REQUIRE(served.size() == 1u);
+    BOOST_TEST(served[0].group == "openai");
+}
+
+BOOST_AUTO_TEST_CASE(a_full_queue_drops_and_counts_without_waiting_for_the_store) {
+    auto store = std::make_shared<stuck_store>();
+    adapters::ledger_options options;
+    options.queue_rows = 10;
+    options.batch_rows = 1;
+    options.batch_wait = 1ms;
+    {
+        adapters::ledger_writer writer(store, options, [] { return std::int64_t{1'000}; });
+        // The writer takes one row and sticks in the store; ten more fill the queue; the rest are
+        // dropped at once (this loop would hang if a push waited for the store).
+        int accepted = 0;
+        for (int i = 0; i < 100; ++i) accepted += writer.push(row(i, "acme", "p", 0.0)) ? 1 : 0;
+        auto const counts = writer.counts();
+        BOOST_TEST(accepted >= 10);
+        BOOST_TEST(accepted <= 11);
+        BOOST_TEST(counts.dropped == static_cast<std::uint64_t>(100 - accepted));
+        store->release.count_down();
+        writer.flush();
+        BOOST_TEST(writer.counts().written == static_cast<std::uint64_t>(accepted));
+    }
+    BOOST_TEST(store->appended.load() >= 10u);
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_the_store_refuses_is_counted_as_failed_and_the_writer_goes_on) {
+    auto store = std::make_shared<stuck_store>();
+    store->fail = true;
+    store->release.count_down();
+    adapters::ledger_writer writer(store, {}, [] { return std::int64_t{1'000}; });
+    for (int i = 0; i < 5; ++i) BOOST_TEST(writer.push(row(i, "acme", "p", 0.0)));
+    writer.flush();
+    BOOST_TEST(writer.counts().failed == 5u);
+    store->fail = false;
+    BOOST_TEST(writer.push(row(9, "acme", "p", 0.0)));
+    writer.flush();
+    BOOST_TEST(writer.counts().written == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(retention_deletes_what_is_past_it_in_chunks_on_the_injected_clock) {
+    scratch_dir dir;
+    auto store = std::make_shared<adapters::sqlite_ledger>(dir.file("usage.db"));
+    std::int64_t const day = 86'400'000;
+    std::atomic<std::int64_t> now{100 * day};
+    std::vector<ledger::usage_row> rows;
+    for (int i = 0; i < 25; ++i) rows.push_back(row(10 * day + i, "acme", "p", 0.0)); // 90 days old
+    for (int i = 0; i < 4; ++i) rows.push_back(row(95 * day + i, "acme", "p", 0.0));  // 5 days old
+    store->append(rows);
+    adapters::ledger_options options;
+    options.retention = std::chrono::hours(24 * 30);
+    options.retention_every = std::chrono::hours(1000); // only the run at start, and retain_now
+    options.retention_chunk = 10;
+    adapters::ledger_writer writer(store, options, [&] { return now.load(); });
+    writer.flush();
+    // The run at start deletes the 25 old rows in three chunks (10, 10, 5) and keeps the recent four.
+    writer.retain_now(); // whatever the background run has left
+    BOOST_TEST(store->sum(everything())[0].requests == 4);
+    BOOST_TEST(writer.counts().forgotten == 25u);
+    // Forty days later the rest is past retention too.
+    now = 135 * day;
+    BOOST_TEST(writer.retain_now() == 4u);
+    BOOST_TEST(store->sum(everything()).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_restart_keeps_the_usage) {
+    scratch_dir dir;
+    std::string const config = "ledger: {path: \"" + dir.file("usage.db") + "\"}\n";
+    {
+        gateway_fixture gw(config);
+        for (int i = 0; i < 3; ++i) BOOST_TEST(gw.chat(chat, {{"X-Tenant-Id", "acme"}}).status == 200);
+    } // drained: the queued rows are written
+    gateway_fixture again(config);
+    auto const body = usage(again.port(), "?group_by=tenant");
+    auto const& data = body.at("data").as_array();
+    BOOST_TEST_REQUIRE(data.size() == 1u);
+    BOOST_TEST(data[0].at("group").as_string() == "acme");
+    BOOST_TEST(data[0].at("requests").as_int64() == 3);
+    BOOST_TEST(data[0].at("tokens_in").as_int64() > 0);
+    BOOST_TEST(body.at("total").at("requests").as_int64() == 3);
+    // The row holds what the call did, never its prompt or answer.
+    adapters::sqlite_ledger file(dir.file("usage.db"));
+    auto q = everything(ledger::usage_grouping::model);
+    BOOST_TEST(file.sum(q).at(0).group == "mock-1");
+}
+
+BOOST_AUTO_TEST_CASE(a_thousand_concurrent_calls_lose_no_row) {
+    gateway_fixture gw("server: {max_connections_per_ip: 5000}\n", {}, 2);
+    std::vector<call_spec> calls(1000, call_spec{gw.port(), "POST", "/v1/chat/completions", chat, {}});
+    int ok = 0;
+    for (auto const& r : concurrent_calls(calls, 60s)) ok += r.response.status == 200 ? 1 : 0;
+    BOOST_TEST(ok == 1000);
+    auto const body = usage(gw.port(), "");
+    BOOST_TEST(body.at("total").at("requests").as_int64() == 1000);
+    BOOST_TEST(gw.runtime().history()->counts().dropped == 0u);
+    auto const metrics = http_call(gw.port(), "GET", "/metrics").body;
+    BOOST_TEST(metrics.find("switchboard_ledger_rows_total{outcome=\"written\"} 1000") != std::string::npos);
+}
+
+std::string const admin_config = "admin: {api_key: ledger-admin-key-0123456789}\n";
+std::vector<std::pair<std::string, std::string>> const as_admin{{"Authorization", "Bearer ledger-admin-key-0123456789"}};
+
+BOOST_AUTO_TEST_CASE(stats_come_from_the_ledger) {
+    gateway_fixture gw(admin_config);
+    for (int i = 0; i < 4; ++i) BOOST_TEST(gw.chat(chat).status == 200);
+    auto const stats = json::parse(http_call(gw.port(), "GET", "/api/stats", "", as_admin).body).as_object();
+    BOOST_TEST(stats.at("source").as_string() == "ledger");
+    BOOST_TEST(stats.at("llm_routing").at("total_requests").as_int64() == 4);
+    BOOST_TEST(stats.at("llm_routing").at("distribution").at("mock").at("count").as_int64() == 4);
+}
+
+BOOST_AUTO_TEST_CASE(bad_queries_are_refused_naming_the_parameter_and_an_off_ledger_is_a_404) {
+    gateway_fixture gw("");
+    auto bad = http_call(gw.port(), "GET", "/api/v1/usage?group_by=color");
+    BOOST_TEST(bad.status == 400);
+    BOOST_TEST(json::parse(bad.body).at("error").at("param").as_string() == "group_by");
+    gateway_fixture off(admin_config + "ledger: {store: off}\n");
+    BOOST_TEST(http_call(off.port(), "GET", "/api/v1/usage").status == 404);
+    auto const stats = http_call(off.port(), "GET", "/api/v1/stats", "", as_admin);
+    BOOST_TEST(json::parse(stats.body).at("source").as_string() == "instance");
+}
+
+BOOST_AUTO_TEST_CASE(a_tenants_key_reads_its_own_usage_and_admin_reads_every_tenant) {
+    std::string const secret = "ledger-test-secret-0123456789";
+    auto const acme = adapters::key_ring::mint(secret);
+    auto const admin = adapters::key_ring::mint(secret);
+    auto entry = [](adapters::minted_key const& k, std::string const& rest) {
+        return "    - {id: " + k.id + ", hash: " + k.secret_hash + ", " + rest + "}\n";
+    };
+    gateway_fixture gw("auth:\n  secret: " + secret + "\n  keys:\n" + entry(acme, "tenant: acme") +
+                       entry(admin, "tenant: ops, scopes: [admin]"));
+    auto bearer = [](adapters::minted_key const& k) {
+        return std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + k.text}};
+    };
+    BOOST_TEST(gw.chat(chat, bearer(acme)).status == 200);
+    BOOST_TEST(gw.chat(chat, bearer(admin)).status == 200);
+    auto const own = usage(gw.port(), "?group_by=tenant", bearer(acme));
+    BOOST_TEST(own.at("tenant").as_string() == "acme");
+    BOOST_TEST_REQUIRE(own.at("data").as_array().size() == 1u);
+    BOOST_TEST(own.at("data").at(0).at("group").as_string() == "acme");
+    auto const other = http_call(gw.port(), "GET", "/api/v1/usage?tenant=ops", "", bearer(acme));
+    BOOST_TEST(other.status == 403);
+    auto const all = usage(gw.port(), "?group_by=tenant", bearer(admin));
+    BOOST_TEST(all.at("data").as_array().size() == 2u);
+    // The key column holds the key's public id, never its secret.
+    auto const by_key = usage(gw.port(), "?group_by=key", bearer(admin));
+    for (auto const& g : by_key.at("data").as_array()) {
+        auto const id = std::string(g.at("group").as_string());
+        BOOST_TEST((id == acme.id || id == admin.id), id);
+        BOOST_TEST(id.find(acme.text) == std::string::npos);
+    }
+    BOOST_TEST(http_call(gw.port(), "GET", "/api/v1/usage").status == 401);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
