@@ -52,6 +52,7 @@ class loader : public config_reader {
         }
         if (auto host = env("HOST")) c.server.host = *host;
         if (auto redis = env("REDIS_URL")) c.store.url = *redis;
+        ledger_environment(c.ledger, env);
         if (auto admin = env("SWITCHBOARD_ADMIN_KEY")) c.admin_key = *admin;
         if (auto secret = env("SWITCHBOARD_AUTH_SECRET")) c.auth.secret = *secret;
         if (auto level = env("LOG_LEVEL")) {
@@ -81,6 +82,16 @@ class loader : public config_reader {
             check_endpoint(*this, p, "environment " + key_var);
             c.providers.push_back(std::move(p));
         }
+    }
+
+    // LEDGER_PATH (an SQLite file), LEDGER_URL or DATABASE_URL (a PostgreSQL URL; "off": no
+    // ledger): a container's settings, over the file's.
+    template <class Env> void ledger_environment(ledger_settings& l, Env const& env) {
+        if (auto path = env("LEDGER_PATH")) l.store = "sqlite", l.path = *path;
+        auto url = env("LEDGER_URL");
+        if (!url) url = env("DATABASE_URL");
+        if (url && *url == "off") l.store = "off";
+        else if (url) l.store = "postgres", l.url = *url;
     }
 
     void zero_config(gateway_config& c) {
@@ -129,6 +140,10 @@ class loader : public config_reader {
         bool const needs_secret = !c.auth.keys.empty() || (c.auth.on() && c.auth.jwt.empty());
         if ((needs_secret || !c.auth.secret.empty()) && c.auth.secret.size() < 16)
             fail("auth.secret", "is required to check the keys (at least 16 characters; SWITCHBOARD_AUTH_SECRET)");
+        if (c.ledger.store == "postgres" && c.ledger.url.rfind("postgres://", 0) != 0 &&
+            c.ledger.url.rfind("postgresql://", 0) != 0)
+            fail("ledger.url", "must be a postgresql:// URL when ledger.store is postgres (LEDGER_URL, DATABASE_URL)");
+        if (c.ledger.store == "sqlite" && c.ledger.path.empty()) fail("ledger.path", "must name the SQLite file");
         if (c.timeouts.attempt > c.timeouts.request)
             fail("timeouts.attempt", "must not exceed timeouts.request");
     }

@@ -2,6 +2,7 @@
 #include "server/runtime.hpp"
 
 #include "adapters/http/api_router.hpp"
+#include "adapters/ledger/postgres_ledger.hpp"
 #include "adapters/ledger/sqlite_ledger.hpp"
 #include "adapters/ledger/usage_reader.hpp"
 #include "adapters/wall_clock.hpp"
@@ -170,6 +171,7 @@ void gateway_runtime::open_ledger() {
     auto const& settings = config_.ledger;
     std::shared_ptr<adapters::ledger_store> store;
     if (settings.store == "sqlite") store = std::make_shared<adapters::sqlite_ledger>(settings.path);
+    if (settings.store == "postgres") store = std::make_shared<adapters::postgres_ledger>(settings.url);
     if (!store) return;
     history_ = std::make_unique<adapters::ledger_writer>(std::move(store), settings.options, adapters::unix_now_ms);
     usage_ = std::make_unique<adapters::usage_reader>(*history_);

@@ -78,7 +78,8 @@ std::string sum(dialect d, domain::ledger::usage_query const& q) {
                       "FROM usage WHERE at_unix_ms >= " + placeholder(d, 1) + " AND at_unix_ms < " + placeholder(d, 2);
     if (q.tenant) sql += " AND tenant = " + placeholder(d, 3);
     if (q.served_only) sql += " AND status < 400 AND provider <> '' AND provider <> 'cache'";
-    return sql + " GROUP BY grp ORDER BY grp";
+    // The total is one row (of zeros when nothing matched: the readers skip it).
+    return q.group_by == usage_grouping::total ? sql : sql + " GROUP BY grp ORDER BY grp";
 }
 
 std::string forget(dialect d) {

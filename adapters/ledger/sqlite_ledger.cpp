@@ -155,7 +155,7 @@ std::vector<domain::ledger::usage_sums> sqlite_ledger::sum(domain::ledger::usage
         s.cache_hits = i64(8);
         s.latency_us = i64(9);
         s.overhead_us = i64(10);
-        out.push_back(std::move(s));
+        if (s.requests > 0) out.push_back(std::move(s));
     }
     return out;
 }

@@ -1,4 +1,6 @@
-// The durable usage ledger: one row per call in SQLite, written off the request path; a restart
+// The durable usage ledger: one row per call in SQLite or PostgreSQL (the same contract, each
+// against a real server), written off the request path; two instances on one PostgreSQL sum
+// exactly; a restart
 // keeps the usage; 1,000 concurrent calls lose no row; a full queue drops and counts; a store
 // that fails is counted; retention deletes what is past it, in chunks, on an injected clock;
 // GET /api/v1/usage sums it (admin: every tenant; a tenant's key: its own) and /api/v1/stats
@@ -6,10 +8,12 @@
 #include "gateway_fixture.hpp"
 #include "tests/support/load_client.hpp"
 #include "tests/support/mock_upstream.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/support/test_client.hpp"
 
 #include "adapters/auth/key_ring.hpp"
 #include "adapters/ledger/ledger_writer.hpp"
+#include "adapters/ledger/postgres_ledger.hpp"
 #include "adapters/ledger/sqlite_ledger.hpp"
 
 #include <boost/json/parse.hpp>
@@ -19,6 +23,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <latch>
 
 using namespace switchboard;
@@ -96,37 +101,90 @@ json::object usage(unsigned short port, std::string const& query, std::vector<st
 
 BOOST_AUTO_TEST_SUITE(usage_ledger)
 
-BOOST_AUTO_TEST_CASE(sqlite_keeps_rows_across_opens_and_sums_them_per_group) {
-    scratch_dir dir;
+// What every store does: migrate once, keep rows across opens, sum them per group, filter by
+// tenant and served calls, forget the old ones in chunks. `open` opens the same store again.
+void check_store(std::function<std::unique_ptr<adapters::ledger_store>()> const& open) {
     {
-        adapters::sqlite_ledger store(dir.file("usage.db"));
-        BOOST_TEST(store.schema_version() == 1);
-        store.append({row(1000, "acme", "openai", 0.5), row(2000, "acme", "groq", 0.25, 503),
-                      row(86'400'000 + 5, "globex", "openai", 1.0)});
+        auto store = open();
+        BOOST_TEST(store->schema_version() == 1);
+        store->append({row(1000, "acme", "openai", 0.5), row(2000, "acme", "groq", 0.25, 503),
+                       row(86'400'000 + 5, "globex", "openai", 1.0)});
     }
-    adapters::sqlite_ledger again(dir.file("usage.db")); // migrations are not applied twice
-    BOOST_TEST(again.schema_version() == 1);
-    auto total = again.sum(everything());
+    auto again = open(); // migrations are not applied twice
+    BOOST_TEST(again->schema_version() == 1);
+    auto total = again->sum(everything());
     BOOST_TEST_REQUIRE(total.size() == 1u);
     BOOST_TEST(total[0].requests == 3);
     BOOST_TEST(total[0].errors == 1);
     BOOST_TEST(total[0].tokens_in == 30);
     BOOST_TEST(total[0].cost_usd == 1.75);
-    auto by_tenant = again.sum(everything(ledger::usage_grouping::tenant));
+    BOOST_TEST(total[0].latency_us == 3000);
+    auto by_tenant = again->sum(everything(ledger::usage_grouping::tenant));
     BOOST_TEST_REQUIRE(by_tenant.size() == 2u);
     BOOST_TEST(by_tenant[0].group == "acme");
     BOOST_TEST(by_tenant[0].requests == 2);
     BOOST_TEST(by_tenant[1].group == "globex");
-    auto by_day = again.sum(everything(ledger::usage_grouping::day));
+    auto by_day = again->sum(everything(ledger::usage_grouping::day));
     BOOST_TEST_REQUIRE(by_day.size() == 2u);
     BOOST_TEST(by_day[0].group == "1970-01-01");
     BOOST_TEST(by_day[1].group == "1970-01-02");
     auto q = everything(ledger::usage_grouping::provider);
     q.tenant = "acme";
     q.served_only = true; // the 503 is not a served call
-    auto served = again.sum(q);
+    auto served = again->sum(q);
     BOOST_TEST_REQUIRE(served.size() == 1u);
     BOOST_TEST(served[0].group == "openai");
+    auto window = everything();
+    window.from_unix_ms = 1500;
+    window.to_unix_ms = 2001;
+    BOOST_TEST(again->sum(window).at(0).requests == 1);
+    BOOST_TEST(again->forget_before(86'400'000, 1) == 1u); // at most one, the oldest
+    BOOST_TEST(again->forget_before(86'400'000, 10) == 1u);
+    BOOST_TEST(again->sum(everything()).at(0).requests == 1);
+    BOOST_TEST(again->sum(window).empty());
+}
+
+BOOST_AUTO_TEST_CASE(sqlite_keeps_rows_across_opens_and_sums_them_per_group) {
+    scratch_dir dir;
+    check_store([&] { return std::make_unique<adapters::sqlite_ledger>(dir.file("usage.db")); });
+}
+
+BOOST_AUTO_TEST_CASE(postgres_keeps_rows_across_opens_and_sums_them_per_group) {
+    postgres_server pg;
+    check_store([&] { return std::make_unique<adapters::postgres_ledger>(pg.url()); });
+    BOOST_TEST(pg.query("SELECT version FROM ledger_migrations") == std::vector<std::string>{"1"});
+}
+
+BOOST_AUTO_TEST_CASE(a_postgres_ledger_that_cannot_connect_says_so_without_its_password) {
+    try {
+        adapters::postgres_ledger store("postgresql://user:hunter2-secret@127.0.0.1:" + std::to_string(free_port()) + "/x");
+        BOOST_FAIL("connected to nothing");
+    } catch (adapters::ledger_error const& e) {
+        BOOST_TEST(std::string(e.what()).find("hunter2") == std::string::npos, e.what());
+    }
+}
+
+// Two gateways writing one PostgreSQL: each sees the calls of both, exactly.
+BOOST_AUTO_TEST_CASE(two_instances_writing_one_postgres_sum_exactly) {
+    postgres_server pg;
+    std::string const config = "server: {max_connections_per_ip: 5000}\nledger: {store: postgres, url: \"" + pg.url() + "\"}\n";
+    gateway_fixture a(config), b(config);
+    std::vector<call_spec> calls;
+    for (int i = 0; i < 400; ++i)
+        calls.push_back(call_spec{i % 2 ? a.port() : b.port(), "POST", "/v1/chat/completions", chat,
+                                  {{"X-Tenant-Id", i % 4 < 2 ? "acme" : "globex"}}});
+    int ok = 0;
+    for (auto const& r : concurrent_calls(calls, 60s)) ok += r.response.status == 200 ? 1 : 0;
+    BOOST_TEST(ok == 400);
+    a.runtime().history()->flush();
+    b.runtime().history()->flush();
+    for (auto* gw : {&a, &b}) {
+        auto const body = usage(gw->port(), "?group_by=tenant");
+        BOOST_TEST(body.at("total").at("requests").as_int64() == 400);
+        BOOST_TEST(body.at("data").at(0).at("group").as_string() == "acme");
+        BOOST_TEST(body.at("data").at(0).at("requests").as_int64() == 200);
+    }
+    BOOST_TEST(pg.query("SELECT COUNT(DISTINCT request_id) FROM usage") == std::vector<std::string>{"400"});
 }
 
 BOOST_AUTO_TEST_CASE(a_full_queue_drops_and_counts_without_waiting_for_the_store) {
