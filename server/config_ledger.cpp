@@ -38,6 +38,10 @@ field_list<ledger_settings> ledger_fields() {
                            hours(24)),
         field::integer<S>("queue_rows", [](auto& s) -> auto& { return s.options.queue_rows; }, 1, 10'000'000),
         field::integer<S>("batch_rows", [](auto& s) -> auto& { return s.options.batch_rows; }, 1, 10'000),
+        field::flag<S>("payloads", [](auto& s) -> auto& { return s.options.payloads; }),
+        field::integer<S>("payload_max_chars", [](auto& s) -> auto& { return s.options.payload_max_chars; }, 1, 1'000'000),
+        field::duration<S>("payload_retention", [](auto& s) -> auto& { return s.options.payload_retention; },
+                           milliseconds(0), hours(24 * 400)),
         field::duration<S>("batch_wait", [](auto& s) -> auto& { return s.options.batch_wait; }, milliseconds(1),
                            milliseconds(60'000)),
     };

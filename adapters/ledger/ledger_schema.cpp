@@ -51,9 +51,12 @@ std::vector<migration> migrations(dialect d) {
                         " NOT NULL, cost_usd " + real + " NOT NULL, saved_usd " + real + " NOT NULL, latency_us " +
                         big + " NOT NULL, overhead_us " + big + " NOT NULL, " + text_col("cache") + ", " +
                         text_col("budget_id") + ")";
+    std::string payloads = "CREATE TABLE usage_payloads (" + id + ", at_unix_ms " + big + " NOT NULL, " +
+                           text_col("request_id") + ", " + text_col("request_body") + ", " + text_col("response_body") + ")";
     return {{1,
              {std::move(usage), "CREATE INDEX usage_at ON usage (at_unix_ms)",
-              "CREATE INDEX usage_tenant_at ON usage (tenant, at_unix_ms)"}}};
+              "CREATE INDEX usage_tenant_at ON usage (tenant, at_unix_ms)"}},
+            {2, {std::move(payloads), "CREATE INDEX usage_payloads_at ON usage_payloads (at_unix_ms)"}}};
 }
 
 std::string insert(dialect d, std::size_t rows) {
@@ -82,9 +85,21 @@ std::string sum(dialect d, domain::ledger::usage_query const& q) {
     return q.group_by == usage_grouping::total ? sql : sql + " GROUP BY grp ORDER BY grp";
 }
 
-std::string forget(dialect d) {
-    return "DELETE FROM usage WHERE id IN (SELECT id FROM usage WHERE at_unix_ms < " + placeholder(d, 1) +
+std::string forget(dialect d, std::string_view table) {
+    std::string const t(table);
+    return "DELETE FROM " + t + " WHERE id IN (SELECT id FROM " + t + " WHERE at_unix_ms < " + placeholder(d, 1) +
            " ORDER BY at_unix_ms LIMIT " + placeholder(d, 2) + ")";
+}
+
+std::string insert_payloads(dialect d, std::size_t rows) {
+    std::string sql = "INSERT INTO usage_payloads (at_unix_ms, request_id, request_body, response_body) VALUES ";
+    std::size_t n = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        sql += r ? ", (" : "(";
+        for (int i = 0; i < 4; ++i) sql += (i ? ", " : "") + placeholder(d, ++n);
+        sql += ")";
+    }
+    return sql;
 }
 
 } // namespace switchboard::adapters::ledger_sql

@@ -30,7 +30,9 @@ std::string insert(dialect d, std::size_t rows);
 // [AND tenant = $3] GROUP BY 1 ORDER BY 1 (no GROUP BY for the total). Columns: group, requests, errors, tokens_in,
 // tokens_out, tokens_cached, cost_usd, saved_usd, cache_hits, latency_us, overhead_us.
 std::string sum(dialect d, domain::ledger::usage_query const& q);
-// Deletes at most $2 rows with at_unix_ms < $1.
-std::string forget(dialect d);
+// INSERT INTO usage_payloads (at_unix_ms, request_id, request_body, response_body) VALUES … for `rows` rows.
+std::string insert_payloads(dialect d, std::size_t rows);
+// Deletes at most $2 rows of `table` (usage or usage_payloads) with at_unix_ms < $1.
+std::string forget(dialect d, std::string_view table);
 
 } // namespace switchboard::adapters::ledger_sql

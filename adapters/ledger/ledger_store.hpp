@@ -26,6 +26,8 @@ class ledger_store {
     virtual std::vector<domain::ledger::usage_sums> sum(domain::ledger::usage_query const& q) = 0;
     // Deletes at most `at_most` rows that ended before `before_unix_ms`. → rows deleted
     virtual std::size_t forget_before(std::int64_t before_unix_ms, std::size_t at_most) = 0;
+    // The same for the calls' bodies (their own retention).
+    virtual std::size_t forget_payloads_before(std::int64_t before_unix_ms, std::size_t at_most) = 0;
     // The schema version the store is at (its migrations applied).
     virtual int schema_version() = 0;
 };

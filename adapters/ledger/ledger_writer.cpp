@@ -95,16 +95,19 @@ void ledger_writer::write_batch(std::vector<domain::ledger::usage_row>& batch) {
 
 bool ledger_writer::retention_step() {
     auto const now = clock_();
-    std::size_t deleted = 0;
+    std::size_t deleted = 0, bodies = 0;
+    auto const payload_retention = options_.payload_retention.count() > 0 ? options_.payload_retention : options_.retention;
     try {
         std::lock_guard store_lock(store_mutex_);
         deleted = store_->forget_before(now - options_.retention.count(), options_.retention_chunk);
+        bodies = store_->forget_payloads_before(now - payload_retention.count(), options_.retention_chunk);
     } catch (std::exception const& e) {
         log_event(log_level::error, "ledger_retention_failed", {{"error", e.what()}});
     }
-    bool const more = deleted == options_.retention_chunk;
+    bool const more = deleted == options_.retention_chunk || bodies == options_.retention_chunk;
     std::lock_guard lock(mutex_);
     counts_.forgotten += deleted;
+    counts_.payloads_forgotten += bodies;
     if (!more) {
         ++counts_.retention_runs;
         next_retention_ms_ = now + options_.retention_every.count();

@@ -28,6 +28,11 @@ struct ledger_options {
     std::chrono::milliseconds retention{30LL * 24 * 3600 * 1000}; // zero: keep forever
     std::chrono::milliseconds retention_every{std::chrono::minutes(10)};
     std::size_t retention_chunk = 5'000;
+    // The calls' bodies (off by default): kept cut to `payload_max_chars`, in their own table,
+    // for `payload_retention` (zero: as long as the rows).
+    bool payloads = false;
+    std::size_t payload_max_chars = 2'000;
+    std::chrono::milliseconds payload_retention{7LL * 24 * 3600 * 1000};
 };
 
 struct ledger_counts {
@@ -35,6 +40,7 @@ struct ledger_counts {
     std::uint64_t dropped = 0;      // rows refused by a full queue
     std::uint64_t failed = 0;       // rows of batches the store refused
     std::uint64_t forgotten = 0;    // rows deleted by retention
+    std::uint64_t payloads_forgotten = 0; // bodies deleted by their retention
     std::uint64_t retention_runs = 0;
     std::size_t queued = 0;
 };
@@ -55,6 +61,7 @@ class ledger_writer {
     std::size_t retain_now();
     ledger_counts counts() const;
     ledger_store& store() { return *store_; }
+    ledger_options const& options() const { return options_; }
 
   private:
     void run();

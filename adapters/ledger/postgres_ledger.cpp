@@ -75,6 +75,21 @@ void add_params(std::vector<std::string>& out, domain::ledger::usage_row const& 
     out.push_back(r.budget_id);
 }
 
+void append_payloads(PGconn* c, std::vector<domain::ledger::usage_row> const& rows) {
+    std::vector<std::string> params;
+    std::size_t n = 0;
+    auto flush = [&] {
+        if (n) exec(c, ledger_sql::insert_payloads(dialect::postgres, n), params);
+        params.clear(), n = 0;
+    };
+    for (auto const& r : rows) {
+        if (!r.payload) continue;
+        params.insert(params.end(), {std::to_string(r.at_unix_ms), r.request_id, r.payload->request, r.payload->response});
+        if (++n == rows_per_insert) flush();
+    }
+    flush();
+}
+
 int current_version(PGconn* c) {
     return static_cast<int>(exec(c, "SELECT COALESCE(MAX(version), 0) FROM ledger_migrations").integer(0, 0));
 }
@@ -140,6 +155,7 @@ void postgres_ledger::append(std::vector<domain::ledger::usage_row> const& rows)
             for (std::size_t i = at; i < at + n; ++i) add_params(params, rows[i]);
             exec(c, ledger_sql::insert(dialect::postgres, n), params);
         }
+        append_payloads(c, rows);
         exec(c, "COMMIT");
     } catch (...) {
         PQclear(PQexec(c, "ROLLBACK"));
@@ -174,9 +190,17 @@ std::vector<domain::ledger::usage_sums> postgres_ledger::sum(domain::ledger::usa
 }
 
 std::size_t postgres_ledger::forget_before(std::int64_t before_unix_ms, std::size_t at_most) {
+    return forget("usage", before_unix_ms, at_most);
+}
+
+std::size_t postgres_ledger::forget_payloads_before(std::int64_t before_unix_ms, std::size_t at_most) {
+    return forget("usage_payloads", before_unix_ms, at_most);
+}
+
+std::size_t postgres_ledger::forget(std::string_view table, std::int64_t before_unix_ms, std::size_t at_most) {
     std::lock_guard lock(writer_->mutex);
     auto* c = writer_->ready();
-    auto const r = exec(c, ledger_sql::forget(dialect::postgres), {std::to_string(before_unix_ms), std::to_string(at_most)});
+    auto const r = exec(c, ledger_sql::forget(dialect::postgres, table), {std::to_string(before_unix_ms), std::to_string(at_most)});
     return static_cast<std::size_t>(std::strtoull(PQcmdTuples(r.r), nullptr, 10));
 }
 

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <optional>
 
 namespace switchboard::adapters {
 namespace {
@@ -44,6 +45,20 @@ void run(sqlite3* db, std::string const& sql) {
         std::string text = message ? message : "unknown error";
         sqlite3_free(message);
         throw ledger_error("ledger: " + text);
+    }
+}
+
+void append_payloads(sqlite3* db, std::vector<domain::ledger::usage_row> const& rows) {
+    std::optional<statement> insert;
+    for (auto const& r : rows) {
+        if (!r.payload) continue;
+        if (!insert) insert.emplace(db, ledger_sql::insert_payloads(dialect::sqlite, 1));
+        insert->bind(1, r.at_unix_ms);
+        insert->bind(2, r.request_id);
+        insert->bind(3, r.payload->request);
+        insert->bind(4, r.payload->response);
+        insert->step(db);
+        insert->reset();
     }
 }
 
@@ -124,6 +139,7 @@ void sqlite_ledger::append(std::vector<domain::ledger::usage_row> const& rows) {
             insert.step(db);
             insert.reset();
         }
+        append_payloads(db, rows);
         run(db, "COMMIT");
     } catch (...) {
         sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -161,9 +177,17 @@ std::vector<domain::ledger::usage_sums> sqlite_ledger::sum(domain::ledger::usage
 }
 
 std::size_t sqlite_ledger::forget_before(std::int64_t before_unix_ms, std::size_t at_most) {
-    std::lock_guard lock(writer_->mutex);
-    auto* db = writer_->db;
-    statement forget(db, ledger_sql::forget(dialect::sqlite));
+    return forget(writer_.get(), "usage", before_unix_ms, at_most);
+}
+
+std::size_t sqlite_ledger::forget_payloads_before(std::int64_t before_unix_ms, std::size_t at_most) {
+    return forget(writer_.get(), "usage_payloads", before_unix_ms, at_most);
+}
+
+std::size_t sqlite_ledger::forget(connection* c, std::string_view table, std::int64_t before_unix_ms, std::size_t at_most) {
+    std::lock_guard lock(c->mutex);
+    auto* db = c->db;
+    statement forget(db, ledger_sql::forget(dialect::sqlite, table));
     forget.bind(1, before_unix_ms);
     forget.bind(2, static_cast<std::int64_t>(at_most));
     forget.step(db);

@@ -49,6 +49,9 @@ void request_observer::keep_in_ledger(finished_request const& r) const {
         row.overhead_us = std::max<std::int64_t>(0, row.latency_us - us(rec->upstream_wait));
         row.cache = rec->cache;
     }
+    if (auto const& o = ledger_->options(); o.payloads)
+        row.payload = domain::ledger::usage_row::bodies{std::string(utf8_prefix(r.request_body, o.payload_max_chars)),
+                                                       std::string(utf8_prefix(r.response_body, o.payload_max_chars))};
     ledger_->push(std::move(row)); // a full queue drops it (counted)
 }
 

@@ -2,6 +2,7 @@
 // One row of the usage ledger: what one call did, as durable history (never its prompt or
 // answer). Written once when the call ends; summed by the usage queries.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace switchboard::domain::ledger {
@@ -27,6 +28,13 @@ struct usage_row {
     std::int64_t overhead_us = 0;   // latency less the upstream wait: the gateway's own time
     std::string cache;              // hit, miss, coalesced, revalidated, bypass; empty: not cached
     std::string budget_id;
+    // The call's bodies, only when payload logging is on (ledger.payloads): kept in a table of
+    // their own, with a retention of their own, cut to the configured length.
+    struct bodies {
+        std::string request;
+        std::string response;
+    };
+    std::optional<bodies> payload;
 };
 
 } // namespace switchboard::domain::ledger

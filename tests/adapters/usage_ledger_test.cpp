@@ -16,6 +16,8 @@
 #include "adapters/ledger/postgres_ledger.hpp"
 #include "adapters/ledger/sqlite_ledger.hpp"
 
+#include <sqlite3.h>
+
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -87,6 +89,7 @@ struct stuck_store final : adapters::ledger_store {
     }
     std::vector<ledger::usage_sums> sum(ledger::usage_query const&) override { return {}; }
     std::size_t forget_before(std::int64_t, std::size_t) override { return 0; }
+    std::size_t forget_payloads_before(std::int64_t, std::size_t) override { return 0; }
     int schema_version() override { return 1; }
 };
 
@@ -106,12 +109,13 @@ BOOST_AUTO_TEST_SUITE(usage_ledger)
 void check_store(std::function<std::unique_ptr<adapters::ledger_store>()> const& open) {
     {
         auto store = open();
-        BOOST_TEST(store->schema_version() == 1);
-        store->append({row(1000, "acme", "openai", 0.5), row(2000, "acme", "groq", 0.25, 503),
-                       row(86'400'000 + 5, "globex", "openai", 1.0)});
+        BOOST_TEST(store->schema_version() == 2);
+        auto with_bodies = row(1000, "acme", "openai", 0.5);
+        with_bodies.payload = ledger::usage_row::bodies{"{\"prompt\":\"hi\"}", "{\"answer\":\"hello\"}"};
+        store->append({with_bodies, row(2000, "acme", "groq", 0.25, 503), row(86'400'000 + 5, "globex", "openai", 1.0)});
     }
     auto again = open(); // migrations are not applied twice
-    BOOST_TEST(again->schema_version() == 1);
+    BOOST_TEST(again->schema_version() == 2);
     auto total = again->sum(everything());
     BOOST_TEST_REQUIRE(total.size() == 1u);
     BOOST_TEST(total[0].requests == 3);
@@ -138,6 +142,9 @@ void check_store(std::function<std::unique_ptr<adapters::ledger_store>()> const&
     window.from_unix_ms = 1500;
     window.to_unix_ms = 2001;
     BOOST_TEST(again->sum(window).at(0).requests == 1);
+    BOOST_TEST(again->forget_payloads_before(500, 10) == 0u); // the bodies' own retention
+    BOOST_TEST(again->forget_payloads_before(1001, 10) == 1u);
+    BOOST_TEST(again->sum(everything()).at(0).requests == 3); // the rows stay
     BOOST_TEST(again->forget_before(86'400'000, 1) == 1u); // at most one, the oldest
     BOOST_TEST(again->forget_before(86'400'000, 10) == 1u);
     BOOST_TEST(again->sum(everything()).at(0).requests == 1);
@@ -152,7 +159,7 @@ BOOST_AUTO_TEST_CASE(sqlite_keeps_rows_across_opens_and_sums_them_per_group) {
 BOOST_AUTO_TEST_CASE(postgres_keeps_rows_across_opens_and_sums_them_per_group) {
     postgres_server pg;
     check_store([&] { return std::make_unique<adapters::postgres_ledger>(pg.url()); });
-    BOOST_TEST(pg.query("SELECT version FROM ledger_migrations") == std::vector<std::string>{"1"});
+    BOOST_TEST(pg.query("SELECT version FROM ledger_migrations ORDER BY version") == std::vector<std::string>({"1", "2"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_postgres_ledger_that_cannot_connect_says_so_without_its_password) {
@@ -268,6 +275,36 @@ BOOST_AUTO_TEST_CASE(a_restart_keeps_the_usage) {
     adapters::sqlite_ledger file(dir.file("usage.db"));
     auto q = everything(ledger::usage_grouping::model);
     BOOST_TEST(file.sum(q).at(0).group == "mock-1");
+}
+
+// The rows of a query's first column in an SQLite file, as text.
+std::vector<std::string> sqlite_column(std::string const& file, std::string const& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* s = nullptr;
+    std::vector<std::string> out;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK)
+        while (sqlite3_step(s) == SQLITE_ROW) out.emplace_back(reinterpret_cast<char const*>(sqlite3_column_text(s, 0)));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return out;
+}
+
+BOOST_AUTO_TEST_CASE(bodies_are_kept_only_when_payloads_are_on_and_cut_to_their_length) {
+    scratch_dir dir;
+    {
+        gateway_fixture plain("ledger: {path: \"" + dir.file("plain.db") + "\"}\n");
+        BOOST_TEST(plain.chat(chat).status == 200);
+    }
+    BOOST_TEST(sqlite_column(dir.file("plain.db"), "SELECT COUNT(*) FROM usage") == std::vector<std::string>{"1"});
+    BOOST_TEST(sqlite_column(dir.file("plain.db"), "SELECT COUNT(*) FROM usage_payloads") == std::vector<std::string>{"0"});
+    {
+        gateway_fixture logged("ledger: {path: \"" + dir.file("logged.db") + "\", payloads: true, payload_max_chars: 40}\n");
+        BOOST_TEST(logged.chat(chat).status == 200);
+    }
+    auto const bodies = sqlite_column(dir.file("logged.db"), "SELECT request_body FROM usage_payloads");
+    BOOST_TEST_REQUIRE(bodies.size() == 1u);
+    BOOST_TEST(bodies[0] == chat.substr(0, 40));
 }
 
 BOOST_AUTO_TEST_CASE(a_thousand_concurrent_calls_lose_no_row) {

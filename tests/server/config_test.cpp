@@ -150,6 +150,33 @@ tiers: {with_tools: expert}
     BOOST_TEST(mentions(p, "tiers.with_tools: must be simple, medium or complex"));
 }
 
+BOOST_AUTO_TEST_CASE(the_ledger_is_sqlite_by_default_and_set_by_file_or_environment) {
+    auto c = load_config("", fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->ledger.store == "sqlite");
+    BOOST_TEST(c->ledger.path == "switchboard-data/usage.db");
+    BOOST_TEST(c->ledger.options.retention.count() == 30LL * 24 * 3600 * 1000);
+    auto f = load_config_text("ledger: {path: /var/lib/sb/u.db, retention: 90d, queue_rows: 5000}\n", fake_env({}));
+    BOOST_TEST_REQUIRE(f.has_value());
+    BOOST_TEST(f->ledger.path == "/var/lib/sb/u.db");
+    BOOST_TEST(f->ledger.options.retention.count() == 90LL * 24 * 3600 * 1000);
+    BOOST_TEST(f->ledger.options.queue_rows == 5000u);
+    auto pg = load_config("", fake_env({{"DATABASE_URL", "postgresql://sb:hunter2pw@db:5432/sb"}}));
+    BOOST_TEST_REQUIRE(pg.has_value());
+    BOOST_TEST(pg->ledger.store == "postgres");
+    auto const dump = boost::json::serialize(describe(*pg));
+    BOOST_TEST(dump.find("hunter2pw") == std::string::npos);
+    BOOST_TEST(dump.find("postgresql://****@db:5432/sb") != std::string::npos);
+    auto off = load_config("", fake_env({{"LEDGER_URL", "off"}}));
+    BOOST_TEST_REQUIRE(off.has_value());
+    BOOST_TEST(off->ledger.store == "off");
+    auto p = problems_of("ledger: {store: postgres, retention: forever, batch_rows: 0}\n");
+    BOOST_TEST(mentions(p, "ledger.url: must be a postgresql:// URL"));
+    BOOST_TEST(mentions(p, "ledger.retention: must be a duration"));
+    BOOST_TEST(mentions(p, "ledger.batch_rows: must be between 1 and 10000"));
+    BOOST_TEST(mentions(problems_of("ledger: {store: mysql}\n"), "ledger.store: must be sqlite, postgres or off"));
+}
+
 BOOST_AUTO_TEST_CASE(errors_name_the_key_path_and_are_all_reported) {
     auto p = problems_of(R"(
 server: {port: 70000, idle_timeout: soon}
