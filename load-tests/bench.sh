@@ -4,13 +4,15 @@
 # (Release build, default policy stack: an inbound limit and tenant quotas with room, breakers,
 # metrics, one JSON log line per request) and switchboard with the Redis store ("sb+redis").
 #
-#   load-tests/bench.sh [--duration 10] [--rounds 3] [--only throughput,rest,open,delayed,idle,streams]
+#   load-tests/bench.sh [--duration 10] [--rounds 3] [--only throughput,rest,ledger,open,delayed,idle,streams]
 #
 # Every server — the mocks, nginx, switchboard, Redis — is pinned to CPU 0, the load generator
 # to CPU 1; the mock and the proxy under test are separate processes for nginx as for
 # switchboard, so both pay the same hops. Scenarios, one table each:
 #   throughput  max throughput, closed loop (wrk -c64); "sb+hit": every request a cache hit
 #   rest        a REST passthrough GET (/api/v1/proxy/quotes/…) against nginx proxy_pass of the same GET
+#   ledger      the usage ledger's cost: the default (SQLite) against the ledger off and PostgreSQL
+#               (a cluster of the bench's own, not pinned; its CPU per request counted apart)
 #   open        1,000 req/s open loop (load_gen: latency from when each request was due)
 #   delayed     200 concurrent requests on a mock that answers after 50 ms (wrk -c200)
 #   idle        10,000 idle keep-alive connections: memory per connection
@@ -19,12 +21,13 @@
 # serving the path (the mock for "direct"), then the ratios and the overhead against direct.
 # The gateways' JSON logs are formatted and written to /dev/null: their CPU cost is measured, the
 # disk's is not (a file of ~100 MB per throughput run made the later runs' tails about the disk).
-# Tools: wrk, nginx (nginx-light), redis-server — installed with apt when missing.
+# The gateways keep their usage ledger (SQLite, the default) in the bench's temporary directory.
+# Tools: wrk, nginx (nginx-light), redis-server, postgresql — installed with apt when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=10
 rounds=3
-only="throughput,rest,open,delayed,idle,streams"
+only="throughput,rest,ledger,open,delayed,idle,streams"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -40,6 +43,7 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v bc >/dev/null || need+=(bc)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
@@ -58,6 +62,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mock_port=$(free_port); slow_port=$(free_port); proxy_port=$(free_port); proxy_slow_port=$(free_port)
 gateway_port=$(free_port); redis_gateway_port=$(free_port); redis_port=$(free_port); auth_gateway_port=$(free_port)
+noledger_gateway_port=$(free_port); pg_gateway_port=$(free_port); pg_port=$(free_port)
 completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}'
 
 nginx_conf() { # NAME BODY: an nginx config of one worker with its own pid and logs
@@ -88,11 +93,14 @@ taskset -c 0 nginx -c "$work/proxy.conf" -p "$work" 2>/dev/null & proxy_master=$
 taskset -c 0 "$load_gen" delayed --port "$slow_port" --delay-ms 50 & slow_pid=$!; pids+=($slow_pid)
 taskset -c 0 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >/dev/null & pids+=($!)
 
-gateway_config() { # PORT [STORE_LINE]
+gateway_config() { # PORT [STORE_LINE] [LEDGER_LINE]
+  local ledger_line="${3:-}"
+  [ -n "$ledger_line" ] || ledger_line="ledger: {path: \"$work/ledger-$1.db\"}"
   cat <<EOF
 server: {host: 127.0.0.1, port: $1, threads: 1, max_connections: 25000, max_connections_per_ip: 25000, idle_timeout: 300s}
 logging: {level: info}
 ${2:-}
+$ledger_line
 # Limits and quotas on, with room: their cost is measured, not their refusals.
 limits: [{per: ip, requests: 1000000, window: 1s}]
 quotas: {tenants: {default: {tokens_per_day: 1000000000000, tokens_per_month: 1000000000000}}}
@@ -118,6 +126,25 @@ gateway_config "$auth_gateway_port" "auth:
   access_token_ttl: 24h
   keys:
 $(echo "$new_key" | grep -- '- {id:')" > "$work/gateway-auth.yaml"
+# The ledger scenario: a PostgreSQL cluster of the bench's own (as the postgres user when run as
+# root: the server refuses root), and two more gateways: the ledger off, and on PostgreSQL.
+# PostgreSQL is not pinned: in production it is a server of its own, and pinned on CPU 0 beside
+# the loaded gateway and the mock its backend starved (one insert blocked for a whole run).
+if wants ledger; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  as_pg=(); [ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
+  mkdir -p "$work/pg"; [ "$(id -u)" -eq 0 ] && chmod o+x "$work" && chown postgres "$work/pg"
+  "${as_pg[@]}" "$pg_bin/initdb" -D "$work/pg/data" -U bench -A trust --no-sync >/dev/null
+  "${as_pg[@]}" "$pg_bin/postgres" -D "$work/pg/data" -p "$pg_port" -k "$work/pg" \
+    -c listen_addresses=127.0.0.1 -c fsync=off >/dev/null 2>&1 & pids+=($!)
+  for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.1; done
+  "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U bench -d postgres -c "CREATE DATABASE ledger" >/dev/null
+  gateway_config "$noledger_gateway_port" "" "ledger: {store: off}" > "$work/gateway-noledger.yaml"
+  gateway_config "$pg_gateway_port" "" "ledger: {store: postgres, url: \"postgresql://bench@127.0.0.1:$pg_port/ledger\"}" \
+    > "$work/gateway-pg.yaml"
+  taskset -c 0 "$gateway_bin" --config "$work/gateway-noledger.yaml" > /dev/null & noledger_gateway_pid=$!; pids+=($!)
+  taskset -c 0 "$gateway_bin" --config "$work/gateway-pg.yaml" > /dev/null & pg_gateway_pid=$!; pids+=($!)
+fi
 sleep 0.5
 taskset -c 0 "$gateway_bin" --config "$work/gateway.yaml" > /dev/null & gateway_pid=$!; pids+=($gateway_pid)
 taskset -c 0 "$gateway_bin" --config "$work/gateway-redis.yaml" > /dev/null & redis_gateway_pid=$!; pids+=($redis_gateway_pid)
@@ -184,10 +211,12 @@ wrk_run() {
   local l90; l90=$(to_us "$(echo "$out" | awk '$1=="90%" {print $2}')")
   p99[$name]=$(to_us "$(echo "$out" | awk '$1=="99%" {print $2}')")
   errors=$(echo "$out" | awk '/Non-2xx/ {n+=$NF} /Socket errors/ {for (i=3; i<=NF; i++) n+=$i} END {print n+0}')
-  row "$name" "${rate[$name]}" "${p50[$name]}" "$l90" "${p99[$name]}" "$errors" \
-    "$(echo "($after - $before) * 1000000 / $ticks / $reqs" | bc -l)" "$(peak_rss "$pid")"
+  cpu[$name]=$(echo "($after - $before) * 1000000 / $ticks / $reqs" | bc -l)
+  requests[$name]=$reqs
+  row "$name" "${rate[$name]}" "${p50[$name]}" "$l90" "${p99[$name]}" "$errors" "${cpu[$name]}" "$(peak_rss "$pid")"
   remember "$name"
 }
+declare -A cpu requests
 
 # open_run NAME PORT PID: 1,000 req/s open loop for the duration.
 open_run() {
@@ -230,6 +259,26 @@ if wants rest; then
   done
   medians nginx-get sb+rest
   echo "REST passthrough / nginx: throughput $(ratio "${rate[sb+rest]}" "${rate[nginx-get]}")x, p50 ${p50[sb+rest]} vs ${p50[nginx-get]} us"
+fi
+
+if wants ledger; then
+  echo; echo "== usage ledger: SQLite (the default) vs off vs PostgreSQL (closed loop, wrk -t1 -c64), $rounds rounds"; header; forget_rounds
+  pg_cpu() { local t=0; for p in $(pgrep -f "$work/pg/data") $(pgrep -f "postgres: .*bench"); do t=$((t + $(cpu_ticks "$p" 2>/dev/null || echo 0))); done; echo $t; }
+  pg_ticks=0; pg_reqs=0; declare -A all_cpu
+  for ((round = 1; round <= rounds; round++)); do
+    wrk_run sb-noledger "$noledger_gateway_port" "$noledger_gateway_pid" "$work/post.lua" 64; all_cpu[sb-noledger]+=" ${cpu[sb-noledger]}"
+    wrk_run sb+sqlite "$gateway_port" "$gateway_pid" "$work/post.lua" 64; all_cpu[sb+sqlite]+=" ${cpu[sb+sqlite]}"
+    before=$(pg_cpu)
+    wrk_run sb+pg "$pg_gateway_port" "$pg_gateway_pid" "$work/post.lua" 64; all_cpu[sb+pg]+=" ${cpu[sb+pg]}"
+    pg_ticks=$((pg_ticks + $(pg_cpu) - before)); pg_reqs=$((pg_reqs + requests[sb+pg]))
+  done
+  medians sb-noledger sb+sqlite sb+pg
+  for p in sb-noledger sb+sqlite sb+pg; do cpu[$p]=$(median ${all_cpu[$p]}); done
+  echo "gateway CPU per request (median): off $(printf %.1f "${cpu[sb-noledger]}") us, SQLite $(printf %.1f "${cpu[sb+sqlite]}") us ($(printf %+.1f "$(echo "${cpu[sb+sqlite]} - ${cpu[sb-noledger]}" | bc -l)") us), PostgreSQL $(printf %.1f "${cpu[sb+pg]}") us ($(printf %+.1f "$(echo "${cpu[sb+pg]} - ${cpu[sb-noledger]}" | bc -l)") us) + the PostgreSQL server's $(echo "scale=1; $pg_ticks * 1000000 / $ticks / $pg_reqs" | bc) us"
+  echo "throughput vs off: SQLite $(ratio "${rate[sb+sqlite]}" "${rate[sb-noledger]}")x, PostgreSQL $(ratio "${rate[sb+pg]}" "${rate[sb-noledger]}")x"
+  ledger_rows() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^switchboard_ledger_rows_total/ {sub(/.*outcome="/, ""); sub(/"}/, ""); printf "%s %s  ", $1, $2}'; }
+  echo "ledger rows, SQLite gateway: $(ledger_rows "$gateway_port")"
+  echo "ledger rows, PostgreSQL gateway: $(ledger_rows "$pg_gateway_port")(in the database: $("$pg_bin/psql" -tA -h 127.0.0.1 -p "$pg_port" -U bench -d ledger -c 'SELECT COUNT(*) FROM usage'))"
 fi
 
 if wants open; then

@@ -13,7 +13,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
 packages=(build-essential cmake ninja-build ccache pkg-config ca-certificates
           libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
           libyaml-cpp-dev libssl-dev openssl libhiredis-dev libjwt-dev libhnswlib-dev libmimalloc-dev
-          libvalijson-dev libkainjow-mustache-dev libsqlite3-dev libpq-dev)
+          libvalijson-dev libkainjow-mustache-dev libsqlite3-dev libpq-dev zlib1g-dev)
 if [ $with_tests -eq 1 ] && ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 # The shared-state tests start their own redis-server on a free port.
 if [ $with_tests -eq 1 ]; then packages+=(redis-server); fi

@@ -53,6 +53,7 @@ class loader : public config_reader {
         if (auto host = env("HOST")) c.server.host = *host;
         if (auto redis = env("REDIS_URL")) c.store.url = *redis;
         ledger_environment(c.ledger, env);
+        server_environment(c.server, env);
         if (auto admin = env("SWITCHBOARD_ADMIN_KEY")) c.admin_key = *admin;
         if (auto secret = env("SWITCHBOARD_AUTH_SECRET")) c.auth.secret = *secret;
         if (auto level = env("LOG_LEVEL")) {
@@ -82,6 +83,26 @@ class loader : public config_reader {
             check_endpoint(*this, p, "environment " + key_var);
             c.providers.push_back(std::move(p));
         }
+    }
+
+    // TRUSTED_PROXIES, CORS_ALLOW_ORIGINS (comma-separated lists) and SWITCHBOARD_THREADS: the
+    // server settings a container sets, read and checked as the file's would be.
+    template <class Env> void server_environment(server_settings& s, Env const& env) {
+        auto list = [](std::string const& text) {
+            YAML::Node items(YAML::NodeType::Sequence);
+            std::stringstream in(text);
+            for (std::string item; std::getline(in, item, ',');) {
+                item.erase(0, item.find_first_not_of(" \t"));
+                item.erase(item.find_last_not_of(" \t") + 1);
+                if (!item.empty()) items.push_back(item);
+            }
+            return items;
+        };
+        YAML::Node given(YAML::NodeType::Map);
+        if (auto v = env("TRUSTED_PROXIES")) given["trusted_proxies"] = list(*v);
+        if (auto v = env("CORS_ALLOW_ORIGINS")) given["cors"]["allow_origins"] = list(*v);
+        if (auto v = env("SWITCHBOARD_THREADS")) given["threads"] = *v;
+        if (given.size() > 0) read_section(*this, given, "environment", server_fields(), s);
     }
 
     // LEDGER_PATH (an SQLite file), LEDGER_URL or DATABASE_URL (a PostgreSQL URL; "off": no

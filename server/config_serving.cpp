@@ -52,6 +52,8 @@ field_list<server_settings> server_fields() {
         field::duration<S>("body_timeout", [=](auto& s) -> auto& { return http(s).body_timeout; }),
         field::duration<S>("idle_timeout", [=](auto& s) -> auto& { return http(s).idle_timeout; }),
         field::duration<S>("write_timeout", [=](auto& s) -> auto& { return http(s).write_timeout; }),
+        field::bytes<S>("gzip_min_bytes", [=](auto& s) -> auto& { return http(s).compression.min_bytes; }, 0, 1ull << 30),
+        field::integer<S>("gzip_level", [=](auto& s) -> auto& { return http(s).compression.level; }, 1, 9),
         field::duration<S>("shutdown_grace", &S::shutdown_grace),
         field::duration<S>("ready_drain_delay", &S::ready_drain_delay, 0ms),
         trusted_proxies_field(),

@@ -231,6 +231,9 @@ void api_router::observe(http_request const& req, http_response const& res, requ
     done.model_group = scope.model_group;
     done.end_user = scope.end_user;
     done.budget_id = scope.budget_id;
+    // A call refused before its body was read (a limit, a bad body) is a row too; one whose caller
+    // could not be told (401) is not: its tenant is nobody's.
+    done.call = scope.call && status != 401;
     done.request_body = req.body();
     done.response_body = res.body();
     services_.observer->finished(done);
@@ -250,6 +253,7 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
             scope.route = named->path; // bounded: the config's paths
         }
     if (match && scope.route == "unmatched") scope.route = match->pattern;
+    scope.call = match && match->method == method && match->calls_provider;
     scope.stream = context.stream;
     if (!match) {
         co_return answer_error(domain::make_error(errc::not_found,

@@ -78,6 +78,7 @@ struct request_scope {
     std::string model_group;
     std::string end_user;
     std::string budget_id;
+    bool call = false; // the route calls providers: the request is a call, refused or not (a ledger row)
     response_stream* stream = nullptr; // for streamed answers
     pending_admission* admission = nullptr; // the inbound limit check, running alongside (calls)
 };

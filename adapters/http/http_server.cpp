@@ -459,6 +459,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
                                   request_id, request.version(), false);
     }
     handler.decorate(response);
+    compress_response(request, response, options.compression);
     bool const keep_alive = request.keep_alive() && response.keep_alive() && !draining;
     response.keep_alive(keep_alive);
     stream.expires_after(options.write_timeout);

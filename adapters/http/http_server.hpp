@@ -18,6 +18,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "adapters/http/compression.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -31,6 +33,7 @@ struct http_server_options {
     std::chrono::milliseconds body_timeout{30'000};
     std::chrono::milliseconds idle_timeout{60'000};
     std::chrono::milliseconds write_timeout{30'000};
+    compression_options compression; // gzip for whole responses the client takes it for
 };
 
 class http_server {

@@ -236,6 +236,7 @@ void observe_call(request_observer const* observer, request_scope const& scope, 
     done.total = std::chrono::steady_clock::now() - started;
     done.record = &scope.record;
     done.model_group = scope.model_group;
+    done.call = true;
     done.end_user = scope.end_user;
     done.budget_id = scope.budget_id;
     observer->finished(done);

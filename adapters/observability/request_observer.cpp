@@ -56,7 +56,7 @@ void request_observer::keep_in_ledger(finished_request const& r) const {
 }
 
 void request_observer::finished(finished_request const& r) const {
-    if (ledger_ && !r.model_group.empty()) keep_in_ledger(r);
+    if (ledger_ && (r.call || !r.model_group.empty())) keep_in_ledger(r);
     using seconds = std::chrono::duration<double>;
     auto const total = r.total;
     auto const upstream = r.record ? r.record->upstream_wait : std::chrono::steady_clock::duration{};

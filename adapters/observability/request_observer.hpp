@@ -34,7 +34,8 @@ struct finished_request {
     std::string_view error_code; // the error body's code, for error responses
     std::chrono::steady_clock::duration total{};
     request_record const* record = nullptr; // null for requests that never reached the dispatcher
-    std::string_view model_group; // what the call called; empty: not a call (no ledger row)
+    std::string_view model_group; // what the call called (empty: not known)
+    bool call = false;            // a call (a ledger row), refused or not
     std::string_view end_user;
     std::string_view budget_id;
     std::string_view request_body;

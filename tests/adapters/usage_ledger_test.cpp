@@ -323,6 +323,29 @@ BOOST_AUTO_TEST_CASE(a_thousand_concurrent_calls_lose_no_row) {
 std::string const admin_config = "admin: {api_key: ledger-admin-key-0123456789}\n";
 std::vector<std::pair<std::string, std::string>> const as_admin{{"Authorization", "Bearer ledger-admin-key-0123456789"}};
 
+BOOST_AUTO_TEST_CASE(refused_calls_are_rows_and_a_caller_nobody_knows_is_not) {
+    gateway_fixture gw("limits: [{route: /v1/chat/completions, per: ip, requests: 1, window: 1m}, {per: ip, requests: 1000, window: 1m}]\n");
+    auto const json_body = std::vector<std::pair<std::string, std::string>>{{"Content-Type", "application/json"}};
+    BOOST_TEST(gw.chat(chat).status == 200);
+    BOOST_TEST(gw.chat(chat).status == 429);                                                 // over the limit
+    BOOST_TEST(http_call(gw.port(), "POST", "/v1/chat/completions", "{not json", json_body).status == 429);
+    BOOST_TEST(http_call(gw.port(), "GET", "/api/v1/health").status == 200);                 // not a call
+    auto const body = usage(gw.port(), "?group_by=model");
+    BOOST_TEST(body.at("total").at("requests").as_int64() == 3);
+    BOOST_TEST(body.at("total").at("errors").as_int64() == 2);
+    BOOST_TEST(usage(gw.port(), "?group_by=model").at("data").as_array().size() == 2u); // "mock-1" and "" (unread)
+    auto const by_route = usage(gw.port(), "?group_by=route");
+    BOOST_TEST(by_route.at("data").at(0).at("group").as_string() == "/v1/chat/completions");
+    std::string const secret = "ledger-test-secret-0123456789";
+    auto const key = adapters::key_ring::mint(secret);
+    gateway_fixture keyed("auth:\n  secret: " + secret + "\n  keys:\n    - {id: " + key.id + ", hash: " + key.secret_hash +
+                          ", tenant: acme}\n");
+    BOOST_TEST(keyed.chat(chat).status == 401);
+    BOOST_TEST(keyed.chat(chat, {{"Authorization", "Bearer sb-not-a-key"}}).status == 401);
+    auto const seen = usage(keyed.port(), "", {{"Authorization", "Bearer " + key.text}});
+    BOOST_TEST(seen.at("total").at("requests").as_int64() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(stats_come_from_the_ledger) {
     gateway_fixture gw(admin_config);
     for (int i = 0; i < 4; ++i) BOOST_TEST(gw.chat(chat).status == 200);

@@ -177,6 +177,19 @@ BOOST_AUTO_TEST_CASE(the_ledger_is_sqlite_by_default_and_set_by_file_or_environm
     BOOST_TEST(mentions(problems_of("ledger: {store: mysql}\n"), "ledger.store: must be sqlite, postgres or off"));
 }
 
+BOOST_AUTO_TEST_CASE(a_containers_server_settings_come_from_the_environment) {
+    auto c = load_config("", fake_env({{"TRUSTED_PROXIES", "10.0.0.0/8, 172.16.0.0/12"},
+                                       {"CORS_ALLOW_ORIGINS", "https://app.example.com,https://admin.example.com"},
+                                       {"SWITCHBOARD_THREADS", "4"}}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->server.trusted_proxies == std::vector<std::string>({"10.0.0.0/8", "172.16.0.0/12"}));
+    BOOST_TEST(c->server.cors.allow_origins.size() == 2u);
+    BOOST_TEST(c->server.threads == 4u);
+    auto p = problems_of("", {{"TRUSTED_PROXIES", "not-a-network"}, {"CORS_ALLOW_ORIGINS", "app.example.com/x"}});
+    BOOST_TEST(mentions(p, "environment.trusted_proxies"));
+    BOOST_TEST(mentions(p, "environment.cors.allow_origins[0]"));
+}
+
 BOOST_AUTO_TEST_CASE(errors_name_the_key_path_and_are_all_reported) {
     auto p = problems_of(R"(
 server: {port: 70000, idle_timeout: soon}
