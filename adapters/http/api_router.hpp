@@ -206,6 +206,7 @@ class api_router final : public request_handler {
     net::awaitable<http_response> model_route(route_call& c);
     net::awaitable<http_response> stats_route(route_call& c);
     net::awaitable<http_response> usage_route(route_call& c); // usage_endpoint.cpp
+    net::awaitable<http_response> openapi_route(route_call& c);
     net::awaitable<http_response> providers_route(route_call& c);
     // The admin API of keys and tenants (key_endpoints.cpp).
     net::awaitable<http_response> keys_route(route_call& c);

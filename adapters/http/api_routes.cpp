@@ -2,6 +2,7 @@
 #include "adapters/http/api_route.hpp"
 
 #include "adapters/http/path_pattern.hpp"
+#include "adapters/http/openapi_document.hpp"
 #include "adapters/http/router_responses.hpp"
 #include "adapters/ledger/usage_reader.hpp"
 #include "adapters/wall_clock.hpp"
@@ -21,7 +22,7 @@ using verb = http::verb;
 std::span<api_router::route const> api_router::routes() {
     using scope = domain::access_scope;
     constexpr std::optional<scope> open = std::nullopt;
-    static std::array<route, 38> const table{{
+    static std::array<route, 39> const table{{
         {.pattern = "/v1/chat/completions", .method = verb::post, .handler = &api_router::chat_route,
          .needs = scope::chat, .calls_provider = true},
         {.pattern = "/v1/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
@@ -65,6 +66,7 @@ std::span<api_router::route const> api_router::routes() {
          .rate_limited = false},
         {.pattern = "/api/v1/quotas", .method = verb::get, .handler = &api_router::quotas_route, .needs = scope::usage},
         {.pattern = "/api/v1/usage", .method = verb::get, .handler = &api_router::usage_route, .needs = scope::usage},
+        {.pattern = "/api/v1/openapi.json", .method = verb::get, .handler = &api_router::openapi_route, .needs = open},
         {.pattern = "/metrics", .method = verb::get, .handler = &api_router::metrics_route, .needs = open,
          .rate_limited = false},
         {.pattern = "/api/metrics", .method = verb::get, .handler = &api_router::metrics_route, .needs = open,
@@ -186,6 +188,9 @@ net::awaitable<http_response> api_router::ready_route(route_call& c) {
 }
 net::awaitable<http_response> api_router::quotas_route(route_call& c) {
     return quotas(c.req, c.request_id, c.scope);
+}
+net::awaitable<http_response> api_router::openapi_route(route_call& c) {
+    co_return json_response(http::status::ok, std::string(openapi_document()), c.req, c.request_id);
 }
 net::awaitable<http_response> api_router::metrics_route(route_call& c) {
     if (!services_.registry)

@@ -74,7 +74,9 @@ net::awaitable<std::optional<domain::gateway_error>> api_router::identify_by_cre
     caller.tenant = "default";
     if (!r.needs) co_return std::nullopt; // open to anyone, anonymous
     auto const token = credential_of(req);
-    if (r.admin() && !admin_refusal(req, scope)) co_return std::nullopt; // the admin key
+    // The admin key opens the admin routes, and reads every tenant's usage and quotas.
+    bool const admin_may = r.admin() || r.needs == domain::access_scope::usage;
+    if (admin_may && !token.empty() && !admin_refusal(req, scope)) co_return std::nullopt;
     if (token.empty())
         co_return domain::make_error(errc::unauthorized,
                                      "This gateway needs an API key: send it as Authorization: Bearer <key>");

@@ -398,4 +398,16 @@ BOOST_AUTO_TEST_CASE(a_tenants_key_reads_its_own_usage_and_admin_reads_every_ten
     BOOST_TEST(http_call(gw.port(), "GET", "/api/v1/usage").status == 401);
 }
 
+BOOST_AUTO_TEST_CASE(with_auth_on_the_admin_key_reads_every_tenants_usage_and_quotas) {
+    std::string const secret = "ledger-test-secret-0123456789";
+    auto const acme = adapters::key_ring::mint(secret);
+    gateway_fixture gw(admin_config + "auth:\n  secret: " + secret + "\n  keys:\n    - {id: " + acme.id +
+                       ", hash: " + acme.secret_hash + ", tenant: acme}\n");
+    BOOST_TEST(gw.chat(chat, {{"Authorization", "Bearer " + acme.text}}).status == 200);
+    auto const all = usage(gw.port(), "?group_by=tenant", as_admin);
+    BOOST_TEST(all.at("data").at(0).at("group").as_string() == "acme");
+    BOOST_TEST(http_call(gw.port(), "GET", "/api/v1/quotas", "", as_admin).status == 200);
+    BOOST_TEST(http_call(gw.port(), "GET", "/api/v1/usage", "", {{"Authorization", "Bearer not-the-admin-key"}}).status == 401);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
