@@ -17,6 +17,7 @@
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/observability/request_observer.hpp"
 #include "adapters/store/redis/redis_connection.hpp"
+#include "domain/ledger/usage_query.hpp"
 
 #include <optional>
 #include <set>
@@ -206,6 +207,9 @@ class api_router final : public request_handler {
     net::awaitable<http_response> model_route(route_call& c);
     net::awaitable<http_response> stats_route(route_call& c);
     net::awaitable<http_response> usage_route(route_call& c); // usage_endpoint.cpp
+    net::awaitable<http_response> usage_errors_route(route_call& c);
+    // The ledger is on and the caller may read the query's tenant (a tenant's key: its own, set here).
+    std::optional<domain::gateway_error> usage_access(domain::ledger::usage_query& q, request_scope const& scope) const;
     net::awaitable<http_response> openapi_route(route_call& c);
     net::awaitable<http_response> providers_route(route_call& c);
     // The admin API of keys and tenants (key_endpoints.cpp).

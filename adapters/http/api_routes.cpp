@@ -22,7 +22,7 @@ using verb = http::verb;
 std::span<api_router::route const> api_router::routes() {
     using scope = domain::access_scope;
     constexpr std::optional<scope> open = std::nullopt;
-    static std::array<route, 39> const table{{
+    static std::array<route, 40> const table{{
         {.pattern = "/v1/chat/completions", .method = verb::post, .handler = &api_router::chat_route,
          .needs = scope::chat, .calls_provider = true},
         {.pattern = "/v1/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
@@ -66,6 +66,8 @@ std::span<api_router::route const> api_router::routes() {
          .rate_limited = false},
         {.pattern = "/api/v1/quotas", .method = verb::get, .handler = &api_router::quotas_route, .needs = scope::usage},
         {.pattern = "/api/v1/usage", .method = verb::get, .handler = &api_router::usage_route, .needs = scope::usage},
+        {.pattern = "/api/v1/usage/errors", .method = verb::get, .handler = &api_router::usage_errors_route,
+         .needs = scope::usage},
         {.pattern = "/api/v1/openapi.json", .method = verb::get, .handler = &api_router::openapi_route, .needs = open},
         {.pattern = "/metrics", .method = verb::get, .handler = &api_router::metrics_route, .needs = open,
          .rate_limited = false},

@@ -10,6 +10,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
+#include <charconv>
+
 namespace switchboard::adapters {
 namespace json = boost::json;
 using domain::errc;
@@ -74,41 +76,98 @@ std::string usage_body(ledger::usage_query const& q, std::vector<ledger::usage_s
     return json::serialize(body);
 }
 
-domain::result<ledger::usage_query> query_of(http_request const& req) {
+using query_params = std::vector<std::pair<std::string, std::string>>;
+
+domain::result<query_params> params_of(http_request const& req) {
     auto url = boost::urls::parse_origin_form(std::string_view(req.target()));
     if (!url) return domain::make_error(errc::invalid_request, "The URL's query cannot be read");
-    std::vector<std::pair<std::string, std::string>> params;
+    query_params params;
     for (auto const& p : url->params()) params.emplace_back(p.key, p.value);
-    return ledger::read_usage_query(params, unix_now_ms());
+    return params;
+}
+
+domain::result<ledger::usage_query> query_of(http_request const& req) {
+    auto params = params_of(req);
+    if (!params) return params.error();
+    return ledger::read_usage_query(*params, unix_now_ms());
+}
+
+// `limit` (1 to 200, default 20) taken out of the parameters; the rest is a usage query.
+domain::result<std::size_t> take_limit(query_params& params) {
+    std::size_t limit = 20;
+    for (auto it = params.begin(); it != params.end(); ++it) {
+        if (it->first != "limit") continue;
+        auto const& v = it->second;
+        std::size_t n = 0;
+        auto const [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec != std::errc{} || end != v.data() + v.size() || n < 1 || n > ledger::max_recent_errors)
+            return domain::make_error(errc::invalid_request, "'limit' is a number from 1 to 200", "limit");
+        limit = n;
+        params.erase(it);
+        break;
+    }
+    return limit;
+}
+
+json::array errors_json(std::vector<ledger::failed_call> const& calls) {
+    json::array out;
+    for (auto const& c : calls)
+        out.push_back(json::object{{"at", utc_text(c.at_unix_ms)}, {"request_id", c.request_id}, {"tenant", c.tenant},
+                                   {"route", c.route}, {"model", c.model_group}, {"provider", c.provider},
+                                   {"status", c.status}, {"code", c.error_code}});
+    return out;
+}
+} // namespace
+
+std::optional<domain::gateway_error> api_router::usage_access(ledger::usage_query& q, request_scope const& scope) const {
+    if (!services_.usage) return domain::make_error(errc::not_found, "The usage ledger is off (ledger.store: off)");
+    // A tenant's key reads its own tenant, whatever it asks.
+    if (scope.grant && !scope.grant->holds(domain::access_scope::admin)) {
+        if (q.tenant && *q.tenant != scope.caller.tenant)
+            return domain::make_error(errc::forbidden, "A tenant's key reads its own tenant's usage only", "tenant");
+        q.tenant = scope.caller.tenant;
+    }
+    return std::nullopt;
+}
+
+namespace {
+domain::gateway_error ledger_unreadable() {
+    auto e = domain::make_error(errc::store_unavailable, "The usage ledger cannot be read right now; try again shortly");
+    e.retry_after = std::chrono::seconds(1);
+    return e;
 }
 } // namespace
 
 net::awaitable<http_response> api_router::usage_route(route_call& c) {
-    if (!services_.usage)
-        co_return answer_error(domain::make_error(errc::not_found, "The usage ledger is off (ledger.store: off)"), c.req,
-                               c.request_id);
     auto q = query_of(c.req);
     if (!q) co_return answer_error(q.error(), c.req, c.request_id);
-    // A tenant's key reads its own tenant, whatever it asks.
-    if (c.scope.grant && !c.scope.grant->holds(domain::access_scope::admin)) {
-        if (q->tenant && *q->tenant != c.scope.caller.tenant)
-            co_return answer_error(
-                domain::make_error(errc::forbidden, "A tenant's key reads its own tenant's usage only", "tenant"), c.req,
-                c.request_id);
-        q->tenant = c.scope.caller.tenant;
-    }
+    if (auto refused = usage_access(*q, c.scope)) co_return answer_error(*refused, c.req, c.request_id);
     std::optional<std::vector<ledger::usage_sums>> groups;
     try {
         groups = co_await services_.usage->sum(*q);
     } catch (std::exception const&) {
         // Answered below: the ledger could not be read (its cause is in the writer's log).
     }
-    if (!groups) {
-        auto e = domain::make_error(errc::store_unavailable, "The usage ledger cannot be read right now; try again shortly");
-        e.retry_after = std::chrono::seconds(1);
-        co_return answer_error(e, c.req, c.request_id);
-    }
+    if (!groups) co_return answer_error(ledger_unreadable(), c.req, c.request_id);
     co_return json_response(http::status::ok, usage_body(*q, *groups), c.req, c.request_id);
+}
+
+net::awaitable<http_response> api_router::usage_errors_route(route_call& c) {
+    auto params = params_of(c.req);
+    if (!params) co_return answer_error(params.error(), c.req, c.request_id);
+    auto limit = take_limit(*params);
+    if (!limit) co_return answer_error(limit.error(), c.req, c.request_id);
+    auto q = ledger::read_usage_query(*params, unix_now_ms());
+    if (!q) co_return answer_error(q.error(), c.req, c.request_id);
+    if (auto refused = usage_access(*q, c.scope)) co_return answer_error(*refused, c.req, c.request_id);
+    std::optional<std::vector<ledger::failed_call>> calls;
+    try {
+        calls = co_await services_.usage->recent_errors(*q, *limit);
+    } catch (std::exception const&) {
+    }
+    if (!calls) co_return answer_error(ledger_unreadable(), c.req, c.request_id);
+    json::object body{{"object", "list"}, {"data", errors_json(*calls)}};
+    co_return json_response(http::status::ok, json::serialize(body), c.req, c.request_id);
 }
 
 } // namespace switchboard::adapters

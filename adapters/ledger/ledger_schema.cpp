@@ -85,6 +85,14 @@ std::string sum(dialect d, domain::ledger::usage_query const& q) {
     return q.group_by == usage_grouping::total ? sql : sql + " GROUP BY grp ORDER BY grp";
 }
 
+std::string recent_errors(dialect d, domain::ledger::usage_query const& q, std::size_t limit) {
+    std::string sql = "SELECT at_unix_ms, request_id, tenant, route, model_group, provider, status, error_code FROM usage "
+                      "WHERE at_unix_ms >= " + placeholder(d, 1) + " AND at_unix_ms < " + placeholder(d, 2) +
+                      " AND status >= 400";
+    if (q.tenant) sql += " AND tenant = " + placeholder(d, 3);
+    return sql + " ORDER BY at_unix_ms DESC LIMIT " + std::to_string(limit);
+}
+
 std::string forget(dialect d, std::string_view table) {
     std::string const t(table);
     return "DELETE FROM " + t + " WHERE id IN (SELECT id FROM " + t + " WHERE at_unix_ms < " + placeholder(d, 1) +

@@ -32,6 +32,9 @@ std::string insert(dialect d, std::size_t rows);
 std::string sum(dialect d, domain::ledger::usage_query const& q);
 // INSERT INTO usage_payloads (at_unix_ms, request_id, request_body, response_body) VALUES … for `rows` rows.
 std::string insert_payloads(dialect d, std::size_t rows);
+// SELECT at_unix_ms, request_id, tenant, route, model_group, provider, status, error_code of the
+// errors in [$1, $2) [AND tenant = $3], newest first, at most `limit`.
+std::string recent_errors(dialect d, domain::ledger::usage_query const& q, std::size_t limit);
 // Deletes at most $2 rows of `table` (usage or usage_payloads) with at_unix_ms < $1.
 std::string forget(dialect d, std::string_view table);
 

@@ -24,6 +24,10 @@ class ledger_store {
     virtual void append(std::vector<domain::ledger::usage_row> const& rows) = 0;
     // The sums of the rows the query selects, one per group (ordered by group).
     virtual std::vector<domain::ledger::usage_sums> sum(domain::ledger::usage_query const& q) = 0;
+    // The latest calls (at most `limit`) the query's span and tenant select that ended in an
+    // error (status ≥ 400), newest first.
+    virtual std::vector<domain::ledger::failed_call> recent_errors(domain::ledger::usage_query const& q,
+                                                                    std::size_t limit) = 0;
     // Deletes at most `at_most` rows that ended before `before_unix_ms`. → rows deleted
     virtual std::size_t forget_before(std::int64_t before_unix_ms, std::size_t at_most) = 0;
     // The same for the calls' bodies (their own retention).

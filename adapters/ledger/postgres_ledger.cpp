@@ -189,6 +189,22 @@ std::vector<domain::ledger::usage_sums> postgres_ledger::sum(domain::ledger::usa
     return out;
 }
 
+std::vector<domain::ledger::failed_call> postgres_ledger::recent_errors(domain::ledger::usage_query const& q,
+                                                                        std::size_t limit) {
+    std::lock_guard lock(reader_->mutex);
+    auto* c = reader_->ready();
+    std::vector<std::string> params{std::to_string(q.from_unix_ms), std::to_string(q.to_unix_ms)};
+    if (q.tenant) params.push_back(*q.tenant);
+    auto const r = exec(c, ledger_sql::recent_errors(dialect::postgres, q, limit), params);
+    std::vector<domain::ledger::failed_call> out;
+    for (int row = 0; row < PQntuples(r.r); ++row) {
+        auto text = [&](int col) { return std::string(r.text(row, col)); };
+        out.push_back({r.integer(row, 0), text(1), text(2), text(3), text(4), text(5), text(7),
+                       static_cast<int>(r.integer(row, 6))});
+    }
+    return out;
+}
+
 std::size_t postgres_ledger::forget_before(std::int64_t before_unix_ms, std::size_t at_most) {
     return forget("usage", before_unix_ms, at_most);
 }

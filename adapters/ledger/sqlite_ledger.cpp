@@ -176,6 +176,25 @@ std::vector<domain::ledger::usage_sums> sqlite_ledger::sum(domain::ledger::usage
     return out;
 }
 
+std::vector<domain::ledger::failed_call> sqlite_ledger::recent_errors(domain::ledger::usage_query const& q,
+                                                                      std::size_t limit) {
+    std::lock_guard lock(reader_->mutex);
+    auto* db = reader_->db;
+    statement query(db, ledger_sql::recent_errors(dialect::sqlite, q, limit));
+    query.bind(1, q.from_unix_ms);
+    query.bind(2, q.to_unix_ms);
+    if (q.tenant) query.bind(3, *q.tenant);
+    auto text = [&](int c) {
+        auto const* t = reinterpret_cast<char const*>(sqlite3_column_text(query.s, c));
+        return std::string(t ? t : "");
+    };
+    std::vector<domain::ledger::failed_call> out;
+    while (query.step(db) == SQLITE_ROW)
+        out.push_back({sqlite3_column_int64(query.s, 0), text(1), text(2), text(3), text(4), text(5), text(7),
+                       sqlite3_column_int(query.s, 6)});
+    return out;
+}
+
 std::size_t sqlite_ledger::forget_before(std::int64_t before_unix_ms, std::size_t at_most) {
     return forget(writer_.get(), "usage", before_unix_ms, at_most);
 }

@@ -20,6 +20,8 @@ class sqlite_ledger final : public ledger_store {
 
     void append(std::vector<domain::ledger::usage_row> const& rows) override;
     std::vector<domain::ledger::usage_sums> sum(domain::ledger::usage_query const& q) override;
+    std::vector<domain::ledger::failed_call> recent_errors(domain::ledger::usage_query const& q,
+                                                            std::size_t limit) override;
     std::size_t forget_before(std::int64_t before_unix_ms, std::size_t at_most) override;
     std::size_t forget_payloads_before(std::int64_t before_unix_ms, std::size_t at_most) override;
     int schema_version() override;

@@ -25,4 +25,13 @@ net::awaitable<std::vector<domain::ledger::usage_sums>> usage_reader::sum(domain
     co_return co_await net::co_spawn(pool_->threads, on_reader, net::use_awaitable);
 }
 
+net::awaitable<std::vector<domain::ledger::failed_call>> usage_reader::recent_errors(domain::ledger::usage_query q,
+                                                                                   std::size_t limit) {
+    auto on_reader = [this, q, limit]() -> net::awaitable<std::vector<domain::ledger::failed_call>> {
+        writer_.flush();
+        co_return writer_.store().recent_errors(q, limit);
+    };
+    co_return co_await net::co_spawn(pool_->threads, on_reader, net::use_awaitable);
+}
+
 } // namespace switchboard::adapters

@@ -15,6 +15,7 @@ class usage_reader {
     explicit usage_reader(ledger_writer& writer);
     ~usage_reader(); // waits for a query under way
     net::awaitable<std::vector<domain::ledger::usage_sums>> sum(domain::ledger::usage_query q);
+    net::awaitable<std::vector<domain::ledger::failed_call>> recent_errors(domain::ledger::usage_query q, std::size_t limit);
     ledger_counts counts() const { return writer_.counts(); }
 
   private:

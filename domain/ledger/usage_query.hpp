@@ -52,6 +52,14 @@ struct usage_sums {
     double error_rate() const { return requests ? static_cast<double>(errors) / static_cast<double>(requests) : 0.0; }
 };
 
+// A call that failed, as the recent-errors list shows it.
+struct failed_call {
+    std::int64_t at_unix_ms = 0;
+    std::string request_id, tenant, route, model_group, provider, error_code;
+    int status = 0;
+};
+inline constexpr std::size_t max_recent_errors = 200;
+
 // A day group's value as the stores give it (days since the Unix epoch) in the API's form.
 std::string day_group(std::int64_t days_since_epoch);
 

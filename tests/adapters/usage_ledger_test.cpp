@@ -88,6 +88,7 @@ struct stuck_store final : adapters::ledger_store {
         appended += rows.size();
     }
     std::vector<ledger::usage_sums> sum(ledger::usage_query const&) override { return {}; }
+    std::vector<ledger::failed_call> recent_errors(ledger::usage_query const&, std::size_t) override { return {}; }
     std::size_t forget_before(std::int64_t, std::size_t) override { return 0; }
     std::size_t forget_payloads_before(std::int64_t, std::size_t) override { return 0; }
     int schema_version() override { return 1; }
@@ -138,6 +139,14 @@ void check_store(std::function<std::unique_ptr<adapters::ledger_store>()> const&
     auto served = again->sum(q);
     BOOST_TEST_REQUIRE(served.size() == 1u);
     BOOST_TEST(served[0].group == "openai");
+    auto const failed = again->recent_errors(everything(), 10);
+    BOOST_TEST_REQUIRE(failed.size() == 1u);
+    BOOST_TEST(failed[0].status == 503);
+    BOOST_TEST(failed[0].provider == "groq");
+    BOOST_TEST(failed[0].at_unix_ms == 2000);
+    auto only_globex = everything();
+    only_globex.tenant = "globex";
+    BOOST_TEST(again->recent_errors(only_globex, 10).empty());
     auto window = everything();
     window.from_unix_ms = 1500;
     window.to_unix_ms = 2001;
@@ -334,6 +343,13 @@ BOOST_AUTO_TEST_CASE(refused_calls_are_rows_and_a_caller_nobody_knows_is_not) {
     BOOST_TEST(body.at("total").at("requests").as_int64() == 3);
     BOOST_TEST(body.at("total").at("errors").as_int64() == 2);
     BOOST_TEST(usage(gw.port(), "?group_by=model").at("data").as_array().size() == 2u); // "mock-1" and "" (unread)
+    auto const errors = http_call(gw.port(), "GET", "/api/v1/usage/errors?limit=10");
+    BOOST_TEST_REQUIRE(errors.status == 200, errors.body);
+    auto const failed = json::parse(errors.body).at("data").as_array();
+    BOOST_TEST_REQUIRE(failed.size() == 2u);
+    BOOST_TEST(failed[0].at("status").as_int64() == 429); // newest first
+    BOOST_TEST(failed[0].at("code").as_string() == "rate_limit_exceeded");
+    BOOST_TEST(http_call(gw.port(), "GET", "/api/v1/usage/errors?limit=500").status == 400);
     auto const by_route = usage(gw.port(), "?group_by=route");
     BOOST_TEST(by_route.at("data").at(0).at("group").as_string() == "/v1/chat/completions");
     std::string const secret = "ledger-test-secret-0123456789";

@@ -150,6 +150,9 @@ test('every documented operation answers with a documented status and shape', as
   await call('GET', '/api/v1/usage', '/api/v1/usage?group_by=tenant', 'admin');
   assert.equal((await call('GET', '/api/v1/usage', '/api/v1/usage?group_by=colour', 'admin')).status, 400);
   await call('GET', '/api/v1/quotas', '/api/v1/quotas', secret);
+  const errors = JSON.parse((await call('GET', '/api/v1/usage/errors', '/api/v1/usage/errors?limit=50', 'admin')).text);
+  assert.ok(errors.data.some((e) => e.status === 400 && e.route === '/v1/chat/completions'));
+  assert.equal((await call('GET', '/api/v1/usage/errors', '/api/v1/usage/errors?limit=0', 'admin')).status, 400);
   await call('DELETE', '/api/v1/keys/{id}', `/api/v1/keys/${id}`, 'admin');
   assert.equal((await call('GET', '/v1/models', '/v1/models', secret)).status, 401);
 
