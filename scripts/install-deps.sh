@@ -13,12 +13,15 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
 packages=(build-essential cmake ninja-build ccache pkg-config ca-certificates
           libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
           libyaml-cpp-dev libssl-dev openssl libhiredis-dev libjwt-dev libhnswlib-dev libmimalloc-dev
-          libvalijson-dev libkainjow-mustache-dev libsqlite3-dev libpq-dev zlib1g-dev)
+          libvalijson-dev libkainjow-mustache-dev libsqlite3-dev libpq-dev zlib1g-dev
+          libjs-chart.js)
 if [ $with_tests -eq 1 ] && ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 # The shared-state tests start their own redis-server on a free port.
 if [ $with_tests -eq 1 ]; then packages+=(redis-server); fi
 # The metrics test runs `promtool check metrics` (Debian ships promtool in the prometheus package).
 if [ $with_tests -eq 1 ]; then packages+=(prometheus); fi
+# The dashboard test drives Debian's Chromium headless (puppeteer-core, from tests/e2e's npm ci).
+if [ $with_tests -eq 1 ]; then packages+=(chromium); fi
 # The ledger tests start their own PostgreSQL cluster on a free port (no service is enabled).
 if [ $with_tests -eq 1 ]; then packages+=(postgresql); fi
 # The JSON Schema validator is checked against the official test suite (draft 7).

@@ -211,6 +211,7 @@ class api_router final : public request_handler {
     // The ledger is on and the caller may read the query's tenant (a tenant's key: its own, set here).
     std::optional<domain::gateway_error> usage_access(domain::ledger::usage_query& q, request_scope const& scope) const;
     net::awaitable<http_response> openapi_route(route_call& c);
+    net::awaitable<http_response> dashboard_route(route_call& c); // dashboard_endpoint.cpp
     net::awaitable<http_response> providers_route(route_call& c);
     // The admin API of keys and tenants (key_endpoints.cpp).
     net::awaitable<http_response> keys_route(route_call& c);

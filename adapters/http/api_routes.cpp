@@ -22,7 +22,7 @@ using verb = http::verb;
 std::span<api_router::route const> api_router::routes() {
     using scope = domain::access_scope;
     constexpr std::optional<scope> open = std::nullopt;
-    static std::array<route, 40> const table{{
+    static std::array<route, 42> const table{{
         {.pattern = "/v1/chat/completions", .method = verb::post, .handler = &api_router::chat_route,
          .needs = scope::chat, .calls_provider = true},
         {.pattern = "/v1/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
@@ -69,6 +69,9 @@ std::span<api_router::route const> api_router::routes() {
         {.pattern = "/api/v1/usage/errors", .method = verb::get, .handler = &api_router::usage_errors_route,
          .needs = scope::usage},
         {.pattern = "/api/v1/openapi.json", .method = verb::get, .handler = &api_router::openapi_route, .needs = open},
+        // The dashboard's files hold no figure: it reads them from the APIs with the admin key.
+        {.pattern = "/dashboard", .method = verb::get, .handler = &api_router::dashboard_route, .needs = open},
+        {.pattern = "/dashboard/{file}", .method = verb::get, .handler = &api_router::dashboard_route, .needs = open},
         {.pattern = "/metrics", .method = verb::get, .handler = &api_router::metrics_route, .needs = open,
          .rate_limited = false},
         {.pattern = "/api/metrics", .method = verb::get, .handler = &api_router::metrics_route, .needs = open,

@@ -55,6 +55,10 @@ net::awaitable<std::optional<domain::gateway_error>> api_router::identify(http_r
         if (refusal && refusal->code == errc::unauthorized) co_return co_await count_failure(std::move(*refusal), scope);
         co_return refusal;
     }
+    // Auth off, an admin key set: every tenant's usage and quotas are the operator's to read (no
+    // caller has a tenant of its own to be limited to).
+    if (r.needs == domain::access_scope::usage && !services_.admin_key.empty())
+        if (auto refusal = admin_refusal(req, scope)) co_return co_await count_failure(std::move(*refusal), scope);
     if (auto key = bearer_token(req); !key.empty()) {
         caller.key_id = key_fingerprint(key);
         scope.key_hint = loggable_credential(key);

@@ -9,8 +9,10 @@ namespace switchboard::adapters {
 namespace {
 constexpr std::string_view hardening_fields = "x-content-type-options: nosniff\r\n"
                                               "x-frame-options: DENY\r\n"
-                                              "referrer-policy: no-referrer\r\n"
-                                              "content-security-policy: default-src 'none'; frame-ancestors 'none'\r\n";
+                                              "referrer-policy: no-referrer\r\n";
+// Every answer but one that sets its own (the dashboard's page) may load nothing.
+constexpr std::string_view default_content_security_policy =
+    "content-security-policy: default-src 'none'; frame-ancestors 'none'\r\n";
 
 void append_status_line(std::string& out, http_response const& response) {
     out += response.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
@@ -67,6 +69,7 @@ std::string response_head(http_response& response) {
         append_fields(out, response, true);
     }
     out += hardening_fields;
+    if (response.find("content-security-policy") == response.end()) out += default_content_security_policy;
     out += "\r\n";
     return out;
 }

@@ -377,7 +377,8 @@ BOOST_AUTO_TEST_CASE(bad_queries_are_refused_naming_the_parameter_and_an_off_led
     BOOST_TEST(bad.status == 400);
     BOOST_TEST(json::parse(bad.body).at("error").at("param").as_string() == "group_by");
     gateway_fixture off(admin_config + "ledger: {store: off}\n");
-    BOOST_TEST(http_call(off.port(), "GET", "/api/v1/usage").status == 404);
+    BOOST_TEST(http_call(off.port(), "GET", "/api/v1/usage", "", as_admin).status == 404);
+    BOOST_TEST(http_call(off.port(), "GET", "/api/v1/usage").status == 401); // auth off, an admin key set: it is needed
     auto const stats = http_call(off.port(), "GET", "/api/v1/stats", "", as_admin);
     BOOST_TEST(json::parse(stats.body).at("source").as_string() == "instance");
 }
