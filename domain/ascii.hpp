@@ -8,6 +8,13 @@
 
 namespace switchboard::domain {
 
+// `s` without the spaces and tabs around it (HTTP's optional whitespace, RFC 9110 §5.6.3).
+constexpr std::string_view trimmed_ows(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
 constexpr char ascii_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }

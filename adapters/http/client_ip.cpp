@@ -1,18 +1,13 @@
 // Trusted-proxy matching and X-Forwarded-For reading.
 #include "adapters/http/client_ip.hpp"
 
+#include "domain/ascii.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 #include <charconv>
 
 namespace switchboard::adapters {
-namespace {
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-} // namespace
 
 bool trusted_proxies::to_bytes(std::string_view text, std::array<unsigned char, 16>& out) {
     boost::system::error_code ec;
@@ -49,7 +44,7 @@ boost::system::result<trusted_proxies, std::string> trusted_proxies::parse(std::
 
 bool trusted_proxies::contains(std::string_view address) const {
     std::array<unsigned char, 16> bytes{};
-    if (blocks_.empty() || !to_bytes(trim(address), bytes)) return false;
+    if (blocks_.empty() || !to_bytes(domain::trimmed_ows(address), bytes)) return false;
     for (auto const& b : blocks_) {
         int bits = b.prefix;
         bool match = true;
@@ -68,7 +63,7 @@ std::string client_ip(std::string const& peer, std::string_view forwarded_for, t
     std::string_view candidate;
     while (!rest.empty()) {
         auto const comma = rest.rfind(',');
-        candidate = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+        candidate = domain::trimmed_ows(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
         boost::system::error_code bad;
         boost::asio::ip::make_address(std::string(candidate), bad);

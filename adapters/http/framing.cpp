@@ -6,12 +6,6 @@
 namespace switchboard::adapters {
 
 namespace {
-std::string_view trimmed(std::string_view s) {
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    return s;
-}
-
 bool is_chunked(std::string_view coding) {
     constexpr std::string_view chunked = "chunked";
     if (coding.size() != chunked.size()) return false;
@@ -37,7 +31,7 @@ bool has_obs_fold(std::string_view header_block) {
 
 bool ends_with_chunked(std::string_view te) {
     auto const comma = te.rfind(',');
-    return is_chunked(trimmed(comma == std::string_view::npos ? te : te.substr(comma + 1)));
+    return is_chunked(domain::trimmed_ows(comma == std::string_view::npos ? te : te.substr(comma + 1)));
 }
 
 transfer_codings check_transfer_codings(std::string_view value) {
@@ -46,7 +40,7 @@ transfer_codings check_transfer_codings(std::string_view value) {
     bool other = false;
     for (std::size_t start = 0; start <= value.size();) {
         auto const comma = value.find(',', start);
-        auto const coding = trimmed(value.substr(start, comma == std::string_view::npos ? value.npos : comma - start));
+        auto const coding = domain::trimmed_ows(value.substr(start, comma == std::string_view::npos ? value.npos : comma - start));
         if (coding.empty() || coding.find_first_of(";= \t") != std::string_view::npos)
             return transfer_codings::malformed;
         if (is_chunked(coding))

@@ -7,19 +7,13 @@
 
 namespace switchboard::domain {
 namespace {
-std::string_view trimmed(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
 // The q-value of a member's parameters ("q=0.5"), 1 without one; nullopt when it is not a
 // qvalue (0 to 1, at most three decimals).
 std::optional<int> q_thousandths(std::string_view params) {
     int q = 1000;
     while (!params.empty()) {
         auto const semi = params.find(';');
-        auto const param = trimmed(params.substr(0, semi));
+        auto const param = trimmed_ows(params.substr(0, semi));
         params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
         if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
         auto const v = param.substr(2);
@@ -44,10 +38,10 @@ bool accepts_gzip(std::string_view header) {
     std::optional<int> gzip, any;
     while (!header.empty()) {
         auto const comma = header.find(',');
-        auto const member = trimmed(header.substr(0, comma));
+        auto const member = trimmed_ows(header.substr(0, comma));
         header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
         auto const semi = member.find(';');
-        auto const coding = ascii_lowered(trimmed(member.substr(0, semi)));
+        auto const coding = ascii_lowered(trimmed_ows(member.substr(0, semi)));
         auto const q = q_thousandths(semi == std::string_view::npos ? std::string_view{} : member.substr(semi + 1));
         if (!q) continue;
         if (coding == "gzip" || coding == "x-gzip") gzip = *q;

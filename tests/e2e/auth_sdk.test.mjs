@@ -4,11 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import net from 'node:net';
 import OpenAI from 'openai';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, gatewayEnv } from './support.mjs';
 
 const bin = process.env.SWITCHBOARD_BIN ?? new URL('../../build/server/switchboard', import.meta.url).pathname;
 const secret = 'e2e-auth-secret-0123456789';
@@ -18,22 +18,7 @@ let full; // a key for tenant acme, every model
 let limited; // a key for tenant acme, mock-1 only
 let budgeted; // a key for tenant beta with a budget of 2 requests a day
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port: p } = srv.address();
-      srv.close(() => resolve(p));
-    });
-    srv.on('error', reject);
-  });
-}
-
-function cleanEnv() {
-  const env = { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warning', SWITCHBOARD_AUTH_SECRET: secret };
-  for (const k of Object.keys(env)) if (k.endsWith('_API_KEY') || k === 'SWITCHBOARD_CONFIG' || k === 'REDIS_URL') delete env[k];
-  return env;
-}
+const cleanEnv = () => gatewayEnv({ HOST: '127.0.0.1', SWITCHBOARD_AUTH_SECRET: secret });
 
 // `switchboard --new-key acme`: the key (printed once) and its config entry.
 function newKey() {

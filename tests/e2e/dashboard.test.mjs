@@ -9,8 +9,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import puppeteer from 'puppeteer-core';
+import { freePort, gatewayEnv, waitReady } from './support.mjs';
 
 const bin = process.env.SWITCHBOARD_BIN ?? new URL('../../build/server/switchboard', import.meta.url).pathname;
 const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -19,17 +19,6 @@ const skip = existsSync(chromium) ? false : `no browser at ${chromium} (scripts/
 let gateway;
 let browser;
 let base;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port: p } = srv.address();
-      srv.close(() => resolve(p));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const chat = (model, tenant) =>
   fetch(`${base}/v1/chat/completions`, {
@@ -55,11 +44,9 @@ models:
   mock-1: [mock/mock-1]
   mock-2: [mock/mock-2]
 `);
-  const env = { ...process.env, LOG_LEVEL: 'warning' };
-  for (const k of Object.keys(env)) if (k.endsWith('_API_KEY') || k === 'SWITCHBOARD_CONFIG' || k === 'REDIS_URL' || k.startsWith('LEDGER_') || k === 'DATABASE_URL') delete env[k];
+  const env = gatewayEnv();
   gateway = spawn(bin, ['--config', config], { env, stdio: 'ignore' });
-  for (let i = 0; i < 200 && !(await fetch(`${base}/api/ready`).then((r) => r.ok, () => false)); i++)
-    await new Promise((r) => setTimeout(r, 25));
+  await waitReady(base);
   // Some traffic: two tenants, two models, and calls that fail (a model nobody serves).
   for (let i = 0; i < 6; i++) assert.equal((await chat('mock-1', 'acme')).status, 200);
   for (let i = 0; i < 3; i++) assert.equal((await chat('mock-2', 'globex')).status, 200);

@@ -4,27 +4,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import OpenAI from 'openai';
 import http from 'node:http';
 import { writeFileSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, gatewayEnv } from './support.mjs';
 
 const bin = process.env.SWITCHBOARD_BIN ?? new URL('../../build/server/switchboard', import.meta.url).pathname;
 let gateway;
 let client;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function waitForHealth(port, deadlineMs) {
   const until = Date.now() + deadlineMs;
@@ -40,8 +29,7 @@ async function waitForHealth(port, deadlineMs) {
 
 before(async () => {
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warning' };
-  for (const k of Object.keys(env)) if (k.endsWith('_API_KEY') || k === 'SWITCHBOARD_CONFIG' || k === 'REDIS_URL') delete env[k];
+  const env = gatewayEnv({ PORT: String(port), HOST: '127.0.0.1' });
   gateway = spawn(bin, ['--threads', '2'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForHealth(port, 10_000);
   client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'sk-test-client', maxRetries: 0 });
@@ -240,8 +228,7 @@ models:
   a-chat: [a/claude-x]
   g-chat: [g/gemini-x]
 `);
-  const env = { ...process.env, LOG_LEVEL: 'warning' };
-  for (const k of Object.keys(env)) if (k.endsWith('_API_KEY') || k === 'SWITCHBOARD_CONFIG' || k === 'REDIS_URL') delete env[k];
+  const env = gatewayEnv();
   const second = spawn(bin, ['--config', config], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   try {
     await waitForHealth(port, 10_000);

@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { freePort, gatewayEnv, waitReady } from './support.mjs';
 
 const bin = process.env.SWITCHBOARD_BIN ?? new URL('../../build/server/switchboard', import.meta.url).pathname;
 const docPath = new URL('../../docs/openapi.json', import.meta.url).pathname;
@@ -19,17 +19,6 @@ const doc = JSON.parse(readFileSync(docPath, 'utf8'));
 const admin = 'openapi-admin-key-0123456789';
 let gateway;
 let port;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port: p } = srv.address();
-      srv.close(() => resolve(p));
-    });
-    srv.on('error', reject);
-  });
-}
 
 before(async () => {
   port = await freePort();
@@ -52,16 +41,9 @@ services:
       params: {}
       providers: [{provider: self, path: /api/v1/health, output: {status: /status}}]
 `);
-  const env = { ...process.env, LOG_LEVEL: 'warning' };
-  for (const k of Object.keys(env)) if (k.endsWith('_API_KEY') || k === 'SWITCHBOARD_CONFIG' || k === 'REDIS_URL' || k.startsWith('LEDGER_') || k === 'DATABASE_URL') delete env[k];
+  const env = gatewayEnv();
   gateway = spawn(bin, ['--config', config], { env, stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/ready`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('switchboard did not start');
+  await waitReady(`http://127.0.0.1:${port}`);
 });
 
 after(() => gateway?.kill('SIGTERM'));
