@@ -3,6 +3,7 @@
 // above U+10FFFF), for text that leaves the gateway in a format that must be UTF-8: JSON log
 // lines and Prometheus label values. Pure.
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace switchboard::domain {
@@ -30,5 +31,25 @@ constexpr std::size_t utf8_sequence_at(std::string_view text, std::size_t at) {
 }
 
 inline constexpr std::string_view utf8_replacement = "\xEF\xBF\xBD"; // U+FFFD
+
+// `text` as well-formed UTF-8 without NUL: each byte that starts no valid sequence, and each NUL,
+// becomes U+FFFD (what a database's text column and a JSON answer accept).
+inline std::string valid_utf8_text(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        auto const c = static_cast<unsigned char>(text[i]);
+        if (c != 0 && c < 0x80) {
+            out += text[i++];
+        } else if (auto const n = c == 0 ? 0 : utf8_sequence_at(text, i); n > 0) {
+            out.append(text.substr(i, n));
+            i += n;
+        } else {
+            out += utf8_replacement;
+            ++i;
+        }
+    }
+    return out;
+}
 
 } // namespace switchboard::domain

@@ -49,7 +49,7 @@ api_router::stage_verdict api_router::parse_chat(call_exchange& x) {
     x.chat = std::move(*chat);
     x.scope.model_group = x.chat->model;
     if (auto const* user = x.chat->body.if_contains("user"); user && user->is_string())
-        x.scope.end_user = domain::truncate_for_message(user->as_string(), 128);
+        x.scope.end_user = utf8_prefix(user->as_string(), 128); // made well-formed where it is stored
     return std::nullopt;
 }
 

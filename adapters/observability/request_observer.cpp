@@ -3,6 +3,7 @@
 
 #include "adapters/ledger/ledger_writer.hpp"
 #include "adapters/observability/log_line.hpp"
+#include "domain/utf8.hpp"
 
 #include <cmath>
 
@@ -26,11 +27,13 @@ void request_observer::keep_in_ledger(finished_request const& r) const {
     domain::ledger::usage_row row;
     row.at_unix_ms = wall_clock_();
     row.request_id = r.request_id;
+    // What a client chose is stored as well-formed UTF-8 (a PostgreSQL text column refuses
+    // anything else, and the whole batch with it).
     row.tenant = r.tenant;
-    row.key_id = r.key_hint;
-    row.end_user = r.end_user;
+    row.key_id = domain::valid_utf8_text(r.key_hint);
+    row.end_user = domain::valid_utf8_text(r.end_user);
     row.route = r.route;
-    row.model_group = r.model_group;
+    row.model_group = domain::valid_utf8_text(r.model_group);
     row.status = r.status;
     row.error_code = r.error_code;
     row.latency_us = us(r.total);
@@ -50,8 +53,9 @@ void request_observer::keep_in_ledger(finished_request const& r) const {
         row.cache = rec->cache;
     }
     if (auto const& o = ledger_->options(); o.payloads)
-        row.payload = domain::ledger::usage_row::bodies{std::string(utf8_prefix(r.request_body, o.payload_max_chars)),
-                                                       std::string(utf8_prefix(r.response_body, o.payload_max_chars))};
+        row.payload = domain::ledger::usage_row::bodies{
+            domain::valid_utf8_text(utf8_prefix(r.request_body, o.payload_max_chars)),
+            domain::valid_utf8_text(utf8_prefix(r.response_body, o.payload_max_chars))};
     ledger_->push(std::move(row)); // a full queue drops it (counted)
 }
 

@@ -180,6 +180,24 @@ BOOST_AUTO_TEST_CASE(a_postgres_ledger_that_cannot_connect_says_so_without_its_p
     }
 }
 
+// Bytes a client chose (a credential, a model name with a NUL, a body that is not text) never
+// fail a PostgreSQL batch: they are stored as well-formed UTF-8.
+BOOST_AUTO_TEST_CASE(client_bytes_that_are_not_text_never_fail_a_postgres_batch) {
+    postgres_server pg;
+    gateway_fixture gw("ledger: {store: postgres, url: \"" + pg.url() + "\", payloads: true}\n");
+    auto const odd_user = R"({"model":"mock-1","user":"caf\u00e9\u0000","messages":[{"role":"user","content":"hi"}]})";
+    BOOST_TEST(gw.chat(odd_user, {{"Authorization", "Bearer sk-\xff\xfe-not-utf8-0123456789"}}).status == 200);
+    http_call(gw.port(), "POST", "/v1/chat/completions", std::string("{\"model\":\"\xff\xfe\"}"),
+              {{"Content-Type", "application/json"}});
+    gw.runtime().history()->flush();
+    auto const counts = gw.runtime().history()->counts();
+    BOOST_TEST(counts.failed == 0u);
+    BOOST_TEST(counts.written == 2u);
+    BOOST_TEST(pg.query("SELECT end_user FROM usage WHERE end_user <> ''") ==
+               std::vector<std::string>{"caf\xc3\xa9\xef\xbf\xbd"});
+    BOOST_TEST(pg.query("SELECT COUNT(*) FROM usage_payloads") == std::vector<std::string>{"2"});
+}
+
 // Two gateways writing one PostgreSQL: each sees the calls of both, exactly.
 BOOST_AUTO_TEST_CASE(two_instances_writing_one_postgres_sum_exactly) {
     postgres_server pg;
