@@ -57,7 +57,11 @@ ledger::usage_sums add(ledger::usage_sums total, ledger::usage_sums const& s) {
     return total;
 }
 
-std::string usage_body(ledger::usage_query const& q, std::vector<ledger::usage_sums> const& groups) {
+// `groups` holds one more than the answer lists when there were more: the answer says it was cut
+// (`truncated`), and its total is then that of the groups listed.
+std::string usage_body(ledger::usage_query const& q, std::vector<ledger::usage_sums> groups) {
+    bool const truncated = groups.size() > ledger::max_usage_groups;
+    if (truncated) groups.resize(ledger::max_usage_groups);
     json::array data;
     ledger::usage_sums total;
     for (auto const& g : groups) {
@@ -73,6 +77,7 @@ std::string usage_body(ledger::usage_query const& q, std::vector<ledger::usage_s
                       {"data", std::move(data)},
                       {"total", figures(total)}};
     if (q.tenant) body.emplace("tenant", *q.tenant);
+    if (truncated) body.emplace("truncated", true);
     return json::serialize(body);
 }
 
@@ -149,7 +154,7 @@ net::awaitable<http_response> api_router::usage_route(route_call& c) {
         // Answered below: the ledger could not be read (its cause is in the writer's log).
     }
     if (!groups) co_return answer_error(ledger_unreadable(), c.req, c.request_id);
-    co_return json_response(http::status::ok, usage_body(*q, *groups), c.req, c.request_id);
+    co_return json_response(http::status::ok, usage_body(*q, std::move(*groups)), c.req, c.request_id);
 }
 
 net::awaitable<http_response> api_router::usage_errors_route(route_call& c) {

@@ -82,7 +82,8 @@ std::string sum(dialect d, domain::ledger::usage_query const& q) {
     if (q.tenant) sql += " AND tenant = " + placeholder(d, 3);
     if (q.served_only) sql += " AND status < 400 AND provider <> '' AND provider <> 'cache'";
     // The total is one row (of zeros when nothing matched: the readers skip it).
-    return q.group_by == usage_grouping::total ? sql : sql + " GROUP BY grp ORDER BY grp";
+    if (q.group_by == usage_grouping::total) return sql;
+    return sql + " GROUP BY grp ORDER BY grp LIMIT " + std::to_string(domain::ledger::max_usage_groups + 1);
 }
 
 std::string recent_errors(dialect d, domain::ledger::usage_query const& q, std::size_t limit) {

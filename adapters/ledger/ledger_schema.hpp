@@ -27,7 +27,7 @@ std::vector<std::string_view> const& row_columns();
 // INSERT INTO usage (…) VALUES (…), (…) … for `rows` rows.
 std::string insert(dialect d, std::size_t rows);
 // SELECT <group>, COUNT(*), … FROM usage WHERE at_unix_ms >= $1 AND at_unix_ms < $2
-// [AND tenant = $3] GROUP BY 1 ORDER BY 1 (no GROUP BY for the total). Columns: group, requests, errors, tokens_in,
+// [AND tenant = $3] GROUP BY 1 ORDER BY 1 LIMIT max_usage_groups + 1 (no GROUP BY for the total). Columns: group, requests, errors, tokens_in,
 // tokens_out, tokens_cached, cost_usd, saved_usd, cache_hits, latency_us, overhead_us.
 std::string sum(dialect d, domain::ledger::usage_query const& q);
 // INSERT INTO usage_payloads (at_unix_ms, request_id, request_body, response_body) VALUES … for `rows` rows.

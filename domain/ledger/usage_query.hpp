@@ -25,6 +25,10 @@ struct usage_query {
     bool served_only = false;          // only calls a provider answered (not errors, not cache hits)
 };
 
+// The most groups one answer lists (a key or model a client chose can make many); the store is
+// asked for one more, to tell the answer was cut.
+inline constexpr std::size_t max_usage_groups = 1000;
+
 // The longest span one query may cover (what retention can keep at most, with room).
 inline constexpr std::int64_t max_query_span_ms = 400LL * 86'400'000;
 

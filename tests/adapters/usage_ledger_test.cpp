@@ -221,6 +221,29 @@ BOOST_AUTO_TEST_CASE(two_instances_writing_one_postgres_sum_exactly) {
     BOOST_TEST(pg.query("SELECT COUNT(DISTINCT request_id) FROM usage") == std::vector<std::string>{"400"});
 }
 
+BOOST_AUTO_TEST_CASE(an_answer_lists_at_most_a_thousand_groups_and_says_it_was_cut) {
+    scratch_dir dir;
+    std::string const config = "admin: {api_key: ledger-admin-key-0123456789}\nledger: {path: \"" + dir.file("usage.db") + "\"}\n";
+    {
+        adapters::sqlite_ledger store(dir.file("usage.db"));
+        std::vector<ledger::usage_row> rows;
+        auto const now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+        for (int i = 0; i < 1005; ++i) {
+            auto r = row(now - 1000, "acme", "p", 0.001);
+            r.model_group = "model-" + std::to_string(10000 + i); // a client's many model names
+            rows.push_back(std::move(r));
+        }
+        store.append(rows);
+    }
+    gateway_fixture gw(config);
+    auto const body = usage(gw.port(), "?group_by=model", {{"Authorization", "Bearer ledger-admin-key-0123456789"}});
+    BOOST_TEST(body.at("data").as_array().size() == 1000u);
+    BOOST_TEST(body.at("truncated").as_bool());
+    BOOST_TEST(body.at("total").at("requests").as_int64() == 1000);
+    BOOST_TEST(!usage(gw.port(), "?group_by=tenant", {{"Authorization", "Bearer ledger-admin-key-0123456789"}}).contains("truncated"));
+}
+
 BOOST_AUTO_TEST_CASE(a_full_queue_drops_and_counts_without_waiting_for_the_store) {
     auto store = std::make_shared<stuck_store>();
     adapters::ledger_options options;
