@@ -71,7 +71,7 @@ void ledger_writer::run() {
             due = options_.retention.count() > 0 && (retaining || clock_() >= next_retention_ms_);
         }
         if (!batch.empty()) write_batch(batch);
-        if (due) retaining = retention_step();
+        if (due) retaining = retention_step().more;
     }
 }
 
@@ -93,7 +93,7 @@ void ledger_writer::write_batch(std::vector<domain::ledger::usage_row>& batch) {
     written_.notify_all();
 }
 
-bool ledger_writer::retention_step() {
+ledger_writer::retention_turn ledger_writer::retention_step() {
     auto const now = clock_();
     std::size_t deleted = 0, bodies = 0;
     auto const payload_retention = options_.payload_retention.count() > 0 ? options_.payload_retention : options_.retention;
@@ -112,17 +112,16 @@ bool ledger_writer::retention_step() {
         ++counts_.retention_runs;
         next_retention_ms_ = now + options_.retention_every.count();
     }
-    return more;
+    return {deleted, more};
 }
 
 std::size_t ledger_writer::retain_now() {
     if (options_.retention.count() <= 0) return 0;
     std::size_t total = 0;
     for (;;) {
-        auto const before = counts().forgotten;
-        bool const more = retention_step();
-        total += counts().forgotten - before;
-        if (!more) return total;
+        auto const turn = retention_step();
+        total += turn.deleted;
+        if (!turn.more) return total;
     }
 }
 

@@ -66,7 +66,11 @@ class ledger_writer {
   private:
     void run();
     void write_batch(std::vector<domain::ledger::usage_row>& batch);
-    bool retention_step(); // one chunk; true while more may be left
+    struct retention_turn {
+        std::size_t deleted = 0; // rows (not bodies) this turn deleted
+        bool more = false;       // a chunk was full: more may be left
+    };
+    retention_turn retention_step(); // one chunk of rows and one of bodies
 
     std::shared_ptr<ledger_store> store_;
     ledger_options options_;

@@ -17,21 +17,23 @@ usage_reader::~usage_reader() {
     pool_->threads.join();
 }
 
-net::awaitable<std::vector<domain::ledger::usage_sums>> usage_reader::sum(domain::ledger::usage_query q) {
-    auto on_reader = [this, q]() -> net::awaitable<std::vector<domain::ledger::usage_sums>> {
+// `read(store)` on the reader's thread, after the rows queued before it are written.
+template <class Read> auto usage_reader::on_reader(Read read) -> net::awaitable<decltype(read(std::declval<ledger_store&>()))> {
+    using result = decltype(read(std::declval<ledger_store&>()));
+    auto task = [this, read = std::move(read)]() -> net::awaitable<result> {
         writer_.flush();
-        co_return writer_.store().sum(q);
+        co_return read(writer_.store());
     };
-    co_return co_await net::co_spawn(pool_->threads, on_reader, net::use_awaitable);
+    co_return co_await net::co_spawn(pool_->threads, std::move(task), net::use_awaitable);
+}
+
+net::awaitable<std::vector<domain::ledger::usage_sums>> usage_reader::sum(domain::ledger::usage_query q) {
+    return on_reader([q = std::move(q)](ledger_store& store) { return store.sum(q); });
 }
 
 net::awaitable<std::vector<domain::ledger::failed_call>> usage_reader::recent_errors(domain::ledger::usage_query q,
                                                                                    std::size_t limit) {
-    auto on_reader = [this, q, limit]() -> net::awaitable<std::vector<domain::ledger::failed_call>> {
-        writer_.flush();
-        co_return writer_.store().recent_errors(q, limit);
-    };
-    co_return co_await net::co_spawn(pool_->threads, on_reader, net::use_awaitable);
+    return on_reader([q = std::move(q), limit](ledger_store& store) { return store.recent_errors(q, limit); });
 }
 
 } // namespace switchboard::adapters

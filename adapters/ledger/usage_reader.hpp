@@ -7,6 +7,7 @@
 #include "adapters/net.hpp"
 
 #include <memory>
+#include <utility>
 
 namespace switchboard::adapters {
 
@@ -19,6 +20,7 @@ class usage_reader {
     ledger_counts counts() const { return writer_.counts(); }
 
   private:
+    template <class Read> auto on_reader(Read read) -> net::awaitable<decltype(read(std::declval<ledger_store&>()))>;
     struct pool;
     ledger_writer& writer_;
     std::unique_ptr<pool> pool_;
