@@ -58,4 +58,16 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     return out;
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+    if (text.size() % 4 == 0 && text.ends_with("==")) text.remove_suffix(2);
+    else if (text.size() % 4 == 0 && text.ends_with("=")) text.remove_suffix(1);
+    std::string url(text);
+    for (char& c : url) {
+        if (c == '-' || c == '_') return std::nullopt; // the URL alphabet is not this one
+        if (c == '+') c = '-';
+        if (c == '/') c = '_';
+    }
+    return base64url_decode(url);
+}
+
 } // namespace switchboard::domain

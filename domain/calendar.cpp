@@ -1,6 +1,7 @@
 // UTC calendar arithmetic on std::chrono's civil calendar (no time zone database involved).
 #include "domain/calendar.hpp"
 
+#include <cstdio>
 #include <chrono>
 
 namespace switchboard::domain {
@@ -35,6 +36,15 @@ std::string day_id(std::int64_t unix_seconds) {
 
 std::string month_id(std::int64_t unix_seconds) {
     return date_id(civil(unix_seconds), false);
+}
+
+std::string utc_text(std::int64_t unix_ms) {
+    auto const seconds = unix_ms < 0 ? 0 : unix_ms / 1000;
+    auto const in_day = seconds % 86'400;
+    char time[16];
+    std::snprintf(time, sizeof time, "T%02d:%02d:%02dZ", static_cast<int>(in_day / 3600),
+                  static_cast<int>(in_day % 3600 / 60), static_cast<int>(in_day % 60));
+    return day_id(seconds) + time;
 }
 
 std::int64_t next_day_start(std::int64_t unix_seconds) {

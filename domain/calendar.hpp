@@ -14,6 +14,8 @@ namespace switchboard::domain {
 std::string day_id(std::int64_t unix_seconds);
 // "2026-11": the UTC month containing `unix_seconds`.
 std::string month_id(std::int64_t unix_seconds);
+// "2026-11-21T09:30:05Z": the UTC instant `unix_ms` (to the second; negative times clamp to 0).
+std::string utc_text(std::int64_t unix_ms);
 // The Unix second at which the next UTC day / month starts.
 std::int64_t next_day_start(std::int64_t unix_seconds);
 std::int64_t next_month_start(std::int64_t unix_seconds);

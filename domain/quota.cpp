@@ -48,16 +48,23 @@ quota_check check_quota(quota_window_state const& day, quota_window_state const&
     return {};
 }
 
+bool valid_alert_levels(std::span<int const> levels) {
+    if (levels.empty() || levels.size() > max_alert_levels) return false;
+    for (std::size_t i = 0; i < levels.size(); ++i)
+        if (levels[i] < 1 || levels[i] > 100 || (i > 0 && levels[i] <= levels[i - 1])) return false;
+    return true;
+}
+
 std::vector<quota_alert> crossed_thresholds(quota_metric metric, std::int64_t counted, std::int64_t limit,
-                                            unsigned& alerted) {
+                                            unsigned& alerted, std::span<int const> levels) {
     std::vector<quota_alert> out;
     if (limit <= 0) return out;
-    for (std::size_t i = 0; i < alert_thresholds.size(); ++i) {
-        unsigned const bit = 1u << (static_cast<unsigned>(metric) * 3 + i);
+    for (std::size_t i = 0; i < levels.size() && i < max_alert_levels; ++i) {
+        unsigned const bit = 1u << (static_cast<unsigned>(metric) * max_alert_levels + i);
         // counted / limit >= percent / 100, in integers.
-        if ((alerted & bit) == 0 && counted * 100 >= limit * alert_thresholds[i]) {
+        if ((alerted & bit) == 0 && counted * 100 >= limit * levels[i]) {
             alerted |= bit;
-            out.push_back({metric, alert_thresholds[i], counted, limit});
+            out.push_back({metric, levels[i], counted, limit});
         }
     }
     return out;
@@ -73,11 +80,13 @@ double quota_use(quota_window_state const& day, quota_window_state const& month,
     return use;
 }
 
-std::vector<quota_alert> window_alerts(quota_window_state& day, quota_window_state& month, quota_limits const& limits) {
+std::vector<quota_alert> window_alerts(quota_window_state& day, quota_window_state& month, quota_limits const& limits,
+                                       std::span<int const> levels) {
     std::vector<quota_alert> out;
     for (auto const& s : quota_metrics) {
         auto& w = s.monthly ? month : day;
-        for (auto const& a : crossed_thresholds(s.metric, counted(w, s), limits.*s.limit, w.alerted)) out.push_back(a);
+        for (auto const& a : crossed_thresholds(s.metric, counted(w, s), limits.*s.limit, w.alerted, levels))
+            out.push_back(a);
     }
     return out;
 }

@@ -10,10 +10,12 @@
 // success moves its actual usage into `used`; a failed or cancelled call just gives the
 // reservation back. Counters of a window start at zero when the window starts.
 //
-// Threshold alerts: at 75 %, 90 % and 100 % of each limit (of used + reserved), once per window:
-// the window remembers which thresholds it already reported in a bit mask. A refused
+// Threshold alerts: at 75 %, 90 % and 100 % of each limit (of used + reserved) unless configured
+// otherwise (1 to 5 levels), once per window: the window remembers which thresholds it already
+// reported in a bit mask (bit metric * max_alert_levels + the level's index). A refused
 // reservation counts as 100 % of the refusing limit (reservations never let the count pass it).
 #include <array>
+#include <span>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -53,6 +55,9 @@ struct quota_window_state {
 enum class quota_metric { requests_per_day, tokens_per_day, tokens_per_month, usd_per_day, usd_per_month, requests_per_month };
 std::string_view metric_name(quota_metric m);
 constexpr std::array<int, 3> alert_thresholds{75, 90, 100};
+inline constexpr std::size_t max_alert_levels = 5;
+// Whether `levels` can be alert thresholds: 1 to 5 percentages in 1..100, strictly ascending.
+bool valid_alert_levels(std::span<int const> levels);
 
 // Where each metric is counted: its window (day or month), its counter and its limit.
 struct metric_slot {
@@ -90,13 +95,14 @@ struct quota_alert {
 // Thresholds of `metric` that `counted` has reached and `alerted` has not reported yet; marks
 // them reported.
 std::vector<quota_alert> crossed_thresholds(quota_metric metric, std::int64_t counted, std::int64_t limit,
-                                            unsigned& alerted);
+                                            unsigned& alerted, std::span<int const> levels = alert_thresholds);
 
 // Highest (used + reserved) / limit over the limited metrics (0 when nothing is limited).
 double quota_use(quota_window_state const& day, quota_window_state const& month, quota_limits const& limits);
 
 // Every threshold the windows' counts have reached and not reported yet (marked reported).
-std::vector<quota_alert> window_alerts(quota_window_state& day, quota_window_state& month, quota_limits const& limits);
+std::vector<quota_alert> window_alerts(quota_window_state& day, quota_window_state& month, quota_limits const& limits,
+                                       std::span<int const> levels = alert_thresholds);
 
 // Applies `delta` to `state.reserved` / `state.used`, never below zero.
 void add_counts(quota_counts& target, quota_counts delta);

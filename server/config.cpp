@@ -53,6 +53,7 @@ class loader : public config_reader {
         if (auto host = env("HOST")) c.server.host = *host;
         if (auto redis = env("REDIS_URL")) c.store.url = *redis;
         ledger_environment(c.ledger, env);
+        webhook_environment(c.webhooks, env);
         server_environment(c.server, env);
         if (auto admin = env("SWITCHBOARD_ADMIN_KEY")) c.admin_key = *admin;
         if (auto secret = env("SWITCHBOARD_AUTH_SECRET")) c.auth.secret = *secret;
@@ -113,6 +114,17 @@ class loader : public config_reader {
         if (!url) url = env("DATABASE_URL");
         if (url && *url == "off") l.store = "off";
         else if (url) l.store = "postgres", l.url = *url;
+    }
+
+    // WEBHOOK_URL and WEBHOOK_SECRET: one endpoint, "default", receiving every event, when the
+    // file names none (a container's shorthand; checked as the file's would be).
+    template <class Env> void webhook_environment(adapters::webhook_options& w, Env const& env) {
+        auto url = env("WEBHOOK_URL");
+        if (!url || !w.endpoints.empty()) return;
+        YAML::Node given(YAML::NodeType::Map);
+        given["endpoints"]["default"]["url"] = *url;
+        if (auto secret = env("WEBHOOK_SECRET")) given["endpoints"]["default"]["secret"] = *secret;
+        read_section(*this, given, "environment WEBHOOK_URL", webhook_fields(), w);
     }
 
     void zero_config(gateway_config& c) {

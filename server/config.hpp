@@ -15,6 +15,7 @@
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/observability/request_observer.hpp"
+#include "adapters/webhooks/webhook_sender.hpp"
 #include "domain/ai/ai_route.hpp"
 #include "domain/degraded_mode.hpp"
 #include "domain/rate_limit.hpp"
@@ -128,6 +129,7 @@ struct gateway_config {
     adapters::budget_policy budgets;
     adapters::cache_options cache;
     ledger_settings ledger;
+    adapters::webhook_options webhooks; // off until an endpoint is configured
     std::vector<adapters::provider_settings> providers;
     std::map<std::string, std::vector<domain::deployment>, std::less<>> models; // "*" = catch-all
     // Groups split into simple / medium / complex deployments.

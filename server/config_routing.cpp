@@ -385,6 +385,16 @@ void read_quotas(config_reader& rd, YAML::Node const& n, std::string const& path
     };
     static config_field<S> const fields[] = {
         field::fail_mode<S>("on_store_error", &S::on_store_error),
+        {"alert_thresholds",
+         [](config_reader& r, YAML::Node const& m, std::string const& at, S& q) {
+             std::vector<int> levels;
+             for (std::size_t i = 0; m.IsSequence() && i < m.size(); ++i)
+                 if (auto v = r.integer(m[i], at + "[" + std::to_string(i) + "]", 1, 100)) levels.push_back(static_cast<int>(*v));
+             if (!domain::valid_alert_levels(levels))
+                 return r.fail(at, "must list 1 to 5 percentages from 1 to 100, in ascending order");
+             q.alert_thresholds = std::move(levels);
+         },
+         nullptr},
         entries("providers", &S::providers),
         entries("tenants", &S::tenants),
     };
@@ -393,7 +403,10 @@ void read_quotas(config_reader& rd, YAML::Node const& n, std::string const& path
 
 json::value describe_quotas(gateway_config const& c) {
     auto const& q = c.quotas;
+    json::array levels;
+    for (int l : q.alert_thresholds) levels.emplace_back(l);
     return json::object{{"on_store_error", domain::fail_mode_name(q.on_store_error)},
+                        {"alert_thresholds", std::move(levels)},
                         {"providers", describe_each(q.providers)},
                         {"tenants", describe_each(q.tenants)}};
 }
@@ -448,6 +461,7 @@ field_list<gateway_config> gateway_fields() {
         field::section<S, adapters::budget_policy>("budgets", &S::budgets, budget_fields()),
         field::section<S, adapters::cache_options>("cache", &S::cache, cache_fields()),
         field::section<S, ledger_settings>("ledger", &S::ledger, ledger_fields()),
+        field::section<S, adapters::webhook_options>("webhooks", &S::webhooks, webhook_fields()),
         collection("providers", read_providers, describe_providers),
         collection("models", read_models, describe_models),
         collection("services", read_services, describe_services), // after providers: it names them

@@ -26,6 +26,7 @@ field_list<domain::tier_rules> tier_fields();
 field_list<auth_settings> auth_fields(); // config_auth.cpp
 field_list<adapters::cache_options> cache_fields(); // config_cache.cpp
 field_list<ledger_settings> ledger_fields();        // config_ledger.cpp
+field_list<adapters::webhook_options> webhook_fields(); // config_webhooks.cpp
 
 // providers.<name>: its settings start from the global timeouts, retry and breaker.
 void read_provider(config_reader& rd, std::string const& name, YAML::Node const& n, gateway_config& c);

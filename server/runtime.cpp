@@ -16,6 +16,9 @@
 #include "adapters/store/redis/redis_cache_store.hpp"
 #include "adapters/store/redis/redis_refresh_store.hpp"
 #include "adapters/store/redis/redis_stores.hpp"
+#include "adapters/webhooks/redis_webhook_store.hpp"
+
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -83,6 +86,7 @@ struct gateway_runtime::core {
     std::unique_ptr<adapters::redis_key_store> redis_keys;
     std::unique_ptr<adapters::redis_refresh_store> redis_refresh;
     std::unique_ptr<adapters::redis_cache_store> redis_cache;
+    std::unique_ptr<adapters::redis_webhook_store> redis_webhooks;
     std::unique_ptr<adapters::inbound_limiter> limiter;
     std::unique_ptr<adapters::quota_keeper> quotas;
     std::unique_ptr<adapters::key_keeper> keys; // auth on: keys' own limits and budgets
@@ -124,6 +128,7 @@ gateway_runtime::gateway_runtime(gateway_config config)
       store_stats_(std::make_unique<adapters::redis_stats>()), default_tls_(make_tls_context("")) {
     if (auto problems = ai_route_collisions(config_); !problems.empty()) throw std::invalid_argument(problems.front());
     open_ledger();
+    set_up_webhooks();
     for (auto const& p : config_.providers)
         if (!p.ca_file.empty()) provider_tls_[p.name] = make_tls_context(p.ca_file);
     if (!config_.store.url.empty()) {
@@ -165,6 +170,25 @@ void gateway_runtime::set_up_auth() {
     if (!redis_) local_keys_ = std::make_unique<adapters::memory_key_store>();
     config_.limits.push_back({std::string(adapters::api_router::auth_failures_route), domain::limit_scope::ip,
                               auth.failures_per_minute, std::chrono::minutes(1), domain::fail_mode::open});
+}
+
+// "<host name>/<6 random characters>": names this process in the facts only it knows (its
+// breakers, its mode, its ledger queue).
+static std::string instance_name() {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    return std::string(host[0] ? host : "switchboard") + "/" + adapters::key_ring::random_alnum(6);
+}
+
+// Alert levels for every quota store; with endpoints, the sender, and the resilience state and
+// quota keepers report to it.
+void gateway_runtime::set_up_webhooks() {
+    local_quotas_->set_alert_levels(config_.quotas.alert_thresholds);
+    if (!config_.webhooks.on()) return;
+    instance_ = instance_name();
+    webhooks_ = std::make_unique<adapters::webhook_sender>(config_.webhooks, *default_tls_, adapters::unix_now_ms);
+    resilience_->report_to(webhooks_.get(), instance_, adapters::unix_now_ms);
+    if (!redis_) local_webhooks_ = std::make_unique<adapters::memory_webhook_store>(adapters::unix_now_ms);
 }
 
 void gateway_runtime::open_ledger() {
@@ -233,6 +257,7 @@ std::unique_ptr<gateway_runtime::core> gateway_runtime::make_core(net::ip::addre
     c->quotas = std::make_unique<adapters::quota_keeper>(config_.quotas, *stores.quotas,
                                                          shared ? local_quotas_.get() : nullptr,
                                                          config_.store.local_fraction, fallbacks);
+    c->quotas->report_to(webhooks_.get());
     if (config_.auth.on())
         c->keys = std::make_unique<adapters::key_keeper>(
             adapters::key_meter_policy{stores.meters, shared ? local_meters_.get() : nullptr,
@@ -286,6 +311,8 @@ gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
     c.redis_keys = std::make_unique<adapters::redis_key_store>(*c.redis);
     c.redis_refresh = std::make_unique<adapters::redis_refresh_store>(*c.redis);
     c.redis_cache = std::make_unique<adapters::redis_cache_store>(*c.redis);
+    c.redis_quotas->set_alert_levels(config_.quotas.alert_thresholds);
+    if (webhooks_) c.redis_webhooks = std::make_unique<adapters::redis_webhook_store>(*c.redis);
     c.redis->start();
     return {c.redis_limits.get(), c.redis_quotas.get(), c.redis_budgets.get(), c.redis_meters.get()};
 }
@@ -322,6 +349,9 @@ adapters::router_services gateway_runtime::services_for(core& c, adapters::metri
     services.refresh_tokens =
         c.redis_refresh ? static_cast<adapters::refresh_store*>(c.redis_refresh.get()) : local_refresh_.get();
     services.tls = default_tls_.get();
+    services.webhooks =
+        c.redis_webhooks ? static_cast<adapters::webhook_store*>(c.redis_webhooks.get()) : local_webhooks_.get();
+    services.sender = webhooks_.get();
     return services;
 }
 
@@ -407,8 +437,22 @@ void gateway_runtime::start_background_tasks() {
         tasks_->spawn("semantic_sync", config_.cache.shared_sync, [this, &first]() {
             return adapters::follow_similar(*first.redis_cache, *cache_, similar_seen_);
         });
+    if (webhooks_) start_webhooks(first);
     tasks_->spawn("store_housekeeping", config_.observability.housekeeping_interval, [this, &first]() {
         return adapters::store_housekeeping(local_quotas_.get(), first.redis.get());
+    });
+}
+
+// The sender's turns (poll) and the watch for expiring keys and ledger losses, on the first core.
+void gateway_runtime::start_webhooks(core& first) {
+    webhooks_->use_store(first.redis_webhooks ? static_cast<adapters::webhook_store*>(first.redis_webhooks.get())
+                                              : local_webhooks_.get());
+    tasks_->spawn("webhooks", config_.webhooks.poll, [this]() { return webhooks_->run_once(); });
+    event_watch_ = std::make_unique<adapters::event_watch>(
+        adapters::event_watch{*webhooks_, instance_, config_.webhooks.key_expiry_notice, keys_.get(), history_.get()});
+    tasks_->spawn("webhook_watch", config_.webhooks.watch_interval, [this]() -> net::awaitable<void> {
+        event_watch_->look(adapters::unix_now_ms());
+        co_return;
     });
 }
 
@@ -432,6 +476,7 @@ void gateway_runtime::shutdown() {
         run_on(c->context, [&] {
             c->server->close_all();
             if (c->redis) c->redis->stop();
+            if (webhooks_ && c == cores_.front()) webhooks_->close(); // its sockets live on this core
         });
         c->work.reset();
         c->context.stop();

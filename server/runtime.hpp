@@ -22,6 +22,8 @@
 #include "adapters/store/memory_rate_limit_store.hpp"
 #include "adapters/observability/metrics.hpp"
 #include "adapters/store/redis/redis_connection.hpp"
+#include "adapters/webhooks/event_watch.hpp"
+#include "adapters/webhooks/memory_webhook_store.hpp"
 #include "server/config.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -66,6 +68,7 @@ class gateway_runtime {
     adapters::probe_board const& probes() const { return *probes_; }
     // Background loops still running (0 after shutdown).
     int background_tasks() const { return tasks_ ? tasks_->running() : 0; }
+    adapters::webhook_sender* webhooks() { return webhooks_.get(); } // null: no endpoint configured
     int in_flight() const { return in_flight_.load(); }
 
   private:
@@ -79,7 +82,9 @@ class gateway_runtime {
     void wait_for_store(unsigned cores) const;
     void start_background_tasks();
     void set_up_auth();
-    void open_ledger(); // ledger.store: the store (throws ledger_error when it cannot open), its writer and reader
+    void open_ledger();
+    void set_up_webhooks();
+    void start_webhooks(core& first); // ledger.store: the store (throws ledger_error when it cannot open), its writer and reader
     void load_credentials();
     gateway_config config_;
     std::shared_ptr<adapters::gateway_catalog const> catalog_;
@@ -115,6 +120,12 @@ class gateway_runtime {
     // TLS client contexts: the system trust store, plus one per provider with its own ca_file.
     std::unique_ptr<net::ssl::context> default_tls_;
     std::map<std::string, std::unique_ptr<net::ssl::context>> provider_tls_;
+    // Webhooks on: the sender (fed by every core, run by the first), the delivery records without
+    // Redis, and what the watch task has seen. After the TLS context: destroyed before it.
+    std::string instance_; // this process among the instances: "<host>/<random>"
+    std::unique_ptr<adapters::webhook_sender> webhooks_;
+    std::unique_ptr<adapters::memory_webhook_store> local_webhooks_;
+    std::unique_ptr<adapters::event_watch> event_watch_;
     std::atomic<int> in_flight_{0};
     std::atomic<bool> ready_{false}; // /api/ready: started and not draining
     std::vector<std::unique_ptr<core>> cores_;

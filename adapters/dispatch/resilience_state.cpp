@@ -72,7 +72,11 @@ domain::time_point resilience_state::available_at(std::string const& key, domain
 void resilience_state::report(std::string const& key, domain::call_result result, domain::time_point now,
                               std::optional<domain::duration> retry_after, bool held_slot) {
     std::lock_guard lock(mutex_);
-    if (auto it = health_.find(key); it != health_.end()) it->second.on_result(result, now, retry_after);
+    if (auto it = health_.find(key); it != health_.end()) {
+        auto const before = it->second.state(now);
+        it->second.on_result(result, now, retry_after);
+        report_breaker_locked(key, before, now);
+    }
     if (result != domain::call_result::neutral || held_slot) {
         auto const second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
         auto& c = attempts_[static_cast<std::size_t>(second % 10)];
@@ -99,7 +103,10 @@ domain::throttle_decision resilience_state::acquire(std::string const& key,
 void resilience_state::on_request(domain::time_point now) {
     std::lock_guard lock(mutex_);
     budget_.on_request(now);
-    current_mode_.store(mode_.update(signals_locked(now), now), std::memory_order_relaxed);
+    auto const before = current_mode_.load(std::memory_order_relaxed);
+    auto const after = mode_.update(signals_locked(now), now);
+    current_mode_.store(after, std::memory_order_relaxed);
+    if (events_ && after != before) events_->publish(domain::webhooks::mode_event(before, after, instance_, unix_ms_()));
 }
 
 void resilience_state::on_quota_use(std::string const& provider, double use) {
@@ -168,7 +175,10 @@ void resilience_state::on_probe_failure(std::string const& key, domain::breaker_
                                         domain::time_point now, std::string summary, std::int64_t unix_seconds) {
     std::lock_guard lock(mutex_);
     touch_locked(key);
-    health_.try_emplace(key, config).first->second.on_result(domain::call_result::failure, now);
+    auto& health = health_.try_emplace(key, config).first->second;
+    auto const before = health.state(now);
+    health.on_result(domain::call_result::failure, now);
+    report_breaker_locked(key, before, now);
     last_errors_[key] = {std::move(summary), unix_seconds};
 }
 
@@ -176,6 +186,26 @@ void resilience_state::note_error(std::string const& key, std::string summary, s
     std::lock_guard lock(mutex_);
     if (dynamic_locked(key) && !dynamic_at_.contains(key)) return; // forgotten already
     last_errors_[key] = {std::move(summary), unix_seconds};
+}
+
+void resilience_state::report_to(event_sink* events, std::string instance, std::function<std::int64_t()> unix_ms) {
+    std::lock_guard lock(mutex_);
+    events_ = events;
+    instance_ = std::move(instance);
+    unix_ms_ = std::move(unix_ms);
+}
+
+// A closed breaker that is now open has opened; one that was open or half-open and is now closed
+// has closed. A failed half-open probe reopening it is not news (the deployment is still down: one
+// event per outage, not one per probe). Deployments reached
+// through client-chosen names are not reported: clients cannot make events by inventing names.
+void resilience_state::report_breaker_locked(std::string const& key, domain::breaker_state before,
+                                             domain::time_point now) {
+    if (!events_ || dynamic_locked(key)) return;
+    auto const after = health_.at(key).state(now);
+    bool const opened = after == domain::breaker_state::open && before == domain::breaker_state::closed;
+    bool const closed = after == domain::breaker_state::closed && before != domain::breaker_state::closed;
+    if (opened || closed) events_->publish(domain::webhooks::breaker_event(key, opened, instance_, unix_ms_()));
 }
 
 } // namespace switchboard::adapters

@@ -3,6 +3,7 @@
 // and the outbound throttle (declared limits, AIMD) of each deployment, and the retry budget. Thread-safe:
 // one mutex guards it all; every call is a few comparisons, made once per attempt, so contention stays far
 // below an upstream call. Time comes from the caller (`now`), as the domain objects it wraps expect.
+#include "adapters/webhooks/event_sink.hpp"
 #include "domain/call/call_machine.hpp"
 #include "domain/degraded_mode.hpp"
 #include "domain/deployment_health.hpp"
@@ -11,6 +12,7 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <list>
 #include <map>
 #include <optional>
@@ -79,6 +81,10 @@ class resilience_state final : public domain::call::health_view {
     void bound_dynamic(std::set<std::string, std::less<>> fixed, std::size_t max_dynamic = 256);
     std::size_t tracked() const; // deployments with state (health, throttle or last error)
 
+    // From now on, a configured deployment's breaker opening or closing and the mode changing are
+    // published to `events` as facts of `instance`, dated by `unix_ms` (the wall clock).
+    void report_to(event_sink* events, std::string instance, std::function<std::int64_t()> unix_ms);
+
   private:
     mutable std::mutex mutex_;
     std::map<std::string, domain::deployment_health, std::less<>> health_;
@@ -98,8 +104,14 @@ class resilience_state final : public domain::call::health_view {
     domain::degraded_mode mode_;
     std::atomic<domain::gateway_mode> current_mode_{domain::gateway_mode::normal};
     domain::mode_signals signals_locked(domain::time_point now) const;
+    // Publishes the breaker's move from `before` to its state now, if it opened or closed.
+    void report_breaker_locked(std::string const& key, domain::breaker_state before, domain::time_point now);
     void touch_locked(std::string const& key);
     bool dynamic_locked(std::string_view key) const;
+
+    event_sink* events_ = nullptr;
+    std::string instance_;
+    std::function<std::int64_t()> unix_ms_;
 
     std::optional<std::set<std::string, std::less<>>> fixed_;
     std::size_t max_dynamic_ = 256;

@@ -29,6 +29,8 @@ namespace switchboard::adapters {
 class response_cache;
 class cache_store;
 class usage_reader;
+class webhook_store;
+class webhook_sender;
 
 // The collaborators beyond the dispatcher; each may be absent (null), which turns its feature off.
 struct router_services {
@@ -64,6 +66,8 @@ struct router_services {
     net::ssl::context* tls = nullptr;    // for JWKS fetches
     response_cache* cache = nullptr;     // exact answers (null: no cache)
     cache_store* shared_cache = nullptr; // this core's way to the cache every instance shares (null: none)
+    webhook_store* webhooks = nullptr;   // this core's way to the delivery records (null: webhooks off)
+    webhook_sender const* sender = nullptr; // this instance's sender (its counts)
 };
 
 // One request as the router sees it: who calls, which route matched, and what serving it did.
@@ -208,6 +212,7 @@ class api_router final : public request_handler {
     net::awaitable<http_response> stats_route(route_call& c);
     net::awaitable<http_response> usage_route(route_call& c); // usage_endpoint.cpp
     net::awaitable<http_response> usage_errors_route(route_call& c);
+    net::awaitable<http_response> webhook_deliveries_route(route_call& c); // webhook_endpoint.cpp
     // The ledger is on and the caller may read the query's tenant (a tenant's key: its own, set here).
     std::optional<domain::gateway_error> usage_access(domain::ledger::usage_query& q, request_scope const& scope) const;
     net::awaitable<http_response> openapi_route(route_call& c);

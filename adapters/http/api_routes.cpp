@@ -22,7 +22,7 @@ using verb = http::verb;
 std::span<api_router::route const> api_router::routes() {
     using scope = domain::access_scope;
     constexpr std::optional<scope> open = std::nullopt;
-    static std::array<route, 42> const table{{
+    static std::array<route, 43> const table{{
         {.pattern = "/v1/chat/completions", .method = verb::post, .handler = &api_router::chat_route,
          .needs = scope::chat, .calls_provider = true},
         {.pattern = "/v1/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
@@ -54,6 +54,7 @@ std::span<api_router::route const> api_router::routes() {
         {.pattern = "/api/v1/keys/{id}/rotate", .method = verb::post, .handler = &api_router::key_rotate_route},
         {.pattern = "/api/v1/tenants", .method = verb::get, .handler = &api_router::tenants_route},
         {.pattern = "/api/v1/cache/clear", .method = verb::post, .handler = &api_router::cache_clear_route},
+        {.pattern = "/api/v1/webhooks/deliveries", .method = verb::get, .handler = &api_router::webhook_deliveries_route},
         // Open: each checks its own credential (a key; a refresh token).
         {.pattern = "/api/auth/login", .method = verb::post, .handler = &api_router::login_route, .needs = open},
         {.pattern = "/api/auth/refresh", .method = verb::post, .handler = &api_router::refresh_route, .needs = open},

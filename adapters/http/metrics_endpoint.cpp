@@ -1,6 +1,7 @@
 // GET /metrics (and /api/metrics): the per-core counters and histograms merged, plus gauges
 // read from their sources at scrape time — in-flight requests, gateway mode, breakers, quotas,
 // the shared store, provider probes, the log sink and the process itself.
+#include "adapters/webhooks/webhook_sender.hpp"
 #include "adapters/http/api_router.hpp"
 
 #include "adapters/cache/response_cache.hpp"
@@ -67,6 +68,22 @@ void ledger_metrics(exposition& out, ledger_counts const& c) {
     out.sample("switchboard_ledger_retention_runs_total", {}, static_cast<double>(c.retention_runs));
     out.family("switchboard_ledger_queue_rows", "gauge", "Usage ledger rows waiting to be written.");
     out.sample("switchboard_ledger_queue_rows", {}, static_cast<double>(c.queued));
+}
+
+// Webhooks on this instance: events by outcome, delivery attempts, deliveries pending.
+void webhook_metrics(exposition& out, webhook_counts const& c) {
+    out.family("switchboard_webhook_events_total", "counter",
+               "Webhook events: published, dropped (queue full), duplicates (already claimed by an instance).");
+    out.sample("switchboard_webhook_events_total", {{"outcome", "published"}}, static_cast<double>(c.published));
+    out.sample("switchboard_webhook_events_total", {{"outcome", "dropped"}}, static_cast<double>(c.dropped));
+    out.sample("switchboard_webhook_events_total", {{"outcome", "duplicate"}}, static_cast<double>(c.duplicates));
+    out.family("switchboard_webhook_deliveries_total", "counter", "Webhook deliveries ended: delivered, failed (retries exhausted).");
+    out.sample("switchboard_webhook_deliveries_total", {{"outcome", "delivered"}}, static_cast<double>(c.delivered));
+    out.sample("switchboard_webhook_deliveries_total", {{"outcome", "failed"}}, static_cast<double>(c.failed));
+    out.family("switchboard_webhook_attempts_total", "counter", "Webhook delivery attempts (POSTs sent or tried).");
+    out.sample("switchboard_webhook_attempts_total", {}, static_cast<double>(c.attempts));
+    out.family("switchboard_webhook_pending", "gauge", "Webhook deliveries waiting for their next attempt.");
+    out.sample("switchboard_webhook_pending", {}, static_cast<double>(c.pending));
 }
 
 void cache_metrics(exposition& out, cache_figures const& c) {
@@ -224,6 +241,7 @@ net::awaitable<http_response> api_router::metrics(http_request const& req, std::
     }
 
     if (services_.usage) ledger_metrics(out, services_.usage->counts());
+    if (services_.sender) webhook_metrics(out, services_.sender->counts());
 
     out.family("switchboard_log_lines_dropped_total", "counter", "Log lines lost because the log writer fell behind.");
     out.sample("switchboard_log_lines_dropped_total", {}, static_cast<double>(dropped_log_lines()));

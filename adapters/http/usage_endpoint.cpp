@@ -18,14 +18,7 @@ using domain::errc;
 namespace ledger = domain::ledger;
 
 namespace {
-std::string utc_text(std::int64_t unix_ms) {
-    auto const seconds = unix_ms / 1000;
-    auto const in_day = seconds % 86'400;
-    char time[16];
-    std::snprintf(time, sizeof time, "T%02d:%02d:%02dZ", static_cast<int>(in_day / 3600),
-                  static_cast<int>(in_day % 3600 / 60), static_cast<int>(in_day % 60));
-    return domain::day_id(seconds) + time;
-}
+using domain::utc_text;
 
 json::object figures(ledger::usage_sums const& s) {
     auto mean = [&](std::int64_t total) { return s.requests ? total / s.requests : 0; };

@@ -32,15 +32,6 @@ domain::quota_limits scaled(domain::quota_limits l, double f) {
             s(l.micro_usd_per_day), s(l.micro_usd_per_month), s(l.requests_per_month)};
 }
 
-void log_alerts(std::string const& subject, std::vector<domain::quota_alert> const& alerts) {
-    for (auto const& a : alerts)
-        log_event(a.percent >= 100 ? log_level::error : log_level::warning, "quota_threshold",
-                  {{"subject", subject},
-                   {"metric", domain::metric_name(a.metric)},
-                   {"percent", a.percent},
-                   {"counted", a.counted},
-                   {"limit", a.limit}});
-}
 
 json::object counts_json(std::int64_t used, std::int64_t reserved, std::int64_t limit) {
     return {{"used", used}, {"reserved", reserved}, {"limit", limit > 0 ? json::value(limit) : json::value(nullptr)}};
@@ -54,6 +45,24 @@ json::object usd_json(std::int64_t used, std::int64_t reserved, std::int64_t lim
             {"limit", limit > 0 ? json::value(usd(limit)) : json::value(nullptr)}};
 }
 } // namespace
+
+// Each crossed threshold is logged and, with webhooks, published with its window ("2026-12-04"
+// or "2026-12"): the same crossing reported twice (a local fallback and the store) is one event.
+void quota_keeper::report_alerts(std::string const& subject, std::vector<domain::quota_alert> const& alerts) const {
+    if (alerts.empty()) return;
+    auto const now_ms = unix_now_ms();
+    for (auto const& a : alerts) {
+        log_event(a.percent >= 100 ? log_level::error : log_level::warning, "quota_threshold",
+                  {{"subject", subject},
+                   {"metric", domain::metric_name(a.metric)},
+                   {"percent", a.percent},
+                   {"counted", a.counted},
+                   {"limit", a.limit}});
+        if (!events_) continue;
+        auto const window = domain::slot_of(a.metric).monthly ? domain::month_id(now_ms / 1000) : domain::day_id(now_ms / 1000);
+        events_->publish(domain::webhooks::threshold_event(subject, a, window, now_ms));
+    }
+}
 
 domain::quota_limits const* quota_keeper::tenant_limits(std::string const& tenant) const {
     if (auto it = policy_.tenants.find(tenant); it != policy_.tenants.end()) return &it->second;
@@ -81,7 +90,7 @@ net::awaitable<quota_verdict> quota_keeper::reserve(std::string const& subject, 
         local = true;
         verdict = co_await local_->reserve(subject, charge, scaled(limits, fraction_));
     }
-    log_alerts(subject, verdict->alerts);
+    report_alerts(subject, verdict->alerts);
     co_return std::move(*verdict);
 }
 
@@ -160,7 +169,7 @@ net::awaitable<quota_keeper::provider_room> quota_keeper::reserve_provider(std::
 net::awaitable<void> quota_keeper::settle(quota_hold hold, std::optional<domain::quota_counts> actual) {
     auto& store = hold.local ? *local_ : shared_;
     try {
-        log_alerts(hold.reservation.subject, co_await store.settle(hold.reservation, actual, hold.limits));
+        report_alerts(hold.reservation.subject, co_await store.settle(hold.reservation, actual, hold.limits));
         co_return;
     } catch (store_unavailable const&) {
         if (fallbacks_) fallbacks_->fetch_add(1);

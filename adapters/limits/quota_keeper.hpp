@@ -9,6 +9,7 @@
 // is left to expire with its window.
 // Thread safety: one keeper per core; `fallbacks` is atomic.
 #include "adapters/store/quota_store.hpp"
+#include "adapters/webhooks/event_sink.hpp"
 #include "domain/errors.hpp"
 #include "domain/rate_limit.hpp"
 
@@ -26,6 +27,8 @@ struct quota_policy {
     std::map<std::string, domain::quota_limits, std::less<>> tenants{
         {"default", domain::quota_limits{0, 50'000, 1'000'000}}};
     domain::fail_mode on_store_error = domain::fail_mode::open;
+    // The thresholds reported, in percent of a limit (domain::valid_alert_levels).
+    std::vector<int> alert_thresholds{domain::alert_thresholds.begin(), domain::alert_thresholds.end()};
 };
 
 struct quota_hold {
@@ -78,7 +81,11 @@ class quota_keeper {
     // One key's budget use (the admin API's view of a key).
     net::awaitable<boost::json::object> report_key(std::string const& key_id, domain::quota_limits const& limits);
 
+    // Where crossed thresholds are published, besides the log (null: the log alone).
+    void report_to(event_sink* events) { events_ = events; }
+
   private:
+    void report_alerts(std::string const& subject, std::vector<domain::quota_alert> const& alerts) const;
     net::awaitable<domain::result<std::optional<quota_hold>>> reserve_holder(std::string const& holder,
                                                                              std::string const& subject,
                                                                              domain::quota_limits const& limits,
@@ -95,6 +102,7 @@ class quota_keeper {
     quota_store* local_;
     double fraction_;
     std::atomic<long>* fallbacks_;
+    event_sink* events_ = nullptr;
 };
 
 } // namespace switchboard::adapters

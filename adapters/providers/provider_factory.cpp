@@ -4,6 +4,7 @@
 #include "adapters/providers/http_provider.hpp"
 #include "adapters/providers/mock_provider.hpp"
 #include "adapters/providers/rest_provider.hpp"
+#include "adapters/upstream/address_policy.hpp"
 
 #include <boost/asio/ip/address.hpp>
 
@@ -24,10 +25,8 @@ std::unique_ptr<provider> make_provider(provider_settings const& s, net::any_io_
     options.max_response_bytes = s.max_response_bytes;
     // A REST provider named by host is reached only at public addresses, unless it says otherwise;
     // an address literal or localhost in its base URL is where it was declared.
-    boost::system::error_code literal;
-    net::ip::make_address(where->host, literal);
     options.public_addresses_only =
-        kind->wire == wire_format::rest && !s.allow_private_network && literal && !is_loopback_host(where->host);
+        kind->wire == wire_format::rest && public_addresses_only(where->host, s.allow_private_network);
     auto client = std::make_unique<http_client>(std::move(executor), tls, std::move(*where), options);
     switch (kind->wire) {
     case wire_format::openai:

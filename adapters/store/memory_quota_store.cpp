@@ -42,7 +42,7 @@ net::awaitable<quota_verdict> memory_quota_store::reserve(std::string const& sub
         auto const limit = limits.*slot.limit;
         auto& window = slot.monthly ? w.month_state : w.day_state;
         v.counted = window.used.*slot.counter + window.reserved.*slot.counter;
-        v.alerts = domain::crossed_thresholds(check.exhausted, limit, limit, window.alerted);
+        v.alerts = domain::crossed_thresholds(check.exhausted, limit, limit, window.alerted, levels_);
         co_return v;
     }
     domain::add_counts(w.day_state.reserved, charge);
@@ -50,7 +50,7 @@ net::awaitable<quota_verdict> memory_quota_store::reserve(std::string const& sub
     v.admitted = true;
     v.reservation = {subject, w.day, w.month, charge};
     v.use = domain::quota_use(w.day_state, w.month_state, limits);
-    v.alerts = domain::window_alerts(w.day_state, w.month_state, limits);
+    v.alerts = domain::window_alerts(w.day_state, w.month_state, limits, levels_);
     co_return v;
 }
 
@@ -68,7 +68,7 @@ net::awaitable<std::vector<domain::quota_alert>> memory_quota_store::settle(quot
         domain::add_counts(w.month_state.reserved, {-r.charge.requests, -r.charge.tokens, -r.charge.micro_usd});
         if (actual) domain::add_counts(w.month_state.used, *actual);
     }
-    co_return domain::window_alerts(w.day_state, w.month_state, limits);
+    co_return domain::window_alerts(w.day_state, w.month_state, limits, levels_);
 }
 
 net::awaitable<quota_snapshot> memory_quota_store::snapshot(std::string const& subject) {

@@ -53,6 +53,13 @@ class quota_store {
     virtual net::awaitable<quota_snapshot> snapshot(std::string const& subject) = 0;
     // Whether an answer takes a network round trip (worth taking off the request's path).
     virtual bool remote() const { return false; }
+
+    // The thresholds reported (quotas.alert_thresholds; domain::valid_alert_levels). Set before
+    // the store is used.
+    void set_alert_levels(std::vector<int> levels) { levels_ = std::move(levels); }
+
+  protected:
+    std::vector<int> levels_{domain::alert_thresholds.begin(), domain::alert_thresholds.end()};
 };
 
 } // namespace switchboard::adapters

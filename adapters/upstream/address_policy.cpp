@@ -1,6 +1,8 @@
 // Public addresses: everything but the special-purpose ranges of RFC 6890 and its successors.
 #include "adapters/upstream/address_policy.hpp"
 
+#include "adapters/upstream/origin.hpp"
+
 #include <array>
 #include <cstdint>
 
@@ -55,6 +57,12 @@ bool public_v6(boost::asio::ip::address_v6 const& address) {
 
 bool is_public_address(boost::asio::ip::address const& address) {
     return address.is_v4() ? public_v4(address.to_v4()) : public_v6(address.to_v6());
+}
+
+bool public_addresses_only(std::string_view host, bool allow_private_network) {
+    boost::system::error_code not_literal;
+    boost::asio::ip::make_address(std::string(host), not_literal);
+    return !allow_private_network && not_literal && !is_loopback_host(host);
 }
 
 } // namespace switchboard::adapters

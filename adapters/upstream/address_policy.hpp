@@ -6,8 +6,15 @@
 // into the gateway's own network (SSRF, DNS rebinding).
 #include <boost/asio/ip/address.hpp>
 
+#include <string_view>
+
 namespace switchboard::adapters {
 
 bool is_public_address(boost::asio::ip::address const& address);
+
+// Whether a destination declared at `host` (its URL's host) is reached only at public addresses:
+// yes for a host name, unless `allow_private_network`; an address literal or a loopback name is
+// where it was declared. Upstream REST providers and webhook endpoints follow this one rule.
+bool public_addresses_only(std::string_view host, bool allow_private_network);
 
 } // namespace switchboard::adapters

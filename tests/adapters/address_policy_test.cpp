@@ -14,6 +14,7 @@ namespace net = boost::asio;
 using switchboard::adapters::http_client;
 using switchboard::adapters::http_client_options;
 using switchboard::adapters::is_public_address;
+using switchboard::adapters::public_addresses_only;
 using switchboard::adapters::transport_failure;
 using switchboard::adapters::upstream_request;
 using namespace switchboard::testing;
@@ -63,6 +64,18 @@ BOOST_AUTO_TEST_CASE(a_name_resolving_to_loopback_is_refused_when_only_public_ad
     auto allowed = get_via("localhost", upstream.port(), false); // declared there: reached
     BOOST_TEST_REQUIRE(allowed.has_value());
     BOOST_TEST(*allowed == 200);
+}
+
+// One rule for REST providers and webhook endpoints: a host name reaches public addresses only,
+// unless its owner allows private networks; an address literal or a loopback name is where the
+// config declared it.
+BOOST_AUTO_TEST_CASE(a_destination_named_by_host_reaches_public_addresses_only_unless_it_allows_private_ones) {
+    BOOST_TEST(public_addresses_only("hooks.example.com", false));
+    BOOST_TEST(public_addresses_only("metadata.internal", false));
+    BOOST_TEST(!public_addresses_only("hooks.example.com", true));
+    BOOST_TEST(!public_addresses_only("10.0.0.5", false));
+    BOOST_TEST(!public_addresses_only("::1", false));
+    BOOST_TEST(!public_addresses_only("localhost", false));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

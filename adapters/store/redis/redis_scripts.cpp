@@ -40,15 +40,24 @@ end
 local function field(key, name)
   return tonumber(redis.call('HGET', key, name) or '0') or 0
 end
+-- The alert levels (percent, ascending, at most 5; domain::max_alert_levels), from the script's
+-- last argument ("75,90,100"); level i of metric m is bit m * 5 + i of the window's 'al' mask.
+local levels = {75, 90, 100}
+local function read_levels(text)
+  if text == nil or text == '' then return end
+  levels = {}
+  for p in string.gmatch(text, '%d+') do
+    if #levels < 5 then table.insert(levels, tonumber(p)) end
+  end
+end
 local function alerts(key, out, metric, counted, limit)
   if limit <= 0 then return end
   local mask = field(key, 'al')
-  local pcts = {75, 90, 100}
-  for i = 1, 3 do
-    local b = 2 ^ (metric * 3 + i - 1)
-    if math.floor(mask / b) % 2 == 0 and counted * 100 >= limit * pcts[i] then
+  for i = 1, #levels do
+    local b = 2 ^ (metric * 5 + i - 1)
+    if math.floor(mask / b) % 2 == 0 and counted * 100 >= limit * levels[i] then
       mask = mask + b
-      table.insert(out, metric); table.insert(out, pcts[i]); table.insert(out, counted); table.insert(out, limit)
+      table.insert(out, metric); table.insert(out, levels[i]); table.insert(out, counted); table.insert(out, limit)
     end
   end
   redis.call('HSET', key, 'al', mask)
@@ -130,9 +139,10 @@ return {1, limit - count - 1, math.ceil((first + window - now) / 1000)}
 }
 
 // ARGV: charge (requests, tokens, micro-dollars), the six limits in metric order, the windows'
-// retention, the lease id and its length in ms.
+// retention, the lease id and its length in ms, the alert levels.
 redis_script const& quota_reserve() {
     static redis_script const s{"quota_reserve", with_calendar(R"lua(
+read_levels(ARGV[13])
 reap(KEYS[1])
 local day, month, day_reset, month_reset = windows()
 local keys = {d = KEYS[1] .. ':' .. day, m = KEYS[1] .. ':' .. month}
@@ -179,7 +189,8 @@ return out
 }
 
 // ARGV: the reservation's day and month, its charge (requests, tokens, micro-dollars), '1' with
-// the actual usage (requests, tokens, micro-dollars) of a success, the six limits, the lease id.
+// the actual usage (requests, tokens, micro-dollars) of a success, the six limits, the lease id,
+// the alert levels.
 redis_script const& quota_settle() {
     static redis_script const s{"quota_settle", with_calendar(R"lua(
 local keys = {d = KEYS[1] .. ':' .. ARGV[1], m = KEYS[1] .. ':' .. ARGV[2]}
@@ -188,6 +199,7 @@ local ok, used = ARGV[6] == '1', {tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber
 local limits = {tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]),
                 tonumber(ARGV[15])}
 local lease_id = ARGV[16]
+read_levels(ARGV[17])
 reap(KEYS[1])
 -- The reservation is given back only while its lease holds it: a lease already reaped (this
 -- settlement ran late) or never taken (the reserve never ran) has nothing left to give back.
@@ -351,11 +363,29 @@ return 1
     return s;
 }
 
+redis_script const& webhook_save() {
+    static redis_script const s{"webhook_save", R"lua(
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], tonumber(ARGV[3]), ARGV[1])
+local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[4])
+local extra = redis.call('ZCARD', KEYS[2]) - #gone - tonumber(ARGV[5])
+if extra > 0 then
+  for _, m in ipairs(redis.call('ZRANGE', KEYS[2], #gone, #gone + extra - 1)) do table.insert(gone, m) end
+end
+for _, m in ipairs(gone) do
+  redis.call('HDEL', KEYS[1], m)
+  redis.call('ZREM', KEYS[2], m)
+end
+return #gone
+)lua"};
+    return s;
+}
+
 std::vector<redis_script const*> all() {
     return {&sliding_window(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
             &budget_adjust(), &key_save(), &refresh_start(), &refresh_rotate(), &meter_acquire(), &meter_release(),
             &cache_look(), &cache_keep(), &cache_release(), &cache_clear(), &cache_note_root(), &cache_note_clear(),
-            &cache_changes(), &semantic_keep()};
+            &cache_changes(), &semantic_keep(), &webhook_save()};
 }
 
 } // namespace switchboard::adapters::scripts

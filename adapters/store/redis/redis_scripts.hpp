@@ -68,6 +68,10 @@ redis_script const& cache_changes();
 // (Its feed is logged with cache_note_clear and read with cache_changes on the feed's keys.)
 redis_script const& semantic_keep();
 
+// Webhook deliveries (redis_webhook_store.hpp). KEYS: the records hash, the index. ARGV: the
+// record's member, its JSON, its creation (Unix ms), the oldest creation kept, the most records.
+redis_script const& webhook_save();
+
 std::vector<redis_script const*> all();
 
 } // namespace switchboard::adapters::scripts

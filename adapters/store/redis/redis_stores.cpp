@@ -38,6 +38,13 @@ std::string text_element(redis_value const& v, std::size_t i) {
     return v.elements[i].text;
 }
 
+// The alert levels as the scripts read them: "75,90,100".
+std::string levels_text(std::vector<int> const& levels) {
+    std::string out;
+    for (int l : levels) out += (out.empty() ? "" : ",") + std::to_string(l);
+    return out;
+}
+
 std::vector<domain::quota_alert> alerts_from(redis_value const& v, std::size_t first) {
     std::vector<domain::quota_alert> out;
     for (std::size_t i = first; i + 4 <= v.elements.size(); i += 4)
@@ -105,6 +112,7 @@ net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subj
     auto lease_id = instance_tag() + ":" + std::to_string(next_member_sequence());
     args.push_back(lease_id);
     args.push_back(std::to_string(lease_.count()));
+    args.push_back(levels_text(levels_));
     std::vector<script_call> call{{&scripts::quota_reserve(), {base_key(subject)}, std::move(args)}};
     auto replies = co_await redis_.eval(std::move(call));
     auto const& r = replies.at(0);
@@ -133,6 +141,7 @@ redis_quota_store::settle(quota_reservation const& reservation, std::optional<do
     push_counts(args, actual.value_or(domain::quota_counts{}));
     push_limits(args, limits);
     args.push_back(reservation.lease_id);
+    args.push_back(levels_text(levels_));
     std::vector<script_call> call{{&scripts::quota_settle(), {base_key(reservation.subject)}, std::move(args)}};
     auto replies = co_await redis_.eval(std::move(call));
     co_return alerts_from(replies.at(0), 0);
