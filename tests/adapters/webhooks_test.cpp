@@ -12,7 +12,10 @@
 #include "tests/support/redis_server.hpp"
 
 #include "adapters/auth/key_ring.hpp"
+#include "adapters/auth/key_directory.hpp"
 #include "adapters/dispatch/resilience_state.hpp"
+#include "adapters/ledger/ledger_writer.hpp"
+#include "adapters/webhooks/event_watch.hpp"
 #include "adapters/webhooks/memory_webhook_store.hpp"
 #include "adapters/webhooks/webhook_sender.hpp"
 #include "adapters/webhooks/webhook_signer.hpp"
@@ -364,6 +367,57 @@ BOOST_AUTO_TEST_CASE(breakers_opening_and_closing_and_the_mode_changing_are_publ
     BOOST_TEST(types[2] == "degraded_mode.entered");
     BOOST_TEST(types[3] == "degraded_mode.left");
     BOOST_TEST(sink.events[2].data.at("mode").as_string() == "degraded");
+}
+
+// A ledger store that refuses every batch.
+struct refusing_store final : adapters::ledger_store {
+    void append(std::vector<domain::ledger::usage_row> const&) override { throw adapters::ledger_error("disk full"); }
+    std::vector<domain::ledger::usage_sums> sum(domain::ledger::usage_query const&) override { return {}; }
+    std::vector<domain::ledger::failed_call> recent_errors(domain::ledger::usage_query const&, std::size_t) override {
+        return {};
+    }
+    std::size_t forget_before(std::int64_t, std::size_t) override { return 0; }
+    std::size_t forget_payloads_before(std::int64_t, std::size_t) override { return 0; }
+    int schema_version() override { return 2; }
+};
+
+// The watch, on an injected clock: keys expiring within the notice (not the expired, revoked or
+// lasting ones), and ledger rows lost since its last look.
+BOOST_AUTO_TEST_CASE(the_watch_reports_expiring_keys_and_lost_ledger_rows) {
+    std::int64_t const now_ms = 1'780'000'000'000, now = now_ms / 1000;
+    auto record = [&](std::string id, std::int64_t expires, bool revoked = false) {
+        domain::key_record k;
+        k.id = std::move(id);
+        k.secret_hash = std::string(64, 'a');
+        k.grant.key_id = k.id;
+        k.grant.tenant = "acme";
+        k.grant.expires_unix = expires;
+        k.revoked_unix = revoked ? now - 10 : 0;
+        return k;
+    };
+    adapters::key_directory keys("watch-test-secret-0123456789",
+                                 {record("soon", now + 2 * 86'400), record("later", now + 30 * 86'400),
+                                  record("lasting", 0), record("gone", now - 60), record("revoked", now + 3600, true)},
+                                 {"acme"});
+    adapters::ledger_writer ledger(std::make_shared<refusing_store>(), {}, [=] { return now_ms; });
+    captured_events sink;
+    adapters::event_watch watch{sink, "host-a/x1", 7 * 24h, &keys, &ledger};
+    watch.look(now_ms);
+    BOOST_TEST((sink.types() == std::vector<std::string>{"key.expiring"}));
+    BOOST_TEST(sink.events[0].data.at("key_id").as_string() == "soon");
+
+    domain::ledger::usage_row row;
+    row.request_id = "r1";
+    for (int i = 0; i < 3; ++i) ledger.push(row);
+    ledger.flush();
+    watch.look(now_ms + 60'000);
+    auto types = sink.types();
+    BOOST_TEST_REQUIRE(types.size() == 3u); // the key again (the store dedupes it), and the loss
+    BOOST_TEST(types[2] == "ledger.dropped");
+    BOOST_TEST(sink.events[2].data.at("dropped").as_int64() == 3);
+    BOOST_TEST(sink.events[0].identity == sink.events[1].identity);
+    watch.look(now_ms + 120'000); // nothing lost since: no second ledger event
+    BOOST_TEST(sink.types().size() == 4u);
 }
 
 // A sender whose queue is full drops and counts, never blocks the publisher.

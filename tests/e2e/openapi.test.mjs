@@ -30,6 +30,7 @@ before(async () => {
 admin: {api_key: ${admin}}
 auth: {secret: openapi-auth-secret-0123456789}
 ledger: {path: ${join(dir, 'usage.db')}}
+webhooks: {endpoints: {ops: {url: "http://127.0.0.1:${port}/hooks", secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}}}
 providers:
   mock: {kind: mock}
   self: {kind: rest, base_url: "http://127.0.0.1:${port}", passthrough: [/api/v1/health]}
@@ -135,6 +136,10 @@ test('every documented operation answers with a documented status and shape', as
   const errors = JSON.parse((await call('GET', '/api/v1/usage/errors', '/api/v1/usage/errors?limit=50', 'admin')).text);
   assert.ok(errors.data.some((e) => e.status === 400 && e.route === '/v1/chat/completions'));
   assert.equal((await call('GET', '/api/v1/usage/errors', '/api/v1/usage/errors?limit=0', 'admin')).status, 400);
+  const hooks = JSON.parse((await call('GET', '/api/v1/webhooks/deliveries', '/api/v1/webhooks/deliveries?limit=10', 'admin')).text);
+  assert.equal(hooks.object, 'list');
+  assert.equal((await call('GET', '/api/v1/webhooks/deliveries', '/api/v1/webhooks/deliveries?state=lost', 'admin')).status, 400);
+  assert.equal((await call('GET', '/api/v1/webhooks/deliveries', '/api/v1/webhooks/deliveries')).status, 401);
   await call('DELETE', '/api/v1/keys/{id}', `/api/v1/keys/${id}`, 'admin');
   assert.equal((await call('GET', '/v1/models', '/v1/models', secret)).status, 401);
 

@@ -34,11 +34,11 @@ link() { # target, libraries (after --), sources…
     clang++ "${link_flags[@]}" "${objs[@]}" "${libs[@]}" -o "$out/$target"
 }
 
-domain=(domain/*.cpp domain/call/*.cpp domain/auth/*.cpp domain/cache/*.cpp domain/rest/*.cpp domain/ai/*.cpp domain/ledger/*.cpp domain/http/*.cpp)
+domain=(domain/*.cpp domain/call/*.cpp domain/auth/*.cpp domain/cache/*.cpp domain/rest/*.cpp domain/ai/*.cpp domain/ledger/*.cpp domain/http/*.cpp domain/webhooks/*.cpp)
 config=(server/config.cpp server/config_reader.cpp server/config_fields.cpp server/config_describe.cpp
         server/config_policies.cpp server/config_serving.cpp server/config_routing.cpp server/config_services.cpp
         server/config_ai_routes.cpp         server/config_auth.cpp
-        server/config_cache.cpp server/config_ledger.cpp
+        server/config_cache.cpp server/config_ledger.cpp server/config_webhooks.cpp
         adapters/http/request_id.cpp adapters/hex.cpp
         adapters/providers/provider_kinds.cpp adapters/upstream/origin.cpp adapters/store/redis/redis_url.cpp
         adapters/http/client_ip.cpp adapters/observability/log.cpp adapters/observability/log_line.cpp
@@ -46,14 +46,14 @@ config=(server/config.cpp server/config_reader.cpp server/config_fields.cpp serv
 
 targets=(response_head_fuzz upstream_response_fuzz stream_fuzz provider_answer_fuzz request_fuzz
          retry_after_fuzz resp_fuzz config_fuzz credential_fuzz jwt_fuzz jwks_fuzz cache_key_fuzz
-         answer_codec_fuzz rest_fuzz ai_route_fuzz usage_query_fuzz accept_encoding_fuzz)
+         answer_codec_fuzz rest_fuzz ai_route_fuzz usage_query_fuzz accept_encoding_fuzz webhook_fuzz)
 [ -n "${FUZZ_TARGETS:-}" ] && read -r -a targets <<< "$FUZZ_TARGETS"
 for target in "${targets[@]}"; do
     case $target in
     response_head_fuzz) link $target -- tests/fuzz/response_head_fuzz.cpp adapters/http/response_head.cpp ;;
     upstream_response_fuzz) link $target -- tests/fuzz/upstream_response_fuzz.cpp adapters/http/framing.cpp ;;
     stream_fuzz | provider_answer_fuzz | request_fuzz | retry_after_fuzz | credential_fuzz | jwt_fuzz | cache_key_fuzz | \
-    rest_fuzz | ai_route_fuzz | usage_query_fuzz | accept_encoding_fuzz)
+    rest_fuzz | ai_route_fuzz | usage_query_fuzz | accept_encoding_fuzz | webhook_fuzz)
         link $target -lboost_json -- tests/fuzz/$target.cpp "${domain[@]}" ;;
     resp_fuzz) link $target -lhiredis -- tests/fuzz/resp_fuzz.cpp adapters/store/redis/resp.cpp ;;
     jwks_fuzz) link $target -lboost_json -lcrypto -- tests/fuzz/jwks_fuzz.cpp adapters/auth/jwks.cpp "${domain[@]}" ;;

@@ -177,6 +177,43 @@ BOOST_AUTO_TEST_CASE(the_ledger_is_sqlite_by_default_and_set_by_file_or_environm
     BOOST_TEST(mentions(problems_of("ledger: {store: mysql}\n"), "ledger.store: must be sqlite, postgres or off"));
 }
 
+BOOST_AUTO_TEST_CASE(webhook_endpoints_are_checked_and_their_secrets_masked) {
+    std::string const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    auto c = load_config_text("webhooks:\n  retry_waits: [1s, 1m]\n  endpoints:\n"
+                              "    ops: {url: \"https://hooks.example.com/sb\", secret: \"${HOOK_SECRET}\", events: [quota.threshold, key.expiring]}\n"
+                              "quotas: {alert_thresholds: [50, 80, 95]}\n",
+                              fake_env({{"HOOK_SECRET", secret}}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST_REQUIRE(c->webhooks.endpoints.size() == 1u);
+    BOOST_TEST(c->webhooks.endpoints[0].events.size() == 2u);
+    BOOST_TEST(c->webhooks.policy.retry_waits.size() == 2u);
+    BOOST_TEST((c->quotas.alert_thresholds == std::vector<int>{50, 80, 95}));
+    auto const dump = boost::json::serialize(describe(*c));
+    BOOST_TEST(dump.find("MfKQ9r8GKYqrTwjUPD8I") == std::string::npos);
+    BOOST_TEST(dump.find("\"alert_thresholds\":[50,80,95]") != std::string::npos);
+
+    auto p = problems_of("webhooks:\n  endpoints:\n"
+                         "    a: {url: \"http://hooks.example.com/sb\", secret: " + secret + "}\n"
+                         "    b: {url: \"https://hooks.example.com/sb\", secret: not-a-secret, events: [quota.exceeded]}\n"
+                         "    c: {url: \"ftp://x\"}\n"
+                         "quotas: {alert_thresholds: [90, 75]}\n");
+    BOOST_TEST(mentions(p, "webhooks.endpoints.a.url: plain http:// is allowed only for loopback hosts"));
+    BOOST_TEST(mentions(p, "webhooks.endpoints.b.secret: must be whsec_"));
+    BOOST_TEST(mentions(p, "webhooks.endpoints.b.events[0]: is not an event type"));
+    BOOST_TEST(mentions(p, "webhooks.endpoints.c.url:"));
+    BOOST_TEST(mentions(p, "webhooks.endpoints.c.secret: is required"));
+    BOOST_TEST(mentions(p, "quotas.alert_thresholds: must list 1 to 5 percentages"));
+
+    // A container's shorthand: one endpoint receiving every event.
+    auto env = load_config("", fake_env({{"WEBHOOK_URL", "https://hooks.example.com/sb"}, {"WEBHOOK_SECRET", secret}}));
+    BOOST_TEST_REQUIRE(env.has_value());
+    BOOST_TEST_REQUIRE(env->webhooks.endpoints.size() == 1u);
+    BOOST_TEST(env->webhooks.endpoints[0].name == "default");
+    BOOST_TEST(env->webhooks.endpoints[0].events.empty());
+    BOOST_TEST(mentions(problems_of("", {{"WEBHOOK_URL", "https://hooks.example.com/sb"}}),
+                        "WEBHOOK_URL.endpoints.default.secret: is required"));
+}
+
 BOOST_AUTO_TEST_CASE(a_containers_server_settings_come_from_the_environment) {
     auto c = load_config("", fake_env({{"TRUSTED_PROXIES", "10.0.0.0/8, 172.16.0.0/12"},
                                        {"CORS_ALLOW_ORIGINS", "https://app.example.com,https://admin.example.com"},
