@@ -156,6 +156,9 @@ class loader : public config_reader {
             if (!names.contains(name)) fail("quotas.providers." + name, "names an unknown provider");
         if (!c.store.url.empty())
             if (auto url = adapters::parse_redis_url(c.store.url); !url) fail("store.url", url.error());
+        // A key found expiring is reported by every watch until it expires: its claim must last longer.
+        if (c.webhooks.dedupe_for <= c.webhooks.key_expiry_notice)
+            fail("webhooks.dedupe_for", "must be longer than webhooks.key_expiry_notice (each key would be reported again)");
         // The semantic cache embeds prompts through a model or group of this gateway, or a
         // "provider/model" of a configured provider.
         if (auto const& m = c.cache.semantic.embedding_model; !m.empty()) {

@@ -203,6 +203,8 @@ BOOST_AUTO_TEST_CASE(webhook_endpoints_are_checked_and_their_secrets_masked) {
     BOOST_TEST(mentions(p, "webhooks.endpoints.c.url:"));
     BOOST_TEST(mentions(p, "webhooks.endpoints.c.secret: is required"));
     BOOST_TEST(mentions(p, "quotas.alert_thresholds: must list 1 to 5 percentages"));
+    BOOST_TEST(mentions(problems_of("webhooks: {key_expiry_notice: 30d, dedupe_for: 20d}\n"),
+                        "webhooks.dedupe_for: must be longer than webhooks.key_expiry_notice"));
 
     // A container's shorthand: one endpoint receiving every event.
     auto env = load_config("", fake_env({{"WEBHOOK_URL", "https://hooks.example.com/sb"}, {"WEBHOOK_SECRET", secret}}));
