@@ -1,6 +1,11 @@
 // Lua sources. The calendar functions mirror domain/calendar.cpp; the quota checks mirror
 // domain/quota.cpp (check_quota, crossed_thresholds). Numbers are Lua doubles: exact for
 // integers below 2^53, which microsecond timestamps and token counts are.
+//
+// Commands count: Redis runs one command at a time for every instance, so each command a script
+// spares is capacity for the whole fleet. The quota scripts read each window hash once (HGETALL)
+// into a table their reads go to, write what changed once per hash (one HSET, `flush`), and ask
+// the server's clock once.
 #include "adapters/store/redis/redis_scripts.hpp"
 
 namespace switchboard::adapters::scripts {
@@ -28,8 +33,14 @@ local function days_from_civil(y, m, d)
   local doy = math.floor((153 * mp + 2) / 5) + d - 1
   return era * 146097 + yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy - 719468
 end
+-- The server's clock, read once per script (TIME is {seconds, microseconds}).
+local clock = nil
+local function server_time()
+  if clock == nil then clock = redis.call('TIME') end
+  return clock
+end
 local function windows()
-  local now = tonumber(redis.call('TIME')[1])
+  local now = tonumber(server_time()[1])
   local today = math.floor(now / 86400)
   local y, m, d = civil(today)
   local ny, nm = y, m + 1
@@ -37,8 +48,41 @@ local function windows()
   return string.format('%04d-%02d-%02d', y, m, d), string.format('%04d-%02d', y, m),
          (today + 1) * 86400, days_from_civil(ny, nm, 1) * 86400
 end
+-- Each hash read once: its fields as numbers. Writes go to this copy and are marked, then written
+-- by flush() with one HSET per hash (a script runs alone: nothing else moves the hash meanwhile).
+local loaded, dirty = {}, {}
+local function fields(key)
+  local t = loaded[key]
+  if t == nil then
+    t = {}
+    local flat = redis.call('HGETALL', key)
+    for i = 1, #flat, 2 do t[flat[i]] = tonumber(flat[i + 1]) or 0 end
+    loaded[key] = t
+  end
+  return t
+end
 local function field(key, name)
-  return tonumber(redis.call('HGET', key, name) or '0') or 0
+  return fields(key)[name] or 0
+end
+-- Whether the hash exists (a hash has at least one field), as EXISTS says.
+local function live_key(key)
+  return next(fields(key)) ~= nil
+end
+local function put(key, name, value)
+  fields(key)[name] = value
+  dirty[key] = dirty[key] or {}
+  dirty[key][name] = true
+end
+local function flush()
+  for key, names in pairs(dirty) do
+    local args = {}
+    for name in pairs(names) do
+      table.insert(args, name)
+      table.insert(args, string.format('%.0f', loaded[key][name]))
+    end
+    redis.call('HSET', key, unpack(args))
+  end
+  dirty = {}
 end
 -- The alert levels (percent, ascending, at most 5; domain::max_alert_levels), from the script's
 -- last argument ("75,90,100"); level i of metric m is bit m * 5 + i of the window's 'al' mask.
@@ -53,6 +97,7 @@ end
 local function alerts(key, out, metric, counted, limit)
   if limit <= 0 then return end
   local mask = field(key, 'al')
+  local before = mask
   for i = 1, #levels do
     local b = 2 ^ (metric * 5 + i - 1)
     if math.floor(mask / b) % 2 == 0 and counted * 100 >= limit * levels[i] then
@@ -60,14 +105,14 @@ local function alerts(key, out, metric, counted, limit)
       table.insert(out, metric); table.insert(out, levels[i]); table.insert(out, counted); table.insert(out, limit)
     end
   end
-  redis.call('HSET', key, 'al', mask)
+  if mask ~= before then put(key, 'al', mask) end
 end
 -- Reservation leases: each reservation is a member of <base>:leases scored by its expiry (ms of
 -- the server clock), its windows and amounts in <base>:leases:d. A reservation whose settlement
 -- never ran (the gateway gave up on a stalled store, or the reserve itself ran after the gateway
 -- had stopped waiting for it) is given back by whichever quota script next touches the subject.
 local function now_ms()
-  local t = redis.call('TIME')
+  local t = server_time()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 -- The quota metrics in domain order (domain/quota.hpp): number, window ('d' day, 'm' month), the
@@ -76,7 +121,7 @@ local metrics = {{0, 'd', 'ur', 'rr', 1}, {1, 'd', 'ut', 'rt', 2}, {2, 'm', 'ut'
                  {3, 'd', 'uu', 'ru', 3}, {4, 'm', 'uu', 'ru', 3}, {5, 'm', 'ur', 'rr', 1}}
 local function give_back(base, day, month, charge)
   local keys = {d = base .. ':' .. day, m = base .. ':' .. month}
-  local live = {d = redis.call('EXISTS', keys.d) == 1, m = redis.call('EXISTS', keys.m) == 1}
+  local live = {d = live_key(keys.d), m = live_key(keys.m)}
   -- A window that has ended (its key expired) is left alone: never recreated without a TTL.
   -- (Each window's field appears once in the table: nothing is given back twice.)
   for _, m in ipairs(metrics) do
@@ -84,7 +129,7 @@ local function give_back(base, day, month, charge)
     if live[m[2]] and charge[m[5]] ~= 0 then
       local v = field(key, m[4]) - charge[m[5]]
       if v < 0 then v = 0 end
-      redis.call('HSET', key, m[4], v)
+      put(key, m[4], v)
     end
   end
 end
@@ -159,16 +204,17 @@ for _, m in ipairs(metrics) do
   local c = counted(key, m)
   if limit > 0 and c + charge[m[5]] > limit then
     local out = {0, m[1], resets[m[2]], day, month, c}
-    if redis.call('EXISTS', key) == 1 then alerts(key, out, m[1], limit, limit) end
+    if live_key(key) then alerts(key, out, m[1], limit, limit) end
+    flush()
     return out
   end
 end
-redis.call('HINCRBY', keys.d, 'rr', charge[1])
-redis.call('HINCRBY', keys.d, 'rt', charge[2])
-redis.call('HINCRBY', keys.d, 'ru', charge[3])
-redis.call('HINCRBY', keys.m, 'rr', charge[1])
-redis.call('HINCRBY', keys.m, 'rt', charge[2])
-redis.call('HINCRBY', keys.m, 'ru', charge[3])
+for _, key in ipairs({keys.d, keys.m}) do
+  put(key, 'rr', field(key, 'rr') + charge[1])
+  put(key, 'rt', field(key, 'rt') + charge[2])
+  put(key, 'ru', field(key, 'ru') + charge[3])
+end
+flush() -- before the expiries: a new window's hash exists from here
 redis.call('EXPIREAT', keys.d, day_reset + retention)
 redis.call('EXPIREAT', keys.m, month_reset + retention)
 local leases = KEYS[1] .. ':leases'
@@ -183,6 +229,7 @@ for _, m in ipairs(metrics) do
 end
 local out = {1, -1, 0, day, month, math.floor(use)}
 for _, v in ipairs(all_alerts(keys, limits)) do table.insert(out, v) end
+flush()
 return out
 )lua")};
     return s;
@@ -209,17 +256,19 @@ if redis.call('ZREM', leases, lease_id) == 1 then
   give_back(KEYS[1], ARGV[1], ARGV[2], charge)
 end
 -- A window that has ended (its key expired) is left alone: never recreated without a TTL.
-local live = {d = redis.call('EXISTS', keys.d) == 1, m = redis.call('EXISTS', keys.m) == 1}
+local live = {d = live_key(keys.d), m = live_key(keys.m)}
 if ok then
   for _, m in ipairs(metrics) do
     if live[m[2]] then
       local v = field(keys[m[2]], m[3]) + used[m[5]]
       if v < 0 then v = 0 end
-      redis.call('HSET', keys[m[2]], m[3], v)
+      put(keys[m[2]], m[3], v)
     end
   end
 end
-return all_alerts(keys, limits, live)
+local out = all_alerts(keys, limits, live)
+flush()
+return out
 )lua")};
     return s;
 }
@@ -229,9 +278,11 @@ redis_script const& quota_peek() {
 reap(KEYS[1])
 local day, month, day_reset, month_reset = windows()
 local d, m = KEYS[1] .. ':' .. day, KEYS[1] .. ':' .. month
-return {day, month, field(d, 'ur'), field(d, 'ut'), field(d, 'uu'), field(d, 'rr'), field(d, 'rt'), field(d, 'ru'),
-        field(d, 'al'), field(m, 'ut'), field(m, 'uu'), field(m, 'rt'), field(m, 'ru'), field(m, 'al'),
-        day_reset, month_reset, field(m, 'ur'), field(m, 'rr')}
+local out = {day, month, field(d, 'ur'), field(d, 'ut'), field(d, 'uu'), field(d, 'rr'), field(d, 'rt'), field(d, 'ru'),
+             field(d, 'al'), field(m, 'ut'), field(m, 'uu'), field(m, 'rt'), field(m, 'ru'), field(m, 'al'),
+             day_reset, month_reset, field(m, 'ur'), field(m, 'rr')}
+flush() -- what reap gave back
+return out
 )lua")};
     return s;
 }
@@ -240,17 +291,16 @@ redis_script const& budget_reserve() {
     static redis_script const s{"budget_reserve", R"lua(
 local tokens, share = tonumber(ARGV[1]), tonumber(ARGV[2])
 local max_calls, max_tokens, max_usd = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local calls = tonumber(redis.call('HGET', KEYS[1], 'calls') or '0')
-local used = tonumber(redis.call('HGET', KEYS[1], 'tokens') or '0')
-local usd = tonumber(redis.call('HGET', KEYS[1], 'usd') or '0')
+local f = redis.call('HMGET', KEYS[1], 'calls', 'tokens', 'usd')
+local calls, used, usd = tonumber(f[1] or '0'), tonumber(f[2] or '0'), tonumber(f[3] or '0')
 if ARGV[7] ~= '1' then
   local function fits(v, limit) return limit <= 0 or v <= limit * share + 1e-9 end
   local ok = fits(calls + 1, max_calls) and fits(used + tokens, max_tokens) and (max_usd <= 0 or usd < max_usd * share)
   if not ok then return 0 end
 end
-local fresh = redis.call('EXISTS', KEYS[1]) == 0
-redis.call('HINCRBY', KEYS[1], 'calls', 1)
-redis.call('HINCRBY', KEYS[1], 'tokens', tokens)
+-- Every write sets calls: the budget exists exactly when it has a count.
+local fresh = not f[1]
+redis.call('HSET', KEYS[1], 'calls', string.format('%.0f', calls + 1), 'tokens', string.format('%.0f', used + tokens))
 if fresh then redis.call('EXPIRE', KEYS[1], ARGV[6]) end
 return 1
 )lua"};

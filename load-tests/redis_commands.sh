@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Redis commands per request, command by command, with the whole policy stack on the Redis store:
+# an inbound limit, the tenant's quota, an API key with its own limits (per minute, concurrency)
+# and budget (tokens per day), and a per-request budget (X-Budget-Id). Counts are exact
+# (INFO commandstats over the chat calls wrk makes to the mock provider in SECONDS, 8 at a time);
+# Redis's CPU (INFO cpu, user + sys) moves with the machine's load.
+#
+#   load-tests/redis_commands.sh [SECONDS]        (default 3; SWITCHBOARD_BIN or build/server/switchboard)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-3}
+bin=${SWITCHBOARD_BIN:-build/server/switchboard}
+work=$(mktemp -d)
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+redis_port=$(free_port); gateway_port=$(free_port)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no > /dev/null & pids+=($!)
+secret=redis-commands-secret-0123456789
+minted=$(SWITCHBOARD_AUTH_SECRET=$secret "$bin" --new-key acme)
+key=$(echo "$minted" | awk '/^key:/ {print $2}')
+entry=$(echo "$minted" | grep -- '- {id:' | sed 's/}$/, requests_per_minute: 100000, max_concurrent: 100, tokens_per_day: 1000000000}/')
+cat > "$work/gateway.yaml" <<YAML
+server: {host: 127.0.0.1, port: $gateway_port, threads: 1}
+logging: {level: warning}
+store: {url: "redis://127.0.0.1:$redis_port"}
+ledger: {store: off}
+limits: [{per: key, requests: 1000000, window: 1s}]
+quotas: {tenants: {acme: {tokens_per_day: 1000000000000, tokens_per_month: 1000000000000}}}
+budgets: {max_calls: 1000000}
+auth:
+  secret: $secret
+  keys:
+$entry
+providers: {mock: {kind: mock}}
+models: {m: [mock/mock-1]}
+YAML
+"$bin" --config "$work/gateway.yaml" > /dev/null 2>&1 & pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gateway_port/api/ready" > /dev/null && break; sleep 0.1; done
+body='{"model":"m","messages":[{"role":"user","content":"hi"}]}'
+call() { curl -s -o /dev/null -w '%{http_code}\n' -H 'content-type: application/json' -H "authorization: Bearer $key" \
+              -H "x-budget-id: run-$1" -d "$body" "http://127.0.0.1:$gateway_port/v1/chat/completions"; }
+for i in $(seq 20); do call warm > /dev/null; done
+sleep 0.5
+redis-cli -p "$redis_port" config resetstat > /dev/null
+cpu() { redis-cli -p "$redis_port" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {t += $2} END {printf "%.6f", t}'; }
+cpu_before=$(cpu)
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$body'
+wrk.headers["content-type"] = "application/json"
+wrk.headers["authorization"] = "Bearer $key"
+wrk.headers["x-budget-id"] = "wrk-run"
+LUA
+wrk -t1 -c8 -d"$seconds"s -s "$work/post.lua" "http://127.0.0.1:$gateway_port/v1/chat/completions" > "$work/wrk.txt"
+sleep 0.5 # settlements follow the answers
+cpu_after=$(cpu)
+n=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
+echo "$n calls in ${seconds}s ($(awk '/Non-2xx/ {print $4}' "$work/wrk.txt") not 200)"
+redis-cli -p "$redis_port" info commandstats | tr -d '\r' |
+  awk -F'[:=,]' -v n="$n" -v cpu="$(echo "$cpu_after - $cpu_before" | bc)" '/^cmdstat_/ && !/config/ {
+      name = substr($1, 9); calls = $3; usec = $5
+      printf "  %-18s %6.2f per request\n", name, calls / n
+      total += calls; if (name == "evalsha" || name == "eval") { scripts += calls; script_usec += usec }
+    }
+    END { printf "total: %.2f commands per request, of which %.2f scripts (%.1f us each inside Redis); Redis CPU (user + sys) %.1f us per request\n",
+                 total / n, scripts / n, scripts ? script_usec / scripts : 0, cpu * 1e6 / n }'
