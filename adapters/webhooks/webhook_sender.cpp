@@ -108,13 +108,7 @@ net::awaitable<void> webhook_sender::take_events() {
     }
     for (auto& e : events) {
         auto const id = event_id(e.identity);
-        bool mine = true;
-        try {
-            if (store_) mine = co_await store_->claim(id, options_.dedupe_for);
-        } catch (store_unavailable const&) {
-            // At least once: the receiver dedupes by webhook-id if another instance sends it too.
-        }
-        if (!mine) {
+        if (!co_await claim(id)) {
             ++duplicates_;
             continue;
         }
@@ -131,6 +125,23 @@ net::awaitable<void> webhook_sender::take_events() {
             co_await save(pending_.back().delivery);
         }
     }
+}
+
+// This instance's memory first (a fact it reported already), then the store (another instance's
+// report). A store that cannot answer leaves the delivery to this instance: at least once.
+net::awaitable<bool> webhook_sender::claim(std::string const& id) {
+    constexpr std::size_t most_remembered = 100'000;
+    auto const now = unix_ms_();
+    if (auto at = claimed_.find(id); at != claimed_.end() && at->second > now) co_return false;
+    if (claimed_.size() >= most_remembered) std::erase_if(claimed_, [now](auto const& c) { return c.second <= now; });
+    if (claimed_.size() >= most_remembered) claimed_.erase(claimed_.begin());
+    claimed_[id] = now + options_.dedupe_for.count();
+    bool mine = true;
+    try {
+        if (store_) mine = co_await store_->claim(id, options_.dedupe_for);
+    } catch (store_unavailable const&) {
+    }
+    co_return mine;
 }
 
 http_client& webhook_sender::client_for(std::size_t endpoint, net::any_io_executor executor) {

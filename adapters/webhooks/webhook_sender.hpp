@@ -9,6 +9,10 @@
 // the schedule ends (domain/webhooks/delivery.hpp). Each state is saved to the store, where
 // /api/v1/webhooks/deliveries reads it.
 //
+// The instance also remembers the ids it claimed (for `dedupe_for`, at most 100,000): a fact it
+// reports again (the watch finding the same key each turn) costs no store round trip, and is not
+// sent again while the store is down.
+//
 // At least once: a store that cannot answer a claim does not stop the delivery (a receiver
 // dedupes by webhook-id, which is the same for every report of one fact); a delivery pending
 // when the instance stops is not resumed elsewhere.
@@ -98,6 +102,7 @@ class webhook_sender final : public event_sink {
         std::size_t endpoint = 0;
     };
     net::awaitable<void> take_events();
+    net::awaitable<bool> claim(std::string const& id);
     net::awaitable<void> attempt(pending& p);
     net::awaitable<void> save(domain::webhooks::delivery const& d);
     http_client& client_for(std::size_t endpoint, net::any_io_executor executor);
@@ -113,6 +118,7 @@ class webhook_sender final : public event_sink {
     long published_ = 0, dropped_ = 0;
 
     std::vector<pending> pending_; // the task's own
+    std::map<std::string, std::int64_t> claimed_; // ids this instance claimed → until (Unix ms)
     std::map<std::size_t, std::unique_ptr<http_client>> clients_;
     std::atomic<long> duplicates_{0}, attempts_{0}, delivered_{0}, failed_{0}, pending_count_{0}, overflow_{0};
 };

@@ -270,6 +270,34 @@ BOOST_AUTO_TEST_CASE(a_key_both_instances_find_expiring_is_delivered_once) {
     BOOST_TEST(data.at("expires_in_seconds").as_int64() > 71 * 3600);
 }
 
+// At least once: with the store gone, an event is still delivered (the receiver dedupes by
+// webhook-id), once per instance however often its watch finds it; its record, kept in the
+// store, cannot be listed until the store is back.
+BOOST_AUTO_TEST_CASE(an_event_is_delivered_while_the_store_is_down) {
+    redis_server redis;
+    mock_upstream receiver;
+    receiver.always(canned_reply::json(200, "{}"));
+    auto const key = adapters::key_ring::mint("webhooks-test-secret-0123456789");
+    gateway_fixture gw("admin: {api_key: " + admin_key + "}\nstore: {url: \"" + redis.url() +
+                       "\", timeout: 200ms}\n" + expiring_key_yaml(key) +
+                       "webhooks:\n  poll: 20ms\n  watch_interval: 20ms\n  endpoints:\n"
+                       "    ops: {url: \"" + receiver.base_url("/hooks") + "\", secret: " + secret + "}\n");
+    // One instance delivers the fact with the store up; then the store dies and another instance
+    // finds the key, many times.
+    BOOST_TEST_REQUIRE(eventually([&] { return receiver.hits() >= 1; }));
+    redis.kill();
+    gateway_fixture second("admin: {api_key: " + admin_key + "}\nstore: {url: \"" + redis.url() +
+                           "\", timeout: 200ms, connect_timeout: 200ms}\n" + expiring_key_yaml(key) +
+                           "webhooks:\n  poll: 20ms\n  watch_interval: 20ms\n  endpoints:\n"
+                           "    ops: {url: \"" + receiver.base_url("/hooks") + "\", secret: " + secret + "}\n");
+    BOOST_TEST_REQUIRE(eventually([&] { return receiver.hits() >= 2; }));
+    BOOST_TEST_REQUIRE(eventually([&] { return second.runtime().webhooks()->counts().duplicates >= 10; }));
+    auto const events = of_type(receiver, "key.expiring");
+    BOOST_TEST_REQUIRE(events.size() == 2u);
+    BOOST_TEST(header_of(events[0], "webhook-id") == header_of(events[1], "webhook-id")); // the receiver's dedupe key
+    BOOST_TEST(deliveries(second).status == 503); // the records live in the store
+}
+
 BOOST_AUTO_TEST_CASE(a_receiver_down_for_a_while_gets_the_event_when_it_is_back) {
     mock_upstream receiver;
     std::atomic<int> seen{0};
