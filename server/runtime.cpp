@@ -483,6 +483,9 @@ void gateway_runtime::shutdown() {
     }
     for (auto& c : cores_)
         if (c->thread.joinable()) c->thread.join();
+    // A usage query's last steps on the reader's thread still hold its core's executor: they end
+    // before the io_contexts go.
+    if (usage_) usage_->stop();
     cores_.clear();
     adapters::log_event(adapters::log_level::info, "stopped", {{"abandoned_requests", abandoned}});
 }

@@ -14,6 +14,12 @@ struct usage_reader::pool {
 usage_reader::usage_reader(ledger_writer& writer) : writer_(writer), pool_(std::make_unique<pool>()) {}
 
 usage_reader::~usage_reader() {
+    stop();
+}
+
+void usage_reader::stop() {
+    if (stopped_) return;
+    stopped_ = true;
     pool_->threads.join();
 }
 
