@@ -20,7 +20,8 @@
 # Columns: req/s, latency p50/p90/p99, errors, CPU µs per request and peak RSS of the process
 # serving the path (the mock for "direct"), then the ratios and the overhead against direct.
 # The gateways' JSON logs are formatted and written to /dev/null: their CPU cost is measured, the
-# disk's is not (a file of ~100 MB per throughput run made the later runs' tails about the disk).
+# disk's is not (a file of ~100 MB per throughput run made the later runs' tails about the disk);
+# "sb+pipe" writes them to a pipe another process reads, as under a container runtime.
 # The gateways keep their usage ledger (SQLite, the default) in the bench's temporary directory.
 # Tools: wrk, nginx (nginx-light), redis-server, postgresql — installed with apt when missing.
 set -euo pipefail
@@ -62,6 +63,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mock_port=$(free_port); slow_port=$(free_port); proxy_port=$(free_port); proxy_slow_port=$(free_port)
 gateway_port=$(free_port); redis_gateway_port=$(free_port); redis_port=$(free_port); auth_gateway_port=$(free_port)
+pipe_gateway_port=$(free_port)
 noledger_gateway_port=$(free_port); pg_gateway_port=$(free_port); pg_port=$(free_port)
 completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}'
 
@@ -116,6 +118,7 @@ EOF
 }
 gateway_config "$gateway_port" > "$work/gateway.yaml"
 gateway_config "$redis_gateway_port" "store: {url: \"redis://127.0.0.1:$redis_port\"}" > "$work/gateway-redis.yaml"
+gateway_config "$pipe_gateway_port" > "$work/gateway-pipe.yaml"
 # Auth on ("sb+key", "sb+token"): one API key of the config, and an access token of
 # /api/auth/login made from it; every request is authenticated (the tenant's quota as above).
 auth_secret=bench-auth-secret-0123456789
@@ -149,6 +152,9 @@ sleep 0.5
 taskset -c 0 "$gateway_bin" --config "$work/gateway.yaml" > /dev/null & gateway_pid=$!; pids+=($gateway_pid)
 taskset -c 0 "$gateway_bin" --config "$work/gateway-redis.yaml" > /dev/null & redis_gateway_pid=$!; pids+=($redis_gateway_pid)
 taskset -c 0 "$gateway_bin" --config "$work/gateway-auth.yaml" > /dev/null & auth_gateway_pid=$!; pids+=($auth_gateway_pid)
+# "sb+pipe": the same gateway, its log lines read from a pipe by another process (as a container
+# runtime reads them), not written to /dev/null.
+taskset -c 0 "$gateway_bin" --config "$work/gateway-pipe.yaml" > >(cat > /dev/null) & pipe_gateway_pid=$!; pids+=($pipe_gateway_pid)
 sleep 1
 bench_token=$(curl -s -X POST -H "Authorization: Bearer $bench_key" "http://127.0.0.1:$auth_gateway_port/api/auth/login" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
@@ -241,12 +247,13 @@ if wants throughput; then
     wrk_run direct "$mock_port" "$mock_pid" "$work/post.lua" 64
     wrk_run nginx "$proxy_port" "$proxy_pid" "$work/post.lua" 64
     wrk_run switchboard "$gateway_port" "$gateway_pid" "$work/post.lua" 64
+    wrk_run sb+pipe "$pipe_gateway_port" "$pipe_gateway_pid" "$work/post.lua" 64
     wrk_run sb+key "$auth_gateway_port" "$auth_gateway_pid" "$work/key-post.lua" 64
     wrk_run sb+token "$auth_gateway_port" "$auth_gateway_pid" "$work/token-post.lua" 64
     wrk_run sb+hit "$gateway_port" "$gateway_pid" "$work/hit-post.lua" 64
   done
-  medians direct nginx switchboard sb+key sb+token sb+hit
-  echo "switchboard / nginx throughput: $(ratio "${rate[switchboard]}" "${rate[nginx]}")x"
+  medians direct nginx switchboard sb+pipe sb+key sb+token sb+hit
+  echo "switchboard / nginx throughput: $(ratio "${rate[switchboard]}" "${rate[nginx]}")x (logs to a pipe: $(ratio "${rate[sb+pipe]}" "${rate[nginx]}")x)"
   echo "cache hit / nginx: throughput $(ratio "${rate[sb+hit]}" "${rate[nginx]}")x, p50 ${p50[sb+hit]} vs ${p50[nginx]} us"
   echo "auth on / off throughput: key $(ratio "${rate[sb+key]}" "${rate[switchboard]}")x, access token $(ratio "${rate[sb+token]}" "${rate[switchboard]}")x"
 fi
