@@ -278,8 +278,9 @@ BOOST_AUTO_TEST_CASE(an_event_is_delivered_while_the_store_is_down) {
     mock_upstream receiver;
     receiver.always(canned_reply::json(200, "{}"));
     auto const key = adapters::key_ring::mint("webhooks-test-secret-0123456789");
+    auto const auth = expiring_key_yaml(key); // one expiry for both instances: one fact
     gateway_fixture gw("admin: {api_key: " + admin_key + "}\nstore: {url: \"" + redis.url() +
-                       "\", timeout: 200ms}\n" + expiring_key_yaml(key) +
+                       "\", timeout: 200ms}\n" + auth +
                        "webhooks:\n  poll: 20ms\n  watch_interval: 20ms\n  endpoints:\n"
                        "    ops: {url: \"" + receiver.base_url("/hooks") + "\", secret: " + secret + "}\n");
     // One instance delivers the fact with the store up; then the store dies and another instance
@@ -287,7 +288,7 @@ BOOST_AUTO_TEST_CASE(an_event_is_delivered_while_the_store_is_down) {
     BOOST_TEST_REQUIRE(eventually([&] { return receiver.hits() >= 1; }));
     redis.kill();
     gateway_fixture second("admin: {api_key: " + admin_key + "}\nstore: {url: \"" + redis.url() +
-                           "\", timeout: 200ms, connect_timeout: 200ms}\n" + expiring_key_yaml(key) +
+                           "\", timeout: 200ms, connect_timeout: 200ms}\n" + auth +
                            "webhooks:\n  poll: 20ms\n  watch_interval: 20ms\n  endpoints:\n"
                            "    ops: {url: \"" + receiver.base_url("/hooks") + "\", secret: " + secret + "}\n");
     BOOST_TEST_REQUIRE(eventually([&] { return receiver.hits() >= 2; }));
