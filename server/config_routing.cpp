@@ -109,15 +109,24 @@ field_list<adapters::provider_settings> provider_fields() {
     return fields;
 }
 
+std::optional<adapters::origin> check_destination_url(config_reader& rd, std::string const& url,
+                                                     bool allow_insecure_http, std::string const& path) {
+    auto where = adapters::parse_origin(url);
+    if (!where) {
+        rd.fail(path, where.error());
+        return std::nullopt;
+    }
+    if (!where->tls && !adapters::is_loopback_host(where->host) && !allow_insecure_http)
+        rd.fail(path, "plain http:// is allowed only for loopback hosts (set allow_insecure_http: true to override)");
+    return *where;
+}
+
 void check_endpoint(config_reader& rd, adapters::provider_settings const& p, std::string const& path) {
     std::string url = p.base_url.empty() ? adapters::default_base_url(p.kind) : p.base_url;
     if (url.empty()) return rd.fail(path + ".base_url", "is required for kind " + p.kind);
-    auto where = adapters::parse_origin(url);
-    if (!where) return rd.fail(path + ".base_url", where.error());
+    auto const where = check_destination_url(rd, url, p.allow_insecure_http, path + ".base_url");
+    if (!where) return;
     bool const local = adapters::is_loopback_host(where->host);
-    if (!where->tls && !local && !p.allow_insecure_http)
-        rd.fail(path + ".base_url", "plain http:// is allowed only for loopback hosts (set "
-                                    "allow_insecure_http: true to override)");
     // One problem per key: an unset ${VAR} was already reported for it.
     bool const reported = std::any_of(rd.problems.begin(), rd.problems.end(), [&](std::string const& problem) {
         return problem.starts_with(path + ".api_key:");

@@ -5,6 +5,10 @@
 #include "server/config.hpp"
 #include "server/config_fields.hpp"
 
+#include "adapters/upstream/origin.hpp"
+
+#include <optional>
+
 namespace switchboard::server {
 
 field_list<gateway_config> gateway_fields(); // the top level, in reading order
@@ -33,6 +37,10 @@ void read_provider(config_reader& rd, std::string const& name, YAML::Node const&
 field_list<adapters::provider_settings> provider_fields();
 // A configured provider's base URL and key make sense for its kind (also for the env shorthand).
 void check_endpoint(config_reader& rd, adapters::provider_settings const& p, std::string const& path);
+// An upstream or webhook URL: http(s), and plain http only to loopback unless `allow_insecure_http`.
+// Its origin; nullopt when the URL cannot be read at all.
+std::optional<adapters::origin> check_destination_url(config_reader& rd, std::string const& url,
+                                                     bool allow_insecure_http, std::string const& path);
 
 // The REST settings of a provider (config_services.cpp), and their checks.
 std::vector<config_field<adapters::provider_settings>> rest_provider_fields();

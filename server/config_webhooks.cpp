@@ -2,7 +2,6 @@
 // keys and ledger losses (adapters/webhooks/webhook_sender.hpp), and how deliveries are retried.
 #include "server/config_sections.hpp"
 
-#include "adapters/upstream/origin.hpp"
 #include "domain/webhooks/standard_webhooks.hpp"
 
 namespace switchboard::server {
@@ -54,13 +53,10 @@ field_list<E> endpoint_fields() {
 // The URL obeys the upstream rules (plain http only to loopback unless declared); the secret is a
 // Standard Webhooks one.
 void check_endpoint(config_reader& rd, E const& e, std::string const& path) {
-    auto where = adapters::parse_origin(e.url);
     if (e.url.empty())
         rd.fail(path + ".url", "is required");
-    else if (!where)
-        rd.fail(path + ".url", where.error());
-    else if (!where->tls && !adapters::is_loopback_host(where->host) && !e.allow_insecure_http)
-        rd.fail(path + ".url", "plain http:// is allowed only for loopback hosts (set allow_insecure_http: true to override)");
+    else
+        check_destination_url(rd, e.url, e.allow_insecure_http, path + ".url");
     if (e.secret.empty())
         rd.fail(path + ".secret", "is required: whsec_ followed by the base64 of 24 to 64 random bytes (use \"${ENV_VAR}\")");
     else if (!wh::secret_key(e.secret))
