@@ -41,7 +41,7 @@ bool webhook_endpoint::wants(wh::event_type t) const {
 }
 
 webhook_sender::webhook_sender(webhook_options options, net::ssl::context& tls, std::function<std::int64_t()> unix_ms)
-    : options_(std::move(options)), tls_(tls), unix_ms_(std::move(unix_ms)) {
+    : options_(std::move(options)), tls_(tls), unix_ms_(std::move(unix_ms)), claimed_(unix_ms_) {
     for (auto const& e : options_.endpoints) {
         auto key = wh::secret_key(e.secret);
         if (!key) throw std::invalid_argument("webhooks.endpoints." + e.name + ".secret: must be whsec_ and base64");
@@ -130,12 +130,7 @@ net::awaitable<void> webhook_sender::take_events() {
 // This instance's memory first (a fact it reported already), then the store (another instance's
 // report). A store that cannot answer leaves the delivery to this instance: at least once.
 net::awaitable<bool> webhook_sender::claim(std::string const& id) {
-    constexpr std::size_t most_remembered = 100'000;
-    auto const now = unix_ms_();
-    if (auto at = claimed_.find(id); at != claimed_.end() && at->second > now) co_return false;
-    if (claimed_.size() >= most_remembered) std::erase_if(claimed_, [now](auto const& c) { return c.second <= now; });
-    if (claimed_.size() >= most_remembered) claimed_.erase(claimed_.begin());
-    claimed_[id] = now + options_.dedupe_for.count();
+    if (!co_await claimed_.claim(id, options_.dedupe_for)) co_return false;
     bool mine = true;
     try {
         if (store_) mine = co_await store_->claim(id, options_.dedupe_for);

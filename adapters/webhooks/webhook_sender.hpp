@@ -25,7 +25,7 @@
 // that runs the task. close() there before that core's io_context goes (it owns sockets on it).
 #include "adapters/net.hpp"
 #include "adapters/webhooks/event_sink.hpp"
-#include "adapters/webhooks/webhook_store.hpp"
+#include "adapters/webhooks/memory_webhook_store.hpp"
 #include "domain/webhooks/delivery.hpp"
 
 #include <atomic>
@@ -118,7 +118,7 @@ class webhook_sender final : public event_sink {
     long published_ = 0, dropped_ = 0;
 
     std::vector<pending> pending_; // the task's own
-    std::map<std::string, std::int64_t> claimed_; // ids this instance claimed → until (Unix ms)
+    memory_webhook_store claimed_; // the ids this instance claimed (its own memory, before the store)
     std::map<std::size_t, std::unique_ptr<http_client>> clients_;
     std::atomic<long> duplicates_{0}, attempts_{0}, delivered_{0}, failed_{0}, pending_count_{0}, overflow_{0};
 };
