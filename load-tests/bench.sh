@@ -4,12 +4,16 @@
 # (Release build, default policy stack: an inbound limit and tenant quotas with room, breakers,
 # metrics, one JSON log line per request) and switchboard with the Redis store ("sb+redis").
 #
-#   load-tests/bench.sh [--duration 10] [--rounds 3] [--only throughput,rest,ledger,open,delayed,idle,streams]
+#   load-tests/bench.sh [--duration 10] [--rounds 3] [--only throughput,syscalls,threads,rest,ledger,open,delayed,idle,streams]
 #
 # Every server — the mocks, nginx, switchboard, Redis — is pinned to CPU 0, the load generator
 # to CPU 1; the mock and the proxy under test are separate processes for nginx as for
 # switchboard, so both pay the same hops. Scenarios, one table each:
 #   throughput  max throughput, closed loop (wrk -c64); "sb+hit": every request a cache hit
+#   syscalls    system calls per request (strace -c -f attached over one wrk run) of nginx and
+#               switchboard (miss and cache hit): counts, not speed (strace slows what it traces)
+#   threads     CPU per request of a two-thread gateway (on both CPUs, beside the load generator)
+#               against the one-thread gateway: what one core takes that another contends for
 #   rest        a REST passthrough GET (/api/v1/proxy/quotes/…) against nginx proxy_pass of the same GET
 #   ledger      the usage ledger's cost: the default (SQLite) against the ledger off and PostgreSQL
 #               (a cluster of the bench's own, not pinned; its CPU per request counted apart)
@@ -28,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=10
 rounds=3
-only="throughput,rest,ledger,open,delayed,idle,streams"
+only="throughput,syscalls,threads,rest,ledger,open,delayed,idle,streams"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -44,6 +48,7 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v bc >/dev/null || need+=(bc)
+command -v strace >/dev/null || need+=(strace)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
@@ -63,7 +68,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mock_port=$(free_port); slow_port=$(free_port); proxy_port=$(free_port); proxy_slow_port=$(free_port)
 gateway_port=$(free_port); redis_gateway_port=$(free_port); redis_port=$(free_port); auth_gateway_port=$(free_port)
-pipe_gateway_port=$(free_port)
+pipe_gateway_port=$(free_port); two_gateway_port=$(free_port)
 noledger_gateway_port=$(free_port); pg_gateway_port=$(free_port); pg_port=$(free_port)
 completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}'
 
@@ -147,6 +152,10 @@ if wants ledger; then
     > "$work/gateway-pg.yaml"
   taskset -c 0 "$gateway_bin" --config "$work/gateway-noledger.yaml" > /dev/null & noledger_gateway_pid=$!; pids+=($!)
   taskset -c 0 "$gateway_bin" --config "$work/gateway-pg.yaml" > /dev/null & pg_gateway_pid=$!; pids+=($!)
+fi
+if wants threads; then
+  gateway_config "$two_gateway_port" | sed 's/threads: 1,/threads: 2,/' > "$work/gateway-two.yaml"
+  taskset -c 0,1 "$gateway_bin" --config "$work/gateway-two.yaml" > /dev/null & two_gateway_pid=$!; pids+=($!)
 fi
 sleep 0.5
 taskset -c 0 "$gateway_bin" --config "$work/gateway.yaml" > /dev/null & gateway_pid=$!; pids+=($gateway_pid)
@@ -256,6 +265,40 @@ if wants throughput; then
   echo "switchboard / nginx throughput: $(ratio "${rate[switchboard]}" "${rate[nginx]}")x (logs to a pipe: $(ratio "${rate[sb+pipe]}" "${rate[nginx]}")x)"
   echo "cache hit / nginx: throughput $(ratio "${rate[sb+hit]}" "${rate[nginx]}")x, p50 ${p50[sb+hit]} vs ${p50[nginx]} us"
   echo "auth on / off throughput: key $(ratio "${rate[sb+key]}" "${rate[switchboard]}")x, access token $(ratio "${rate[sb+token]}" "${rate[switchboard]}")x"
+fi
+
+# syscall_run NAME PORT PID LUA: the system calls of PID's threads over one wrk run, per request,
+# the most frequent first.
+syscall_run() {
+  local name=$1 port=$2 pid=$3 lua=$4 tracer out reqs
+  strace -c -f -o "$work/strace-$name.txt" -p "$pid" 2>/dev/null & tracer=$!
+  sleep 1 # attached to every thread before the load starts
+  out=$(taskset -c 1 wrk -t1 -c64 -d"${duration}s" -s "$lua" "http://127.0.0.1:$port/v1/chat/completions")
+  kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true
+  reqs=$(echo "$out" | awk '/requests in/ {print $1}')
+  awk '$NF != "total" && $NF != "syscall" && $4 ~ /^[0-9]+$/ {print $4, $NF}' "$work/strace-$name.txt" | sort -rn |
+    awk -v n="$reqs" -v name="$name" '
+      { total += $1; if ($1 / n >= 0.01) list = list sprintf(" %s %.2f", $2, $1 / n) }
+      END { printf "%-11s %6.2f per request:%s\n", name, total / n, list }'
+}
+
+if wants syscalls; then
+  echo; echo "== system calls per request (strace -c -f over one ${duration}s run of wrk -t1 -c64; the traced server is slowed)"
+  syscall_run nginx "$proxy_port" "$proxy_pid" "$work/post.lua"
+  syscall_run switchboard "$gateway_port" "$gateway_pid" "$work/post.lua"
+  syscall_run sb+hit "$gateway_port" "$gateway_pid" "$work/hit-post.lua"
+fi
+
+if wants threads; then
+  echo; echo "== two threads against one (closed loop, wrk -t1 -c64): CPU per request, $rounds rounds"; header; forget_rounds
+  declare -A all_cpu_threads
+  for ((round = 1; round <= rounds; round++)); do
+    wrk_run sb-1thread "$gateway_port" "$gateway_pid" "$work/post.lua" 64; all_cpu_threads[1]+=" ${cpu[sb-1thread]}"
+    wrk_run sb-2threads "$two_gateway_port" "$two_gateway_pid" "$work/post.lua" 64; all_cpu_threads[2]+=" ${cpu[sb-2threads]}"
+  done
+  medians sb-1thread sb-2threads
+  one=$(median ${all_cpu_threads[1]}); two=$(median ${all_cpu_threads[2]})
+  echo "CPU per request (median): 1 thread $(printf %.1f "$one") us, 2 threads $(printf %.1f "$two") us ($(printf %+.1f "$(echo "($two - $one) * 100 / $one" | bc -l)") %)"
 fi
 
 if wants rest; then
