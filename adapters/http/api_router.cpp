@@ -312,17 +312,20 @@ net::awaitable<admission> api_router::admit(std::string_view route, request_scop
     return admission::begin(rate_limited ? services_.limiter : nullptr, route, scope.caller, calls_provider);
 }
 
+// Coroutine frames hold every local of every branch for the call's whole life (GCC lays them
+// out side by side): a streamed call keeps this frame open for as long as it streams, so the
+// answer's two shapes are coroutines of their own and this one holds only the exchange.
 net::awaitable<http_response> api_router::chat_completions(http_request& req, std::string const& request_id,
                                                            request_scope& scope) {
     call_exchange x{req, request_id, scope, {}};
     if (auto ended = co_await run_stages(http_chat_stages, x)) co_return answer_error(*ended, req, request_id);
-    if (x.chat->stream) {
-        if (!scope.stream)
-            co_return answer_error(domain::make_error(errc::invalid_request,
-                                                      "Streaming is not available on this endpoint", "stream"),
-                                   req, request_id);
-        co_return co_await stream_chat(req, x);
-    }
+    if (x.chat->stream) co_return co_await stream_chat(req, x);
+    co_return co_await whole_chat(req, x);
+}
+
+net::awaitable<http_response> api_router::whole_chat(http_request& req, call_exchange& x) {
+    auto const& request_id = x.request_id;
+    auto& scope = x.scope;
     if (x.cache && x.cache->hit) { // answered by the cache: nothing attempted, reserved or billed
         auto hit = whole_from_cache(*x.cache->hit);
         scope.record = record_of(hit);
@@ -381,6 +384,10 @@ http_response api_router::model(http_request const& req, std::string const& requ
 // The response returned is what the request log and metrics see.
 net::awaitable<http_response> api_router::stream_chat(http_request& req, call_exchange& x) {
     auto const& request_id = x.request_id;
+    if (!x.scope.stream)
+        co_return answer_error(
+            domain::make_error(errc::invalid_request, "Streaming is not available on this endpoint", "stream"), req,
+            request_id);
     auto const& chat = *x.chat;
     auto& scope = x.scope;
     auto& out = *scope.stream;
@@ -413,23 +420,33 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, call_ex
 }
 
 // A streamed call through the cache: a hit replayed into `client`; a miss dispatched, its chunks
-// recorded on their way and the whole answer kept when the stream completed.
+// recorded on their way and the whole answer kept when the stream completed. Not a coroutine:
+// it picks the coroutine that serves the call, whose frame is the only one the stream keeps.
 net::awaitable<dispatch_result<stream_result>> api_router::dispatch_stream(call_exchange& x, stream_client& client) {
-    auto& scope = x.scope;
-    if (!x.cache) co_return co_await dispatch_.chat_stream(*x.chat, x.hints, client, call_context_of(scope));
-    if (x.cache->hit) {
-        auto replayed = co_await stream_from_cache(*x.cache->hit, client, x.request_id);
-        replayed->record.cache = cache_status_name(x.cache->status); // hit, or coalesced
-        co_return replayed;
-    }
-    if (x.cache->following) {
-        auto followed = co_await follow_stream(*services_.cache, *x.cache, client, x.request_id, deadline_of(x.hints));
-        if (followed) co_return std::move(*followed);
-        // The leader landed nothing before any chunk reached this client: its own call (uncached
-        // leadership is not taken over here; the next identical call leads).
-    }
+    if (!x.cache) return dispatch_.chat_stream(*x.chat, x.hints, client, call_context_of(x.scope));
+    if (x.cache->hit) return replay_stream(x, client);
+    if (x.cache->following) return follow_stream_or_call(x, client);
+    return record_stream(x, client);
+}
+
+net::awaitable<dispatch_result<stream_result>> api_router::replay_stream(call_exchange& x, stream_client& client) {
+    auto replayed = co_await stream_from_cache(*x.cache->hit, client, x.request_id);
+    replayed->record.cache = cache_status_name(x.cache->status); // hit, or coalesced
+    co_return replayed;
+}
+
+net::awaitable<dispatch_result<stream_result>> api_router::follow_stream_or_call(call_exchange& x,
+                                                                                 stream_client& client) {
+    auto followed = co_await follow_stream(*services_.cache, *x.cache, client, x.request_id, deadline_of(x.hints));
+    if (followed) co_return std::move(*followed);
+    // The leader landed nothing before any chunk reached this client: its own call (uncached
+    // leadership is not taken over here; the next identical call leads).
+    co_return co_await record_stream(x, client);
+}
+
+net::awaitable<dispatch_result<stream_result>> api_router::record_stream(call_exchange& x, stream_client& client) {
     recording_client recorder(client, x.cache->lead ? x.cache->lead->in_the_air() : nullptr);
-    auto outcome = co_await dispatch_.chat_stream(*x.chat, x.hints, recorder, call_context_of(scope));
+    auto outcome = co_await dispatch_.chat_stream(*x.chat, x.hints, recorder, call_context_of(x.scope));
     if (outcome) {
         keep_stream(*services_.cache, *x.cache, *outcome, recorder.built());
         outcome->record.cache = cache_status_name(x.cache->status);

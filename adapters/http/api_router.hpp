@@ -140,6 +140,9 @@ class api_router final : public request_handler {
     net::awaitable<stage_verdict> run_stages(std::span<call_stage const> stages, call_exchange& x);
     // A streamed call through the cache, if there is one (api_router.cpp).
     net::awaitable<dispatch_result<stream_result>> dispatch_stream(call_exchange& x, stream_client& client);
+    net::awaitable<dispatch_result<stream_result>> replay_stream(call_exchange& x, stream_client& client);
+    net::awaitable<dispatch_result<stream_result>> follow_stream_or_call(call_exchange& x, stream_client& client);
+    net::awaitable<dispatch_result<stream_result>> record_stream(call_exchange& x, stream_client& client);
     // When a call must have its answer: now + its timeout (X-Request-Timeout, at most the gateway's).
     std::chrono::steady_clock::time_point deadline_of(request_hints const& hints) const;
     // The embedding of a prompt by the semantic cache's model (nullopt: it could not be had).
@@ -259,6 +262,7 @@ class api_router final : public request_handler {
     net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id,
                                                    request_scope& scope);
     net::awaitable<http_response> stream_chat(http_request& request, call_exchange& x);
+    net::awaitable<http_response> whole_chat(http_request& request, call_exchange& x);
     net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id,
                                              request_scope& scope);
     http_response models(http_request const& request, std::string const& request_id) const;

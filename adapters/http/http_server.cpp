@@ -430,6 +430,10 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     if (body_ec) co_return co_await reject(body_ec);
 
     http_request request = parser.release();
+    // The read buffer is let go while the request is served: a stream holds its connection for
+    // seconds or minutes (memory per open stream); the next read takes a new one. Kept when it
+    // holds the start of a pipelined request.
+    if (buffer.size() == 0) buffer.shrink_to_fit();
     if (handler.serves_upgrade(request)) {
         // The handler owns the connection from here (WebSocket); it ends with the session.
         request_context const context{accept_or_generate_request_id(request["x-request-id"]), peer, nullptr};

@@ -344,8 +344,9 @@ http_client::send_streaming(upstream_request const& request, clock::time_point d
         int const status = static_cast<int>(parser->get().result_int());
         if (!reader.on_head(status, header_list(parser->get())) || status == 101) co_return stream_end::stopped;
         // Small reads, handed on as they arrive: a stream's latency is the point, and this buffer
-        // lives in every open stream's frame (memory per stream).
-        char chunk[4 * 1024];
+        // lives in every open stream's frame (memory per stream). An SSE event is a few hundred
+        // bytes; a burst is handed on in pieces of this size, from bytes already read.
+        char chunk[1024];
         while (!parser->is_done()) {
             parser->get().body().data = chunk;
             parser->get().body().size = sizeof chunk;

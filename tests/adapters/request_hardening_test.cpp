@@ -100,6 +100,28 @@ BOOST_AUTO_TEST_CASE(lenient_framing_gets_a_clean_immediate_error_and_one_respon
     BOOST_TEST(old.rfind("HTTP/1.0 200", 0) == 0u, old.substr(0, 40));
 }
 
+// Requests pipelined in one write are answered in order, whole: the read buffer the server lets
+// go while a call is served (memory per open stream) is kept while it holds the next request.
+BOOST_AUTO_TEST_CASE(pipelined_requests_are_each_answered_in_order) {
+    gateway_fixture gw("");
+    auto const chat = [](std::string const& stream) {
+        std::string const body = R"({"model":"mock-1","stream":)" + stream + R"(,"messages":[{"role":"user","content":"hi"}]})";
+        return "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+    };
+    auto const reply = raw_exchange(gw.port(), chat("false") + chat("true") + chat("false") +
+                                                   "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    BOOST_TEST(count_of(reply, "HTTP/1.1 200 OK\r\n") == 4u, reply.substr(0, 200));
+    auto const first_whole = reply.find(R"("object":"chat.completion")");
+    auto const stream = reply.find("data: [DONE]");
+    auto const second_whole = reply.find(R"("object":"chat.completion")", first_whole + 1);
+    auto const health = reply.rfind("HTTP/1.1 200 OK");
+    BOOST_TEST_REQUIRE(first_whole != std::string::npos);
+    BOOST_TEST_REQUIRE(stream != std::string::npos);
+    BOOST_TEST_REQUIRE(second_whole != std::string::npos);
+    BOOST_TEST((first_whole < stream && stream < second_whole && second_whole < health));
+}
+
 BOOST_AUTO_TEST_CASE(head_on_health_answers_the_head_of_a_get_without_its_body) {
     gateway_fixture gw("");
     for (std::string const path : {"/api/health", "/api/v1/health", "/api/ready", "/api/health/detailed"}) {
