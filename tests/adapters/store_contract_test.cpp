@@ -291,6 +291,54 @@ BOOST_AUTO_TEST_CASE(redis_keys_carry_hash_tags_and_expire_with_their_utc_window
     for (auto const& key : server.keys()) BOOST_TEST(server.command({"TTL", key}).integer > 0, key);
 }
 
+// A reservation's lease is one member that carries what to give back. Leases taken by an earlier
+// version (the id alone, its details in a `:leases:d` hash) are still given back when they expire
+// and when they are settled, so instances of both layouts can share one Redis during an upgrade.
+BOOST_AUTO_TEST_CASE(a_lease_taken_in_the_earlier_layout_is_given_back_by_expiry_and_by_settlement) {
+    redis_server server;
+    store_harness h;
+    auto& redis = h.redis(server.port());
+    adapters::redis_quota_store quotas(redis);
+    domain::quota_limits const limits{0, 100000, 0};
+    auto const mine = h.run(quotas.reserve("tenant:acme", {1, 100}, limits));
+    BOOST_TEST_REQUIRE(mine.admitted);
+    auto const& day = mine.reservation.day;
+    auto const& month = mine.reservation.month;
+    auto const base = std::string("quota:{tenant:acme}");
+    BOOST_TEST(server.command({"ZCARD", base + ":leases"}).integer == 1);
+    BOOST_TEST(server.command({"ZRANGE", base + ":leases", "0", "0"}).elements.at(0) ==
+               mine.reservation.lease_id + "|" + day + "|" + month + "|1|100|0");
+    BOOST_TEST(server.command({"EXISTS", base + ":leases:d"}).integer == 0);
+
+    // Two reservations of the earlier layout: one whose lease has ended, one still held.
+    auto old_lease = [&](std::string const& id, std::string const& expiry, std::string const& tokens) {
+        for (auto const& window : {day, month}) {
+            server.command({"HINCRBY", base + ":" + window, "rr", "1"});
+            server.command({"HINCRBY", base + ":" + window, "rt", tokens});
+        }
+        server.command({"ZADD", base + ":leases", expiry, id});
+        server.command({"HSET", base + ":leases:d", id, day + "|" + month + "|1|" + tokens + "|0"});
+    };
+    old_lease("old:expired", "0", "500");
+    old_lease("old:held", "99999999999999", "300");
+    auto snap = h.run(quotas.snapshot("tenant:acme")); // any script on the subject reaps
+    BOOST_TEST(snap.day_state.reserved.tokens == 400);   // 100 of mine + 300 still held
+    BOOST_TEST(snap.month_state.reserved.tokens == 400);
+    BOOST_TEST(server.command({"HEXISTS", base + ":leases:d", "old:expired"}).integer == 0);
+
+    adapters::quota_reservation held{"tenant:acme", day, month, {1, 300}, "old:held"};
+    h.run(quotas.settle(held, std::nullopt, limits));
+    h.run(quotas.settle(mine.reservation, domain::quota_counts{1, 80}, limits));
+    snap = h.run(quotas.snapshot("tenant:acme"));
+    BOOST_TEST(snap.day_state.reserved.tokens == 0);
+    BOOST_TEST(snap.day_state.reserved.requests == 0);
+    BOOST_TEST(snap.day_state.used.tokens == 80);
+    BOOST_TEST(snap.month_state.reserved.tokens == 0);
+    BOOST_TEST(server.command({"EXISTS", base + ":leases"}).integer == 0);
+    BOOST_TEST(server.command({"EXISTS", base + ":leases:d"}).integer == 0);
+    for (auto const& key : server.keys()) BOOST_TEST(server.command({"TTL", key}).integer > 0, key);
+}
+
 BOOST_AUTO_TEST_CASE(scripts_are_reloaded_after_the_server_forgets_them) {
     redis_server server;
     store_harness h;

@@ -108,9 +108,9 @@ local function alerts(key, out, metric, counted, limit)
   if mask ~= before then put(key, 'al', mask) end
 end
 -- Reservation leases: each reservation is a member of <base>:leases scored by its expiry (ms of
--- the server clock), its windows and amounts in <base>:leases:d. A reservation whose settlement
+-- the server clock), its windows and amounts written in the member. A reservation whose settlement
 -- never ran (the gateway gave up on a stalled store, or the reserve itself ran after the gateway
--- had stopped waiting for it) is given back by whichever quota script next touches the subject.
+-- had stopped waiting for it) is given back by the subject's next reservation or snapshot.
 local function now_ms()
   local t = server_time()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -133,18 +133,31 @@ local function give_back(base, day, month, charge)
     end
   end
 end
+-- A lease is one member of <base>:leases, "<id>|<day>|<month>|<requests>|<tokens>|<micro-dollars>":
+-- what to give back travels in the member, so taking a lease is one ZADD and ending it one ZREM.
+-- A member of the earlier layout (the id alone, its details in <base>:leases:d) is read the old
+-- way until none is left.
+local function lease_member(id, day, month, req, tok, usd)
+  return id .. '|' .. day .. '|' .. month .. '|' .. req .. '|' .. tok .. '|' .. usd
+end
 local function reap(base)
   local leases = base .. ':leases'
   local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now_ms(), 'LIMIT', 0, 256)
-  for _, id in ipairs(expired) do
-    local d = redis.call('HGET', leases .. ':d', id)
+  if #expired == 0 then return end
+  for _, member in ipairs(expired) do
+    local d
+    if string.find(member, '|', 1, true) then
+      d = string.match(member, '^[^|]*|(.*)$')
+    else
+      d = redis.call('HGET', leases .. ':d', member)
+      redis.call('HDEL', leases .. ':d', member)
+    end
     if d then
       local day, month, req, tok, usd = string.match(d, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|?([^|]*)$')
       if day then give_back(base, day, month, {tonumber(req), tonumber(tok), tonumber(usd) or 0}) end
     end
-    redis.call('HDEL', leases .. ':d', id)
-    redis.call('ZREM', leases, id)
   end
+  redis.call('ZREM', leases, unpack(expired))
 end
 local function counted(key, m) return field(key, m[3]) + field(key, m[4]) end
 local function all_alerts(keys, limits, live)
@@ -209,19 +222,21 @@ for _, m in ipairs(metrics) do
     return out
   end
 end
+-- A window's hash gets its expiry when this call creates it (every writer of a window hash
+-- creates it only here): one EXPIREAT per window, not one per call.
+local fresh = {d = not live_key(keys.d), m = not live_key(keys.m)}
 for _, key in ipairs({keys.d, keys.m}) do
   put(key, 'rr', field(key, 'rr') + charge[1])
   put(key, 'rt', field(key, 'rt') + charge[2])
   put(key, 'ru', field(key, 'ru') + charge[3])
 end
 flush() -- before the expiries: a new window's hash exists from here
-redis.call('EXPIREAT', keys.d, day_reset + retention)
-redis.call('EXPIREAT', keys.m, month_reset + retention)
+if fresh.d then redis.call('EXPIREAT', keys.d, day_reset + retention) end
+if fresh.m then redis.call('EXPIREAT', keys.m, month_reset + retention) end
+-- The lease set empties and comes back as calls end and start: its expiry is set every time.
 local leases = KEYS[1] .. ':leases'
-redis.call('ZADD', leases, now_ms() + lease_ms, lease_id)
-redis.call('HSET', leases .. ':d', lease_id, day .. '|' .. month .. '|' .. charge[1] .. '|' .. charge[2] .. '|' .. charge[3])
+redis.call('ZADD', leases, now_ms() + lease_ms, lease_member(lease_id, day, month, ARGV[1], ARGV[2], ARGV[3]))
 redis.call('EXPIREAT', leases, month_reset + retention)
-redis.call('EXPIREAT', leases .. ':d', month_reset + retention)
 local use = 0
 for _, m in ipairs(metrics) do
   local limit = limits[m[1] + 1]
@@ -247,11 +262,14 @@ local limits = {tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), tonu
                 tonumber(ARGV[15])}
 local lease_id = ARGV[16]
 read_levels(ARGV[17])
-reap(KEYS[1])
 -- The reservation is given back only while its lease holds it: a lease already reaped (this
--- settlement ran late) or never taken (the reserve never ran) has nothing left to give back.
+-- settlement ran late) or never taken (the reserve never ran) has nothing left to give back. An
+-- expired lease not yet reaped is still this reservation's: removing it gives it back once.
+-- (Other expired leases wait for the subject's next reservation, which reaps before it counts.)
 local leases = KEYS[1] .. ':leases'
-if redis.call('ZREM', leases, lease_id) == 1 then
+if redis.call('ZREM', leases, lease_member(lease_id, ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])) == 1 then
+  give_back(KEYS[1], ARGV[1], ARGV[2], charge)
+elseif redis.call('ZREM', leases, lease_id) == 1 then -- taken in the earlier layout
   redis.call('HDEL', leases .. ':d', lease_id)
   give_back(KEYS[1], ARGV[1], ARGV[2], charge)
 end
