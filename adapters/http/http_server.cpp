@@ -60,6 +60,7 @@ struct http_server::state : std::enable_shared_from_this<state> {
     net::awaitable<void> accept_loop();
     net::awaitable<void> serve(tcp::socket socket, std::string peer);
     net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer, std::string const& peer);
+    net::awaitable<std::optional<http_request>> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer);
 };
 
 namespace {
@@ -392,9 +393,12 @@ class chunked_writer final : public response_stream {
 } // namespace
 
 // Reads, handles and answers one request. Returns whether the connection stays open.
-net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                                   std::string const& peer) {
-    in_flight_guard counted(in_flight);
+// Reads one request: its head (checked before the parser sees it), then its body. Nothing when
+// the connection ends here: the peer left, or an error was answered (then the close lingers).
+// A coroutine of its own: the parser and the error paths' locals are gone before the request is
+// served, not kept in the frame of a call that may stream for minutes.
+net::awaitable<std::optional<http_request>> http_server::state::read_request(beast::tcp_stream& stream,
+                                                                             beast::flat_buffer& buffer) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
@@ -412,24 +416,44 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     };
 
     stream.expires_after(options.header_timeout);
-    if (auto ec = co_await pre_scan_header(stream, buffer, options.max_header_bytes)) co_return co_await reject(ec);
+    if (auto ec = co_await pre_scan_header(stream, buffer, options.max_header_bytes)) {
+        co_await reject(ec);
+        co_return std::nullopt;
+    }
     auto [header_ec, header_n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
-    if (header_ec) co_return co_await reject(header_ec);
-    if (auto refusal = framing_refusal(parser.get())) co_return co_await reject_with(*refusal);
+    if (header_ec) {
+        co_await reject(header_ec);
+        co_return std::nullopt;
+    }
+    if (auto refusal = framing_refusal(parser.get())) {
+        co_await reject_with(*refusal);
+        co_return std::nullopt;
+    }
 
     auto const& header = parser.get();
     if (auto expect = header[http::field::expect]; beast::iequals(expect, "100-continue")) {
         http::response<http::empty_body> cont{http::status::continue_, header.version()};
         stream.expires_after(options.write_timeout);
         auto [ec, n] = co_await http::async_write(stream, cont, use_tuple);
-        if (ec) co_return false;
+        if (ec) co_return std::nullopt;
     }
     stream.expires_after(options.body_timeout);
     auto const body_ec = parser.chunked() ? co_await read_chunked_body(stream, buffer, parser)
                                           : std::get<0>(co_await http::async_read(stream, buffer, parser, use_tuple));
-    if (body_ec) co_return co_await reject(body_ec);
+    if (body_ec) {
+        co_await reject(body_ec);
+        co_return std::nullopt;
+    }
+    co_return parser.release();
+}
 
-    http_request request = parser.release();
+net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                   std::string const& peer) {
+    in_flight_guard counted(in_flight);
+    auto read = co_await read_request(stream, buffer);
+    if (!read) co_return false;
+    http_request request = std::move(*read);
+    read.reset();
     // The read buffer is let go while the request is served: a stream holds its connection for
     // seconds or minutes (memory per open stream); the next read takes a new one. Kept when it
     // holds the start of a pipelined request.
