@@ -77,16 +77,22 @@ template <class T, class Call> class call_runner {
             auto event = co_await carry_out(machine, a);
             a = machine.resume(event, clock::now());
         }
-        std::string last_provider;
-        if (auto last = machine.last_attempted()) last_provider = candidate(machine, *last).provider;
-        if (a.error)
-            co_return dispatch_failure{std::move(*a.error), machine.attempts(), std::move(last_provider),
-                                       std::move(record_)};
-        co_return dispatched<T>{std::move(*value_),        candidate(machine, a.index), machine.attempts(), cost_, tier,
-                                std::move(record_)};
+        co_return outcome(machine, a, tier);
     }
 
   private:
+    // The call's result once the machine is done. A plain function: its temporaries live on the
+    // stack, not in the frame of `run`, which a stream keeps for as long as it streams.
+    dispatch_result<T> outcome(call::call_machine const& machine, call::action& a, std::optional<domain::tier> tier) {
+        std::string last_provider;
+        if (auto last = machine.last_attempted()) last_provider = candidate(machine, *last).provider;
+        if (a.error)
+            return dispatch_failure{std::move(*a.error), machine.attempts(), std::move(last_provider),
+                                    std::move(record_)};
+        return dispatched<T>{std::move(*value_),        candidate(machine, a.index), machine.attempts(), cost_, tier,
+                             std::move(record_)};
+    }
+
     static domain::deployment const& candidate(call::call_machine const& m, std::size_t i) {
         return m.plan().candidates[i].target;
     }
