@@ -456,6 +456,12 @@ void gateway_runtime::start_webhooks(core& first) {
     });
 }
 
+std::uint64_t gateway_runtime::disconnect_watches_armed() const {
+    std::uint64_t n = 0;
+    for (auto const& c : cores_) n += c->server->disconnect_watches_armed();
+    return n;
+}
+
 void gateway_runtime::shutdown() {
     if (!running_) return;
     running_ = false;

@@ -4,6 +4,7 @@
 #include "adapters/http/framing.hpp"
 #include "adapters/http/request_id.hpp"
 #include "adapters/http/response_head.hpp"
+#include "adapters/http/watch_board.hpp"
 #include "adapters/observability/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -53,9 +54,10 @@ struct http_server::state : std::enable_shared_from_this<state> {
     tcp::acceptor acceptor;
     std::set<connection_entry*> connections;
     bool draining = false;
+    watch_board watches; // disconnect watches, armed only for calls that last
 
     state(net::io_context& c, request_handler& h, http_server_options o, std::atomic<int>& f, connection_gate* g)
-        : context(c), handler(h), options(o), in_flight(f), gate(g), acceptor(c) {}
+        : context(c), handler(h), options(o), in_flight(f), gate(g), acceptor(c), watches(c, o.watch_after) {}
 
     net::awaitable<void> accept_loop();
     net::awaitable<void> serve(tcp::socket socket, std::string peer);
@@ -133,7 +135,12 @@ void http_server::begin_drain() {
 }
 
 void http_server::close_all() {
+    state_->watches.close();
     for (auto* c : state_->connections) c->stream->cancel();
+}
+
+std::uint64_t http_server::disconnect_watches_armed() const {
+    return state_->watches.armed();
 }
 
 net::awaitable<void> http_server::state::accept_loop() {
@@ -284,12 +291,13 @@ net::awaitable<boost::system::error_code> read_chunked_body(beast::tcp_stream& s
     }
 }
 
-// The chunked body writer behind request_context::stream.
-class chunked_writer final : public response_stream {
+// The chunked body writer behind request_context::stream; its disconnect watch is armed by the
+// board once the call has lasted (watch_board.hpp).
+class chunked_writer final : public response_stream, public deferred_watch {
   public:
-    chunked_writer(beast::tcp_stream& stream, request_handler& handler, std::chrono::milliseconds write_timeout,
-                   unsigned version, bool keep_alive)
-        : stream_(stream), handler_(handler), write_timeout_(write_timeout), version_(version),
+    chunked_writer(beast::tcp_stream& stream, request_handler& handler, watch_board& watches,
+                   std::chrono::milliseconds write_timeout, unsigned version, bool keep_alive)
+        : stream_(stream), handler_(handler), watches_(watches), write_timeout_(write_timeout), version_(version),
           keep_alive_(keep_alive) {}
 
     net::awaitable<bool> open(http_response head) override {
@@ -324,17 +332,23 @@ class chunked_writer final : public response_stream {
 
     bool opened() const override { return opened_; }
 
+    // The slot a disconnect is emitted on. The watch behind it is enlisted, not armed: the board
+    // arms it if the call is still running a moment later.
     net::cancellation_slot client_gone() override {
-        if (!alive_) watch_disconnect();
+        if (!alive_ && !watch_ended_) watches_.enlist(*this);
         return gone_.slot();
     }
 
+    void arm() override { watch_disconnect(); }
+
     ~chunked_writer() override { stop_watching(); }
 
-    // Ends the disconnect watch, if one runs: called as soon as the handler returns, before the
-    // response is written — a client that reads the answer and sends its next request at once
-    // would otherwise wake the watch (a peek per request) while the answer is on its way.
+    // Ends the disconnect watch, enlisted or running: called as soon as the handler returns,
+    // before the response is written — a client that reads the answer and sends its next request
+    // at once would otherwise wake the watch (a peek per request) while the answer is on its way.
     void stop_watching() {
+        watch_ended_ = true;
+        watches_.withdraw(*this);
         if (!alive_ || !*alive_) return;
         *alive_ = false;
         boost::system::error_code ignored;
@@ -380,6 +394,8 @@ class chunked_writer final : public response_stream {
 
     beast::tcp_stream& stream_;
     request_handler& handler_;
+    watch_board& watches_;
+    bool watch_ended_ = false; // the request ended: no watch is started any more
     std::chrono::milliseconds write_timeout_;
     unsigned version_;
     bool keep_alive_;
@@ -392,7 +408,6 @@ class chunked_writer final : public response_stream {
 };
 } // namespace
 
-// Reads, handles and answers one request. Returns whether the connection stays open.
 // Reads one request: its head (checked before the parser sees it), then its body. Nothing when
 // the connection ends here: the peer left, or an error was answered (then the close lingers).
 // A coroutine of its own: the parser and the error paths' locals are gone before the request is
@@ -447,6 +462,7 @@ net::awaitable<std::optional<http_request>> http_server::state::read_request(bea
     co_return parser.release();
 }
 
+// Reads, handles and answers one request. Returns whether the connection stays open.
 net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                                    std::string const& peer) {
     in_flight_guard counted(in_flight);
@@ -465,7 +481,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
         co_await handler.serve_upgrade(std::move(request), context, std::move(stream));
         co_return false;
     }
-    chunked_writer streamed(stream, handler, options.write_timeout, request.version(),
+    chunked_writer streamed(stream, handler, watches, options.write_timeout, request.version(),
                             request.keep_alive() && !draining);
     request_context const context{accept_or_generate_request_id(request["x-request-id"]), peer, &streamed};
     std::string const& request_id = context.request_id;

@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 namespace switchboard::adapters {
@@ -34,6 +35,10 @@ struct http_server_options {
     std::chrono::milliseconds idle_timeout{60'000};
     std::chrono::milliseconds write_timeout{30'000};
     compression_options compression; // gzip for whole responses the client takes it for
+    // A call still running after this long (up to twice this) gets its disconnect watch: a
+    // client that leaves it cancels the upstream call. Shorter calls are never watched (a system
+    // call per request saved; watch_board.hpp).
+    std::chrono::milliseconds watch_after{50};
 };
 
 class http_server {
@@ -53,6 +58,8 @@ class http_server {
     void begin_drain();
     // Cancels every remaining connection (grace period over).
     void close_all();
+    // Disconnect watches armed since start (calls that outlasted watch_after).
+    std::uint64_t disconnect_watches_armed() const;
 
   private:
     struct state;

@@ -72,6 +72,30 @@ BOOST_AUTO_TEST_CASE(a_client_that_leaves_a_plain_call_closes_its_upstream_excha
     BOOST_TEST(gw.get("/api/health").status == 200);
 }
 
+// The watch behind it costs a system call, so only calls that last get one: quick calls arm none.
+BOOST_AUTO_TEST_CASE(only_a_call_that_lasts_has_its_disconnect_watched) {
+    mock_upstream up;
+    up.reply_with([](recorded_request const& r) {
+        auto reply = canned_reply::json(200, R"({"id":"c","object":"chat.completion","created":1,"model":"m",)"
+                                             R"("choices":[{"index":0,"message":{"role":"assistant","content":"ok"},)"
+                                             R"("finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}})");
+        if (r.body.find("slow") != std::string::npos) reply.delay = 400ms; // outlasts the watch delay
+        return reply;
+    });
+    gateway_fixture gw(config_for(up));
+    auto call = [&](char const* text) {
+        return gw.post("/v1/chat/completions",
+                       std::string(R"({"model":"chat","messages":[{"role":"user","content":")") + text + R"("}]})");
+    };
+    auto const before = gw.runtime().disconnect_watches_armed();
+    BOOST_TEST(call("slow").status == 200);
+    BOOST_TEST(gw.runtime().disconnect_watches_armed() == before + 1);
+    // Quick calls (a few ms here; slower under the sanitizers) mostly end before the delay.
+    auto const quick_before = gw.runtime().disconnect_watches_armed();
+    for (int i = 0; i < 20; ++i) BOOST_TEST(call("quick").status == 200);
+    BOOST_TEST(gw.runtime().disconnect_watches_armed() - quick_before < 10u); // locally: 0
+}
+
 BOOST_AUTO_TEST_CASE(a_client_that_leaves_during_a_retry_after_wait_ends_the_wait) {
     mock_upstream up;
     auto busy = canned_reply::json(429, R"({"error":{"message":"slow down","type":"rate_limit_error"}})");
