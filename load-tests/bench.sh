@@ -333,14 +333,17 @@ fi
 
 if wants open; then
   echo; echo "== open loop, 1,000 req/s (load_gen open; latency counted from when each request was due), $rounds rounds"; header; forget_rounds
-  reads=0; commands=0
+  reads=0; commands=0; redis_cpu_us=0
+  redis_cpu() { redis-cli -p "$redis_port" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {t += $2} END {printf "%.0f", t * 1000000}'; }
   for ((round = 1; round <= rounds; round++)); do
     open_run direct "$mock_port" "$mock_pid"
     open_run nginx "$proxy_port" "$proxy_pid"
     open_run switchboard "$gateway_port" "$gateway_pid"
     reads_before=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_reads_processed/ {print $2+0}')
     commands_before=$(redis-cli -p "$redis_port" info stats | awk -F: '/total_commands_processed/ {print $2+0}')
+    cpu_before=$(redis_cpu)
     open_run sb+redis "$redis_gateway_port" "$redis_gateway_pid"
+    redis_cpu_us=$((redis_cpu_us + $(redis_cpu) - cpu_before))
     reads=$((reads + $(redis-cli -p "$redis_port" info stats | awk -F: '/total_reads_processed/ {print $2+0}') - reads_before))
     commands=$((commands + $(redis-cli -p "$redis_port" info stats | awk -F: '/total_commands_processed/ {print $2+0}') - commands_before))
   done
@@ -349,7 +352,7 @@ if wants open; then
   for p in nginx switchboard sb+redis; do
     echo "overhead vs direct, $p: p50 $(printf %+d $((p50[$p] - p50[direct]))) us, p99 $(printf %+d $((p99[$p] - p99[direct]))) us"
   done
-  echo "Redis per request (sb+redis): $(echo "scale=2; $reads / $requests" | bc) socket reads by Redis (the request waits on one exchange: the limit check and the quota reservation in flight together; the settlement follows the answer), $(echo "scale=2; $commands / $requests" | bc) commands (those run inside scripts included)"
+  echo "Redis per request (sb+redis): $(echo "scale=2; $reads / $requests" | bc) socket reads by Redis (the request waits on one exchange: the limit check and the quota reservation in flight together; the settlement follows the answer), $(echo "scale=2; $commands / $requests" | bc) commands (those run inside scripts included), $(echo "scale=1; $redis_cpu_us / $requests" | bc) us of Redis CPU (user + sys, over the whole run)"
 fi
 
 if wants delayed; then
