@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Redis's capacity for gateway requests: how many a second one Redis core carries, with the whole
+# policy stack on the Redis store (the stack of redis_commands.sh: an inbound limit, the tenant's
+# quota, an API key with its own limits and budget, a per-request budget).
+#
+# The commands of one chat call are recorded (MONITOR: the top-level commands; what the scripts
+# run inside Redis is counted by Redis with them), then replayed N times, pipelined
+# (`redis-cli --pipe`, on the other CPU), against the same Redis: Redis is the bottleneck, so its
+# CPU time per replayed call is its cost per gateway request at saturation, and 1 s divided by it
+# is how many gateway requests one Redis core carries.
+#
+#   load-tests/redis_capacity.sh [CALLS]    (default 50000; SWITCHBOARD_BIN or build/server/switchboard)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+calls=${1:-50000}
+bin=${SWITCHBOARD_BIN:-build/server/switchboard}
+work=$(mktemp -d)
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+redis_port=$(free_port); gateway_port=$(free_port)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+taskset -c 0 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no > /dev/null & pids+=($!)
+secret=redis-capacity-secret-0123456789
+minted=$(SWITCHBOARD_AUTH_SECRET=$secret "$bin" --new-key acme)
+key=$(echo "$minted" | awk '/^key:/ {print $2}')
+entry=$(echo "$minted" | grep -- '- {id:' | sed 's/}$/, requests_per_minute: 100000, max_concurrent: 100, tokens_per_day: 1000000000}/')
+cat > "$work/gateway.yaml" <<YAML
+server: {host: 127.0.0.1, port: $gateway_port, threads: 1}
+logging: {level: warning}
+store: {url: "redis://127.0.0.1:$redis_port"}
+ledger: {store: off}
+limits: [{per: key, requests: 1000000, window: 1s}]
+quotas: {tenants: {acme: {tokens_per_day: 1000000000000, tokens_per_month: 1000000000000}}}
+budgets: {max_calls: 1000000}
+auth:
+  secret: $secret
+  keys:
+$entry
+providers: {mock: {kind: mock}}
+models: {m: [mock/mock-1]}
+YAML
+"$bin" --config "$work/gateway.yaml" > /dev/null 2>&1 & pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gateway_port/api/ready" > /dev/null && break; sleep 0.1; done
+call() { curl -s -o /dev/null -H 'content-type: application/json' -H "authorization: Bearer $key" \
+              -H "x-budget-id: capacity-run" -d '{"model":"m","messages":[{"role":"user","content":"hi"}]}' \
+              "http://127.0.0.1:$gateway_port/v1/chat/completions"; }
+for _ in $(seq 5); do call; done # scripts loaded, windows created
+sleep 0.5
+redis-cli -p "$redis_port" monitor > "$work/monitor.txt" & monitor=$!
+sleep 0.3
+call
+sleep 0.5 # the settlement follows the answer
+kill "$monitor"; wait "$monitor" 2>/dev/null || true
+# One call's scripts (EVALSHA and EVAL only: the gateway's health reads are not per request),
+# as RESP, repeated CALLS times.
+python3 - "$work/monitor.txt" "$calls" > "$work/replay.resp" <<'PY'
+import re, sys
+def unescape(s):
+    out, i = bytearray(), 0
+    while i < len(s):
+        c = s[i]
+        if c == '\\':
+            n = s[i + 1]
+            if n == 'x': out.append(int(s[i + 2:i + 4], 16)); i += 4; continue
+            out += {'n': b'\n', 'r': b'\r', 't': b'\t', 'a': b'\a', 'b': b'\b'}.get(n, n.encode()); i += 2; continue
+        out += c.encode(); i += 1
+    return bytes(out)
+commands = []
+for line in open(sys.argv[1], encoding='latin-1'):
+    args = [unescape(a) for a in re.findall(r'"((?:[^"\\]|\\.)*)"', line)]
+    # A call's scripts; the cache's feed polls (sbc:{clears}, sbs:{feed}) run on a timer, not per call.
+    if args and args[0].upper() in (b'EVALSHA', b'EVAL') and not (len(args) > 3 and args[3].endswith(b'{clears}') or
+                                                                   len(args) > 3 and args[3].endswith(b'{feed}')):
+        commands.append(args)
+resp = b''.join(b'*%d\r\n' % len(a) + b''.join(b'$%d\r\n%s\r\n' % (len(x), x) for x in a) for a in commands)
+sys.stderr.write('%d scripts per call\n' % len(commands))
+out = sys.stdout.buffer
+for _ in range(int(sys.argv[2])): out.write(resp)
+PY
+cpu() { redis-cli -p "$redis_port" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {t += $2} END {printf "%.6f", t}'; }
+before=$(cpu); start=$(date +%s.%N)
+taskset -c 1 redis-cli -p "$redis_port" --pipe < "$work/replay.resp" > "$work/pipe.txt"
+end=$(date +%s.%N); after=$(cpu)
+tail -1 "$work/pipe.txt"
+awk -v n="$calls" -v cpu="$(echo "$after - $before" | bc)" -v wall="$(echo "$end - $start" | bc)" 'BEGIN {
+  printf "%d calls replayed in %.2f s: Redis CPU %.1f us per gateway request (user + sys); one Redis core carries %.0f gateway requests a second\n",
+         n, wall, cpu * 1e6 / n, n / cpu }'
