@@ -13,34 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls=${1:-50000}
-bin=${SWITCHBOARD_BIN:-build/server/switchboard}
-work=$(mktemp -d)
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-redis_port=$(free_port); gateway_port=$(free_port)
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-taskset -c 0 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no > /dev/null & pids+=($!)
-secret=redis-capacity-secret-0123456789
-minted=$(SWITCHBOARD_AUTH_SECRET=$secret "$bin" --new-key acme)
-key=$(echo "$minted" | awk '/^key:/ {print $2}')
-entry=$(echo "$minted" | grep -- '- {id:' | sed 's/}$/, requests_per_minute: 100000, max_concurrent: 100, tokens_per_day: 1000000000}/')
-cat > "$work/gateway.yaml" <<YAML
-server: {host: 127.0.0.1, port: $gateway_port, threads: 1}
-logging: {level: warning}
-store: {url: "redis://127.0.0.1:$redis_port"}
-ledger: {store: off}
-limits: [{per: key, requests: 1000000, window: 1s}]
-quotas: {tenants: {acme: {tokens_per_day: 1000000000000, tokens_per_month: 1000000000000}}}
-budgets: {max_calls: 1000000}
-auth:
-  secret: $secret
-  keys:
-$entry
-providers: {mock: {kind: mock}}
-models: {m: [mock/mock-1]}
-YAML
-"$bin" --config "$work/gateway.yaml" > /dev/null 2>&1 & pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gateway_port/api/ready" > /dev/null && break; sleep 0.1; done
+REDIS_CPU=0 source load-tests/redis_stack.sh
 call() { curl -s -o /dev/null -H 'content-type: application/json' -H "authorization: Bearer $key" \
               -H "x-budget-id: capacity-run" -d '{"model":"m","messages":[{"role":"user","content":"hi"}]}' \
               "http://127.0.0.1:$gateway_port/v1/chat/completions"; }
