@@ -418,32 +418,24 @@ net::awaitable<std::optional<http_request>> http_server::state::read_request(bea
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
 
-    auto reject_with = [&](domain::gateway_error error) -> net::awaitable<bool> {
+    using no_request = std::optional<http_request>;
+    auto reject_with = [&](domain::gateway_error error) -> net::awaitable<no_request> {
         auto res = error_response(error, accept_or_generate_request_id({}), 11, false);
         handler.decorate(res);
         stream.expires_after(options.write_timeout);
         if (co_await write_whole(stream, res, false)) co_await linger(stream);
-        co_return false;
+        co_return std::nullopt;
     };
-    auto reject = [&](boost::system::error_code ec) -> net::awaitable<bool> {
-        if (is_quiet_close(ec)) co_return false;
+    auto reject = [&](boost::system::error_code ec) -> net::awaitable<no_request> {
+        if (is_quiet_close(ec)) co_return std::nullopt;
         co_return co_await reject_with(parse_error_for(ec));
     };
 
     stream.expires_after(options.header_timeout);
-    if (auto ec = co_await pre_scan_header(stream, buffer, options.max_header_bytes)) {
-        co_await reject(ec);
-        co_return std::nullopt;
-    }
+    if (auto ec = co_await pre_scan_header(stream, buffer, options.max_header_bytes)) co_return co_await reject(ec);
     auto [header_ec, header_n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
-    if (header_ec) {
-        co_await reject(header_ec);
-        co_return std::nullopt;
-    }
-    if (auto refusal = framing_refusal(parser.get())) {
-        co_await reject_with(*refusal);
-        co_return std::nullopt;
-    }
+    if (header_ec) co_return co_await reject(header_ec);
+    if (auto refusal = framing_refusal(parser.get())) co_return co_await reject_with(*refusal);
 
     auto const& header = parser.get();
     if (auto expect = header[http::field::expect]; beast::iequals(expect, "100-continue")) {
@@ -455,10 +447,7 @@ net::awaitable<std::optional<http_request>> http_server::state::read_request(bea
     stream.expires_after(options.body_timeout);
     auto const body_ec = parser.chunked() ? co_await read_chunked_body(stream, buffer, parser)
                                           : std::get<0>(co_await http::async_read(stream, buffer, parser, use_tuple));
-    if (body_ec) {
-        co_await reject(body_ec);
-        co_return std::nullopt;
-    }
+    if (body_ec) co_return co_await reject(body_ec);
     co_return parser.release();
 }
 
