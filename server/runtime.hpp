@@ -70,7 +70,7 @@ class gateway_runtime {
     int background_tasks() const { return tasks_ ? tasks_->running() : 0; }
     adapters::webhook_sender* webhooks() { return webhooks_.get(); } // null: no endpoint configured
     int in_flight() const { return in_flight_.load(); }
-    // Disconnect watches armed over every core (calls that outlasted server.watch_after).
+    // Disconnect watches armed over every core (calls that outlasted http_server_options::watch_after).
     std::uint64_t disconnect_watches_armed() const;
 
   private:
