@@ -52,6 +52,11 @@ class loader : public config_reader {
         }
         if (auto host = env("HOST")) c.server.host = *host;
         if (auto redis = env("REDIS_URL")) c.store.url = *redis;
+        if (auto cluster = env("REDIS_CLUSTER")) { // checked as the file's store.cluster would be
+            YAML::Node given(YAML::NodeType::Map);
+            given["cluster"] = *cluster;
+            read_section(*this, given, "environment REDIS_CLUSTER", store_fields(), c.store);
+        }
         ledger_environment(c.ledger, env);
         webhook_environment(c.webhooks, env);
         server_environment(c.server, env);
@@ -154,8 +159,13 @@ class loader : public config_reader {
         for (auto const& [name, list] : c.models) check("models." + name, list);
         for (auto const& [name, limits] : c.quotas.providers)
             if (!names.contains(name)) fail("quotas.providers." + name, "names an unknown provider");
-        if (!c.store.url.empty())
-            if (auto url = adapters::parse_redis_url(c.store.url); !url) fail("store.url", url.error());
+        if (!c.store.url.empty()) {
+            if (auto url = adapters::parse_redis_url(c.store.url); !url)
+                fail("store.url", url.error());
+            else if (c.store.cluster && url->db != 0)
+                fail("store.url", "names database " + std::to_string(url->db) + ": a Redis Cluster has database 0 only");
+        }
+        if (c.store.cluster && c.store.url.empty()) fail("store.cluster", "needs store.url (a node of the cluster)");
         // A key found expiring is reported by every watch until it expires: its claim must last longer.
         if (c.webhooks.dedupe_for <= c.webhooks.key_expiry_notice)
             fail("webhooks.dedupe_for", "must be longer than webhooks.key_expiry_notice (each key would be reported again)");

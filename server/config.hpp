@@ -54,6 +54,9 @@ struct server_settings {
 // shared by every instance.
 struct store_settings {
     std::string url;
+    // The url names one node of a Redis Cluster: the slot map is read from it and every command
+    // goes to the primary of its key's slot (adapters/store/redis/redis_cluster.hpp).
+    bool cluster = false;
     std::chrono::milliseconds timeout{50};          // bound of every store call on the request path
     std::chrono::milliseconds connect_timeout{1000}; // connect + handshake
     double local_fraction = 0.5; // fail_open: local per-instance limits = this share of the shared ones

@@ -79,6 +79,7 @@ field_list<store_settings> store_fields() {
                      url = url.substr(0, scheme + 3) + "****" + url.substr(at);
              return boost::json::value(url);
          }},
+        field::flag<S>("cluster", &S::cluster),
         field::duration<S>("timeout", &S::timeout),
         field::duration<S>("connect_timeout", &S::connect_timeout),
         field::number<S>("local_fraction", &S::local_fraction, [](double x) { return x > 0 && x <= 1; },

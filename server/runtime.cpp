@@ -11,6 +11,7 @@
 #include "adapters/limits/inbound_limiter.hpp"
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/store/memory_budget_store.hpp"
+#include "adapters/store/redis/redis_cluster.hpp"
 #include "adapters/store/redis/redis_scripts.hpp"
 #include "adapters/store/redis/redis_key_store.hpp"
 #include "adapters/store/redis/redis_cache_store.hpp"
@@ -78,7 +79,7 @@ struct gateway_runtime::core {
     net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(context);
     adapters::provider_registry providers;
     // With Redis: this core's connection and the stores over it.
-    std::unique_ptr<adapters::redis_connection> redis;
+    std::unique_ptr<adapters::redis_link> redis; // a redis_connection, or a redis_cluster
     std::unique_ptr<adapters::redis_rate_limit_store> redis_limits;
     std::unique_ptr<adapters::redis_quota_store> redis_quotas;
     std::unique_ptr<adapters::redis_budget_store> redis_budgets;
@@ -228,6 +229,7 @@ void gateway_runtime::start() {
                          {"providers", config_.providers.size()},
                          {"store", redis_ ? redis_->describe() : std::string("memory")},
                          {"store_connected", store_stats_->connections_up.load()},
+                         {"store_cluster", config_.store.cluster},
                          {"auth", config_.auth.on() ? "required" : "off"},
                          {"api_keys", config_.auth.keys.size()}});
     if (!config_.auth.on())
@@ -302,8 +304,12 @@ gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
     adapters::redis_options options{*redis_, config_.store.timeout, config_.store.connect_timeout,
                                     std::max(std::chrono::milliseconds(250), config_.store.timeout * 5),
                                     std::chrono::milliseconds(1000)};
-    c.redis = std::make_unique<adapters::redis_connection>(c.context.get_executor(), options, default_tls_.get(),
-                                                           *store_stats_, adapters::scripts::all());
+    if (config_.store.cluster)
+        c.redis = std::make_unique<adapters::redis_cluster>(c.context.get_executor(), options, default_tls_.get(),
+                                                            *store_stats_, adapters::scripts::all());
+    else
+        c.redis = std::make_unique<adapters::redis_connection>(c.context.get_executor(), options, default_tls_.get(),
+                                                               *store_stats_, adapters::scripts::all());
     c.redis_limits = std::make_unique<adapters::redis_rate_limit_store>(*c.redis);
     c.redis_quotas = std::make_unique<adapters::redis_quota_store>(*c.redis, reservation_lease(config_));
     c.redis_budgets = std::make_unique<adapters::redis_budget_store>(*c.redis);
@@ -360,7 +366,11 @@ adapters::router_services gateway_runtime::services_for(core& c, adapters::metri
 void gateway_runtime::wait_for_store(unsigned cores) const {
     if (!redis_) return;
     auto const give_up = std::chrono::steady_clock::now() + config_.store.connect_timeout;
-    while (store_stats_->connections_up.load() < static_cast<int>(cores) && std::chrono::steady_clock::now() < give_up)
+    auto const ready = [&] {
+        return config_.store.cluster ? store_stats_->cluster_links_ready.load() >= static_cast<int>(cores)
+                                     : store_stats_->connections_up.load() >= static_cast<int>(cores);
+    };
+    while (!ready() && std::chrono::steady_clock::now() < give_up)
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 

@@ -70,7 +70,7 @@ net::awaitable<void> follow_similar(cache_store& shared, response_cache& cache, 
                              local_now + (r.expires_unix_ms - unix_ms)});
 }
 
-net::awaitable<void> store_housekeeping(memory_quota_store* local_quotas, redis_connection* redis) {
+net::awaitable<void> store_housekeeping(memory_quota_store* local_quotas, redis_link* redis) {
     if (local_quotas) {
         auto const pruned = local_quotas->prune();
         if (pruned > 0 && log_enabled(log_level::debug))

@@ -52,6 +52,6 @@ net::awaitable<void> follow_cache_clears(cache_store& shared, response_cache& ca
 net::awaitable<void> follow_similar(cache_store& shared, response_cache& cache, shared_log_watch& watch);
 
 // `local_quotas` and `redis` may be null.
-net::awaitable<void> store_housekeeping(memory_quota_store* local_quotas, redis_connection* redis);
+net::awaitable<void> store_housekeeping(memory_quota_store* local_quotas, redis_link* redis);
 
 } // namespace switchboard::adapters

@@ -134,6 +134,10 @@ void store_metrics(exposition& out, std::string& text, redis_stats const* s, std
             static_cast<double>(s->outages.load()));
     counter("switchboard_store_fallbacks_total", "Decisions taken by a fail mode because the store was down.",
             static_cast<double>(s->fallbacks.load()));
+    counter("switchboard_store_slot_maps_total", "Redis Cluster slot maps read (CLUSTER SLOTS), over every core.",
+            static_cast<double>(s->slot_maps.load()));
+    counter("switchboard_store_redirections_total", "Redis Cluster -MOVED and -ASK replies followed.",
+            static_cast<double>(s->redirections.load()));
     std::string_view const name = "switchboard_store_round_trip_seconds";
     out.family(name, "histogram", "Round trip of one pipelined exchange with the store.");
     std::uint64_t cumulative = 0;

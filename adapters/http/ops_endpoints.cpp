@@ -25,6 +25,7 @@ json::object api_router::store_status() const {
         store["failures"] = s->failures.load();
         store["timeouts"] = s->timeouts.load();
         store["fallbacks"] = s->fallbacks.load();
+        if (s->slot_maps.load() > 0) store["cluster"] = {{"slot_maps", s->slot_maps.load()}, {"redirections", s->redirections.load()}};
         auto const rtt = s->last_round_trip_us.load();
         store["latency_ms"] = rtt < 0 ? json::value(nullptr) : json::value(static_cast<double>(rtt) / 1000.0);
     } else {

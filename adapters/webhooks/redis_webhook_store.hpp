@@ -12,13 +12,13 @@ namespace switchboard::adapters {
 
 class redis_webhook_store final : public webhook_store {
   public:
-    explicit redis_webhook_store(redis_connection& redis) : redis_(redis) {}
+    explicit redis_webhook_store(redis_link& redis) : redis_(redis) {}
     net::awaitable<bool> claim(std::string const& event_id, std::chrono::milliseconds ttl) override;
     net::awaitable<void> save(domain::webhooks::delivery const& d, std::chrono::milliseconds retention) override;
     net::awaitable<std::vector<domain::webhooks::delivery>> recent(std::size_t limit) override;
 
   private:
-    redis_connection& redis_;
+    redis_link& redis_;
 };
 
 } // namespace switchboard::adapters

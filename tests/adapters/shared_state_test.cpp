@@ -7,6 +7,7 @@
 #include "tests/support/eventually.hpp"
 #include "tests/support/load_client.hpp"
 #include "tests/support/mock_upstream.hpp"
+#include "tests/support/redis_cluster_servers.hpp"
 #include "tests/support/redis_server.hpp"
 
 #include <boost/json.hpp>
@@ -42,14 +43,15 @@ json::object tenant_day(gateway_fixture& gw, std::string const& tenant) {
 }
 
 std::string upstream_config(mock_upstream const& up, std::string const& store_url, std::string const& extra,
-                            std::string const& breaker = "") {
+                            std::string const& breaker = "", bool cluster = false) {
     std::string out = extra + "resilience: {retry: {max_attempts: 1}" + (breaker.empty() ? "" : ", breaker: " + breaker) +
                       "}\nproviders:\n  p: {kind: openai, base_url: \"" +
                       up.base_url("/v1") + "\", api_key: k-000000000001}\nmodels:\n  chat: [p/m]\n";
     // A 200-call burst on the sanitizer build takes Redis past the 50 ms request-path timeout,
     // and the fail_open fallback would then (rightly) count on local shares instead.
     if (!store_url.empty())
-        out += "store: {url: \"" + store_url + "\"" + (testing::sanitized_build ? ", timeout: 1s" : "") + "}\n";
+        out += "store: {url: \"" + store_url + "\"" + (testing::sanitized_build ? ", timeout: 1s" : "") +
+               (cluster ? ", cluster: true" : "") + "}\n";
     return out;
 }
 
@@ -58,7 +60,7 @@ std::string upstream_config(mock_upstream const& up, std::string const& store_ur
 // slow machine a few late arrivals may still fit — never more than 20 at once). Then calls
 // cancelled by their deadline. Failed and cancelled calls give their reservation back,
 // successes keep only actual usage.
-void quota_reservations_hold(std::string const& store_url) {
+void quota_reservations_hold(std::string const& store_url, bool cluster = false) {
     std::string const body = R"({"model":"chat","max_tokens":100,"messages":[{"role":"user","content":"Hello"}]})";
     auto parsed = domain::parse_chat_request(*domain::parse_json(body));
     auto const estimate = domain::estimated_tokens(*parsed);
@@ -75,7 +77,7 @@ void quota_reservations_hold(std::string const& store_url) {
                                            std::to_string(20 * estimate + estimate / 2) + "}}\n",
                                        // Half the calls fail: a breaker tripped by a bunch of them
                                        // would answer 503 where this test looks at quotas.
-                                       "{failure_threshold: 1000, min_calls: 100000}"),
+                                       "{failure_threshold: 1000, min_calls: 100000}", cluster),
                        {}, 2);
     std::vector<call_spec> calls(200, call_spec{gw.port(), "POST", "/v1/chat/completions", body,
                                                 {{"X-Tenant-Id", "acme"}}});
@@ -223,6 +225,33 @@ BOOST_AUTO_TEST_CASE(a_tenant_quota_holds_under_200_concurrent_requests_in_redis
     redis_server redis;
     quota_reservations_hold(redis.url());
     for (auto const& key : redis.keys()) BOOST_TEST(redis.command({"TTL", key}).integer > 0, key);
+}
+
+// The gateway on a three-shard Redis Cluster (store.cluster): the same exact quota, every key
+// with its TTL on the shard of its slot.
+BOOST_AUTO_TEST_CASE(a_tenant_quota_holds_under_200_concurrent_requests_on_a_redis_cluster) {
+    redis_cluster_servers cluster;
+    quota_reservations_hold(cluster.url(), true);
+    std::size_t keys = 0;
+    for (std::size_t i = 0; i < cluster.size(); ++i)
+        for (auto const& key : cluster.node(i).keys()) {
+            ++keys;
+            BOOST_TEST(cluster.node(i).command({"TTL", key}).integer > 0, key);
+        }
+    BOOST_TEST(keys >= 2u); // the tenant's day and month windows at least
+}
+
+BOOST_AUTO_TEST_CASE(health_and_metrics_show_the_cluster_links) {
+    redis_cluster_servers cluster;
+    gateway_fixture gw("store: {url: \"" + cluster.url() + "\", cluster: true}\n", {}, 2);
+    auto health = json::parse(gw.get("/api/v1/health").body);
+    BOOST_TEST(health.at("store").at("status") == "up");
+    BOOST_TEST(health.at("store").at("connections_up").as_int64() == 6); // 3 primaries × 2 cores
+    BOOST_TEST(health.at("store").at("cluster").at("slot_maps").as_int64() >= 2);
+    BOOST_TEST(gw.post("/v1/chat/completions", R"({"model":"m","messages":[{"role":"user","content":"hi"}]})").status == 200);
+    auto const metrics = gw.get("/metrics").body;
+    BOOST_TEST(metrics.find("switchboard_store_redirections_total 0") != std::string::npos);
+    BOOST_TEST(metrics.find("switchboard_store_up{kind=\"redis\"} 1") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_provider_without_quota_is_skipped_and_then_the_client_hears_quota_exceeded) {

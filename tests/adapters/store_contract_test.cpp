@@ -11,6 +11,8 @@
 #include "adapters/store/store_error.hpp"
 #include "domain/calendar.hpp"
 #include "tests/adapters/store_harness.hpp"
+#include "adapters/store/redis/key_slot.hpp"
+#include "tests/support/redis_cluster_servers.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/test_certificate.hpp"
 #include "tests/support/test_client.hpp"
@@ -392,6 +394,107 @@ BOOST_AUTO_TEST_CASE(a_frozen_redis_fails_calls_within_the_timeout_and_the_conne
     server.restart();
     BOOST_TEST(admits_within(h, limits, w, 5s));
     BOOST_TEST(h.stats.outages.load() >= 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The same stores over a real three-shard Redis Cluster (redis_cluster.hpp): the contract holds,
+// keys spread over every shard, and a slot that moves or is migrating is followed.
+BOOST_AUTO_TEST_SUITE(redis_cluster_store)
+
+BOOST_AUTO_TEST_CASE(the_stores_keep_their_contract_on_a_three_shard_cluster) {
+    redis_cluster_servers cluster;
+    store_harness h;
+    auto& redis = h.cluster(cluster.node(0).port());
+    BOOST_TEST_REQUIRE(redis.primaries().size() == 3u);
+    adapters::redis_rate_limit_store limits(redis);
+    adapters::redis_quota_store quotas(redis);
+    adapters::redis_key_meter_store meters(redis);
+    sliding_window_contract(h, limits, "");
+    quota_contract(h, quotas, "tenant:acme");
+    alert_contract(h, quotas, "provider:openai");
+    dollar_contract(h, quotas, "key:k1");
+    monthly_requests_contract(h, quotas, "provider:weather");
+    meter_contract(h, meters, "k1");
+    BOOST_TEST(h.stats.redirections.load() == 0); // every command went where its slot lives
+    for (std::size_t i = 0; i < cluster.size(); ++i)
+        for (auto const& key : cluster.node(i).keys()) BOOST_TEST(cluster.node(i).command({"TTL", key}).integer > 0, key);
+}
+
+BOOST_AUTO_TEST_CASE(the_keys_of_many_tenants_spread_over_every_shard_and_one_call_reaches_several_at_once) {
+    redis_cluster_servers cluster;
+    store_harness h;
+    auto& redis = h.cluster(cluster.node(0).port());
+    adapters::redis_quota_store quotas(redis);
+    adapters::redis_rate_limit_store limits(redis);
+    for (int i = 0; i < 60; ++i) BOOST_TEST(h.run(quotas.reserve("tenant:t" + std::to_string(i), {1, 10}, {0, 1000, 0})).admitted);
+    for (std::size_t i = 0; i < cluster.size(); ++i) {
+        auto const keys = cluster.node(i).command({"DBSIZE"}).integer;
+        BOOST_TEST_MESSAGE("shard " << i << ": " << keys << " keys");
+        BOOST_TEST(keys >= 15); // 60 tenants × 3 keys over 3 shards: 60 each on average
+    }
+    // One admission whose windows live on three shards: each shard gets its window at once.
+    std::vector<adapters::limit_window> windows;
+    std::vector<bool> covered(cluster.size());
+    for (int i = 0; windows.size() < cluster.size() && i < 1000; ++i) {
+        auto key = "rl:{tenant:w" + std::to_string(i) + "}:*:60000";
+        auto const node = cluster.node_of_slot(adapters::key_slot(key));
+        if (covered[node]) continue;
+        covered[node] = true;
+        windows.push_back({std::move(key), 2, 60s});
+    }
+    BOOST_TEST_REQUIRE(windows.size() == cluster.size());
+    for (auto const& v : h.run(limits.admit(windows))) BOOST_TEST(v.remaining == 1);
+    windows[2].limit = 1; // refused by one shard: taken back on the others
+    auto refused = h.run(limits.admit(windows));
+    BOOST_TEST(!refused.at(2).admitted);
+    windows[2].limit = 2;
+    for (auto const& v : h.run(limits.admit(windows))) BOOST_TEST(v.remaining == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_slot_moved_to_another_shard_is_followed_and_the_map_read_again) {
+    redis_cluster_servers cluster;
+    store_harness h;
+    auto& redis = h.cluster(cluster.node(0).port());
+    adapters::redis_quota_store quotas(redis);
+    domain::quota_limits const limits{0, 1000, 0};
+    BOOST_TEST_REQUIRE(h.run(quotas.reserve("tenant:moving", {1, 100}, limits)).admitted);
+    auto const slot = adapters::key_slot("quota:{tenant:moving}");
+    auto const from = cluster.node_of_slot(slot);
+    auto const maps = h.stats.slot_maps.load();
+    cluster.move_slot(slot, (from + 1) % cluster.size());
+    auto second = h.run(quotas.reserve("tenant:moving", {1, 100}, limits)); // MOVED, then the new node
+    BOOST_TEST(second.admitted);
+    BOOST_TEST(h.stats.redirections.load() == 1);
+    auto snap = h.run(quotas.snapshot("tenant:moving")); // the map has the move: no redirection
+    BOOST_TEST(snap.day_state.reserved.tokens == 200);  // both reservations, in the moved keys
+    BOOST_TEST(h.stats.redirections.load() == 1);
+    auto const give_up = std::chrono::steady_clock::now() + 2s;
+    while (h.stats.slot_maps.load() == maps && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(5ms);
+    BOOST_TEST(h.stats.slot_maps.load() > maps); // read again at once, not at the next period
+    h.run(quotas.settle(second.reservation, std::nullopt, limits));
+    BOOST_TEST(h.run(quotas.snapshot("tenant:moving")).day_state.reserved.tokens == 100);
+}
+
+BOOST_AUTO_TEST_CASE(a_migrating_slot_sends_a_new_key_to_the_importing_shard_after_asking) {
+    redis_cluster_servers cluster;
+    store_harness h;
+    auto& redis = h.cluster(cluster.node(0).port());
+    adapters::redis_rate_limit_store limits(redis);
+    std::string const key = "rl:{migrating}:*:60000";
+    auto const slot = adapters::key_slot(key);
+    auto const from = cluster.node_of_slot(slot);
+    auto const to = (from + 1) % cluster.size();
+    cluster.start_moving(slot, to);
+    std::vector<adapters::limit_window> w{{key, 5, 60s}};
+    BOOST_TEST(h.run(limits.admit(w)).at(0).remaining == 4); // ASK: the importing shard runs it
+    BOOST_TEST(h.stats.redirections.load() == 1);
+    auto const here = [&](std::size_t node) {
+        return cluster.node(node).command({"CLUSTER", "COUNTKEYSINSLOT", std::to_string(slot)}).integer;
+    };
+    BOOST_TEST(here(to) == 1); // the window was written where the slot is going
+    BOOST_TEST(here(from) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

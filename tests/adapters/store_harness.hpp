@@ -1,6 +1,7 @@
 #pragma once
 // Runs store adapters from synchronous tests: an io_context on its own thread, and a Redis
 // connection on it (to a test redis_server) once it is ready.
+#include "adapters/store/redis/redis_cluster.hpp"
 #include "adapters/store/redis/redis_connection.hpp"
 #include "adapters/store/redis/redis_scripts.hpp"
 
@@ -20,6 +21,7 @@ class store_harness {
     store_harness() : thread_([this] { context_.run(); }) {}
     ~store_harness() {
         if (redis_) run_here([this] { redis_->stop(); });
+        if (cluster_) run_here([this] { cluster_->stop(); });
         work_.reset();
         context_.stop();
         thread_.join();
@@ -53,6 +55,21 @@ class store_harness {
         wait_ready();
         return *redis_;
     }
+    // A link to the cluster whose node `seed` is (database 0), once its slot map is in and every
+    // primary is connected (up to 5 s).
+    adapters::redis_cluster& cluster(unsigned short seed, std::chrono::milliseconds map_refresh = std::chrono::seconds(30)) {
+        adapters::redis_options options;
+        options.endpoint.port = seed;
+        options.call_timeout = std::chrono::milliseconds(200);
+        options.stall_timeout = std::chrono::milliseconds(500);
+        cluster_ = std::make_unique<adapters::redis_cluster>(context_.get_executor(), options, &tls_, stats,
+                                                             adapters::scripts::all(), map_refresh);
+        run_here([this] { cluster_->start(); });
+        auto const give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (stats.cluster_links_ready.load() == 0 && std::chrono::steady_clock::now() < give_up)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return *cluster_;
+    }
     bool wait_ready(std::chrono::milliseconds limit = std::chrono::seconds(5)) {
         auto const give_up = std::chrono::steady_clock::now() + limit;
         while (stats.connections_up.load() == 0 && std::chrono::steady_clock::now() < give_up)
@@ -67,6 +84,7 @@ class store_harness {
     net::executor_work_guard<net::io_context::executor_type> work_ = net::make_work_guard(context_);
     net::ssl::context tls_{net::ssl::context::tls_client};
     std::unique_ptr<adapters::redis_connection> redis_;
+    std::unique_ptr<adapters::redis_cluster> cluster_;
     std::thread thread_;
 };
 

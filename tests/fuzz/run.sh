@@ -55,7 +55,8 @@ for target in "${targets[@]}"; do
     stream_fuzz | provider_answer_fuzz | request_fuzz | retry_after_fuzz | credential_fuzz | jwt_fuzz | cache_key_fuzz | \
     rest_fuzz | ai_route_fuzz | usage_query_fuzz | accept_encoding_fuzz | webhook_fuzz)
         link $target -lboost_json -- tests/fuzz/$target.cpp "${domain[@]}" ;;
-    resp_fuzz) link $target -lhiredis -- tests/fuzz/resp_fuzz.cpp adapters/store/redis/resp.cpp ;;
+    resp_fuzz) link $target -lhiredis -- tests/fuzz/resp_fuzz.cpp adapters/store/redis/resp.cpp \
+                 adapters/store/redis/slot_map.cpp adapters/store/redis/key_slot.cpp ;;
     jwks_fuzz) link $target -lboost_json -lcrypto -- tests/fuzz/jwks_fuzz.cpp adapters/auth/jwks.cpp "${domain[@]}" ;;
     answer_codec_fuzz) link $target -lboost_json -- tests/fuzz/answer_codec_fuzz.cpp adapters/cache/answer_codec.cpp "${domain[@]}" ;;
     config_fuzz) link $target -lboost_json -lboost_url -lyaml-cpp -- tests/fuzz/config_fuzz.cpp "${config[@]}" "${domain[@]}" ;;

@@ -64,6 +64,20 @@ BOOST_AUTO_TEST_CASE(zero_config_uses_the_mock_and_defaults) {
     BOOST_TEST(c->timeouts.request.count() == 60000);
 }
 
+BOOST_AUTO_TEST_CASE(a_redis_cluster_is_named_by_one_node_in_the_file_or_the_environment) {
+    auto c = load_config("", fake_env({{"REDIS_URL", "redis://10.0.0.5:7000"}, {"REDIS_CLUSTER", "true"}}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->store.cluster);
+    auto f = load_config_text("store: {url: \"rediss://:pw@node-1:7000\", cluster: true}\n", fake_env({}));
+    BOOST_TEST_REQUIRE(f.has_value());
+    BOOST_TEST(f->store.cluster);
+    BOOST_TEST(mentions(problems_of("store: {url: \"redis://h:7000/2\", cluster: true}\n"),
+                        "store.url: names database 2: a Redis Cluster has database 0 only"));
+    BOOST_TEST(mentions(problems_of("store: {cluster: true}\n"), "store.cluster: needs store.url"));
+    BOOST_TEST(mentions(problems_of("store: {url: \"redis://h:7000\", cluster: maybe}\n"), "store.cluster"));
+    BOOST_TEST(!load_config("", fake_env({{"REDIS_URL", "redis://h:7000"}, {"REDIS_CLUSTER", "sometimes"}})).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(env_shorthand_adds_providers_and_overrides) {
     auto c = load_config("", fake_env({{"OPENAI_API_KEY", "sk-openai-0123456789"},
                                        {"CLAUDE_API_KEY", "sk-ant-0123456789"},
@@ -76,6 +90,7 @@ BOOST_AUTO_TEST_CASE(env_shorthand_adds_providers_and_overrides) {
     BOOST_TEST(c->server.port == 9090);
     BOOST_TEST(c->server.host == "127.0.0.1");
     BOOST_TEST(c->store.url == "redis://127.0.0.1:6379/0");
+    BOOST_TEST(!c->store.cluster);
     std::map<std::string, switchboard::adapters::provider_settings> by_name;
     for (auto const& p : c->providers) by_name[p.name] = p;
     BOOST_TEST(by_name.size() == 3u); // no mock once a real provider exists

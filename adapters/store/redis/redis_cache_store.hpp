@@ -22,7 +22,7 @@ namespace switchboard::adapters {
 
 class redis_cache_store final : public cache_store {
   public:
-    explicit redis_cache_store(redis_connection& redis) : redis_(redis) {}
+    explicit redis_cache_store(redis_link& redis) : redis_(redis) {}
     net::awaitable<shared_lookup> look(cache_address const& at, std::chrono::milliseconds lease) override;
     net::awaitable<void> keep(cache_address const& at, std::string entry, std::chrono::milliseconds ttl,
                               std::vector<std::string> const& tags) override;
@@ -46,7 +46,7 @@ class redis_cache_store final : public cache_store {
     net::awaitable<log_notes> notes_since(std::string const& list, std::string const& count, std::int64_t seen,
                                           int length);
 
-    redis_connection& redis_;
+    redis_link& redis_;
 };
 
 } // namespace switchboard::adapters

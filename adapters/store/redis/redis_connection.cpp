@@ -47,14 +47,15 @@ std::string sha1_hex(std::string const& text) {
     return hex_encode(digest, sizeof digest);
 }
 
-std::vector<std::string> script_command(std::string const& verb, std::string const& script_ref,
-                                        script_call const& call) {
-    std::vector<std::string> cmd{verb, script_ref, std::to_string(call.keys.size())};
+} // namespace
+
+std::vector<std::string> script_command(script_call const& call, bool by_sha) {
+    std::vector<std::string> cmd{by_sha ? "EVALSHA" : "EVAL", by_sha ? call.script->sha : call.script->body,
+                                 std::to_string(call.keys.size())};
     cmd.insert(cmd.end(), call.keys.begin(), call.keys.end());
     cmd.insert(cmd.end(), call.args.begin(), call.args.end());
     return cmd;
 }
-} // namespace
 
 redis_script::redis_script(std::string n, std::string b) : name(std::move(n)), body(std::move(b)), sha(sha1_hex(body)) {}
 
@@ -83,13 +84,14 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
     unsigned generation = 0;
     net::steady_timer wake; // the connection loop sleeps on it while connected
     std::string last_error;
+    std::string address; // host:port
 
     state(net::any_io_executor ex, redis_options o, net::ssl::context* tls, redis_stats& s,
           std::vector<redis_script const*> sc)
         : executor(ex), options(std::move(o)), tls_context(tls), stats(s), scripts(std::move(sc)),
           link(domain::link_config{options.connect_timeout, options.stall_timeout, std::chrono::milliseconds(50),
                                    options.max_backoff}),
-          wake(ex) {}
+          wake(ex), address(options.endpoint.host + ":" + std::to_string(options.endpoint.port)) {}
 
     tcp::socket& socket() { return stream->next_layer(); }
 
@@ -341,31 +343,45 @@ net::awaitable<std::vector<redis_value>> redis_connection::pipeline(std::vector<
     co_return co_await self->exchange(commands, clock::now() + self->options.call_timeout, false);
 }
 
-net::awaitable<std::vector<redis_value>> redis_connection::eval(std::vector<script_call> calls) {
+net::awaitable<std::vector<redis_value>> redis_connection::eval_replies(std::vector<script_call> calls) {
     auto self = state_;
     auto const deadline = clock::now() + self->options.call_timeout;
     std::vector<std::vector<std::string>> commands;
-    for (auto const& c : calls) commands.push_back(script_command("EVALSHA", c.script->sha, c));
+    for (auto const& c : calls) commands.push_back(script_command(c, true));
     auto replies = co_await self->exchange(commands, deadline, false);
     // NOSCRIPT: the server lost its script cache; EVAL sends the body (and caches it again).
     std::vector<std::vector<std::string>> retry;
     std::vector<std::size_t> retry_at;
     for (std::size_t i = 0; i < replies.size(); ++i)
         if (replies[i].is_error() && replies[i].text.rfind("NOSCRIPT", 0) == 0) {
-            retry.push_back(script_command("EVAL", calls[i].script->body, calls[i]));
+            retry.push_back(script_command(calls[i], false));
             retry_at.push_back(i);
         }
     if (!retry.empty()) {
         auto again = co_await self->exchange(retry, deadline, false);
         for (std::size_t j = 0; j < again.size(); ++j) replies[retry_at[j]] = std::move(again[j]);
     }
+    co_return replies;
+}
+
+net::awaitable<std::vector<redis_value>> redis_connection::eval(std::vector<script_call> calls) {
+    auto replies = co_await eval_replies(calls); // a copy: `calls` names the scripts of the errors
+    throw_script_errors(calls, replies, state_->stats);
+    co_return replies;
+}
+
+std::string const& redis_connection::address() const {
+    return state_->address;
+}
+
+void throw_script_errors(std::vector<script_call> const& calls, std::vector<redis_value> const& replies,
+                         redis_stats& stats) {
     for (std::size_t i = 0; i < replies.size(); ++i)
         if (replies[i].is_error()) {
-            self->stats.failures.fetch_add(1);
+            stats.failures.fetch_add(1);
             throw store_unavailable("redis script " + calls[i].script->name + " failed: " +
                                     replies[i].text.substr(0, 160));
         }
-    co_return replies;
 }
 
 } // namespace switchboard::adapters

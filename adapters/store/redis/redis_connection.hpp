@@ -14,9 +14,8 @@
 // connection is down they fail at once, so callers apply their fail mode without delay.
 // Thread safety: every member must be used on the connection's executor (its core's thread),
 // except the shared `redis_stats`, which is atomic.
-#include "adapters/net.hpp"
+#include "adapters/store/redis/redis_link.hpp"
 #include "adapters/store/redis/redis_url.hpp"
-#include "adapters/store/redis/resp.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -50,6 +49,11 @@ struct redis_stats {
     std::atomic<long> connects{0};   // successful (re)connections
     std::atomic<long> fallbacks{0};  // decisions taken by a fail mode instead of the store
     std::atomic<long> last_round_trip_us{-1}; // of the latest answered exchange (-1: none yet)
+    // Redis Cluster (redis_cluster.hpp): links whose first slot map is in and whose primaries have
+    // all connected once; slot maps read; MOVED and ASK replies followed.
+    std::atomic<int> cluster_links_ready{0};
+    std::atomic<long> slot_maps{0};
+    std::atomic<long> redirections{0};
     // Round-trip histogram for /metrics: counts per bucket (not cumulative), +Inf last.
     static constexpr std::array<long, 11> round_trip_bounds_us{100,   250,   500,   1000,   2500,  5000,
                                                               10000, 25000, 50000, 100000, 250000};
@@ -59,20 +63,7 @@ struct redis_stats {
     void observe_round_trip(long us);
 };
 
-struct redis_script {
-    std::string name;
-    std::string body;
-    std::string sha; // SHA-1 of body, hex
-    redis_script(std::string name, std::string body);
-};
-
-struct script_call {
-    redis_script const* script = nullptr;
-    std::vector<std::string> keys;
-    std::vector<std::string> args;
-};
-
-class redis_connection {
+class redis_connection final : public redis_link {
   public:
     redis_connection(net::any_io_executor executor, redis_options options, net::ssl::context* tls,
                      redis_stats& stats, std::vector<redis_script const*> scripts);
@@ -80,19 +71,25 @@ class redis_connection {
     redis_connection(redis_connection const&) = delete;
     redis_connection& operator=(redis_connection const&) = delete;
 
-    void start(); // begins connecting (in the background, on the executor)
-    void stop();  // closes the connection and stops reconnecting
-    bool ready() const;
+    void start() override;
+    void stop() override;
+    bool ready() const override;
 
-    // Sends the commands in one write and returns their replies in order (error replies
-    // included as values). Deadline: now + call_timeout.
-    net::awaitable<std::vector<redis_value>> pipeline(std::vector<std::vector<std::string>> commands);
-    // Runs the scripts in one pipeline; an error reply throws store_unavailable.
-    net::awaitable<std::vector<redis_value>> eval(std::vector<script_call> calls);
+    // In one write; deadline: now + call_timeout.
+    net::awaitable<std::vector<redis_value>> pipeline(std::vector<std::vector<std::string>> commands) override;
+    net::awaitable<std::vector<redis_value>> eval(std::vector<script_call> calls) override;
+    // As eval, with error replies returned as values (a cluster reads its redirections there).
+    net::awaitable<std::vector<redis_value>> eval_replies(std::vector<script_call> calls);
+    std::string const& address() const; // host:port
 
   private:
     struct state;
     std::shared_ptr<state> state_;
 };
+
+// What eval does with the replies of eval_replies: the first error reply throws store_unavailable
+// (naming the script) and counts as a failure.
+void throw_script_errors(std::vector<script_call> const& calls, std::vector<redis_value> const& replies,
+                         redis_stats& stats);
 
 } // namespace switchboard::adapters

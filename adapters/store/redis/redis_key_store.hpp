@@ -12,13 +12,13 @@ namespace switchboard::adapters {
 
 class redis_key_store final : public key_store {
   public:
-    explicit redis_key_store(redis_connection& redis) : redis_(redis) {}
+    explicit redis_key_store(redis_link& redis) : redis_(redis) {}
     net::awaitable<std::vector<std::string>> load_all() override;
     net::awaitable<bool> save(std::string const& id, std::string record, bool revoked) override;
     net::awaitable<std::int64_t> revision() override;
 
   private:
-    redis_connection& redis_;
+    redis_link& redis_;
 };
 
 } // namespace switchboard::adapters

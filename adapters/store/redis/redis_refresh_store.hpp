@@ -10,14 +10,14 @@ namespace switchboard::adapters {
 
 class redis_refresh_store final : public refresh_store {
   public:
-    explicit redis_refresh_store(redis_connection& redis) : redis_(redis) {}
+    explicit redis_refresh_store(redis_link& redis) : redis_(redis) {}
     net::awaitable<void> start(std::string const& family, refresh_family const& what, std::string const& token_hash,
                                std::chrono::seconds ttl) override;
     net::awaitable<std::pair<refresh_outcome, refresh_family>>
     rotate(std::string const& family, std::string const& presented_hash, std::string const& next_hash) override;
 
   private:
-    redis_connection& redis_;
+    redis_link& redis_;
 };
 
 } // namespace switchboard::adapters

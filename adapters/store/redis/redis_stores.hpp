@@ -20,12 +20,12 @@ namespace switchboard::adapters {
 
 class redis_rate_limit_store final : public rate_limit_store {
   public:
-    explicit redis_rate_limit_store(redis_connection& redis) : redis_(redis) {}
+    explicit redis_rate_limit_store(redis_link& redis) : redis_(redis) {}
     net::awaitable<std::vector<window_verdict>> admit(std::vector<limit_window> const& windows) override;
     bool remote() const override { return true; }
 
   private:
-    redis_connection& redis_;
+    redis_link& redis_;
 };
 
 class redis_quota_store final : public quota_store {
@@ -34,7 +34,7 @@ class redis_quota_store final : public quota_store {
     // the same past their month.
     // A reservation not settled within `lease` (its settlement lost to a stalled store, or its
     // reserve run after the gateway stopped waiting) is given back by the store itself.
-    explicit redis_quota_store(redis_connection& redis, std::chrono::milliseconds lease = std::chrono::minutes(2),
+    explicit redis_quota_store(redis_link& redis, std::chrono::milliseconds lease = std::chrono::minutes(2),
                                std::chrono::seconds retention = std::chrono::hours(1))
         : redis_(redis), lease_(lease), retention_(retention) {}
     bool remote() const override { return true; }
@@ -49,32 +49,32 @@ class redis_quota_store final : public quota_store {
     static std::string base_key(std::string const& subject);
 
   private:
-    redis_connection& redis_;
+    redis_link& redis_;
     std::chrono::milliseconds lease_;
     std::chrono::seconds retention_;
 };
 
 class redis_budget_store final : public budget_store {
   public:
-    explicit redis_budget_store(redis_connection& redis) : redis_(redis) {}
+    explicit redis_budget_store(redis_link& redis) : redis_(redis) {}
     net::awaitable<domain::budget_decision> reserve(std::string const& id, std::int64_t tokens, domain::priority p,
                                                     domain::budget_limits const& limits,
                                                     domain::time_point now) override;
     net::awaitable<void> adjust(std::string const& id, domain::budget_usage delta, domain::time_point now) override;
 
   private:
-    redis_connection& redis_;
+    redis_link& redis_;
 };
 
 class redis_key_meter_store final : public key_meter_store {
   public:
-    explicit redis_key_meter_store(redis_connection& redis) : redis_(redis) {}
+    explicit redis_key_meter_store(redis_link& redis) : redis_(redis) {}
     net::awaitable<meter_verdict> acquire(meter_claim const& claim) override;
     net::awaitable<void> release(meter_claim const& claim, std::int64_t used) override;
     bool remote() const override { return true; }
 
   private:
-    redis_connection& redis_;
+    redis_link& redis_;
 };
 
 } // namespace switchboard::adapters
