@@ -341,6 +341,29 @@ BOOST_AUTO_TEST_CASE(a_lease_taken_in_the_earlier_layout_is_given_back_by_expiry
     for (auto const& key : server.keys()) BOOST_TEST(server.command({"TTL", key}).integer > 0, key);
 }
 
+// The windows are named from the gateway's clock and checked against the server's TIME: a gateway
+// a day ahead is told the server's day (one more round trip), then names it right.
+BOOST_AUTO_TEST_CASE(quota_windows_follow_the_server_clock_when_the_gateway_clock_is_a_day_off) {
+    redis_server server;
+    store_harness h;
+    auto& redis = h.redis(server.port());
+    adapters::redis_quota_store quotas(redis, 2min, 1h, +[] { return adapters::unix_now() + 86400; });
+    auto evalsha_calls = [&] {
+        auto const stats = server.command({"INFO", "commandstats"}).text;
+        auto const at = stats.find("cmdstat_evalsha:calls=");
+        return at == std::string::npos ? 0L : std::stol(stats.substr(at + 22));
+    };
+    auto const a = h.run(quotas.reserve("tenant:skew", {1, 10}, {0, 1000, 0}));
+    BOOST_TEST_REQUIRE(a.admitted);
+    auto const now = std::stoll(server.command({"TIME"}).elements.at(0));
+    BOOST_TEST(a.reservation.day == domain::day_id(now));
+    BOOST_TEST(evalsha_calls() == 2); // named tomorrow, told today, named today
+    BOOST_TEST(h.run(quotas.reserve("tenant:skew", {1, 10}, {0, 1000, 0})).admitted);
+    BOOST_TEST(h.run(quotas.snapshot("tenant:skew")).day_state.reserved.tokens == 20);
+    BOOST_TEST(evalsha_calls() == 4); // the offset learned: one call each
+    BOOST_TEST(server.command({"EXISTS", "quota:{tenant:skew}:" + domain::day_id(now + 86400)}).integer == 0);
+}
+
 BOOST_AUTO_TEST_CASE(scripts_are_reloaded_after_the_server_forgets_them) {
     redis_server server;
     store_harness h;
@@ -495,6 +518,39 @@ BOOST_AUTO_TEST_CASE(a_migrating_slot_sends_a_new_key_to_the_importing_shard_aft
     };
     BOOST_TEST(here(to) == 1); // the window was written where the slot is going
     BOOST_TEST(here(from) == 0);
+}
+
+// A quota script names every key it counts in (its windows and leases): while the subject's slot
+// migrates, the call runs where the keys are, or is refused for the fail mode to decide, and
+// never counts on the importing shard from zero.
+BOOST_AUTO_TEST_CASE(a_quota_whose_slot_is_migrating_is_never_counted_from_zero) {
+    redis_cluster_servers cluster;
+    store_harness h;
+    auto& redis = h.cluster(cluster.node(0).port());
+    adapters::redis_quota_store quotas(redis);
+    domain::quota_limits const limits{0, 1000, 0};
+    auto const a = h.run(quotas.reserve("tenant:mig", {1, 100}, limits));
+    BOOST_TEST_REQUIRE(a.admitted);
+    auto const slot = adapters::key_slot("quota:{tenant:mig}");
+    auto const from = cluster.node_of_slot(slot);
+    auto const to = (from + 1) % cluster.size();
+    cluster.start_moving(slot, to);
+    // Every key still on the source: served there.
+    auto const b = h.run(quotas.reserve("tenant:mig", {1, 100}, limits));
+    BOOST_TEST(b.admitted);
+    BOOST_TEST(h.run(quotas.snapshot("tenant:mig")).day_state.reserved.tokens == 200);
+    // Both settled: the lease set is gone and only the windows are on the source. A reservation
+    // now finds some of its keys missing there: refused (-TRYAGAIN), nothing counted anywhere.
+    h.run(quotas.settle(a.reservation, domain::quota_counts{1, 50}, limits));
+    h.run(quotas.settle(b.reservation, domain::quota_counts{1, 50}, limits));
+    BOOST_CHECK_THROW(h.run(quotas.reserve("tenant:mig", {1, 100}, limits)), adapters::store_unavailable);
+    BOOST_TEST(cluster.node(to).command({"CLUSTER", "COUNTKEYSINSLOT", std::to_string(slot)}).integer == 0);
+    cluster.move_slot(slot, to); // the migration ends: the windows are on the new shard
+    auto const c = h.run(quotas.reserve("tenant:mig", {1, 100}, limits));
+    BOOST_TEST(c.admitted);
+    auto const snap = h.run(quotas.snapshot("tenant:mig"));
+    BOOST_TEST(snap.day_state.used.tokens == 100); // what was used before the move still counts
+    BOOST_TEST(snap.day_state.reserved.tokens == 100);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

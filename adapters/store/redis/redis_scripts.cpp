@@ -1,6 +1,15 @@
-// Lua sources. The calendar functions mirror domain/calendar.cpp; the quota checks mirror
-// domain/quota.cpp (check_quota, crossed_thresholds). Numbers are Lua doubles: exact for
-// integers below 2^53, which microsecond timestamps and token counts are.
+// Lua sources. The quota checks mirror domain/quota.cpp (check_quota, crossed_thresholds).
+// Numbers are Lua doubles: exact for integers below 2^53, which microsecond timestamps and token
+// counts are.
+//
+// Windows: the gateway names a quota's day and month windows from its own clock
+// (domain/calendar.hpp) and passes their keys with the day's bounds; the script checks the
+// server's TIME against those bounds and, when the day is not the server's, answers {2, now}
+// without touching anything, so the gateway names the windows again from the server's clock.
+// Every key a quota script reads or writes for the current windows is thus one of its KEYS, as
+// Redis Cluster asks (a slot being migrated is served right: -ASK or -TRYAGAIN, never a window
+// counted from zero on the wrong shard); only a lease from an earlier window, given back by
+// reap, names its window's keys itself (same hash tag, so same slot).
 //
 // Commands count: Redis runs one command at a time for every instance, so each command a script
 // spares is capacity for the whole fleet. The quota scripts read each window hash once (HGETALL)
@@ -11,42 +20,12 @@
 namespace switchboard::adapters::scripts {
 namespace {
 
-constexpr char const* calendar = R"lua(
-local function civil(days)
-  local z = days + 719468
-  local era = math.floor(z / 146097)
-  local doe = z - era * 146097
-  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
-  local y = yoe + era * 400
-  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
-  local mp = math.floor((5 * doy + 2) / 153)
-  local d = doy - math.floor((153 * mp + 2) / 5) + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  if m <= 2 then y = y + 1 end
-  return y, m, d
-end
-local function days_from_civil(y, m, d)
-  if m <= 2 then y = y - 1 end
-  local era = math.floor(y / 400)
-  local yoe = y - era * 400
-  local mp = m > 2 and m - 3 or m + 9
-  local doy = math.floor((153 * mp + 2) / 5) + d - 1
-  return era * 146097 + yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy - 719468
-end
+constexpr char const* quota_common = R"lua(
 -- The server's clock, read once per script (TIME is {seconds, microseconds}).
 local clock = nil
 local function server_time()
   if clock == nil then clock = redis.call('TIME') end
   return clock
-end
-local function windows()
-  local now = tonumber(server_time()[1])
-  local today = math.floor(now / 86400)
-  local y, m, d = civil(today)
-  local ny, nm = y, m + 1
-  if nm > 12 then ny, nm = y + 1, 1 end
-  return string.format('%04d-%02d-%02d', y, m, d), string.format('%04d-%02d', y, m),
-         (today + 1) * 86400, days_from_civil(ny, nm, 1) * 86400
 end
 -- Each hash read once: its fields as numbers. Writes go to this copy and are marked, then written
 -- by flush() with one HSET per hash (a script runs alone: nothing else moves the hash meanwhile).
@@ -140,8 +119,10 @@ end
 local function lease_member(id, day, month, req, tok, usd)
   return id .. '|' .. day .. '|' .. month .. '|' .. req .. '|' .. tok .. '|' .. usd
 end
-local function reap(base)
-  local leases = base .. ':leases'
+-- "quota:{x}:leases" → "quota:{x}": the subject's base, which its window keys extend.
+local function base_of(leases) return string.sub(leases, 1, -8) end
+local function reap(leases)
+  local base = base_of(leases)
   local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now_ms(), 'LIMIT', 0, 256)
   if #expired == 0 then return end
   for _, member in ipairs(expired) do
@@ -169,8 +150,8 @@ local function all_alerts(keys, limits, live)
 end
 )lua";
 
-std::string with_calendar(char const* body) {
-    return std::string(calendar) + body;
+std::string with_quota_common(char const* body) {
+    return std::string(quota_common) + body;
 }
 
 } // namespace
@@ -196,14 +177,19 @@ return {1, limit - count - 1, math.ceil((first + window - now) / 1000)}
     return s;
 }
 
-// ARGV: charge (requests, tokens, micro-dollars), the six limits in metric order, the windows'
-// retention, the lease id and its length in ms, the alert levels.
+// KEYS: the day window, the month window, the leases. ARGV: charge (requests, tokens,
+// micro-dollars), the six limits in metric order, the windows' retention, the lease id and its
+// length in ms, the alert levels, the day's first second and the next day's, the month's end,
+// the day and month names.
 redis_script const& quota_reserve() {
-    static redis_script const s{"quota_reserve", with_calendar(R"lua(
+    static redis_script const s{"quota_reserve", with_quota_common(R"lua(
+local now = tonumber(server_time()[1])
+local day_start, day_reset, month_reset = tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
+if now < day_start or now >= day_reset then return {2, now} end
 read_levels(ARGV[13])
-reap(KEYS[1])
-local day, month, day_reset, month_reset = windows()
-local keys = {d = KEYS[1] .. ':' .. day, m = KEYS[1] .. ':' .. month}
+reap(KEYS[3])
+local day, month = ARGV[17], ARGV[18]
+local keys = {d = KEYS[1], m = KEYS[2]}
 local charge = {tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])}
 local limits = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]),
                 tonumber(ARGV[9])}
@@ -234,9 +220,8 @@ flush() -- before the expiries: a new window's hash exists from here
 if fresh.d then redis.call('EXPIREAT', keys.d, day_reset + retention) end
 if fresh.m then redis.call('EXPIREAT', keys.m, month_reset + retention) end
 -- The lease set empties and comes back as calls end and start: its expiry is set every time.
-local leases = KEYS[1] .. ':leases'
-redis.call('ZADD', leases, now_ms() + lease_ms, lease_member(lease_id, day, month, ARGV[1], ARGV[2], ARGV[3]))
-redis.call('EXPIREAT', leases, month_reset + retention)
+redis.call('ZADD', KEYS[3], now_ms() + lease_ms, lease_member(lease_id, day, month, ARGV[1], ARGV[2], ARGV[3]))
+redis.call('EXPIREAT', KEYS[3], month_reset + retention)
 local use = 0
 for _, m in ipairs(metrics) do
   local limit = limits[m[1] + 1]
@@ -250,12 +235,12 @@ return out
     return s;
 }
 
-// ARGV: the reservation's day and month, its charge (requests, tokens, micro-dollars), '1' with
-// the actual usage (requests, tokens, micro-dollars) of a success, the six limits, the lease id,
-// the alert levels.
+// KEYS: the reservation's day window, month window, the leases. ARGV: the reservation's day and
+// month, its charge (requests, tokens, micro-dollars), '1' with the actual usage (requests,
+// tokens, micro-dollars) of a success, the six limits, the lease id, the alert levels.
 redis_script const& quota_settle() {
-    static redis_script const s{"quota_settle", with_calendar(R"lua(
-local keys = {d = KEYS[1] .. ':' .. ARGV[1], m = KEYS[1] .. ':' .. ARGV[2]}
+    static redis_script const s{"quota_settle", with_quota_common(R"lua(
+local keys = {d = KEYS[1], m = KEYS[2]}
 local charge = {tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])}
 local ok, used = ARGV[6] == '1', {tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])}
 local limits = {tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]),
@@ -266,12 +251,12 @@ read_levels(ARGV[17])
 -- settlement ran late) or never taken (the reserve never ran) has nothing left to give back. An
 -- expired lease not yet reaped is still this reservation's: removing it gives it back once.
 -- (Other expired leases wait for the subject's next reservation, which reaps before it counts.)
-local leases = KEYS[1] .. ':leases'
+local leases = KEYS[3]
 if redis.call('ZREM', leases, lease_member(lease_id, ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])) == 1 then
-  give_back(KEYS[1], ARGV[1], ARGV[2], charge)
+  give_back(base_of(leases), ARGV[1], ARGV[2], charge)
 elseif redis.call('ZREM', leases, lease_id) == 1 then -- taken in the earlier layout
   redis.call('HDEL', leases .. ':d', lease_id)
-  give_back(KEYS[1], ARGV[1], ARGV[2], charge)
+  give_back(base_of(leases), ARGV[1], ARGV[2], charge)
 end
 -- A window that has ended (its key expired) is left alone: never recreated without a TTL.
 local live = {d = live_key(keys.d), m = live_key(keys.m)}
@@ -291,14 +276,17 @@ return out
     return s;
 }
 
+// KEYS: the day window, the month window, the leases. ARGV: the day's first second and the next
+// day's, the month's end, the day and month names.
 redis_script const& quota_peek() {
-    static redis_script const s{"quota_peek", with_calendar(R"lua(
-reap(KEYS[1])
-local day, month, day_reset, month_reset = windows()
-local d, m = KEYS[1] .. ':' .. day, KEYS[1] .. ':' .. month
-local out = {day, month, field(d, 'ur'), field(d, 'ut'), field(d, 'uu'), field(d, 'rr'), field(d, 'rt'), field(d, 'ru'),
+    static redis_script const s{"quota_peek", with_quota_common(R"lua(
+local now = tonumber(server_time()[1])
+if now < tonumber(ARGV[1]) or now >= tonumber(ARGV[2]) then return {2, now} end
+reap(KEYS[3])
+local d, m = KEYS[1], KEYS[2]
+local out = {ARGV[4], ARGV[5], field(d, 'ur'), field(d, 'ut'), field(d, 'uu'), field(d, 'rr'), field(d, 'rt'), field(d, 'ru'),
              field(d, 'al'), field(m, 'ut'), field(m, 'uu'), field(m, 'rt'), field(m, 'ru'), field(m, 'al'),
-             day_reset, month_reset, field(m, 'ur'), field(m, 'rr')}
+             tonumber(ARGV[2]), tonumber(ARGV[3]), field(m, 'ur'), field(m, 'rr')}
 flush() -- what reap gave back
 return out
 )lua")};

@@ -12,15 +12,19 @@ namespace switchboard::adapters::scripts {
 // Sliding window log. KEYS[1] ZSET of admissions; ARGV limit, window ms, unique member.
 // → {admitted 0/1, remaining, reset ms}
 redis_script const& sliding_window();
-// Quota reservation. KEYS[1] "quota:{subject}"; ARGV requests, tokens, micro-dollars, the five
-// limits (metric order), retention s, lease id, lease ms. → {admitted, refused metric or -1,
-// reset unix s, day, month, use in per mille (refused: counted), alerts as metric, percent,
-// counted, limit ...}
+// The quota scripts' KEYS: the subject's day window "quota:{subject}:<YYYY-MM-DD>", its month
+// window "quota:{subject}:<YYYY-MM>", its leases "quota:{subject}:leases". Reserve and peek are
+// given the day's bounds and answer {2, server now} (nothing done) when TIME is outside them.
+// Quota reservation. ARGV requests, tokens, micro-dollars, the six limits (metric order),
+// retention s, lease id, lease ms, alert levels, day start, day end, month end, day, month.
+// → {admitted, refused metric or -1, reset unix s, day, month, use in per mille (refused:
+// counted), alerts as metric, percent, counted, limit ...}
 redis_script const& quota_reserve();
-// Quota settlement. KEYS[1] base; ARGV day, month, reserved requests, tokens, micro-dollars,
-// success 0/1, actual requests, tokens, micro-dollars, the five limits, lease id. → alerts
+// Quota settlement. ARGV day, month, reserved requests, tokens, micro-dollars, success 0/1,
+// actual requests, tokens, micro-dollars, the six limits, lease id, alert levels. → alerts
 redis_script const& quota_settle();
-// Quota snapshot. KEYS[1] base → {day, month, day fields..., month fields..., day reset, month reset}
+// Quota snapshot. ARGV day start, day end, month end, day, month.
+// → {day, month, day fields..., month fields..., day reset, month reset}
 redis_script const& quota_peek();
 // Budget reservation (domain::decide). KEYS[1] "budget:{id}"; ARGV tokens, share, max calls,
 // max tokens, max usd, ttl s, p0 0/1 → {admitted}

@@ -4,6 +4,8 @@
 #include "adapters/hex.hpp"
 #include "adapters/store/redis/redis_scripts.hpp"
 #include "adapters/store/store_error.hpp"
+#include "adapters/wall_clock.hpp"
+#include "domain/calendar.hpp"
 
 #include <atomic>
 #include <cstdio>
@@ -103,6 +105,54 @@ std::string redis_quota_store::base_key(std::string const& subject) {
     return "quota:{" + subject + "}";
 }
 
+namespace {
+// A subject's keys for the windows containing `now` and the bounds the scripts check TIME against.
+struct quota_windows {
+    std::string day, month;
+    std::int64_t day_start = 0, day_reset = 0, month_reset = 0;
+};
+quota_windows windows_at(std::int64_t now) {
+    auto const next_day = domain::next_day_start(now);
+    return {domain::day_id(now), domain::month_id(now), next_day - 86400, next_day, domain::next_month_start(now)};
+}
+std::vector<std::string> window_keys(std::string const& base, std::string const& day, std::string const& month) {
+    return {base + ":" + day, base + ":" + month, base + ":leases"};
+}
+// {2, now}: the windows named were not the server's (its clock is in another day).
+std::optional<std::int64_t> server_day_differs(redis_value const& r) {
+    if (r.type == redis_value::kind::array && r.elements.size() == 2 && r.elements[0].type == redis_value::kind::integer &&
+        r.elements[0].integer == 2)
+        return element(r, 1);
+    return std::nullopt;
+}
+} // namespace
+
+// The windows are named from this instance's clock corrected by what the server said last; when
+// the server's day differs, the script changes nothing and the call is made again with the
+// server's day (twice at most: a day can turn between the two).
+net::awaitable<redis_value> redis_quota_store::run_in_windows(redis_script const& script, std::string const& subject,
+                                                              std::vector<std::string> const& head,
+                                                              std::vector<std::string> const& tail) {
+    auto const base = base_key(subject);
+    auto const local = clock_();
+    auto now = local + offset_;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        auto const w = windows_at(now);
+        std::vector<std::string> args = head;
+        for (auto v : {w.day_start, w.day_reset, w.month_reset}) args.push_back(std::to_string(v));
+        args.push_back(w.day);
+        args.push_back(w.month);
+        args.insert(args.end(), tail.begin(), tail.end());
+        std::vector<script_call> call{{&script, window_keys(base, w.day, w.month), std::move(args)}};
+        auto replies = co_await redis_.eval(std::move(call));
+        auto server_now = server_day_differs(replies.at(0));
+        if (!server_now) co_return std::move(replies.at(0));
+        offset_ = *server_now - local;
+        now = *server_now;
+    }
+    throw store_unavailable("redis's clock keeps moving to another day than the one named");
+}
+
 net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subject, domain::quota_counts charge,
                                                          domain::quota_limits const& limits) {
     std::vector<std::string> args;
@@ -113,9 +163,7 @@ net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subj
     args.push_back(lease_id);
     args.push_back(std::to_string(lease_.count()));
     args.push_back(levels_text(levels_));
-    std::vector<script_call> call{{&scripts::quota_reserve(), {base_key(subject)}, std::move(args)}};
-    auto replies = co_await redis_.eval(std::move(call));
-    auto const& r = replies.at(0);
+    auto const r = co_await run_in_windows(scripts::quota_reserve(), subject, args, {});
     quota_verdict v;
     v.admitted = element(r, 0) == 1;
     if (!v.admitted) {
@@ -142,15 +190,15 @@ redis_quota_store::settle(quota_reservation const& reservation, std::optional<do
     push_limits(args, limits);
     args.push_back(reservation.lease_id);
     args.push_back(levels_text(levels_));
-    std::vector<script_call> call{{&scripts::quota_settle(), {base_key(reservation.subject)}, std::move(args)}};
+    std::vector<script_call> call{{&scripts::quota_settle(),
+                                   window_keys(base_key(reservation.subject), reservation.day, reservation.month),
+                                   std::move(args)}};
     auto replies = co_await redis_.eval(std::move(call));
     co_return alerts_from(replies.at(0), 0);
 }
 
 net::awaitable<quota_snapshot> redis_quota_store::snapshot(std::string const& subject) {
-    std::vector<script_call> call{{&scripts::quota_peek(), {base_key(subject)}, {}}};
-    auto replies = co_await redis_.eval(std::move(call));
-    auto const& r = replies.at(0);
+    auto const r = co_await run_in_windows(scripts::quota_peek(), subject, {}, {});
     quota_snapshot s;
     s.day = text_element(r, 0);
     s.month = text_element(r, 1);

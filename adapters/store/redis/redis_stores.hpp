@@ -15,6 +15,7 @@
 #include "adapters/store/quota_store.hpp"
 #include "adapters/store/rate_limit_store.hpp"
 #include "adapters/store/redis/redis_connection.hpp"
+#include "adapters/wall_clock.hpp"
 
 namespace switchboard::adapters {
 
@@ -34,9 +35,11 @@ class redis_quota_store final : public quota_store {
     // the same past their month.
     // A reservation not settled within `lease` (its settlement lost to a stalled store, or its
     // reserve run after the gateway stopped waiting) is given back by the store itself.
+    // `clock` (Unix seconds) names the windows; the server's TIME has the last word on them.
     explicit redis_quota_store(redis_link& redis, std::chrono::milliseconds lease = std::chrono::minutes(2),
-                               std::chrono::seconds retention = std::chrono::hours(1))
-        : redis_(redis), lease_(lease), retention_(retention) {}
+                               std::chrono::seconds retention = std::chrono::hours(1),
+                               std::int64_t (*clock)() = unix_now)
+        : redis_(redis), lease_(lease), retention_(retention), clock_(clock) {}
     bool remote() const override { return true; }
     net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,
                                           domain::quota_limits const& limits) override;
@@ -49,9 +52,16 @@ class redis_quota_store final : public quota_store {
     static std::string base_key(std::string const& subject);
 
   private:
+    // Runs a quota script (reserve or peek) on the subject's current windows: ARGV is `head`, the
+    // windows' bounds and names, `tail`. Returns its reply.
+    net::awaitable<redis_value> run_in_windows(redis_script const& script, std::string const& subject,
+                                               std::vector<std::string> const& head,
+                                               std::vector<std::string> const& tail);
     redis_link& redis_;
     std::chrono::milliseconds lease_;
     std::chrono::seconds retention_;
+    std::int64_t (*clock_)();
+    std::int64_t offset_ = 0; // the server's clock minus ours, as last seen at a day's turn
 };
 
 class redis_budget_store final : public budget_store {
