@@ -58,3 +58,35 @@ tail -1 "$work/pipe.txt"
 awk -v n="$calls" -v cpu="$(echo "$after - $before" | bc)" -v wall="$(echo "$end - $start" | bc)" 'BEGIN {
   printf "%d calls replayed in %.2f s: Redis CPU %.1f us per gateway request (user + sys); one Redis core carries %.0f gateway requests a second\n",
          n, wall, cpu * 1e6 / n, n / cpu }'
+# Each script's own cost: SLOWLOG keeps every command of a shorter replay with its duration, and
+# the scripts are told apart by their first key and their number of arguments.
+head -c "$(( $(wc -c < "$work/replay.resp") / calls * (calls < 2000 ? calls : 2000) ))" "$work/replay.resp" > "$work/sample.resp"
+redis-cli -p "$redis_port" config set slowlog-max-len 100000 > /dev/null
+redis-cli -p "$redis_port" config set slowlog-log-slower-than 0 > /dev/null
+redis-cli -p "$redis_port" slowlog reset > /dev/null
+taskset -c 1 redis-cli -p "$redis_port" --pipe < "$work/sample.resp" > /dev/null
+python3 - "$redis_port" <<'PY'
+import socket, sys, statistics, collections
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+f = s.makefile('rb')
+def read():
+    line = f.readline().rstrip(b'\r\n'); t, rest = line[:1], line[1:]
+    if t == b'*': return [read() for _ in range(int(rest))] if int(rest) >= 0 else None
+    if t == b'$': n = int(rest); return None if n < 0 else f.read(n + 2)[:-2]
+    if t == b':': return int(rest)
+    return rest
+s.sendall(b'*3\r\n$7\r\nSLOWLOG\r\n$3\r\nGET\r\n$6\r\n100000\r\n')
+costs = collections.defaultdict(list)
+for entry in read():
+    args = entry[3]
+    if not args or args[0].upper() not in (b'EVALSHA', b'EVAL') or len(args) < 4: continue
+    key = args[3].decode('latin-1')
+    label = key.split('{')[0] + '{} ' + str(len(args) - 3 - int(args[2])) + ' args'
+    costs[label].append(entry[2])
+total = 0
+for label, us in sorted(costs.items()):
+    med = statistics.median(us); total += med
+    print('  %-28s median %5.1f us inside Redis (%d calls)' % (label, med, len(us)))
+print('  scripts of one call, summed: %.1f us' % total)
+PY
+redis-cli -p "$redis_port" config set slowlog-log-slower-than 10000 > /dev/null

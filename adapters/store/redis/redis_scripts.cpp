@@ -21,110 +21,74 @@ namespace switchboard::adapters::scripts {
 namespace {
 
 constexpr char const* quota_common = R"lua(
--- The server's clock, read once per script (TIME is {seconds, microseconds}).
-local clock = nil
-local function server_time()
-  if clock == nil then clock = redis.call('TIME') end
-  return clock
-end
--- Each hash read once: its fields as numbers. Writes go to this copy and are marked, then written
--- by flush() with one HSET per hash (a script runs alone: nothing else moves the hash meanwhile).
-local loaded, dirty = {}, {}
-local function fields(key)
-  local t = loaded[key]
-  if t == nil then
-    t = {}
-    local flat = redis.call('HGETALL', key)
-    for i = 1, #flat, 2 do t[flat[i]] = tonumber(flat[i + 1]) or 0 end
-    loaded[key] = t
+-- The quota metrics in domain order (domain/quota.hpp), 1-based: each one's window ('d' day,
+-- 'm' month) and field: a window is {used requests, tokens, micro-dollars, reserved requests,
+-- tokens, micro-dollars, alert mask}, so metric i counts fields F[i] and F[i] + 3, and F[i] is
+-- also the part of a charge {requests, tokens, micro-dollars} it counts.
+local W = {'d', 'd', 'm', 'd', 'm', 'm'}
+local F = {1, 2, 2, 3, 3, 1}
+local NAMES = {'ur', 'ut', 'uu', 'rr', 'rt', 'ru', 'al'}
+local function num(v) return string.format('%.0f', v) end
+-- A window's seven fields as numbers (absent: 0); `live` when the hash exists.
+local function read_window(key)
+  local v = redis.call('HMGET', key, 'ur', 'ut', 'uu', 'rr', 'rt', 'ru', 'al')
+  local live = false
+  for i = 1, 7 do
+    if v[i] then live = true; v[i] = tonumber(v[i]) or 0 else v[i] = 0 end
   end
-  return t
+  v.live, v.mask = live, v[7]
+  return v
 end
-local function field(key, name)
-  return fields(key)[name] or 0
+-- Writes fields `from`..6 of a window, and its alert mask when an alert was marked.
+local function write_window(key, v, from)
+  local args = {}
+  for i = from, 6 do args[#args + 1] = NAMES[i]; args[#args + 1] = num(v[i]) end
+  if v[7] ~= v.mask then args[#args + 1] = 'al'; args[#args + 1] = num(v[7]) end
+  redis.call('HSET', key, unpack(args))
 end
--- Whether the hash exists (a hash has at least one field), as EXISTS says.
-local function live_key(key)
-  return next(fields(key)) ~= nil
-end
-local function put(key, name, value)
-  fields(key)[name] = value
-  dirty[key] = dirty[key] or {}
-  dirty[key][name] = true
-end
-local function flush()
-  for key, names in pairs(dirty) do
-    local args = {}
-    for name in pairs(names) do
-      table.insert(args, name)
-      table.insert(args, string.format('%.0f', loaded[key][name]))
-    end
-    redis.call('HSET', key, unpack(args))
-  end
-  dirty = {}
-end
--- The alert levels (percent, ascending, at most 5; domain::max_alert_levels), from the script's
--- last argument ("75,90,100"); level i of metric m is bit m * 5 + i of the window's 'al' mask.
-local levels = {75, 90, 100}
+-- The alert levels (percent, ascending, at most 5; domain::max_alert_levels) from "75,90,100";
+-- level j of metric i (0-based) is bit i * 5 + j - 1 of the window's alert mask.
 local function read_levels(text)
-  if text == nil or text == '' then return end
-  levels = {}
+  if text == nil or text == '' then return {75, 90, 100} end
+  local levels = {}
   for p in string.gmatch(text, '%d+') do
-    if #levels < 5 then table.insert(levels, tonumber(p)) end
+    if #levels < 5 then levels[#levels + 1] = tonumber(p) end
   end
+  return levels
 end
-local function alerts(key, out, metric, counted, limit)
-  if limit <= 0 then return end
-  local mask = field(key, 'al')
-  local before = mask
-  for i = 1, #levels do
-    local b = 2 ^ (metric * 5 + i - 1)
-    if math.floor(mask / b) % 2 == 0 and counted * 100 >= limit * levels[i] then
-      mask = mask + b
-      table.insert(out, metric); table.insert(out, levels[i]); table.insert(out, counted); table.insert(out, limit)
-    end
-  end
-  if mask ~= before then put(key, 'al', mask) end
-end
--- Reservation leases: each reservation is a member of <base>:leases scored by its expiry (ms of
--- the server clock), its windows and amounts written in the member. A reservation whose settlement
--- never ran (the gateway gave up on a stalled store, or the reserve itself ran after the gateway
--- had stopped waiting for it) is given back by the subject's next reservation or snapshot.
-local function now_ms()
-  local t = server_time()
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
--- The quota metrics in domain order (domain/quota.hpp): number, window ('d' day, 'm' month), the
--- used and reserved fields, and which part of a charge {req, tok, usd} it counts.
-local metrics = {{0, 'd', 'ur', 'rr', 1}, {1, 'd', 'ut', 'rt', 2}, {2, 'm', 'ut', 'rt', 2},
-                 {3, 'd', 'uu', 'ru', 3}, {4, 'm', 'uu', 'ru', 3}, {5, 'm', 'ur', 'rr', 1}}
-local function give_back(base, day, month, charge)
-  local keys = {d = base .. ':' .. day, m = base .. ':' .. month}
-  local live = {d = live_key(keys.d), m = live_key(keys.m)}
-  -- A window that has ended (its key expired) is left alone: never recreated without a TTL.
-  -- (Each window's field appears once in the table: nothing is given back twice.)
-  for _, m in ipairs(metrics) do
-    local key = keys[m[2]]
-    if live[m[2]] and charge[m[5]] ~= 0 then
-      local v = field(key, m[4]) - charge[m[5]]
-      if v < 0 then v = 0 end
-      put(key, m[4], v)
+-- Appends to `out` (metric, percent, counted, limit) each level of metric i that `counted` of
+-- `limit` reaches for the first time in window v, and marks it there.
+local function alert(levels, v, out, i, counted, limit)
+  for j = 1, #levels do
+    local b = 2 ^ (i * 5 + j - 1)
+    if math.floor(v[7] / b) % 2 == 0 and counted * 100 >= limit * levels[j] then
+      v[7] = v[7] + b
+      out[#out + 1] = i; out[#out + 1] = levels[j]; out[#out + 1] = counted; out[#out + 1] = limit
     end
   end
 end
--- A lease is one member of <base>:leases, "<id>|<day>|<month>|<requests>|<tokens>|<micro-dollars>":
--- what to give back travels in the member, so taking a lease is one ZADD and ending it one ZREM.
--- A member of the earlier layout (the id alone, its details in <base>:leases:d) is read the old
--- way until none is left.
-local function lease_member(id, day, month, req, tok, usd)
-  return id .. '|' .. day .. '|' .. month .. '|' .. req .. '|' .. tok .. '|' .. usd
+-- Every limited metric's alerts over the live windows (limits: ARGV from `first`, metric order).
+local function all_alerts(levels, win, out, first)
+  for i = 1, 6 do
+    local limit, v = tonumber(ARGV[first + i - 1]), win[W[i]]
+    if limit > 0 and v.live then alert(levels, v, out, i - 1, v[F[i]] + v[F[i] + 3], limit) end
+  end
 end
--- "quota:{x}:leases" → "quota:{x}": the subject's base, which its window keys extend.
-local function base_of(leases) return string.sub(leases, 1, -8) end
-local function reap(leases)
-  local base = base_of(leases)
-  local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now_ms(), 'LIMIT', 0, 256)
+-- A lease is one member of the subject's lease set, "<id>|<day>|<month>|<requests>|<tokens>|
+-- <micro-dollars>", scored by its expiry (ms of the server clock): what to give back travels in
+-- the member, so taking a lease is one ZADD and ending it one ZREM. A member of the earlier
+-- layout (the id alone, its details in <leases>:d) is read the old way until none is left.
+-- Reaping gives back the reservations whose settlement never ran (the gateway gave up on a
+-- stalled store, or the reserve ran after it had stopped waiting); an ended window (its hash
+-- gone) is left alone, never recreated without a TTL.
+local function reap(leases, now_ms)
+  local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now_ms, 'LIMIT', 0, 256)
   if #expired == 0 then return end
+  local base, back = string.sub(leases, 1, -8), {}
+  local function add(key, req, tok, usd)
+    local b = back[key] or {0, 0, 0}
+    back[key] = {b[1] + req, b[2] + tok, b[3] + usd}
+  end
   for _, member in ipairs(expired) do
     local d
     if string.find(member, '|', 1, true) then
@@ -135,18 +99,27 @@ local function reap(leases)
     end
     if d then
       local day, month, req, tok, usd = string.match(d, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|?([^|]*)$')
-      if day then give_back(base, day, month, {tonumber(req), tonumber(tok), tonumber(usd) or 0}) end
+      if day then
+        req, tok, usd = tonumber(req) or 0, tonumber(tok) or 0, tonumber(usd) or 0
+        add(base .. ':' .. day, req, tok, usd)
+        add(base .. ':' .. month, req, tok, usd)
+      end
+    end
+  end
+  for key, b in pairs(back) do
+    local v = redis.call('HMGET', key, 'rr', 'rt', 'ru')
+    if v[1] or v[2] or v[3] then
+      redis.call('HSET', key, 'rr', num(math.max(0, (tonumber(v[1]) or 0) - b[1])),
+                 'rt', num(math.max(0, (tonumber(v[2]) or 0) - b[2])), 'ru', num(math.max(0, (tonumber(v[3]) or 0) - b[3])))
     end
   end
   redis.call('ZREM', leases, unpack(expired))
 end
-local function counted(key, m) return field(key, m[3]) + field(key, m[4]) end
-local function all_alerts(keys, limits, live)
-  local out = {}
-  for _, m in ipairs(metrics) do
-    if live == nil or live[m[2]] then alerts(keys[m[2]], out, m[1], counted(keys[m[2]], m), limits[m[1] + 1]) end
-  end
-  return out
+-- The server's clock: {seconds, ms}.
+local function server_now()
+  local t = redis.call('TIME')
+  local s = tonumber(t[1])
+  return s, s * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 )lua";
 
@@ -183,53 +156,54 @@ return {1, limit - count - 1, math.ceil((first + window - now) / 1000)}
 // the day and month names.
 redis_script const& quota_reserve() {
     static redis_script const s{"quota_reserve", with_quota_common(R"lua(
-local now = tonumber(server_time()[1])
-local day_start, day_reset, month_reset = tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
-if now < day_start or now >= day_reset then return {2, now} end
-read_levels(ARGV[13])
-reap(KEYS[3])
+local now, now_ms = server_now()
+local day_reset, month_reset = tonumber(ARGV[15]), tonumber(ARGV[16])
+if now < tonumber(ARGV[14]) or now >= day_reset then return {2, now} end
+local levels = read_levels(ARGV[13])
+reap(KEYS[3], now_ms)
 local day, month = ARGV[17], ARGV[18]
-local keys = {d = KEYS[1], m = KEYS[2]}
+local win = {d = read_window(KEYS[1]), m = read_window(KEYS[2])}
 local charge = {tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])}
-local limits = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]),
-                tonumber(ARGV[9])}
-local retention = tonumber(ARGV[10])
-local lease_id, lease_ms = ARGV[11], tonumber(ARGV[12])
-local resets = {d = day_reset, m = month_reset}
 -- A refusal reports what the refusing metric had counted before this call (used + reserved);
 -- every threshold of that metric not yet reported is reported with it.
-for _, m in ipairs(metrics) do
-  local key, limit = keys[m[2]], limits[m[1] + 1]
-  local c = counted(key, m)
-  if limit > 0 and c + charge[m[5]] > limit then
-    local out = {0, m[1], resets[m[2]], day, month, c}
-    if live_key(key) then alerts(key, out, m[1], limit, limit) end
-    flush()
+for i = 1, 6 do
+  local limit, v, f = tonumber(ARGV[3 + i]), win[W[i]], F[i]
+  local counted = v[f] + v[f + 3]
+  if limit > 0 and counted + charge[f] > limit then
+    local out = {0, i - 1, W[i] == 'd' and day_reset or month_reset, day, month, counted}
+    if v.live then
+      alert(levels, v, out, i - 1, limit, limit)
+      if v[7] ~= v.mask then redis.call('HSET', W[i] == 'd' and KEYS[1] or KEYS[2], 'al', num(v[7])) end
+    end
     return out
   end
 end
+local fresh_d, fresh_m = not win.d.live, not win.m.live
+for _, v in pairs(win) do
+  for f = 1, 3 do v[f + 3] = v[f + 3] + charge[f] end
+  v.live = true
+end
+local out, use = {1, -1, 0, day, month, 0}, 0
+for i = 1, 6 do
+  local limit = tonumber(ARGV[3 + i])
+  if limit > 0 then
+    local v = win[W[i]]
+    use = math.max(use, (v[F[i]] + v[F[i] + 3]) * 1000 / limit)
+  end
+end
+out[6] = math.floor(use)
+all_alerts(levels, win, out, 4)
+write_window(KEYS[1], win.d, 4)
+write_window(KEYS[2], win.m, 4)
 -- A window's hash gets its expiry when this call creates it (every writer of a window hash
 -- creates it only here): one EXPIREAT per window, not one per call.
-local fresh = {d = not live_key(keys.d), m = not live_key(keys.m)}
-for _, key in ipairs({keys.d, keys.m}) do
-  put(key, 'rr', field(key, 'rr') + charge[1])
-  put(key, 'rt', field(key, 'rt') + charge[2])
-  put(key, 'ru', field(key, 'ru') + charge[3])
-end
-flush() -- before the expiries: a new window's hash exists from here
-if fresh.d then redis.call('EXPIREAT', keys.d, day_reset + retention) end
-if fresh.m then redis.call('EXPIREAT', keys.m, month_reset + retention) end
+local retention = tonumber(ARGV[10])
+if fresh_d then redis.call('EXPIREAT', KEYS[1], day_reset + retention) end
+if fresh_m then redis.call('EXPIREAT', KEYS[2], month_reset + retention) end
 -- The lease set empties and comes back as calls end and start: its expiry is set every time.
-redis.call('ZADD', KEYS[3], now_ms() + lease_ms, lease_member(lease_id, day, month, ARGV[1], ARGV[2], ARGV[3]))
+redis.call('ZADD', KEYS[3], now_ms + tonumber(ARGV[12]),
+           ARGV[11] .. '|' .. day .. '|' .. month .. '|' .. ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[3])
 redis.call('EXPIREAT', KEYS[3], month_reset + retention)
-local use = 0
-for _, m in ipairs(metrics) do
-  local limit = limits[m[1] + 1]
-  if limit > 0 then use = math.max(use, counted(keys[m[2]], m) * 1000 / limit) end
-end
-local out = {1, -1, 0, day, month, math.floor(use)}
-for _, v in ipairs(all_alerts(keys, limits)) do table.insert(out, v) end
-flush()
 return out
 )lua")};
     return s;
@@ -240,37 +214,35 @@ return out
 // tokens, micro-dollars) of a success, the six limits, the lease id, the alert levels.
 redis_script const& quota_settle() {
     static redis_script const s{"quota_settle", with_quota_common(R"lua(
-local keys = {d = KEYS[1], m = KEYS[2]}
-local charge = {tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])}
-local ok, used = ARGV[6] == '1', {tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])}
-local limits = {tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]),
-                tonumber(ARGV[15])}
-local lease_id = ARGV[16]
-read_levels(ARGV[17])
+local levels = read_levels(ARGV[17])
 -- The reservation is given back only while its lease holds it: a lease already reaped (this
 -- settlement ran late) or never taken (the reserve never ran) has nothing left to give back. An
 -- expired lease not yet reaped is still this reservation's: removing it gives it back once.
 -- (Other expired leases wait for the subject's next reservation, which reaps before it counts.)
-local leases = KEYS[3]
-if redis.call('ZREM', leases, lease_member(lease_id, ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])) == 1 then
-  give_back(base_of(leases), ARGV[1], ARGV[2], charge)
-elseif redis.call('ZREM', leases, lease_id) == 1 then -- taken in the earlier layout
-  redis.call('HDEL', leases .. ':d', lease_id)
-  give_back(base_of(leases), ARGV[1], ARGV[2], charge)
+local lease_id = ARGV[16]
+local member = lease_id .. '|' .. ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[3] .. '|' .. ARGV[4] .. '|' .. ARGV[5]
+local held = redis.call('ZREM', KEYS[3], member) == 1
+if not held and redis.call('ZREM', KEYS[3], lease_id) == 1 then -- taken in the earlier layout
+  redis.call('HDEL', KEYS[3] .. ':d', lease_id)
+  held = true
 end
+local ok = ARGV[6] == '1'
+local charge = {tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])}
+local used = {tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])}
+local win = {d = read_window(KEYS[1]), m = read_window(KEYS[2])}
 -- A window that has ended (its key expired) is left alone: never recreated without a TTL.
-local live = {d = live_key(keys.d), m = live_key(keys.m)}
-if ok then
-  for _, m in ipairs(metrics) do
-    if live[m[2]] then
-      local v = field(keys[m[2]], m[3]) + used[m[5]]
-      if v < 0 then v = 0 end
-      put(keys[m[2]], m[3], v)
+for _, v in pairs(win) do
+  if v.live then
+    for f = 1, 3 do
+      if held then v[f + 3] = math.max(0, v[f + 3] - charge[f]) end
+      if ok then v[f] = math.max(0, v[f] + used[f]) end
     end
   end
 end
-local out = all_alerts(keys, limits, live)
-flush()
+local out = {}
+all_alerts(levels, win, out, 10)
+if win.d.live and (held or ok or win.d[7] ~= win.d.mask) then write_window(KEYS[1], win.d, 1) end
+if win.m.live and (held or ok or win.m[7] ~= win.m.mask) then write_window(KEYS[2], win.m, 1) end
 return out
 )lua")};
     return s;
@@ -280,15 +252,12 @@ return out
 // day's, the month's end, the day and month names.
 redis_script const& quota_peek() {
     static redis_script const s{"quota_peek", with_quota_common(R"lua(
-local now = tonumber(server_time()[1])
+local now, now_ms = server_now()
 if now < tonumber(ARGV[1]) or now >= tonumber(ARGV[2]) then return {2, now} end
-reap(KEYS[3])
-local d, m = KEYS[1], KEYS[2]
-local out = {ARGV[4], ARGV[5], field(d, 'ur'), field(d, 'ut'), field(d, 'uu'), field(d, 'rr'), field(d, 'rt'), field(d, 'ru'),
-             field(d, 'al'), field(m, 'ut'), field(m, 'uu'), field(m, 'rt'), field(m, 'ru'), field(m, 'al'),
-             tonumber(ARGV[2]), tonumber(ARGV[3]), field(m, 'ur'), field(m, 'rr')}
-flush() -- what reap gave back
-return out
+reap(KEYS[3], now_ms)
+local d, m = read_window(KEYS[1]), read_window(KEYS[2])
+return {ARGV[4], ARGV[5], d[1], d[2], d[3], d[4], d[5], d[6], d[7], m[2], m[3], m[5], m[6], m[7],
+        tonumber(ARGV[2]), tonumber(ARGV[3]), m[1], m[4]}
 )lua")};
     return s;
 }
