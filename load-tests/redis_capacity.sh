@@ -47,6 +47,7 @@ for line in open(sys.argv[1], encoding='latin-1'):
         commands.append(args)
 resp = b''.join(b'*%d\r\n' % len(a) + b''.join(b'$%d\r\n%s\r\n' % (len(x), x) for x in a) for a in commands)
 sys.stderr.write('%d scripts per call\n' % len(commands))
+open(sys.argv[1] + '.per-call', 'w').write(str(len(commands)))
 out = sys.stdout.buffer
 for _ in range(int(sys.argv[2])): out.write(resp)
 PY
@@ -65,7 +66,7 @@ redis-cli -p "$redis_port" config set slowlog-max-len 100000 > /dev/null
 redis-cli -p "$redis_port" config set slowlog-log-slower-than 0 > /dev/null
 redis-cli -p "$redis_port" slowlog reset > /dev/null
 taskset -c 1 redis-cli -p "$redis_port" --pipe < "$work/sample.resp" > /dev/null
-python3 - "$redis_port" <<'PY'
+python3 - "$redis_port" "$(cat "$work/monitor.txt.per-call")" <<'PY'
 import socket, sys, statistics, collections
 s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
 f = s.makefile('rb')
@@ -83,10 +84,10 @@ for entry in read():
     key = args[3].decode('latin-1')
     label = key.split('{')[0] + '{} ' + str(len(args) - 3 - int(args[2])) + ' args'
     costs[label].append(entry[2])
-total = 0
 for label, us in sorted(costs.items()):
-    med = statistics.median(us); total += med
-    print('  %-28s median %5.1f us inside Redis (%d calls)' % (label, med, len(us)))
-print('  scripts of one call, summed: %.1f us' % total)
+    print('  %-28s median %5.1f us inside Redis (%d calls)' % (label, statistics.median(us), len(us)))
+requests = sum(len(us) for us in costs.values()) / int(sys.argv[2])
+print('  scripts of one gateway request: %.1f us inside Redis (each script at its median, as often as a request runs it)' %
+      sum(statistics.median(us) * len(us) / requests for us in costs.values()))
 PY
 redis-cli -p "$redis_port" config set slowlog-log-slower-than 10000 > /dev/null
