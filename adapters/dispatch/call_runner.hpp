@@ -2,6 +2,7 @@
 // The runner of domain::call::call_machine: it owns the clock, the random source and the
 // collaborators, carries out each action and feeds back the event that follows. It decides
 // nothing: every branch here is "do what the action says". Included by dispatcher.cpp only.
+#include "adapters/all_at_once.hpp"
 #include "adapters/dispatch/dispatcher.hpp"
 #include "adapters/dispatch/stream_gate.hpp"
 #include "adapters/limits/pending_admission.hpp"
@@ -128,6 +129,8 @@ template <class T, class Call> class call_runner {
         }
         case action_kind::reserve_budget:
             co_return co_await reserve_budget();
+        case action_kind::reserve_together:
+            co_return co_await reserve_together(m.plan());
         case action_kind::reserve_provider_quota:
             co_return co_await reserve_provider_quota(candidate(m, a.index).provider);
         case action_kind::wait:
@@ -176,6 +179,28 @@ template <class T, class Call> class call_runner {
         auto decision = co_await d_.budgets_.reserve(hints_.budget_id, tokens_, hints_.priority);
         budget_held_ = decision && decision->admitted;
         co_return call::event::budget_reserved{decision}; // nullopt: the machine applies the fail mode
+    }
+
+    // The reservations the plan names, at once: their store calls share one round trip.
+    net::awaitable<call::event::reserved_together> reserve_together(call::call_plan const& plan) {
+        call::event::reserved_together e;
+        std::vector<net::awaitable<void>> all;
+        if (plan.tenant_quota) all.push_back(reserve_tenant_into(e.tenant_refusal));
+        if (plan.key_limits) all.push_back(reserve_key_into(e.key_refusal));
+        if (!plan.budget_id.empty()) all.push_back(reserve_budget_into(e.budget));
+        co_await all_at_once(std::move(all));
+        co_return e;
+    }
+    net::awaitable<void> reserve_tenant_into(std::optional<domain::gateway_error>& refusal) {
+        auto r = co_await reserve_tenant();
+        refusal = std::move(r.refusal);
+    }
+    net::awaitable<void> reserve_key_into(std::optional<domain::gateway_error>& refusal) {
+        auto r = co_await reserve_key();
+        refusal = std::move(r.refusal);
+    }
+    net::awaitable<void> reserve_budget_into(std::optional<call::event::budget_reserved>& budget) {
+        budget = co_await reserve_budget();
     }
 
     call::event::admitted admit(call::call_machine const& m, std::size_t i) {
@@ -262,17 +287,24 @@ template <class T, class Call> class call_runner {
     }
 
     // Every reservation ends: with the answer's usage when the call was served, else given back.
+    // The settlements the answer waits for go at once (one store round trip, not one each).
     net::awaitable<void> settle(call::call_machine const& m, call::action const& a) {
         std::optional<domain::token_usage> used;
+        std::vector<net::awaitable<void>> ends;
         if (a.served) {
-            co_await account(m, a.index);
+            account(m, a.index);
             used = value_->usage;
+            if (provider_hold_) {
+                ends.push_back(d_.quotas_->settle(std::move(*provider_hold_),
+                                                  domain::quota_counts{1, used->total(), domain::to_micro_usd(cost_)}));
+                provider_hold_.reset();
+            }
         }
         std::optional<domain::quota_counts> actual;
         if (used) actual = domain::quota_counts{1, used->total(), domain::to_micro_usd(cost_)};
         if (key_hold_) {
             // Awaited before the answer: a key's next call must find this one's slot free.
-            co_await d_.keys_->settle(std::move(*key_hold_), actual);
+            ends.push_back(d_.keys_->settle(std::move(*key_hold_), actual));
             key_hold_.reset();
         }
         if (tenant_hold_) {
@@ -287,18 +319,20 @@ template <class T, class Call> class call_runner {
                               logged("tenant_quota_settlement"));
             } else {
                 // In memory it costs no wait: settled before the answer, so any read after it sees it.
-                co_await d_.quotas_->settle(std::move(*tenant_hold_), actual);
+                ends.push_back(d_.quotas_->settle(std::move(*tenant_hold_), actual));
             }
+            tenant_hold_.reset();
         }
         if (budget_held_) {
             std::optional<domain::budget_usage> spent;
             if (used) spent = domain::budget_usage{1, used->total(), cost_};
-            co_await d_.budgets_.settle(hints_.budget_id, tokens_, spent);
+            ends.push_back(d_.budgets_.settle(hints_.budget_id, tokens_, spent));
         }
+        co_await all_at_once(std::move(ends));
     }
 
     // The served answer: billable usage, its price, the ledger, the provider's quota, the record.
-    net::awaitable<void> account(call::call_machine const& m, std::size_t served) {
+    void account(call::call_machine const& m, std::size_t served) {
         auto const& d = candidate(m, served);
         auto const& slot = *slots_[served];
         auto& value = *value_;
@@ -318,12 +352,7 @@ template <class T, class Call> class call_runner {
             cost_ = price ? domain::price_table::cost_of(*price, value.usage)
                           : d_.catalog_->prices.cost_usd(d.model, value.usage);
         }
-        d_.ledger_.record(d.provider, d.model, value.usage, cost_);
-        if (provider_hold_) {
-            co_await d_.quotas_->settle(std::move(*provider_hold_),
-                                        domain::quota_counts{1, value.usage.total(), domain::to_micro_usd(cost_)});
-            provider_hold_.reset();
-        }
+        d_.ledger_.record(d.provider, d.model, value.usage, cost_); // the provider's quota: settle()
         if (value.model.empty()) value.model = d.model;
         if constexpr (requires { value.relayed; }) {
             if (value.relayed.empty()) value.body["model"] = value.model; // relayed: names it already

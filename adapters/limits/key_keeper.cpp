@@ -1,6 +1,7 @@
 // A key's meter and budget around a call.
 #include "adapters/limits/key_keeper.hpp"
 
+#include "adapters/all_at_once.hpp"
 #include "adapters/hex.hpp"
 #include "adapters/store/store_error.hpp"
 
@@ -65,43 +66,64 @@ net::awaitable<std::optional<domain::gateway_error>> key_keeper::acquire(meter_c
     co_return std::nullopt;
 }
 
+// The meter's claim and the budget's reservation go at once (one store round trip); a refusal by
+// either gives back what the other took. The meter's refusal is the one reported when both refuse.
 net::awaitable<domain::result<key_hold>> key_keeper::reserve(std::string const& key_id,
                                                              domain::key_limits const& limits,
                                                              domain::quota_counts estimate) {
     key_hold hold;
+    std::optional<domain::gateway_error> meter_refused, budget_refused;
+    std::vector<net::awaitable<void>> both;
     if (limits.tokens_per_minute > 0 || limits.max_concurrent > 0) {
         meter_claim claim{key_id, estimate.tokens, limits.tokens_per_minute, limits.max_concurrent, next_lease(),
                           policy_.lease};
-        bool local = false;
-        auto refused = co_await acquire(claim, local);
-        if (refused) co_return *refused;
-        hold.meter = std::move(claim);
-        hold.meter_local = local;
+        both.push_back(claim_meter(std::move(claim), hold, meter_refused));
     }
-    if (limits.budget.any()) {
-        auto budget = co_await quotas_.reserve_key(key_id, limits.budget, estimate);
-        if (!budget) {
-            auto error = budget.error();
-            co_await settle(std::move(hold), std::nullopt);
-            co_return error;
-        }
-        hold.budget = std::move(*budget);
+    if (limits.budget.any()) both.push_back(reserve_budget(key_id, limits.budget, estimate, hold, budget_refused));
+    co_await all_at_once(std::move(both));
+    auto refused = meter_refused ? std::move(meter_refused) : std::move(budget_refused);
+    if (refused) {
+        co_await settle(std::move(hold), std::nullopt);
+        co_return std::move(*refused);
     }
     co_return hold;
 }
 
-net::awaitable<void> key_keeper::settle(key_hold hold, std::optional<domain::quota_counts> actual) {
-    if (hold.meter) {
-        auto& store = hold.meter_local ? *policy_.local : *policy_.shared;
-        auto const used = actual ? actual->tokens : 0;
-        try {
-            co_await store.release(*hold.meter, used);
-        } catch (store_unavailable const&) {
-            // The lease ends by itself; the tokens stay counted until the key's minute passes.
-            if (fallbacks_) fallbacks_->fetch_add(1);
-        }
+net::awaitable<void> key_keeper::claim_meter(meter_claim claim, key_hold& hold,
+                                             std::optional<domain::gateway_error>& refused) {
+    bool local = false;
+    refused = co_await acquire(claim, local);
+    if (refused) co_return;
+    hold.meter = std::move(claim);
+    hold.meter_local = local;
+}
+
+net::awaitable<void> key_keeper::reserve_budget(std::string const& key_id, domain::quota_limits const& limits,
+                                                domain::quota_counts estimate, key_hold& hold,
+                                                std::optional<domain::gateway_error>& refused) {
+    auto budget = co_await quotas_.reserve_key(key_id, limits, estimate);
+    if (!budget)
+        refused = budget.error();
+    else
+        hold.budget = std::move(*budget);
+}
+
+net::awaitable<void> key_keeper::release_meter(meter_claim claim, bool local, std::int64_t used) {
+    auto& store = local ? *policy_.local : *policy_.shared;
+    try {
+        co_await store.release(claim, used);
+    } catch (store_unavailable const&) {
+        // The lease ends by itself; the tokens stay counted until the key's minute passes.
+        if (fallbacks_) fallbacks_->fetch_add(1);
     }
-    if (hold.budget) co_await quotas_.settle(std::move(*hold.budget), actual);
+}
+
+// The lease and the budget end at once.
+net::awaitable<void> key_keeper::settle(key_hold hold, std::optional<domain::quota_counts> actual) {
+    std::vector<net::awaitable<void>> both;
+    if (hold.meter) both.push_back(release_meter(std::move(*hold.meter), hold.meter_local, actual ? actual->tokens : 0));
+    if (hold.budget) both.push_back(quotas_.settle(std::move(*hold.budget), actual));
+    co_await all_at_once(std::move(both));
 }
 
 } // namespace switchboard::adapters

@@ -3,6 +3,7 @@
 // calls in flight (the key meter), and its budget per UTC day/month (a quota of subject
 // "key:<id>", kept by the quota keeper). reserve() takes all of them or none; settle() ends what
 // it took: the lease is freed, unused tokens come back, the budget is charged the call's usage.
+// The meter and the budget are asked at once, so each costs the call one store round trip in all.
 //
 // Store failure: as the quota policy says. fail_open meters the key on this instance's own store
 // with its limits scaled by `local_fraction` (calls in flight: at least 1); fail_closed refuses
@@ -44,6 +45,11 @@ class key_keeper {
 
   private:
     net::awaitable<std::optional<domain::gateway_error>> acquire(meter_claim& claim, bool& local);
+    net::awaitable<void> claim_meter(meter_claim claim, key_hold& hold, std::optional<domain::gateway_error>& refused);
+    net::awaitable<void> reserve_budget(std::string const& key_id, domain::quota_limits const& limits,
+                                        domain::quota_counts estimate, key_hold& hold,
+                                        std::optional<domain::gateway_error>& refused);
+    net::awaitable<void> release_meter(meter_claim claim, bool local, std::int64_t used);
 
     key_meter_policy policy_;
     quota_keeper& quotas_;

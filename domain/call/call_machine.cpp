@@ -9,6 +9,10 @@
 namespace switchboard::domain::call {
 
 action call_machine::start(time_point now) {
+    if (int{plan_.tenant_quota} + int{plan_.key_limits} + int{!plan_.budget_id.empty()} >= 2) {
+        phase_ = phase::reserving;
+        return emit({action_kind::reserve_together});
+    }
     if (plan_.tenant_quota) {
         phase_ = phase::tenant;
         return emit({action_kind::reserve_tenant});
@@ -25,6 +29,14 @@ action call_machine::resume(call_event const& e, time_point now) {
 action call_machine::on(event::tenant_reserved const& e, time_point now) {
     if (e.refusal) return refuse(*e.refusal, false);
     return after_tenant(now);
+}
+
+// Everything reserved is given back by the settlement a refusal leads to (reserved: true).
+action call_machine::on(event::reserved_together const& e, time_point now) {
+    if (plan_.tenant_quota && e.tenant_refusal) return refuse(*e.tenant_refusal, true);
+    if (plan_.key_limits && e.key_refusal) return refuse(*e.key_refusal, true);
+    if (!plan_.budget_id.empty()) early_budget_ = e.budget.value_or(event::budget_reserved{});
+    return after_key(now);
 }
 
 action call_machine::after_tenant(time_point now) {
@@ -54,6 +66,11 @@ action call_machine::on(event::admission_decided const& e, time_point now) {
 }
 
 action call_machine::after_admission(time_point now) {
+    if (early_budget_) {
+        auto const budget = std::move(*early_budget_);
+        early_budget_.reset();
+        return on(budget, now);
+    }
     if (!plan_.budget_id.empty()) {
         phase_ = phase::budget;
         return emit({action_kind::reserve_budget});

@@ -76,6 +76,12 @@ struct admission_decided {
 struct budget_reserved {
     std::optional<budget_decision> decision; // nullopt: the store could not be reached
 };
+// The reservations of reserve_together: each planned one's outcome (the unplanned stay empty).
+struct reserved_together {
+    std::optional<gateway_error> tenant_refusal;
+    std::optional<gateway_error> key_refusal;
+    std::optional<budget_reserved> budget;
+};
 struct admitted {
     breaker_admission verdict = breaker_admission::allow;
     time_point cooldown_until{}; // the provider's Retry-After cooldown
@@ -105,6 +111,7 @@ struct cancelled {}; // the client left
 } // namespace event
 
 using call_event = std::variant<event::tenant_reserved, event::key_reserved, event::admission_decided, event::budget_reserved,
+                                event::reserved_together,
                                 event::admitted, event::quota_checked, event::capacity, event::retry_budget,
                                 event::woke, event::attempt_ended, event::settled, event::cancelled>;
 
@@ -113,6 +120,11 @@ enum class action_kind {
     reserve_key,            // → key_reserved
     await_admission,        // → admission_decided
     reserve_budget,         // → budget_reserved
+    // The tenant's quota, the key's limits and the budget the plan names, all at once, when it
+    // names two or more → reserved_together. One store round trip instead of one each; refusals
+    // are still taken in the order tenant, key, inbound limit, budget, and what the others took
+    // is given back by the settlement that follows a refusal.
+    reserve_together,
     admit,                  // breaker + cooldown of `index` → admitted
     reserve_provider_quota, // → quota_checked
     acquire_capacity,       // a throttle slot of `index` → capacity
@@ -166,13 +178,14 @@ class call_machine {
 
   private:
     enum class phase {
-        idle, tenant, key, admission, budget, admitting, cooling, quota, capacity, queued,
+        idle, tenant, key, reserving, admission, budget, admitting, cooling, quota, capacity, queued,
         attempting, retry_budget, backing_off, settling, finished
     };
     action on(event::tenant_reserved const& e, time_point now);
     action on(event::key_reserved const& e, time_point now);
     action on(event::admission_decided const& e, time_point now);
     action on(event::budget_reserved const& e, time_point now);
+    action on(event::reserved_together const& e, time_point now);
     action on(event::admitted const& e, time_point now);
     action on(event::quota_checked const& e, time_point now);
     action on(event::capacity const& e, time_point now);
@@ -202,6 +215,7 @@ class call_machine {
     health_view const& health_;
     phase phase_ = phase::idle;
     time_point deadline_ = time_point::max();
+    std::optional<event::budget_reserved> early_budget_; // reserved together, decided after admission
 
     std::size_t i_ = 0;          // the candidate in hand
     int n_ = 0;                  // its attempt number (waits for its cooldown count too)

@@ -126,62 +126,84 @@ BOOST_AUTO_TEST_CASE(a_served_call_admits_attempts_reports_and_settles) {
     BOOST_TEST(s.machine.attempts() == 1);
 }
 
-BOOST_AUTO_TEST_CASE(reservations_come_first_and_a_refusal_gives_back_what_was_reserved) {
+// Two or more reservations go together (one store round trip); refusals are still taken in the
+// order tenant, key, inbound limit, budget, and a refusal settles, giving back what the others took.
+BOOST_AUTO_TEST_CASE(reservations_come_first_together_and_a_refusal_gives_back_what_was_reserved) {
     auto p = plan_of({cand("a")});
     p.tenant_quota = true;
     p.admission_pending = true;
     p.budget_id = "team";
+    auto const room = event::budget_reserved{budget_decision{true, {}}};
     {
         script s(p);
-        BOOST_TEST((s.last.kind == action_kind::reserve_tenant));
-        s.on(event::tenant_reserved{make_error(errc::quota_exceeded, "used up")}, t0);
-        BOOST_TEST((s.last.kind == action_kind::done)); // nothing reserved: nothing to settle
-        BOOST_TEST((s.last.error->code == errc::quota_exceeded));
+        BOOST_TEST((s.last.kind == action_kind::reserve_together));
+        s.on(event::reserved_together{make_error(errc::quota_exceeded, "used up"), std::nullopt, room}, t0);
+        BOOST_TEST((s.last.kind == action_kind::settle)); // the budget taken alongside is given back
+        BOOST_TEST(!s.last.served);
+        BOOST_TEST((s.final_code(t0) == errc::quota_exceeded));
     }
     {
         script s(p);
-        s.on(event::tenant_reserved{}, t0);
+        s.on(event::reserved_together{std::nullopt, std::nullopt, room}, t0);
         BOOST_TEST((s.last.kind == action_kind::await_admission));
         s.on(event::admission_decided{make_error(errc::rate_limit_exceeded, "slow down")}, t0);
-        BOOST_TEST((s.last.kind == action_kind::settle)); // the tenant's reservation is given back
-        BOOST_TEST(!s.last.served);
+        BOOST_TEST((s.last.kind == action_kind::settle)); // the tenant's and the budget's are given back
         BOOST_TEST((s.final_code(t0) == errc::rate_limit_exceeded));
     }
     {
         script s(p);
-        s.on(event::tenant_reserved{}, t0);
-        s.on(event::admission_decided{}, t0);
-        BOOST_TEST((s.last.kind == action_kind::reserve_budget));
-        s.on(event::budget_reserved{budget_decision{false, {}}}, t0);
+        s.on(event::reserved_together{std::nullopt, std::nullopt, event::budget_reserved{budget_decision{false, {}}}}, t0);
+        s.on(event::admission_decided{}, t0); // the budget's answer is read only now, after the limit's
+        BOOST_TEST((s.last.kind == action_kind::settle));
         BOOST_TEST((s.final_code(t0) == errc::budget_exhausted));
         BOOST_TEST(s.last.error->message.find("'team'") != std::string::npos);
     }
+    {
+        script s(p);
+        s.on(event::reserved_together{std::nullopt, std::nullopt, room}, t0);
+        s.on(event::admission_decided{}, t0);
+        BOOST_TEST((s.last.kind == action_kind::admit)); // then the deployments
+    }
+    {
+        auto q = p;
+        q.budget_id.clear();
+        script s(q);
+        BOOST_TEST((s.last.kind == action_kind::reserve_tenant)); // alone: on its own
+        s.on(event::tenant_reserved{make_error(errc::quota_exceeded, "used up")}, t0);
+        BOOST_TEST((s.last.kind == action_kind::done)); // nothing reserved: nothing to settle
+    }
 }
 
-BOOST_AUTO_TEST_CASE(a_keys_limits_are_reserved_after_the_tenants_and_their_refusal_gives_the_tenants_back) {
+BOOST_AUTO_TEST_CASE(a_keys_limits_are_reserved_with_the_tenants_and_the_tenants_refusal_comes_first) {
     auto p = plan_of({cand("a")});
     p.tenant_quota = true;
     p.key_limits = true;
     {
         script s(p);
-        s.on(event::tenant_reserved{}, t0);
-        BOOST_TEST((s.last.kind == action_kind::reserve_key));
-        s.on(event::key_reserved{make_error(errc::rate_limit_exceeded, "2 calls in flight")}, t0);
+        BOOST_TEST((s.last.kind == action_kind::reserve_together));
+        s.on(event::reserved_together{std::nullopt, make_error(errc::rate_limit_exceeded, "2 calls in flight"),
+                                      std::nullopt},
+             t0);
         BOOST_TEST((s.last.kind == action_kind::settle)); // the tenant's reservation is given back
-        BOOST_TEST(!s.last.served);
         BOOST_TEST((s.final_code(t0) == errc::rate_limit_exceeded));
     }
     {
         script s(p);
-        s.on(event::tenant_reserved{}, t0);
-        s.on(event::key_reserved{}, t0);
-        BOOST_TEST((s.last.kind == action_kind::admit)); // then the deployments
+        s.on(event::reserved_together{make_error(errc::quota_exceeded, "used up"),
+                                      make_error(errc::rate_limit_exceeded, "2 calls in flight"), std::nullopt},
+             t0);
+        BOOST_TEST((s.final_code(t0) == errc::quota_exceeded)); // both refused: the tenant's is told
+    }
+    {
+        script s(p);
+        s.on(event::reserved_together{}, t0);
+        BOOST_TEST((s.last.kind == action_kind::admit));
     }
     {
         auto q = p;
         q.tenant_quota = false;
         script s(q);
-        BOOST_TEST((s.last.kind == action_kind::reserve_key)); // first when no tenant quota
+        BOOST_TEST((s.last.kind == action_kind::reserve_key)); // alone: on its own
     }
 }
 

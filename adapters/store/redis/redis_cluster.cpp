@@ -1,6 +1,7 @@
 // Routing by slot over one connection per node; the slot map kept by a background loop.
 #include "adapters/store/redis/redis_cluster.hpp"
 
+#include "adapters/all_at_once.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/spawned.hpp"
 #include "adapters/store/redis/key_slot.hpp"
@@ -13,7 +14,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <exception>
 
 namespace switchboard::adapters {
 namespace {
@@ -153,14 +153,13 @@ struct redis_cluster::state : std::enable_shared_from_this<state> {
         co_return co_await self->nodes[n]->eval_replies(std::move(calls));
     }
 
-    // The replies of every group, gathered as they come: groups run at once, one per node.
-    struct gathering {
-        explicit gathering(net::any_io_executor const& ex, std::size_t size) : replies(size), done(ex) {}
-        std::vector<redis_value> replies;
-        std::size_t groups_left = 0;
-        std::exception_ptr error;
-        net::steady_timer done;
-    };
+    // One node's share of a call, its replies put where its items were.
+    template <class Item>
+    static net::awaitable<void> send_share(std::shared_ptr<state> self, std::size_t n, std::vector<Item> share,
+                                           std::vector<std::size_t> positions, std::vector<redis_value>& replies) {
+        auto got = co_await send(self, n, std::move(share));
+        for (std::size_t j = 0; j < positions.size() && j < got.size(); ++j) replies[positions[j]] = std::move(got[j]);
+    }
 
     // Each item to the node of its key; every node's share in one write, all nodes at once.
     template <class Item> net::awaitable<std::vector<redis_value>> fan_out(std::vector<Item> const& items,
@@ -177,9 +176,8 @@ struct redis_cluster::state : std::enable_shared_from_this<state> {
             auto all = items;
             co_return co_await send(self, group_nodes.front(), std::move(all));
         }
-        auto g = std::make_shared<gathering>(executor, items.size());
-        g->groups_left = group_nodes.size();
-        g->done.expires_at(clock::time_point::max());
+        std::vector<redis_value> replies(items.size());
+        std::vector<net::awaitable<void>> shares;
         for (auto const n : group_nodes) {
             std::vector<Item> share;
             std::vector<std::size_t> positions;
@@ -188,17 +186,10 @@ struct redis_cluster::state : std::enable_shared_from_this<state> {
                     share.push_back(items[i]);
                     positions.push_back(i);
                 }
-            net::co_spawn(executor, send(self, n, std::move(share)),
-                          [g, positions](std::exception_ptr e, std::vector<redis_value> replies) {
-                              if (e && !g->error) g->error = e;
-                              for (std::size_t j = 0; !e && j < positions.size() && j < replies.size(); ++j)
-                                  g->replies[positions[j]] = std::move(replies[j]);
-                              if (--g->groups_left == 0) g->done.cancel();
-                          });
+            shares.push_back(send_share(self, n, std::move(share), std::move(positions), replies));
         }
-        while (g->groups_left > 0) co_await g->done.async_wait(use_tuple);
-        if (g->error) std::rethrow_exception(g->error);
-        co_return std::move(g->replies);
+        co_await all_at_once(std::move(shares));
+        co_return replies;
     }
 
     // A reply that redirects is followed once: MOVED to the slot's new node (and the map is
