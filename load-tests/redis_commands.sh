@@ -3,7 +3,8 @@
 # an inbound limit, the tenant's quota, an API key with its own limits (per minute, concurrency)
 # and budget (tokens per day), and a per-request budget (X-Budget-Id). Counts are exact
 # (INFO commandstats over the chat calls wrk makes to the mock provider in SECONDS, 8 at a time);
-# Redis's CPU (INFO cpu, user + sys) moves with the machine's load.
+# Redis's CPU (INFO cpu, user + sys) and the calls' latency (each waits on its store round trips)
+# move with the machine's load.
 #
 #   load-tests/redis_commands.sh [SECONDS]        (default 3; SWITCHBOARD_BIN or build/server/switchboard)
 set -euo pipefail
@@ -25,11 +26,11 @@ wrk.headers["content-type"] = "application/json"
 wrk.headers["authorization"] = "Bearer $key"
 wrk.headers["x-budget-id"] = "wrk-run"
 LUA
-wrk -t1 -c8 -d"$seconds"s -s "$work/post.lua" "http://127.0.0.1:$gateway_port/v1/chat/completions" > "$work/wrk.txt"
+wrk -t1 -c8 -d"$seconds"s --latency -s "$work/post.lua" "http://127.0.0.1:$gateway_port/v1/chat/completions" > "$work/wrk.txt"
 sleep 0.5 # settlements follow the answers
 cpu_after=$(cpu)
 n=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
-echo "$n calls in ${seconds}s ($(awk '/Non-2xx/ {print $4}' "$work/wrk.txt") not 200)"
+echo "$n calls in ${seconds}s ($(awk '/Non-2xx/ {print $4}' "$work/wrk.txt") not 200); latency p50 $(awk '$1 == "50%" {print $2}' "$work/wrk.txt"), p99 $(awk '$1 == "99%" {print $2}' "$work/wrk.txt") (8 at a time)"
 redis-cli -p "$redis_port" info commandstats | tr -d '\r' |
   awk -F'[:=,]' -v n="$n" -v cpu="$(echo "$cpu_after - $cpu_before" | bc)" '/^cmdstat_/ && !/config/ {
       name = substr($1, 9); calls = $3; usec = $5

@@ -173,6 +173,16 @@ void meter_contract(store_harness& h, adapters::key_meter_store& s, std::string 
     h.run(s.release(d, 300));
 }
 
+void every_contract(store_harness& h, adapters::rate_limit_store& limits, adapters::quota_store& quotas,
+                    adapters::key_meter_store& meters) {
+    sliding_window_contract(h, limits, "");
+    quota_contract(h, quotas, "tenant:acme");
+    alert_contract(h, quotas, "provider:openai");
+    dollar_contract(h, quotas, "key:k1");
+    monthly_requests_contract(h, quotas, "provider:weather");
+    meter_contract(h, meters, "k1");
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(store_contract)
@@ -182,12 +192,7 @@ BOOST_AUTO_TEST_CASE(memory_adapters_keep_the_contract) {
     adapters::memory_rate_limit_store limits;
     adapters::memory_quota_store quotas;
     adapters::memory_key_meter_store meters;
-    sliding_window_contract(h, limits, "");
-    quota_contract(h, quotas, "tenant:acme");
-    alert_contract(h, quotas, "provider:openai");
-    dollar_contract(h, quotas, "key:k1");
-    monthly_requests_contract(h, quotas, "provider:weather");
-    meter_contract(h, meters, "k1");
+    every_contract(h, limits, quotas, meters);
 }
 
 BOOST_AUTO_TEST_CASE(redis_adapters_keep_the_contract) {
@@ -197,12 +202,7 @@ BOOST_AUTO_TEST_CASE(redis_adapters_keep_the_contract) {
     adapters::redis_rate_limit_store limits(redis);
     adapters::redis_quota_store quotas(redis);
     adapters::redis_key_meter_store meters(redis);
-    sliding_window_contract(h, limits, "");
-    quota_contract(h, quotas, "tenant:acme");
-    alert_contract(h, quotas, "provider:openai");
-    dollar_contract(h, quotas, "key:k1");
-    monthly_requests_contract(h, quotas, "provider:weather");
-    meter_contract(h, meters, "k1");
+    every_contract(h, limits, quotas, meters);
 }
 
 BOOST_AUTO_TEST_CASE(memory_quota_windows_start_over_at_utc_midnight_and_month_start) {
@@ -433,12 +433,7 @@ BOOST_AUTO_TEST_CASE(the_stores_keep_their_contract_on_a_three_shard_cluster) {
     adapters::redis_rate_limit_store limits(redis);
     adapters::redis_quota_store quotas(redis);
     adapters::redis_key_meter_store meters(redis);
-    sliding_window_contract(h, limits, "");
-    quota_contract(h, quotas, "tenant:acme");
-    alert_contract(h, quotas, "provider:openai");
-    dollar_contract(h, quotas, "key:k1");
-    monthly_requests_contract(h, quotas, "provider:weather");
-    meter_contract(h, meters, "k1");
+    every_contract(h, limits, quotas, meters);
     BOOST_TEST(h.stats.redirections.load() == 0); // every command went where its slot lives
     for (std::size_t i = 0; i < cluster.size(); ++i)
         for (auto const& key : cluster.node(i).keys()) BOOST_TEST(cluster.node(i).command({"TTL", key}).integer > 0, key);
