@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-3}
+connections=${CONNECTIONS:-8} # calls at a time
 source load-tests/redis_stack.sh
 body='{"model":"m","messages":[{"role":"user","content":"hi"}]}'
 call() { curl -s -o /dev/null -w '%{http_code}\n' -H 'content-type: application/json' -H "authorization: Bearer $key" \
@@ -26,11 +27,11 @@ wrk.headers["content-type"] = "application/json"
 wrk.headers["authorization"] = "Bearer $key"
 wrk.headers["x-budget-id"] = "wrk-run"
 LUA
-wrk -t1 -c8 -d"$seconds"s --latency -s "$work/post.lua" "http://127.0.0.1:$gateway_port/v1/chat/completions" > "$work/wrk.txt"
+wrk -t1 -c"$connections" -d"$seconds"s --latency -s "$work/post.lua" "http://127.0.0.1:$gateway_port/v1/chat/completions" > "$work/wrk.txt"
 sleep 0.5 # settlements follow the answers
 cpu_after=$(cpu)
 n=$(awk '/requests in/ {print $1}' "$work/wrk.txt")
-echo "$n calls in ${seconds}s ($(awk '/Non-2xx/ {print $4}' "$work/wrk.txt") not 200); latency p50 $(awk '$1 == "50%" {print $2}' "$work/wrk.txt"), p99 $(awk '$1 == "99%" {print $2}' "$work/wrk.txt") (8 at a time)"
+echo "$n calls in ${seconds}s ($(awk '/Non-2xx/ {print $4}' "$work/wrk.txt") not 200); latency p50 $(awk '$1 == "50%" {print $2}' "$work/wrk.txt"), p99 $(awk '$1 == "99%" {print $2}' "$work/wrk.txt") ($connections at a time)"
 redis-cli -p "$redis_port" info commandstats | tr -d '\r' |
   awk -F'[:=,]' -v n="$n" -v cpu="$(echo "$cpu_after - $cpu_before" | bc)" '/^cmdstat_/ && !/config/ {
       name = substr($1, 9); calls = $3; usec = $5

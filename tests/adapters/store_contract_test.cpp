@@ -515,6 +515,32 @@ BOOST_AUTO_TEST_CASE(a_migrating_slot_sends_a_new_key_to_the_importing_shard_aft
     BOOST_TEST(here(from) == 0);
 }
 
+// One shard down fails only the calls of its own slots, at once (the fail modes apply to them),
+// and serves again when it comes back; the other shards never notice.
+BOOST_AUTO_TEST_CASE(a_shard_that_dies_fails_only_its_own_slots_at_once_and_serves_again_when_back) {
+    redis_cluster_servers cluster;
+    store_harness h;
+    auto& redis = h.cluster(cluster.node(0).port());
+    adapters::redis_rate_limit_store limits(redis);
+    // One window on each shard.
+    std::vector<std::vector<adapters::limit_window>> on(cluster.size());
+    for (int i = 0; i < 1000; ++i) {
+        auto key = "rl:{tenant:d" + std::to_string(i) + "}:*:60000";
+        auto const node = cluster.node_of_slot(adapters::key_slot(key));
+        if (on[node].empty()) on[node].push_back({std::move(key), 1000, 60s});
+    }
+    for (auto const& w : on) BOOST_TEST_REQUIRE(h.run(limits.admit(w)).at(0).admitted);
+    cluster.node(1).kill();
+    auto const start = std::chrono::steady_clock::now();
+    BOOST_CHECK_THROW(h.run(limits.admit(on[1])), adapters::store_unavailable);
+    BOOST_TEST((std::chrono::steady_clock::now() - start < 300ms)); // at once or within the call timeout
+    BOOST_TEST(h.run(limits.admit(on[0])).at(0).admitted);
+    BOOST_TEST(h.run(limits.admit(on[2])).at(0).admitted);
+    cluster.node(1).restart(); // the same port and nodes.conf: it takes its slots back
+    BOOST_TEST(store_contract::admits_within(h, limits, on[1], 5s));
+    BOOST_TEST(h.run(limits.admit(on[0])).at(0).admitted);
+}
+
 // A quota script names every key it counts in (its windows and leases): while the subject's slot
 // migrates, the call runs where the keys are, or is refused for the fail mode to decide, and
 // never counts on the importing shard from zero.
