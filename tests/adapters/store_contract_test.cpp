@@ -423,12 +423,30 @@ BOOST_AUTO_TEST_SUITE_END()
 
 // The same stores over a real three-shard Redis Cluster (redis_cluster.hpp): the contract holds,
 // keys spread over every shard, and a slot that moves or is migrating is followed.
-BOOST_AUTO_TEST_SUITE(redis_cluster_store)
-
-BOOST_AUTO_TEST_CASE(the_stores_keep_their_contract_on_a_three_shard_cluster) {
+namespace {
+// A three-shard cluster and a link to it, ready.
+struct on_a_cluster {
     redis_cluster_servers cluster;
     store_harness h;
-    auto& redis = h.cluster(cluster.node(0).port());
+    adapters::redis_cluster& redis = h.cluster(cluster.node(0).port());
+
+    // One window per shard: window i lives on shard i.
+    std::vector<adapters::limit_window> one_window_per_shard(std::string const& prefix, std::int64_t limit) {
+        std::vector<adapters::limit_window> out(cluster.size());
+        for (int i = 0; i < 1000; ++i) {
+            auto key = "rl:{" + prefix + std::to_string(i) + "}:*:60000";
+            auto& w = out[cluster.node_of_slot(adapters::key_slot(key))];
+            if (w.key.empty()) w = {std::move(key), limit, 60s};
+        }
+        for (auto const& w : out) BOOST_TEST_REQUIRE(!w.key.empty());
+        return out;
+    }
+};
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(redis_cluster_store, on_a_cluster)
+
+BOOST_AUTO_TEST_CASE(the_stores_keep_their_contract_on_a_three_shard_cluster) {
     BOOST_TEST_REQUIRE(redis.primaries().size() == 3u);
     adapters::redis_rate_limit_store limits(redis);
     adapters::redis_quota_store quotas(redis);
@@ -440,9 +458,6 @@ BOOST_AUTO_TEST_CASE(the_stores_keep_their_contract_on_a_three_shard_cluster) {
 }
 
 BOOST_AUTO_TEST_CASE(the_keys_of_many_tenants_spread_over_every_shard_and_one_call_reaches_several_at_once) {
-    redis_cluster_servers cluster;
-    store_harness h;
-    auto& redis = h.cluster(cluster.node(0).port());
     adapters::redis_quota_store quotas(redis);
     adapters::redis_rate_limit_store limits(redis);
     for (int i = 0; i < 60; ++i) BOOST_TEST(h.run(quotas.reserve("tenant:t" + std::to_string(i), {1, 10}, {0, 1000, 0})).admitted);
@@ -452,16 +467,7 @@ BOOST_AUTO_TEST_CASE(the_keys_of_many_tenants_spread_over_every_shard_and_one_ca
         BOOST_TEST(keys >= 15); // 60 tenants × 3 keys over 3 shards: 60 each on average
     }
     // One admission whose windows live on three shards: each shard gets its window at once.
-    std::vector<adapters::limit_window> windows;
-    std::vector<bool> covered(cluster.size());
-    for (int i = 0; windows.size() < cluster.size() && i < 1000; ++i) {
-        auto key = "rl:{tenant:w" + std::to_string(i) + "}:*:60000";
-        auto const node = cluster.node_of_slot(adapters::key_slot(key));
-        if (covered[node]) continue;
-        covered[node] = true;
-        windows.push_back({std::move(key), 2, 60s});
-    }
-    BOOST_TEST_REQUIRE(windows.size() == cluster.size());
+    auto windows = one_window_per_shard("tenant:w", 2);
     for (auto const& v : h.run(limits.admit(windows))) BOOST_TEST(v.remaining == 1);
     windows[2].limit = 1; // refused by one shard: taken back on the others
     auto refused = h.run(limits.admit(windows));
@@ -471,9 +477,6 @@ BOOST_AUTO_TEST_CASE(the_keys_of_many_tenants_spread_over_every_shard_and_one_ca
 }
 
 BOOST_AUTO_TEST_CASE(a_slot_moved_to_another_shard_is_followed_and_the_map_read_again) {
-    redis_cluster_servers cluster;
-    store_harness h;
-    auto& redis = h.cluster(cluster.node(0).port());
     adapters::redis_quota_store quotas(redis);
     domain::quota_limits const limits{0, 1000, 0};
     BOOST_TEST_REQUIRE(h.run(quotas.reserve("tenant:moving", {1, 100}, limits)).admitted);
@@ -496,9 +499,6 @@ BOOST_AUTO_TEST_CASE(a_slot_moved_to_another_shard_is_followed_and_the_map_read_
 }
 
 BOOST_AUTO_TEST_CASE(a_migrating_slot_sends_a_new_key_to_the_importing_shard_after_asking) {
-    redis_cluster_servers cluster;
-    store_harness h;
-    auto& redis = h.cluster(cluster.node(0).port());
     adapters::redis_rate_limit_store limits(redis);
     std::string const key = "rl:{migrating}:*:60000";
     auto const slot = adapters::key_slot(key);
@@ -518,17 +518,10 @@ BOOST_AUTO_TEST_CASE(a_migrating_slot_sends_a_new_key_to_the_importing_shard_aft
 // One shard down fails only the calls of its own slots, at once (the fail modes apply to them),
 // and serves again when it comes back; the other shards never notice.
 BOOST_AUTO_TEST_CASE(a_shard_that_dies_fails_only_its_own_slots_at_once_and_serves_again_when_back) {
-    redis_cluster_servers cluster;
-    store_harness h;
-    auto& redis = h.cluster(cluster.node(0).port());
     adapters::redis_rate_limit_store limits(redis);
-    // One window on each shard.
-    std::vector<std::vector<adapters::limit_window>> on(cluster.size());
-    for (int i = 0; i < 1000; ++i) {
-        auto key = "rl:{tenant:d" + std::to_string(i) + "}:*:60000";
-        auto const node = cluster.node_of_slot(adapters::key_slot(key));
-        if (on[node].empty()) on[node].push_back({std::move(key), 1000, 60s});
-    }
+    auto const windows = one_window_per_shard("tenant:d", 1000);
+    std::vector<std::vector<adapters::limit_window>> on;
+    for (auto const& w : windows) on.push_back({w});
     for (auto const& w : on) BOOST_TEST_REQUIRE(h.run(limits.admit(w)).at(0).admitted);
     cluster.node(1).kill();
     auto const start = std::chrono::steady_clock::now();
@@ -545,9 +538,6 @@ BOOST_AUTO_TEST_CASE(a_shard_that_dies_fails_only_its_own_slots_at_once_and_serv
 // migrates, the call runs where the keys are, or is refused for the fail mode to decide, and
 // never counts on the importing shard from zero.
 BOOST_AUTO_TEST_CASE(a_quota_whose_slot_is_migrating_is_never_counted_from_zero) {
-    redis_cluster_servers cluster;
-    store_harness h;
-    auto& redis = h.cluster(cluster.node(0).port());
     adapters::redis_quota_store quotas(redis);
     domain::quota_limits const limits{0, 1000, 0};
     auto const a = h.run(quotas.reserve("tenant:mig", {1, 100}, limits));

@@ -106,15 +106,6 @@ std::string redis_quota_store::base_key(std::string const& subject) {
 }
 
 namespace {
-// A subject's keys for the windows containing `now` and the bounds the scripts check TIME against.
-struct quota_windows {
-    std::string day, month;
-    std::int64_t day_start = 0, day_reset = 0, month_reset = 0;
-};
-quota_windows windows_at(std::int64_t now) {
-    auto const next_day = domain::next_day_start(now);
-    return {domain::day_id(now), domain::month_id(now), next_day - 86400, next_day, domain::next_month_start(now)};
-}
 std::vector<std::string> window_keys(std::string const& base, std::string const& day, std::string const& month) {
     return {base + ":" + day, base + ":" + month, base + ":leases"};
 }
@@ -127,6 +118,16 @@ std::optional<std::int64_t> server_day_differs(redis_value const& r) {
 }
 } // namespace
 
+// Named once a day (the names and bounds stay while `now` is in the same day).
+redis_quota_store::quota_windows const& redis_quota_store::windows_at(std::int64_t now) {
+    if (now < windows_.day_start || now >= windows_.day_reset) {
+        auto const next_day = domain::next_day_start(now);
+        windows_ = {domain::day_id(now), domain::month_id(now), next_day - 86400, next_day,
+                    domain::next_month_start(now)};
+    }
+    return windows_;
+}
+
 // The windows are named from this instance's clock corrected by what the server said last; when
 // the server's day differs, the script changes nothing and the call is made again with the
 // server's day (twice at most: a day can turn between the two).
@@ -137,7 +138,7 @@ net::awaitable<redis_value> redis_quota_store::run_in_windows(redis_script const
     auto const local = clock_();
     auto now = local + offset_;
     for (int attempt = 0; attempt < 3; ++attempt) {
-        auto const w = windows_at(now);
+        auto const& w = windows_at(now);
         std::vector<std::string> args = head;
         for (auto v : {w.day_start, w.day_reset, w.month_reset}) args.push_back(std::to_string(v));
         args.push_back(w.day);

@@ -52,6 +52,13 @@ class redis_quota_store final : public quota_store {
     static std::string base_key(std::string const& subject);
 
   private:
+    // The UTC day and month containing an instant: their names and the bounds the scripts check
+    // TIME against (the day's first second and the next day's, the month's end).
+    struct quota_windows {
+        std::string day, month;
+        std::int64_t day_start = 0, day_reset = 0, month_reset = 0;
+    };
+    quota_windows const& windows_at(std::int64_t now);
     // Runs a quota script (reserve or peek) on the subject's current windows: ARGV is `head`, the
     // windows' bounds and names, `tail`. Returns its reply.
     net::awaitable<redis_value> run_in_windows(redis_script const& script, std::string const& subject,
@@ -62,6 +69,7 @@ class redis_quota_store final : public quota_store {
     std::chrono::seconds retention_;
     std::int64_t (*clock_)();
     std::int64_t offset_ = 0; // the server's clock minus ours, as last seen at a day's turn
+    quota_windows windows_;   // of the latest call
 };
 
 class redis_budget_store final : public budget_store {
