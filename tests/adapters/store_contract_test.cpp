@@ -54,6 +54,23 @@ void sliding_window_contract(store_harness& h, adapters::rate_limit_store& s, st
     }
     std::vector<adapters::limit_window> roomy{two[1]};
     BOOST_TEST(h.run(s.admit(roomy)).at(0).remaining == 8);
+
+    // The same with two windows of one subject (a key's own limit beside a per-key rule), which a
+    // store may check in one step: still all or nothing, and the refusal says which refused.
+    std::vector<adapters::limit_window> own{{prefix + "rl:{key:k2}:*:60000", 10, 60s},
+                                            {prefix + "rl:{key:k2}:own:60000", 1, 60s}};
+    auto first = h.run(s.admit(own));
+    BOOST_TEST((first.at(0).admitted && first.at(1).admitted));
+    BOOST_TEST(first.at(0).remaining == 9);
+    BOOST_TEST(first.at(1).remaining == 0);
+    for (int i = 0; i < 3; ++i) {
+        auto v = h.run(s.admit(own));
+        BOOST_TEST(v.at(0).admitted);
+        BOOST_TEST(!v.at(1).admitted);
+        BOOST_TEST(v.at(0).remaining == 9); // nothing taken from the roomy window
+        BOOST_TEST(v.at(1).remaining == 0);
+        BOOST_TEST((v.at(1).reset > 55s && v.at(1).reset <= 60s));
+    }
 }
 
 void quota_contract(store_harness& h, adapters::quota_store& s, std::string const& subject) {

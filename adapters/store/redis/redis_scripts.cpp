@@ -129,23 +129,34 @@ std::string with_quota_common(char const* body) {
 
 } // namespace
 
-redis_script const& sliding_window() {
-    static redis_script const s{"sliding_window", R"lua(
+// All or nothing over the windows of one hash tag: nothing is written unless every window admits.
+redis_script const& sliding_windows() {
+    static redis_script const s{"sliding_windows", R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2]) * 1000
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local count = redis.call('ZCARD', KEYS[1])
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-local first = now
-if oldest[2] then first = tonumber(oldest[2]) end
-if count >= limit then
-  return {0, 0, math.ceil((first + window - now) / 1000)}
+local counts, resets, all = {}, {}, true
+for i, key in ipairs(KEYS) do
+  local limit, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i]) * 1000
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  counts[i] = redis.call('ZCARD', key)
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  local first = now
+  if oldest[2] then first = tonumber(oldest[2]) end
+  resets[i] = math.ceil((first + window - now) / 1000)
+  if counts[i] >= limit then all = false end
 end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return {1, limit - count - 1, math.ceil((first + window - now) / 1000)}
+local out = {all and 1 or 0}
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[2 * i - 1])
+  if all then
+    redis.call('ZADD', key, now, ARGV[#ARGV])
+    redis.call('PEXPIRE', key, ARGV[2 * i])
+  end
+  out[#out + 1] = counts[i] < limit and 1 or 0
+  out[#out + 1] = math.max(0, limit - counts[i] - (all and 1 or 0))
+  out[#out + 1] = resets[i]
+end
+return out
 )lua"};
     return s;
 }
@@ -407,7 +418,7 @@ return #gone
 }
 
 std::vector<redis_script const*> all() {
-    return {&sliding_window(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
+    return {&sliding_windows(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
             &budget_adjust(), &key_save(), &refresh_start(), &refresh_rotate(), &meter_acquire(), &meter_release(),
             &cache_look(), &cache_keep(), &cache_release(), &cache_clear(), &cache_note_root(), &cache_note_clear(),
             &cache_changes(), &semantic_keep(), &webhook_save()};

@@ -9,9 +9,10 @@
 
 namespace switchboard::adapters::scripts {
 
-// Sliding window log. KEYS[1] ZSET of admissions; ARGV limit, window ms, unique member.
-// → {admitted 0/1, remaining, reset ms}
-redis_script const& sliding_window();
+// Sliding window logs of one hash tag, all or nothing. KEYS the windows (ZSETs of admissions);
+// ARGV limit and window ms of each, then the request's unique member. → {written 0/1, then per
+// window: admits 0/1, remaining (after this request if written, else the room it has), reset ms}
+redis_script const& sliding_windows();
 // The quota scripts' KEYS: the subject's day window "quota:{subject}:<YYYY-MM-DD>", its month
 // window "quota:{subject}:<YYYY-MM>", its leases "quota:{subject}:leases". Reserve and peek are
 // given the day's bounds and answer {2, server now} (nothing done) when TIME is outside them.

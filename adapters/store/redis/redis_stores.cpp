@@ -2,11 +2,13 @@
 #include "adapters/store/redis/redis_stores.hpp"
 
 #include "adapters/hex.hpp"
+#include "adapters/store/redis/key_slot.hpp"
 #include "adapters/store/redis/redis_scripts.hpp"
 #include "adapters/store/store_error.hpp"
 #include "adapters/wall_clock.hpp"
 #include "domain/calendar.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 
@@ -65,30 +67,51 @@ void push_counts(std::vector<std::string>& args, domain::quota_counts const& c) 
 }
 } // namespace
 
+// The windows of one slot (those of one hash tag: a key's own limit beside a per-key rule) go in
+// one script, all or nothing; each slot's script in the same write.
 net::awaitable<std::vector<window_verdict>> redis_rate_limit_store::admit(std::vector<limit_window> const& windows) {
+    auto const member = instance_tag() + ":" + std::to_string(next_member_sequence());
+    std::vector<std::vector<std::size_t>> groups; // window indexes, by slot in order of first use
+    std::vector<std::uint16_t> slots;
+    for (std::size_t i = 0; i < windows.size(); ++i) {
+        auto const slot = key_slot(windows[i].key);
+        auto const at = std::find(slots.begin(), slots.end(), slot) - slots.begin();
+        if (at == static_cast<std::ptrdiff_t>(slots.size())) {
+            slots.push_back(slot);
+            groups.emplace_back();
+        }
+        groups[at].push_back(i);
+    }
     std::vector<script_call> calls;
-    std::vector<std::string> members;
-    for (auto const& w : windows) {
-        members.push_back(instance_tag() + ":" + std::to_string(next_member_sequence()));
-        calls.push_back({&scripts::sliding_window(),
-                         {w.key},
-                         {std::to_string(w.limit), std::to_string(w.window.count()), members.back()}});
+    for (auto const& group : groups) {
+        script_call call{&scripts::sliding_windows(), {}, {}};
+        for (auto const i : group) {
+            call.keys.push_back(windows[i].key);
+            call.args.push_back(std::to_string(windows[i].limit));
+            call.args.push_back(std::to_string(windows[i].window.count()));
+        }
+        call.args.push_back(member);
+        calls.push_back(std::move(call));
     }
     auto replies = co_await redis_.eval(std::move(calls));
-    std::vector<window_verdict> out;
-    bool all = true;
-    for (auto const& r : replies) {
-        out.push_back({element(r, 0) == 1, element(r, 1), std::chrono::milliseconds(element(r, 2))});
-        all = all && out.back().admitted;
+    std::vector<window_verdict> out(windows.size());
+    std::vector<bool> written(groups.size());
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        auto const& r = replies.at(g);
+        written[g] = element(r, 0) == 1;
+        for (std::size_t j = 0; j < groups[g].size(); ++j)
+            out[groups[g][j]] = {element(r, 1 + 3 * j) == 1, element(r, 2 + 3 * j),
+                                 std::chrono::milliseconds(element(r, 3 + 3 * j))};
     }
-    if (all) co_return out;
-    // Refused by one window: take the admission back from the others ("only admitted requests count").
+    if (std::all_of(written.begin(), written.end(), [](bool w) { return w; })) co_return out;
+    // Refused: the slots that admitted it take it back ("only admitted requests count").
     std::vector<std::vector<std::string>> undo;
-    for (std::size_t i = 0; i < out.size(); ++i)
-        if (out[i].admitted) {
-            undo.push_back({"ZREM", windows[i].key, members[i]});
-            out[i].remaining += 1;
-        }
+    for (std::size_t g = 0; g < groups.size(); ++g)
+        if (written[g])
+            for (auto const i : groups[g]) {
+                undo.push_back({"ZREM", windows[i].key, member});
+                out[i].remaining += 1;
+            }
     if (!undo.empty()) {
         try {
             co_await redis_.pipeline(std::move(undo));

@@ -1,7 +1,8 @@
 #pragma once
 // The Redis adapters of the store ports, one set per core over that core's connection. Every
-// operation is one round trip (one pipelined write of EVALSHA calls); a refused multi-window
-// rate-limit check costs a second one to take back the windows that had admitted it.
+// operation is one round trip (one pipelined write of EVALSHA calls). A rate-limit check runs
+// the windows of one slot in one script, all or nothing; a check refused in one slot costs a
+// second round trip to take the request back from the other slots that had admitted it.
 //
 // Key layout (hash tags in braces; see docs/adr/0003-redis-client.md):
 //   rl:{<scope>:<subject>}:<route>:<window ms>   ZSET, TTL = window
