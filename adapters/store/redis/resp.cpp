@@ -7,6 +7,40 @@
 
 namespace switchboard::adapters {
 namespace {
+// hiredis allocates an array's element pointers as soon as it reads the array's header: a reply
+// claiming 354 million elements would take 2.8 GB before one byte of them arrived. Our replies
+// are far smaller (the largest: a cache log or a semantic hash, tens of thousands); a larger
+// count is refused as a protocol error, so at most depth × this many pointers are ever held.
+constexpr long long max_reply_elements = 1 << 20;
+
+template <class> struct array_count;
+template <class R, class T, class N> struct array_count<R (*)(T, N)> {
+    using type = N;
+};
+using array_count_t = array_count<decltype(redisReplyObjectFunctions::createArray)>::type;
+
+redisReplyObjectFunctions const* hiredis_functions = nullptr;
+
+void* bounded_array(redisReadTask const* task, array_count_t elements) {
+    if (static_cast<long long>(elements) > max_reply_elements) return nullptr; // the reader reports an error
+    return hiredis_functions->createArray(task, elements);
+}
+
+// hiredis's own reply functions with the array count bounded.
+redisReplyObjectFunctions* bounded_functions() {
+    static redisReplyObjectFunctions functions = [] {
+        redisReader* probe = redisReaderCreate();
+        if (!probe) throw std::bad_alloc();
+        static redisReplyObjectFunctions const original = *probe->fn;
+        redisReaderFree(probe);
+        hiredis_functions = &original;
+        auto f = original;
+        f.createArray = &bounded_array;
+        return f;
+    }();
+    return &functions;
+}
+
 redis_value convert(redisReply const* r) {
     redis_value v;
     switch (r->type) {
@@ -59,7 +93,7 @@ void resp_parser::reader_deleter::operator()(redisReader* r) const {
     redisReaderFree(r);
 }
 
-resp_parser::resp_parser() : reader_(redisReaderCreate()) {
+resp_parser::resp_parser() : reader_(redisReaderCreateWithFunctions(bounded_functions())) {
     if (!reader_) throw std::bad_alloc();
 }
 
