@@ -9,7 +9,8 @@
 # Every server — the mocks, nginx, switchboard, Redis — is pinned to CPU 0, the load generator
 # to CPU 1; the mock and the proxy under test are separate processes for nginx as for
 # switchboard, so both pay the same hops. Scenarios, one table each:
-#   throughput  max throughput, closed loop (wrk -c64); "sb+hit": every request a cache hit
+#   throughput  max throughput, closed loop (wrk -c64); "sb+hit": every request a cache hit;
+#               "sb+hit-nl": the same with the usage ledger off (a hit's ledger row costs ~20 %)
 #   syscalls    system calls per request (strace -c -f attached over one wrk run) of nginx and
 #               switchboard (miss and cache hit): counts, not speed (strace slows what it traces)
 #   threads     CPU per request of a two-thread gateway (on both CPUs, beside the load generator)
@@ -147,11 +148,13 @@ if wants ledger; then
     -c listen_addresses=127.0.0.1 -c fsync=off >/dev/null 2>&1 & pids+=($!)
   for _ in $(seq 100); do "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" && break; sleep 0.1; done
   "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U bench -d postgres -c "CREATE DATABASE ledger" >/dev/null
-  gateway_config "$noledger_gateway_port" "" "ledger: {store: off}" > "$work/gateway-noledger.yaml"
   gateway_config "$pg_gateway_port" "" "ledger: {store: postgres, url: \"postgresql://bench@127.0.0.1:$pg_port/ledger\"}" \
     > "$work/gateway-pg.yaml"
-  taskset -c 0 "$gateway_bin" --config "$work/gateway-noledger.yaml" > /dev/null & noledger_gateway_pid=$!; pids+=($!)
   taskset -c 0 "$gateway_bin" --config "$work/gateway-pg.yaml" > /dev/null & pg_gateway_pid=$!; pids+=($!)
+fi
+if wants ledger || wants throughput; then # "sb-noledger", and "sb+hit-nl": a cache hit without the ledger's row
+  gateway_config "$noledger_gateway_port" "" "ledger: {store: off}" > "$work/gateway-noledger.yaml"
+  taskset -c 0 "$gateway_bin" --config "$work/gateway-noledger.yaml" > /dev/null & noledger_gateway_pid=$!; pids+=($!)
 fi
 if wants threads; then
   gateway_config "$two_gateway_port" | sed 's/threads: 1,/threads: 2,/' > "$work/gateway-two.yaml"
@@ -260,10 +263,11 @@ if wants throughput; then
     wrk_run sb+key "$auth_gateway_port" "$auth_gateway_pid" "$work/key-post.lua" 64
     wrk_run sb+token "$auth_gateway_port" "$auth_gateway_pid" "$work/token-post.lua" 64
     wrk_run sb+hit "$gateway_port" "$gateway_pid" "$work/hit-post.lua" 64
+    wrk_run sb+hit-nl "$noledger_gateway_port" "$noledger_gateway_pid" "$work/hit-post.lua" 64
   done
-  medians direct nginx switchboard sb+pipe sb+key sb+token sb+hit
+  medians direct nginx switchboard sb+pipe sb+key sb+token sb+hit sb+hit-nl
   echo "switchboard / nginx throughput: $(ratio "${rate[switchboard]}" "${rate[nginx]}")x (logs to a pipe: $(ratio "${rate[sb+pipe]}" "${rate[nginx]}")x)"
-  echo "cache hit / nginx: throughput $(ratio "${rate[sb+hit]}" "${rate[nginx]}")x, p50 ${p50[sb+hit]} vs ${p50[nginx]} us"
+  echo "cache hit / nginx: throughput $(ratio "${rate[sb+hit]}" "${rate[nginx]}")x, p50 ${p50[sb+hit]} vs ${p50[nginx]} us (ledger off: $(ratio "${rate[sb+hit-nl]}" "${rate[nginx]}")x, p50 ${p50[sb+hit-nl]} us)"
   echo "auth on / off throughput: key $(ratio "${rate[sb+key]}" "${rate[switchboard]}")x, access token $(ratio "${rate[sb+token]}" "${rate[switchboard]}")x"
 fi
 
