@@ -16,8 +16,9 @@ packages=(build-essential cmake ninja-build ccache pkg-config ca-certificates
           libvalijson-dev libkainjow-mustache-dev libsqlite3-dev libpq-dev zlib1g-dev
           libjs-chart.js)
 if [ $with_tests -eq 1 ] && ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
-# The shared-state tests start their own redis-server on a free port.
-if [ $with_tests -eq 1 ]; then packages+=(redis-server); fi
+# The shared-state tests start their own redis-server on a free port; redis-cli (redis-tools)
+# forms their three-shard Redis Cluster.
+if [ $with_tests -eq 1 ]; then packages+=(redis-server redis-tools); fi
 # The metrics test runs `promtool check metrics` (Debian ships promtool in the prometheus package).
 if [ $with_tests -eq 1 ]; then packages+=(prometheus); fi
 # The dashboard test drives Debian's Chromium headless (puppeteer-core, from tests/e2e's npm ci).
