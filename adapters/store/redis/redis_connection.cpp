@@ -84,14 +84,13 @@ struct redis_connection::state : std::enable_shared_from_this<state> {
     unsigned generation = 0;
     net::steady_timer wake; // the connection loop sleeps on it while connected
     std::string last_error;
-    std::string address; // host:port
 
     state(net::any_io_executor ex, redis_options o, net::ssl::context* tls, redis_stats& s,
           std::vector<redis_script const*> sc)
         : executor(ex), options(std::move(o)), tls_context(tls), stats(s), scripts(std::move(sc)),
           link(domain::link_config{options.connect_timeout, options.stall_timeout, std::chrono::milliseconds(50),
                                    options.max_backoff}),
-          wake(ex), address(options.endpoint.host + ":" + std::to_string(options.endpoint.port)) {}
+          wake(ex) {}
 
     tcp::socket& socket() { return stream->next_layer(); }
 
@@ -368,10 +367,6 @@ net::awaitable<std::vector<redis_value>> redis_connection::eval(std::vector<scri
     auto replies = co_await eval_replies(calls); // a copy: `calls` names the scripts of the errors
     throw_script_errors(calls, replies, state_->stats);
     co_return replies;
-}
-
-std::string const& redis_connection::address() const {
-    return state_->address;
 }
 
 void throw_script_errors(std::vector<script_call> const& calls, std::vector<redis_value> const& replies,

@@ -80,7 +80,6 @@ class redis_connection final : public redis_link {
     net::awaitable<std::vector<redis_value>> eval(std::vector<script_call> calls) override;
     // As eval, with error replies returned as values (a cluster reads its redirections there).
     net::awaitable<std::vector<redis_value>> eval_replies(std::vector<script_call> calls);
-    std::string const& address() const; // host:port
 
   private:
     struct state;
