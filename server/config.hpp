@@ -16,6 +16,7 @@
 #include "adapters/observability/log.hpp"
 #include "adapters/observability/request_observer.hpp"
 #include "adapters/webhooks/webhook_sender.hpp"
+#include "domain/quota_lease.hpp"
 #include "domain/ai/ai_route.hpp"
 #include "domain/degraded_mode.hpp"
 #include "domain/rate_limit.hpp"
@@ -64,6 +65,10 @@ struct store_settings {
     // (its settlement was lost to a stalled store). 0: timeouts.request + 60 s, so a call that
     // is still running — every call ends by its deadline — never loses its reservation.
     std::chrono::milliseconds reservation_lease{0};
+    // Quota leases (domain/quota_lease.hpp): each core reserves quota for `calls` calls at once
+    // and admits them without a round trip. Off (calls 1) by default: usage then reaches the
+    // store with each call, and no leased room is ever held back from another instance.
+    domain::lease_terms quota_leases;
 };
 
 // The usage ledger: one row per call, kept `options.retention` (ledger_writer.hpp).

@@ -65,6 +65,19 @@ field_list<server_settings> server_fields() {
     return fields;
 }
 
+field_list<domain::lease_terms> quota_lease_fields() {
+    using S = domain::lease_terms;
+    static config_field<S> const fields[] = {
+        field::integer<S>("calls", &S::calls, 1, 10'000),
+        field::number<S>("max_share", &S::max_share, [](double x) { return x > 0 && x <= 0.5; },
+                         "must be a fraction above 0 and at most 0.5"),
+        field::duration<S>("hold", &S::hold, std::chrono::milliseconds(10), std::chrono::milliseconds(60'000)),
+        field::number<S>("exact_above", &S::exact_above, [](double x) { return x > 0 && x <= 1; },
+                         "must be a fraction above 0 and at most 1"),
+    };
+    return fields;
+}
+
 field_list<store_settings> store_fields() {
     using S = store_settings;
     static config_field<S> const fields[] = {
@@ -94,6 +107,7 @@ field_list<store_settings> store_fields() {
          [](S const& s) {
              return boost::json::value(s.reservation_lease.count() > 0 ? ms_text(s.reservation_lease) : "auto");
          }},
+        field::section<S, domain::lease_terms>("quota_leases", &S::quota_leases, quota_lease_fields()),
     };
     return fields;
 }

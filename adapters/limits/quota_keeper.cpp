@@ -1,18 +1,14 @@
 // Quota reservations, settlements and alerts.
 #include "adapters/limits/quota_keeper.hpp"
 
-#include "adapters/spawned.hpp"
-
+#include "adapters/limits/settle_later.hpp"
 #include "adapters/wall_clock.hpp"
 
 #include "adapters/observability/log.hpp"
 #include "adapters/store/store_error.hpp"
 #include "domain/calendar.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
 
 #include <cmath>
@@ -174,23 +170,8 @@ net::awaitable<void> quota_keeper::settle(quota_hold hold, std::optional<domain:
     } catch (store_unavailable const&) {
         if (fallbacks_) fallbacks_->fetch_add(1);
     }
-    // Retry in the background so the caller is not held up by the outage.
-    auto retry = [](quota_store& s, quota_hold h, std::optional<domain::quota_counts> a) -> net::awaitable<void> {
-        for (auto delay : {std::chrono::milliseconds(200), std::chrono::milliseconds(1000),
-                           std::chrono::milliseconds(5000)}) {
-            net::steady_timer t(co_await net::this_coro::executor, delay);
-            co_await t.async_wait(net::use_awaitable);
-            try {
-                co_await s.settle(h.reservation, a, h.limits);
-                co_return;
-            } catch (store_unavailable const&) {
-            }
-        }
-        log_event(log_level::warning, "quota_settlement_lost",
-                  {{"subject", h.reservation.subject}, {"reserved_tokens", h.reservation.charge.tokens}});
-    };
-    net::co_spawn(co_await net::this_coro::executor, retry(store, std::move(hold), actual),
-                  logged("quota_settlement_retry"));
+    // Retried in the background so the caller is not held up by the outage.
+    settle_later(co_await net::this_coro::executor, store, std::move(hold.reservation), actual, hold.limits);
 }
 
 net::awaitable<json::object> quota_keeper::describe(std::string subject, std::string name,

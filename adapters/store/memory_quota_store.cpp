@@ -27,7 +27,8 @@ memory_quota_store::subject_windows& memory_quota_store::current(std::string con
 
 
 net::awaitable<quota_verdict> memory_quota_store::reserve(std::string const& subject, domain::quota_counts charge,
-                                                          domain::quota_limits const& limits) {
+                                                          domain::quota_limits const& limits,
+                                                          bool report_refusal) {
     std::lock_guard lock(mutex_);
     auto const now = clock_();
     auto& w = current(subject, now);
@@ -42,7 +43,7 @@ net::awaitable<quota_verdict> memory_quota_store::reserve(std::string const& sub
         auto const limit = limits.*slot.limit;
         auto& window = slot.monthly ? w.month_state : w.day_state;
         v.counted = window.used.*slot.counter + window.reserved.*slot.counter;
-        v.alerts = domain::crossed_thresholds(check.exhausted, limit, limit, window.alerted, levels_);
+        if (report_refusal) v.alerts = domain::crossed_thresholds(check.exhausted, limit, limit, window.alerted, levels_);
         co_return v;
     }
     domain::add_counts(w.day_state.reserved, charge);

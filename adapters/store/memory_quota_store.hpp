@@ -20,7 +20,8 @@ class memory_quota_store final : public quota_store {
     static std::int64_t system_seconds();
 
     net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,
-                                          domain::quota_limits const& limits) override;
+                                          domain::quota_limits const& limits,
+                                          bool report_refusal = true) override;
     net::awaitable<std::vector<domain::quota_alert>> settle(quota_reservation const& reservation,
                                                             std::optional<domain::quota_counts> actual,
                                                             domain::quota_limits const& limits) override;

@@ -22,6 +22,7 @@ struct quota_reservation {
     std::string month; // "2026-11"
     domain::quota_counts charge;
     std::string lease_id; // a remote store's handle on the reservation (empty in memory)
+    std::uint64_t from_lease = 0; // the quota lease this call was taken from (leased_quota_store; 0: none)
 };
 
 struct quota_verdict {
@@ -43,8 +44,12 @@ struct quota_snapshot {
 class quota_store {
   public:
     virtual ~quota_store() = default;
+    // `report_refusal`: whether a refusal reports the refusing metric's thresholds not yet
+    // reported (a call's refusal does: the quota is used up for it). A quota lease's refusal does
+    // not: the call is then reserved on its own, and that answer reports.
     virtual net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,
-                                                  domain::quota_limits const& limits) = 0;
+                                                  domain::quota_limits const& limits,
+                                                  bool report_refusal = true) = 0;
     // Ends a reservation: `actual` usage of a success moves into `used`; nullopt (failed or
     // cancelled) only gives the reservation back. A window that has already ended is left alone.
     virtual net::awaitable<std::vector<domain::quota_alert>>

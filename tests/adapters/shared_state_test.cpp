@@ -241,6 +241,80 @@ BOOST_AUTO_TEST_CASE(a_tenant_quota_holds_under_200_concurrent_requests_on_a_red
     BOOST_TEST(keys >= 2u); // the tenant's day and month windows at least
 }
 
+namespace {
+// How many scripts Redis has run (INFO commandstats).
+long long scripts_run(redis_server const& redis) {
+    auto const info = redis.command({"INFO", "commandstats"}).text;
+    auto at = info.find("cmdstat_evalsha:calls=");
+    return at == std::string::npos ? 0 : std::stoll(info.substr(at + 22));
+}
+} // namespace
+
+// Quota leases (store.quota_leases) on two gateways of two cores each, over one Redis: most calls
+// are admitted without a store round trip, every call's usage reaches the store once the leases'
+// hold is over, and a tight quota is still never exceeded, with leases of five calls.
+BOOST_AUTO_TEST_CASE(quota_leases_count_every_call_with_a_fraction_of_the_store_round_trips) {
+    redis_server redis;
+    std::string const body = R"({"model":"chat","max_tokens":100,"messages":[{"role":"user","content":"Hello"}]})";
+    auto const estimate = domain::estimated_tokens(*domain::parse_chat_request(*domain::parse_json(body)));
+    mock_upstream up;
+    up.always(canned_reply::json(200, completion_body()));
+    std::string const leases = "store: {url: \"" + redis.url() + "\"" + (testing::sanitized_build ? ", timeout: 1s" : "") +
+                               ", quota_leases: {calls: 32, max_share: 0.05, hold: 200ms}}\n";
+    std::string const cfg = upstream_config(up, "", "quotas:\n  tenants: {acme: {tokens_per_day: " +
+                                                        std::to_string(1000 * estimate) + "}}\n" + leases);
+    gateway_fixture one(cfg, {}, 2), two(cfg, {}, 2);
+    auto const before = scripts_run(redis);
+    std::vector<call_spec> calls;
+    for (int i = 0; i < 400; ++i)
+        calls.push_back(call_spec{i % 2 ? one.port() : two.port(), "POST", "/v1/chat/completions", body,
+                                  {{"X-Tenant-Id", "acme"}}});
+    for (auto const& r : concurrent_calls(calls, 30s)) BOOST_TEST(r.response.status == 200);
+    auto const scripts = scripts_run(redis) - before;
+    BOOST_TEST_MESSAGE("400 calls, " << scripts << " quota scripts");
+    BOOST_TEST(scripts <= 100); // without leases: 800 (a reservation and a settlement per call)
+    auto settled = [&] {
+        auto day = tenant_day(one, "acme");
+        return day.at("tokens").at("reserved").as_int64() == 0 && day.at("tokens").at("used").as_int64() == 5 * 400;
+    };
+    BOOST_TEST(eventually(settled)); // every lease settled within its hold: each call's 5 tokens counted
+}
+
+BOOST_AUTO_TEST_CASE(a_tight_quota_holds_across_two_gateways_with_leases) {
+    redis_server redis;
+    std::string const body = R"({"model":"chat","max_tokens":100,"messages":[{"role":"user","content":"Hello"}]})";
+    auto const estimate = domain::estimated_tokens(*domain::parse_chat_request(*domain::parse_json(body)));
+    mock_upstream up;
+    up.reply_with([&](recorded_request const&) {
+        auto reply = canned_reply::json(200, completion_body());
+        reply.delay = 300ms; // calls stay in flight while the others arrive
+        return reply;
+    });
+    std::string const leases = "store: {url: \"" + redis.url() + "\"" + (testing::sanitized_build ? ", timeout: 1s" : "") +
+                               ", quota_leases: {calls: 32, max_share: 0.25, hold: 200ms}}\n";
+    std::string const cfg = upstream_config(up, "", "quotas:\n  tenants: {acme: {tokens_per_day: " +
+                                                        std::to_string(20 * estimate + estimate / 2) + "}}\n" + leases);
+    gateway_fixture one(cfg, {}, 2), two(cfg, {}, 2);
+    std::vector<call_spec> calls;
+    for (int i = 0; i < 200; ++i)
+        calls.push_back(call_spec{i % 2 ? one.port() : two.port(), "POST", "/v1/chat/completions", body,
+                                  {{"X-Tenant-Id", "acme"}}});
+    int ok = 0, quota = 0;
+    for (auto const& r : concurrent_calls(calls, 30s)) {
+        ok += r.response.status == 200;
+        quota += r.response.status == 429 && code_of(r.response) == "quota_exceeded";
+    }
+    BOOST_TEST_MESSAGE("ok " << ok << ", quota_exceeded " << quota << ", peak " << up.peak_concurrency());
+    BOOST_TEST(ok + quota == 200);
+    BOOST_TEST(up.peak_concurrency() <= 20u); // leases are reservations: never past the limit
+    BOOST_TEST(ok >= 10);                      // (leased room held back is bounded: 5 calls a lease)
+    auto settled = [&] {
+        auto day = tenant_day(two, "acme");
+        return day.at("tokens").at("reserved").as_int64() == 0 && day.at("tokens").at("used").as_int64() == 5 * ok;
+    };
+    BOOST_TEST(eventually(settled));
+}
+
 BOOST_AUTO_TEST_CASE(health_and_metrics_show_the_cluster_links) {
     redis_cluster_servers cluster;
     gateway_fixture gw("store: {url: \"" + cluster.url() + "\", cluster: true}\n", {}, 2);

@@ -112,6 +112,11 @@ void alert_contract(store_harness& h, adapters::quota_store& s, std::string cons
     auto c = h.run(s.reserve(subject, {1, 15}, limits));
     BOOST_TEST_REQUIRE(c.alerts.size() == 1u);
     BOOST_TEST(c.alerts[0].percent == 90);
+    // A quota lease's refusal (report_refusal false) reports nothing: the quota is not used up
+    // for a single call, which is then reserved on its own.
+    auto lease = h.run(s.reserve(subject, {0, 50}, limits, false));
+    BOOST_TEST(!lease.admitted);
+    BOOST_TEST(lease.alerts.empty());
     // 95 of 100 counted: a call that does not fit means the quota is used up.
     auto refused = h.run(s.reserve(subject, {1, 10}, limits));
     BOOST_TEST(!refused.admitted);

@@ -30,6 +30,7 @@ class store_harness {
     template <class T> T run(net::awaitable<T> a) {
         return net::co_spawn(context_, std::move(a), net::use_future).get();
     }
+    net::any_io_executor executor() { return context_.get_executor(); }
     template <class F> void run_here(F f) {
         net::post(context_, net::use_future(f)).get();
     }

@@ -164,7 +164,7 @@ return out
 // KEYS: the day window, the month window, the leases. ARGV: charge (requests, tokens,
 // micro-dollars), the six limits in metric order, the windows' retention, the lease id and its
 // length in ms, the alert levels, the day's first second and the next day's, the month's end,
-// the day and month names.
+// the day and month names, '0' when a refusal reports no threshold (a quota lease's).
 redis_script const& quota_reserve() {
     static redis_script const s{"quota_reserve", with_quota_common(R"lua(
 local now, now_ms = server_now()
@@ -182,7 +182,7 @@ for i = 1, 6 do
   local counted = v[f] + v[f + 3]
   if limit > 0 and counted + charge[f] > limit then
     local out = {0, i - 1, W[i] == 'd' and day_reset or month_reset, day, month, counted}
-    if v.live then
+    if v.live and ARGV[19] ~= '0' then
       alert(levels, v, out, i - 1, limit, limit)
       if v[7] ~= v.mask then redis.call('HSET', W[i] == 'd' and KEYS[1] or KEYS[2], 'al', num(v[7])) end
     end

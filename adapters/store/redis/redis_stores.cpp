@@ -178,7 +178,8 @@ net::awaitable<redis_value> redis_quota_store::run_in_windows(redis_script const
 }
 
 net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subject, domain::quota_counts charge,
-                                                         domain::quota_limits const& limits) {
+                                                         domain::quota_limits const& limits,
+                                                         bool report_refusal) {
     std::vector<std::string> args;
     push_counts(args, charge);
     push_limits(args, limits);
@@ -187,7 +188,8 @@ net::awaitable<quota_verdict> redis_quota_store::reserve(std::string const& subj
     args.push_back(lease_id);
     args.push_back(std::to_string(lease_.count()));
     args.push_back(levels_text(levels_));
-    auto const r = co_await run_in_windows(scripts::quota_reserve(), subject, args, {});
+    std::vector<std::string> const tail{report_refusal ? "1" : "0"};
+    auto const r = co_await run_in_windows(scripts::quota_reserve(), subject, args, tail);
     quota_verdict v;
     v.admitted = element(r, 0) == 1;
     if (!v.admitted) {

@@ -43,7 +43,8 @@ class redis_quota_store final : public quota_store {
         : redis_(redis), lease_(lease), retention_(retention), clock_(clock) {}
     bool remote() const override { return true; }
     net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,
-                                          domain::quota_limits const& limits) override;
+                                          domain::quota_limits const& limits,
+                                          bool report_refusal = true) override;
     net::awaitable<std::vector<domain::quota_alert>> settle(quota_reservation const& reservation,
                                                             std::optional<domain::quota_counts> actual,
                                                             domain::quota_limits const& limits) override;
