@@ -328,6 +328,7 @@ gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
         c.leased_quotas = std::make_unique<adapters::leased_quota_store>(c.context.get_executor(), *c.redis_quotas,
                                                                         config_.store.quota_leases);
         quotas = c.leased_quotas.get();
+        store_stats_->quota_leases.push_back(&c.leased_quotas->counts()); // (before any core serves)
     }
     return {c.redis_limits.get(), quotas, c.redis_budgets.get(), c.redis_meters.get()};
 }

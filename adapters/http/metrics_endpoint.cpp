@@ -138,6 +138,15 @@ void store_metrics(exposition& out, std::string& text, redis_stats const* s, std
             static_cast<double>(s->slot_maps.load()));
     counter("switchboard_store_redirections_total", "Redis Cluster -MOVED and -ASK replies followed.",
             static_cast<double>(s->redirections.load()));
+    if (!s->quota_leases.empty()) {
+        auto const leases = sum_lease_counters(*s);
+        counter("switchboard_quota_leases_total", "Quota leases reserved in the store (store.quota_leases).",
+                static_cast<double>(leases.leases));
+        out.family("switchboard_quota_calls_total", "counter",
+                   "Quota reservations of calls: from a lease on this instance, or alone in the store.");
+        out.sample("switchboard_quota_calls_total", {{"reserved", "lease"}}, static_cast<double>(leases.from_lease));
+        out.sample("switchboard_quota_calls_total", {{"reserved", "alone"}}, static_cast<double>(leases.alone));
+    }
     std::string_view const name = "switchboard_store_round_trip_seconds";
     out.family(name, "histogram", "Round trip of one pipelined exchange with the store.");
     std::uint64_t cumulative = 0;

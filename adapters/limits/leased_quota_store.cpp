@@ -34,7 +34,7 @@ std::optional<quota_verdict> leased_quota_store::take_from_lease(std::string con
     }
     if (!domain::lease_fits(held.lease, charge)) return std::nullopt;
     domain::lease_take(held.lease, charge);
-    ++counts_.from_lease;
+    counts_.from_lease.fetch_add(1, std::memory_order_relaxed);
     quota_verdict v;
     v.admitted = true;
     v.reservation = {subject, held.reservation.day, held.reservation.month, charge, {}, s.open};
@@ -58,7 +58,7 @@ net::awaitable<quota_verdict> leased_quota_store::reserve(std::string const& sub
         if (opened) co_return std::move(*opened);
         break; // refused: the quota's last share goes call by call
     }
-    ++counts_.alone;
+    counts_.alone.fetch_add(1, std::memory_order_relaxed);
     auto v = co_await shared_.reserve(subject, charge, limits, report_refusal);
     subjects_[subject].use = v.admitted ? v.use : 1.0; // (a flush may have forgotten it meanwhile)
     co_return v;
@@ -100,9 +100,9 @@ net::awaitable<std::optional<quota_verdict>> leased_quota_store::open_lease(std:
     held.reservation = std::move(v->reservation);
     held.limits = limits;
     held.day_end = domain::next_day_start(wall_());
-    ++counts_.leases;
+    counts_.leases.fetch_add(1, std::memory_order_relaxed);
     domain::lease_take(held.lease, charge);
-    ++counts_.from_lease;
+    counts_.from_lease.fetch_add(1, std::memory_order_relaxed);
     v->reservation = {subject, held.reservation.day, held.reservation.month, charge, {}, s.open};
     co_return v; // with the lease's alerts: thresholds its reservation crossed
 }

@@ -11,6 +11,7 @@
 // Errors: the shared store's store_unavailable, from reserve() only; a lease's settlement the
 // store cannot take is retried in the background (settle_later).
 // Thread safety: one per core, used from its thread only; the shared store is that core's.
+#include "adapters/store/lease_counters.hpp"
 #include "adapters/store/quota_store.hpp"
 #include "domain/quota_lease.hpp"
 
@@ -48,12 +49,7 @@ class leased_quota_store final : public quota_store {
     // Closes every lease and settles those with no call in flight (at shutdown, after the drain).
     net::awaitable<void> close_all();
 
-    struct counters {
-        std::uint64_t leases = 0;     // leases reserved in the shared store
-        std::uint64_t from_lease = 0; // calls admitted from a lease
-        std::uint64_t alone = 0;      // calls reserved on their own
-    };
-    counters const& counts() const { return counts_; }
+    lease_counters const& counts() const { return counts_; }
     std::size_t leases_held() const { return leases_.size(); }
 
   private:
@@ -92,7 +88,7 @@ class leased_quota_store final : public quota_store {
     std::uint64_t next_id_ = 1;
     std::map<std::string, subject_state, std::less<>> subjects_;
     std::unordered_map<std::uint64_t, held_lease> leases_;
-    counters counts_;
+    lease_counters counts_;
 };
 
 } // namespace switchboard::adapters

@@ -278,6 +278,14 @@ BOOST_AUTO_TEST_CASE(quota_leases_count_every_call_with_a_fraction_of_the_store_
         return day.at("tokens").at("reserved").as_int64() == 0 && day.at("tokens").at("used").as_int64() == 5 * 400;
     };
     BOOST_TEST(eventually(settled)); // every lease settled within its hold: each call's 5 tokens counted
+    // Health and metrics say how the calls were reserved (each gateway served 200).
+    auto const leased = json::parse(one.get("/api/v1/health").body).at("store").at("quota_leases");
+    BOOST_TEST(leased.at("calls_from_leases").as_int64() + leased.at("calls_alone").as_int64() == 200);
+    BOOST_TEST(leased.at("calls_from_leases").as_int64() >= 150);
+    BOOST_TEST(leased.at("leases").as_int64() >= 2); // one per core at least
+    auto const metrics = one.get("/metrics").body;
+    BOOST_TEST(metrics.find("switchboard_quota_calls_total{reserved=\"lease\"} " +
+                            std::to_string(leased.at("calls_from_leases").as_int64())) != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_tight_quota_holds_across_two_gateways_with_leases) {

@@ -14,6 +14,7 @@
 // connection is down they fail at once, so callers apply their fail mode without delay.
 // Thread safety: every member must be used on the connection's executor (its core's thread),
 // except the shared `redis_stats`, which is atomic.
+#include "adapters/store/lease_counters.hpp"
 #include "adapters/store/redis/redis_link.hpp"
 #include "adapters/store/redis/redis_url.hpp"
 
@@ -54,6 +55,8 @@ struct redis_stats {
     std::atomic<int> cluster_links_ready{0};
     std::atomic<long> slot_maps{0};
     std::atomic<long> redirections{0};
+    // Each core's quota lease counters (store.quota_leases on), set before the cores serve.
+    std::vector<lease_counters const*> quota_leases;
     // Round-trip histogram for /metrics: counts per bucket (not cumulative), +Inf last.
     static constexpr std::array<long, 11> round_trip_bounds_us{100,   250,   500,   1000,   2500,  5000,
                                                               10000, 25000, 50000, 100000, 250000};
@@ -62,6 +65,20 @@ struct redis_stats {
     std::atomic<std::uint64_t> round_trip_sum_us{0};
     void observe_round_trip(long us);
 };
+
+struct lease_totals {
+    std::uint64_t leases = 0, from_lease = 0, alone = 0;
+};
+// Every core's quota lease counters, summed.
+inline lease_totals sum_lease_counters(redis_stats const& s) {
+    lease_totals t;
+    for (auto const* c : s.quota_leases) {
+        t.leases += c->leases.load(std::memory_order_relaxed);
+        t.from_lease += c->from_lease.load(std::memory_order_relaxed);
+        t.alone += c->alone.load(std::memory_order_relaxed);
+    }
+    return t;
+}
 
 class redis_connection final : public redis_link {
   public:
