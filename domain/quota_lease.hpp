@@ -15,20 +15,13 @@
 //    (each at most `max_share` of any limit), and at `exact_above` of a limit used, calls are
 //    reserved one by one again, as without leases: the last of a quota is shared exactly;
 //  - threshold alerts fire when a lease's reservation crosses them, up to one lease early.
+#include "domain/lease_terms.hpp"
 #include "domain/quota.hpp"
 #include "domain/time.hpp"
 
 #include <optional>
 
 namespace switchboard::domain {
-
-struct lease_terms {
-    int calls = 1;             // a lease holds room for this many calls like the one that opens it; 1: off
-    double max_share = 0.02;   // and for no more than this share of any limit
-    milliseconds hold{1000};   // a lease takes calls for this long, then is settled
-    double exact_above = 0.8;  // at this use of a limit or above, every call is reserved on its own
-    bool on() const { return calls > 1; }
-};
 
 // What a new lease reserves for a call charged `charge`, the subject's quota being at `use`
 // (0..1, from the store's last answer): `charge` times the calls it holds room for. nullopt:

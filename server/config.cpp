@@ -166,8 +166,8 @@ class loader : public config_reader {
                 fail("store.url", "names database " + std::to_string(url->db) + ": a Redis Cluster has database 0 only");
         }
         if (c.store.cluster && c.store.url.empty()) fail("store.cluster", "needs store.url (a node of the cluster)");
-        if (c.store.quota_leases.on() && c.store.url.empty())
-            fail("store.quota_leases", "needs store.url: leases share a quota among instances (in memory every call is counted where it is)");
+        if (c.store.leases.on() && c.store.url.empty())
+            fail("store.leases", "needs store.url: leases share a quota among instances (in memory every call is counted where it is)");
         // A key found expiring is reported by every watch until it expires: its claim must last longer.
         if (c.webhooks.dedupe_for <= c.webhooks.key_expiry_notice)
             fail("webhooks.dedupe_for", "must be longer than webhooks.key_expiry_notice (each key would be reported again)");

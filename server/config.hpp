@@ -68,7 +68,7 @@ struct store_settings {
     // Quota leases (domain/quota_lease.hpp): each core reserves quota for `calls` calls at once
     // and admits them without a round trip. Off (calls 1) by default: usage then reaches the
     // store with each call, and no leased room is ever held back from another instance.
-    domain::lease_terms quota_leases;
+    domain::lease_terms leases;
 };
 
 // The usage ledger: one row per call, kept `options.retention` (ledger_writer.hpp).

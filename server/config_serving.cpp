@@ -107,7 +107,7 @@ field_list<store_settings> store_fields() {
          [](S const& s) {
              return boost::json::value(s.reservation_lease.count() > 0 ? ms_text(s.reservation_lease) : "auto");
          }},
-        field::section<S, domain::lease_terms>("quota_leases", &S::quota_leases, quota_lease_fields()),
+        field::section<S, domain::lease_terms>("leases", &S::leases, quota_lease_fields()),
     };
     return fields;
 }

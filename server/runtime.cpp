@@ -10,6 +10,7 @@
 #include "adapters/providers/provider_factory.hpp"
 #include "adapters/limits/inbound_limiter.hpp"
 #include "adapters/limits/leased_quota_store.hpp"
+#include "adapters/limits/leased_rate_limit_store.hpp"
 #include "adapters/limits/quota_keeper.hpp"
 #include "adapters/store/memory_budget_store.hpp"
 #include "adapters/store/redis/redis_cluster.hpp"
@@ -84,7 +85,8 @@ struct gateway_runtime::core {
     std::unique_ptr<adapters::redis_link> redis; // a redis_connection, or a redis_cluster
     std::unique_ptr<adapters::redis_rate_limit_store> redis_limits;
     std::unique_ptr<adapters::redis_quota_store> redis_quotas;
-    std::unique_ptr<adapters::leased_quota_store> leased_quotas; // store.quota_leases on
+    std::unique_ptr<adapters::leased_quota_store> leased_quotas;     // store.leases on
+    std::unique_ptr<adapters::leased_rate_limit_store> leased_limits; // store.leases on
     std::unique_ptr<adapters::redis_budget_store> redis_budgets;
     std::unique_ptr<adapters::redis_key_meter_store> redis_meters;
     std::unique_ptr<adapters::redis_key_store> redis_keys;
@@ -323,14 +325,15 @@ gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
     c.redis_quotas->set_alert_levels(config_.quotas.alert_thresholds);
     if (webhooks_) c.redis_webhooks = std::make_unique<adapters::redis_webhook_store>(*c.redis);
     c.redis->start();
-    adapters::quota_store* quotas = c.redis_quotas.get();
-    if (config_.store.quota_leases.on()) {
-        c.leased_quotas = std::make_unique<adapters::leased_quota_store>(c.context.get_executor(), *c.redis_quotas,
-                                                                        config_.store.quota_leases);
-        quotas = c.leased_quotas.get();
-        store_stats_->quota_leases.push_back(&c.leased_quotas->counts()); // (before any core serves)
-    }
-    return {c.redis_limits.get(), quotas, c.redis_budgets.get(), c.redis_meters.get()};
+    if (!config_.store.leases.on())
+        return {c.redis_limits.get(), c.redis_quotas.get(), c.redis_budgets.get(), c.redis_meters.get()};
+    auto const executor = c.context.get_executor();
+    c.leased_quotas = std::make_unique<adapters::leased_quota_store>(executor, *c.redis_quotas, config_.store.leases);
+    c.leased_limits = std::make_unique<adapters::leased_rate_limit_store>(executor, *c.redis_limits, *c.redis_limits,
+                                                                          config_.store.leases);
+    store_stats_->quota_leases.push_back(&c.leased_quotas->counts()); // (before any core serves)
+    store_stats_->limit_leases.push_back(&c.leased_limits->counts());
+    return {c.leased_limits.get(), c.leased_quotas.get(), c.redis_budgets.get(), c.redis_meters.get()};
 }
 
 adapters::router_services gateway_runtime::services_for(core& c, adapters::metrics_shard* shard) {
@@ -459,8 +462,11 @@ void gateway_runtime::start_background_tasks() {
         });
     if (webhooks_) start_webhooks(first);
     if (first.leased_quotas)
-        tasks_->spawn("quota_leases", config_.store.quota_leases.hold, [this]() -> net::awaitable<void> {
-            for (auto& c : cores_) co_await net::co_spawn(c->context, c->leased_quotas->flush(), net::use_awaitable);
+        tasks_->spawn("leases", config_.store.leases.hold, [this]() -> net::awaitable<void> {
+            for (auto& c : cores_) {
+                co_await net::co_spawn(c->context, c->leased_quotas->flush(), net::use_awaitable);
+                co_await net::co_spawn(c->context, c->leased_limits->flush(), net::use_awaitable);
+            }
         });
     tasks_->spawn("store_housekeeping", config_.observability.housekeeping_interval, [this, &first]() {
         return adapters::store_housekeeping(local_quotas_.get(), first.redis.get());
@@ -486,23 +492,27 @@ std::uint64_t gateway_runtime::disconnect_watches_armed() const {
     return n;
 }
 
-// Settles every core's idle quota leases (after the drain, before the store links close): what
-// their calls used reaches the store now, and their room is free for the other instances at once
-// rather than when the store's expiry of unsettled reservations gives it back.
-void gateway_runtime::settle_quota_leases() {
+// Ends every core's leases (after the drain, before the store links close): what their calls used
+// reaches the store now, and the room they hold is free for the other instances at once rather
+// than when the store's expiry gives it back.
+void gateway_runtime::end_leases() {
     for (auto& c : cores_) {
         if (!c->leased_quotas) continue;
-        auto done = net::co_spawn(c->context, c->leased_quotas->close_all(), net::use_future);
+        auto close = [](core& k) -> net::awaitable<void> {
+            co_await k.leased_quotas->close_all();
+            co_await k.leased_limits->close_all();
+        };
+        auto done = net::co_spawn(c->context, close(*c), net::use_future);
         if (done.wait_for(std::chrono::seconds(2)) != std::future_status::ready) {
-            adapters::log_event(adapters::log_level::warning, "quota_leases_unsettled",
-                                {{"message", "the store did not take the quota leases' settlements in time; "
-                                             "it gives their reservations back when they expire"}});
+            adapters::log_event(adapters::log_level::warning, "leases_unsettled",
+                                {{"message", "the store did not take the leases' settlements in time; "
+                                             "it gives what they hold back when it expires"}});
             continue;
         }
         try {
             done.get();
         } catch (std::exception const& e) {
-            adapters::log_event(adapters::log_level::warning, "quota_leases_unsettled", {{"error", e.what()}});
+            adapters::log_event(adapters::log_level::warning, "leases_unsettled", {{"error", e.what()}});
         }
     }
 }
@@ -522,7 +532,7 @@ void gateway_runtime::shutdown() {
     while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < give_up)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     int const abandoned = in_flight_.load();
-    settle_quota_leases();
+    end_leases();
 
     for (auto& c : cores_) {
         run_on(c->context, [&] {

@@ -83,7 +83,7 @@ class gateway_runtime {
     adapters::router_services services_for(core& c, adapters::metrics_shard* shard);
     void wait_for_store(unsigned cores) const;
     void start_background_tasks();
-    void settle_quota_leases();
+    void end_leases();
     void set_up_auth();
     void open_ledger();
     void set_up_webhooks();

@@ -139,13 +139,21 @@ void store_metrics(exposition& out, std::string& text, redis_stats const* s, std
     counter("switchboard_store_redirections_total", "Redis Cluster -MOVED and -ASK replies followed.",
             static_cast<double>(s->redirections.load()));
     if (!s->quota_leases.empty()) {
-        auto const leases = sum_lease_counters(*s);
-        counter("switchboard_quota_leases_total", "Quota leases reserved in the store (store.quota_leases).",
-                static_cast<double>(leases.leases));
-        out.family("switchboard_quota_calls_total", "counter",
-                   "Quota reservations of calls: from a lease on this instance, or alone in the store.");
-        out.sample("switchboard_quota_calls_total", {{"reserved", "lease"}}, static_cast<double>(leases.from_lease));
-        out.sample("switchboard_quota_calls_total", {{"reserved", "alone"}}, static_cast<double>(leases.alone));
+        auto const quota = sum_lease_counters(s->quota_leases), limit = sum_lease_counters(s->limit_leases);
+        out.family("switchboard_store_leases_total", "counter",
+                   "Leases taken from the store (store.leases): quota reservations, rate-limit admissions.");
+        out.sample("switchboard_store_leases_total", {{"kind", "quota"}}, static_cast<double>(quota.leases));
+        out.sample("switchboard_store_leases_total", {{"kind", "limit"}}, static_cast<double>(limit.leases));
+        out.family("switchboard_store_lease_calls_total", "counter",
+                   "Calls counted from a lease on this instance (from=lease) or on their own in the store (from=store).");
+        out.sample("switchboard_store_lease_calls_total", {{"kind", "quota"}, {"from", "lease"}},
+                   static_cast<double>(quota.from_lease));
+        out.sample("switchboard_store_lease_calls_total", {{"kind", "quota"}, {"from", "store"}},
+                   static_cast<double>(quota.alone));
+        out.sample("switchboard_store_lease_calls_total", {{"kind", "limit"}, {"from", "lease"}},
+                   static_cast<double>(limit.from_lease));
+        out.sample("switchboard_store_lease_calls_total", {{"kind", "limit"}, {"from", "store"}},
+                   static_cast<double>(limit.alone));
     }
     std::string_view const name = "switchboard_store_round_trip_seconds";
     out.family(name, "histogram", "Round trip of one pipelined exchange with the store.");

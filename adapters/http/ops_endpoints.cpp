@@ -27,10 +27,11 @@ json::object api_router::store_status() const {
         store["fallbacks"] = s->fallbacks.load();
         if (s->slot_maps.load() > 0) store["cluster"] = {{"slot_maps", s->slot_maps.load()}, {"redirections", s->redirections.load()}};
         if (!s->quota_leases.empty()) {
-            auto const leases = sum_lease_counters(*s);
-            store["quota_leases"] = {{"leases", leases.leases},
-                                     {"calls_from_leases", leases.from_lease},
-                                     {"calls_alone", leases.alone}};
+            auto describe = [](lease_totals const& t) {
+                return json::object{{"leases", t.leases}, {"calls_from_leases", t.from_lease}, {"calls_alone", t.alone}};
+            };
+            store["leases"] = {{"quotas", describe(sum_lease_counters(s->quota_leases))},
+                               {"limits", describe(sum_lease_counters(s->limit_leases))}};
         }
         auto const rtt = s->last_round_trip_us.load();
         store["latency_ms"] = rtt < 0 ? json::value(nullptr) : json::value(static_cast<double>(rtt) / 1000.0);

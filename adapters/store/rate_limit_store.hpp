@@ -37,4 +37,22 @@ class rate_limit_store {
     virtual bool remote() const { return false; }
 };
 
+// A shared store that leases admissions (domain/window_lease.hpp; leased_rate_limit_store).
+class window_lease_store {
+  public:
+    virtual ~window_lease_store() = default;
+    struct lease_grant {
+        bool admitted = false;
+        std::vector<window_verdict> verdicts; // as admit()'s, after the lease's admissions
+        std::string member;                   // names the lease's admissions in the logs
+    };
+    // Records `admissions` admissions in every window, all or nothing, each counted as made `hold`
+    // from now.
+    virtual net::awaitable<lease_grant> lease(std::vector<limit_window> const& windows, std::int64_t admissions,
+                                              std::chrono::milliseconds hold) = 0;
+    // Removes the lease's admissions numbered `from` to `admissions` (1-based: those it did not use).
+    virtual net::awaitable<void> give_back(std::vector<limit_window> const& windows, std::string const& member,
+                                           std::int64_t from, std::int64_t admissions) = 0;
+};
+
 } // namespace switchboard::adapters

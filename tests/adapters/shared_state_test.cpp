@@ -250,7 +250,7 @@ long long scripts_run(redis_server const& redis) {
 }
 } // namespace
 
-// Quota leases (store.quota_leases) on two gateways of two cores each, over one Redis: most calls
+// Quota leases (store.leases) on two gateways of two cores each, over one Redis: most calls
 // are admitted without a store round trip, every call's usage reaches the store once the leases'
 // hold is over, and a tight quota is still never exceeded, with leases of five calls.
 BOOST_AUTO_TEST_CASE(quota_leases_count_every_call_with_a_fraction_of_the_store_round_trips) {
@@ -260,7 +260,7 @@ BOOST_AUTO_TEST_CASE(quota_leases_count_every_call_with_a_fraction_of_the_store_
     mock_upstream up;
     up.always(canned_reply::json(200, completion_body()));
     std::string const leases = "store: {url: \"" + redis.url() + "\"" + (testing::sanitized_build ? ", timeout: 1s" : "") +
-                               ", quota_leases: {calls: 32, max_share: 0.05, hold: 200ms}}\n";
+                               ", leases: {calls: 32, max_share: 0.05, hold: 200ms}}\n";
     std::string const cfg = upstream_config(up, "", "quotas:\n  tenants: {acme: {tokens_per_day: " +
                                                         std::to_string(1000 * estimate) + "}}\n" + leases);
     gateway_fixture one(cfg, {}, 2), two(cfg, {}, 2);
@@ -279,12 +279,12 @@ BOOST_AUTO_TEST_CASE(quota_leases_count_every_call_with_a_fraction_of_the_store_
     };
     BOOST_TEST(eventually(settled)); // every lease settled within its hold: each call's 5 tokens counted
     // Health and metrics say how the calls were reserved (each gateway served 200).
-    auto const leased = json::parse(one.get("/api/v1/health").body).at("store").at("quota_leases");
+    auto const leased = json::parse(one.get("/api/v1/health").body).at("store").at("leases").at("quotas");
     BOOST_TEST(leased.at("calls_from_leases").as_int64() + leased.at("calls_alone").as_int64() == 200);
     BOOST_TEST(leased.at("calls_from_leases").as_int64() >= 150);
     BOOST_TEST(leased.at("leases").as_int64() >= 2); // one per core at least
     auto const metrics = one.get("/metrics").body;
-    BOOST_TEST(metrics.find("switchboard_quota_calls_total{reserved=\"lease\"} " +
+    BOOST_TEST(metrics.find("switchboard_store_lease_calls_total{kind=\"quota\",from=\"lease\"} " +
                             std::to_string(leased.at("calls_from_leases").as_int64())) != std::string::npos);
 }
 
@@ -299,7 +299,7 @@ BOOST_AUTO_TEST_CASE(a_tight_quota_holds_across_two_gateways_with_leases) {
         return reply;
     });
     std::string const leases = "store: {url: \"" + redis.url() + "\"" + (testing::sanitized_build ? ", timeout: 1s" : "") +
-                               ", quota_leases: {calls: 32, max_share: 0.25, hold: 200ms}}\n";
+                               ", leases: {calls: 32, max_share: 0.25, hold: 200ms}}\n";
     std::string const cfg = upstream_config(up, "", "quotas:\n  tenants: {acme: {tokens_per_day: " +
                                                         std::to_string(20 * estimate + estimate / 2) + "}}\n" + leases);
     gateway_fixture one(cfg, {}, 2), two(cfg, {}, 2);
@@ -321,6 +321,44 @@ BOOST_AUTO_TEST_CASE(a_tight_quota_holds_across_two_gateways_with_leases) {
         return day.at("tokens").at("reserved").as_int64() == 0 && day.at("tokens").at("used").as_int64() == 5 * ok;
     };
     BOOST_TEST(eventually(settled));
+}
+
+// Rate-limit leases (store.leases) on two gateways of two cores each: most calls are admitted
+// without a store round trip, a limit admits no more than its requests, and what leases did not
+// use comes back when they end, so the whole limit is admitted.
+BOOST_AUTO_TEST_CASE(rate_limit_leases_admit_a_limit_exactly_across_two_gateways) {
+    redis_server redis;
+    mock_upstream up;
+    up.always(canned_reply::json(200, completion_body()));
+    std::string const cfg = upstream_config(
+        up, "",
+        "limits: [{per: ip, requests: 100, window: 1m}]\nstore: {url: \"" + redis.url() + "\"" +
+            (testing::sanitized_build ? ", timeout: 1s" : "") + ", leases: {calls: 32, max_share: 0.25, hold: 200ms}}\n");
+    gateway_fixture one(cfg, {}, 2), two(cfg, {}, 2);
+    int n = 0;
+    auto call = [&] { return (++n % 2 ? one : two).chat(chat_body("chat")).status; };
+    auto const before = scripts_run(redis);
+    int ok = 0;
+    for (int i = 0; i < 150; ++i) {
+        auto const status = call();
+        BOOST_TEST_REQUIRE((status == 200 || status == 429));
+        ok += status == 200;
+    }
+    auto const scripts = scripts_run(redis) - before;
+    BOOST_TEST_MESSAGE("150 calls: " << ok << " admitted, " << scripts << " scripts");
+    BOOST_TEST(ok <= 100);
+    BOOST_TEST(scripts < 100); // without leases: 150
+    // Leases end within their hold and give back what they did not use: the rest of the limit is
+    // admitted, and nothing more.
+    BOOST_TEST(eventually([&] {
+        if (ok < 100) ok += call() == 200;
+        return ok == 100;
+    }));
+    for (int i = 0; i < 10; ++i) BOOST_TEST(call() == 429);
+    auto const key = "rl:{ip:127.0.0.1}:*:60000";
+    BOOST_TEST(eventually([&] { return redis.command({"ZCARD", key}).integer == 100; }));
+    auto const leased = json::parse(one.get("/api/v1/health").body).at("store").at("leases").at("limits");
+    BOOST_TEST(leased.at("calls_from_leases").as_int64() > 0);
 }
 
 BOOST_AUTO_TEST_CASE(health_and_metrics_show_the_cluster_links) {

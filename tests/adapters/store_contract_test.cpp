@@ -227,6 +227,43 @@ BOOST_AUTO_TEST_CASE(redis_adapters_keep_the_contract) {
     every_contract(h, limits, quotas, meters);
 }
 
+// Rate-limit leases on Redis: n admissions in every window of the call at once, all or nothing,
+// counted as made when the lease's hold ends; the unused ones given back.
+BOOST_AUTO_TEST_CASE(redis_leases_admissions_counted_at_the_end_of_their_hold_and_gives_back_the_unused) {
+    redis_server server;
+    store_harness h;
+    adapters::redis_rate_limit_store limits(h.redis(server.port()));
+    std::vector<adapters::limit_window> const windows{{"rl:{key:k9}:*:60000", 10, 60s},
+                                                      {"rl:{key:k9}:own:60000", 100, 60s}};
+    auto const server_ms = [&] {
+        auto t = server.command({"TIME"});
+        return std::stoll(t.elements.at(0)) * 1000 + std::stoll(t.elements.at(1)) / 1000;
+    };
+    auto const before = server_ms();
+    auto lease = h.run(limits.lease(windows, 4, 500ms));
+    BOOST_TEST_REQUIRE(lease.admitted);
+    BOOST_TEST(lease.verdicts.at(0).remaining == 6);
+    BOOST_TEST(lease.verdicts.at(1).remaining == 96);
+    for (auto const& w : windows) {
+        auto const entries = server.command({"ZRANGE", w.key, "0", "-1", "WITHSCORES"});
+        BOOST_TEST_REQUIRE(entries.elements.size() == 8u);
+        BOOST_TEST(entries.elements.at(0) == lease.member + "#1");
+        // Counted as made at the end of the hold (the score is microseconds of the server clock).
+        BOOST_TEST(std::stoll(entries.elements.at(1)) / 1000 >= before + 500);
+        BOOST_TEST(server.command({"PTTL", w.key}).integer > 60'000);
+    }
+    // Eight more do not fit the first window: nothing is written in either.
+    auto refused = h.run(limits.lease(windows, 8, 500ms));
+    BOOST_TEST(!refused.admitted);
+    BOOST_TEST(!refused.verdicts.at(0).admitted);
+    BOOST_TEST(server.command({"ZCARD", windows[1].key}).integer == 4);
+    BOOST_TEST(h.run(limits.admit(windows)).at(0).remaining == 5); // a call on its own still fits
+    // The lease used one admission: the other three go back, in every window.
+    h.run(limits.give_back(windows, lease.member, 2, 4));
+    BOOST_TEST(server.command({"ZCARD", windows[0].key}).integer == 2);
+    BOOST_TEST(server.command({"ZCARD", windows[1].key}).integer == 2);
+}
+
 BOOST_AUTO_TEST_CASE(memory_quota_windows_start_over_at_utc_midnight_and_month_start) {
     store_harness h;
     std::int64_t now = 1798761599 - 10; // 2026-12-31T23:59:49Z

@@ -81,27 +81,27 @@ BOOST_AUTO_TEST_CASE(a_redis_cluster_is_named_by_one_node_in_the_file_or_the_env
 BOOST_AUTO_TEST_CASE(quota_leases_are_off_by_default_and_need_a_shared_store) {
     auto d = load_config_text("store: {url: \"redis://h:6379\"}\n", fake_env({}));
     BOOST_TEST_REQUIRE(d.has_value());
-    BOOST_TEST(!d->store.quota_leases.on());
-    auto c = load_config_text("store: {url: \"redis://h:6379\", quota_leases: {calls: 64, max_share: 0.05, hold: 250ms, "
+    BOOST_TEST(!d->store.leases.on());
+    auto c = load_config_text("store: {url: \"redis://h:6379\", leases: {calls: 64, max_share: 0.05, hold: 250ms, "
                               "exact_above: 0.9}}\n",
                               fake_env({}));
     BOOST_TEST_REQUIRE(c.has_value());
-    BOOST_TEST(c->store.quota_leases.calls == 64);
-    BOOST_TEST(c->store.quota_leases.max_share == 0.05);
-    BOOST_TEST(c->store.quota_leases.hold.count() == 250);
-    BOOST_TEST(c->store.quota_leases.exact_above == 0.9);
+    BOOST_TEST(c->store.leases.calls == 64);
+    BOOST_TEST(c->store.leases.max_share == 0.05);
+    BOOST_TEST(c->store.leases.hold.count() == 250);
+    BOOST_TEST(c->store.leases.exact_above == 0.9);
     auto const dump = boost::json::serialize(describe(*c));
-    BOOST_TEST(dump.find(R"("quota_leases":{"calls":64,"max_share":5E-2,"hold":"250ms","exact_above":9E-1})") !=
+    BOOST_TEST(dump.find(R"("leases":{"calls":64,"max_share":5E-2,"hold":"250ms","exact_above":9E-1})") !=
                    std::string::npos,
                dump);
-    BOOST_TEST(mentions(problems_of("store: {quota_leases: {calls: 32}}\n"), "store.quota_leases: needs store.url"));
-    BOOST_TEST(mentions(problems_of("store: {url: \"redis://h:6379\", quota_leases: {calls: 0}}\n"), "store.quota_leases.calls"));
-    BOOST_TEST(mentions(problems_of("store: {url: \"redis://h:6379\", quota_leases: {max_share: 0.9}}\n"),
-                        "store.quota_leases.max_share: must be a fraction above 0 and at most 0.5"));
-    BOOST_TEST(mentions(problems_of("store: {url: \"redis://h:6379\", quota_leases: {hold: 5ms}}\n"),
-                        "store.quota_leases.hold"));
-    BOOST_TEST(mentions(problems_of("store: {url: \"redis://h:6379\", quota_leases: {size: 3}}\n"),
-                        "store.quota_leases.size"));
+    BOOST_TEST(mentions(problems_of("store: {leases: {calls: 32}}\n"), "store.leases: needs store.url"));
+    BOOST_TEST(mentions(problems_of("store: {url: \"redis://h:6379\", leases: {calls: 0}}\n"), "store.leases.calls"));
+    BOOST_TEST(mentions(problems_of("store: {url: \"redis://h:6379\", leases: {max_share: 0.9}}\n"),
+                        "store.leases.max_share: must be a fraction above 0 and at most 0.5"));
+    BOOST_TEST(mentions(problems_of("store: {url: \"redis://h:6379\", leases: {hold: 5ms}}\n"),
+                        "store.leases.hold"));
+    BOOST_TEST(mentions(problems_of("store: {url: \"redis://h:6379\", leases: {size: 3}}\n"),
+                        "store.leases.size"));
 }
 
 BOOST_AUTO_TEST_CASE(env_shorthand_adds_providers_and_overrides) {

@@ -55,8 +55,9 @@ struct redis_stats {
     std::atomic<int> cluster_links_ready{0};
     std::atomic<long> slot_maps{0};
     std::atomic<long> redirections{0};
-    // Each core's quota lease counters (store.quota_leases on), set before the cores serve.
-    std::vector<lease_counters const*> quota_leases;
+    // Each core's lease counters, quotas' and rate limits' (store.leases on), set before the
+    // cores serve.
+    std::vector<lease_counters const*> quota_leases, limit_leases;
     // Round-trip histogram for /metrics: counts per bucket (not cumulative), +Inf last.
     static constexpr std::array<long, 11> round_trip_bounds_us{100,   250,   500,   1000,   2500,  5000,
                                                               10000, 25000, 50000, 100000, 250000};
@@ -69,10 +70,10 @@ struct redis_stats {
 struct lease_totals {
     std::uint64_t leases = 0, from_lease = 0, alone = 0;
 };
-// Every core's quota lease counters, summed.
-inline lease_totals sum_lease_counters(redis_stats const& s) {
+// Every core's lease counters of one kind, summed.
+inline lease_totals sum_lease_counters(std::vector<lease_counters const*> const& cores) {
     lease_totals t;
-    for (auto const* c : s.quota_leases) {
+    for (auto const* c : cores) {
         t.leases += c->leases.load(std::memory_order_relaxed);
         t.from_lease += c->from_lease.load(std::memory_order_relaxed);
         t.alone += c->alone.load(std::memory_order_relaxed);

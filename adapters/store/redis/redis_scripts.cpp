@@ -130,10 +130,15 @@ std::string with_quota_common(char const* body) {
 } // namespace
 
 // All or nothing over the windows of one hash tag: nothing is written unless every window admits.
+// KEYS: the windows. ARGV: each window's limit and length (ms), then the admissions to record, the
+// ms from now they are counted at (a lease's hold; 0 for a call), the member (a lease's n members
+// are member#1 to member#n).
 redis_script const& sliding_windows() {
     static redis_script const s{"sliding_windows", R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local n, hold, member = tonumber(ARGV[#ARGV - 2]), tonumber(ARGV[#ARGV - 1]), ARGV[#ARGV]
+local at = now + hold * 1000
 local counts, resets, all = {}, {}, true
 for i, key in ipairs(KEYS) do
   local limit, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i]) * 1000
@@ -143,17 +148,21 @@ for i, key in ipairs(KEYS) do
   local first = now
   if oldest[2] then first = tonumber(oldest[2]) end
   resets[i] = math.ceil((first + window - now) / 1000)
-  if counts[i] >= limit then all = false end
+  if counts[i] + n > limit then all = false end
+end
+local entries = {}
+if all and n > 1 then
+  for j = 1, n do entries[2 * j - 1], entries[2 * j] = at, member .. '#' .. j end
 end
 local out = {all and 1 or 0}
 for i, key in ipairs(KEYS) do
   local limit = tonumber(ARGV[2 * i - 1])
   if all then
-    redis.call('ZADD', key, now, ARGV[#ARGV])
-    redis.call('PEXPIRE', key, ARGV[2 * i])
+    if n > 1 then redis.call('ZADD', key, unpack(entries)) else redis.call('ZADD', key, at, member) end
+    redis.call('PEXPIRE', key, tonumber(ARGV[2 * i]) + hold)
   end
-  out[#out + 1] = counts[i] < limit and 1 or 0
-  out[#out + 1] = math.max(0, limit - counts[i] - (all and 1 or 0))
+  out[#out + 1] = counts[i] + n <= limit and 1 or 0
+  out[#out + 1] = math.max(0, limit - counts[i] - (all and n or 0))
   out[#out + 1] = resets[i]
 end
 return out

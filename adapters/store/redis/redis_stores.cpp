@@ -67,10 +67,47 @@ void push_counts(std::vector<std::string>& args, domain::quota_counts const& c) 
 }
 } // namespace
 
+net::awaitable<std::vector<window_verdict>> redis_rate_limit_store::admit(std::vector<limit_window> const& windows) {
+    auto grant = co_await record(windows, 1, std::chrono::milliseconds(0),
+                                 instance_tag() + ":" + std::to_string(next_member_sequence()));
+    co_return std::move(grant.verdicts);
+}
+
+net::awaitable<window_lease_store::lease_grant> redis_rate_limit_store::lease(std::vector<limit_window> const& windows,
+                                                                             std::int64_t admissions,
+                                                                             std::chrono::milliseconds hold) {
+    co_return co_await record(windows, admissions, hold, instance_tag() + ":" + std::to_string(next_member_sequence()));
+}
+
+namespace {
+// A lease's members numbered `from` to `to` ("member#3").
+std::vector<std::string> lease_members(std::string const& member, std::int64_t from, std::int64_t to) {
+    std::vector<std::string> out;
+    for (auto j = from; j <= to; ++j) out.push_back(member + "#" + std::to_string(j));
+    return out;
+}
+} // namespace
+
+net::awaitable<void> redis_rate_limit_store::give_back(std::vector<limit_window> const& windows,
+                                                       std::string const& member, std::int64_t from,
+                                                       std::int64_t admissions) {
+    if (from > admissions) co_return;
+    auto const unused = lease_members(member, from, admissions);
+    std::vector<std::vector<std::string>> commands;
+    for (auto const& w : windows) {
+        std::vector<std::string> zrem{"ZREM", w.key};
+        zrem.insert(zrem.end(), unused.begin(), unused.end());
+        commands.push_back(std::move(zrem));
+    }
+    co_await redis_.pipeline(std::move(commands));
+}
+
 // The windows of one slot (those of one hash tag: a key's own limit beside a per-key rule) go in
 // one script, all or nothing; each slot's script in the same write.
-net::awaitable<std::vector<window_verdict>> redis_rate_limit_store::admit(std::vector<limit_window> const& windows) {
-    auto const member = instance_tag() + ":" + std::to_string(next_member_sequence());
+net::awaitable<window_lease_store::lease_grant> redis_rate_limit_store::record(std::vector<limit_window> const& windows,
+                                                                              std::int64_t admissions,
+                                                                              std::chrono::milliseconds hold,
+                                                                              std::string member) {
     std::vector<std::vector<std::size_t>> groups; // window indexes, by slot in order of first use
     std::vector<std::uint16_t> slots;
     for (std::size_t i = 0; i < windows.size(); ++i) {
@@ -90,6 +127,8 @@ net::awaitable<std::vector<window_verdict>> redis_rate_limit_store::admit(std::v
             call.args.push_back(std::to_string(windows[i].limit));
             call.args.push_back(std::to_string(windows[i].window.count()));
         }
+        call.args.push_back(std::to_string(admissions));
+        call.args.push_back(std::to_string(hold.count()));
         call.args.push_back(member);
         calls.push_back(std::move(call));
     }
@@ -103,14 +142,18 @@ net::awaitable<std::vector<window_verdict>> redis_rate_limit_store::admit(std::v
             out[groups[g][j]] = {element(r, 1 + 3 * j) == 1, element(r, 2 + 3 * j),
                                  std::chrono::milliseconds(element(r, 3 + 3 * j))};
     }
-    if (std::all_of(written.begin(), written.end(), [](bool w) { return w; })) co_return out;
+    if (std::all_of(written.begin(), written.end(), [](bool w) { return w; }))
+        co_return lease_grant{true, std::move(out), std::move(member)};
     // Refused: the slots that admitted it take it back ("only admitted requests count").
+    auto const members = admissions > 1 ? lease_members(member, 1, admissions) : std::vector<std::string>{member};
     std::vector<std::vector<std::string>> undo;
     for (std::size_t g = 0; g < groups.size(); ++g)
         if (written[g])
             for (auto const i : groups[g]) {
-                undo.push_back({"ZREM", windows[i].key, member});
-                out[i].remaining += 1;
+                std::vector<std::string> zrem{"ZREM", windows[i].key};
+                zrem.insert(zrem.end(), members.begin(), members.end());
+                undo.push_back(std::move(zrem));
+                out[i].remaining += admissions;
             }
     if (!undo.empty()) {
         try {
@@ -119,7 +162,7 @@ net::awaitable<std::vector<window_verdict>> redis_rate_limit_store::admit(std::v
             // The entries expire with their window; the refusal stands.
         }
     }
-    co_return out;
+    co_return lease_grant{false, std::move(out), std::move(member)};
 }
 
 std::string redis_quota_store::base_key(std::string const& subject) {

@@ -20,13 +20,20 @@
 
 namespace switchboard::adapters {
 
-class redis_rate_limit_store final : public rate_limit_store {
+class redis_rate_limit_store final : public rate_limit_store, public window_lease_store {
   public:
     explicit redis_rate_limit_store(redis_link& redis) : redis_(redis) {}
     net::awaitable<std::vector<window_verdict>> admit(std::vector<limit_window> const& windows) override;
     bool remote() const override { return true; }
+    net::awaitable<lease_grant> lease(std::vector<limit_window> const& windows, std::int64_t admissions,
+                                      std::chrono::milliseconds hold) override;
+    net::awaitable<void> give_back(std::vector<limit_window> const& windows, std::string const& member,
+                                   std::int64_t from, std::int64_t admissions) override;
 
   private:
+    // Records `admissions` under `member` in every window (all or nothing, over every slot).
+    net::awaitable<lease_grant> record(std::vector<limit_window> const& windows, std::int64_t admissions,
+                                       std::chrono::milliseconds hold, std::string member);
     redis_link& redis_;
 };
 
