@@ -123,7 +123,7 @@ models:
 EOF
 }
 gateway_config "$gateway_port" > "$work/gateway.yaml"
-gateway_config "$redis_gateway_port" "store: {url: \"redis://127.0.0.1:$redis_port\"}" > "$work/gateway-redis.yaml"
+gateway_config "$redis_gateway_port" "store: {url: \"redis://127.0.0.1:$redis_port\", leases: {calls: ${LEASES:-1}}}" > "$work/gateway-redis.yaml"
 gateway_config "$pipe_gateway_port" > "$work/gateway-pipe.yaml"
 # Auth on ("sb+key", "sb+token"): one API key of the config, and an access token of
 # /api/auth/login made from it; every request is authenticated (the tenant's quota as above).

@@ -2,8 +2,8 @@
 # the whole policy stack on the Redis store — an inbound limit per key, the tenant's quota, an API
 # key with its own limits (per minute, concurrency) and daily budget — and a mock provider.
 # Sets redis_port, gateway_port, key (the API key), work (a temporary directory), pids; cleans up
-# on exit. REDIS_CPU: the CPU list Redis is pinned to (default: not pinned). QUOTA_LEASES: the
-# calls a quota lease holds room for (store.leases.calls; default 1, leases off).
+# on exit. REDIS_CPU: the CPU list Redis is pinned to (default: not pinned). LEASES: the
+# calls a lease holds room for (store.leases.calls; default 1, leases off).
 bin=${SWITCHBOARD_BIN:-build/server/switchboard}
 work=$(mktemp -d)
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
@@ -19,7 +19,7 @@ entry=$(echo "$minted" | grep -- '- {id:' | sed 's/}$/, requests_per_minute: 100
 cat > "$work/gateway.yaml" <<YAML
 server: {host: 127.0.0.1, port: $gateway_port, threads: 1}
 logging: {level: warning}
-store: {url: "redis://127.0.0.1:$redis_port", leases: {calls: ${QUOTA_LEASES:-1}}}
+store: {url: "redis://127.0.0.1:$redis_port", leases: {calls: ${LEASES:-1}}}
 ledger: {store: off}
 limits: [{per: key, requests: 1000000, window: 1s}]
 quotas: {tenants: {acme: {tokens_per_day: 1000000000000, tokens_per_month: 1000000000000}}}
