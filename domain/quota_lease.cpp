@@ -41,6 +41,20 @@ void lease_end(quota_lease& l, quota_counts charge, std::optional<quota_counts> 
     if (l.in_flight > 0) --l.in_flight;
 }
 
+quota_counts lease_unused(quota_lease const& l) {
+    auto left = [](std::int64_t granted, std::int64_t taken, std::int64_t used) {
+        return std::max<std::int64_t>(0, granted - taken - used);
+    };
+    return {left(l.granted.requests, l.taken.requests, l.used.requests),
+            left(l.granted.tokens, l.taken.tokens, l.used.tokens),
+            left(l.granted.micro_usd, l.taken.micro_usd, l.used.micro_usd)};
+}
+
+bool lease_worth_shrinking(quota_lease const& l) {
+    auto const unused = lease_unused(l);
+    return !l.open && l.in_flight > 0 && (unused.requests > 0 || unused.tokens > 0 || unused.micro_usd > 0);
+}
+
 bool lease_expired(quota_lease const& l, time_point now, lease_terms const& terms) {
     return l.open && now - l.opened >= terms.hold;
 }

@@ -49,5 +49,11 @@ void lease_end(quota_lease& lease, quota_counts charge, std::optional<quota_coun
 bool lease_expired(quota_lease const& lease, time_point now, lease_terms const& terms);
 // Whether a lease is to be settled now: closed, no call in flight.
 inline bool lease_done(quota_lease const& lease) { return !lease.open && lease.in_flight == 0; }
+// Room it holds that no call has taken or used (granted − taken − used, any counter above 0).
+quota_counts lease_unused(quota_lease const& lease);
+// Whether a closed lease still waits on calls while holding room none of them will use: it is
+// then worth shrinking to what its calls in flight hold (a long stream would otherwise keep a
+// lease's whole room reserved until it ends).
+bool lease_worth_shrinking(quota_lease const& lease);
 
 } // namespace switchboard::domain

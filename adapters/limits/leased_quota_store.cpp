@@ -121,7 +121,7 @@ net::awaitable<std::vector<domain::quota_alert>> leased_quota_store::settle(quot
     auto it = leases_.find(reservation.from_lease);
     if (it == leases_.end()) co_return std::vector<domain::quota_alert>{};
     domain::lease_end(it->second.lease, reservation.charge, actual);
-    if (!domain::lease_done(it->second.lease)) co_return std::vector<domain::quota_alert>{};
+    if (!domain::lease_done(it->second.lease) || it->second.shrinking) co_return std::vector<domain::quota_alert>{};
     co_return co_await settle_lease(reservation.from_lease);
 }
 
@@ -129,8 +129,9 @@ net::awaitable<std::vector<domain::quota_alert>> leased_quota_store::settle(quot
 // cannot take it now gets it again in the background; until then (or if it never does) the
 // store's expiry of unsettled reservations bounds what the lease keeps.
 net::awaitable<std::vector<domain::quota_alert>> leased_quota_store::settle_lease(std::uint64_t id) {
+    if (auto it = leases_.find(id); it == leases_.end() || it->second.shrinking)
+        co_return std::vector<domain::quota_alert>{}; // (a shrink settles it when it is done)
     auto node = leases_.extract(id);
-    if (node.empty()) co_return std::vector<domain::quota_alert>{};
     auto& held = node.mapped();
     std::optional<domain::quota_counts> const used = held.lease.used;
     try {
@@ -139,6 +140,34 @@ net::awaitable<std::vector<domain::quota_alert>> leased_quota_store::settle_leas
     }
     settle_later(executor_, shared_, std::move(held.reservation), used, held.limits);
     co_return std::vector<domain::quota_alert>{};
+}
+
+net::awaitable<void> leased_quota_store::shrink(std::uint64_t id) {
+    auto it = leases_.find(id);
+    if (it == leases_.end()) co_return;
+    it->second.shrinking = true; // (the entry stays: nothing extracts a shrinking lease)
+    auto& held = it->second;
+    auto const keep = held.lease.taken;
+    std::optional<quota_verdict> smaller;
+    try {
+        smaller = co_await shared_.reserve(held.reservation.subject, keep, held.limits, false);
+    } catch (store_unavailable const&) {
+    }
+    if (smaller && smaller->admitted) {
+        auto old = std::move(held.reservation);
+        std::optional<domain::quota_counts> const used = held.lease.used;
+        held.reservation = std::move(smaller->reservation);
+        held.lease.granted = keep; // calls that ended meanwhile only freed part of it
+        held.lease.used = {};
+        try {
+            co_await shared_.settle(old, used, held.limits);
+        } catch (store_unavailable const&) {
+            settle_later(executor_, shared_, std::move(old), used, held.limits);
+        }
+    }
+    held.shrinking = false;
+    held.shrunk = true;
+    if (domain::lease_done(held.lease)) co_await settle_lease(id);
 }
 
 void leased_quota_store::settle_done_later(std::uint64_t id) {
@@ -151,10 +180,11 @@ void leased_quota_store::settle_done_later(std::uint64_t id) {
 
 net::awaitable<void> leased_quota_store::flush() {
     auto const now = steady_();
-    std::vector<std::uint64_t> done;
+    std::vector<std::uint64_t> done, shrinking;
     for (auto& [id, held] : leases_) {
         if (domain::lease_expired(held.lease, now, terms_)) held.lease.open = false;
         if (domain::lease_done(held.lease)) done.push_back(id);
+        else if (!held.shrunk && !held.shrinking && domain::lease_worth_shrinking(held.lease)) shrinking.push_back(id);
     }
     for (auto it = subjects_.begin(); it != subjects_.end();) {
         auto open = leases_.find(it->second.open);
@@ -163,6 +193,7 @@ net::awaitable<void> leased_quota_store::flush() {
         it = idle ? subjects_.erase(it) : std::next(it);
     }
     for (auto id : done) co_await settle_lease(id);
+    for (auto id : shrinking) co_await shrink(id);
 }
 
 net::awaitable<void> leased_quota_store::close_all() {

@@ -43,8 +43,9 @@ class leased_quota_store final : public quota_store {
     net::awaitable<quota_snapshot> snapshot(std::string const& subject) override;
     bool remote() const override { return shared_.remote(); }
 
-    // Closes the leases held for `terms.hold` and settles those with no call in flight; forgets
-    // subjects with no lease. Run every `terms.hold` so idle leases do not keep their room.
+    // Closes the leases held for `terms.hold`, settles those with no call in flight and shrinks
+    // the others to their calls in flight; forgets subjects with no lease. Run every `terms.hold`
+    // so idle leases do not keep their room.
     net::awaitable<void> flush();
     // Closes every lease and settles those with no call in flight (at shutdown, after the drain).
     net::awaitable<void> close_all();
@@ -58,6 +59,8 @@ class leased_quota_store final : public quota_store {
         quota_reservation reservation; // the lease's own, in the shared store
         domain::quota_limits limits;
         std::int64_t day_end = 0; // the next UTC day's first second when it opened: it takes no call of another day
+        bool shrinking = false;   // its reservation is being replaced (shrink): not settled meanwhile
+        bool shrunk = false;
     };
     struct subject_state {
         std::uint64_t open = 0; // the open lease's id (0: none)
@@ -79,6 +82,10 @@ class leased_quota_store final : public quota_store {
     net::awaitable<std::vector<domain::quota_alert>> settle_lease(std::uint64_t id);
     // Settles the done leases in the background (none waits on it).
     void settle_done_later(std::uint64_t id);
+    // Replaces a closed lease's reservation by one for its calls in flight alone, and settles what
+    // its ended calls used: the room nobody will use goes back now, not when its last call ends.
+    // Kept as it is if the store cannot take the smaller reservation.
+    net::awaitable<void> shrink(std::uint64_t id);
 
     net::any_io_executor executor_;
     quota_store& shared_;

@@ -118,9 +118,10 @@ BOOST_FIXTURE_TEST_CASE(most_calls_are_admitted_without_a_round_trip_and_all_usa
 BOOST_FIXTURE_TEST_CASE(calls_arriving_while_a_lease_is_reserved_wait_for_it_rather_than_reserve_alone, leased_fixture) {
     shared.round_trip = true;
     auto leased = make(terms(32));
+    std::string const subject = "tenant:acme"; // (outlives the calls: they hold it by reference)
     std::vector<std::future<adapters::quota_verdict>> calls;
     for (int i = 0; i < 40; ++i)
-        calls.push_back(net::co_spawn(h.executor(), leased.reserve("tenant:acme", {1, 1000, 0}, roomy), net::use_future));
+        calls.push_back(net::co_spawn(h.executor(), leased.reserve(subject, {1, 1000, 0}, roomy), net::use_future));
     int admitted = 0;
     for (auto& c : calls) admitted += c.get().admitted;
     BOOST_TEST(admitted == 40);
@@ -187,19 +188,64 @@ BOOST_FIXTURE_TEST_CASE(a_lease_past_its_hold_is_settled_when_its_last_call_ends
     h.run(leased.settle(calls[0], domain::quota_counts{1, 700, 0}, roomy));
     h.run(leased.settle(calls[1], std::nullopt, roomy)); // failed: nothing used
     time.steady_ms += 1000;
-    h.run(leased.flush()); // closed; one call still in flight keeps it
-    BOOST_TEST(shared.settles == 0);
+    h.run(leased.flush()); // closed; the call still in flight keeps it, shrunk to that call's charge
+    BOOST_TEST(shared.settles == 1);
     auto snap = h.run(shared.snapshot("key:k1"));
-    BOOST_TEST(snap.day_state.reserved.tokens == 32'000);
+    BOOST_TEST(snap.day_state.reserved.tokens == 1000);
+    BOOST_TEST(snap.day_state.used.tokens == 700);
     // A call now opens a new lease; the old one is settled when its call ends.
     auto next = h.run(leased.reserve("key:k1", {1, 1000, 0}, roomy));
     BOOST_TEST(next.reservation.from_lease != calls[2].from_lease);
     h.run(leased.settle(calls[2], domain::quota_counts{1, 1200, 0}, roomy)); // more than estimated: kept
-    BOOST_TEST(shared.settles == 1);
+    BOOST_TEST(shared.settles == 2);
     snap = h.run(shared.snapshot("key:k1"));
     BOOST_TEST(snap.day_state.used.tokens == 1900);
     BOOST_TEST(snap.day_state.used.requests == 2);
     BOOST_TEST(snap.day_state.reserved.tokens == 32'000); // the new lease
+}
+
+// A long call (a stream) must not keep a whole lease's room reserved until it ends: once the lease
+// is closed, the flush shrinks it to what its calls in flight hold.
+BOOST_FIXTURE_TEST_CASE(a_closed_lease_waiting_on_a_long_call_keeps_only_that_calls_reservation, leased_fixture) {
+    auto leased = make(terms(32));
+    std::vector<adapters::quota_reservation> calls;
+    for (int i = 0; i < 3; ++i) calls.push_back(h.run(leased.reserve("tenant:acme", {0, 1000, 0}, roomy)).reservation);
+    h.run(leased.settle(calls[0], domain::quota_counts{0, 800, 0}, roomy));
+    h.run(leased.settle(calls[1], domain::quota_counts{0, 900, 0}, roomy));
+    time.steady_ms += 1000;
+    h.run(leased.flush()); // closed; one call in flight: shrunk to its 1,000 tokens
+    auto snap = h.run(shared.snapshot("tenant:acme"));
+    BOOST_TEST(snap.day_state.reserved.tokens == 1000);
+    BOOST_TEST(snap.day_state.used.tokens == 1700); // the ended calls' usage is in
+    BOOST_TEST(leased.leases_held() == 1u);
+    time.steady_ms += 1000;
+    h.run(leased.flush()); // shrunk once: nothing more to do
+    BOOST_TEST(shared.reserves == 2);
+    h.run(leased.settle(calls[2], domain::quota_counts{0, 1500, 0}, roomy)); // the stream ends
+    snap = h.run(shared.snapshot("tenant:acme"));
+    BOOST_TEST(snap.day_state.reserved.tokens == 0);
+    BOOST_TEST(snap.day_state.used.tokens == 3200);
+    BOOST_TEST(leased.leases_held() == 0u);
+}
+
+// A call that ends while its lease is being shrunk is counted once, in the smaller reservation.
+BOOST_FIXTURE_TEST_CASE(a_call_ending_while_its_lease_shrinks_is_counted_once, leased_fixture) {
+    auto leased = make(terms(32));
+    std::vector<adapters::quota_reservation> calls;
+    for (int i = 0; i < 2; ++i) calls.push_back(h.run(leased.reserve("tenant:acme", {0, 1000, 0}, roomy)).reservation);
+    time.steady_ms += 1000;
+    shared.round_trip = true; // the shrink's reservation suspends: a call ends meanwhile
+    auto flushed = net::co_spawn(h.executor(), leased.flush(), net::use_future);
+    auto ended = net::co_spawn(h.executor(), leased.settle(calls[0], domain::quota_counts{0, 600, 0}, roomy),
+                               net::use_future);
+    flushed.get();
+    ended.get();
+    shared.round_trip = false;
+    h.run(leased.settle(calls[1], domain::quota_counts{0, 400, 0}, roomy));
+    auto snap = h.run(shared.snapshot("tenant:acme"));
+    BOOST_TEST(snap.day_state.used.tokens == 1000);
+    BOOST_TEST(snap.day_state.reserved.tokens == 0);
+    BOOST_TEST(leased.leases_held() == 0u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_new_utc_day_opens_a_new_lease, leased_fixture) {

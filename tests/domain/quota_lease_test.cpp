@@ -88,4 +88,24 @@ BOOST_AUTO_TEST_CASE(a_lease_takes_calls_for_its_hold_and_is_done_once_closed_an
     BOOST_TEST(lease_done(l));
 }
 
+BOOST_AUTO_TEST_CASE(a_closed_lease_waiting_on_calls_with_room_left_is_worth_shrinking) {
+    quota_lease l;
+    l.granted = {32, 32'000, 0};
+    lease_take(l, {1, 1000, 0});
+    lease_take(l, {1, 1000, 0});
+    lease_end(l, {1, 1000, 0}, quota_counts{1, 700, 0});
+    BOOST_TEST(!lease_worth_shrinking(l)); // still open: it takes calls
+    l.open = false;
+    BOOST_TEST(lease_worth_shrinking(l));
+    auto const unused = lease_unused(l);
+    BOOST_TEST(unused.requests == 30);
+    BOOST_TEST(unused.tokens == 32'000 - 1000 - 700);
+    l.granted = l.taken; // shrunk to the call in flight
+    l.used = {};
+    BOOST_TEST(!lease_worth_shrinking(l));
+    lease_end(l, {1, 1000, 0}, quota_counts{1, 1000, 0});
+    BOOST_TEST(!lease_worth_shrinking(l)); // done: settled, not shrunk
+    BOOST_TEST(lease_done(l));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
