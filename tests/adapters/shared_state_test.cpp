@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <functional>
 #include <future>
 #include <thread>
 
@@ -323,28 +324,30 @@ BOOST_AUTO_TEST_CASE(a_tight_quota_holds_across_two_gateways_with_leases) {
     BOOST_TEST(eventually(settled));
 }
 
+namespace {
 // Rate-limit leases (store.leases) on two gateways of two cores each: most calls are admitted
 // without a store round trip, a limit admits no more than its requests, and what leases did not
-// use comes back when they end, so the whole limit is admitted.
-BOOST_AUTO_TEST_CASE(rate_limit_leases_admit_a_limit_exactly_across_two_gateways) {
-    redis_server redis;
+// use comes back when they end, so the whole limit is admitted. `logged` counts the limit's log.
+void rate_limit_leases_hold(std::string const& url, bool cluster, std::function<long long()> const& logged,
+                            std::function<long long()> const& scripts_run_now) {
     mock_upstream up;
     up.always(canned_reply::json(200, completion_body()));
     std::string const cfg = upstream_config(
         up, "",
-        "limits: [{per: ip, requests: 100, window: 1m}]\nstore: {url: \"" + redis.url() + "\"" +
-            (testing::sanitized_build ? ", timeout: 1s" : "") + ", leases: {calls: 32, max_share: 0.25, hold: 200ms}}\n");
+        "limits: [{per: ip, requests: 100, window: 1m}]\nstore: {url: \"" + url + "\"" +
+            (testing::sanitized_build ? ", timeout: 1s" : "") + (cluster ? ", cluster: true" : "") +
+            ", leases: {calls: 32, max_share: 0.25, hold: 200ms}}\n");
     gateway_fixture one(cfg, {}, 2), two(cfg, {}, 2);
     int n = 0;
     auto call = [&] { return (++n % 2 ? one : two).chat(chat_body("chat")).status; };
-    auto const before = scripts_run(redis);
+    auto const before = scripts_run_now();
     int ok = 0;
     for (int i = 0; i < 150; ++i) {
         auto const status = call();
         BOOST_TEST_REQUIRE((status == 200 || status == 429));
         ok += status == 200;
     }
-    auto const scripts = scripts_run(redis) - before;
+    auto const scripts = scripts_run_now() - before;
     BOOST_TEST_MESSAGE("150 calls: " << ok << " admitted, " << scripts << " scripts");
     BOOST_TEST(ok <= 100);
     BOOST_TEST(scripts < 100); // without leases: 150
@@ -355,10 +358,28 @@ BOOST_AUTO_TEST_CASE(rate_limit_leases_admit_a_limit_exactly_across_two_gateways
         return ok == 100;
     }));
     for (int i = 0; i < 10; ++i) BOOST_TEST(call() == 429);
-    auto const key = "rl:{ip:127.0.0.1}:*:60000";
-    BOOST_TEST(eventually([&] { return redis.command({"ZCARD", key}).integer == 100; }));
+    BOOST_TEST(eventually([&] { return logged() == 100; }));
     auto const leased = json::parse(one.get("/api/v1/health").body).at("store").at("leases").at("limits");
     BOOST_TEST(leased.at("calls_from_leases").as_int64() > 0);
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(rate_limit_leases_admit_a_limit_exactly_across_two_gateways) {
+    redis_server redis;
+    rate_limit_leases_hold(
+        redis.url(), false, [&] { return redis.command({"ZCARD", "rl:{ip:127.0.0.1}:*:60000"}).integer; },
+        [&] { return scripts_run(redis); });
+}
+
+// The same on a three-shard cluster: the lease's members and their give-back reach the shard of
+// the window's slot.
+BOOST_AUTO_TEST_CASE(rate_limit_leases_admit_a_limit_exactly_on_a_redis_cluster) {
+    redis_cluster_servers cluster;
+    std::string const key = "rl:{ip:127.0.0.1}:*:60000";
+    auto& shard = cluster.node(cluster.node_of_slot(cluster.slot_of(key)));
+    rate_limit_leases_hold(
+        cluster.url(), true, [&] { return shard.command({"ZCARD", key}).integer; },
+        [&] { return scripts_run(shard); });
 }
 
 BOOST_AUTO_TEST_CASE(health_and_metrics_show_the_cluster_links) {
