@@ -1,20 +1,15 @@
 // Quota leases: how much a lease reserves, what fits in it, when it ends.
 #include "domain/quota_lease.hpp"
 
+#include "tests/domain/lease_terms_example.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 using namespace switchboard::domain;
 using namespace std::chrono_literals;
 
 namespace {
-lease_terms terms(int calls = 32) {
-    lease_terms t;
-    t.calls = calls;
-    t.max_share = 0.02;
-    t.hold = 1000ms;
-    t.exact_above = 0.8;
-    return t;
-}
+lease_terms terms(int calls = 32) { return switchboard::testing::example_terms(calls); }
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(quota_leases)

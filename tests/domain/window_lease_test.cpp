@@ -1,6 +1,8 @@
 // Rate-limit leases: how many admissions, for how long, and for whom.
 #include "domain/window_lease.hpp"
 
+#include "tests/domain/lease_terms_example.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <vector>
@@ -9,14 +11,7 @@ using namespace switchboard::domain;
 using namespace std::chrono_literals;
 
 namespace {
-lease_terms terms(int calls = 32) {
-    lease_terms t;
-    t.calls = calls;
-    t.max_share = 0.02;
-    t.hold = 1000ms;
-    t.exact_above = 0.8;
-    return t;
-}
+lease_terms terms(int calls = 32) { return switchboard::testing::example_terms(calls); }
 window_lease_plan plan(std::vector<std::int64_t> limits, std::vector<milliseconds> windows, double use,
                        std::int64_t recent, lease_terms const& t = terms()) {
     return plan_window_lease(limits, windows, use, recent, t);
