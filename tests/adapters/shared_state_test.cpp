@@ -572,6 +572,40 @@ BOOST_AUTO_TEST_CASE(detailed_health_says_unavailable_only_when_a_fail_closed_po
     BOOST_TEST(json::parse(lenient_down.body).at("status") == "degraded");
 }
 
+// With leases, Redis going away and coming back is what it is without them: calls a lease already
+// holds room for are served, the others counted on the instance's local share (fail_open), the
+// lease's settlement retried, and counting in Redis resumes once it is back.
+BOOST_AUTO_TEST_CASE(with_leases_a_redis_outage_falls_back_and_counting_resumes) {
+    redis_server redis;
+    mock_upstream up;
+    up.always(canned_reply::json(200, completion_body()));
+    gateway_fixture gw(upstream_config(up, "",
+                                       "limits: [{per: ip, requests: 100000, window: 1m}]\n"
+                                       "quotas:\n  tenants: {acme: {tokens_per_day: 100000000}}\n"
+                                       "store: {url: \"" + redis.url() + "\", local_fraction: 0.5, "
+                                       "leases: {calls: 32, hold: 100ms}}\n"));
+    std::vector<std::pair<std::string, std::string>> const tenant{{"X-Tenant-Id", "acme"}};
+    auto store = [&] { return json::parse(gw.get("/api/v1/health").body).at("store"); };
+    for (int i = 0; i < 20; ++i) BOOST_TEST_REQUIRE(gw.chat(chat_body("chat"), tenant).status == 200);
+    redis.kill();
+    BOOST_TEST(eventually([&] { return store().at("status") == "down"; }));
+    // Calls go on being served: from the leases while they last (their hold), then on the local
+    // share, the store's fail mode.
+    BOOST_TEST(eventually([&] {
+        BOOST_TEST(gw.chat(chat_body("chat"), tenant).status == 200);
+        return store().at("fallbacks").as_int64() > 0;
+    }));
+    redis.restart(); // empty: what it counted is gone with it
+    BOOST_TEST(eventually([&] { return store().at("status") == "up"; }));
+    // Counted in Redis again: new leases, and their usage settled once their hold is over.
+    BOOST_TEST(eventually([&] {
+        BOOST_TEST(gw.chat(chat_body("chat"), tenant).status == 200);
+        return tenant_day(gw, "acme").at("tokens").at("used").as_int64() > 0;
+    }));
+    BOOST_TEST(eventually([&] { return tenant_day(gw, "acme").at("tokens").at("reserved").as_int64() == 0; }));
+    BOOST_TEST(store().at("leases").at("quotas").at("leases").as_int64() >= 2);
+}
+
 BOOST_AUTO_TEST_CASE(while_redis_is_gone_fail_open_keeps_the_local_fraction_of_each_limit) {
     redis_server redis;
     gateway_fixture gw("store: {url: \"" + redis.url() + "\", local_fraction: 0.5}\n"
