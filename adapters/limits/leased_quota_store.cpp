@@ -17,9 +17,9 @@
 namespace switchboard::adapters {
 
 leased_quota_store::leased_quota_store(net::any_io_executor executor, quota_store& shared, domain::lease_terms terms,
-                                       steady_clock_fn steady, wall_clock_fn wall)
+                                       steady_clock_fn steady, wall_clock_fn wall, std::size_t max_subjects)
     : executor_(std::move(executor)), shared_(shared), terms_(terms), steady_(steady ? std::move(steady) : [] { return std::chrono::steady_clock::now(); }),
-      wall_(wall ? std::move(wall) : wall_clock_fn(unix_now)) {
+      wall_(wall ? std::move(wall) : wall_clock_fn(unix_now)), max_subjects_(max_subjects) {
     levels_ = {}; // the shared store reports thresholds, with its own levels
 }
 
@@ -45,6 +45,10 @@ std::optional<quota_verdict> leased_quota_store::take_from_lease(std::string con
 net::awaitable<quota_verdict> leased_quota_store::reserve(std::string const& subject, domain::quota_counts charge,
                                                           domain::quota_limits const& limits, bool report_refusal) {
     if (!terms_.on()) co_return co_await shared_.reserve(subject, charge, limits, report_refusal);
+    if (subjects_.size() >= max_subjects_ && !subjects_.contains(subject)) {
+        counts_.alone.fetch_add(1, std::memory_order_relaxed);
+        co_return co_await shared_.reserve(subject, charge, limits, report_refusal);
+    }
     for (;;) { // each turn takes from the lease, waits for one being opened, or opens one
         auto& s = subjects_[subject];
         if (auto taken = take_from_lease(subject, s, charge)) co_return std::move(*taken);
@@ -60,7 +64,8 @@ net::awaitable<quota_verdict> leased_quota_store::reserve(std::string const& sub
     }
     counts_.alone.fetch_add(1, std::memory_order_relaxed);
     auto v = co_await shared_.reserve(subject, charge, limits, report_refusal);
-    subjects_[subject].use = v.admitted ? v.use : 1.0; // (a flush may have forgotten it meanwhile)
+    if (auto it = subjects_.find(subject); it != subjects_.end()) // (a flush may have forgotten it meanwhile)
+        it->second.use = v.admitted ? v.use : 1.0;
     co_return v;
 }
 

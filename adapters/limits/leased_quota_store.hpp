@@ -30,9 +30,12 @@ class leased_quota_store final : public quota_store {
   public:
     using steady_clock_fn = std::function<domain::time_point()>;
     using wall_clock_fn = std::function<std::int64_t()>; // Unix seconds: which UTC day a lease is in
-    // `executor`: this core's, where a lease closed by a call is settled in the background.
+    // `executor`: this core's, where a lease closed by a call is settled in the background. At
+    // most `max_subjects` subjects are followed at once (a tenant id can come from a client);
+    // past that, a new subject's calls are reserved one by one.
     leased_quota_store(net::any_io_executor executor, quota_store& shared, domain::lease_terms terms,
-                       steady_clock_fn steady = nullptr, wall_clock_fn wall = nullptr);
+                       steady_clock_fn steady = nullptr, wall_clock_fn wall = nullptr,
+                       std::size_t max_subjects = 100'000);
 
     net::awaitable<quota_verdict> reserve(std::string const& subject, domain::quota_counts charge,
                                           domain::quota_limits const& limits,
@@ -92,6 +95,7 @@ class leased_quota_store final : public quota_store {
     domain::lease_terms terms_;
     steady_clock_fn steady_;
     wall_clock_fn wall_;
+    std::size_t max_subjects_;
     std::uint64_t next_id_ = 1;
     std::map<std::string, subject_state, std::less<>> subjects_;
     std::unordered_map<std::uint64_t, held_lease> leases_;

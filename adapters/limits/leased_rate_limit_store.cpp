@@ -42,9 +42,10 @@ bool all_admitted(std::vector<window_verdict> const& verdicts) {
 
 leased_rate_limit_store::leased_rate_limit_store(net::any_io_executor executor, rate_limit_store& shared,
                                                  window_lease_store& leases, domain::lease_terms terms,
-                                                 steady_clock_fn steady)
+                                                 steady_clock_fn steady, std::size_t max_subjects)
     : executor_(std::move(executor)), shared_(shared), leases_(leases), terms_(terms),
-      steady_(steady ? std::move(steady) : [] { return std::chrono::steady_clock::now(); }) {}
+      steady_(steady ? std::move(steady) : [] { return std::chrono::steady_clock::now(); }),
+      max_subjects_(max_subjects) {}
 
 void leased_rate_limit_store::count_call(subject_state& s, domain::time_point now) {
     if (now >= s.hold_ends) {
@@ -68,6 +69,10 @@ std::vector<window_verdict> leased_rate_limit_store::take(held_lease& held) {
 net::awaitable<std::vector<window_verdict>> leased_rate_limit_store::admit(std::vector<limit_window> const& windows) {
     if (!terms_.on()) co_return co_await shared_.admit(windows);
     auto const subject = subject_of(windows);
+    if (subjects_.size() >= max_subjects_ && !subjects_.contains(subject)) {
+        counts_.alone.fetch_add(1, std::memory_order_relaxed);
+        co_return co_await shared_.admit(windows);
+    }
     count_call(subjects_[subject], steady_());
     for (;;) { // each turn admits from the lease, waits for one being taken, or takes one
         auto& s = subjects_[subject];
@@ -92,7 +97,7 @@ net::awaitable<std::vector<window_verdict>> leased_rate_limit_store::admit(std::
     }
     counts_.alone.fetch_add(1, std::memory_order_relaxed);
     auto verdicts = co_await shared_.admit(windows);
-    subjects_[subject].use = use_of(windows, verdicts);
+    if (auto it = subjects_.find(subject); it != subjects_.end()) it->second.use = use_of(windows, verdicts);
     co_return verdicts;
 }
 

@@ -28,9 +28,12 @@ namespace switchboard::adapters {
 class leased_rate_limit_store final : public rate_limit_store {
   public:
     using steady_clock_fn = std::function<domain::time_point()>;
-    // `shared` and `leases` are the same store (the Redis one); `executor` is this core's.
+    // `shared` and `leases` are the same store (the Redis one); `executor` is this core's. At most
+    // `max_subjects` callers are followed at once (callers are chosen by clients: a flood of
+    // addresses must not grow memory); past that, a new caller's calls are admitted one by one.
     leased_rate_limit_store(net::any_io_executor executor, rate_limit_store& shared, window_lease_store& leases,
-                            domain::lease_terms terms, steady_clock_fn steady = nullptr);
+                            domain::lease_terms terms, steady_clock_fn steady = nullptr,
+                            std::size_t max_subjects = 100'000);
 
     net::awaitable<std::vector<window_verdict>> admit(std::vector<limit_window> const& windows) override;
     bool remote() const override { return shared_.remote(); }
@@ -71,6 +74,7 @@ class leased_rate_limit_store final : public rate_limit_store {
     window_lease_store& leases_;
     domain::lease_terms terms_;
     steady_clock_fn steady_;
+    std::size_t max_subjects_;
     std::map<std::string, subject_state, std::less<>> subjects_;
     lease_counters counts_;
 };

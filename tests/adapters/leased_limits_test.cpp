@@ -30,7 +30,7 @@ struct limits_fixture {
     store_harness h;
     adapters::redis_rate_limit_store shared{h.redis(server.port())};
     std::atomic<std::int64_t> steady_ms{1'000'000};
-    adapters::leased_rate_limit_store make(int calls, double max_share) {
+    adapters::leased_rate_limit_store make(int calls, double max_share, std::size_t max_subjects = 100'000) {
         domain::lease_terms t;
         t.calls = calls;
         t.max_share = max_share;
@@ -38,7 +38,7 @@ struct limits_fixture {
         t.exact_above = 0.8;
         return adapters::leased_rate_limit_store(h.executor(), shared, shared, t, [this] {
             return domain::time_point(std::chrono::milliseconds(steady_ms.load()));
-        });
+        }, max_subjects);
     }
     bool admitted(adapters::leased_rate_limit_store& s, std::vector<adapters::limit_window> const& w) {
         auto v = h.run(s.admit(w));
@@ -96,6 +96,18 @@ BOOST_FIXTURE_TEST_CASE(a_lease_ends_at_its_hold_and_gives_back_the_admissions_i
     // The give-back runs in the background: its round trip, not time, is waited for.
     BOOST_TEST(testing::eventually([&] { return logged(windows[0].key) == 3; }));
     BOOST_TEST(leased.leases_held() == 0u);
+}
+
+// Callers are chosen by clients (an address, a key): past its bound the store follows no new one,
+// and their calls are admitted one by one, exactly as without leases.
+BOOST_FIXTURE_TEST_CASE(past_its_caller_bound_new_callers_are_admitted_one_by_one, limits_fixture) {
+    auto leased = make(32, 0.1, 1);
+    std::vector<adapters::limit_window> const known{{"rl:{ip:10.0.0.1}:*:60000", 1000, 60s}};
+    std::vector<adapters::limit_window> const flood{{"rl:{ip:10.9.9.9}:*:60000", 1000, 60s}};
+    for (int i = 0; i < 10; ++i) BOOST_TEST(admitted(leased, known));
+    for (int i = 0; i < 10; ++i) BOOST_TEST(admitted(leased, flood));
+    BOOST_TEST(leased.counts().alone == 11u); // the known caller's first call, and every flood call
+    BOOST_TEST(logged(flood[0].key) == 10);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

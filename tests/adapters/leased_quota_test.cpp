@@ -78,8 +78,8 @@ struct leased_fixture {
     store_harness h;
     clocks time;
     counted_store shared{time.wall_fn()};
-    adapters::leased_quota_store make(domain::lease_terms t) {
-        return adapters::leased_quota_store(h.executor(), shared, t, time.steady_fn(), time.wall_fn());
+    adapters::leased_quota_store make(domain::lease_terms t, std::size_t max_subjects = 100'000) {
+        return adapters::leased_quota_store(h.executor(), shared, t, time.steady_fn(), time.wall_fn(), max_subjects);
     }
 };
 
@@ -272,6 +272,20 @@ BOOST_FIXTURE_TEST_CASE(close_all_settles_every_idle_lease_at_shutdown, leased_f
     BOOST_TEST(leased.leases_held() == 0u);
     BOOST_TEST(h.run(shared.snapshot("tenant:b")).day_state.used.tokens == 10);
     BOOST_TEST(h.run(shared.snapshot("tenant:b")).day_state.reserved.tokens == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(past_its_subject_bound_a_new_subject_is_reserved_call_by_call, leased_fixture) {
+    auto leased = make(terms(32), 2);
+    for (auto const* subject : {"tenant:a", "tenant:b"}) h.run(leased.reserve(subject, {1, 1000, 0}, roomy));
+    BOOST_TEST(leased.counts().leases == 2u);
+    for (int i = 0; i < 3; ++i) {
+        auto v = h.run(leased.reserve("tenant:flood", {1, 1000, 0}, roomy));
+        BOOST_TEST(v.admitted);
+        BOOST_TEST(v.reservation.from_lease == 0u);
+        h.run(leased.settle(v.reservation, domain::quota_counts{1, 10, 0}, roomy));
+    }
+    BOOST_TEST(leased.counts().alone == 3u);
+    BOOST_TEST(h.run(shared.snapshot("tenant:flood")).day_state.used.tokens == 30);
 }
 
 BOOST_FIXTURE_TEST_CASE(with_leases_off_every_call_reaches_the_store, leased_fixture) {
