@@ -3,13 +3,13 @@
 
 #include "adapters/limits/settle_later.hpp"
 #include "adapters/spawned.hpp"
+#include "adapters/store/store_error.hpp"
 #include "adapters/wall_clock.hpp"
 #include "domain/calendar.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include "adapters/store/store_error.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -18,9 +18,10 @@ namespace switchboard::adapters {
 
 leased_quota_store::leased_quota_store(net::any_io_executor executor, quota_store& shared, domain::lease_terms terms,
                                        steady_clock_fn steady, wall_clock_fn wall, std::size_t max_subjects)
-    : executor_(std::move(executor)), shared_(shared), terms_(terms), steady_(steady ? std::move(steady) : [] { return std::chrono::steady_clock::now(); }),
+    : executor_(std::move(executor)), shared_(shared), terms_(terms),
+      steady_(steady ? std::move(steady) : [] { return std::chrono::steady_clock::now(); }),
       wall_(wall ? std::move(wall) : wall_clock_fn(unix_now)), max_subjects_(max_subjects) {
-    levels_ = {}; // the shared store reports thresholds, with its own levels
+    levels_ = {}; // unused: the shared store reports thresholds, with its own levels
 }
 
 std::optional<quota_verdict> leased_quota_store::take_from_lease(std::string const& subject, subject_state& s,
