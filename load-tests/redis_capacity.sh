@@ -8,6 +8,9 @@
 # (`redis-cli --pipe`, on the other CPU), against the same Redis: Redis is the bottleneck, so its
 # CPU time per replayed call is its cost per gateway request at saturation, and 1 s divided by it
 # is how many gateway requests one Redis core carries.
+# With leases (LEASES=32: store.leases.calls) one call is not every call: a lease serves many, so
+# the commands of all the calls `wrk -c8` makes in 2 s are recorded instead (the leases, their
+# settlements and give-backs with them) and replayed until CALLS gateway requests' worth have run.
 #
 #   load-tests/redis_capacity.sh [CALLS]    (default 50000; SWITCHBOARD_BIN or build/server/switchboard)
 set -euo pipefail
@@ -21,12 +24,26 @@ for _ in $(seq 5); do call; done # scripts loaded, windows created
 sleep 0.5
 redis-cli -p "$redis_port" monitor > "$work/monitor.txt" & monitor=$!
 sleep 0.3
-call
-sleep 0.5 # the settlement follows the answer
+recorded=1
+if [ "${LEASES:-1}" -gt 1 ]; then
+  cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"model":"m","messages":[{"role":"user","content":"hi"}]}'
+wrk.headers["content-type"] = "application/json"
+wrk.headers["authorization"] = "Bearer $key"
+wrk.headers["x-budget-id"] = "capacity-run"
+LUA
+  recorded=$(wrk -t1 -c8 -d2s -s "$work/post.lua" "http://127.0.0.1:$gateway_port/v1/chat/completions" |
+             awk '/requests in/ {print $1}')
+  sleep 1.5 # the leases' hold: their settlements and give-backs are part of the calls' cost
+else
+  call
+  sleep 0.5 # the settlement follows the answer
+fi
 kill "$monitor"; wait "$monitor" 2>/dev/null || true
 # One call's scripts (EVALSHA and EVAL only: the gateway's health reads are not per request),
 # as RESP, repeated CALLS times.
-python3 - "$work/monitor.txt" "$calls" > "$work/replay.resp" <<'PY'
+python3 - "$work/monitor.txt" "$calls" "$recorded" > "$work/replay.resp" <<'PY'
 import re, sys
 def unescape(s):
     out, i = bytearray(), 0
@@ -42,27 +59,38 @@ commands = []
 for line in open(sys.argv[1], encoding='latin-1'):
     args = [unescape(a) for a in re.findall(r'"((?:[^"\\]|\\.)*)"', line)]
     # A call's scripts; the cache's feed polls (sbc:{clears}, sbs:{feed}) run on a timer, not per call.
-    if args and args[0].upper() in (b'EVALSHA', b'EVAL') and not (len(args) > 3 and args[3].endswith(b'{clears}') or
-                                                                   len(args) > 3 and args[3].endswith(b'{feed}')):
+    # (ZREM: a rate-limit lease's give-back.)
+    if args and args[0].upper() in (b'EVALSHA', b'EVAL', b'ZREM') and not (len(args) > 3 and args[3].endswith(b'{clears}') or
+                                                                            len(args) > 3 and args[3].endswith(b'{feed}')):
         commands.append(args)
 resp = b''.join(b'*%d\r\n' % len(a) + b''.join(b'$%d\r\n%s\r\n' % (len(x), x) for x in a) for a in commands)
-sys.stderr.write('%d scripts per call\n' % len(commands))
-open(sys.argv[1] + '.per-call', 'w').write(str(len(commands)))
+recorded = int(sys.argv[3])
+sys.stderr.write('%.2f commands per call (%d calls recorded)\n' % (len(commands) / recorded, recorded))
+scripts = sum(1 for a in commands if a[0].upper() in (b'EVALSHA', b'EVAL'))
+open(sys.argv[1] + '.per-call', 'w').write('%f' % (scripts / recorded)) # scripts per gateway request
+# SLOWLOG's sample below: about 1,000 calls' worth of whole commands.
+per_call = len(commands) / recorded
+sample = commands * max(1, round(1000 / recorded)) if recorded < 1000 else commands[:round(1000 * per_call)]
+open(sys.argv[1] + '.sample', 'wb').write(
+    b''.join(b'*%d\r\n' % len(a) + b''.join(b'$%d\r\n%s\r\n' % (len(x), x) for x in a) for a in sample))
 out = sys.stdout.buffer
-for _ in range(int(sys.argv[2])): out.write(resp)
+repeats = max(1, round(int(sys.argv[2]) / recorded))
+open(sys.argv[1] + '.replayed', 'w').write(str(repeats * recorded))
+for _ in range(repeats): out.write(resp)
 PY
 cpu() { redis-cli -p "$redis_port" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {t += $2} END {printf "%.6f", t}'; }
 before=$(cpu); start=$(date +%s.%N)
 taskset -c 1 redis-cli -p "$redis_port" --pipe < "$work/replay.resp" > "$work/pipe.txt"
 end=$(date +%s.%N); after=$(cpu)
 tail -1 "$work/pipe.txt"
+calls=$(cat "$work/monitor.txt.replayed") # gateway requests' worth replayed
 awk -v n="$calls" -v cpu="$(echo "$after - $before" | bc)" -v wall="$(echo "$end - $start" | bc)" 'BEGIN {
   printf "%d calls replayed in %.2f s: Redis CPU %.1f us per gateway request (user + sys); one Redis core carries %.0f gateway requests a second\n",
          n, wall, cpu * 1e6 / n, n / cpu }'
 # Each script's own cost: SLOWLOG keeps every command of a shorter replay (1,000 calls) with its
 # duration — the scripts and, since Redis 7, the commands they run, ~70 entries a call — and the
 # scripts are told apart by their first key and their number of arguments.
-head -c "$(( $(wc -c < "$work/replay.resp") / calls * (calls < 1000 ? calls : 1000) ))" "$work/replay.resp" > "$work/sample.resp"
+cp "$work/monitor.txt.sample" "$work/sample.resp"
 redis-cli -p "$redis_port" config set slowlog-max-len 200000 > /dev/null
 redis-cli -p "$redis_port" config set slowlog-log-slower-than 0 > /dev/null
 redis-cli -p "$redis_port" slowlog reset > /dev/null
@@ -87,7 +115,7 @@ for entry in read():
     costs[label].append(entry[2])
 for label, us in sorted(costs.items()):
     print('  %-28s median %5.1f us inside Redis (%d calls)' % (label, statistics.median(us), len(us)))
-requests = sum(len(us) for us in costs.values()) / int(sys.argv[2])
+requests = sum(len(us) for us in costs.values()) / float(sys.argv[2])
 print('  scripts of one gateway request: %.1f us inside Redis (each script at its median, as often as a request runs it)' %
       sum(statistics.median(us) * len(us) / requests for us in costs.values()))
 PY
