@@ -26,13 +26,7 @@ redis-cli -p "$redis_port" monitor > "$work/monitor.txt" & monitor=$!
 sleep 0.3
 recorded=1
 if [ "${LEASES:-1}" -gt 1 ]; then
-  cat > "$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"model":"m","messages":[{"role":"user","content":"hi"}]}'
-wrk.headers["content-type"] = "application/json"
-wrk.headers["authorization"] = "Bearer $key"
-wrk.headers["x-budget-id"] = "capacity-run"
-LUA
+  write_post_lua capacity-run
   recorded=$(wrk -t1 -c8 -d2s -s "$work/post.lua" "http://127.0.0.1:$gateway_port/v1/chat/completions" |
              awk '/requests in/ {print $1}')
   sleep 1.5 # the leases' hold: their settlements and give-backs are part of the calls' cost

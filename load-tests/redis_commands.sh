@@ -20,13 +20,7 @@ sleep 0.5
 redis-cli -p "$redis_port" config resetstat > /dev/null
 cpu() { redis-cli -p "$redis_port" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {t += $2} END {printf "%.6f", t}'; }
 cpu_before=$(cpu)
-cat > "$work/post.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '$body'
-wrk.headers["content-type"] = "application/json"
-wrk.headers["authorization"] = "Bearer $key"
-wrk.headers["x-budget-id"] = "wrk-run"
-LUA
+write_post_lua wrk-run
 wrk -t1 -c"$connections" -d"$seconds"s --latency -s "$work/post.lua" "http://127.0.0.1:$gateway_port/v1/chat/completions" > "$work/wrk.txt"
 sleep 0.5 # settlements follow the answers
 cpu_after=$(cpu)

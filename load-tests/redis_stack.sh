@@ -2,7 +2,7 @@
 # the whole policy stack on the Redis store — an inbound limit per key, the tenant's quota, an API
 # key with its own limits (per minute, concurrency) and daily budget — and a mock provider.
 # Sets redis_port, gateway_port, key (the API key), work (a temporary directory), pids; cleans up
-# on exit. REDIS_CPU: the CPU list Redis is pinned to (default: not pinned). LEASES: the
+# on exit; defines write_post_lua. REDIS_CPU: the CPU list Redis is pinned to (default: not pinned). LEASES: the
 # calls a lease holds room for (store.leases.calls; default 1, leases off).
 bin=${SWITCHBOARD_BIN:-build/server/switchboard}
 work=$(mktemp -d)
@@ -33,3 +33,13 @@ models: {m: [mock/mock-1]}
 YAML
 "$bin" --config "$work/gateway.yaml" > /dev/null 2>&1 & pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gateway_port/api/ready" > /dev/null && break; sleep 0.1; done
+# A chat call as wrk makes it (its script in $work/post.lua), with the API key and the budget id $1.
+write_post_lua() {
+  cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"model":"m","messages":[{"role":"user","content":"hi"}]}'
+wrk.headers["content-type"] = "application/json"
+wrk.headers["authorization"] = "Bearer $key"
+wrk.headers["x-budget-id"] = "$1"
+LUA
+}
