@@ -50,6 +50,7 @@ net::awaitable<quota_verdict> leased_quota_store::reserve(std::string const& sub
         counts_.alone.fetch_add(1, std::memory_order_relaxed);
         co_return co_await shared_.reserve(subject, charge, limits, report_refusal);
     }
+    subjects_[subject].seen = steady_();
     for (;;) { // each turn takes from the lease, waits for one being opened, or opens one
         auto& s = subjects_[subject];
         if (auto taken = take_from_lease(subject, s, charge)) co_return std::move(*taken);
@@ -195,7 +196,10 @@ net::awaitable<void> leased_quota_store::flush() {
     for (auto it = subjects_.begin(); it != subjects_.end();) {
         auto open = leases_.find(it->second.open);
         if (open != leases_.end() && !open->second.lease.open) it->second.open = 0;
-        bool const idle = !it->second.open && !it->second.opening && it->second.use < terms_.exact_above;
+        // A subject near its limit is remembered a minute after its latest call (its calls go one
+        // by one without first trying a lease); any other, once it holds no open lease.
+        auto const& s = it->second;
+        bool const idle = !s.open && !s.opening && (s.use < terms_.exact_above || now - s.seen >= std::chrono::minutes(1));
         it = idle ? subjects_.erase(it) : std::next(it);
     }
     for (auto id : done) co_await settle_lease(id);

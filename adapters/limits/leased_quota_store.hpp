@@ -71,6 +71,7 @@ class leased_quota_store final : public quota_store {
         // While a lease is being reserved: cancelled when it is in (the subject's other calls
         // wait on it rather than each reserve alone).
         std::shared_ptr<net::steady_timer> opening;
+        domain::time_point seen{}; // its latest call
     };
 
     // Takes `charge` from the subject's open lease if it fits; closes the lease when it has been

@@ -152,7 +152,10 @@ net::awaitable<void> leased_rate_limit_store::flush() {
             end(std::move(*s.lease));
             s.lease.reset();
         }
-        bool const idle = !s.lease && !s.opening && now >= s.hold_ends + terms_.hold && s.use < terms_.exact_above;
+        // A caller near its limit is remembered a minute (its calls go one by one without first
+        // trying a lease); any other, one hold after its last.
+        auto const forget_after = s.use < terms_.exact_above ? terms_.hold : std::chrono::milliseconds(60'000);
+        bool const idle = !s.lease && !s.opening && now >= s.hold_ends + forget_after;
         it = idle ? subjects_.erase(it) : std::next(it);
     }
     co_return;

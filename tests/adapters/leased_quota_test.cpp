@@ -181,6 +181,25 @@ BOOST_FIXTURE_TEST_CASE(a_refused_lease_reports_no_threshold_and_the_call_is_res
     BOOST_TEST(full);
 }
 
+// A subject near its limit is remembered for a minute after its latest call, so its calls go one by
+// one without trying a lease first; then it is forgotten like any other (memory stays bounded).
+BOOST_FIXTURE_TEST_CASE(a_subject_near_its_limit_is_remembered_a_minute_then_forgotten, leased_fixture) {
+    domain::quota_limits const limits{0, 100'000, 0};
+    BOOST_TEST_REQUIRE(h.run(shared.reserve("tenant:acme", {0, 90'000, 0}, limits)).admitted);
+    auto leased = make(terms(32, 0.1));
+    h.run(leased.reserve("tenant:acme", {0, 100, 0}, limits)); // a lease of 3,200 fits: 93.2 %
+    time.steady_ms += 1000;
+    h.run(leased.flush()); // the lease ends; the subject is at 90 %: remembered
+    auto const before = shared.reserves;
+    h.run(leased.reserve("tenant:acme", {0, 100, 0}, limits));
+    BOOST_TEST(shared.reserves == before + 1); // alone, no lease tried
+    time.steady_ms += 61'000;
+    h.run(leased.flush()); // a minute without a call: forgotten
+    h.run(leased.reserve("tenant:acme", {0, 100, 0}, limits));
+    BOOST_TEST(shared.reserves == before + 2); // a lease is tried again (and fits: 93.4 %)
+    BOOST_TEST(leased.counts().leases == 2u);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_lease_past_its_hold_is_settled_when_its_last_call_ends, leased_fixture) {
     auto leased = make(terms(32));
     std::vector<adapters::quota_reservation> calls;
