@@ -34,10 +34,6 @@ double use_of(std::vector<limit_window> const& windows, std::vector<window_verdi
     return use;
 }
 
-bool all_admitted(std::vector<window_verdict> const& verdicts) {
-    return std::all_of(verdicts.begin(), verdicts.end(), [](auto const& v) { return v.admitted; });
-}
-
 } // namespace
 
 leased_rate_limit_store::leased_rate_limit_store(net::any_io_executor executor, rate_limit_store& shared,
