@@ -9,6 +9,7 @@
 #include "adapters/observability/log.hpp"
 #include "adapters/providers/provider_factory.hpp"
 #include "adapters/limits/inbound_limiter.hpp"
+#include "adapters/limits/leased_key_meter_store.hpp"
 #include "adapters/limits/leased_quota_store.hpp"
 #include "adapters/limits/leased_rate_limit_store.hpp"
 #include "adapters/limits/quota_keeper.hpp"
@@ -87,6 +88,7 @@ struct gateway_runtime::core {
     std::unique_ptr<adapters::redis_quota_store> redis_quotas;
     std::unique_ptr<adapters::leased_quota_store> leased_quotas;     // store.leases on
     std::unique_ptr<adapters::leased_rate_limit_store> leased_limits; // store.leases on
+    std::unique_ptr<adapters::leased_key_meter_store> leased_meters;  // store.leases on
     std::unique_ptr<adapters::redis_budget_store> redis_budgets;
     std::unique_ptr<adapters::redis_key_meter_store> redis_meters;
     std::unique_ptr<adapters::redis_key_store> redis_keys;
@@ -332,8 +334,11 @@ gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
     c.leased_limits = std::make_unique<adapters::leased_rate_limit_store>(executor, *c.redis_limits, *c.redis_limits,
                                                                           config_.store.leases);
     store_stats_->quota_leases.push_back(&c.leased_quotas->counts()); // (before any core serves)
+    c.leased_meters = std::make_unique<adapters::leased_key_meter_store>(executor, *c.redis_meters, *c.redis_meters,
+                                                                         config_.store.leases);
     store_stats_->limit_leases.push_back(&c.leased_limits->counts());
-    return {c.leased_limits.get(), c.leased_quotas.get(), c.redis_budgets.get(), c.redis_meters.get()};
+    store_stats_->meter_leases.push_back(&c.leased_meters->counts());
+    return {c.leased_limits.get(), c.leased_quotas.get(), c.redis_budgets.get(), c.leased_meters.get()};
 }
 
 adapters::router_services gateway_runtime::services_for(core& c, adapters::metrics_shard* shard) {
@@ -466,6 +471,7 @@ void gateway_runtime::start_background_tasks() {
             for (auto& c : cores_) {
                 co_await net::co_spawn(c->context, c->leased_quotas->flush(), net::use_awaitable);
                 co_await net::co_spawn(c->context, c->leased_limits->flush(), net::use_awaitable);
+                co_await net::co_spawn(c->context, c->leased_meters->flush(), net::use_awaitable);
             }
         });
     tasks_->spawn("store_housekeeping", config_.observability.housekeeping_interval, [this, &first]() {
@@ -501,6 +507,7 @@ void gateway_runtime::end_leases() {
         auto close = [](core& k) -> net::awaitable<void> {
             co_await k.leased_quotas->close_all();
             co_await k.leased_limits->close_all();
+            co_await k.leased_meters->close_all();
         };
         auto done = net::co_spawn(c->context, close(*c), net::use_future);
         if (done.wait_for(std::chrono::seconds(2)) != std::future_status::ready) {

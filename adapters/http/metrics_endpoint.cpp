@@ -139,21 +139,22 @@ void store_metrics(exposition& out, std::string& text, redis_stats const* s, std
     counter("switchboard_store_redirections_total", "Redis Cluster -MOVED and -ASK replies followed.",
             static_cast<double>(s->redirections.load()));
     if (!s->quota_leases.empty()) {
-        auto const quota = sum_lease_counters(s->quota_leases), limit = sum_lease_counters(s->limit_leases);
+        std::pair<char const*, lease_totals> const kinds[] = {{"quota", sum_lease_counters(s->quota_leases)},
+                                                              {"limit", sum_lease_counters(s->limit_leases)},
+                                                              {"meter", sum_lease_counters(s->meter_leases)}};
         out.family("switchboard_store_leases_total", "counter",
-                   "Leases taken from the store (store.leases): quota reservations, rate-limit admissions.");
-        out.sample("switchboard_store_leases_total", {{"kind", "quota"}}, static_cast<double>(quota.leases));
-        out.sample("switchboard_store_leases_total", {{"kind", "limit"}}, static_cast<double>(limit.leases));
+                   "Leases taken from the store (store.leases): quota reservations, rate-limit admissions, "
+                   "key meter slots and tokens.");
+        for (auto const& [kind, t] : kinds)
+            out.sample("switchboard_store_leases_total", {{"kind", kind}}, static_cast<double>(t.leases));
         out.family("switchboard_store_lease_calls_total", "counter",
                    "Calls counted from a lease on this instance (from=lease) or on their own in the store (from=store).");
-        out.sample("switchboard_store_lease_calls_total", {{"kind", "quota"}, {"from", "lease"}},
-                   static_cast<double>(quota.from_lease));
-        out.sample("switchboard_store_lease_calls_total", {{"kind", "quota"}, {"from", "store"}},
-                   static_cast<double>(quota.alone));
-        out.sample("switchboard_store_lease_calls_total", {{"kind", "limit"}, {"from", "lease"}},
-                   static_cast<double>(limit.from_lease));
-        out.sample("switchboard_store_lease_calls_total", {{"kind", "limit"}, {"from", "store"}},
-                   static_cast<double>(limit.alone));
+        for (auto const& [kind, t] : kinds) {
+            out.sample("switchboard_store_lease_calls_total", {{"kind", kind}, {"from", "lease"}},
+                       static_cast<double>(t.from_lease));
+            out.sample("switchboard_store_lease_calls_total", {{"kind", kind}, {"from", "store"}},
+                       static_cast<double>(t.alone));
+        }
     }
     std::string_view const name = "switchboard_store_round_trip_seconds";
     out.family(name, "histogram", "Round trip of one pipelined exchange with the store.");

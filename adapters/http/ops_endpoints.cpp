@@ -31,7 +31,8 @@ json::object api_router::store_status() const {
                 return json::object{{"leases", t.leases}, {"calls_from_leases", t.from_lease}, {"calls_alone", t.alone}};
             };
             store["leases"] = {{"quotas", describe(sum_lease_counters(s->quota_leases))},
-                               {"limits", describe(sum_lease_counters(s->limit_leases))}};
+                               {"limits", describe(sum_lease_counters(s->limit_leases))},
+                               {"meters", describe(sum_lease_counters(s->meter_leases))}};
         }
         auto const rtt = s->last_round_trip_us.load();
         store["latency_ms"] = rtt < 0 ? json::value(nullptr) : json::value(static_cast<double>(rtt) / 1000.0);

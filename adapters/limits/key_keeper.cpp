@@ -63,6 +63,7 @@ net::awaitable<std::optional<domain::gateway_error>> key_keeper::acquire(meter_c
         verdict = co_await policy_.local->acquire(claim);
     }
     if (verdict->refused != meter_verdict::refusal::none) co_return refusal(*verdict, claim);
+    claim.from_lease = verdict->from_lease; // its release goes back to the lease it came from
     co_return std::nullopt;
 }
 

@@ -185,9 +185,10 @@ boost::json::value admin_call(unsigned short port, std::string const& method, st
 // The config file of a key test (its path): Redis, the admin key, auth with failed
 // authentications unlimited (polling with a key not yet, or no longer, valid is a run of them),
 // acme's quota; `extra` lines first.
-std::string keys_config(redis_server const& redis, std::string const& name, std::string const& extra = {}) {
+std::string keys_config(redis_server const& redis, std::string const& name, std::string const& extra = {},
+                        std::string const& store_extra = {}) {
     std::string const file = "/tmp/switchboard-" + name + "-" + std::to_string(getpid()) + ".yaml";
-    std::ofstream(file) << extra << "store: {url: \"" << redis.url() << "\", timeout: 2s}\n"
+    std::ofstream(file) << extra << "store: {url: \"" << redis.url() << "\", timeout: 2s" << store_extra << "}\n"
                         << "admin: {api_key: " << admin_key << "}\n"
                         << "auth: {secret: multi-instance-secret-0123456789, failures_per_minute: 100000}\n"
                         << "quotas:\n  tenants: {acme: {tokens_per_day: 0}}\n";
@@ -361,6 +362,72 @@ BOOST_AUTO_TEST_CASE(a_keys_budget_and_cap_on_calls_in_flight_are_exact_across_t
     BOOST_TEST(slow.peak_concurrency() <= 4u);
     BOOST_TEST(statuses[200] >= 4);
     BOOST_TEST(statuses[200] + statuses[429] == 40);
+    std::remove(config_file.c_str());
+}
+
+// Key meter leases (store.leases) on two instances: a key's cap on calls in flight still holds
+// (each leased slot is one of the key's in Redis), a busy key's calls are mostly metered from
+// leases, and once the leases' hold is over every slot is free again.
+BOOST_AUTO_TEST_CASE(with_leases_a_keys_cap_on_calls_in_flight_holds_and_most_calls_take_no_meter_round_trip) {
+    redis_server redis;
+    mock_upstream fast, slow;
+    fast.always(canned_reply::json(200, completion_body()));
+    auto late = canned_reply::json(200, completion_body());
+    late.delay = 200ms;
+    slow.always(late);
+    auto const config_file = keys_config(
+        redis, "meterleases",
+        "server: {max_connections_per_ip: 5000}\n"
+        "limits: [{per: ip, requests: 100000, window: 1m}]\n"
+        "providers:\n  fast: {kind: openai, base_url: \"" + fast.base_url("/v1") + "\", api_key: k-upstream-000001}\n"
+        "  slow: {kind: openai, base_url: \"" + slow.base_url("/v1") + "\", api_key: k-upstream-000002}\n"
+        "models: {chat-fast: [fast/m], chat-slow: [slow/m]}\n",
+        ", leases: {calls: 32, hold: 200ms}");
+    gateway_process a(config_file, free_port());
+    gateway_process b(config_file, free_port());
+    auto calls_of = [&](std::string const& key, std::string const& model, int n) {
+        std::vector<call_spec> calls;
+        for (int i = 0; i < n; ++i)
+            calls.push_back({i % 2 == 0 ? a.port() : b.port(), "POST", "/v1/chat/completions",
+                             R"({"model":")" + model + R"(","messages":[{"role":"user","content":"hi"}]})",
+                             {{"Authorization", "Bearer " + key}}});
+        std::map<int, int> by_status;
+        for (auto const& r : concurrent_calls(calls, 60s)) ++by_status[r.response.status];
+        return by_status;
+    };
+    auto known_on_b = [&](boost::json::value const& key) { // asked through B's admin API: no call made
+        auto const target = "/api/v1/keys/" + std::string(key.at("id").as_string());
+        return eventually([&] {
+            return http_call(b.port(), "GET", target, "", {{"Authorization", "Bearer " + admin_key}}).status == 200;
+        });
+    };
+    auto made = admin_call(a.port(), "POST", "/api/v1/keys", R"({"tenant":"acme","max_concurrent":8})");
+    std::string const capped(made.at("key").as_string());
+    BOOST_TEST_REQUIRE(known_on_b(made));
+    auto statuses = calls_of(capped, "chat-slow", 60);
+    BOOST_TEST_MESSAGE("cap 8: 200 x" << statuses[200] << ", 429 x" << statuses[429] << ", upstream peak "
+                                      << slow.peak_concurrency());
+    BOOST_TEST(slow.peak_concurrency() <= 8u);
+    BOOST_TEST(statuses[200] >= 8);
+    BOOST_TEST(statuses[200] + statuses[429] == 60);
+
+    made = admin_call(a.port(), "POST", "/api/v1/keys", R"({"tenant":"acme","max_concurrent":200})");
+    std::string const busy(made.at("key").as_string());
+    BOOST_TEST_REQUIRE(known_on_b(made));
+    statuses = calls_of(busy, "chat-fast", 400);
+    BOOST_TEST(statuses[200] == 400);
+    std::int64_t from_leases = 0, alone = 0;
+    for (auto port : {a.port(), b.port()}) {
+        auto const meters = boost::json::parse(http_call(port, "GET", "/api/v1/health").body)
+                                .at("store").at("leases").at("meters");
+        from_leases += meters.at("calls_from_leases").as_int64();
+        alone += meters.at("calls_alone").as_int64();
+    }
+    BOOST_TEST_MESSAGE("metered from leases " << from_leases << ", alone " << alone);
+    BOOST_TEST(from_leases >= 300);
+    BOOST_TEST(eventually([&] { // the leases closed at their hold: no slot held for a call that ended
+        return redis.command({"ZCARD", "meter:{key:" + std::string(made.at("id").as_string()) + "}:calls"}).integer == 0;
+    }));
     std::remove(config_file.c_str());
 }
 

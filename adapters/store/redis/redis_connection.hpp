@@ -55,9 +55,9 @@ struct redis_stats {
     std::atomic<int> cluster_links_ready{0};
     std::atomic<long> slot_maps{0};
     std::atomic<long> redirections{0};
-    // Each core's lease counters, quotas' and rate limits' (store.leases on), set before the
-    // cores serve.
-    std::vector<lease_counters const*> quota_leases, limit_leases;
+    // Each core's lease counters, quotas', rate limits' and key meters' (store.leases on), set
+    // before the cores serve.
+    std::vector<lease_counters const*> quota_leases, limit_leases, meter_leases;
     // Round-trip histogram for /metrics: counts per bucket (not cumulative), +Inf last.
     static constexpr std::array<long, 11> round_trip_bounds_us{100,   250,   500,   1000,   2500,  5000,
                                                               10000, 25000, 50000, 100000, 250000};

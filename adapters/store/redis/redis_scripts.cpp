@@ -408,6 +408,58 @@ return 1
     return s;
 }
 
+// A lease of slots and tokens, all or nothing; the use it leaves, in thousandths.
+redis_script const& meter_lease() {
+    static redis_script const s{"meter_lease", std::string(meter_common) + R"lua(
+local slots, tokens, per_minute, max_calls = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local member, lease_ms, below, first = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]) / 1000, tonumber(ARGV[8])
+local in_use, use = 0, 0
+if slots > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  in_use = redis.call('ZCARD', KEYS[2])
+  use = (in_use + slots) / max_calls
+  if use >= below then return {1, 1000} end
+end
+if tokens > 0 then
+  local tat = tonumber(redis.call('HGET', KEYS[1], 'tat') or '0')
+  local next = math.max(tat, now) + cost(tokens, per_minute)
+  if (next - now) / window >= below then return {2, 1000} end
+  keep_tat(next)
+  use = math.max(use, (next - now) / window)
+end
+if slots > 0 then
+  local args, ends = {}, now + lease_ms * 1000
+  for i = 1, slots do
+    args[2 * i - 1] = ends
+    args[2 * i] = member .. '#' .. (first + i - 1)
+  end
+  redis.call('ZADD', KEYS[2], unpack(args))
+  redis.call('PEXPIRE', KEYS[2], lease_ms)
+end
+return {0, math.floor(use * 1000)}
+)lua"};
+    return s;
+}
+
+redis_script const& meter_give_back() {
+    static redis_script const s{"meter_give_back", std::string(meter_common) + R"lua(
+local member, first, last = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local tokens, per_minute = tonumber(ARGV[4]), tonumber(ARGV[5])
+if first <= last then
+  local members = {}
+  for i = first, last do members[#members + 1] = member .. '#' .. i end
+  redis.call('ZREM', KEYS[2], unpack(members))
+end
+if per_minute > 0 and tokens ~= 0 then
+  local tat = tonumber(redis.call('HGET', KEYS[1], 'tat') or '0')
+  if tokens > 0 then tat = tat - cost(tokens, per_minute) else tat = tat + cost(-tokens, per_minute) end
+  keep_tat(tat)
+end
+return 1
+)lua"};
+    return s;
+}
+
 redis_script const& webhook_save() {
     static redis_script const s{"webhook_save", R"lua(
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -429,6 +481,7 @@ return #gone
 std::vector<redis_script const*> all() {
     return {&sliding_windows(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
             &budget_adjust(), &key_save(), &refresh_start(), &refresh_rotate(), &meter_acquire(), &meter_release(),
+            &meter_lease(), &meter_give_back(),
             &cache_look(), &cache_keep(), &cache_release(), &cache_clear(), &cache_note_root(), &cache_note_clear(),
             &cache_changes(), &semantic_keep(), &webhook_save()};
 }

@@ -39,6 +39,14 @@ redis_script const& budget_adjust();
 redis_script const& meter_acquire();
 // Key meter release. KEYS as above; ARGV lease id, estimate, used tokens, tokens/minute. → 1
 redis_script const& meter_release();
+// Key meter lease (domain/meter_lease.hpp). KEYS as above; ARGV slots, tokens, tokens/minute, max
+// concurrent, member prefix, lease ms, the use (thousandths) each limit must stay below, first
+// slot (members #first..#first+slots-1).
+// → {0 admitted | 1 calls | 2 tokens, use in thousandths}
+redis_script const& meter_lease();
+// A meter lease's give-back. KEYS as above; ARGV member prefix, first slot, last slot, tokens
+// (negative: counted), tokens/minute. → 1
+redis_script const& meter_give_back();
 
 // Key record write. KEYS[1] records hash, KEYS[2] revision, KEYS[3] set of revoked ids; ARGV id,
 // record, revoked 0/1. A revoked id is never written back as not revoked. → 1 written, 0 refused

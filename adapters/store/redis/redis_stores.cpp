@@ -338,4 +338,28 @@ net::awaitable<void> redis_key_meter_store::release(meter_claim const& c, std::i
     co_await redis_.eval(std::move(call));
 }
 
+net::awaitable<meter_lease_store::lease_grant> redis_key_meter_store::lease(meter_claim const& c, std::int64_t first_slot,
+                                                                            std::int64_t slots, std::int64_t tokens,
+                                                                            double below) {
+    std::vector<script_call> call{{&scripts::meter_lease(),
+                                   meter_keys(c.key_id),
+                                   {std::to_string(slots), std::to_string(tokens), std::to_string(c.tokens_per_minute),
+                                    std::to_string(c.max_concurrent), c.lease, std::to_string(c.lease_for.count()),
+                                    std::to_string(static_cast<long long>(below * 1000)), std::to_string(first_slot)}}};
+    auto replies = co_await redis_.eval(std::move(call));
+    auto const& r = replies.at(0);
+    auto const code = element(r, 0);
+    if (code < 0 || code > 2) throw store_unavailable("redis script returned an unexpected reply");
+    co_return lease_grant{code == 0, static_cast<double>(element(r, 1)) / 1000.0};
+}
+
+net::awaitable<void> redis_key_meter_store::give_back(meter_claim const& c, std::int64_t first_slot,
+                                                      std::int64_t last_slot, std::int64_t tokens) {
+    std::vector<script_call> call{{&scripts::meter_give_back(),
+                                   meter_keys(c.key_id),
+                                   {c.lease, std::to_string(first_slot), std::to_string(last_slot),
+                                    std::to_string(tokens), std::to_string(c.tokens_per_minute)}}};
+    co_await redis_.eval(std::move(call));
+}
+
 } // namespace switchboard::adapters

@@ -93,12 +93,16 @@ class redis_budget_store final : public budget_store {
     redis_link& redis_;
 };
 
-class redis_key_meter_store final : public key_meter_store {
+class redis_key_meter_store final : public key_meter_store, public meter_lease_store {
   public:
     explicit redis_key_meter_store(redis_link& redis) : redis_(redis) {}
     net::awaitable<meter_verdict> acquire(meter_claim const& claim) override;
     net::awaitable<void> release(meter_claim const& claim, std::int64_t used) override;
     bool remote() const override { return true; }
+    net::awaitable<lease_grant> lease(meter_claim const& claim, std::int64_t first_slot, std::int64_t slots,
+                                      std::int64_t tokens, double below) override;
+    net::awaitable<void> give_back(meter_claim const& claim, std::int64_t first_slot, std::int64_t last_slot,
+                                   std::int64_t tokens) override;
 
   private:
     redis_link& redis_;
