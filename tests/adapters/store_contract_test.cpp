@@ -244,24 +244,51 @@ BOOST_AUTO_TEST_CASE(redis_leases_admissions_counted_at_the_end_of_their_hold_an
     BOOST_TEST_REQUIRE(lease.admitted);
     BOOST_TEST(lease.verdicts.at(0).remaining == 6);
     BOOST_TEST(lease.verdicts.at(1).remaining == 96);
+    auto const counted = [&](adapters::limit_window const& w) { return std::stoll("0" + server.command({"GET", w.key + ":n"}).text); };
     for (auto const& w : windows) {
+        // One member for the lease's four admissions, and the window's counter.
         auto const entries = server.command({"ZRANGE", w.key, "0", "-1", "WITHSCORES"});
-        BOOST_TEST_REQUIRE(entries.elements.size() == 8u);
-        BOOST_TEST(entries.elements.at(0) == lease.member + "#1");
+        BOOST_TEST_REQUIRE(entries.elements.size() == 2u);
+        BOOST_TEST(entries.elements.at(0) == lease.member + "*4");
+        BOOST_TEST(counted(w) == 4);
         // Counted as made at the end of the hold (the score is microseconds of the server clock).
         BOOST_TEST(std::stoll(entries.elements.at(1)) / 1000 >= before + 500);
         BOOST_TEST(server.command({"PTTL", w.key}).integer > 60'000);
+        BOOST_TEST(server.command({"PTTL", w.key + ":n"}).integer > 60'000);
     }
     // Eight more do not fit the first window: nothing is written in either.
     auto refused = h.run(limits.lease(windows, 8, 500ms));
     BOOST_TEST(!refused.admitted);
     BOOST_TEST(!refused.verdicts.at(0).admitted);
-    BOOST_TEST(server.command({"ZCARD", windows[1].key}).integer == 4);
+    BOOST_TEST(counted(windows[1]) == 4);
     BOOST_TEST(h.run(limits.admit(windows)).at(0).remaining == 5); // a call on its own still fits
     // The lease used one admission: the other three go back, in every window.
     h.run(limits.give_back(windows, lease.member, 2, 4));
-    BOOST_TEST(server.command({"ZCARD", windows[0].key}).integer == 2);
-    BOOST_TEST(server.command({"ZCARD", windows[1].key}).integer == 2);
+    for (auto const& w : windows) {
+        BOOST_TEST(counted(w) == 2);
+        BOOST_TEST(!server.command({"ZSCORE", w.key, lease.member + "*1"}).text.empty()); // at the lease's time
+        BOOST_TEST(server.command({"ZCARD", w.key}).integer == 2); // the lease's one, the call's
+    }
+    BOOST_TEST(h.run(limits.admit(windows)).at(0).remaining == 7); // 10 − the lease's 1 − two calls
+}
+
+// A window written before its counter existed is counted from its log once, then kept.
+BOOST_AUTO_TEST_CASE(redis_windows_without_a_counter_are_counted_from_their_log) {
+    redis_server server;
+    store_harness h;
+    adapters::redis_rate_limit_store limits(h.redis(server.port()));
+    std::vector<adapters::limit_window> const windows{{"rl:{ip:old}:*:60000", 5, 60s}};
+    auto const t = server.command({"TIME"});
+    auto const now_us = std::stoll(t.elements.at(0)) * 1'000'000 + std::stoll(t.elements.at(1));
+    server.command({"ZADD", windows[0].key, std::to_string(now_us), "a", std::to_string(now_us), "b",
+                    std::to_string(now_us), "lease*2"});
+    server.command({"PEXPIRE", windows[0].key, "60000"});
+    auto const verdicts = h.run(limits.admit(windows));
+    BOOST_TEST(verdicts.at(0).admitted);
+    BOOST_TEST(verdicts.at(0).remaining == 0); // 5 − (a, b, a lease of two) − this call
+    BOOST_TEST(server.command({"GET", windows[0].key + ":n"}).text == "5");
+    BOOST_TEST(server.command({"PTTL", windows[0].key + ":n"}).integer > 0);
+    BOOST_TEST(!h.run(limits.admit(windows)).at(0).admitted);
 }
 
 BOOST_AUTO_TEST_CASE(memory_quota_windows_start_over_at_utc_midnight_and_month_start) {
@@ -557,21 +584,30 @@ BOOST_AUTO_TEST_CASE(a_slot_moved_to_another_shard_is_followed_and_the_map_read_
     BOOST_TEST(h.run(quotas.snapshot("tenant:moving")).day_state.reserved.tokens == 100);
 }
 
-BOOST_AUTO_TEST_CASE(a_migrating_slot_sends_a_new_key_to_the_importing_shard_after_asking) {
+// A window (its log and its counter) whose slot is migrating is served where its keys are: on
+// the source while they are there; a new window, on neither shard, is refused (-TRYAGAIN after
+// the ASK: the fail mode decides) until the migration ends, and never counted from zero on the
+// importing shard.
+BOOST_AUTO_TEST_CASE(a_window_whose_slot_is_migrating_is_served_where_its_keys_are) {
     adapters::redis_rate_limit_store limits(redis);
-    std::string const key = "rl:{migrating}:*:60000";
-    auto const slot = adapters::key_slot(key);
+    std::vector<adapters::limit_window> const old{{"rl:{migrating}:*:60000", 5, 60s}};
+    std::vector<adapters::limit_window> const fresh{{"rl:{migrating}:own:60000", 5, 60s}};
+    BOOST_TEST(h.run(limits.admit(old)).at(0).remaining == 4);
+    auto const slot = adapters::key_slot(old[0].key);
     auto const from = cluster.node_of_slot(slot);
     auto const to = (from + 1) % cluster.size();
     cluster.start_moving(slot, to);
-    std::vector<adapters::limit_window> w{{key, 5, 60s}};
-    BOOST_TEST(h.run(limits.admit(w)).at(0).remaining == 4); // ASK: the importing shard runs it
-    BOOST_TEST(h.stats.redirections.load() == 1);
+    BOOST_TEST(h.run(limits.admit(old)).at(0).remaining == 3); // on the source, where its keys are
+    BOOST_CHECK_THROW(h.run(limits.admit(fresh)), adapters::store_unavailable);
+    BOOST_TEST(h.stats.redirections.load() >= 1); // (asked on the importing shard)
     auto const here = [&](std::size_t node) {
         return cluster.node(node).command({"CLUSTER", "COUNTKEYSINSLOT", std::to_string(slot)}).integer;
     };
-    BOOST_TEST(here(to) == 1); // the window was written where the slot is going
-    BOOST_TEST(here(from) == 0);
+    BOOST_TEST(here(to) == 0); // nothing written where the slot is going
+    cluster.move_slot(slot, to); // the migration ends: the window moves with its counter
+    BOOST_TEST(h.run(limits.admit(old)).at(0).remaining == 2);
+    BOOST_TEST(h.run(limits.admit(fresh)).at(0).remaining == 4);
+    BOOST_TEST(here(to) == 4);
 }
 
 // One shard down fails only the calls of its own slots, at once (the fail modes apply to them),

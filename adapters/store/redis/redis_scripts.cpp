@@ -133,39 +133,86 @@ std::string with_quota_common(char const* body) {
 // KEYS: the windows. ARGV: each window's limit and length (ms), then the admissions to record, the
 // ms from now they are counted at (a lease's hold; 0 for a call), the member (a lease's n members
 // are member#1 to member#n).
+// A window's log holds one member per admission ("<id>") or per lease ("<id>*<n>": n admissions
+// made at once), scored by when they count as made; its counter key holds the admissions the log
+// holds. A log without its counter (first use, or written before counters) is counted once.
+constexpr char const* window_common = R"lua(
+local function weight(m)
+  local n = string.match(m, '%*(%d+)$')
+  return n and tonumber(n) or 1
+end
+local function logged(key, total_key, cutoff)
+  local total = tonumber(redis.call('GET', total_key) or '-1')
+  if total < 0 then
+    total = 0
+    for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do total = total + weight(m) end
+    local ttl = redis.call('PTTL', key)
+    if total > 0 and ttl > 0 then redis.call('SET', total_key, total, 'PX', ttl) elseif total > 0 then redis.call('SET', total_key, total) end
+  end
+  local gone = redis.call('ZRANGEBYSCORE', key, '-inf', cutoff)
+  if #gone > 0 then
+    for _, m in ipairs(gone) do total = total - weight(m) end
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
+    if total > 0 then redis.call('SET', total_key, total, 'KEEPTTL') else redis.call('DEL', total_key) end
+  end
+  return total
+end
+)lua";
+
 redis_script const& sliding_windows() {
-    static redis_script const s{"sliding_windows", R"lua(
+    static redis_script const s{"sliding_windows", std::string(window_common) + R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local n, hold, member = tonumber(ARGV[#ARGV - 2]), tonumber(ARGV[#ARGV - 1]), ARGV[#ARGV]
 local at = now + hold * 1000
+if n > 1 then member = member .. '*' .. n end
 local counts, resets, all = {}, {}, true
-for i, key in ipairs(KEYS) do
-  local limit, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i]) * 1000
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  counts[i] = redis.call('ZCARD', key)
+local windows = #KEYS / 2
+for i = 1, windows do
+  local key, limit, window = KEYS[2 * i - 1], tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i]) * 1000
+  counts[i] = logged(key, KEYS[2 * i], now - window)
   local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
   local first = now
   if oldest[2] then first = tonumber(oldest[2]) end
   resets[i] = math.ceil((first + window - now) / 1000)
   if counts[i] + n > limit then all = false end
 end
-local entries = {}
-if all and n > 1 then
-  for j = 1, n do entries[2 * j - 1], entries[2 * j] = at, member .. '#' .. j end
-end
 local out = {all and 1 or 0}
-for i, key in ipairs(KEYS) do
+for i = 1, windows do
   local limit = tonumber(ARGV[2 * i - 1])
   if all then
-    if n > 1 then redis.call('ZADD', key, unpack(entries)) else redis.call('ZADD', key, at, member) end
-    redis.call('PEXPIRE', key, tonumber(ARGV[2 * i]) + hold)
+    local ttl = tonumber(ARGV[2 * i]) + hold
+    redis.call('ZADD', KEYS[2 * i - 1], at, member)
+    redis.call('PEXPIRE', KEYS[2 * i - 1], ttl)
+    redis.call('INCRBY', KEYS[2 * i], n)
+    redis.call('PEXPIRE', KEYS[2 * i], ttl)
   end
   out[#out + 1] = counts[i] + n <= limit and 1 or 0
   out[#out + 1] = math.max(0, limit - counts[i] - (all and n or 0))
   out[#out + 1] = resets[i]
 end
 return out
+)lua"};
+    return s;
+}
+
+// A lease's unused admissions out of every window: its member of n becomes one of `used` (none
+// when 0) at the same time, and the counters drop. A member already gone (its window passed)
+// was counted out with it.
+redis_script const& window_give_back() {
+    static redis_script const s{"window_give_back", std::string(window_common) + R"lua(
+local member, n, used = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local name = n > 1 and (member .. '*' .. n) or member
+for i = 1, #KEYS / 2 do
+  local key, total_key = KEYS[2 * i - 1], KEYS[2 * i]
+  local score = redis.call('ZSCORE', key, name)
+  if score then
+    redis.call('ZREM', key, name)
+    if used > 0 then redis.call('ZADD', key, score, member .. '*' .. used) end
+    if tonumber(redis.call('DECRBY', total_key, n - used)) <= 0 then redis.call('DEL', total_key) end
+  end
+end
+return 1
 )lua"};
     return s;
 }
@@ -479,7 +526,7 @@ return #gone
 }
 
 std::vector<redis_script const*> all() {
-    return {&sliding_windows(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
+    return {&sliding_windows(), &window_give_back(), &quota_reserve(), &quota_settle(), &quota_peek(), &budget_reserve(),
             &budget_adjust(), &key_save(), &refresh_start(), &refresh_rotate(), &meter_acquire(), &meter_release(),
             &meter_lease(), &meter_give_back(),
             &cache_look(), &cache_keep(), &cache_release(), &cache_clear(), &cache_note_root(), &cache_note_clear(),

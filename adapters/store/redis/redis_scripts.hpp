@@ -9,10 +9,13 @@
 
 namespace switchboard::adapters::scripts {
 
-// Sliding window logs of one hash tag, all or nothing. KEYS the windows (ZSETs of admissions);
-// ARGV limit and window ms of each, then the request's unique member. → {written 0/1, then per
-// window: admits 0/1, remaining (after this request if written, else the room it has), reset ms}
+// Sliding window logs of one hash tag, all or nothing. KEYS per window: its log (ZSET of
+// admissions, one member "<id>" or, for a lease of n, "<id>*<n>") and its counter; ARGV limit and
+// window ms of each, then the admissions, the hold ms and the unique member. → {written 0/1, then
+// per window: admits 0/1, remaining (after this request if written, else the room it has), reset ms}
 redis_script const& sliding_windows();
+// A lease's unused admissions given back. KEYS as above; ARGV member, admissions, used. → 1
+redis_script const& window_give_back();
 // The quota scripts' KEYS: the subject's day window "quota:{subject}:<YYYY-MM-DD>", its month
 // window "quota:{subject}:<YYYY-MM>", its leases "quota:{subject}:leases". Reserve and peek are
 // given the day's bounds and answer {2, server now} (nothing done) when TIME is outside them.

@@ -80,35 +80,16 @@ net::awaitable<window_lease_store::lease_grant> redis_rate_limit_store::lease(st
 }
 
 namespace {
-// A lease's members numbered `from` to `to` ("member#3").
-std::vector<std::string> lease_members(std::string const& member, std::int64_t from, std::int64_t to) {
-    std::vector<std::string> out;
-    for (auto j = from; j <= to; ++j) out.push_back(member + "#" + std::to_string(j));
-    return out;
-}
-} // namespace
-
-net::awaitable<void> redis_rate_limit_store::give_back(std::vector<limit_window> const& windows,
-                                                       std::string const& member, std::int64_t from,
-                                                       std::int64_t admissions) {
-    if (from > admissions) co_return;
-    auto const unused = lease_members(member, from, admissions);
-    std::vector<std::vector<std::string>> commands;
-    for (auto const& w : windows) {
-        std::vector<std::string> zrem{"ZREM", w.key};
-        zrem.insert(zrem.end(), unused.begin(), unused.end());
-        commands.push_back(std::move(zrem));
-    }
-    co_await redis_.pipeline(std::move(commands));
+// A window's keys in its scripts: its log and its counter (same hash tag, so same slot).
+void push_window_keys(std::vector<std::string>& keys, limit_window const& w) {
+    keys.push_back(w.key);
+    keys.push_back(w.key + ":n");
 }
 
-// The windows of one slot (those of one hash tag: a key's own limit beside a per-key rule) go in
-// one script, all or nothing; each slot's script in the same write.
-net::awaitable<window_lease_store::lease_grant> redis_rate_limit_store::record(std::vector<limit_window> const& windows,
-                                                                              std::int64_t admissions,
-                                                                              std::chrono::milliseconds hold,
-                                                                              std::string member) {
-    std::vector<std::vector<std::size_t>> groups; // window indexes, by slot in order of first use
+// The windows' indexes grouped by slot (those of one hash tag: a key's own limit beside a
+// per-key rule), in order of first use.
+std::vector<std::vector<std::size_t>> by_slot(std::vector<limit_window> const& windows) {
+    std::vector<std::vector<std::size_t>> groups;
     std::vector<std::uint16_t> slots;
     for (std::size_t i = 0; i < windows.size(); ++i) {
         auto const slot = key_slot(windows[i].key);
@@ -119,11 +100,39 @@ net::awaitable<window_lease_store::lease_grant> redis_rate_limit_store::record(s
         }
         groups[at].push_back(i);
     }
+    return groups;
+}
+
+// The script that leaves `used` of a lease's `admissions` in the windows `group` (0: removes it).
+script_call give_back_call(std::vector<limit_window> const& windows, std::vector<std::size_t> const& group,
+                           std::string const& member, std::int64_t admissions, std::int64_t used) {
+    script_call call{&scripts::window_give_back(), {}, {member, std::to_string(admissions), std::to_string(used)}};
+    for (auto const i : group) push_window_keys(call.keys, windows[i]);
+    return call;
+}
+} // namespace
+
+net::awaitable<void> redis_rate_limit_store::give_back(std::vector<limit_window> const& windows,
+                                                       std::string const& member, std::int64_t from,
+                                                       std::int64_t admissions) {
+    if (from > admissions) co_return;
+    std::vector<script_call> calls;
+    for (auto const& group : by_slot(windows)) calls.push_back(give_back_call(windows, group, member, admissions, from - 1));
+    co_await redis_.eval(std::move(calls));
+}
+
+// The windows of one slot (those of one hash tag: a key's own limit beside a per-key rule) go in
+// one script, all or nothing; each slot's script in the same write.
+net::awaitable<window_lease_store::lease_grant> redis_rate_limit_store::record(std::vector<limit_window> const& windows,
+                                                                              std::int64_t admissions,
+                                                                              std::chrono::milliseconds hold,
+                                                                              std::string member) {
+    auto const groups = by_slot(windows);
     std::vector<script_call> calls;
     for (auto const& group : groups) {
         script_call call{&scripts::sliding_windows(), {}, {}};
         for (auto const i : group) {
-            call.keys.push_back(windows[i].key);
+            push_window_keys(call.keys, windows[i]);
             call.args.push_back(std::to_string(windows[i].limit));
             call.args.push_back(std::to_string(windows[i].window.count()));
         }
@@ -145,19 +154,15 @@ net::awaitable<window_lease_store::lease_grant> redis_rate_limit_store::record(s
     if (std::all_of(written.begin(), written.end(), [](bool w) { return w; }))
         co_return lease_grant{true, std::move(out), std::move(member)};
     // Refused: the slots that admitted it take it back ("only admitted requests count").
-    auto const members = admissions > 1 ? lease_members(member, 1, admissions) : std::vector<std::string>{member};
-    std::vector<std::vector<std::string>> undo;
+    std::vector<script_call> undo;
     for (std::size_t g = 0; g < groups.size(); ++g)
-        if (written[g])
-            for (auto const i : groups[g]) {
-                std::vector<std::string> zrem{"ZREM", windows[i].key};
-                zrem.insert(zrem.end(), members.begin(), members.end());
-                undo.push_back(std::move(zrem));
-                out[i].remaining += admissions;
-            }
+        if (written[g]) {
+            undo.push_back(give_back_call(windows, groups[g], member, admissions, 0));
+            for (auto const i : groups[g]) out[i].remaining += admissions;
+        }
     if (!undo.empty()) {
         try {
-            co_await redis_.pipeline(std::move(undo));
+            co_await redis_.eval(std::move(undo));
         } catch (store_unavailable const&) {
             // The entries expire with their window; the refusal stands.
         }
