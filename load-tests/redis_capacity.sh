@@ -53,7 +53,7 @@ commands = []
 for line in open(sys.argv[1], encoding='latin-1'):
     args = [unescape(a) for a in re.findall(r'"((?:[^"\\]|\\.)*)"', line)]
     # A call's scripts; the cache's feed polls (sbc:{clears}, sbs:{feed}) run on a timer, not per call.
-    # (ZREM: a rate-limit lease's give-back.)
+    # (ZREM: a rate-limit lease's give-back before 06eb5c2; now a script.)
     if args and args[0].upper() in (b'EVALSHA', b'EVAL', b'ZREM') and not (len(args) > 3 and args[3].endswith(b'{clears}') or
                                                                             len(args) > 3 and args[3].endswith(b'{feed}')):
         commands.append(args)
