@@ -89,6 +89,7 @@ struct gateway_runtime::core {
     std::unique_ptr<adapters::leased_quota_store> leased_quotas;     // store.leases on
     std::unique_ptr<adapters::leased_rate_limit_store> leased_limits; // store.leases on
     std::unique_ptr<adapters::leased_key_meter_store> leased_meters;  // store.leases on
+    std::vector<adapters::lease_holder*> lease_holders;               // the three above, when on
     std::unique_ptr<adapters::redis_budget_store> redis_budgets;
     std::unique_ptr<adapters::redis_key_meter_store> redis_meters;
     std::unique_ptr<adapters::redis_key_store> redis_keys;
@@ -336,6 +337,7 @@ gateway_runtime::core_stores gateway_runtime::add_stores(core& c) {
     store_stats_->quota_leases.push_back(&c.leased_quotas->counts()); // (before any core serves)
     c.leased_meters = std::make_unique<adapters::leased_key_meter_store>(executor, *c.redis_meters, *c.redis_meters,
                                                                          config_.store.leases);
+    c.lease_holders = {c.leased_quotas.get(), c.leased_limits.get(), c.leased_meters.get()};
     store_stats_->limit_leases.push_back(&c.leased_limits->counts());
     store_stats_->meter_leases.push_back(&c.leased_meters->counts());
     return {c.leased_limits.get(), c.leased_quotas.get(), c.redis_budgets.get(), c.leased_meters.get()};
@@ -468,11 +470,9 @@ void gateway_runtime::start_background_tasks() {
     if (webhooks_) start_webhooks(first);
     if (first.leased_quotas)
         tasks_->spawn("leases", config_.store.leases.hold, [this]() -> net::awaitable<void> {
-            for (auto& c : cores_) {
-                co_await net::co_spawn(c->context, c->leased_quotas->flush(), net::use_awaitable);
-                co_await net::co_spawn(c->context, c->leased_limits->flush(), net::use_awaitable);
-                co_await net::co_spawn(c->context, c->leased_meters->flush(), net::use_awaitable);
-            }
+            for (auto& c : cores_)
+                for (auto* holder : c->lease_holders)
+                    co_await net::co_spawn(c->context, holder->flush(), net::use_awaitable);
         });
     tasks_->spawn("store_housekeeping", config_.observability.housekeeping_interval, [this, &first]() {
         return adapters::store_housekeeping(local_quotas_.get(), first.redis.get());
@@ -503,11 +503,9 @@ std::uint64_t gateway_runtime::disconnect_watches_armed() const {
 // than when the store's expiry gives it back.
 void gateway_runtime::end_leases() {
     for (auto& c : cores_) {
-        if (!c->leased_quotas) continue;
+        if (c->lease_holders.empty()) continue;
         auto close = [](core& k) -> net::awaitable<void> {
-            co_await k.leased_quotas->close_all();
-            co_await k.leased_limits->close_all();
-            co_await k.leased_meters->close_all();
+            for (auto* holder : k.lease_holders) co_await holder->close_all();
         };
         auto done = net::co_spawn(c->context, close(*c), net::use_future);
         if (done.wait_for(std::chrono::seconds(2)) != std::future_status::ready) {

@@ -28,7 +28,7 @@
 
 namespace switchboard::adapters {
 
-class leased_key_meter_store final : public key_meter_store {
+class leased_key_meter_store final : public key_meter_store, public lease_holder {
   public:
     using steady_clock_fn = std::function<domain::time_point()>;
     // `shared` and `leases` are the same store (the Redis one); `executor` is this core's. At most
@@ -41,12 +41,10 @@ class leased_key_meter_store final : public key_meter_store {
     net::awaitable<void> release(meter_claim const& claim, std::int64_t used) override;
     bool remote() const override { return shared_.remote(); }
 
-    // Closes the leases past their hold and forgets keys not seen for a hold. Run every terms.hold.
-    net::awaitable<void> flush();
-    // Closes every open lease, what it holds for no call given back before returning (at shutdown).
-    net::awaitable<void> close_all();
-
-    lease_counters const& counts() const { return counts_; }
+    // close_all returns once what the open leases hold for no call is given back.
+    net::awaitable<void> flush() override;
+    net::awaitable<void> close_all() override;
+    lease_counters const& counts() const override { return counts_; }
     std::size_t leases_held() const { return leases_.size(); }
 
   private:

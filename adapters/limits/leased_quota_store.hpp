@@ -26,7 +26,7 @@
 
 namespace switchboard::adapters {
 
-class leased_quota_store final : public quota_store {
+class leased_quota_store final : public quota_store, public lease_holder {
   public:
     using steady_clock_fn = std::function<domain::time_point()>;
     using wall_clock_fn = std::function<std::int64_t()>; // Unix seconds: which UTC day a lease is in
@@ -46,14 +46,11 @@ class leased_quota_store final : public quota_store {
     net::awaitable<quota_snapshot> snapshot(std::string const& subject) override;
     bool remote() const override { return shared_.remote(); }
 
-    // Closes the leases held for `terms.hold`, settles those with no call in flight and shrinks
-    // the others to their calls in flight; forgets subjects with no lease. Run every `terms.hold`
-    // so idle leases do not keep their room.
-    net::awaitable<void> flush();
-    // Closes every lease and settles those with no call in flight (at shutdown, after the drain).
-    net::awaitable<void> close_all();
-
-    lease_counters const& counts() const { return counts_; }
+    // flush: settles the closed leases with no call in flight and shrinks the others to their
+    // calls in flight. close_all: settles those with no call in flight.
+    net::awaitable<void> flush() override;
+    net::awaitable<void> close_all() override;
+    lease_counters const& counts() const override { return counts_; }
     std::size_t leases_held() const { return leases_.size(); }
 
   private:

@@ -25,7 +25,7 @@
 
 namespace switchboard::adapters {
 
-class leased_rate_limit_store final : public rate_limit_store {
+class leased_rate_limit_store final : public rate_limit_store, public lease_holder {
   public:
     using steady_clock_fn = std::function<domain::time_point()>;
     // `shared` and `leases` are the same store (the Redis one); `executor` is this core's. At most
@@ -38,13 +38,10 @@ class leased_rate_limit_store final : public rate_limit_store {
     net::awaitable<std::vector<window_verdict>> admit(std::vector<limit_window> const& windows) override;
     bool remote() const override { return shared_.remote(); }
 
-    // Ends the leases past their hold (their unused admissions given back) and forgets subjects
-    // not seen for a while. Run every terms.hold.
-    net::awaitable<void> flush();
-    // Ends every lease (at shutdown).
-    net::awaitable<void> close_all();
-
-    lease_counters const& counts() const { return counts_; }
+    // flush and close_all give back the admissions the leases ended did not use.
+    net::awaitable<void> flush() override;
+    net::awaitable<void> close_all() override;
+    lease_counters const& counts() const override { return counts_; }
     std::size_t leases_held() const;
 
   private:

@@ -15,15 +15,10 @@
 using namespace switchboard;
 using namespace std::chrono_literals;
 using testing::redis_server;
+using testing::scripts_run;
 using testing::store_harness;
 
 namespace {
-
-long long scripts_run(redis_server const& redis) {
-    auto const info = redis.command({"INFO", "commandstats"}).text;
-    auto at = info.find("cmdstat_evalsha:calls=");
-    return at == std::string::npos ? 0 : std::stoll(info.substr(at + 22));
-}
 
 struct limits_fixture {
     redis_server server;

@@ -242,15 +242,6 @@ BOOST_AUTO_TEST_CASE(a_tenant_quota_holds_under_200_concurrent_requests_on_a_red
     BOOST_TEST(keys >= 2u); // the tenant's day and month windows at least
 }
 
-namespace {
-// How many scripts Redis has run (INFO commandstats).
-long long scripts_run(redis_server const& redis) {
-    auto const info = redis.command({"INFO", "commandstats"}).text;
-    auto at = info.find("cmdstat_evalsha:calls=");
-    return at == std::string::npos ? 0 : std::stoll(info.substr(at + 22));
-}
-} // namespace
-
 // Quota leases (store.leases) on two gateways of two cores each, over one Redis: most calls
 // are admitted without a store round trip, every call's usage reaches the store once the leases'
 // hold is over, and a tight quota is still never exceeded, with leases of five calls.

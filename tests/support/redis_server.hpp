@@ -49,4 +49,11 @@ class redis_server {
     bool frozen_ = false;
 };
 
+// How many scripts the server has run (INFO commandstats: EVALSHA calls).
+inline long long scripts_run(redis_server const& redis) {
+    auto const info = redis.command({"INFO", "commandstats"}).text;
+    auto const at = info.find("cmdstat_evalsha:calls=");
+    return at == std::string::npos ? 0 : std::stoll(info.substr(at + 22));
+}
+
 } // namespace switchboard::testing
