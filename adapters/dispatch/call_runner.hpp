@@ -287,46 +287,53 @@ template <class T, class Call> class call_runner {
     }
 
     // Every reservation ends: with the answer's usage when the call was served, else given back.
-    // The settlements the answer waits for go at once (one store round trip, not one each).
+    // Only the key meter's release is awaited in any case: a key's next call must find this one's
+    // slot free (from a meter lease it costs no round trip). The quotas' and the budget's
+    // settlements go alongside the answer when their store is remote and the call was routed:
+    // their round trips are not on the request's path, and the next call on this core is written
+    // to the store after them; a read that follows at once elsewhere may miss them by a round trip
+    // (SHARED_STATE.md). In memory, and after a refusal (a give-back), they are awaited, at once.
     net::awaitable<void> settle(call::call_machine const& m, call::action const& a) {
         std::optional<domain::token_usage> used;
         std::vector<net::awaitable<void>> ends;
+        // (The executor first, on a line of its own: GCC 12 mishandles a co_await among the
+        // arguments of a call that also builds a coroutine.)
+        auto executor = co_await net::this_coro::executor;
+        auto alongside = [&](bool remote, net::awaitable<void> settlement, std::string_view task) {
+            if (routed_ && remote)
+                net::co_spawn(executor, std::move(settlement), logged(task));
+            else
+                ends.push_back(std::move(settlement));
+        };
+        std::optional<domain::quota_counts> actual;
         if (a.served) {
             account(m, a.index);
             used = value_->usage;
+            actual = domain::quota_counts{1, used->total(), domain::to_micro_usd(cost_)};
             if (provider_hold_) {
-                ends.push_back(d_.quotas_->settle(std::move(*provider_hold_),
-                                                  domain::quota_counts{1, used->total(), domain::to_micro_usd(cost_)}));
+                bool const remote = d_.quotas_->settles_remotely(*provider_hold_);
+                alongside(remote, d_.quotas_->settle(std::move(*provider_hold_), actual), "provider_quota_settlement");
                 provider_hold_.reset();
             }
         }
-        std::optional<domain::quota_counts> actual;
-        if (used) actual = domain::quota_counts{1, used->total(), domain::to_micro_usd(cost_)};
         if (key_hold_) {
-            // Awaited before the answer: a key's next call must find this one's slot free.
+            if (key_hold_->budget) {
+                bool const remote = d_.quotas_->settles_remotely(*key_hold_->budget);
+                alongside(remote, d_.quotas_->settle(std::move(*key_hold_->budget), actual), "key_budget_settlement");
+                key_hold_->budget.reset();
+            }
             ends.push_back(d_.keys_->settle(std::move(*key_hold_), actual));
             key_hold_.reset();
         }
         if (tenant_hold_) {
-            if (routed_ && d_.quotas_->settles_remotely(*tenant_hold_)) {
-                // Settled alongside the answer rather than before it: the store round trip is not
-                // on the request's path. A quota read that follows at once may miss it by a round
-                // trip (SHARED_STATE.md). A call refused before any deployment settles first.
-                // (The executor first, on a line of its own: GCC 12 mishandles a co_await among
-                // the arguments of a call that also builds a coroutine.)
-                auto executor = co_await net::this_coro::executor;
-                net::co_spawn(executor, d_.quotas_->settle(std::move(*tenant_hold_), actual),
-                              logged("tenant_quota_settlement"));
-            } else {
-                // In memory it costs no wait: settled before the answer, so any read after it sees it.
-                ends.push_back(d_.quotas_->settle(std::move(*tenant_hold_), actual));
-            }
+            bool const remote = d_.quotas_->settles_remotely(*tenant_hold_);
+            alongside(remote, d_.quotas_->settle(std::move(*tenant_hold_), actual), "tenant_quota_settlement");
             tenant_hold_.reset();
         }
         if (budget_held_) {
             std::optional<domain::budget_usage> spent;
             if (used) spent = domain::budget_usage{1, used->total(), cost_};
-            ends.push_back(d_.budgets_.settle(hints_.budget_id, tokens_, spent));
+            alongside(d_.budgets_.remote(), d_.budgets_.settle(hints_.budget_id, tokens_, spent), "budget_settlement");
         }
         co_await all_at_once(std::move(ends));
     }

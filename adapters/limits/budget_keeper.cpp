@@ -18,7 +18,7 @@ net::awaitable<std::optional<domain::budget_decision>> budget_keeper::reserve(st
     co_return std::nullopt;
 }
 
-net::awaitable<void> budget_keeper::settle(std::string const& id, std::int64_t reserved_tokens,
+net::awaitable<void> budget_keeper::settle(std::string id, std::int64_t reserved_tokens,
                                            std::optional<domain::budget_usage> actual) {
     domain::budget_usage const reserved{1, reserved_tokens, 0};
     try {

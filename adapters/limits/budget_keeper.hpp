@@ -21,8 +21,12 @@ class budget_keeper {
                                                                    domain::priority p);
     // Ends an admitted reservation of `reserved_tokens`: the call's actual usage, or nullopt to
     // give it back. A store that cannot take it leaves the difference to the budget's TTL.
-    net::awaitable<void> settle(std::string const& id, std::int64_t reserved_tokens,
+    // (`id` by value: a settlement may run on after the call that started it.)
+    net::awaitable<void> settle(std::string id, std::int64_t reserved_tokens,
                                 std::optional<domain::budget_usage> actual);
+
+    // Whether settling waits on a network round trip.
+    bool remote() const { return store_.remote(); }
 
   private:
     budget_store& store_;

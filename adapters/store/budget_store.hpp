@@ -27,6 +27,7 @@ class budget_store {
     // Adds a (possibly negative) delta to a budget's usage: the reconciliation of a reservation.
     virtual net::awaitable<void> adjust(std::string const& id, domain::budget_usage delta,
                                         domain::time_point now) = 0;
+    virtual bool remote() const { return false; }
 };
 
 } // namespace switchboard::adapters

@@ -201,6 +201,35 @@ std::chrono::milliseconds time_until(unsigned short port, std::string const& key
     while (chat_status(port, key) != status && clock_type::now() - start < 3s) std::this_thread::sleep_for(5ms);
     return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start);
 }
+// Two providers: `fast` answers at once, `slow` after 200 ms (calls stay in flight), served as the
+// models chat-fast and chat-slow.
+struct fast_and_slow {
+    mock_upstream fast, slow;
+    fast_and_slow() {
+        fast.always(canned_reply::json(200, completion_body()));
+        auto late = canned_reply::json(200, completion_body());
+        late.delay = 200ms;
+        slow.always(late);
+    }
+    std::string providers() {
+        return "providers:\n  fast: {kind: openai, base_url: \"" + fast.base_url("/v1") +
+               "\", api_key: k-upstream-000001}\n  slow: {kind: openai, base_url: \"" + slow.base_url("/v1") +
+               "\", api_key: k-upstream-000002}\nmodels: {chat-fast: [fast/m], chat-slow: [slow/m]}\n";
+    }
+};
+
+// `n` concurrent chats with `key` to `model`, alternately on two instances: how many got each status.
+std::map<int, int> chats_over_two(unsigned short a, unsigned short b, std::string const& key, std::string const& model,
+                                  int n) {
+    std::vector<call_spec> calls;
+    for (int i = 0; i < n; ++i)
+        calls.push_back({i % 2 == 0 ? a : b, "POST", "/v1/chat/completions",
+                         R"({"model":")" + model + R"(","messages":[{"role":"user","content":"hi"}]})",
+                         {{"Authorization", "Bearer " + key}}});
+    std::map<int, int> by_status;
+    for (auto const& r : concurrent_calls(calls, 60s)) ++by_status[r.response.status];
+    return by_status;
+}
 } // namespace
 
 // Keys made, rotated and revoked through one instance's admin API take effect on the other
@@ -304,30 +333,17 @@ BOOST_AUTO_TEST_CASE(a_keys_own_limit_is_exact_across_two_instances) {
 // a token, 5 tokens a call), with nothing left reserved once they end.
 BOOST_AUTO_TEST_CASE(a_keys_budget_and_cap_on_calls_in_flight_are_exact_across_two_instances) {
     redis_server redis;
-    mock_upstream fast, slow;
-    fast.always(canned_reply::json(200, completion_body()));
-    auto late = canned_reply::json(200, completion_body());
-    late.delay = 200ms;
-    slow.always(late);
+    fast_and_slow up;
     auto const config_file = keys_config(
         redis, "keybudget",
         "server: {max_connections_per_ip: 5000}\n"
         "limits: [{per: ip, requests: 100000, window: 1m}]\n"
-        "pricing: {m: {input_per_million: 1000, output_per_million: 1000}}\n"
-        "providers:\n  fast: {kind: openai, base_url: \"" + fast.base_url("/v1") + "\", api_key: k-upstream-000001}\n"
-        "  slow: {kind: openai, base_url: \"" + slow.base_url("/v1") + "\", api_key: k-upstream-000002}\n"
-        "models: {chat-fast: [fast/m], chat-slow: [slow/m]}\n");
+        "pricing: {m: {input_per_million: 1000, output_per_million: 1000}}\n" +
+        up.providers());
     gateway_process a(config_file, free_port());
     gateway_process b(config_file, free_port());
     auto calls_of = [&](std::string const& key, std::string const& model, int n) {
-        std::vector<call_spec> calls;
-        for (int i = 0; i < n; ++i)
-            calls.push_back({i % 2 == 0 ? a.port() : b.port(), "POST", "/v1/chat/completions",
-                             R"({"model":")" + model + R"(","messages":[{"role":"user","content":"hi"}]})",
-                             {{"Authorization", "Bearer " + key}}});
-        std::map<int, int> by_status;
-        for (auto const& r : concurrent_calls(calls, 60s)) ++by_status[r.response.status];
-        return by_status;
+        return chats_over_two(a.port(), b.port(), key, model, n);
     };
     // Until B knows a key made on A (asked through its admin API: no call spends the budget).
     auto known_on_b = [&](boost::json::value const& made) {
@@ -346,8 +362,11 @@ BOOST_AUTO_TEST_CASE(a_keys_budget_and_cap_on_calls_in_flight_are_exact_across_t
     BOOST_TEST(statuses[200] == 150);
     BOOST_TEST(statuses[429] == 450);
     BOOST_TEST(statuses.size() == 2u);
-    BOOST_TEST(fast.hits() == 150u);
-    auto const usage = admin_call(b.port(), "GET", "/api/v1/keys/" + id).at("budget_usage").at("day");
+    BOOST_TEST(up.fast.hits() == 150u);
+    // Each call's settlement lands in Redis alongside its answer: waited for, not assumed.
+    auto const day_usage = [&] { return admin_call(b.port(), "GET", "/api/v1/keys/" + id).at("budget_usage").at("day"); };
+    BOOST_TEST(eventually([&] { return day_usage().at("requests").at("reserved").as_int64() == 0; }));
+    auto const usage = day_usage();
     BOOST_TEST(usage.at("requests").at("used").as_int64() == 150);
     BOOST_TEST(usage.at("requests").at("reserved").as_int64() == 0);
     BOOST_TEST(usage.at("tokens").at("used").as_int64() == 750);
@@ -358,8 +377,8 @@ BOOST_AUTO_TEST_CASE(a_keys_budget_and_cap_on_calls_in_flight_are_exact_across_t
     known_on_b(capped);
     statuses = calls_of(std::string(capped.at("key").as_string()), "chat-slow", 40);
     BOOST_TEST_MESSAGE("cap: 200 x" << statuses[200] << ", 429 x" << statuses[429] << ", upstream peak "
-                                    << slow.peak_concurrency());
-    BOOST_TEST(slow.peak_concurrency() <= 4u);
+                                    << up.slow.peak_concurrency());
+    BOOST_TEST(up.slow.peak_concurrency() <= 4u);
     BOOST_TEST(statuses[200] >= 4);
     BOOST_TEST(statuses[200] + statuses[429] == 40);
     std::remove(config_file.c_str());
@@ -370,30 +389,17 @@ BOOST_AUTO_TEST_CASE(a_keys_budget_and_cap_on_calls_in_flight_are_exact_across_t
 // leases, and once the leases' hold is over every slot is free again.
 BOOST_AUTO_TEST_CASE(with_leases_a_keys_cap_on_calls_in_flight_holds_and_most_calls_take_no_meter_round_trip) {
     redis_server redis;
-    mock_upstream fast, slow;
-    fast.always(canned_reply::json(200, completion_body()));
-    auto late = canned_reply::json(200, completion_body());
-    late.delay = 200ms;
-    slow.always(late);
+    fast_and_slow up;
     auto const config_file = keys_config(
         redis, "meterleases",
         "server: {max_connections_per_ip: 5000}\n"
-        "limits: [{per: ip, requests: 100000, window: 1m}]\n"
-        "providers:\n  fast: {kind: openai, base_url: \"" + fast.base_url("/v1") + "\", api_key: k-upstream-000001}\n"
-        "  slow: {kind: openai, base_url: \"" + slow.base_url("/v1") + "\", api_key: k-upstream-000002}\n"
-        "models: {chat-fast: [fast/m], chat-slow: [slow/m]}\n",
+        "limits: [{per: ip, requests: 100000, window: 1m}]\n" +
+        up.providers(),
         ", leases: {calls: 32, hold: 200ms}");
     gateway_process a(config_file, free_port());
     gateway_process b(config_file, free_port());
     auto calls_of = [&](std::string const& key, std::string const& model, int n) {
-        std::vector<call_spec> calls;
-        for (int i = 0; i < n; ++i)
-            calls.push_back({i % 2 == 0 ? a.port() : b.port(), "POST", "/v1/chat/completions",
-                             R"({"model":")" + model + R"(","messages":[{"role":"user","content":"hi"}]})",
-                             {{"Authorization", "Bearer " + key}}});
-        std::map<int, int> by_status;
-        for (auto const& r : concurrent_calls(calls, 60s)) ++by_status[r.response.status];
-        return by_status;
+        return chats_over_two(a.port(), b.port(), key, model, n);
     };
     auto known_on_b = [&](boost::json::value const& key) { // asked through B's admin API: no call made
         auto const target = "/api/v1/keys/" + std::string(key.at("id").as_string());
@@ -406,8 +412,8 @@ BOOST_AUTO_TEST_CASE(with_leases_a_keys_cap_on_calls_in_flight_holds_and_most_ca
     BOOST_TEST_REQUIRE(known_on_b(made));
     auto statuses = calls_of(capped, "chat-slow", 60);
     BOOST_TEST_MESSAGE("cap 8: 200 x" << statuses[200] << ", 429 x" << statuses[429] << ", upstream peak "
-                                      << slow.peak_concurrency());
-    BOOST_TEST(slow.peak_concurrency() <= 8u);
+                                      << up.slow.peak_concurrency());
+    BOOST_TEST(up.slow.peak_concurrency() <= 8u);
     BOOST_TEST(statuses[200] >= 8);
     BOOST_TEST(statuses[200] + statuses[429] == 60);
 

@@ -88,6 +88,7 @@ class redis_budget_store final : public budget_store {
                                                     domain::budget_limits const& limits,
                                                     domain::time_point now) override;
     net::awaitable<void> adjust(std::string const& id, domain::budget_usage delta, domain::time_point now) override;
+    bool remote() const override { return true; }
 
   private:
     redis_link& redis_;
