@@ -12,6 +12,7 @@
 #include "domain/calendar.hpp"
 #include "tests/adapters/store_harness.hpp"
 #include "adapters/store/redis/key_slot.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/redis_cluster_servers.hpp"
 #include "tests/support/redis_server.hpp"
 #include "tests/support/test_certificate.hpp"
@@ -270,6 +271,28 @@ BOOST_AUTO_TEST_CASE(redis_leases_admissions_counted_at_the_end_of_their_hold_an
         BOOST_TEST(server.command({"ZCARD", w.key}).integer == 2); // the lease's one, the call's
     }
     BOOST_TEST(h.run(limits.admit(windows)).at(0).remaining == 7); // 10 − the lease's 1 − two calls
+}
+
+// Admissions leave a window's log and its count together as the window slides (Redis's clock
+// decides: polled): a lease's n at once, calls one by one; the count always matches the log.
+BOOST_AUTO_TEST_CASE(redis_admissions_leave_the_log_and_its_count_together_as_the_window_slides) {
+    redis_server server;
+    store_harness h;
+    adapters::redis_rate_limit_store limits(h.redis(server.port()));
+    std::vector<adapters::limit_window> const w{{"rl:{ip:slide}:*:300", 3, 300ms}};
+    auto const count = [&] { return std::stoll("0" + server.command({"GET", w[0].key + ":n"}).text); };
+    auto const members = [&] { return server.command({"ZCARD", w[0].key}).integer; };
+    BOOST_TEST_REQUIRE(h.run(limits.lease(w, 3, 0ms)).admitted);
+    BOOST_TEST(!h.run(limits.admit(w)).at(0).admitted);
+    BOOST_TEST(testing::eventually([&] { return h.run(limits.admit(w)).at(0).admitted; }));
+    BOOST_TEST(count() == 1); // the lease's three left at once; this call is in
+    BOOST_TEST(members() == 1);
+    BOOST_TEST(h.run(limits.admit(w)).at(0).admitted);
+    BOOST_TEST(h.run(limits.admit(w)).at(0).admitted);
+    BOOST_TEST(!h.run(limits.admit(w)).at(0).admitted);
+    BOOST_TEST(testing::eventually([&] { return h.run(limits.admit(w)).at(0).admitted; }));
+    BOOST_TEST(count() == members()); // calls one by one: one member each
+    BOOST_TEST(count() <= 3);
 }
 
 // A window written before its counter existed is counted from its log once, then kept.

@@ -141,6 +141,8 @@ local function weight(m)
   local n = string.match(m, '%*(%d+)$')
   return n and tonumber(n) or 1
 end
+-- The admissions the log holds once those made at `cutoff` or before are out, and its oldest
+-- member's score (nil when empty).
 local function logged(key, total_key, cutoff)
   local total = tonumber(redis.call('GET', total_key) or '-1')
   if total < 0 then
@@ -149,13 +151,14 @@ local function logged(key, total_key, cutoff)
     local ttl = redis.call('PTTL', key)
     if total > 0 and ttl > 0 then redis.call('SET', total_key, total, 'PX', ttl) elseif total > 0 then redis.call('SET', total_key, total) end
   end
-  local gone = redis.call('ZRANGEBYSCORE', key, '-inf', cutoff)
-  if #gone > 0 then
-    for _, m in ipairs(gone) do total = total - weight(m) end
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  if oldest[2] and tonumber(oldest[2]) <= cutoff then
+    for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, '-inf', cutoff)) do total = total - weight(m) end
     redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
     if total > 0 then redis.call('SET', total_key, total, 'KEEPTTL') else redis.call('DEL', total_key) end
+    oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
   end
-  return total
+  return total, oldest[2] and tonumber(oldest[2])
 end
 )lua";
 
@@ -170,11 +173,9 @@ local counts, resets, all = {}, {}, true
 local windows = #KEYS / 2
 for i = 1, windows do
   local key, limit, window = KEYS[2 * i - 1], tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i]) * 1000
-  counts[i] = logged(key, KEYS[2 * i], now - window)
-  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  local first = now
-  if oldest[2] then first = tonumber(oldest[2]) end
-  resets[i] = math.ceil((first + window - now) / 1000)
+  local count, oldest = logged(key, KEYS[2 * i], now - window)
+  counts[i] = count
+  resets[i] = math.ceil(((oldest or now) + window - now) / 1000)
   if counts[i] + n > limit then all = false end
 end
 local out = {all and 1 or 0}
