@@ -2,11 +2,10 @@
 // in the shared store.
 #include "adapters/limits/leased_key_meter_store.hpp"
 
-#include "adapters/spawned.hpp"
-#include "adapters/store/store_error.hpp"
+#include "adapters/limits/retry_later.hpp"
+#include "adapters/observability/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -121,6 +120,10 @@ net::awaitable<bool> leased_key_meter_store::take_lease(std::string const& subje
         grant = co_await leases_store_.lease(lease_claim, first_slot, plan.slots, plan.tokens, terms_.exact_above);
     } catch (...) {
         wake();
+        // Its reply never came, so it may hold slots: they go back (a member never added is
+        // removed harmlessly, and the give-back runs after the lease on the same connection). Its
+        // tokens, if taken, stay counted for their minute: tighter, never looser.
+        if (plan.slots > 0) give_back_later(lease_claim, {first_slot, first_slot + plan.slots - 1, 0});
         throw;
     }
     wake();
@@ -156,14 +159,17 @@ void leased_key_meter_store::close(std::uint64_t serial) {
 }
 
 void leased_key_meter_store::give_back_later(meter_claim claim, domain::meter_give_back back) {
-    auto give_back = [](meter_lease_store& store, meter_claim c, domain::meter_give_back b) -> net::awaitable<void> {
-        try {
-            co_await store.give_back(c, b.first_slot, b.last_slot, b.tokens);
-        } catch (store_unavailable const&) {
-            // The slots end by themselves after lease_for; the tokens stay counted for their minute.
-        }
-    };
-    net::co_spawn(executor_, give_back(leases_store_, std::move(claim), back), logged("meter_lease_give_back"));
+    auto const key_id = claim.key_id;
+    auto const slots = std::max<std::int64_t>(0, back.last_slot - back.first_slot + 1);
+    retry_later(
+        executor_,
+        [&store = leases_store_, claim = std::move(claim), back]() -> net::awaitable<void> {
+            co_await store.give_back(claim, back.first_slot, back.last_slot, back.tokens);
+        },
+        [key_id, slots] { // the slots end by themselves after lease_for; the tokens stay counted for their minute
+            log_event(log_level::warning, "meter_give_back_lost", {{"key_id", key_id}, {"slots", slots}});
+        },
+        "meter_lease_give_back", true);
 }
 
 net::awaitable<void> leased_key_meter_store::release(meter_claim const& claim, std::int64_t used) {

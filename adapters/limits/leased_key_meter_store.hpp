@@ -10,9 +10,10 @@
 // being taken wait for it.
 //
 // Errors: the shared store's store_unavailable, from acquire() and from the release of a call
-// that outlived its lease; a give-back in the background that the store cannot take is dropped
-// (the slots end by themselves after the call lease's length; the tokens stay counted: tighter
-// for a minute, never looser).
+// that outlived its lease. A give-back in the background is retried while the store is
+// unavailable (retry_later), then dropped with `meter_give_back_lost` logged: the slots end by
+// themselves after the call lease's length, the tokens stay counted (tighter for a minute, never
+// looser). A lease whose reply never came gives back the slots it may hold the same way.
 // Thread safety: one per core, used from its thread only; the shared store is that core's.
 #include "adapters/store/key_meter_store.hpp"
 #include "adapters/store/lease_counters.hpp"

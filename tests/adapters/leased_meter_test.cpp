@@ -3,6 +3,7 @@
 // lease gives back what its calls do not hold when it closes, the rest as they end.
 #include "adapters/limits/leased_key_meter_store.hpp"
 #include "adapters/store/redis/redis_stores.hpp"
+#include "adapters/store/store_error.hpp"
 #include "store_harness.hpp"
 #include "tests/support/eventually.hpp"
 #include "tests/support/redis_server.hpp"
@@ -153,6 +154,19 @@ BOOST_FIXTURE_TEST_CASE(a_closed_lease_gives_back_its_free_slots_at_once_and_eac
     BOOST_TEST(testing::eventually([&] { return slots_held("k4") == 1; }));
     release(leased, running.back(), 10); // the call outlived its lease: it frees its slot itself
     BOOST_TEST(slots_held("k4") == 0);
+    BOOST_TEST(leased.leases_held() == 0u);
+}
+
+// A lease whose reply never came (Redis stalled past the call's timeout) may still be taken when
+// Redis resumes: the slots it would hold are given back after it, not left for the call lease's
+// two minutes.
+BOOST_FIXTURE_TEST_CASE(a_lease_whose_reply_never_came_leaves_no_slot_behind, meter_fixture) {
+    auto leased = make();
+    release(leased, *acquire(leased, claim("k5", 10, 0, 100)), 10); // alone: the next call leases
+    server.freeze();
+    BOOST_CHECK_THROW(h.run(leased.acquire(claim("k5", 10, 0, 100))), adapters::store_unavailable);
+    server.thaw();
+    BOOST_TEST(testing::eventually([&] { return slots_held("k5") == 0; }));
     BOOST_TEST(leased.leases_held() == 0u);
 }
 
