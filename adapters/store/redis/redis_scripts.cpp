@@ -353,9 +353,10 @@ return 1
 redis_script const& budget_adjust() {
     static redis_script const s{"budget_adjust", R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HINCRBY', KEYS[1], 'calls', ARGV[1])
-redis.call('HINCRBY', KEYS[1], 'tokens', ARGV[2])
-redis.call('HINCRBYFLOAT', KEYS[1], 'usd', ARGV[3])
+-- Only the counts that change (a success keeps its call: calls 0; an estimate that was right: tokens 0).
+if ARGV[1] ~= '0' then redis.call('HINCRBY', KEYS[1], 'calls', ARGV[1]) end
+if ARGV[2] ~= '0' then redis.call('HINCRBY', KEYS[1], 'tokens', ARGV[2]) end
+if tonumber(ARGV[3]) ~= 0 then redis.call('HINCRBYFLOAT', KEYS[1], 'usd', ARGV[3]) end
 return 1
 )lua"};
     return s;
