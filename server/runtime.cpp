@@ -269,7 +269,7 @@ std::unique_ptr<gateway_runtime::core> gateway_runtime::make_core(net::ip::addre
                                                          config_.store.local_fraction, fallbacks);
     c->quotas->report_to(webhooks_.get());
     if (config_.auth.on())
-        c->keys = std::make_unique<adapters::key_keeper>(
+        c->keys = std::make_unique<adapters::key_keeper>(c->context.get_executor(),
             adapters::key_meter_policy{stores.meters, shared ? local_meters_.get() : nullptr,
                                        config_.store.local_fraction, config_.quotas.on_store_error,
                                        reservation_lease(config_)},

@@ -3,6 +3,7 @@
 
 #include "adapters/all_at_once.hpp"
 #include "adapters/hex.hpp"
+#include "adapters/limits/retry_later.hpp"
 #include "adapters/store/store_error.hpp"
 
 
@@ -44,6 +45,7 @@ net::awaitable<std::optional<domain::gateway_error>> key_keeper::acquire(meter_c
     } catch (store_unavailable const&) {
         if (fallbacks_) fallbacks_->fetch_add(1);
     }
+    if (!verdict) abandon_later(claim); // its slot, if the store took it after all, is not held two minutes
     if (!verdict) {
         switch (domain::on_store_outage(policy_.on_store_error, policy_.local != nullptr)) {
         case domain::outage_action::refuse: {
@@ -107,6 +109,13 @@ net::awaitable<void> key_keeper::reserve_budget(std::string const& key_id, domai
         refused = budget.error();
     else
         hold.budget = std::move(*budget);
+}
+
+void key_keeper::abandon_later(meter_claim const& claim) {
+    if (claim.max_concurrent <= 0) return;
+    retry_later(
+        executor_, [store = policy_.shared, claim]() -> net::awaitable<void> { co_await store->abandon(claim); },
+        nullptr, "meter_claim_abandon", true); // all tries failed: the slot ends by itself after its lease
 }
 
 net::awaitable<void> key_keeper::release_meter(meter_claim claim, bool local, std::int64_t used) {

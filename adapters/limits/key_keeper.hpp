@@ -31,8 +31,10 @@ struct key_meter_policy {
 
 class key_keeper {
   public:
-    key_keeper(key_meter_policy policy, quota_keeper& quotas, std::atomic<long>* fallbacks)
-        : policy_(policy), quotas_(quotas), fallbacks_(fallbacks) {}
+    // `executor`: this core's, where a claim lost to a store failure is abandoned in the background.
+    key_keeper(net::any_io_executor executor, key_meter_policy policy, quota_keeper& quotas,
+               std::atomic<long>* fallbacks)
+        : executor_(std::move(executor)), policy_(policy), quotas_(quotas), fallbacks_(fallbacks) {}
 
     // Errors: rate_limit_exceeded (tokens per minute, calls in flight; Retry-After),
     // quota_exceeded (the budget; Retry-After until its window resets), store_unavailable.
@@ -50,7 +52,9 @@ class key_keeper {
                                         domain::quota_counts estimate, key_hold& hold,
                                         std::optional<domain::gateway_error>& refused);
     net::awaitable<void> release_meter(meter_claim claim, bool local, std::int64_t used);
+    void abandon_later(meter_claim const& claim);
 
+    net::any_io_executor executor_;
     key_meter_policy policy_;
     quota_keeper& quotas_;
     std::atomic<long>* fallbacks_;

@@ -40,6 +40,7 @@ class leased_key_meter_store final : public key_meter_store, public lease_holder
 
     net::awaitable<meter_verdict> acquire(meter_claim const& claim) override;
     net::awaitable<void> release(meter_claim const& claim, std::int64_t used) override;
+    net::awaitable<void> abandon(meter_claim const& claim) override { return shared_.abandon(claim); }
     bool remote() const override { return shared_.remote(); }
 
     // close_all returns once what the open leases hold for no call is given back.

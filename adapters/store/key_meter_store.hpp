@@ -35,6 +35,11 @@ class key_meter_store {
     virtual net::awaitable<meter_verdict> acquire(meter_claim const& claim) = 0;
     // Ends an admitted claim: frees its lease and replaces its estimate by `used` tokens.
     virtual net::awaitable<void> release(meter_claim const& claim, std::int64_t used) = 0;
+    // A claim whose verdict never came (the store call failed or timed out) may still have been
+    // taken: frees the slot it may hold; its tokens, if taken, stay counted (tighter for their
+    // minute, never looser). Freeing a slot never taken is harmless. (A store that cannot fail
+    // has nothing to do.)
+    virtual net::awaitable<void> abandon(meter_claim const&) { co_return; }
     virtual bool remote() const { return false; }
 };
 

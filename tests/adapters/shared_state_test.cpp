@@ -1,5 +1,6 @@
 // Inbound rate limits, quotas and store failure, through the whole gateway over real HTTP —
 // with the in-memory store and with a real redis-server.
+#include "adapters/auth/key_ring.hpp"
 #include "domain/chat_request.hpp"
 #include "domain/openai_wire.hpp"
 #include "tests/adapters/gateway_fixture.hpp"
@@ -595,6 +596,34 @@ BOOST_AUTO_TEST_CASE(with_leases_a_redis_outage_falls_back_and_counting_resumes)
     }));
     BOOST_TEST(eventually([&] { return tenant_day(gw, "acme").at("tokens").at("reserved").as_int64() == 0; }));
     BOOST_TEST(store().at("leases").at("quotas").at("leases").as_int64() >= 2);
+}
+
+// A key's meter claim whose reply never came (Redis frozen past the store timeout: the call is
+// metered on this instance's own share) may still be taken when Redis resumes: its slot is freed
+// once Redis answers again, not held for the call lease's two minutes (which would shut a key
+// with a small max_concurrent out after a short stall).
+BOOST_AUTO_TEST_CASE(a_meter_claim_lost_to_a_stall_frees_its_slot_once_redis_answers) {
+    redis_server redis;
+    std::string const secret = "shared-state-test-secret-0123456789";
+    auto const admin = adapters::key_ring::mint(secret);
+    gateway_fixture gw("store: {url: \"" + redis.url() + "\", timeout: 50ms}\nauth:\n  secret: " + secret +
+                       "\n  keys:\n    - {id: " + admin.id + ", hash: " + admin.secret_hash +
+                       ", tenant: ops, scopes: [admin]}\n");
+    auto made = gw.post("/api/v1/keys", R"({"tenant":"acme","max_concurrent":2})",
+                        {{"Authorization", "Bearer " + admin.text}});
+    BOOST_TEST_REQUIRE(made.status == 201);
+    auto const key = json::parse(made.body);
+    std::string const calls = "meter:{key:" + std::string(key.at("id").as_string()) + "}:calls";
+    std::vector<std::pair<std::string, std::string>> const as_key{
+        {"Authorization", "Bearer " + std::string(key.at("key").as_string())}};
+    BOOST_TEST(gw.chat(chat_body("mock-1"), as_key).status == 200);
+    BOOST_TEST(redis.command({"ZCARD", calls}).integer == 0); // released with the answer
+
+    redis.freeze();
+    BOOST_TEST(gw.chat(chat_body("mock-1"), as_key).status == 200); // fail_open: the local share
+    redis.thaw();
+    BOOST_TEST(eventually([&] { return redis.command({"ZCARD", calls}).integer == 0; }));
+    for (int i = 0; i < 3; ++i) BOOST_TEST(gw.chat(chat_body("mock-1"), as_key).status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(while_redis_is_gone_fail_open_keeps_the_local_fraction_of_each_limit) {

@@ -343,6 +343,13 @@ net::awaitable<void> redis_key_meter_store::release(meter_claim const& c, std::i
     co_await redis_.eval(std::move(call));
 }
 
+// Sent after the claim on the same connection, so it runs after the claim if the claim runs at all.
+net::awaitable<void> redis_key_meter_store::abandon(meter_claim const& c) {
+    if (c.max_concurrent <= 0) co_return; // no slot taken
+    std::vector<std::vector<std::string>> zrem{{"ZREM", meter_keys(c.key_id).at(1), c.lease}};
+    co_await redis_.pipeline(std::move(zrem));
+}
+
 net::awaitable<meter_lease_store::lease_grant> redis_key_meter_store::lease(meter_claim const& c, std::int64_t first_slot,
                                                                             std::int64_t slots, std::int64_t tokens,
                                                                             double below) {

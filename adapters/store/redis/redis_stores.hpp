@@ -99,6 +99,7 @@ class redis_key_meter_store final : public key_meter_store, public meter_lease_s
     explicit redis_key_meter_store(redis_link& redis) : redis_(redis) {}
     net::awaitable<meter_verdict> acquire(meter_claim const& claim) override;
     net::awaitable<void> release(meter_claim const& claim, std::int64_t used) override;
+    net::awaitable<void> abandon(meter_claim const& claim) override;
     bool remote() const override { return true; }
     net::awaitable<lease_grant> lease(meter_claim const& claim, std::int64_t first_slot, std::int64_t slots,
                                       std::int64_t tokens, double below) override;
