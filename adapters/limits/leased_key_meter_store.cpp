@@ -2,6 +2,7 @@
 // in the shared store.
 #include "adapters/limits/leased_key_meter_store.hpp"
 
+#include "adapters/limits/lease_opening.hpp"
 #include "adapters/limits/retry_later.hpp"
 #include "adapters/observability/log.hpp"
 
@@ -105,12 +106,7 @@ net::awaitable<meter_verdict> leased_key_meter_store::acquire(meter_claim const&
 // for it. False when the store refuses it.
 net::awaitable<bool> leased_key_meter_store::take_lease(std::string const& subject, meter_claim const& claim,
                                                         domain::meter_lease_plan plan, std::uint64_t serial) {
-    auto signal = std::make_shared<net::steady_timer>(executor_, net::steady_timer::time_point::max());
-    subjects_[subject].opening = signal;
-    auto wake = [&] { // the waiters run once this coroutine next suspends or ends: the lease is in by then
-        subjects_[subject].opening.reset();
-        signal->cancel();
-    };
+    lease_opening opening(executor_, subjects_[subject].opening);
     // A new lease's members are "<the opening call's lease id>#1..#slots"; a grown one's follow on.
     meter_claim lease_claim = serial ? leases_.at(serial).claim : claim;
     lease_claim.tokens = 0;
@@ -119,14 +115,14 @@ net::awaitable<bool> leased_key_meter_store::take_lease(std::string const& subje
     try {
         grant = co_await leases_store_.lease(lease_claim, first_slot, plan.slots, plan.tokens, terms_.exact_above);
     } catch (...) {
-        wake();
+        opening.end();
         // Its reply never came, so it may hold slots: they go back (a member never added is
         // removed harmlessly, and the give-back runs after the lease on the same connection). Its
         // tokens, if taken, stay counted for their minute: tighter, never looser.
         if (plan.slots > 0) give_back_later(lease_claim, {first_slot, first_slot + plan.slots - 1, 0});
         throw;
     }
-    wake();
+    opening.end();
     auto& s = subjects_[subject];
     s.use = grant.admitted ? grant.use : 1.0;
     s.use_seen = steady_();

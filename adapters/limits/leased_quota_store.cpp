@@ -1,6 +1,7 @@
 // Quota leases: most calls admitted on this core, a lease reserved and settled in the shared store.
 #include "adapters/limits/leased_quota_store.hpp"
 
+#include "adapters/limits/lease_opening.hpp"
 #include "adapters/limits/settle_later.hpp"
 #include "adapters/spawned.hpp"
 #include "adapters/store/store_error.hpp"
@@ -77,22 +78,9 @@ net::awaitable<std::optional<quota_verdict>> leased_quota_store::open_lease(std:
                                                                           domain::quota_counts lease,
                                                                           domain::quota_counts charge,
                                                                           domain::quota_limits const& limits) {
-    auto signal = std::make_shared<net::steady_timer>(executor_, net::steady_timer::time_point::max());
-    subjects_[subject].opening = signal;
-    // However the reservation ends, the waiters are woken. (They run once this coroutine next
-    // suspends or ends: the lease is in by then.)
-    auto wake = [&] {
-        subjects_[subject].opening.reset();
-        signal->cancel();
-    };
-    std::optional<quota_verdict> v;
-    try {
-        v = co_await shared_.reserve(subject, lease, limits, false);
-    } catch (...) {
-        wake();
-        throw;
-    }
-    wake();
+    lease_opening opening(executor_, subjects_[subject].opening); // however the reservation ends
+    std::optional<quota_verdict> v = co_await shared_.reserve(subject, lease, limits, false);
+    opening.end();
     auto& s = subjects_[subject];
     if (!v->admitted) { // the quota is nearly used: its last share goes call by call
         s.use = std::max(s.use, terms_.exact_above);

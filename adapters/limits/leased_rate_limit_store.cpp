@@ -1,6 +1,7 @@
 // Rate-limit leases: most admissions decided on this core, a lease recorded in the shared store.
 #include "adapters/limits/leased_rate_limit_store.hpp"
 
+#include "adapters/limits/lease_opening.hpp"
 #include "adapters/spawned.hpp"
 #include "adapters/store/store_error.hpp"
 
@@ -101,20 +102,9 @@ net::awaitable<std::vector<window_verdict>> leased_rate_limit_store::admit(std::
 net::awaitable<bool> leased_rate_limit_store::open_lease(std::string const& subject,
                                                          std::vector<limit_window> const& windows,
                                                          domain::window_lease_plan plan) {
-    auto signal = std::make_shared<net::steady_timer>(executor_, net::steady_timer::time_point::max());
-    subjects_[subject].opening = signal;
-    auto wake = [&] { // the waiters run once this coroutine next suspends or ends: the lease is in by then
-        subjects_[subject].opening.reset();
-        signal->cancel();
-    };
-    window_lease_store::lease_grant grant;
-    try {
-        grant = co_await leases_.lease(windows, plan.admissions, plan.hold);
-    } catch (...) {
-        wake();
-        throw;
-    }
-    wake();
+    lease_opening opening(executor_, subjects_[subject].opening);
+    auto grant = co_await leases_.lease(windows, plan.admissions, plan.hold);
+    opening.end();
     auto& s = subjects_[subject];
     if (!grant.admitted) { // the windows are nearly full: their last admissions go one by one
         s.use = std::max(s.use, terms_.exact_above);
