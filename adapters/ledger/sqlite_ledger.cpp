@@ -33,10 +33,8 @@ struct statement {
             throw ledger_error(std::string("ledger: a statement failed: ") + sqlite3_errmsg(db));
         return rc;
     }
-    void reset() {
-        sqlite3_reset(s);
-        sqlite3_clear_bindings(s);
-    }
+    // Every use binds every parameter, so the bindings are left as they are.
+    void reset() { sqlite3_reset(s); }
 };
 
 void run(sqlite3* db, std::string const& sql) {
@@ -46,6 +44,34 @@ void run(sqlite3* db, std::string const& sql) {
         sqlite3_free(message);
         throw ledger_error("ledger: " + text);
     }
+}
+
+// Rows per multi-row insert: 20 columns each, 640 parameters (SQLite allows 32,766).
+constexpr std::size_t rows_per_insert = 32;
+
+// The insert of `rows` rows kept in `kept`, prepared on first use.
+statement& prepared(sqlite3* db, std::optional<statement>& kept, std::size_t rows) {
+    if (!kept) kept.emplace(db, ledger_sql::insert(dialect::sqlite, rows));
+    return *kept;
+}
+
+// Binds row `r` of a multi-row insert (its columns in ledger_sql::row_columns() order). Every
+// parameter is bound each time, so a reset statement needs no clearing.
+void bind_row(statement& insert, std::size_t r, domain::ledger::usage_row const& row) {
+    int at = static_cast<int>(r * ledger_sql::row_columns().size());
+    insert.bind(++at, row.at_unix_ms);
+    for (auto const* text : {&row.request_id, &row.tenant, &row.key_id, &row.end_user, &row.route, &row.model_group,
+                             &row.provider, &row.model})
+        insert.bind(++at, *text);
+    insert.bind(++at, std::int64_t{row.status});
+    insert.bind(++at, row.error_code);
+    for (auto v : {row.tokens_in, row.tokens_out, row.tokens_cached}) insert.bind(++at, v);
+    insert.bind(++at, row.cost_usd);
+    insert.bind(++at, row.saved_usd);
+    insert.bind(++at, row.latency_us);
+    insert.bind(++at, row.overhead_us);
+    insert.bind(++at, row.cache);
+    insert.bind(++at, row.budget_id);
 }
 
 void append_payloads(sqlite3* db, std::vector<domain::ledger::usage_row> const& rows) {
@@ -90,6 +116,8 @@ void migrate(sqlite3* db) {
 struct sqlite_ledger::connection {
     sqlite3* db = nullptr;
     std::mutex mutex;
+    // The writer's inserts, prepared on first use and kept: one of `rows_per_insert` rows, one of one.
+    std::optional<statement> insert_many, insert_one;
     explicit connection(std::string const& path) {
         if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                             nullptr) != SQLITE_OK) {
@@ -101,7 +129,11 @@ struct sqlite_ledger::connection {
         run(db, "PRAGMA journal_mode=WAL");
         run(db, "PRAGMA synchronous=NORMAL"); // durable at each checkpoint; a crash loses at most the last commits
     }
-    ~connection() { sqlite3_close_v2(db); }
+    ~connection() {
+        insert_many.reset(); // finalized before the connection closes
+        insert_one.reset();
+        sqlite3_close_v2(db);
+    }
 };
 
 sqlite_ledger::sqlite_ledger(std::string const& path) {
@@ -120,24 +152,24 @@ void sqlite_ledger::append(std::vector<domain::ledger::usage_row> const& rows) {
     auto* db = writer_->db;
     run(db, "BEGIN IMMEDIATE");
     try {
-        statement insert(db, ledger_sql::insert(dialect::sqlite, 1));
-        for (auto const& r : rows) {
-            int at = 0;
-            insert.bind(++at, r.at_unix_ms);
-            for (auto const* text : {&r.request_id, &r.tenant, &r.key_id, &r.end_user, &r.route, &r.model_group,
-                                     &r.provider, &r.model})
-                insert.bind(++at, *text);
-            insert.bind(++at, std::int64_t{r.status});
-            insert.bind(++at, r.error_code);
-            for (auto v : {r.tokens_in, r.tokens_out, r.tokens_cached}) insert.bind(++at, v);
-            insert.bind(++at, r.cost_usd);
-            insert.bind(++at, r.saved_usd);
-            insert.bind(++at, r.latency_us);
-            insert.bind(++at, r.overhead_us);
-            insert.bind(++at, r.cache);
-            insert.bind(++at, r.budget_id);
-            insert.step(db);
-            insert.reset();
+        // Rows go in `rows_per_insert` to a statement: SQLite's per-statement work (the VDBE's
+        // start and halt, the statement journal, the reset) is paid once per chunk, not per row.
+        std::size_t at = 0;
+        if (rows.size() >= rows_per_insert) {
+            auto& many = prepared(db, writer_->insert_many, rows_per_insert);
+            for (; rows.size() - at >= rows_per_insert; at += rows_per_insert) {
+                for (std::size_t r = 0; r < rows_per_insert; ++r) bind_row(many, r, rows[at + r]);
+                many.step(db);
+                many.reset();
+            }
+        }
+        if (at < rows.size()) {
+            auto& one = prepared(db, writer_->insert_one, 1);
+            for (; at < rows.size(); ++at) {
+                bind_row(one, 0, rows[at]);
+                one.step(db);
+                one.reset();
+            }
         }
         append_payloads(db, rows);
         run(db, "COMMIT");

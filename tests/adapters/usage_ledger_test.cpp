@@ -165,6 +165,52 @@ BOOST_AUTO_TEST_CASE(sqlite_keeps_rows_across_opens_and_sums_them_per_group) {
     check_store([&] { return std::make_unique<adapters::sqlite_ledger>(dir.file("usage.db")); });
 }
 
+// SQLite takes a batch 32 rows to a statement, then the rest one by one, with its statements
+// kept from batch to batch: every row lands whole, in its own columns, whatever its place.
+BOOST_AUTO_TEST_CASE(sqlite_keeps_every_row_of_large_batches_in_its_own_columns) {
+    scratch_dir dir;
+    adapters::sqlite_ledger store(dir.file("usage.db"));
+    auto batch = [](int first, int n) {
+        std::vector<ledger::usage_row> rows;
+        for (int i = first; i < first + n; ++i) {
+            auto r = row(i, "tenant-" + std::to_string(i % 3), "provider-" + std::to_string(i), i * 0.5, 200 + i);
+            r.tokens_in = i;
+            r.budget_id = "budget-" + std::to_string(i);
+            rows.push_back(std::move(r));
+        }
+        return rows;
+    };
+    store.append(batch(1, 70)); // two chunks of 32 and 6 alone
+    store.append(batch(71, 33)); // the kept statements again, with other values
+    auto total = store.sum(everything());
+    BOOST_TEST_REQUIRE(total.size() == 1u);
+    BOOST_TEST(total[0].requests == 103);
+    BOOST_TEST(total[0].tokens_in == 103 * 104 / 2);
+    BOOST_TEST(total[0].cost_usd == 103 * 104 / 4.0);
+    sqlite3* db = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_open(dir.file("usage.db").c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* q = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_prepare_v2(db,
+                                          "SELECT at_unix_ms, request_id, tenant, provider, status, tokens_in, "
+                                          "budget_id FROM usage ORDER BY at_unix_ms",
+                                          -1, &q, nullptr) == SQLITE_OK);
+    int expected = 1, mismatches = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        auto text = [&](int c) { return std::string(reinterpret_cast<char const*>(sqlite3_column_text(q, c))); };
+        auto const i = std::to_string(expected);
+        bool const same = sqlite3_column_int64(q, 0) == expected && text(1) == "req-" + i &&
+                          text(2) == "tenant-" + std::to_string(expected % 3) && text(3) == "provider-" + i &&
+                          sqlite3_column_int(q, 4) == 200 + expected && sqlite3_column_int(q, 5) == expected &&
+                          text(6) == "budget-" + i;
+        if (!same) ++mismatches;
+        ++expected;
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    BOOST_TEST(expected == 104);
+    BOOST_TEST(mismatches == 0);
+}
+
 BOOST_AUTO_TEST_CASE(postgres_keeps_rows_across_opens_and_sums_them_per_group) {
     postgres_server pg;
     check_store([&] { return std::make_unique<adapters::postgres_ledger>(pg.url()); });
