@@ -125,6 +125,7 @@ class api_router final : public request_handler {
         now_fn now = nullptr;
         waits_fn waits = nullptr;
     };
+    stage_verdict recall_chat(call_exchange& x);                     // HTTP: a body this core validated before
     stage_verdict decode_body(call_exchange& x);                     // HTTP: JSON, no key given twice
     stage_verdict parse_chat(call_exchange& x);                      // a valid chat completion request
     stage_verdict parse_embedding(call_exchange& x);                 // a valid embeddings request
@@ -136,6 +137,8 @@ class api_router final : public request_handler {
     net::awaitable<stage_verdict> look_up_similar(call_exchange& x); // a paraphrase's answer (semantic cache)
 
   private:
+    // The scope's parts a chat request gives (its model group, its end user).
+    void note_chat(call_exchange& x);
     // Runs `stages` in order until one ends the call.
     net::awaitable<stage_verdict> run_stages(std::span<call_stage const> stages, call_exchange& x);
     // A streamed call through the cache, if there is one (api_router.cpp).

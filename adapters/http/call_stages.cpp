@@ -24,7 +24,23 @@ net::awaitable<api_router::stage_verdict> api_router::run_stages(std::span<call_
     co_return std::nullopt;
 }
 
+// A body byte for byte one this core validated and answered from the cache before: its parse is
+// taken (known_bodies), and decode_body and parse_chat pass. Only with a cache: the bodies kept
+// are those of cache hits.
+api_router::stage_verdict api_router::recall_chat(call_exchange& x) {
+    if (!services_.cache) return std::nullopt;
+    x.recalled = known_bodies::this_core().find(x.head.body());
+    if (!x.recalled) {
+        x.recallable = true;
+        return std::nullopt;
+    }
+    x.chat = x.recalled->chat;
+    note_chat(x);
+    return std::nullopt;
+}
+
 api_router::stage_verdict api_router::decode_body(call_exchange& x) {
+    if (x.chat) return std::nullopt; // recalled
     auto body = domain::parse_json_checked(x.head.body());
     // A key given twice in one object: two readers of the body (this gateway, the provider)
     // could each see a different value. Refused, naming the key.
@@ -44,13 +60,18 @@ api_router::stage_verdict api_router::decode_body(call_exchange& x) {
 }
 
 api_router::stage_verdict api_router::parse_chat(call_exchange& x) {
+    if (x.chat) return std::nullopt; // recalled
     auto chat = domain::parse_chat_request(std::move(x.body));
     if (!chat) return chat.error();
-    x.chat = std::move(*chat);
+    x.chat = std::make_shared<domain::chat_request const>(std::move(*chat));
+    note_chat(x);
+    return std::nullopt;
+}
+
+void api_router::note_chat(call_exchange& x) {
     x.scope.model_group = x.chat->model;
     if (auto const* user = x.chat->body.if_contains("user"); user && user->is_string())
         x.scope.end_user = utf8_prefix(user->as_string(), 128); // made well-formed where it is stored
-    return std::nullopt;
 }
 
 api_router::stage_verdict api_router::parse_embedding(call_exchange& x) {
@@ -101,10 +122,16 @@ net::awaitable<api_router::stage_verdict> api_router::look_up_cache(call_exchang
         cache->note_bypass();
         co_return std::nullopt;
     }
-    use.key = response_cache::key_of(domain::cache_identity("chat", use.plan.cache_namespace, x.chat->body));
+    // A recalled body's key is taken only under the namespace it was computed for.
+    if (x.recalled && x.recalled->cache_namespace == use.plan.cache_namespace)
+        use.key = x.recalled->cache_key;
+    else
+        use.key = response_cache::key_of(domain::cache_identity("chat", use.plan.cache_namespace, x.chat->body));
     use.shared = services_.shared_cache;
     use.lease_id = x.request_id;
     co_await look_up(*cache, use, deadline_of(x.hints), x.chat->stream);
+    if (use.hit && x.recallable) // a repeat: the next one takes this parse
+        known_bodies::this_core().keep(x.head.body(), x.chat, use.plan.cache_namespace, use.key);
     co_return std::nullopt;
 }
 

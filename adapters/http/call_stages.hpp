@@ -8,12 +8,13 @@
 //   HTTP       route → media type → identify → admit (the route's limit) ─┐
 //   WebSocket  upgrade: identify → origin → admit; each message: envelope ─┤
 //                                                                          ▼
-//              [decode] → parse → allow_model → hints → [admit] → cache → similar → dispatch → answer → observe
+//     [recall] → [decode] → parse → allow_model → hints → [admit] → cache → similar → dispatch → answer → observe
 //                                                        (a hit, exact or similar, answers instead of dispatch)
 //
 // dispatch is the call machine (dispatcher.hpp): reservation of the tenant quota, the budget,
 // the attempts, settlement. A new capability of every call (a cache lookup, a REST call type)
 // is a stage in these lists, not a branch in a door.
+#include "adapters/cache/known_bodies.hpp"
 #include "adapters/http/api_router.hpp"
 #include "adapters/http/cached_answers.hpp"
 #include "adapters/limits/admission.hpp"
@@ -33,7 +34,11 @@ struct api_router::call_exchange {
     boost::json::value body;       // the call's JSON (the HTTP door's is decoded by a stage)
     std::string_view limit_route = {}; // where a stage admits it, the route whose limits count
     // From the stages:
-    std::optional<domain::chat_request> chat;
+    std::shared_ptr<domain::chat_request const> chat; // validated, never changed (shared with known_bodies)
+    // The HTTP door's body as this core parsed it before (recall_chat), or whether it may be kept
+    // for the next identical body (it was not, and its call reads the cache).
+    std::shared_ptr<known_bodies::entry const> recalled;
+    bool recallable = false;
     std::optional<domain::embedding_request> embedding;
     request_hints hints;
     std::optional<admission> admitted; // a door that leaves the inbound limit to the stages
@@ -44,7 +49,8 @@ struct api_router::call_exchange {
 };
 
 // HTTP: the route was admitted by its door; the body is decoded here.
-inline constexpr api_router::call_stage http_chat_stages[] = {&api_router::decode_body, &api_router::parse_chat,
+inline constexpr api_router::call_stage http_chat_stages[] = {&api_router::recall_chat, &api_router::decode_body,
+                                                              &api_router::parse_chat,
                                                               &api_router::allow_model, &api_router::read_hints,
                                                               &api_router::look_up_cache,
                                                               &api_router::look_up_similar};

@@ -167,6 +167,42 @@ BOOST_AUTO_TEST_CASE(each_tenant_has_its_own_entries_unless_a_namespace_is_share
     }
 }
 
+// A body byte for byte one already answered from the cache is not parsed again (known_bodies):
+// its earlier parse and key stand, but the key only under the namespace it was computed for.
+BOOST_AUTO_TEST_CASE(a_repeated_body_takes_its_earlier_parse_and_key_only_in_its_own_namespace) {
+    std::string const secret = "cache-test-secret-0123456789";
+    auto const a = adapters::key_ring::mint(secret), b = adapters::key_ring::mint(secret);
+    cached_gateway g("auth: {secret: " + secret + ", keys: [{id: " + a.id + ", hash: " + a.secret_hash +
+                     ", tenant: acme}, {id: " + b.id + ", hash: " + b.secret_hash + ", tenant: beta}]}\n");
+    auto as = [](adapters::minted_key const& k) { return headers{{"Authorization", "Bearer " + k.text}}; };
+    auto const repeated = body(R"("temperature":0,"user":"end-user-9")", "chat", "Same bytes");
+    BOOST_TEST(g.call(repeated, as(a)).header("x-switchboard-cache") == "miss");
+    BOOST_TEST(g.call(repeated, as(a)).header("x-switchboard-cache") == "hit"); // kept for the next one
+    for (int i = 0; i < 3; ++i) { // recalled: the same answer, headers and model
+        auto const again = g.call(repeated, as(a));
+        BOOST_TEST(again.header("x-switchboard-cache") == "hit");
+        BOOST_TEST(again.header("x-switchboard-model") == "m");
+        BOOST_TEST(content_of(again) == "cached words");
+    }
+    BOOST_TEST(g.up.hits() == 1u);
+    // Another tenant's identical bytes: the parse may be shared, acme's entry never is.
+    g.up.always(canned_reply::json(200, completion_body("m", "beta words")));
+    auto const theirs = g.call(repeated, as(b));
+    BOOST_TEST(theirs.header("x-switchboard-cache") == "miss");
+    BOOST_TEST(content_of(theirs) == "beta words");
+    BOOST_TEST(content_of(g.call(repeated, as(b))) == "beta words");
+    BOOST_TEST(content_of(g.call(repeated, as(a))) == "cached words");
+    // A namespace the client names is another key too.
+    BOOST_TEST(g.call(repeated, headers{{"Authorization", "Bearer " + a.text}, {"x-switchboard-cache-namespace", "step_2"}})
+                   .header("x-switchboard-cache") == "miss");
+    BOOST_TEST(g.up.hits() == 3u);
+    // A client that asks for a fresh answer is not served the recalled one.
+    auto fresh = as(a);
+    fresh.emplace_back("Cache-Control", "no-cache");
+    BOOST_TEST(g.call(repeated, fresh).header("x-switchboard-cache") == "bypass");
+    BOOST_TEST(g.up.hits() == 4u);
+}
+
 // A hit costs no quota: the tenant's 300 tokens of the day were spent on the miss.
 BOOST_AUTO_TEST_CASE(a_hit_costs_no_quota) {
     cached_gateway g("quotas: {tenants: {default: {tokens_per_day: 300}}}\n");
