@@ -9,8 +9,9 @@
 // request's validation read nothing else, and a kept key is used only under the namespace it
 // was computed for (another tenant's call computes its own).
 //
-// Bounded: bodies up to `max_body_bytes`, `max_bytes` of them in all, the least recently used
-// dropped first. One per core (this_core()): no lock, nothing shared between cores.
+// Bounded: bodies up to `max_body_bytes`, entries costing `max_bytes` in all (cost_of: the body,
+// its parse's arena and the request around it), the least recently used dropped first. One per
+// core (this_core()): no lock, nothing shared between cores.
 #include "domain/chat_request.hpp"
 
 #include <cstddef>
@@ -32,8 +33,13 @@ class known_bodies {
     };
     struct limits {
         std::size_t max_body_bytes = 8 * 1024;
-        std::size_t max_bytes = 1024 * 1024;
+        std::size_t max_bytes = 1024 * 1024; // per core: ~470 entries of 115-byte bodies, ~70 of 2 KiB
     };
+    // What an entry of a body of `body_bytes` holds in memory, counted against max_bytes: the
+    // body, its parse (an arena of at least 1 KiB, twice the text) and the chat request's own
+    // copies of the messages. Measured (heap in use over 10,000 parses kept): ~1.9 KiB for a
+    // 115-byte body, ~12.9 KiB for a 2,100-byte one; this is a little above both.
+    static std::size_t cost_of(std::size_t body_bytes) { return 6 * body_bytes + 1536; }
 
     explicit known_bodies(limits l) : limits_(l) {}
     known_bodies() : known_bodies(limits{}) {}

@@ -35,19 +35,21 @@ BOOST_AUTO_TEST_CASE(keeping_a_body_again_replaces_its_entry) {
     memo.keep("body", chat("a"), "acme", "key-1");
     memo.keep("body", chat("a"), "beta", "key-2");
     BOOST_TEST(memo.size() == 1u);
-    BOOST_TEST(memo.bytes() == 4u);
+    BOOST_TEST(memo.bytes() == known_bodies::cost_of(4));
     BOOST_TEST(memo.find("body")->cache_key == "key-2");
 }
 
 BOOST_AUTO_TEST_CASE(the_least_recently_used_bodies_go_first_and_the_bytes_stay_bounded) {
-    known_bodies memo(known_bodies::limits{.max_body_bytes = 100, .max_bytes = 300});
+    auto const each = known_bodies::cost_of(100); // a body, its parse's arena, the request
+    BOOST_TEST(each > 1024u);
+    known_bodies memo(known_bodies::limits{.max_body_bytes = 100, .max_bytes = 3 * each});
     std::string const one(100, '1'), two(100, '2'), three(100, '3'), four(100, '4');
     memo.keep(one, chat("1"), "", "k1");
     memo.keep(two, chat("2"), "", "k2");
     memo.keep(three, chat("3"), "", "k3");
     BOOST_TEST(memo.find(one) != nullptr); // used: two is now the oldest
     memo.keep(four, chat("4"), "", "k4");
-    BOOST_TEST(memo.bytes() == 300u);
+    BOOST_TEST(memo.bytes() == 3 * each);
     BOOST_TEST(memo.find(two) == nullptr);
     BOOST_TEST(memo.find(one) != nullptr);
     BOOST_TEST(memo.find(three) != nullptr);
@@ -58,7 +60,7 @@ BOOST_AUTO_TEST_CASE(the_least_recently_used_bodies_go_first_and_the_bytes_stay_
 }
 
 BOOST_AUTO_TEST_CASE(an_entry_found_outlives_its_eviction) {
-    known_bodies memo(known_bodies::limits{.max_body_bytes = 10, .max_bytes = 10});
+    known_bodies memo(known_bodies::limits{.max_body_bytes = 10, .max_bytes = known_bodies::cost_of(10)});
     memo.keep("0123456789", chat("kept"), "", "k");
     auto const held = memo.find("0123456789");
     memo.keep("abcdefghij", chat("other"), "", "k2"); // evicts the first
