@@ -125,7 +125,7 @@ class api_router final : public request_handler {
         now_fn now = nullptr;
         waits_fn waits = nullptr;
     };
-    stage_verdict recall_chat(call_exchange& x);                     // HTTP: a body this core validated before
+    stage_verdict decode_chat(call_exchange& x);                     // HTTP: recalled (known_bodies), or decode + parse
     stage_verdict decode_body(call_exchange& x);                     // HTTP: JSON, no key given twice
     stage_verdict parse_chat(call_exchange& x);                      // a valid chat completion request
     stage_verdict parse_embedding(call_exchange& x);                 // a valid embeddings request

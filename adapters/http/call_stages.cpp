@@ -24,23 +24,24 @@ net::awaitable<api_router::stage_verdict> api_router::run_stages(std::span<call_
     co_return std::nullopt;
 }
 
-// A body byte for byte one this core validated and answered from the cache before: its parse is
-// taken (known_bodies), and decode_body and parse_chat pass. Only with a cache: the bodies kept
-// are those of cache hits.
-api_router::stage_verdict api_router::recall_chat(call_exchange& x) {
-    if (!services_.cache) return std::nullopt;
-    x.recalled = known_bodies::this_core().find(x.head.body());
-    if (!x.recalled) {
+// HTTP: the body as a validated chat request. A body byte for byte one this core answered from
+// the cache before takes that parse (known_bodies); any other is decoded and parsed. Only with a
+// cache: the bodies kept are those of cache hits.
+api_router::stage_verdict api_router::decode_chat(call_exchange& x) {
+    if (services_.cache) {
+        x.recalled = known_bodies::this_core().find(x.head.body());
+        if (x.recalled) {
+            x.chat = x.recalled->chat;
+            note_chat(x);
+            return std::nullopt;
+        }
         x.recallable = true;
-        return std::nullopt;
     }
-    x.chat = x.recalled->chat;
-    note_chat(x);
-    return std::nullopt;
+    if (auto ended = decode_body(x)) return ended;
+    return parse_chat(x);
 }
 
 api_router::stage_verdict api_router::decode_body(call_exchange& x) {
-    if (x.chat) return std::nullopt; // recalled
     auto body = domain::parse_json_checked(x.head.body());
     // A key given twice in one object: two readers of the body (this gateway, the provider)
     // could each see a different value. Refused, naming the key.
@@ -60,7 +61,6 @@ api_router::stage_verdict api_router::decode_body(call_exchange& x) {
 }
 
 api_router::stage_verdict api_router::parse_chat(call_exchange& x) {
-    if (x.chat) return std::nullopt; // recalled
     auto chat = domain::parse_chat_request(std::move(x.body));
     if (!chat) return chat.error();
     x.chat = std::make_shared<domain::chat_request const>(std::move(*chat));

@@ -8,7 +8,7 @@
 //   HTTP       route → media type → identify → admit (the route's limit) ─┐
 //   WebSocket  upgrade: identify → origin → admit; each message: envelope ─┤
 //                                                                          ▼
-//     [recall] → [decode] → parse → allow_model → hints → [admit] → cache → similar → dispatch → answer → observe
+//              [decode] → parse → allow_model → hints → [admit] → cache → similar → dispatch → answer → observe
 //                                                        (a hit, exact or similar, answers instead of dispatch)
 //
 // dispatch is the call machine (dispatcher.hpp): reservation of the tenant quota, the budget,
@@ -35,7 +35,7 @@ struct api_router::call_exchange {
     std::string_view limit_route = {}; // where a stage admits it, the route whose limits count
     // From the stages:
     std::shared_ptr<domain::chat_request const> chat; // validated, never changed (shared with known_bodies)
-    // The HTTP door's body as this core parsed it before (recall_chat), or whether it may be kept
+    // The HTTP door's body as this core parsed it before (decode_chat), or whether it may be kept
     // for the next identical body (it was not, and its call reads the cache).
     std::shared_ptr<known_bodies::entry const> recalled;
     bool recallable = false;
@@ -49,8 +49,8 @@ struct api_router::call_exchange {
 };
 
 // HTTP: the route was admitted by its door; the body is decoded here.
-inline constexpr api_router::call_stage http_chat_stages[] = {&api_router::recall_chat, &api_router::decode_body,
-                                                              &api_router::parse_chat,
+// decode_chat: decode_body then parse_chat, or this core's earlier parse of the same bytes.
+inline constexpr api_router::call_stage http_chat_stages[] = {&api_router::decode_chat,
                                                               &api_router::allow_model, &api_router::read_hints,
                                                               &api_router::look_up_cache,
                                                               &api_router::look_up_similar};

@@ -49,9 +49,12 @@ void run(sqlite3* db, std::string const& sql) {
 // Rows per multi-row insert: 20 columns each, 640 parameters (SQLite allows 32,766).
 constexpr std::size_t rows_per_insert = 32;
 
-// The insert of `rows` rows kept in `kept`, prepared on first use.
+// The insert of `rows` rows kept in `kept`, prepared on first use, reset before each use: a batch
+// that failed may have left it stepped, and SQLite refuses new bindings (keeping the old ones,
+// which point into that batch's rows) on a statement not reset.
 statement& prepared(sqlite3* db, std::optional<statement>& kept, std::size_t rows) {
     if (!kept) kept.emplace(db, ledger_sql::insert(dialect::sqlite, rows));
+    kept->reset();
     return *kept;
 }
 
