@@ -26,8 +26,13 @@ net::awaitable<void> one(call_spec const& spec, timed_response& out, std::chrono
     boost::beast::tcp_stream stream(co_await net::this_coro::executor);
     stream.expires_at(deadline);
     net::ip::tcp::endpoint const ep(net::ip::make_address("127.0.0.1"), spec.port);
+    // A call that fails leaves status 0, its time and, as its body, the step that failed.
+    auto const failed = [&](char const* step, boost::system::error_code const& ec) {
+        out.response.body = std::string(step) + ": " + ec.message();
+        out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    };
     auto [cec] = co_await stream.async_connect(ep, use_tuple);
-    if (cec) co_return;
+    if (cec) co_return failed("connect", cec);
     http::request<http::string_body> req{http::string_to_verb(spec.method), spec.target, 11};
     req.set(http::field::host, "127.0.0.1");
     req.set(http::field::content_type, "application/json");
@@ -35,11 +40,11 @@ net::awaitable<void> one(call_spec const& spec, timed_response& out, std::chrono
     req.body() = spec.body;
     req.prepare_payload();
     auto [wec, wn] = co_await http::async_write(stream, req, use_tuple);
-    if (wec) co_return;
+    if (wec) co_return failed("write", wec);
     boost::beast::flat_buffer buffer;
     http::response<http::string_body> res;
     auto [rec, rn] = co_await http::async_read(stream, buffer, res, use_tuple);
-    if (rec) co_return;
+    if (rec) co_return failed("read", rec);
     out.response.status = static_cast<int>(res.result_int());
     for (auto const& f : res) {
         std::string name(f.name_string());

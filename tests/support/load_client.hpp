@@ -1,6 +1,7 @@
 #pragma once
 // Many HTTP calls at once from one test thread: each call its own connection and coroutine, all
 // on one io_context, all bounded by `limit` (a call still unanswered then reports status 0).
+// A call that fails reports status 0, its time, and as its body the step that failed and why.
 #include "tests/support/test_client.hpp"
 
 namespace switchboard::testing {
