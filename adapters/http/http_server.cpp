@@ -1,6 +1,7 @@
 // Accept loop and per-connection coroutine.
 #include "adapters/http/http_server.hpp"
 
+#include "adapters/buffered_parse.hpp"
 #include "adapters/http/framing.hpp"
 #include "adapters/http/request_id.hpp"
 #include "adapters/http/response_head.hpp"
@@ -433,8 +434,13 @@ net::awaitable<std::optional<http_request>> http_server::state::read_request(bea
 
     stream.expires_after(options.header_timeout);
     if (auto ec = co_await pre_scan_header(stream, buffer, options.max_header_bytes)) co_return co_await reject(ec);
-    auto [header_ec, header_n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
-    if (header_ec) co_return co_await reject(header_ec);
+    // The header is buffered whole after the pre-scan (but for a block it refuses): parsed here,
+    // read only if it is not (parse_buffered explains why).
+    if (auto ec = parse_buffered(parser, buffer, parse_goal::header)) co_return co_await reject(ec);
+    if (!parser.is_header_done()) {
+        auto [header_ec, header_n] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        if (header_ec) co_return co_await reject(header_ec);
+    }
     if (auto refusal = framing_refusal(parser.get())) co_return co_await reject_with(*refusal);
 
     auto const& header = parser.get();
@@ -445,9 +451,15 @@ net::awaitable<std::optional<http_request>> http_server::state::read_request(bea
         if (ec) co_return std::nullopt;
     }
     stream.expires_after(options.body_timeout);
-    auto const body_ec = parser.chunked() ? co_await read_chunked_body(stream, buffer, parser)
-                                          : std::get<0>(co_await http::async_read(stream, buffer, parser, use_tuple));
-    if (body_ec) co_return co_await reject(body_ec);
+    if (parser.chunked()) {
+        if (auto ec = co_await read_chunked_body(stream, buffer, parser)) co_return co_await reject(ec);
+    } else {
+        if (auto ec = parse_buffered(parser, buffer, parse_goal::message)) co_return co_await reject(ec);
+        if (!parser.is_done()) {
+            auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+            if (body_ec) co_return co_await reject(body_ec);
+        }
+    }
     co_return parser.release();
 }
 

@@ -1,6 +1,7 @@
 // Upstream HTTP/1.1 client: pooled keep-alive connections, TLS, deadlines on every step.
 #include "adapters/upstream/http_client.hpp"
 
+#include "adapters/buffered_parse.hpp"
 #include "adapters/upstream/address_policy.hpp"
 #include "domain/ascii.hpp"
 
@@ -302,12 +303,17 @@ http_client::send(upstream_request const& request, clock::time_point deadline, n
             co_return read_failure(ec);
         }
         if (parser->get().result_int() != 101) {
-            conn->tcp().expires_after(remaining(deadline));
-            auto read_result = co_await std::visit(
-                [&](auto& s) { return http::async_read(s, conn->buffer, *parser, cancellable(cancel)); }, conn->stream);
-            if (auto ec = std::get<0>(read_result)) {
-                if (ec == beast::error::timeout) co_return transport_failure::timeout;
-                co_return read_failure(ec);
+            // The body is often buffered whole with the head: parsed here, read only if it is not.
+            if (auto ec = parse_buffered(*parser, conn->buffer, parse_goal::message)) co_return read_failure(ec);
+            if (!parser->is_done()) {
+                conn->tcp().expires_after(remaining(deadline));
+                auto read_result = co_await std::visit(
+                    [&](auto& s) { return http::async_read(s, conn->buffer, *parser, cancellable(cancel)); },
+                    conn->stream);
+                if (auto ec = std::get<0>(read_result)) {
+                    if (ec == beast::error::timeout) co_return transport_failure::timeout;
+                    co_return read_failure(ec);
+                }
             }
         }
 

@@ -122,6 +122,31 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_each_answered_in_order) {
     BOOST_TEST((first_whole < stream && stream < second_whole && second_whole < health));
 }
 
+// A request is parsed from what the server has buffered and read further only when that is not
+// all of it: however its bytes are split across segments — mid-line in the header, between the
+// header and the body, inside the body, with the next request in the same segment as the end of
+// the body — each request is read whole and answered once, in order.
+BOOST_AUTO_TEST_CASE(a_request_split_across_segments_is_read_whole_and_the_next_one_after_it) {
+    gateway_fixture gw("");
+    std::string const body = R"({"model":"mock-1","messages":[{"role":"user","content":"hello in pieces"}]})";
+    std::string const head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                             "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    std::string const health = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    auto const reply = raw_exchange_in_pieces(
+        gw.port(), {head.substr(0, 20), head.substr(20), body.substr(0, 10), body.substr(10, 30), body.substr(40) + health},
+        std::chrono::milliseconds(30));
+    BOOST_TEST(count_of(reply, "HTTP/1.1 200 OK\r\n") == 2u, reply.substr(0, 300));
+    auto const answer = reply.find(R"("object":"chat.completion")");
+    auto const second = reply.rfind("HTTP/1.1 200 OK");
+    BOOST_TEST_REQUIRE(answer != std::string::npos);
+    BOOST_TEST(answer < second);
+    BOOST_TEST(count_of(reply, "HTTP/1.1 4") == 0u); // no 400/408: nothing read short or twice
+    // The header whole, the body later: a body split from its header alone.
+    auto const later = raw_exchange_in_pieces(gw.port(), {post_raw(body).substr(0, post_raw(body).size() - body.size()), body},
+                                              std::chrono::milliseconds(30));
+    BOOST_TEST(later.rfind("HTTP/1.1 200 OK", 0) == 0u, later.substr(0, 200));
+}
+
 BOOST_AUTO_TEST_CASE(head_on_health_answers_the_head_of_a_get_without_its_body) {
     gateway_fixture gw("");
     for (std::string const path : {"/api/health", "/api/v1/health", "/api/ready", "/api/health/detailed"}) {

@@ -105,6 +105,27 @@ BOOST_AUTO_TEST_CASE(bytes_beyond_a_response_close_its_connection_instead_of_ans
     BOOST_TEST(up.connections() >= 2u); // the poisoned connections were dropped, not reused
 }
 
+// An answer is parsed from what the client has buffered and read further only when that is not
+// all of it: a body that arrives in pieces after its head (chunked, the second half later) is read
+// whole, and the connection it came on serves the next callers their own answers.
+BOOST_AUTO_TEST_CASE(an_answer_whose_body_arrives_in_pieces_is_read_whole) {
+    mock_upstream up;
+    up.reply_with([](recorded_request const& r) {
+        auto const body = completion_body("m", "answer-for-" + caller_tag(r.body));
+        auto reply = canned_reply::sse({{body.substr(0, 25)}, {body.substr(25), std::chrono::milliseconds(30)}});
+        reply.headers = {{"Content-Type", "application/json"}};
+        return reply;
+    });
+    gateway_fixture gw(one_provider(up));
+    for (int i = 1; i <= 5; ++i) {
+        auto const tag = "caller-" + std::to_string(i);
+        auto res = gw.chat(chat_body("up/m", tag));
+        BOOST_TEST_REQUIRE(res.status == 200, res.body);
+        BOOST_TEST(content_of(res) == "answer-for-" + tag);
+    }
+    BOOST_TEST(up.connections() == 1u); // each answer ended where its framing said: the connection was kept
+}
+
 BOOST_AUTO_TEST_CASE(a_redirect_is_an_upstream_fault_that_falls_back_and_is_never_followed) {
     mock_upstream primary, backup;
     auto redirect = canned_reply::json(302, "");

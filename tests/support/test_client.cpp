@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -88,6 +89,37 @@ std::string raw_exchange(unsigned short port, std::string const& bytes, std::chr
             auto [cec] = co_await socket.async_connect(local(port), use_tuple);
             if (cec) co_return;
             co_await net::async_write(socket, net::buffer(bytes), use_tuple);
+            char chunk[4096];
+            for (;;) {
+                auto [rec, n] = co_await socket.async_read_some(net::buffer(chunk), use_tuple);
+                received.append(chunk, n);
+                if (rec) co_return;
+            }
+        },
+        net::detached);
+    ctx.run_for(limit);
+    return received;
+}
+
+std::string raw_exchange_in_pieces(unsigned short port, std::vector<std::string> const& pieces,
+                                   std::chrono::milliseconds pause, std::chrono::milliseconds limit) {
+    net::io_context ctx;
+    std::string received;
+    net::co_spawn(
+        ctx,
+        [&]() -> net::awaitable<void> {
+            tcp::socket socket(ctx);
+            auto [cec] = co_await socket.async_connect(local(port), use_tuple);
+            if (cec) co_return;
+            socket.set_option(tcp::no_delay(true));
+            for (std::size_t i = 0; i < pieces.size(); ++i) {
+                if (i > 0) {
+                    net::steady_timer gap(ctx, pause);
+                    co_await gap.async_wait(use_tuple);
+                }
+                auto [wec, wn] = co_await net::async_write(socket, net::buffer(pieces[i]), use_tuple);
+                if (wec) co_return;
+            }
             char chunk[4096];
             for (;;) {
                 auto [rec, n] = co_await socket.async_read_some(net::buffer(chunk), use_tuple);

@@ -27,4 +27,10 @@ unsigned short free_port();
 std::string raw_exchange(unsigned short port, std::string const& bytes,
                          std::chrono::milliseconds limit = std::chrono::seconds(5));
 
+// The same, the bytes sent as `pieces`, each written `pause` after the one before (so that the
+// server reads them apart: a header or body split across TCP segments).
+std::string raw_exchange_in_pieces(unsigned short port, std::vector<std::string> const& pieces,
+                                   std::chrono::milliseconds pause,
+                                   std::chrono::milliseconds limit = std::chrono::seconds(5));
+
 } // namespace switchboard::testing
