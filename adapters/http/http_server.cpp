@@ -7,10 +7,12 @@
 #include "adapters/http/response_head.hpp"
 #include "adapters/http/watch_board.hpp"
 #include "adapters/observability/log.hpp"
+#include "adapters/write_now.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -92,7 +94,11 @@ net::awaitable<bool> write_whole(beast::tcp_stream& stream, http_response& respo
     std::string const head = response_head(response);
     std::string_view const body = head_only ? std::string_view() : std::string_view(response.body());
     std::array<net::const_buffer, 2> const wire{net::buffer(head), net::buffer(body)};
-    auto [ec, n] = co_await net::async_write(stream, wire, use_tuple);
+    auto const sent = write_now(stream.socket(), wire); // most often all of it (write_now.hpp)
+    if (sent == head.size() + body.size()) co_return true;
+    beast::buffers_suffix<std::array<net::const_buffer, 2>> rest(wire);
+    rest.consume(sent);
+    auto [ec, n] = co_await net::async_write(stream, rest, use_tuple);
     co_return !ec;
 }
 
@@ -387,8 +393,10 @@ class chunked_writer final : public response_stream, public deferred_watch {
         if (held_.empty()) co_return true;
         std::string bytes;
         bytes.swap(held_);
+        auto const sent = write_now(stream_.socket(), std::array{net::const_buffer(bytes.data(), bytes.size())});
+        if (sent == bytes.size()) co_return true; // no scheduler turn for an event the socket took
         stream_.expires_after(write_timeout_);
-        auto [ec, n] = co_await net::async_write(stream_, net::buffer(bytes), use_tuple);
+        auto [ec, n] = co_await net::async_write(stream_, net::buffer(bytes.data() + sent, bytes.size() - sent), use_tuple);
         failed_ = static_cast<bool>(ec);
         co_return !failed_;
     }

@@ -3,6 +3,7 @@
 
 #include "adapters/buffered_parse.hpp"
 #include "adapters/upstream/address_policy.hpp"
+#include "adapters/write_now.hpp"
 #include "domain/ascii.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -10,8 +11,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
@@ -213,9 +215,17 @@ http_client::open_exchange(wire_request& request, clock::time_point deadline, bo
             if (!connected) co_return connected.error();
             conn = std::move(*connected);
         }
+        // A plain connection most often takes the whole request at once (write_now.hpp); what it
+        // does not take, and every TLS write, goes through the asynchronous write.
+        auto const wire = request.buffers();
+        std::size_t sent = 0;
+        if (auto* plain = std::get_if<0>(&conn->stream)) sent = write_now(plain->socket(), wire);
+        if (sent == request.head.size() + request.body.size()) co_return conn;
+        beast::buffers_suffix<std::array<net::const_buffer, 2>> rest(wire);
+        rest.consume(sent);
         conn->tcp().expires_after(remaining(deadline));
         auto write_ec = co_await std::visit(
-            [&](auto& s) { return net::async_write(s, request.buffers(), cancellable(cancel)); }, conn->stream);
+            [&](auto& s) { return net::async_write(s, rest, cancellable(cancel)); }, conn->stream);
         if (auto ec = std::get<0>(write_ec)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec == net::error::operation_aborted) co_return transport_failure::cancelled;

@@ -126,6 +126,23 @@ BOOST_AUTO_TEST_CASE(an_answer_whose_body_arrives_in_pieces_is_read_whole) {
     BOOST_TEST(up.connections() == 1u); // each answer ended where its framing said: the connection was kept
 }
 
+// Writes go out at once when the socket takes them whole, and the rest is written as the peer
+// reads: a question of 900 KB (the mock reads up to 1 MB) and an answer of 12 MB (more than a
+// loopback socket's send buffer holds) each reach the other side whole, byte for byte.
+BOOST_AUTO_TEST_CASE(a_question_and_an_answer_larger_than_a_socket_buffer_are_written_whole) {
+    mock_upstream up;
+    std::string const answer_text(12u << 20, 'a');
+    up.always(canned_reply::json(200, completion_body("m", answer_text)));
+    gateway_fixture gw(one_provider(up));
+    std::string const question(900u << 10, 'q');
+    auto res = gw.chat(chat_body("up/m", question));
+    BOOST_TEST_REQUIRE(res.status == 200, res.body.substr(0, 300));
+    BOOST_TEST(content_of(res) == answer_text);
+    BOOST_TEST_REQUIRE(up.requests().size() == 1u);
+    auto const sent = json::parse(up.requests().front().body);
+    BOOST_TEST(sent.at("messages").at(0).at("content").as_string() == question);
+}
+
 BOOST_AUTO_TEST_CASE(a_redirect_is_an_upstream_fault_that_falls_back_and_is_never_followed) {
     mock_upstream primary, backup;
     auto redirect = canned_reply::json(302, "");
