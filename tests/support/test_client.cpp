@@ -80,25 +80,7 @@ client_response http_call(unsigned short port, std::string const& method, std::s
 }
 
 std::string raw_exchange(unsigned short port, std::string const& bytes, std::chrono::milliseconds limit) {
-    net::io_context ctx;
-    std::string received;
-    net::co_spawn(
-        ctx,
-        [&]() -> net::awaitable<void> {
-            tcp::socket socket(ctx);
-            auto [cec] = co_await socket.async_connect(local(port), use_tuple);
-            if (cec) co_return;
-            co_await net::async_write(socket, net::buffer(bytes), use_tuple);
-            char chunk[4096];
-            for (;;) {
-                auto [rec, n] = co_await socket.async_read_some(net::buffer(chunk), use_tuple);
-                received.append(chunk, n);
-                if (rec) co_return;
-            }
-        },
-        net::detached);
-    ctx.run_for(limit);
-    return received;
+    return raw_exchange_in_pieces(port, {bytes}, std::chrono::milliseconds(0), limit);
 }
 
 std::string raw_exchange_in_pieces(unsigned short port, std::vector<std::string> const& pieces,
