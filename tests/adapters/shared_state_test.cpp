@@ -71,7 +71,9 @@ void quota_reservations_hold(std::string const& store_url, bool cluster = false)
     up.reply_with([&](recorded_request const&) {
         auto reply = ++n % 2 == 0 ? canned_reply::json(500, R"({"error":{"message":"boom"}})")
                                   : canned_reply::json(200, completion_body());
-        reply.delay = 500ms; // calls stay in flight while the others arrive
+        // Calls stay in flight while the others arrive (under the sanitizers a burst of 200 took
+        // longer than 500 ms to arrive once, and late arrivals fitted: 141 refusals).
+        reply.delay = testing::sanitized_build ? 2000ms : 500ms;
         return reply;
     });
     gateway_fixture gw(upstream_config(up, store_url,
@@ -329,8 +331,8 @@ void rate_limit_leases_hold(std::string const& url, bool cluster, std::function<
         "limits: [{per: ip, requests: 100, window: 1m}]\nstore: {url: \"" + url + "\"" +
             (testing::sanitized_build ? ", timeout: 1s" : "") + (cluster ? ", cluster: true" : "") +
             // A lease ends at its hold: under the sanitizers 150 calls take long enough that a
-            // short hold would measure the machine's speed, not the batching.
-            ", leases: {calls: 32, max_share: 0.25, hold: " + (testing::sanitized_build ? "1s" : "200ms") +
+            // short hold would measure the machine's speed, not the batching (1 s: 103 scripts once).
+            ", leases: {calls: 32, max_share: 0.25, hold: " + (testing::sanitized_build ? "2s" : "200ms") +
             "}}\n");
     gateway_fixture one(cfg, {}, 2), two(cfg, {}, 2);
     int n = 0;
