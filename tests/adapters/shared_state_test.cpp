@@ -49,10 +49,12 @@ std::string upstream_config(mock_upstream const& up, std::string const& store_ur
     std::string out = extra + "resilience: {retry: {max_attempts: 1}" + (breaker.empty() ? "" : ", breaker: " + breaker) +
                       "}\nproviders:\n  p: {kind: openai, base_url: \"" +
                       up.base_url("/v1") + "\", api_key: k-000000000001}\nmodels:\n  chat: [p/m]\n";
-    // A 200-call burst on the sanitizer build takes Redis past the 50 ms request-path timeout,
-    // and the fail_open fallback would then (rightly) count on local shares instead.
+    // These tests are about exactness: a 200-call burst on a loaded machine (CI, and always on
+    // the sanitizer build) takes Redis past the default 50 ms request-path timeout, and the
+    // fail_open fallback would then (rightly) count on local shares instead — over the room at the
+    // provider, usage not in Redis. The fallback on that timeout has its own test (frozen Redis).
     if (!store_url.empty())
-        out += "store: {url: \"" + store_url + "\"" + (testing::sanitized_build ? ", timeout: 1s" : "") +
+        out += "store: {url: \"" + store_url + "\", timeout: 1s" +
                (cluster ? ", cluster: true" : "") + "}\n";
     return out;
 }
@@ -254,7 +256,7 @@ BOOST_AUTO_TEST_CASE(quota_leases_count_every_call_with_a_fraction_of_the_store_
     auto const estimate = domain::estimated_tokens(*domain::parse_chat_request(*domain::parse_json(body)));
     mock_upstream up;
     up.always(canned_reply::json(200, completion_body()));
-    std::string const leases = "store: {url: \"" + redis.url() + "\"" + (testing::sanitized_build ? ", timeout: 1s" : "") +
+    std::string const leases = "store: {url: \"" + redis.url() + "\", timeout: 1s" +
                                ", leases: {calls: 32, max_share: 0.05, hold: 200ms}}\n";
     std::string const cfg = upstream_config(up, "", "quotas:\n  tenants: {acme: {tokens_per_day: " +
                                                         std::to_string(1000 * estimate) + "}}\n" + leases);
@@ -293,7 +295,7 @@ BOOST_AUTO_TEST_CASE(a_tight_quota_holds_across_two_gateways_with_leases) {
         reply.delay = 300ms; // calls stay in flight while the others arrive
         return reply;
     });
-    std::string const leases = "store: {url: \"" + redis.url() + "\"" + (testing::sanitized_build ? ", timeout: 1s" : "") +
+    std::string const leases = "store: {url: \"" + redis.url() + "\", timeout: 1s" +
                                ", leases: {calls: 32, max_share: 0.25, hold: 200ms}}\n";
     std::string const cfg = upstream_config(up, "", "quotas:\n  tenants: {acme: {tokens_per_day: " +
                                                         std::to_string(20 * estimate + estimate / 2) + "}}\n" + leases);
@@ -329,7 +331,7 @@ void rate_limit_leases_hold(std::string const& url, bool cluster, std::function<
     std::string const cfg = upstream_config(
         up, "",
         "limits: [{per: ip, requests: 100, window: 1m}]\nstore: {url: \"" + url + "\"" +
-            (testing::sanitized_build ? ", timeout: 1s" : "") + (cluster ? ", cluster: true" : "") +
+            ", timeout: 1s" + (cluster ? ", cluster: true" : "") +
             // A lease ends at its hold: under the sanitizers 150 calls take long enough that a
             // short hold would measure the machine's speed, not the batching (1 s: 103 scripts once).
             ", leases: {calls: 32, max_share: 0.25, hold: " + (testing::sanitized_build ? "2s" : "200ms") +
@@ -462,8 +464,9 @@ BOOST_AUTO_TEST_CASE(a_frozen_redis_costs_each_request_at_most_the_store_timeout
     }
     BOOST_TEST_MESSAGE("slowest answer while Redis was frozen: " << slowest.count() << " ms");
     // One store timeout at most (50 ms), plus serving 120 requests on 2 threads: about 30 ms in
-    // Release, several times that in the sanitizer build.
-    BOOST_TEST((slowest < 50ms + (testing::sanitized_build ? 600ms : 200ms)));
+    // Release. The sanitizer build on a loaded machine took over 650 ms once, so there the bound
+    // only tells one timeout from a timeout per call queued on the connection (120 x 50 ms).
+    BOOST_TEST((slowest < 50ms + (testing::sanitized_build ? 2000ms : 200ms)));
     auto health = json::parse(gw.get("/api/v1/health").body);
     BOOST_TEST(health.at("store").at("fallbacks").as_int64() >= 100);
 

@@ -427,10 +427,13 @@ BOOST_AUTO_TEST_CASE(with_leases_a_keys_cap_on_calls_in_flight_holds_and_most_ca
     BOOST_TEST(statuses[200] >= 8);
     BOOST_TEST(statuses[200] + statuses[429] == 60);
 
-    made = admin_call(a.port(), "POST", "/api/v1/keys", R"({"tenant":"acme","max_concurrent":200})");
+    // A cap far above the burst: all 400 calls may be in flight at once on a loaded machine, and
+    // past 80 % of the cap calls are metered one by one (exact_above), not from leases.
+    made = admin_call(a.port(), "POST", "/api/v1/keys", R"({"tenant":"acme","max_concurrent":1000})");
     std::string const busy(made.at("key").as_string());
     BOOST_TEST_REQUIRE(known_on_b(made));
     statuses = calls_of(busy, "chat-fast", 400);
+    for (auto const& [status, count] : statuses) BOOST_TEST_MESSAGE("busy key: " << status << " x" << count);
     BOOST_TEST(statuses[200] == 400);
     std::int64_t from_leases = 0, alone = 0;
     for (auto port : {a.port(), b.port()}) {
