@@ -444,11 +444,15 @@ BOOST_AUTO_TEST_CASE(a_frozen_redis_costs_each_request_at_most_the_store_timeout
     BOOST_TEST(gw.chat(chat_body("mock-1")).status == 200);
     BOOST_TEST(redis.command({"ZCARD", key}).integer == 1);
 
-    redis.freeze();
     std::vector<call_spec> calls;
     for (int i = 0; i < 100; ++i) calls.push_back({gw.port(), "POST", "/v1/chat/completions", chat_body("mock-1"), {}});
     for (int i = 0; i < 20; ++i)
         calls.push_back({gw.port(), "POST", "/v1/embeddings", R"({"model":"mock-1","input":"hi"})", {}});
+    // The same burst with Redis answering first: what serving it costs on this build and machine.
+    std::chrono::milliseconds live{0};
+    for (auto const& r : concurrent_calls(calls, 10s)) live = std::max(live, r.elapsed);
+
+    redis.freeze();
     auto results = concurrent_calls(calls, 10s);
     std::chrono::milliseconds slowest{0};
     for (std::size_t i = 0; i < results.size(); ++i) {
@@ -462,11 +466,13 @@ BOOST_AUTO_TEST_CASE(a_frozen_redis_costs_each_request_at_most_the_store_timeout
             BOOST_TEST(retry_after(r.response) == 1);
         }
     }
-    BOOST_TEST_MESSAGE("slowest answer while Redis was frozen: " << slowest.count() << " ms");
+    BOOST_TEST_MESSAGE("slowest answer while Redis was frozen: " << slowest.count() << " ms (answering: "
+                                                                   << live.count() << " ms)");
     // One store timeout at most (50 ms), plus serving 120 requests on 2 threads: about 30 ms in
-    // Release. The sanitizer build on a loaded machine took over 650 ms once, so there the bound
-    // only tells one timeout from a timeout per call queued on the connection (120 x 50 ms).
-    BOOST_TEST((slowest < 50ms + (testing::sanitized_build ? 2000ms : 200ms)));
+    // Release. In the sanitizer build serving the burst is itself 0.5-2 s (more on a loaded
+    // machine), so there the bound is the burst with Redis answering, tripled: it still tells one
+    // timeout from a timeout per call queued on the connection (120 x 50 ms) or a wait for Redis.
+    BOOST_TEST((slowest < 50ms + (testing::sanitized_build ? 3 * live + 200ms : 200ms)));
     auto health = json::parse(gw.get("/api/v1/health").body);
     BOOST_TEST(health.at("store").at("fallbacks").as_int64() >= 100);
 
