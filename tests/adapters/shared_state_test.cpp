@@ -44,18 +44,21 @@ json::object tenant_day(gateway_fixture& gw, std::string const& tenant) {
     return {};
 }
 
+// The store line of the exactness tests, `settings` (", leases: {…}"…) appended. These tests are
+// about exactness: a 200-call burst on a loaded machine (CI, and always on the sanitizer build)
+// takes Redis past the default 50 ms request-path timeout, and the fail_open fallback would then
+// (rightly) count on local shares instead — over the room at the provider, usage not in Redis.
+// The fallback on that timeout has its own test (frozen Redis).
+std::string exact_store(std::string const& url, bool cluster = false, std::string const& settings = "") {
+    return "store: {url: \"" + url + "\", timeout: 1s" + (cluster ? ", cluster: true" : "") + settings + "}\n";
+}
+
 std::string upstream_config(mock_upstream const& up, std::string const& store_url, std::string const& extra,
                             std::string const& breaker = "", bool cluster = false) {
     std::string out = extra + "resilience: {retry: {max_attempts: 1}" + (breaker.empty() ? "" : ", breaker: " + breaker) +
                       "}\nproviders:\n  p: {kind: openai, base_url: \"" +
                       up.base_url("/v1") + "\", api_key: k-000000000001}\nmodels:\n  chat: [p/m]\n";
-    // These tests are about exactness: a 200-call burst on a loaded machine (CI, and always on
-    // the sanitizer build) takes Redis past the default 50 ms request-path timeout, and the
-    // fail_open fallback would then (rightly) count on local shares instead — over the room at the
-    // provider, usage not in Redis. The fallback on that timeout has its own test (frozen Redis).
-    if (!store_url.empty())
-        out += "store: {url: \"" + store_url + "\", timeout: 1s" +
-               (cluster ? ", cluster: true" : "") + "}\n";
+    if (!store_url.empty()) out += exact_store(store_url, cluster);
     return out;
 }
 
@@ -256,8 +259,7 @@ BOOST_AUTO_TEST_CASE(quota_leases_count_every_call_with_a_fraction_of_the_store_
     auto const estimate = domain::estimated_tokens(*domain::parse_chat_request(*domain::parse_json(body)));
     mock_upstream up;
     up.always(canned_reply::json(200, completion_body()));
-    std::string const leases = "store: {url: \"" + redis.url() + "\", timeout: 1s" +
-                               ", leases: {calls: 32, max_share: 0.05, hold: 200ms}}\n";
+    std::string const leases = exact_store(redis.url(), false, ", leases: {calls: 32, max_share: 0.05, hold: 200ms}");
     std::string const cfg = upstream_config(up, "", "quotas:\n  tenants: {acme: {tokens_per_day: " +
                                                         std::to_string(1000 * estimate) + "}}\n" + leases);
     gateway_fixture one(cfg, {}, 2), two(cfg, {}, 2);
@@ -295,8 +297,7 @@ BOOST_AUTO_TEST_CASE(a_tight_quota_holds_across_two_gateways_with_leases) {
         reply.delay = 300ms; // calls stay in flight while the others arrive
         return reply;
     });
-    std::string const leases = "store: {url: \"" + redis.url() + "\", timeout: 1s" +
-                               ", leases: {calls: 32, max_share: 0.25, hold: 200ms}}\n";
+    std::string const leases = exact_store(redis.url(), false, ", leases: {calls: 32, max_share: 0.25, hold: 200ms}");
     std::string const cfg = upstream_config(up, "", "quotas:\n  tenants: {acme: {tokens_per_day: " +
                                                         std::to_string(20 * estimate + estimate / 2) + "}}\n" + leases);
     gateway_fixture one(cfg, {}, 2), two(cfg, {}, 2);
@@ -330,12 +331,12 @@ void rate_limit_leases_hold(std::string const& url, bool cluster, std::function<
     up.always(canned_reply::json(200, completion_body()));
     std::string const cfg = upstream_config(
         up, "",
-        "limits: [{per: ip, requests: 100, window: 1m}]\nstore: {url: \"" + url + "\"" +
-            ", timeout: 1s" + (cluster ? ", cluster: true" : "") +
+        "limits: [{per: ip, requests: 100, window: 1m}]\n" +
             // A lease ends at its hold: under the sanitizers 150 calls take long enough that a
             // short hold would measure the machine's speed, not the batching (1 s: 103 scripts once).
-            ", leases: {calls: 32, max_share: 0.25, hold: " + (testing::sanitized_build ? "2s" : "200ms") +
-            "}}\n");
+            exact_store(url, cluster,
+                        std::string(", leases: {calls: 32, max_share: 0.25, hold: ") +
+                            (testing::sanitized_build ? "2s" : "200ms") + "}"));
     gateway_fixture one(cfg, {}, 2), two(cfg, {}, 2);
     int n = 0;
     auto call = [&] { return (++n % 2 ? one : two).chat(chat_body("chat")).status; };
