@@ -6,13 +6,13 @@
 #include "adapters/http/request_id.hpp"
 #include "adapters/http/response_head.hpp"
 #include "adapters/http/watch_board.hpp"
+#include "adapters/http/write_whole.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/write_now.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -87,19 +87,6 @@ domain::gateway_error parse_error_for(boost::system::error_code ec) {
     if (ec == http::error::body_limit)
         return domain::make_error(errc::payload_too_large, "The request body is too large");
     return domain::make_error(errc::invalid_request, "The HTTP request is malformed");
-}
-
-// A whole response as its head and body: two buffers, one write. Whether it was written.
-net::awaitable<bool> write_whole(beast::tcp_stream& stream, http_response& response, bool head_only) {
-    std::string const head = response_head(response);
-    std::string_view const body = head_only ? std::string_view() : std::string_view(response.body());
-    std::array<net::const_buffer, 2> const wire{net::buffer(head), net::buffer(body)};
-    auto const sent = write_now(stream.socket(), wire); // most often all of it (write_now.hpp)
-    if (sent == head.size() + body.size()) co_return true;
-    beast::buffers_suffix<std::array<net::const_buffer, 2>> rest(wire);
-    rest.consume(sent);
-    auto [ec, n] = co_await net::async_write(stream, rest, use_tuple);
-    co_return !ec;
 }
 
 bool is_quiet_close(boost::system::error_code ec) {

@@ -15,6 +15,7 @@
 #include "adapters/http/error_response.hpp"
 #include "adapters/http/request_id.hpp"
 #include "adapters/http/router_responses.hpp"
+#include "adapters/http/write_whole.hpp"
 #include "adapters/observability/log.hpp"
 #include "adapters/wall_clock.hpp"
 #include "domain/auth/jwt.hpp"
@@ -28,7 +29,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <boost/json/parse.hpp>
@@ -277,7 +277,7 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
         auto res = answer_error(*refusal, req, context.request_id);
         if (refusal->code == errc::unauthorized) challenge(res, !bearer_token(req).empty());
         decorate(res);
-        co_await http::async_write(stream, res, use_tuple);
+        co_await write_whole(stream, res);
         co_return;
     }
 

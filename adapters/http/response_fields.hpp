@@ -1,0 +1,109 @@
+#pragma once
+// The header fields of a response the gateway writes: Beast's Fields concept for
+// http::message, kept as a list in the order the fields were set.
+//
+// Beast's basic_fields keeps an ordered tree of separately allocated fields (case-insensitive
+// name compares on every insert, a lookup of the name's enum, an allocation per field): about a
+// sixth of a cache hit's instructions went there (docs/PERFORMANCE.md). A response has a dozen
+// fields, set once each and read back once when its head is written, so a list searched from the
+// front is cheaper: names compare by length first, and a field's text goes into blocks that
+// never move, one allocation for a whole response.
+//
+// Contract, as basic_fields: names compare case-insensitively; a value loses the spaces and tabs
+// around it; `insert` adds a field beside any of the same name, `set` replaces them all; the order
+// of iteration is the order of insertion. Stronger than basic_fields: a value or name viewed
+// through `operator[]`, `find` or iteration stays valid until the fields are destroyed, even
+// past an `erase` or `set` of that field. The head is serialised by response_head (this type
+// has no Beast serializer writer).
+#include <boost/beast/http/field.hpp>
+#include <boost/optional/optional.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace switchboard::adapters {
+
+class response_fields {
+public:
+    // One field: its name as it was given (or Beast's spelling of a known field) and its value.
+    class value_type {
+    public:
+        boost::beast::http::field name() const noexcept;
+        std::string_view name_string() const noexcept { return name_; }
+        std::string_view value() const noexcept { return value_; }
+
+    private:
+        friend class response_fields;
+        value_type(std::string_view name, std::string_view value) noexcept : name_(name), value_(value) {}
+        std::string_view name_;
+        std::string_view value_;
+    };
+    using const_iterator = std::vector<value_type>::const_iterator;
+    using iterator = const_iterator;
+
+    response_fields() = default;
+    response_fields(response_fields&& other) noexcept;
+    response_fields(response_fields const& other);
+    response_fields& operator=(response_fields&& other) noexcept;
+    response_fields& operator=(response_fields const& other);
+    ~response_fields();
+
+    const_iterator begin() const noexcept { return fields_.begin(); }
+    const_iterator end() const noexcept { return fields_.end(); }
+    const_iterator cbegin() const noexcept { return fields_.begin(); }
+    const_iterator cend() const noexcept { return fields_.end(); }
+
+    // The first field of that name, or end().
+    const_iterator find(boost::beast::http::field name) const noexcept;
+    const_iterator find(std::string_view name) const noexcept;
+    std::size_t count(boost::beast::http::field name) const noexcept;
+    std::size_t count(std::string_view name) const noexcept;
+    // The value of the first field of that name; empty if there is none.
+    std::string_view operator[](boost::beast::http::field name) const noexcept;
+    std::string_view operator[](std::string_view name) const noexcept;
+
+    void insert(boost::beast::http::field name, std::string_view value);
+    void insert(std::string_view name, std::string_view value);
+    void insert(boost::beast::http::field name, std::string_view name_string, std::string_view value);
+    void set(boost::beast::http::field name, std::string_view value);
+    void set(std::string_view name, std::string_view value);
+    // The fields of that name removed; returns how many.
+    std::size_t erase(boost::beast::http::field name);
+    std::size_t erase(std::string_view name);
+    const_iterator erase(const_iterator at);
+    void clear() noexcept;
+
+    friend void swap(response_fields& a, response_fields& b) noexcept;
+
+protected:
+    // What Beast's http::message calls (the Fields concept, response side).
+    std::string_view get_reason_impl() const noexcept { return reason_; }
+    void set_reason_impl(std::string_view reason);
+    bool get_chunked_impl() const;
+    void set_chunked_impl(bool chunked);
+    bool get_keep_alive_impl(unsigned version) const;
+    void set_keep_alive_impl(unsigned version, bool keep_alive);
+    bool has_content_length_impl() const noexcept;
+    void set_content_length_impl(boost::optional<std::uint64_t> const& length);
+    // A response has no method or target: the concept asks for them, nothing calls them.
+    std::string_view get_method_impl() const noexcept { return {}; }
+    std::string_view get_target_impl() const noexcept { return {}; }
+    void set_method_impl(std::string_view) noexcept {}
+    void set_target_impl(std::string_view) noexcept {}
+
+private:
+    struct block;
+    // A copy of `text` in the blocks (where it stays until the fields are destroyed).
+    std::string_view keep(std::string_view text);
+    void add(std::string_view name, std::string_view value);
+
+    std::vector<value_type> fields_;
+    std::string_view reason_;
+    block* blocks_ = nullptr; // the newest first
+    char* free_ = nullptr;    // the unused end of the newest block
+    std::size_t left_ = 0;
+};
+
+} // namespace switchboard::adapters
