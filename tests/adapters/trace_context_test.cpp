@@ -1,10 +1,14 @@
 // W3C traceparent: continued with a new span per upstream attempt, or started; tracestate
 // passed on with a valid traceparent only.
+#include "adapters/hex.hpp"
 #include "adapters/http/trace_context.hpp"
 #include "tests/adapters/gateway_fixture.hpp"
 #include "tests/support/mock_upstream.hpp"
 
 #include <boost/test/unit_test.hpp>
+
+#include <set>
+#include <thread>
 
 using namespace switchboard;
 using namespace switchboard::testing;
@@ -72,6 +76,32 @@ BOOST_AUTO_TEST_CASE(every_upstream_attempt_carries_the_trace_and_the_request_id
     BOOST_TEST(well_formed(started));
     BOOST_TEST(started.substr(3, 32) != "4bf92f3577b34da6a3ce929d0e0e4736");
     BOOST_TEST(up.requests().back().header("tracestate").empty());
+}
+
+BOOST_AUTO_TEST_CASE(random_ids_are_lowercase_hex_of_the_length_asked_and_do_not_repeat_across_threads) {
+    std::set<std::string> seen;
+    auto draw = [](std::vector<std::string>& into) {
+        for (int i = 0; i < 20'000; ++i) into.push_back(adapters::random_hex(32));
+    };
+    std::vector<std::string> here, there;
+    std::thread other(draw, std::ref(there));
+    draw(here);
+    other.join();
+    for (auto const* ids : {&here, &there})
+        for (auto const& id : *ids) {
+            BOOST_TEST_REQUIRE(id.size() == 32u);
+            BOOST_TEST_REQUIRE(id.find_first_not_of("0123456789abcdef") == std::string::npos, id);
+            seen.insert(id);
+        }
+    BOOST_TEST(seen.size() == 40'000u); // two threads seeded apart, no id twice
+    std::set<char> digits; // every digit turns up, in every position of the id
+    for (std::size_t at : {0u, 15u, 16u, 31u}) {
+        digits.clear();
+        for (std::size_t i = 0; i < 500; ++i) digits.insert(here[i][at]);
+        BOOST_TEST(digits.size() == 16u, "position " << at);
+    }
+    BOOST_TEST(adapters::random_hex(5).size() == 5u);
+    BOOST_TEST(adapters::random_hex(0).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
