@@ -8,6 +8,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 
 namespace switchboard::adapters {
@@ -55,6 +56,17 @@ void append_timestamp(std::string& out) {
     out += "Z\"";
 }
 
+// Whether none of the eight bytes at `at` needs escaping or checking: each is printable ASCII
+// other than '"' and '\\'. Most values (ids, routes, model names) are only such bytes.
+bool eight_plain_bytes(char const* at) {
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    std::uint64_t v;
+    std::memcpy(&v, at, 8);
+    auto const below = [&](std::uint64_t n) { return (v - ones * n) & ~v & highs; }; // a byte < n (n <= 128)
+    auto const zero_in = [&](std::uint64_t w) { return (w - ones) & ~w & highs; };
+    return ((v & highs) | below(0x20) | zero_in(v ^ (ones * '"')) | zero_in(v ^ (ones * '\\'))) == 0;
+}
+
 } // namespace
 
 void append_json_string(std::string& out, std::string_view value) {
@@ -62,6 +74,8 @@ void append_json_string(std::string& out, std::string_view value) {
     out += '"';
     std::size_t plain_from = 0;
     for (std::size_t i = 0; i < value.size(); ++i) {
+        while (i + 8 <= value.size() && eight_plain_bytes(value.data() + i)) i += 8;
+        if (i == value.size()) break;
         auto const c = static_cast<unsigned char>(value[i]);
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
         if (c >= 0x80) { // kept when it is well-formed UTF-8; else U+FFFD: a log line is UTF-8
@@ -103,9 +117,20 @@ log_line::log_line(log_level level, std::string_view event) : level_(level) {
 }
 
 void log_line::key(std::string_view name) {
-    text_ += ",\"";
-    text_ += name;
-    text_ += "\":";
+    // ,"name": in one append (keys are short literals; a long one takes three).
+    char buf[64];
+    if (name.size() + 4 > sizeof buf) {
+        text_ += ",\"";
+        text_ += name;
+        text_ += "\":";
+        return;
+    }
+    buf[0] = ',';
+    buf[1] = '"';
+    std::memcpy(buf + 2, name.data(), name.size());
+    buf[name.size() + 2] = '"';
+    buf[name.size() + 3] = ':';
+    text_.append(buf, name.size() + 4);
 }
 
 log_line& log_line::add(std::string_view name, std::string_view value) {

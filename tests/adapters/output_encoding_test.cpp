@@ -47,4 +47,25 @@ BOOST_AUTO_TEST_CASE(label_values_hold_no_raw_control_character_or_ill_formed_ut
     BOOST_TEST(out.find("\xC3\xA9") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(json_strings_escape_a_special_byte_at_every_position_of_the_eight_byte_stride) {
+    // The scan skips eight plain bytes at a time: a byte to escape or check must be caught
+    // wherever it falls in a word, and in the tail after the last whole word.
+    struct special {
+        std::string raw, escaped;
+    };
+    std::vector<special> const specials{{"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {"\t", "\\t"},
+                                        {std::string(1, '\x01'), "\\u0001"}, {std::string(1, '\x1f'), "\\u001f"},
+                                        {"\x7f", "\x7f"}, {"\xC3\xA9", "\xC3\xA9"}, {"\xFF", "\\ufffd"},
+                                        {" ", " "}, {"~", "~"}};
+    for (std::size_t length = 0; length <= 19; ++length)
+        for (std::size_t at = 0; at <= length; ++at)
+            for (auto const& s : specials) {
+                std::string const before(at, 'a'), after(length - at, 'b');
+                std::string out;
+                append_json_string(out, before + s.raw + after);
+                BOOST_TEST_REQUIRE(out == "\"" + before + s.escaped + after + "\"",
+                                   "length " << length << " at " << at << ": " << out);
+            }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
