@@ -3,6 +3,7 @@
 
 #include "adapters/buffered_parse.hpp"
 #include "adapters/upstream/address_policy.hpp"
+#include "adapters/upstream/upstream_parser.hpp"
 #include "adapters/write_now.hpp"
 #include "domain/ascii.hpp"
 
@@ -16,9 +17,7 @@
 #include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <sys/socket.h>
@@ -250,9 +249,9 @@ namespace {
 // fresh parser (RFC 9110 §15.2): left unread, the final response would stay in the buffer and the
 // pooled connection would answer the next caller with this one's response. A 101 is returned
 // like any status; the caller treats it as an upstream fault and does not reuse the connection.
-template <class Connection, class Parser>
-net::awaitable<boost::system::error_code> read_head(Connection& conn, std::optional<Parser>& parser,
-                                                    clock::time_point deadline,
+template <class Connection>
+net::awaitable<boost::system::error_code> read_head(Connection& conn, std::optional<upstream_parser>& parser,
+                                                    upstream_parser::body_mode mode, clock::time_point deadline,
                                                     std::chrono::milliseconds headers_timeout,
                                                     std::size_t body_limit, net::cancellation_slot cancel) {
     auto limit = remaining(deadline);
@@ -260,7 +259,7 @@ net::awaitable<boost::system::error_code> read_head(Connection& conn, std::optio
     conn.tcp().expires_after(limit);
     constexpr int max_interim = 8; // more is a server in a loop, not a server with hints
     for (int interim = 0;; ++interim) {
-        parser.emplace();
+        parser.emplace(mode);
         parser->header_limit(64 * 1024);
         parser->body_limit(body_limit);
         auto result = co_await std::visit(
@@ -272,7 +271,7 @@ net::awaitable<boost::system::error_code> read_head(Connection& conn, std::optio
             if (interim > 0 && ec != beast::error::timeout) co_return http::error::partial_message;
             co_return ec;
         }
-        int const status = static_cast<int>(parser->get().result_int());
+        int const status = parser->status();
         if (status >= 200 || status == 101) co_return boost::system::error_code{};
         if (interim == max_interim) co_return http::error::bad_status;
     }
@@ -285,13 +284,6 @@ bool ended_cleanly(int status, bool keep_alive, beast::flat_buffer const& buffer
     return status >= 200 && keep_alive && buffer.size() == 0;
 }
 
-template <class Fields>
-std::vector<std::pair<std::string, std::string>> header_list(Fields const& fields) {
-    std::vector<std::pair<std::string, std::string>> out;
-    out.reserve(static_cast<std::size_t>(std::distance(fields.begin(), fields.end())));
-    for (auto const& field : fields) out.emplace_back(domain::ascii_lowered(field.name_string()), field.value());
-    return out;
-}
 } // namespace
 
 net::awaitable<boost::system::result<upstream_response, transport_failure>>
@@ -303,8 +295,8 @@ http_client::send(upstream_request const& request, clock::time_point deadline, n
         if (!opened) co_return opened.error();
         auto conn = std::move(*opened);
 
-        std::optional<http::response_parser<http::string_body>> parser;
-        if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout,
+        std::optional<upstream_parser> parser;
+        if (auto ec = co_await read_head(*conn, parser, upstream_parser::body_mode::whole, deadline, options_.response_headers_timeout,
                                          options_.max_response_bytes, cancel)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec == net::error::operation_aborted) co_return transport_failure::cancelled; // never retried
@@ -312,7 +304,7 @@ http_client::send(upstream_request const& request, clock::time_point deadline, n
                 continue; // closed while idle
             co_return read_failure(ec);
         }
-        if (parser->get().result_int() != 101) {
+        if (parser->status() != 101) {
             // The body is often buffered whole with the head: parsed here, read only if it is not.
             if (auto ec = parse_buffered(*parser, conn->buffer, parse_goal::message)) co_return read_failure(ec);
             if (!parser->is_done()) {
@@ -327,12 +319,11 @@ http_client::send(upstream_request const& request, clock::time_point deadline, n
             }
         }
 
-        auto& res = parser->get();
         upstream_response out;
-        out.status = static_cast<int>(res.result_int());
-        out.headers = header_list(res);
-        out.body = std::move(res.body());
-        if (ended_cleanly(out.status, res.keep_alive(), conn->buffer)) keep_idle(std::move(conn));
+        out.status = parser->status();
+        out.headers = std::move(parser->fields());
+        out.body = std::move(parser->body());
+        if (ended_cleanly(out.status, parser->keep_alive(), conn->buffer)) keep_idle(std::move(conn));
         co_return out;
     }
     co_return transport_failure::reset;
@@ -348,8 +339,8 @@ http_client::send_streaming(upstream_request const& request, clock::time_point d
         if (!opened) co_return opened.error();
         auto conn = std::move(*opened);
 
-        std::optional<http::response_parser<http::buffer_body>> parser;
-        if (auto ec = co_await read_head(*conn, parser, deadline, options_.response_headers_timeout,
+        std::optional<upstream_parser> parser;
+        if (auto ec = co_await read_head(*conn, parser, upstream_parser::body_mode::pieces, deadline, options_.response_headers_timeout,
                                          unbounded_stream_body, cancel)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec == net::error::operation_aborted) co_return transport_failure::cancelled; // never retried
@@ -357,26 +348,26 @@ http_client::send_streaming(upstream_request const& request, clock::time_point d
                 continue;
             co_return read_failure(ec);
         }
-        int const status = static_cast<int>(parser->get().result_int());
-        if (!reader.on_head(status, header_list(parser->get())) || status == 101) co_return stream_end::stopped;
+        int const status = parser->status();
+        if (!reader.on_head(status, parser->fields()) || status == 101) co_return stream_end::stopped;
+        parser->fields() = {}; // handed on: not kept for the stream's life
         // Small reads, handed on as they arrive: a stream's latency is the point, and this buffer
         // lives in every open stream's frame (memory per stream). An SSE event is a few hundred
         // bytes; a burst is handed on in pieces of this size, from bytes already read.
         char chunk[1024];
         while (!parser->is_done()) {
-            parser->get().body().data = chunk;
-            parser->get().body().size = sizeof chunk;
+            parser->give_space(chunk, sizeof chunk);
             conn->tcp().expires_at(reader.next_read_deadline());
             auto [ec, n] = co_await std::visit(
                 [&](auto& s) { return http::async_read_some(s, conn->buffer, *parser, cancellable(cancel)); },
                 conn->stream);
             if (ec == http::error::need_buffer) ec = {};
-            auto const got = sizeof chunk - parser->get().body().size;
+            auto const got = sizeof chunk - parser->space_left();
             if (got > 0 && !co_await reader.on_body(std::string_view(chunk, got))) co_return stream_end::stopped;
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec) co_return read_failure(ec);
         }
-        if (ended_cleanly(status, parser->get().keep_alive(), conn->buffer)) keep_idle(std::move(conn));
+        if (ended_cleanly(status, parser->keep_alive(), conn->buffer)) keep_idle(std::move(conn));
         co_return stream_end::complete;
     }
     co_return transport_failure::reset;

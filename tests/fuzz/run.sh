@@ -50,8 +50,10 @@ targets=(response_head_fuzz upstream_response_fuzz stream_fuzz provider_answer_f
 [ -n "${FUZZ_TARGETS:-}" ] && read -r -a targets <<< "$FUZZ_TARGETS"
 for target in "${targets[@]}"; do
     case $target in
-    response_head_fuzz) link $target -- tests/fuzz/response_head_fuzz.cpp adapters/http/response_head.cpp ;;
-    upstream_response_fuzz) link $target -- tests/fuzz/upstream_response_fuzz.cpp adapters/http/framing.cpp ;;
+    response_head_fuzz) link $target -- tests/fuzz/response_head_fuzz.cpp adapters/http/response_head.cpp \
+                          adapters/http/response_fields.cpp ;;
+    upstream_response_fuzz) link $target -- tests/fuzz/upstream_response_fuzz.cpp adapters/http/framing.cpp \
+                              adapters/upstream/upstream_parser.cpp ;;
     stream_fuzz | provider_answer_fuzz | request_fuzz | retry_after_fuzz | credential_fuzz | jwt_fuzz | cache_key_fuzz | \
     rest_fuzz | ai_route_fuzz | usage_query_fuzz | accept_encoding_fuzz | webhook_fuzz)
         link $target -lboost_json -- tests/fuzz/$target.cpp "${domain[@]}" ;;
