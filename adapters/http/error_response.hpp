@@ -4,7 +4,7 @@
 // sends — validation, routing, upstream, parser limits — goes through here.
 
 #include "adapters/http/language.hpp"
-#include "adapters/http/response_fields.hpp"
+#include "adapters/http/header_fields.hpp"
 #include "domain/errors.hpp"
 
 #include <boost/beast/http/message.hpp>
@@ -15,8 +15,8 @@
 namespace switchboard::adapters {
 
 namespace http = boost::beast::http;
-// A response the gateway writes: its fields a list in the order they were set (response_fields.hpp).
-using http_response = http::response<http::string_body, response_fields>;
+// A response the gateway writes: its fields a list in the order they were set (header_fields.hpp).
+using http_response = http::response<http::string_body, header_fields>;
 
 http::status status_for(domain::errc code);
 // OpenAI `type` for the code, e.g. "invalid_request_error", "api_error".

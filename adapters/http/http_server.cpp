@@ -4,6 +4,7 @@
 #include "adapters/buffered_parse.hpp"
 #include "adapters/http/framing.hpp"
 #include "adapters/http/request_id.hpp"
+#include "adapters/http/request_parser.hpp"
 #include "adapters/http/response_head.hpp"
 #include "adapters/http/watch_board.hpp"
 #include "adapters/http/write_whole.hpp"
@@ -214,12 +215,13 @@ namespace {
 // What the header block says about the request's framing that Beast accepts but this server must
 // not: Transfer-Encoding other than exactly "chunked" (400, or 501 for a coding it does not
 // implement) and, on HTTP/1.1, a Host header missing or repeated (RFC 9112 §3.2: 400).
-std::optional<domain::gateway_error> framing_refusal(http::request_parser<http::string_body>::value_type const& h) {
+std::optional<domain::gateway_error> framing_refusal(http_request const& h) {
     using domain::errc;
     std::string codings;
-    for (auto [at, end] = h.equal_range(http::field::transfer_encoding); at != end; ++at) {
+    for (auto const& field : h) {
+        if (field.name() != http::field::transfer_encoding) continue;
         if (!codings.empty()) codings += ',';
-        codings += at->value();
+        codings += field.value();
     }
     if (!codings.empty() || h.count(http::field::transfer_encoding) > 0) {
         switch (check_transfer_codings(codings)) {
@@ -260,7 +262,7 @@ net::awaitable<boost::system::error_code> pre_scan_header(beast::tcp_stream& str
 // Reads a chunked body, its framing checked byte by byte as it arrives (chunked_body_scan) so a
 // malformed size or trailer line is refused at once instead of waiting for the body timeout.
 net::awaitable<boost::system::error_code> read_chunked_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                                            http::request_parser<http::string_body>& parser) {
+                                                            request_parser& parser) {
     chunked_body_scan scan;
     auto bytes = [&](std::size_t from) {
         return std::string_view(static_cast<char const*>(buffer.data().data()) + from, buffer.size() - from);
@@ -410,7 +412,7 @@ class chunked_writer final : public response_stream, public deferred_watch {
 // served, not kept in the frame of a call that may stream for minutes.
 net::awaitable<std::optional<http_request>> http_server::state::read_request(beast::tcp_stream& stream,
                                                                              beast::flat_buffer& buffer) {
-    http::request_parser<http::string_body> parser;
+    request_parser parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
 

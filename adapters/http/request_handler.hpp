@@ -12,7 +12,8 @@
 
 namespace switchboard::adapters {
 
-using http_request = http::request<http::string_body>;
+// A client's request: its fields our list (header_fields.hpp), read by request_parser.
+using http_request = http::request<http::string_body, header_fields>;
 
 // Lets a handler answer with a streamed body (SSE) instead of a whole response. open() sends
 // the status line and headers (chunked; the server adds its own headers as for any response),

@@ -29,6 +29,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <boost/json/parse.hpp>
@@ -49,6 +51,22 @@ using domain::errc;
 namespace {
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 using ws_stream = websocket::stream<beast::tcp_stream>;
+
+// RFC 6455 §4.2.1, as Beast's websocket::is_upgrade (which takes only its own field container):
+// a GET of HTTP/1.1 or later whose Connection lists "upgrade" and whose Upgrade lists "websocket".
+bool is_websocket_upgrade(http_request const& req) {
+    return req.version() >= 11 && req.method() == http::verb::get &&
+           http::token_list{req[http::field::connection]}.exists("upgrade") &&
+           http::token_list{req[http::field::upgrade]}.exists("websocket");
+}
+
+// Beast's handshake reads the upgrade request in its own field container (ADR 0010): the request
+// line and fields are copied into one, once per session.
+http::request<http::empty_body> for_handshake(http_request const& req) {
+    http::request<http::empty_body> out{req.method(), req.target(), req.version()};
+    for (auto const& field : req) out.insert(field.name_string(), field.value());
+    return out;
+}
 
 // The client end of a stream over a WebSocket: each chunk becomes a chat.chunk message.
 class ws_client final : public stream_client {
@@ -262,7 +280,7 @@ api_router::serve_start(std::string text, json::value& id, http_request const& u
 }
 
 bool api_router::serves_upgrade(http_request const& req) const {
-    return path_of(req.target()) == "/api/v1/ai/stream" && websocket::is_upgrade(req);
+    return path_of(req.target()) == "/api/v1/ai/stream" && is_websocket_upgrade(req);
 }
 
 net::awaitable<void> api_router::serve_upgrade(http_request req, request_context const& context,
@@ -293,7 +311,7 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
         ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
             res.set(http::field::sec_websocket_protocol, "switchboard");
         }));
-    auto [accept_ec] = co_await ws.async_accept(req, use_tuple);
+    auto [accept_ec] = co_await ws.async_accept(for_handshake(req), use_tuple);
     if (accept_ec) co_return;
 
     beast::flat_buffer buffer;

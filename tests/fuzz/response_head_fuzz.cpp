@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
         auto name = field.substr(0, colon);
         auto value = colon == std::string_view::npos ? std::string_view() : field.substr(colon + 1);
         if (!name.empty() && name.find_first_of(":\r\n \t") == std::string_view::npos) {
-            // A view into the fuzzer's buffer: the fields keep their own copy (response_fields.hpp).
+            // A view into the fuzzer's buffer: the fields keep their own copy (header_fields.hpp).
             if (name.size() % 2 == 0) res.insert(name, value);
             else res.set(name, value); // replaces every field of that name
             if (res.find(name) == res.end()) std::abort();

@@ -44,14 +44,16 @@ config=(server/config.cpp server/config_reader.cpp server/config_fields.cpp serv
         adapters/http/client_ip.cpp adapters/observability/log.cpp adapters/observability/log_line.cpp
         adapters/observability/log_sink.cpp)
 
-targets=(response_head_fuzz upstream_response_fuzz stream_fuzz provider_answer_fuzz request_fuzz
+targets=(response_head_fuzz upstream_response_fuzz http_request_fuzz stream_fuzz provider_answer_fuzz request_fuzz
          retry_after_fuzz resp_fuzz config_fuzz credential_fuzz jwt_fuzz jwks_fuzz cache_key_fuzz
          answer_codec_fuzz rest_fuzz ai_route_fuzz usage_query_fuzz accept_encoding_fuzz webhook_fuzz)
 [ -n "${FUZZ_TARGETS:-}" ] && read -r -a targets <<< "$FUZZ_TARGETS"
 for target in "${targets[@]}"; do
     case $target in
     response_head_fuzz) link $target -- tests/fuzz/response_head_fuzz.cpp adapters/http/response_head.cpp \
-                          adapters/http/response_fields.cpp ;;
+                          adapters/http/header_fields.cpp ;;
+    http_request_fuzz) link $target -- tests/fuzz/http_request_fuzz.cpp adapters/http/request_parser.cpp \
+                         adapters/http/header_fields.cpp ;;
     upstream_response_fuzz) link $target -- tests/fuzz/upstream_response_fuzz.cpp adapters/http/framing.cpp \
                               adapters/upstream/upstream_parser.cpp ;;
     stream_fuzz | provider_answer_fuzz | request_fuzz | retry_after_fuzz | credential_fuzz | jwt_fuzz | cache_key_fuzz | \

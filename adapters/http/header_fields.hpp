@@ -1,13 +1,14 @@
 #pragma once
-// The header fields of a response the gateway writes: Beast's Fields concept for
-// http::message, kept as a list in the order the fields were set.
+// The header fields of a request the gateway reads or a response it writes: Beast's Fields
+// concept for http::message, kept as a list in the order the fields were set or received.
 //
 // Beast's basic_fields keeps an ordered tree of separately allocated fields (case-insensitive
 // name compares on every insert, a lookup of the name's enum, an allocation per field): about a
-// sixth of a cache hit's instructions went there (docs/PERFORMANCE.md). A response has a dozen
-// fields, set once each and read back once when its head is written, so a list searched from the
-// front is cheaper: names compare by length first, and a field's text goes into blocks that
-// never move, one allocation for a whole response.
+// sixth of a cache hit's instructions went there (docs/PERFORMANCE.md, ADR 0010). A message has
+// a dozen fields, set once each and read a few times, so a list searched from the front is
+// cheaper: a known field (given by its enum, as the request parser does) is found by its enum,
+// any other name by length first, then without case; a field's text goes into blocks that never
+// move, one allocation for a whole head.
 //
 // Contract, as basic_fields: names compare case-insensitively; a value loses the spaces and tabs
 // around it; `insert` adds a field beside any of the same name, `set` replaces them all; the order
@@ -25,7 +26,7 @@
 
 namespace switchboard::adapters {
 
-class response_fields {
+class header_fields {
 public:
     // One field: its name as it was given (or Beast's spelling of a known field) and its value.
     class value_type {
@@ -35,20 +36,23 @@ public:
         std::string_view value() const noexcept { return value_; }
 
     private:
-        friend class response_fields;
-        value_type(std::string_view name, std::string_view value) noexcept : name_(name), value_(value) {}
+        friend class header_fields;
+        value_type(boost::beast::http::field id, std::string_view name, std::string_view value) noexcept
+            : id_(id), name_(name), value_(value) {}
+        // The field's enum when it was given with it; `unknown` otherwise (then the name decides).
+        boost::beast::http::field id_;
         std::string_view name_;
         std::string_view value_;
     };
     using const_iterator = std::vector<value_type>::const_iterator;
     using iterator = const_iterator;
 
-    response_fields() = default;
-    response_fields(response_fields&& other) noexcept;
-    response_fields(response_fields const& other);
-    response_fields& operator=(response_fields&& other) noexcept;
-    response_fields& operator=(response_fields const& other);
-    ~response_fields();
+    header_fields() = default;
+    header_fields(header_fields&& other) noexcept;
+    header_fields(header_fields const& other);
+    header_fields& operator=(header_fields&& other) noexcept;
+    header_fields& operator=(header_fields const& other);
+    ~header_fields();
 
     const_iterator begin() const noexcept { return fields_.begin(); }
     const_iterator end() const noexcept { return fields_.end(); }
@@ -75,7 +79,7 @@ public:
     const_iterator erase(const_iterator at);
     void clear() noexcept;
 
-    friend void swap(response_fields& a, response_fields& b) noexcept;
+    friend void swap(header_fields& a, header_fields& b) noexcept;
 
 protected:
     // What Beast's http::message calls (the Fields concept, response side).
@@ -87,20 +91,34 @@ protected:
     void set_keep_alive_impl(unsigned version, bool keep_alive);
     bool has_content_length_impl() const noexcept;
     void set_content_length_impl(boost::optional<std::uint64_t> const& length);
-    // A response has no method or target: the concept asks for them, nothing calls them.
-    std::string_view get_method_impl() const noexcept { return {}; }
-    std::string_view get_target_impl() const noexcept { return {}; }
-    void set_method_impl(std::string_view) noexcept {}
-    void set_target_impl(std::string_view) noexcept {}
+    // The request line's method (only when it is not one of Beast's verbs) and target.
+    std::string_view get_method_impl() const noexcept { return method_; }
+    std::string_view get_target_impl() const noexcept { return target_; }
+    void set_method_impl(std::string_view method) { method_ = keep(method); }
+    void set_target_impl(std::string_view target) { target_ = keep(target); }
 
 private:
     struct block;
     // A copy of `text` in the blocks (where it stays until the fields are destroyed).
     std::string_view keep(std::string_view text);
-    void add(std::string_view name, std::string_view value);
+    void add(boost::beast::http::field id, std::string_view name, std::string_view value);
+    // By `id` when both it and a field's are known, else by `name` (the spelling of `id`).
+    static bool matches(value_type const& field, boost::beast::http::field id, std::string_view name) noexcept;
+    const_iterator find_field(boost::beast::http::field id, std::string_view name) const noexcept;
+    std::size_t count_field(boost::beast::http::field id, std::string_view name) const noexcept;
+    void set_field(boost::beast::http::field id, std::string_view name, std::string_view value);
+    std::size_t erase_field(boost::beast::http::field id, std::string_view name);
+    static std::uint64_t length_bit(std::size_t length) noexcept { return std::uint64_t{1} << (length % 64); }
+    bool may_have(std::string_view name) const noexcept { return (lengths_ & length_bit(name.size())) != 0; }
+    void recount_lengths() noexcept;
 
     std::vector<value_type> fields_;
-    std::string_view reason_;
+    // Bit (length % 64) set for every field name's length: most lookups are of fields a message
+    // does not have (a dozen optional request headers), answered here without a scan.
+    std::uint64_t lengths_ = 0;
+    std::string_view reason_; // a response's
+    std::string_view method_; // a request's
+    std::string_view target_;
     block* blocks_ = nullptr; // the newest first
     char* free_ = nullptr;    // the unused end of the newest block
     std::size_t left_ = 0;

@@ -1,6 +1,7 @@
 // The response's field list: Beast's Fields contract as the gateway uses it, and what it adds
 // (insertion order, views that outlive a replacement).
 #include "adapters/http/error_response.hpp"
+#include "adapters/http/request_parser.hpp"
 #include "adapters/http/response_head.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -20,7 +21,7 @@ std::vector<std::string> names_of(http_response const& res) {
 }
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(response_fields)
+BOOST_AUTO_TEST_SUITE(header_fields)
 
 BOOST_AUTO_TEST_CASE(names_compare_without_case_and_known_fields_meet_their_spelled_names) {
     http_response res{http::status::ok, 11};
@@ -155,6 +156,63 @@ BOOST_AUTO_TEST_CASE(the_head_lists_the_fields_in_the_order_they_were_set) {
                           "Content-Length: 2\r\n",
                           0) == 0u,
                head);
+}
+
+BOOST_AUTO_TEST_CASE(lookups_skip_absent_lengths_and_stay_right_after_erasures) {
+    http_response res{http::status::ok, 11};
+    res.insert("x-aa", "1");
+    res.insert("x-bb", "2");
+    res.insert("y", "short");
+    res.insert(std::string(65, 'z'), "long"); // 65 and 1 share a bit of the length mask
+    BOOST_TEST(res["Y"] == "short");
+    BOOST_TEST(res[std::string(65, 'Z')] == "long");
+    BOOST_TEST(res["q"].empty());
+    BOOST_TEST(res.erase("x-aa") == 1u);
+    BOOST_TEST(res["x-bb"] == "2"); // another name of the erased one's length
+    BOOST_TEST(res.erase("y") == 1u);
+    BOOST_TEST(res[std::string(65, 'z')] == "long");
+    res.erase(res.find("x-bb"));
+    BOOST_TEST(res["x-bb"].empty());
+    BOOST_TEST(res.count("x-bb") == 0u);
+    res.set("x-bb", "3");
+    BOOST_TEST(res["x-bb"] == "3");
+}
+
+BOOST_AUTO_TEST_CASE(a_request_is_parsed_into_the_list_with_its_names_as_sent_and_its_known_fields_by_enum) {
+    std::string const raw = "PURGE /v1/x?q=1 HTTP/1.1\r\nHost: gw\r\nX-Tenant: acme\r\ncontent-TYPE: text/plain\r\n"
+                            "Vary: a\r\nvary: b\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+    adapters::request_parser parser;
+    parser.eager(true); // the body too, in the same call
+    boost::system::error_code ec;
+    auto const used = parser.put(boost::asio::buffer(raw.data(), raw.size()), ec);
+    BOOST_TEST_REQUIRE(!ec, ec.message());
+    BOOST_TEST(used == raw.size());
+    BOOST_TEST_REQUIRE(parser.is_done());
+    auto const req = parser.release();
+    BOOST_TEST(req.method() == http::verb::purge);
+    BOOST_TEST(req.target() == "/v1/x?q=1");
+    BOOST_TEST(req.version() == 11u);
+    BOOST_TEST(req.body() == "hello world");
+    BOOST_TEST(req[http::field::content_type] == "text/plain");
+    BOOST_TEST(req.find(http::field::content_type)->name_string() == "content-TYPE"); // as sent
+    BOOST_TEST(req.find("x-tenant")->name() == http::field::unknown);
+    BOOST_TEST(req["X-TENANT"] == "acme");
+    BOOST_TEST(req.count(http::field::vary) == 2u);
+    std::vector<std::string> names;
+    for (auto const& field : req) names.emplace_back(field.name_string());
+    BOOST_TEST((names == std::vector<std::string>{"Host", "X-Tenant", "content-TYPE", "Vary", "vary",
+                                                  "Transfer-Encoding"}));
+
+    std::string const odd = "BREW /pot HTTP/1.0\r\nContent-Length: 2\r\n\r\nok"; // a method Beast has no verb for
+    adapters::request_parser other;
+    other.eager(true);
+    other.put(boost::asio::buffer(odd.data(), odd.size()), ec);
+    BOOST_TEST_REQUIRE(!ec, ec.message());
+    BOOST_TEST(other.get().method() == http::verb::unknown);
+    BOOST_TEST(other.get().method_string() == "BREW");
+    BOOST_TEST(other.get().body() == "ok");
+    BOOST_TEST(!other.get().keep_alive());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
