@@ -19,9 +19,8 @@ void upstream_parser::on_response_impl(int code, boost::beast::string_view, int,
 void upstream_parser::on_field_impl(http::field, boost::beast::string_view name_string,
                                     boost::beast::string_view value, error_code&) {
     if (fields_.capacity() == 0) fields_.reserve(16);
-    auto& [name, kept] = fields_.emplace_back(std::string(name_string.data(), name_string.size()),
-                                              std::string(value.data(), value.size()));
-    for (char& c : name) c = domain::ascii_lower(c);
+    fields_.emplace_back(domain::ascii_lowered(std::string_view(name_string.data(), name_string.size())),
+                         std::string(value.data(), value.size()));
 }
 
 void upstream_parser::on_body_init_impl(boost::optional<std::uint64_t> const& content_length, error_code& ec) {
