@@ -258,6 +258,28 @@ void header_fields::clear() noexcept {
     lengths_ = 0;
 }
 
+void header_fields::compact() {
+    std::size_t used = reason_.size() + method_.size() + target_.size();
+    for (auto const& field : fields_) used += field.name_.size() + field.value_.size();
+    std::size_t held = 0;
+    for (auto const* b = blocks_; b != nullptr; b = b->next) ++held;
+    // Worth it only when a block's unused room or the list's spare capacity is large.
+    if (held <= 1 && left_ < 256 && fields_.capacity() - fields_.size() < 4) return;
+    header_fields tight;
+    if (used > 0) {
+        tight.blocks_ = static_cast<block*>(::operator new(sizeof(block) + used));
+        tight.blocks_->next = nullptr;
+        tight.free_ = tight.blocks_->text();
+        tight.left_ = used;
+    }
+    tight.fields_.reserve(fields_.size());
+    for (auto const& field : fields_) tight.add(field.id_, tight.keep(field.name_), tight.keep(field.value_));
+    tight.reason_ = tight.keep(reason_);
+    tight.method_ = tight.keep(method_);
+    tight.target_ = tight.keep(target_);
+    swap(*this, tight);
+}
+
 void header_fields::set_reason_impl(std::string_view reason) {
     reason_ = keep(reason);
 }

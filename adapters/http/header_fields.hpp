@@ -78,11 +78,15 @@ public:
     std::size_t erase(std::string_view name);
     const_iterator erase(const_iterator at);
     void clear() noexcept;
+    // Moves the text into one block of its exact size and the list into exact capacity, for a
+    // head that is complete and may be kept long (a request is held for its stream's life).
+    // The one exception to the views' lifetime above: every view taken before it is invalid.
+    void compact();
 
     friend void swap(header_fields& a, header_fields& b) noexcept;
 
 protected:
-    // What Beast's http::message calls (the Fields concept, response side).
+    // What Beast's http::message calls (the Fields concept).
     std::string_view get_reason_impl() const noexcept { return reason_; }
     void set_reason_impl(std::string_view reason);
     bool get_chunked_impl() const;

@@ -29,7 +29,7 @@ private:
     void on_response_impl(int, boost::beast::string_view, int, error_code&) override {} // never a status line
     void on_field_impl(boost::beast::http::field name, boost::beast::string_view name_string,
                        boost::beast::string_view value, error_code& ec) override;
-    void on_header_impl(error_code&) override {}
+    void on_header_impl(error_code&) override { request_.compact(); } // a request may be held a stream long
     void on_body_init_impl(boost::optional<std::uint64_t> const& content_length, error_code& ec) override;
     std::size_t on_body_impl(boost::beast::string_view bytes, error_code& ec) override;
     void on_chunk_header_impl(std::uint64_t, boost::beast::string_view, error_code&) override {}

@@ -215,4 +215,35 @@ BOOST_AUTO_TEST_CASE(a_request_is_parsed_into_the_list_with_its_names_as_sent_an
     BOOST_TEST(!other.get().keep_alive());
 }
 
+BOOST_AUTO_TEST_CASE(compacting_keeps_every_field_value_and_start_line_and_the_list_takes_more_after) {
+    adapters::request_parser parser;
+    parser.eager(true);
+    std::string const raw = "GET /v1/models?limit=5 HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer sk-1\r\n"
+                            "X-Priority: high\r\nx-priority: low\r\n\r\n";
+    boost::system::error_code ec;
+    parser.put(boost::asio::buffer(raw.data(), raw.size()), ec); // the parser compacts the finished head
+    BOOST_TEST_REQUIRE(!ec, ec.message());
+    auto req = parser.release();
+    BOOST_TEST(req.target() == "/v1/models?limit=5");
+    BOOST_TEST(req[http::field::authorization] == "Bearer sk-1");
+    BOOST_TEST(req.count("x-priority") == 2u);
+    req.compact(); // twice is harmless
+    req.set("x-added", std::string(300, 'v'));
+    req.insert(http::field::accept, "application/json");
+    BOOST_TEST(req["x-added"].size() == 300u);
+    BOOST_TEST(req[http::field::accept] == "application/json");
+    BOOST_TEST(req[http::field::host] == "gw");
+    BOOST_TEST(req.target() == "/v1/models?limit=5");
+
+    http_response res{http::status::created, 11};
+    res.reason("Made");
+    for (int i = 0; i < 20; ++i) res.insert("x-field-" + std::to_string(i), std::to_string(i * i));
+    res.erase("x-field-3");
+    res.compact();
+    BOOST_TEST(res.reason() == "Made");
+    BOOST_TEST(res["x-field-19"] == "361");
+    BOOST_TEST(res["x-field-3"].empty());
+    BOOST_TEST(std::distance(res.begin(), res.end()) == 19);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
