@@ -3,6 +3,8 @@
 
 #include "domain/ascii.hpp"
 
+#include <boost/beast/http/rfc7230.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -41,12 +43,6 @@ template <typename Each> void for_each_token(std::string_view list, Each each) {
         if (comma == std::string_view::npos) break;
         list.remove_prefix(comma + 1);
     }
-}
-
-bool has_token(std::string_view list, std::string_view wanted) {
-    bool found = false;
-    for_each_token(list, [&](std::string_view token) { found = found || same_name(token, wanted); });
-    return found;
 }
 
 // `list` without the tokens `drop` refuses, with `extra` at its end when not empty.
@@ -302,7 +298,8 @@ void header_fields::set_chunked_impl(bool chunked) {
 
 bool header_fields::get_keep_alive_impl(unsigned version) const {
     auto const connection = (*this)[http::field::connection];
-    return version < 11 ? has_token(connection, "keep-alive") : !has_token(connection, "close");
+    http::token_list tokens{connection}; // case-insensitive, as Beast's own keep-alive reading
+    return version < 11 ? tokens.exists("keep-alive") : !tokens.exists("close");
 }
 
 void header_fields::set_keep_alive_impl(unsigned version, bool keep_alive) {
