@@ -20,6 +20,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <memory>
 #include <random>
 
 namespace switchboard::adapters {
@@ -48,37 +49,54 @@ inline net::awaitable<void> sleep_until(clock::time_point until, net::cancellati
 
 } // namespace runner_detail
 
+// A stream's attempts go through the stream_gate its Call owns (dispatcher.cpp); a whole
+// answer's Call has none.
+template <class Call> constexpr bool has_stream_gate = requires(Call& c) { c.gate; };
+
+// `Call` is the call's own part, owned here: a function (provider&, model, attempt_context) →
+// awaitable attempt_result<T>, and for a stream its gate and what its attempts need.
 template <class T, class Call> class call_runner {
     using clock = runner_detail::clock;
 
   public:
-    call_runner(dispatcher& d, request_hints const& hints, call_context ctx, stream_gate* gate,
-                domain::quota_counts estimate, Call& call, std::vector<provider_slot const*> slots)
-        : d_(d), hints_(hints), ctx_(ctx), gate_(gate), estimate_(estimate), tokens_(estimate.tokens), call_(call),
-          slots_(std::move(slots)),
-          client_gone_(ctx.client_gone) {}
+    call_runner(dispatcher& d, request_hints const& hints, call_context ctx, domain::quota_counts estimate, Call call,
+                std::vector<provider_slot const*> slots, call::call_plan plan)
+        : d_(d), hints_(hints), ctx_(ctx), estimate_(estimate), tokens_(estimate.tokens), call_(std::move(call)),
+          slots_(std::move(slots)), machine_(std::move(plan), d.resilience_), client_gone_(ctx.client_gone) {}
+    call_runner(call_runner const&) = delete;
+    call_runner& operator=(call_runner const&) = delete;
 
     // A runner abandoned mid-call (its coroutine destroyed) still ends the admission it holds.
     ~call_runner() {
         if (open_) d_.resilience_.report(open_->key, domain::call_result::neutral, clock::now(), std::nullopt, open_->held);
     }
 
-    net::awaitable<dispatch_result<T>> run(call::call_plan plan, std::optional<domain::tier> tier) {
-        call::call_machine machine(std::move(plan), d_.resilience_);
+    // Runs the machine to its end. The runner — the call's state — is on the heap and this is the
+    // call's one frame: a stream keeps it for as long as it streams, rather than a frame per
+    // layer that led here (each would hold its own copy of the result on the way back).
+    static net::awaitable<dispatch_result<T>> run(std::unique_ptr<call_runner> self, std::optional<domain::tier> tier) {
+        auto& r = *self;
+        auto& machine = r.machine_;
         auto a = machine.start(clock::now());
         // Actions answered at once (admission, capacity, the retry budget) cost no coroutine frame.
         for (;;) {
-            report_health(machine, a);
-            if (a.release_quota && provider_hold_) co_await release_provider_quota();
+            r.report_health(machine, a);
+            if (a.release_quota && r.provider_hold_) co_await r.release_provider_quota();
             if (a.kind == call::action_kind::done) break;
-            if (auto now = carry_out_now(machine, a)) {
+            if (auto now = r.carry_out_now(machine, a)) {
                 a = machine.resume(*now, clock::now());
                 continue;
             }
-            auto event = co_await carry_out(machine, a);
+            if (a.kind == call::action_kind::attempt && !r.client_left()) {
+                // Awaited from here, not through carry_out: a stream's attempt lasts as long as it
+                // streams, and carry_out's frame (every action's locals) would be kept as long.
+                a = machine.resume(co_await r.attempt(machine, a), clock::now());
+                continue;
+            }
+            auto event = co_await r.carry_out(machine, a);
             a = machine.resume(event, clock::now());
         }
-        co_return outcome(machine, a, tier);
+        co_return r.outcome(machine, a, tier);
     }
 
   private:
@@ -135,12 +153,10 @@ template <class T, class Call> class call_runner {
             co_return co_await reserve_provider_quota(candidate(m, a.index).provider);
         case action_kind::wait:
             co_return co_await wait(a);
-        case action_kind::attempt:
-            co_return co_await attempt(m, a);
         case action_kind::settle:
             co_await settle(m, a);
             co_return call::event::settled{};
-        default: // done, and the actions carry_out_now answers
+        default: // done, the actions carry_out_now answers, and attempts (run awaits them)
             break;
         }
         co_return call::event::cancelled{}; // unreachable
@@ -246,10 +262,11 @@ template <class T, class Call> class call_runner {
         auto const traceparent = child_traceparent(hints_.trace); // a span per attempt
         attempt_context ctx{a.attempt_deadline, hints_.request_id, traceparent, hints_.trace.tracestate};
         ctx.cancel = client_gone_.slot(); // the provider binds it to each upstream operation
-        if (gate_) {
+        auto* gate = this->gate();
+        if (gate) {
             ctx.first_token_by = a.first_token_by;
             ctx.idle_gap = d_.catalog_->stream_idle_timeout;
-            gate_->attempt(d, a.resume);
+            gate->attempt(d, a.resume);
         }
         auto const sent = clock::now();
         auto outcome = co_await call_(*slot.impl, d.model, ctx);
@@ -259,11 +276,11 @@ template <class T, class Call> class call_runner {
         call::event::attempt_ended ended;
         if (!outcome) ended.error = outcome.error();
         d_.observe_attempt(hints_.request_id, record_, d, sent, ended.error ? &*ended.error : nullptr);
-        if (gate_) {
-            if (outcome) gate_->attempt_ended();
-            ended.rejected = outcome && gate_->rejected();
-            ended.committed = gate_->committed();
-            ended.client_gone = gate_->client_gone() || client_left();
+        if (gate) {
+            if (outcome) gate->attempt_ended();
+            ended.rejected = outcome && gate->rejected();
+            ended.committed = gate->committed();
+            ended.client_gone = gate->client_gone() || client_left();
         }
         if (ended.rejected)
             log_event(log_level::info, "stream_resume_rejected",
@@ -273,6 +290,13 @@ template <class T, class Call> class call_runner {
         else if (!ended.rejected)
             value_ = std::move(*outcome);
         co_return ended;
+    }
+
+    stream_gate* gate() {
+        if constexpr (has_stream_gate<Call>)
+            return &call_.gate;
+        else
+            return nullptr;
     }
 
     bool client_left() const { return client_gone_.cancelled() != net::cancellation_type::none; }
@@ -386,11 +410,11 @@ template <class T, class Call> class call_runner {
     dispatcher& d_;
     request_hints const& hints_;
     call_context ctx_;
-    stream_gate* gate_; // streams: the attempts go through it
     domain::quota_counts estimate_; // one request, its tokens and their dearest price
     std::int64_t tokens_;
-    Call& call_;
+    Call call_;
     std::vector<provider_slot const*> slots_; // parallel to the plan's candidates
+    call::call_machine machine_;
     std::optional<open_admission> open_;      // admitted, not yet reported
     std::optional<quota_hold> tenant_hold_;
     std::optional<key_hold> key_hold_;

@@ -82,22 +82,28 @@ domain::quota_counts dispatcher::estimate_of(std::vector<domain::deployment> con
     return {1, tokens, domain::to_micro_usd(usd)};
 }
 
+namespace {
+// A call refused before it was planned (no route): its result, with no frame beyond this one.
+template <class T> net::awaitable<dispatch_result<T>> refused_at_once(dispatch_failure failure) {
+    co_return std::move(failure);
+}
+} // namespace
+
 template <class T, class Call>
 net::awaitable<dispatch_result<T>> dispatcher::dispatch(domain::route_table const& routes, std::string const& model, std::string const& forced,
                                                         std::int64_t tokens, domain::request_features features,
-                                                        request_hints const& hints, call_context ctx,
-                                                        stream_gate* gate, Call call) {
+                                                        request_hints const& hints, call_context ctx, Call call) {
     auto const start = clock::now();
     resilience_.on_request(start);
     call::route_request const request{model,          forced,   hints.preferred_provider, hints.priority,
                                       hints.tier,     features, resilience_.mode()};
     auto routed = call::plan_route({routes, catalog_->prices, catalog_->tiers}, request, resilience_, start);
-    if (!routed) co_return dispatch_failure{routed.error()};
+    if (!routed) return refused_at_once<T>(dispatch_failure{routed.error()});
     std::vector<provider_slot const*> slots;
-    auto plan = plan_for(routed->order, hints, ctx, gate != nullptr, slots);
-    call_runner<T, Call> runner(*this, hints, ctx, gate, estimate_of(routed->order, tokens, features), call,
-                                std::move(slots));
-    co_return co_await runner.run(std::move(plan), routed->chosen_tier);
+    auto plan = plan_for(routed->order, hints, ctx, has_stream_gate<Call>, slots);
+    auto runner = std::make_unique<call_runner<T, Call>>(*this, hints, ctx, estimate_of(routed->order, tokens, features),
+                                                         std::move(call), std::move(slots), std::move(plan));
+    return call_runner<T, Call>::run(std::move(runner), routed->chosen_tier);
 }
 
 dispatcher::chat_call dispatcher::size_chat(domain::chat_request const& original, domain::priority priority) const {
@@ -117,7 +123,7 @@ dispatcher::chat(domain::chat_request const& original, request_hints const& hint
     auto const call = size_chat(original, hints.priority); // the scaled copy lives in this frame
     auto const& request = call.scaled ? *call.scaled : original;
     co_return co_await dispatch<domain::chat_completion>(
-        catalog_->routes, request.model, request.force_provider, call.tokens, call.features, hints, ctx, nullptr,
+        catalog_->routes, request.model, request.force_provider, call.tokens, call.features, hints, ctx,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.chat(request, model, ctx);
         });
@@ -127,7 +133,7 @@ net::awaitable<dispatch_result<domain::embedding_result>>
 dispatcher::embed(domain::embedding_request const& request, request_hints const& hints, call_context ctx) {
     auto const tokens = domain::estimated_tokens(request);
     return dispatch<domain::embedding_result>(
-        catalog_->routes, request.model, request.force_provider, tokens, domain::request_features{tokens, false}, hints, ctx, nullptr,
+        catalog_->routes, request.model, request.force_provider, tokens, domain::request_features{tokens, false}, hints, ctx,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.embed(request, model, ctx);
         });
@@ -137,26 +143,41 @@ net::awaitable<dispatch_result<rest_answer>> dispatcher::rest(std::string const&
                                                               request_hints const& hints, call_context ctx) {
     static std::string const no_forced_provider; // outlives the coroutine, which holds a reference
     return dispatch<rest_answer>(catalog_->rest.routes, route, no_forced_provider, 0, domain::request_features{}, hints,
-                                 ctx, nullptr,
+                                 ctx,
                                  [&call](provider& p, std::string const& operation, attempt_context const& attempt) {
                                      return p.rest(call, operation, attempt);
                                  });
 }
 
+namespace {
+// A streamed chat's own part of the call, owned by its runner: the request as sized, the gate
+// between the provider and the client, and the prefill request of a resumed attempt.
+struct stream_call {
+    domain::chat_request const& original;
+    std::optional<domain::chat_request> scaled; // set when the gateway mode scaled max_tokens down
+    stream_gate gate;
+    std::optional<domain::chat_request> continued;
+
+    domain::chat_request const& request() const { return scaled ? *scaled : original; }
+    net::awaitable<attempt_result<stream_result>> operator()(provider& p, std::string const& model,
+                                                             attempt_context const& ctx) {
+        if (gate.mode() != resume_mode::prefill) return p.chat_stream(request(), model, ctx, gate);
+        continued = domain::with_assistant_prefill(request(), gate.text());
+        return p.chat_stream(*continued, model, ctx, gate);
+    }
+};
+} // namespace
+
+// Not a coroutine: a stream keeps no frame here. The scaled copy differs from the original in
+// max_tokens only, so the route is read from the original (which outlives the call).
 net::awaitable<dispatch_result<stream_result>>
 dispatcher::chat_stream(domain::chat_request const& original, request_hints const& hints, stream_client& client,
                         call_context ctx) {
-    auto const call = size_chat(original, hints.priority);
-    auto const& request = call.scaled ? *call.scaled : original;
-    stream_gate gate(client);
-    std::optional<domain::chat_request> continued; // the prefill request of a resumed attempt
-    co_return co_await dispatch<stream_result>(
-        catalog_->routes, request.model, request.force_provider, call.tokens, call.features, hints, ctx, &gate,
-        [&request, &gate, &continued](provider& p, std::string const& model, attempt_context const& ctx) {
-            if (gate.mode() != resume_mode::prefill) return p.chat_stream(request, model, ctx, gate);
-            continued = domain::with_assistant_prefill(request, gate.text());
-            return p.chat_stream(*continued, model, ctx, gate);
-        });
+    auto sized = size_chat(original, hints.priority);
+    auto const tokens = sized.tokens;
+    auto const features = sized.features;
+    return dispatch<stream_result>(catalog_->routes, original.model, original.force_provider, tokens, features, hints,
+                                   ctx, stream_call{original, std::move(sized.scaled), stream_gate(client), {}});
 }
 
 } // namespace switchboard::adapters

@@ -191,12 +191,12 @@ class dispatcher {
 
     // Plans the call (domain::call::plan_route) and runs its machine (call_runner.hpp).
     // `tokens` estimates the call's size for quotas, budgets and tokens-per-minute limits.
-    // `gate`: a stream's attempts go through it (null for whole answers).
+    // `call` makes each attempt; a stream's also owns the gate its attempts go through. Not a
+    // coroutine: the call's one frame is its runner's.
     template <class T, class Call>
     net::awaitable<dispatch_result<T>> dispatch(domain::route_table const& routes, std::string const& model, std::string const& forced,
                                                 std::int64_t tokens, domain::request_features features,
-                                                request_hints const& hints, call_context ctx,
-                                                class stream_gate* gate, Call call);
+                                                request_hints const& hints, call_context ctx, Call call);
     // What the call reserves: one request, its estimated tokens, and what they cost at the dearest
     // deployment that may serve it (quotas and budgets in dollars never undercount).
     domain::quota_counts estimate_of(std::vector<domain::deployment> const& order, std::int64_t tokens,

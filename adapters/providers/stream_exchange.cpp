@@ -27,8 +27,10 @@ class sse_reader final : public upstream_stream_reader {
 
     bool on_head(int status, std::vector<std::pair<std::string, std::string>> const& headers) override {
         status_ = status;
-        headers_ = headers;
-        if (!is_success(status)) return true;
+        if (!is_success(status)) { // kept for the error's parser; a stream's are not kept
+            headers_ = headers;
+            return true;
+        }
         // A success that is not an event stream (an HTML error page, plain JSON, an empty body)
         // holds no answer to relay: the attempt failed, and its body is not read.
         auto const type =
@@ -105,7 +107,7 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
                                               std::string(upstream_model), unix_now());
     sse_reader reader(translator, sink, ctx);
     auto const ended =
-        co_await client_->send_streaming(req, std::min(ctx.deadline, ctx.first_token_by), reader, ctx.cancel);
+        co_await client_->send_streaming(std::move(req), std::min(ctx.deadline, ctx.first_token_by), reader, ctx.cancel);
     // Cancelled (the client left): our own cut, not the provider's failure. What was relayed is
     // the result, billed as such.
     if (!ended && ended.error() == transport_failure::cancelled) reader.client_gone_ = true;

@@ -330,7 +330,7 @@ http_client::send(upstream_request const& request, clock::time_point deadline, n
 }
 
 net::awaitable<boost::system::result<stream_end, transport_failure>>
-http_client::send_streaming(upstream_request const& request, clock::time_point deadline,
+http_client::send_streaming(upstream_request request, clock::time_point deadline,
                             upstream_stream_reader& reader, net::cancellation_slot cancel) {
     auto req = build(request);
     for (int round = 0; round < 2; ++round) {
@@ -350,7 +350,11 @@ http_client::send_streaming(upstream_request const& request, clock::time_point d
         }
         int const status = parser->status();
         if (!reader.on_head(status, parser->fields()) || status == 101) co_return stream_end::stopped;
-        parser->fields() = {}; // handed on: not kept for the stream's life
+        req = wire_request();                    // sent, and no round is left to send it again
+        request = upstream_request();
+        // Handed on: not kept for the stream's life (a move from an empty list frees the storage;
+        // `= {}` would only clear it).
+        parser->fields() = upstream_parser::field_list();
         // Small reads, handed on as they arrive: a stream's latency is the point, and this buffer
         // lives in every open stream's frame (memory per stream). An SSE event is a few hundred
         // bytes; a burst is handed on in pieces of this size, from bytes already read.
