@@ -47,6 +47,10 @@ inline net::awaitable<void> sleep_until(clock::time_point until, net::cancellati
     co_await timer.async_wait(net::bind_cancellation_slot(cancel, net::as_tuple(net::use_awaitable)));
 }
 
+template <class H> std::unique_ptr<H> on_heap(std::optional<H>&& held) {
+    return held ? std::make_unique<H>(std::move(*held)) : nullptr;
+}
+
 } // namespace runner_detail
 
 // A stream's attempts go through the stream_gate its Call owns (dispatcher.cpp); a whole
@@ -76,27 +80,23 @@ template <class T, class Call> class call_runner {
     // layer that led here (each would hold its own copy of the result on the way back).
     static net::awaitable<dispatch_result<T>> run(std::unique_ptr<call_runner> self, std::optional<domain::tier> tier) {
         auto& r = *self;
-        auto& machine = r.machine_;
-        auto a = machine.start(clock::now());
-        // Actions answered at once (admission, capacity, the retry budget) cost no coroutine frame.
+        auto& a = r.action_;
+        a = r.machine_.start(clock::now());
         for (;;) {
-            r.report_health(machine, a);
+            r.report_health(r.machine_, a);
             if (a.release_quota && r.provider_hold_) co_await r.release_provider_quota();
             if (a.kind == call::action_kind::done) break;
-            if (auto now = r.carry_out_now(machine, a)) {
-                a = machine.resume(*now, clock::now());
-                continue;
-            }
-            if (a.kind == call::action_kind::attempt && !r.client_left()) {
-                // Awaited from here, not through carry_out: a stream's attempt lasts as long as it
-                // streams, and carry_out's frame (every action's locals) would be kept as long.
-                a = machine.resume(co_await r.attempt(machine, a), clock::now());
-                continue;
-            }
-            auto event = co_await r.carry_out(machine, a);
-            a = machine.resume(event, clock::now());
+            // Actions answered at once (admission, capacity, the retry budget) cost no frame.
+            if (r.resume_at_once()) continue;
+            // An attempt is awaited from here, not through carry_out: a stream's attempt lasts as
+            // long as it streams, and carry_out's frame (every action's locals) would last as long.
+            if (a.kind == call::action_kind::attempt && !r.client_left())
+                co_await r.attempt(r.machine_, a);
+            else
+                co_await r.carry_out(r.machine_, a);
+            a = r.machine_.resume(r.event_, clock::now());
         }
-        co_return r.outcome(machine, a, tier);
+        co_return r.outcome(r.machine_, a, tier);
     }
 
   private:
@@ -117,6 +117,13 @@ template <class T, class Call> class call_runner {
     }
     std::string const& key(call::call_machine const& m, std::size_t i) const { return m.plan().candidates[i].key; }
 
+    // Whether the action needed no waiting: then the machine has its event and the next action.
+    bool resume_at_once() {
+        auto now = carry_out_now(machine_, action_);
+        if (now) action_ = machine_.resume(*now, clock::now());
+        return now.has_value();
+    }
+
     // The event of an action that needs no waiting, or nullopt.
     std::optional<call::call_event> carry_out_now(call::call_machine const& m, call::action const& a) {
         using call::action_kind;
@@ -132,34 +139,46 @@ template <class T, class Call> class call_runner {
         }
     }
 
-    net::awaitable<call::call_event> carry_out(call::call_machine const& m, call::action const& a) {
+    // Carries out an action that waits; its event is left in event_.
+    net::awaitable<void> carry_out(call::call_machine const& m, call::action const& a) {
         using call::action_kind;
         // The client left: nothing more is started for it, but what it holds is settled.
-        if (client_left() && a.kind != action_kind::settle) co_return call::event::cancelled{};
+        if (client_left() && a.kind != action_kind::settle) {
+            event_ = call::event::cancelled{};
+            co_return;
+        }
         switch (a.kind) {
         case action_kind::reserve_tenant:
-            co_return co_await reserve_tenant();
+            event_ = co_await reserve_tenant();
+            break;
         case action_kind::reserve_key:
-            co_return co_await reserve_key();
+            event_ = co_await reserve_key();
+            break;
         case action_kind::await_admission: {
             auto const* limits = co_await ctx_.admission->outcome();
-            co_return call::event::admission_decided{limits->refusal};
-        }
-        case action_kind::reserve_budget:
-            co_return co_await reserve_budget();
-        case action_kind::reserve_together:
-            co_return co_await reserve_together(m.plan());
-        case action_kind::reserve_provider_quota:
-            co_return co_await reserve_provider_quota(candidate(m, a.index).provider);
-        case action_kind::wait:
-            co_return co_await wait(a);
-        case action_kind::settle:
-            co_await settle(m, a);
-            co_return call::event::settled{};
-        default: // done, the actions carry_out_now answers, and attempts (run awaits them)
+            event_ = call::event::admission_decided{limits->refusal};
             break;
         }
-        co_return call::event::cancelled{}; // unreachable
+        case action_kind::reserve_budget:
+            event_ = co_await reserve_budget();
+            break;
+        case action_kind::reserve_together:
+            event_ = co_await reserve_together(m.plan());
+            break;
+        case action_kind::reserve_provider_quota:
+            event_ = co_await reserve_provider_quota(candidate(m, a.index).provider);
+            break;
+        case action_kind::wait:
+            event_ = co_await wait(a);
+            break;
+        case action_kind::settle:
+            co_await settle(m, a);
+            event_ = call::event::settled{};
+            break;
+        default: // done, the actions carry_out_now answers, and attempts (run awaits them)
+            event_ = call::event::cancelled{}; // unreachable
+            break;
+        }
     }
 
     // The side effects an action carries on the deployment being left or retried.
@@ -179,7 +198,7 @@ template <class T, class Call> class call_runner {
     net::awaitable<call::event::tenant_reserved> reserve_tenant() {
         auto held = co_await d_.quotas_->reserve_tenant(hints_.tenant, estimate_);
         if (!held) co_return call::event::tenant_reserved{held.error()};
-        tenant_hold_ = std::move(*held);
+        tenant_hold_ = runner_detail::on_heap(std::move(*held));
         if (tenant_hold_) record_.quota_remaining = std::max(0.0, 1.0 - tenant_hold_->use);
         co_return call::event::tenant_reserved{};
     }
@@ -187,7 +206,7 @@ template <class T, class Call> class call_runner {
     net::awaitable<call::event::key_reserved> reserve_key() {
         auto held = co_await d_.keys_->reserve(hints_.key_id, hints_.key_limits, estimate_);
         if (!held) co_return call::event::key_reserved{held.error()};
-        key_hold_ = std::move(*held);
+        key_hold_ = std::make_unique<key_hold>(std::move(*held));
         co_return call::event::key_reserved{};
     }
 
@@ -244,7 +263,7 @@ template <class T, class Call> class call_runner {
         }
         if (r.state == quota_keeper::room::unavailable) co_return call::event::quota_checked{room::unavailable};
         if (r.hold) d_.resilience_.on_quota_use(provider, r.use);
-        provider_hold_ = std::move(r.hold);
+        provider_hold_ = runner_detail::on_heap(std::move(r.hold));
         co_return call::event::quota_checked{room::granted};
     }
 
@@ -255,28 +274,32 @@ template <class T, class Call> class call_runner {
         co_return call::event::woke{};
     }
 
-    net::awaitable<call::call_event> attempt(call::call_machine const& m, call::action const& a) {
-        auto const& slot = *slots_[a.index];
+    // One attempt; its event is left in event_. What follows the answer is a plain function:
+    // its locals stay out of this frame, which a stream keeps for as long as it streams.
+    net::awaitable<void> attempt(call::call_machine const& m, call::action const& a) {
         auto const& d = candidate(m, a.index);
         count_attempt(m, a);
         auto const traceparent = child_traceparent(hints_.trace); // a span per attempt
         attempt_context ctx{a.attempt_deadline, hints_.request_id, traceparent, hints_.trace.tracestate};
         ctx.cancel = client_gone_.slot(); // the provider binds it to each upstream operation
-        auto* gate = this->gate();
-        if (gate) {
+        if (auto* gate = this->gate()) {
             ctx.first_token_by = a.first_token_by;
             ctx.idle_gap = d_.catalog_->stream_idle_timeout;
             gate->attempt(d, a.resume);
         }
         auto const sent = clock::now();
-        auto outcome = co_await call_(*slot.impl, d.model, ctx);
+        auto outcome = co_await call_(*slots_[a.index]->impl, d.model, ctx);
+        event_ = after_attempt(d, sent, std::move(outcome));
+    }
+
+    call::call_event after_attempt(domain::deployment const& d, clock::time_point sent, attempt_result<T>&& outcome) {
         // Cut short by the client's departure: not the deployment's failure. A partial stream
         // that returned its result ends as served, billed for what was relayed.
-        if (!outcome && client_left()) co_return call::event::cancelled{};
+        if (!outcome && client_left()) return call::event::cancelled{};
         call::event::attempt_ended ended;
         if (!outcome) ended.error = outcome.error();
         d_.observe_attempt(hints_.request_id, record_, d, sent, ended.error ? &*ended.error : nullptr);
-        if (gate) {
+        if (auto* gate = this->gate()) {
             if (outcome) gate->attempt_ended();
             ended.rejected = outcome && gate->rejected();
             ended.committed = gate->committed();
@@ -289,7 +312,7 @@ template <class T, class Call> class call_runner {
             ended.draw = runner_detail::unit_random();
         else if (!ended.rejected)
             value_ = std::move(*outcome);
-        co_return ended;
+        return ended;
     }
 
     stream_gate* gate() {
@@ -415,10 +438,14 @@ template <class T, class Call> class call_runner {
     Call call_;
     std::vector<provider_slot const*> slots_; // parallel to the plan's candidates
     call::call_machine machine_;
+    call::action action_;   // the machine's latest action
+    call::call_event event_; // what the latest awaited action came to
     std::optional<open_admission> open_;      // admitted, not yet reported
-    std::optional<quota_hold> tenant_hold_;
-    std::optional<key_hold> key_hold_;
-    std::optional<quota_hold> provider_hold_;
+    // The reservations held, on the heap only when there is one (a hold is a few hundred bytes,
+    // and a stream keeps its runner for as long as it streams).
+    std::unique_ptr<quota_hold> tenant_hold_;
+    std::unique_ptr<key_hold> key_hold_;
+    std::unique_ptr<quota_hold> provider_hold_;
     bool budget_held_ = false;
     bool routed_ = false; // past the reservations: a deployment was asked for
     std::optional<T> value_; // the answer that served

@@ -151,18 +151,19 @@ net::awaitable<dispatch_result<rest_answer>> dispatcher::rest(std::string const&
 
 namespace {
 // A streamed chat's own part of the call, owned by its runner: the request as sized, the gate
-// between the provider and the client, and the prefill request of a resumed attempt.
+// between the provider and the client, and the prefill request of a resumed attempt. The two
+// requests are rare (a degraded mode, a resumed stream) and on the heap only when they exist.
 struct stream_call {
     domain::chat_request const& original;
-    std::optional<domain::chat_request> scaled; // set when the gateway mode scaled max_tokens down
+    std::unique_ptr<domain::chat_request const> scaled; // set when the gateway mode scaled max_tokens down
     stream_gate gate;
-    std::optional<domain::chat_request> continued;
+    std::unique_ptr<domain::chat_request const> continued;
 
     domain::chat_request const& request() const { return scaled ? *scaled : original; }
     net::awaitable<attempt_result<stream_result>> operator()(provider& p, std::string const& model,
                                                              attempt_context const& ctx) {
         if (gate.mode() != resume_mode::prefill) return p.chat_stream(request(), model, ctx, gate);
-        continued = domain::with_assistant_prefill(request(), gate.text());
+        continued = std::make_unique<domain::chat_request const>(domain::with_assistant_prefill(request(), gate.text()));
         return p.chat_stream(*continued, model, ctx, gate);
     }
 };
@@ -174,10 +175,10 @@ net::awaitable<dispatch_result<stream_result>>
 dispatcher::chat_stream(domain::chat_request const& original, request_hints const& hints, stream_client& client,
                         call_context ctx) {
     auto sized = size_chat(original, hints.priority);
-    auto const tokens = sized.tokens;
-    auto const features = sized.features;
-    return dispatch<stream_result>(catalog_->routes, original.model, original.force_provider, tokens, features, hints,
-                                   ctx, stream_call{original, std::move(sized.scaled), stream_gate(client), {}});
+    auto scaled = runner_detail::on_heap(std::move(sized.scaled));
+    return dispatch<stream_result>(catalog_->routes, original.model, original.force_provider, sized.tokens,
+                                   sized.features, hints, ctx,
+                                   stream_call{original, std::move(scaled), stream_gate(client), nullptr});
 }
 
 } // namespace switchboard::adapters

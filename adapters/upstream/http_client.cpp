@@ -350,8 +350,10 @@ http_client::send_streaming(upstream_request request, clock::time_point deadline
         }
         int const status = parser->status();
         if (!reader.on_head(status, parser->fields()) || status == 101) co_return stream_end::stopped;
-        req = wire_request();                    // sent, and no round is left to send it again
-        request = upstream_request();
+        // Sent, and no round is left to send it again: let go (a move-assignment of an empty
+        // string would keep the storage; a move-construction takes it).
+        { auto const sent = std::move(req); }
+        { auto const gone = std::move(request); }
         // Handed on: not kept for the stream's life (a move from an empty list frees the storage;
         // `= {}` would only clear it).
         parser->fields() = upstream_parser::field_list();
