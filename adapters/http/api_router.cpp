@@ -239,13 +239,25 @@ void api_router::observe(http_request const& req, http_response const& res, requ
     services_.observer->finished(done);
 }
 
-net::awaitable<http_response> api_router::answer(http_request& req, request_context const& context,
-                                                 request_scope& scope) {
+namespace {
+// The error response of a refused identification (401 with its challenge).
+void refuse(http_response& res, domain::gateway_error const& refusal, http_request const& req,
+            std::string const& request_id) {
+    res = answer_error(refusal, req, request_id);
+    if (refusal.code == errc::unauthorized) challenge(res, !bearer_token(req).empty());
+}
+} // namespace
+
+// The request's route, or the response that refuses it (unknown path, method, bad escape, not
+// JSON): false and `refusal` set.
+bool api_router::route_of(http_request const& req, request_context const& context, request_scope& scope,
+                          route const*& match, std::string& param, http_response& refusal) const {
     std::string const& request_id = context.request_id;
     std::string_view const path = path_of(req.target());
     // HEAD is GET without the body (the server writes the head only).
     auto const method = req.method() == http::verb::head ? http::verb::get : req.method();
-    auto [match, raw_param] = find_route(path, method);
+    auto [found, raw_param] = find_route(path, method);
+    match = found;
     std::string named_tenant;
     if (!match) // a named AI route of the config, by its path
         if (auto const* named = named_route(path, named_tenant)) {
@@ -256,39 +268,54 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     scope.call = match && match->method == method && match->calls_provider;
     scope.stream = context.stream;
     if (!match) {
-        co_return answer_error(domain::make_error(errc::not_found,
-                                          "Unknown request URL: " + domain::truncate_for_message(path, 128)),
-                       req, request_id);
+        refusal = answer_error(
+            domain::make_error(errc::not_found, "Unknown request URL: " + domain::truncate_for_message(path, 128)), req,
+            request_id);
+        return false;
     }
     if (match->method != method) {
-        auto res = answer_error(domain::make_error(errc::method_not_allowed,
-                                           "Method " + std::string(req.method_string().substr(0, 16)) +
-                                               " is not allowed on " + std::string(path)),
-                        req, request_id);
-        res.set(http::field::allow, match == &named_route_entry() ? std::string("POST") : allowed_methods(path));
-        co_return res;
-    }
-    auto param = percent_decoded(raw_param);
-    if (!param)
-        co_return answer_error(domain::make_error(errc::invalid_request, "The URL's path has an invalid %-escape"),
+        refusal = answer_error(domain::make_error(errc::method_not_allowed,
+                                                  "Method " + std::string(req.method_string().substr(0, 16)) +
+                                                      " is not allowed on " + std::string(path)),
                                req, request_id);
-
+        refusal.set(http::field::allow, match == &named_route_entry() ? std::string("POST") : allowed_methods(path));
+        return false;
+    }
+    auto decoded = percent_decoded(raw_param);
+    if (!decoded) {
+        refusal = answer_error(domain::make_error(errc::invalid_request, "The URL's path has an invalid %-escape"), req,
+                               request_id);
+        return false;
+    }
+    param = std::move(*decoded);
     // Every POST and PATCH route reads JSON. Anything else is refused before it runs or is
     // billed: a browser sends text/plain or form data cross-site without a preflight.
     bool const has_body = (method == http::verb::post || method == http::verb::patch) && !req.body().empty();
-    if (has_body && !domain::is_json_media_type(req[http::field::content_type]))
-        co_return answer_error(domain::make_error(errc::unsupported_media_type,
+    if (has_body && !domain::is_json_media_type(req[http::field::content_type])) {
+        refusal = answer_error(domain::make_error(errc::unsupported_media_type,
                                                   "The request body must be sent as Content-Type: application/json"),
                                req, request_id);
+        return false;
+    }
+    return true;
+}
+
+// (A streamed call keeps this frame for as long as it streams: what waits for nothing is done by
+// plain functions, whose locals stay off it.)
+net::awaitable<http_response> api_router::answer(http_request& req, request_context const& context,
+                                                 request_scope& scope) {
+    std::string const& request_id = context.request_id;
+    http_response res;
+    route const* match = nullptr;
+    std::string param;
+    if (!route_of(req, context, scope, match, param, res)) co_return res;
     if (auto refusal = co_await identify(req, context, scope, *match)) {
-        auto res = answer_error(*refusal, req, request_id);
-        if (refusal->code == errc::unauthorized) challenge(res, !bearer_token(req).empty());
+        refuse(res, *refusal, req, request_id);
         co_return res;
     }
     // A legacy path is the current one in every respect (limits included) but its headers.
-    route_call call{req, request_id, scope, std::move(*param)};
+    route_call call{req, request_id, scope, std::move(param)};
     auto admitted = co_await admit(match->current(), scope, match->calls_provider, match->rate_limited);
-    http_response res;
     if (!admitted.refused_before_serving()) {
         scope.admission = admitted.running();
         res = co_await serve(*match, call);
@@ -392,12 +419,15 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, call_ex
     auto& scope = x.scope;
     auto& out = *scope.stream;
     sse_client client(out, req, request_id, services_.cors);
-    if (x.cache) {
+    // (This frame lasts as long as the stream: the work that waits for nothing is done by
+    // lambdas called at once, whose locals stay off it.)
+    if (x.cache) [&] {
         http_response marks;
         mark_cache(marks, *x.cache, services_.cache->now_ms());
         for (auto const& field : marks) client.add_header(std::string(field.name_string()), std::string(field.value()));
-    }
+    }();
     auto outcome = co_await dispatch_stream(x, client);
+    streamed(x, outcome);
     scope.record = record_of(outcome);
     if (!outcome) {
         if (!client.started()) co_return failure_response(outcome.error(), req, request_id);
@@ -408,25 +438,36 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, call_ex
         domain::deployment const& served = outcome->served;
         co_await client.begin(served, std::nullopt);
     }
-    std::optional<json::object> usage;
-    if (chat.include_usage)
-        usage = domain::stream_usage_chunk("chatcmpl-" + request_id, outcome->value.model, unix_now(),
-                                           outcome->value.usage);
-    co_await client.complete(std::move(usage));
-    http_response res{http::status::ok, req.version()};
-    res.set("x-switchboard-provider", outcome->served.provider);
-    if (x.cache) mark_cache(res, *x.cache, services_.cache->now_ms());
-    co_return res;
+    co_await client.complete([&]() -> std::optional<json::object> {
+        if (!chat.include_usage) return std::nullopt;
+        return domain::stream_usage_chunk("chatcmpl-" + request_id, outcome->value.model, unix_now(),
+                                          outcome->value.usage);
+    }());
+    co_return [&] {
+        http_response res{http::status::ok, req.version()};
+        res.set("x-switchboard-provider", outcome->served.provider);
+        if (x.cache) mark_cache(res, *x.cache, services_.cache->now_ms());
+        return res;
+    }();
 }
 
 // A streamed call through the cache: a hit replayed into `client`; a miss dispatched, its chunks
-// recorded on their way and the whole answer kept when the stream completed. Not a coroutine:
-// it picks the coroutine that serves the call, whose frame is the only one the stream keeps.
+// recorded on their way and the whole answer kept when the stream completed (streamed()). Not a
+// coroutine: it picks the coroutine that serves the call, whose frame is the only one the stream
+// keeps (a miss's: the call runner's).
 net::awaitable<dispatch_result<stream_result>> api_router::dispatch_stream(call_exchange& x, stream_client& client) {
     if (!x.cache) return dispatch_.chat_stream(*x.chat, x.hints, client, call_context_of(x.scope));
     if (x.cache->hit) return replay_stream(x, client);
     if (x.cache->following) return follow_stream_or_call(x, client);
-    return record_stream(x, client);
+    x.recorder.emplace(client, x.cache->lead ? x.cache->lead->in_the_air() : nullptr);
+    return dispatch_.chat_stream(*x.chat, x.hints, *x.recorder, call_context_of(x.scope));
+}
+
+// A recorded miss's answer kept, once complete (keep_stream decides), and the cache's part named.
+void api_router::streamed(call_exchange& x, dispatch_result<stream_result>& outcome) {
+    if (!x.recorder || !outcome) return;
+    keep_stream(*services_.cache, *x.cache, *outcome, x.recorder->built());
+    outcome->record.cache = cache_status_name(x.cache->status);
 }
 
 net::awaitable<dispatch_result<stream_result>> api_router::replay_stream(call_exchange& x, stream_client& client) {
@@ -440,18 +481,9 @@ net::awaitable<dispatch_result<stream_result>> api_router::follow_stream_or_call
     auto followed = co_await follow_stream(*services_.cache, *x.cache, client, x.request_id, deadline_of(x.hints));
     if (followed) co_return std::move(*followed);
     // The leader landed nothing before any chunk reached this client: its own call (uncached
-    // leadership is not taken over here; the next identical call leads).
-    co_return co_await record_stream(x, client);
-}
-
-net::awaitable<dispatch_result<stream_result>> api_router::record_stream(call_exchange& x, stream_client& client) {
-    recording_client recorder(client, x.cache->lead ? x.cache->lead->in_the_air() : nullptr);
-    auto outcome = co_await dispatch_.chat_stream(*x.chat, x.hints, recorder, call_context_of(x.scope));
-    if (outcome) {
-        keep_stream(*services_.cache, *x.cache, *outcome, recorder.built());
-        outcome->record.cache = cache_status_name(x.cache->status);
-    }
-    co_return outcome;
+    // leadership is not taken over here; the next identical call leads), recorded as a miss's.
+    x.recorder.emplace(client, x.cache->lead ? x.cache->lead->in_the_air() : nullptr);
+    co_return co_await dispatch_.chat_stream(*x.chat, x.hints, *x.recorder, call_context_of(x.scope));
 }
 
 } // namespace switchboard::adapters

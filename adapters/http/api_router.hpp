@@ -141,11 +141,12 @@ class api_router final : public request_handler {
     void note_chat(call_exchange& x);
     // Runs `stages` in order until one ends the call.
     net::awaitable<stage_verdict> run_stages(std::span<call_stage const> stages, call_exchange& x);
-    // A streamed call through the cache, if there is one (api_router.cpp).
+    // A streamed call through the cache, if there is one (api_router.cpp). The door hands its
+    // outcome to streamed() once it is in.
     net::awaitable<dispatch_result<stream_result>> dispatch_stream(call_exchange& x, stream_client& client);
+    void streamed(call_exchange& x, dispatch_result<stream_result>& outcome);
     net::awaitable<dispatch_result<stream_result>> replay_stream(call_exchange& x, stream_client& client);
     net::awaitable<dispatch_result<stream_result>> follow_stream_or_call(call_exchange& x, stream_client& client);
-    net::awaitable<dispatch_result<stream_result>> record_stream(call_exchange& x, stream_client& client);
     // When a call must have its answer: now + its timeout (X-Request-Timeout, at most the gateway's).
     std::chrono::steady_clock::time_point deadline_of(request_hints const& hints) const;
     // The embedding of a prompt by the semantic cache's model (nullopt: it could not be had).
@@ -184,6 +185,8 @@ class api_router final : public request_handler {
     net::awaitable<domain::gateway_error> count_failure(domain::gateway_error failure, request_scope const& scope);
     net::awaitable<http_response> answer(http_request& request, request_context const& context,
                                          request_scope& scope);
+    bool route_of(http_request const& req, request_context const& context, request_scope& scope, route const*& match,
+                  std::string& param, http_response& refusal) const;
     std::optional<domain::gateway_error> adopt_browser_token(http_request& request) const; // ws_endpoint.cpp
     // Auth on and no credential with the WebSocket upgrade: the session's first message must
     // bring an access token (auth.cpp).

@@ -77,7 +77,7 @@ void api_router::note_chat(call_exchange& x) {
 api_router::stage_verdict api_router::parse_embedding(call_exchange& x) {
     auto embedding = domain::parse_embedding_request(std::move(x.body));
     if (!embedding) return embedding.error();
-    x.embedding = std::move(*embedding);
+    x.embedding = std::make_unique<domain::embedding_request>(std::move(*embedding));
     x.scope.model_group = x.embedding->model;
     return std::nullopt;
 }
@@ -90,7 +90,8 @@ api_router::stage_verdict api_router::read_hints(call_exchange& x) {
 }
 
 net::awaitable<api_router::stage_verdict> api_router::admit_call(call_exchange& x) {
-    x.admitted = co_await admit(x.limit_route, x.scope, true);
+    auto admitted = co_await admit(x.limit_route, x.scope, true);
+    x.admitted = std::make_unique<admission>(std::move(admitted));
     if (auto const* refused = x.admitted->refused_before_serving()) co_return **refused;
     x.scope.admission = x.admitted->running();
     co_return std::nullopt;

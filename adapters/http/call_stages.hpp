@@ -21,6 +21,7 @@
 #include "domain/chat_request.hpp"
 #include "domain/embedding_request.hpp"
 
+#include <memory>
 #include <optional>
 #include <span>
 
@@ -39,10 +40,15 @@ struct api_router::call_exchange {
     // for the next identical body (it was not, and its call reads the cache).
     std::shared_ptr<known_bodies::entry const> recalled;
     bool recallable = false;
-    std::optional<domain::embedding_request> embedding;
+    // (The parts only some calls have are on the heap when they have them: a streamed call keeps
+    // its exchange for as long as it streams.)
+    std::unique_ptr<domain::embedding_request> embedding;
     request_hints hints;
-    std::optional<admission> admitted; // a door that leaves the inbound limit to the stages
+    std::unique_ptr<admission> admitted; // a door that leaves the inbound limit to the stages
     std::optional<cache_use> cache;    // the cache's part (unset: no cache on this gateway)
+    // A streamed miss's chunks on their way, built into the answer kept (dispatch_stream sets it;
+    // here rather than in a frame of its own, which the stream would keep as long as it streams).
+    std::optional<recording_client> recorder;
     // A named AI route's call: the route, and the chat request its templates made of the body.
     domain::ai::ai_route const* named = nullptr;
     boost::json::object named_chat;

@@ -66,7 +66,8 @@ struct http_server::state : std::enable_shared_from_this<state> {
     net::awaitable<void> accept_loop();
     net::awaitable<void> serve(tcp::socket socket, std::string peer);
     net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer, std::string const& peer);
-    net::awaitable<std::optional<http_request>> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer);
+    // Whether a request was read into `request` (false: the connection ends, answered or not).
+    net::awaitable<bool> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer, http_request& request);
 };
 
 namespace {
@@ -410,22 +411,21 @@ class chunked_writer final : public response_stream, public deferred_watch {
 // the connection ends here: the peer left, or an error was answered (then the close lingers).
 // A coroutine of its own: the parser and the error paths' locals are gone before the request is
 // served, not kept in the frame of a call that may stream for minutes.
-net::awaitable<std::optional<http_request>> http_server::state::read_request(beast::tcp_stream& stream,
-                                                                             beast::flat_buffer& buffer) {
+net::awaitable<bool> http_server::state::read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                      http_request& request) {
     request_parser parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
 
-    using no_request = std::optional<http_request>;
-    auto reject_with = [&](domain::gateway_error error) -> net::awaitable<no_request> {
+    auto reject_with = [&](domain::gateway_error error) -> net::awaitable<bool> {
         auto res = error_response(error, accept_or_generate_request_id({}), 11, false);
         handler.decorate(res);
         stream.expires_after(options.write_timeout);
         if (co_await write_whole(stream, res, false)) co_await linger(stream);
-        co_return std::nullopt;
+        co_return false;
     };
-    auto reject = [&](boost::system::error_code ec) -> net::awaitable<no_request> {
-        if (is_quiet_close(ec)) co_return std::nullopt;
+    auto reject = [&](boost::system::error_code ec) -> net::awaitable<bool> {
+        if (is_quiet_close(ec)) co_return false;
         co_return co_await reject_with(parse_error_for(ec));
     };
 
@@ -445,7 +445,7 @@ net::awaitable<std::optional<http_request>> http_server::state::read_request(bea
         http::response<http::empty_body> cont{http::status::continue_, header.version()};
         stream.expires_after(options.write_timeout);
         auto [ec, n] = co_await http::async_write(stream, cont, use_tuple);
-        if (ec) co_return std::nullopt;
+        if (ec) co_return false;
     }
     stream.expires_after(options.body_timeout);
     if (parser.chunked()) {
@@ -457,17 +457,16 @@ net::awaitable<std::optional<http_request>> http_server::state::read_request(bea
             if (body_ec) co_return co_await reject(body_ec);
         }
     }
-    co_return parser.release();
+    request = parser.release();
+    co_return true;
 }
 
 // Reads, handles and answers one request. Returns whether the connection stays open.
 net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                                    std::string const& peer) {
     in_flight_guard counted(in_flight);
-    auto read = co_await read_request(stream, buffer);
-    if (!read) co_return false;
-    http_request request = std::move(*read);
-    read.reset();
+    http_request request;
+    if (!co_await read_request(stream, buffer, request)) co_return false;
     // The read buffer is let go while the request is served: a stream holds its connection for
     // seconds or minutes (memory per open stream); the next read takes a new one. Kept when it
     // holds the start of a pipelined request.

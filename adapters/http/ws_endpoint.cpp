@@ -272,6 +272,7 @@ api_router::serve_start(std::string text, json::value& id, http_request const& u
     call_exchange x{upgrade, request_id, scope, std::move(*body), "/v1/chat/completions"};
     if (auto ended = co_await run_stages(ws_chat_stages, x)) co_return std::move(*ended);
     auto outcome = co_await dispatch_stream(x, client);
+    streamed(x, outcome);
     scope.admission = nullptr;
     scope.record = outcome ? outcome->record : outcome.error().record;
     if (auto const* limits = co_await x.admitted->verdict(); limits && limits->refusal)

@@ -93,52 +93,59 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
                                                                          std::string_view upstream_model,
                                                                          attempt_context const& ctx,
                                                                          chat_stream_sink& sink) {
+    // This frame lasts as long as the stream: what is built before the exchange and read after it
+    // is built and read by plain functions (lambdas called at once), whose locals stay off it.
     auto call = streaming(request, upstream_model);
-    upstream_request req;
-    req.method = "POST";
-    req.target = std::move(call.target);
-    req.headers = headers();
-    req.headers.emplace_back("content-type", "application/json");
-    req.headers.emplace_back("accept", "text/event-stream");
-    add_request_context(req, ctx);
-    req.body = std::move(call.body);
-
     domain::chat_stream_translator translator(call.format, "chatcmpl-" + std::string(ctx.request_id),
                                               std::string(upstream_model), unix_now());
     sse_reader reader(translator, sink, ctx);
-    auto const ended =
-        co_await client_->send_streaming(std::move(req), std::min(ctx.deadline, ctx.first_token_by), reader, ctx.cancel);
-    // Cancelled (the client left): our own cut, not the provider's failure. What was relayed is
-    // the result, billed as such.
-    if (!ended && ended.error() == transport_failure::cancelled) reader.client_gone_ = true;
-    if (!ended && !reader.client_gone_) co_return transport_error(ended.error());
-    if (!reader.client_gone_ && reader.status_ != 0 && !is_success(reader.status_)) {
-        upstream_response response{reader.status_, reader.headers_, reader.error_body_};
-        co_return failed(parse_error(reader.status_, reader.error_body_), response);
-    }
-    if (!reader.client_gone_ && reader.event_error_) {
-        auto e = std::move(*reader.event_error_);
-        e.provider_message = domain::redact_secret(e.provider_message, settings_.api_key);
-        co_return e;
-    }
-    if (!reader.client_gone_ && reader.not_event_stream_)
-        co_return unusable_stream("The provider answered a stream request with something else than an event stream");
-    // A stream that ended without a word or a finish is no answer, however HTTP ended it: the
-    // attempt failed (the next deployment is tried; after a commit, the client gets an error).
-    if (!reader.client_gone_ && !translator.content_started() && translator.finish_reason().empty())
-        co_return unusable_stream("The provider's stream ended without any content");
-    stream_result result;
-    result.model = translator.model();
-    result.finish_reason = translator.finish_reason();
-    result.malformed_events = reader.malformed_;
-    if (translator.usage() && translator.usage()->completion_tokens > 0) {
-        result.usage = *translator.usage();
-        if (result.usage.prompt_tokens == 0) result.usage.prompt_tokens = domain::estimated_prompt_tokens(request);
-    } else {
-        result.usage = {translator.usage() ? translator.usage()->prompt_tokens : domain::estimated_prompt_tokens(request),
-                        domain::estimate_tokens(translator.text())};
-    }
-    co_return result;
+    auto const ended = co_await client_->send_streaming(
+        [&] {
+            upstream_request req;
+            req.method = "POST";
+            req.target = std::move(call.target);
+            req.headers = headers();
+            req.headers.emplace_back("content-type", "application/json");
+            req.headers.emplace_back("accept", "text/event-stream");
+            add_request_context(req, ctx);
+            req.body = std::move(call.body);
+            return req;
+        }(),
+        std::min(ctx.deadline, ctx.first_token_by), reader, ctx.cancel);
+    co_return [&]() -> attempt_result<stream_result> {
+        // Cancelled (the client left): our own cut, not the provider's failure. What was
+        // relayed is the result, billed as such.
+        if (!ended && ended.error() == transport_failure::cancelled) reader.client_gone_ = true;
+        if (!ended && !reader.client_gone_) return transport_error(ended.error());
+        if (!reader.client_gone_ && reader.status_ != 0 && !is_success(reader.status_)) {
+            upstream_response response{reader.status_, reader.headers_, reader.error_body_};
+            return failed(parse_error(reader.status_, reader.error_body_), response);
+        }
+        if (!reader.client_gone_ && reader.event_error_) {
+            auto e = std::move(*reader.event_error_);
+            e.provider_message = domain::redact_secret(e.provider_message, settings_.api_key);
+            return e;
+        }
+        if (!reader.client_gone_ && reader.not_event_stream_)
+            return unusable_stream("The provider answered a stream request with something else than an event stream");
+        // A stream that ended without a word or a finish is no answer, however HTTP ended it: the
+        // attempt failed (the next deployment is tried; after a commit, the client gets an error).
+        if (!reader.client_gone_ && !translator.content_started() && translator.finish_reason().empty())
+            return unusable_stream("The provider's stream ended without any content");
+        stream_result result;
+        result.model = translator.model();
+        result.finish_reason = translator.finish_reason();
+        result.malformed_events = reader.malformed_;
+        if (translator.usage() && translator.usage()->completion_tokens > 0) {
+            result.usage = *translator.usage();
+            if (result.usage.prompt_tokens == 0) result.usage.prompt_tokens = domain::estimated_prompt_tokens(request);
+        } else {
+            result.usage = {translator.usage() ? translator.usage()->prompt_tokens
+                                               : domain::estimated_prompt_tokens(request),
+                            domain::estimate_tokens(translator.text())};
+        }
+        return result;
+    }();
 }
 
 } // namespace switchboard::adapters

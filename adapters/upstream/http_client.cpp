@@ -359,8 +359,10 @@ http_client::send_streaming(upstream_request request, clock::time_point deadline
         parser->fields() = upstream_parser::field_list();
         // Small reads, handed on as they arrive: a stream's latency is the point, and this buffer
         // lives in every open stream's frame (memory per stream). An SSE event is a few hundred
-        // bytes; a burst is handed on in pieces of this size, from bytes already read.
-        char chunk[1024];
+        // bytes, and Beast reads at most max(512, the read buffer's free capacity) bytes at a
+        // time (the buffer is ~512 bytes once a small head is read); a burst is handed on in
+        // pieces of this size, from bytes already read.
+        char chunk[512];
         while (!parser->is_done()) {
             parser->give_space(chunk, sizeof chunk);
             conn->tcp().expires_at(reader.next_read_deadline());

