@@ -13,23 +13,26 @@ flags=(-std=c++20 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-saniti
 link_flags=(-fsanitize=fuzzer,address,undefined)
 newest_header=$(find domain adapters server -name '*.hpp' -printf '%T@\n' | sort -n | tail -1)
 
-object() { # source → $obj, its object file (compiled when stale; a compile error ends the run)
-    local src=$1
-    obj="$out/obj/${1//\//_}.o"
-    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || awk -v h="$newest_header" -v o="$(stat -c %Y "$obj")" 'BEGIN{exit !(h>o)}'; then
-        clang++ "${flags[@]}" -c "$src" -o "$obj"
-    fi
+object_of() { echo "$out/obj/${1//\//_}.o"; }
+stale() { # whether a source's object must be compiled (missing, or older than it or any header)
+    local obj; obj=$(object_of "$1")
+    [ ! -f "$obj" ] || [ "$1" -nt "$obj" ] || awk -v h="$newest_header" -v o="$(stat -c %Y "$obj")" 'BEGIN{exit !(h>o)}'
 }
+# Two passes over the targets: the first collects their sources, which are compiled on every core
+# at once (one at a time, they were most of this script's time in CI); the second links.
+phase=collect
+sources=()
 link() { # target, libraries (after --), sources…
     local target=$1; shift
     local libs=()
     while [ "$1" != "--" ]; do libs+=("$1"); shift; done
     shift
+    if [ "$phase" = collect ]; then
+        sources+=("$@")
+        return
+    fi
     local objs=()
-    for src in "$@"; do
-        object "$src"
-        objs+=("$obj")
-    done
+    for src in "$@"; do objs+=("$(object_of "$src")"); done
     echo "==> link $target"
     clang++ "${link_flags[@]}" "${objs[@]}" "${libs[@]}" -o "$out/$target"
 }
@@ -48,6 +51,7 @@ targets=(response_head_fuzz upstream_response_fuzz http_request_fuzz stream_fuzz
          retry_after_fuzz resp_fuzz config_fuzz credential_fuzz jwt_fuzz jwks_fuzz cache_key_fuzz
          answer_codec_fuzz rest_fuzz ai_route_fuzz usage_query_fuzz accept_encoding_fuzz webhook_fuzz)
 [ -n "${FUZZ_TARGETS:-}" ] && read -r -a targets <<< "$FUZZ_TARGETS"
+link_targets() {
 for target in "${targets[@]}"; do
     case $target in
     response_head_fuzz) link $target -- tests/fuzz/response_head_fuzz.cpp adapters/http/response_head.cpp \
@@ -67,6 +71,18 @@ for target in "${targets[@]}"; do
     *) echo "unknown fuzz target $target" >&2; exit 2 ;;
     esac
 done
+}
+link_targets
+to_compile=()
+while read -r src; do stale "$src" && to_compile+=("$src"); done < <(printf '%s\n' "${sources[@]}" | sort -u)
+if [ ${#to_compile[@]} -gt 0 ]; then
+    echo "==> compile ${#to_compile[@]} sources on $(nproc) cores"
+    # (A compile error fails xargs, and so the run.)
+    printf '%s\n' "${to_compile[@]}" |
+        xargs -P "$(nproc)" -I{} bash -c 'src={}; clang++ "$@" -c "$src" -o "'"$out"'/obj/${src//\//_}.o"' _ "${flags[@]}"
+fi
+phase=link
+link_targets
 passed=0
 for target in "${targets[@]}"; do
     mkdir -p "$out/corpus-$target"
