@@ -239,15 +239,6 @@ void api_router::observe(http_request const& req, http_response const& res, requ
     services_.observer->finished(done);
 }
 
-namespace {
-// The error response of a refused identification (401 with its challenge).
-void refuse(http_response& res, domain::gateway_error const& refusal, http_request const& req,
-            std::string const& request_id) {
-    res = answer_error(refusal, req, request_id);
-    if (refusal.code == errc::unauthorized) challenge(res, !bearer_token(req).empty());
-}
-} // namespace
-
 // The request's route, or the response that refuses it (unknown path, method, bad escape, not
 // JSON): false and `refusal` set.
 bool api_router::route_of(http_request const& req, request_context const& context, request_scope& scope,
@@ -310,7 +301,7 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
     std::string param;
     if (!route_of(req, context, scope, match, param, res)) co_return res;
     if (auto refusal = co_await identify(req, context, scope, *match)) {
-        refuse(res, *refusal, req, request_id);
+        res = identification_refused(*refusal, req, request_id);
         co_return res;
     }
     // A legacy path is the current one in every respect (limits included) but its headers.

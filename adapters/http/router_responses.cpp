@@ -56,6 +56,13 @@ void challenge(http_response& res, bool token_presented) {
                                                            : R"(Bearer realm="switchboard")");
 }
 
+http_response identification_refused(domain::gateway_error const& refusal, http_request const& req,
+                                     std::string const& request_id) {
+    auto res = answer_error(refusal, req, request_id);
+    if (refusal.code == domain::errc::unauthorized) challenge(res, !bearer_token(req).empty());
+    return res;
+}
+
 // The JSON body of an admin request (an empty body is an empty object).
 domain::result<boost::json::value> admin_body(http_request const& req) {
     if (req.body().empty()) return boost::json::value(boost::json::object());

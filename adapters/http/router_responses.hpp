@@ -30,5 +30,8 @@ std::string loggable_credential(std::string_view credential);
 domain::result<boost::json::value> admin_body(http_request const& req);
 // WWW-Authenticate on a 401 (RFC 6750 §3): error="invalid_token" only when a token was presented.
 void challenge(http_response& res, bool token_presented);
+// The answer to a refused identification: answer_error, with the challenge on a 401.
+http_response identification_refused(domain::gateway_error const& refusal, http_request const& req,
+                                     std::string const& request_id);
 
 } // namespace switchboard::adapters

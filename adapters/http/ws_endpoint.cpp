@@ -293,8 +293,7 @@ net::awaitable<void> api_router::serve_upgrade(http_request req, request_context
     bool const credential_later = !refusal && awaits_credential_message(req);
     if (!refusal) refusal = co_await upgrade_refusal(req, context, scope, !credential_later);
     if (refusal) {
-        auto res = answer_error(*refusal, req, context.request_id);
-        if (refusal->code == errc::unauthorized) challenge(res, !bearer_token(req).empty());
+        auto res = identification_refused(*refusal, req, context.request_id);
         decorate(res);
         co_await write_whole(stream, res);
         co_return;

@@ -329,6 +329,15 @@ http_client::send(upstream_request const& request, clock::time_point deadline, n
     co_return transport_failure::reset;
 }
 
+namespace {
+// Frees what `held` owns now, not when it is destroyed. Assigning an empty value would not:
+// `= {}` clears a vector and keeps its storage, and an empty string moved over a long one keeps
+// the long one's buffer; a move-construction takes the storage with it.
+template <class T> void let_go(T& held) {
+    T const gone = std::move(held);
+}
+} // namespace
+
 net::awaitable<boost::system::result<stream_end, transport_failure>>
 http_client::send_streaming(upstream_request request, clock::time_point deadline,
                             upstream_stream_reader& reader, net::cancellation_slot cancel) {
@@ -350,13 +359,11 @@ http_client::send_streaming(upstream_request request, clock::time_point deadline
         }
         int const status = parser->status();
         if (!reader.on_head(status, parser->fields()) || status == 101) co_return stream_end::stopped;
-        // Sent, and no round is left to send it again: let go (a move-assignment of an empty
-        // string would keep the storage; a move-construction takes it).
-        { auto const sent = std::move(req); }
-        { auto const gone = std::move(request); }
-        // Handed on: not kept for the stream's life (a move from an empty list frees the storage;
-        // `= {}` would only clear it).
-        parser->fields() = upstream_parser::field_list();
+        // Not kept for the stream's life: the request (sent, and no round is left to send it
+        // again) and the header list (handed on).
+        let_go(req);
+        let_go(request);
+        let_go(parser->fields());
         // Small reads, handed on as they arrive: a stream's latency is the point, and this buffer
         // lives in every open stream's frame (memory per stream). An SSE event is a few hundred
         // bytes, and Beast reads at most max(512, the read buffer's free capacity) bytes at a
