@@ -65,14 +65,14 @@ template <class T, class Call> class call_runner {
   public:
     call_runner(dispatcher& d, request_hints const& hints, call_context ctx, domain::quota_counts estimate, Call call,
                 std::vector<provider_slot const*> slots, call::call_plan plan)
-        : d_(d), hints_(hints), ctx_(ctx), estimate_(estimate), tokens_(estimate.tokens), call_(std::move(call)),
+        : d_(d), hints_(hints), ctx_(ctx), estimate_(estimate), call_(std::move(call)),
           slots_(std::move(slots)), machine_(std::move(plan), d.resilience_), client_gone_(ctx.client_gone) {}
     call_runner(call_runner const&) = delete;
     call_runner& operator=(call_runner const&) = delete;
 
     // A runner abandoned mid-call (its coroutine destroyed) still ends the admission it holds.
     ~call_runner() {
-        if (open_) d_.resilience_.report(open_->key, domain::call_result::neutral, clock::now(), std::nullopt, open_->held);
+        if (open_) d_.resilience_.report(*open_->key, domain::call_result::neutral, clock::now(), std::nullopt, open_->held);
     }
 
     // Runs the machine to its end. The runner — the call's state — is on the heap and this is the
@@ -88,13 +88,19 @@ template <class T, class Call> class call_runner {
             if (a.kind == call::action_kind::done) break;
             // Actions answered at once (admission, capacity, the retry budget) cost no frame.
             if (r.resume_at_once()) continue;
-            // An attempt is awaited from here, not through carry_out: a stream's attempt lasts as
-            // long as it streams, and carry_out's frame (every action's locals) would last as long.
-            if (a.kind == call::action_kind::attempt && !r.client_left())
-                co_await r.attempt(r.machine_, a);
-            else
-                co_await r.carry_out(r.machine_, a);
-            a = r.machine_.resume(r.event_, clock::now());
+            // An attempt is awaited here, in the call's one frame: a stream's attempt lasts as long
+            // as it streams, and a frame of its own (or carry_out's, with every action's locals)
+            // would last as long. Each leaves the machine's next action in action_.
+            if (a.kind == call::action_kind::attempt && !r.client_left()) {
+                auto const& d = candidate(r.machine_, a.index);
+                std::string const traceparent = child_traceparent(r.hints_.trace); // a span per attempt
+                attempt_context const ctx = r.prepare_attempt(d, a, traceparent);
+                auto const sent = clock::now();
+                auto outcome = co_await r.call_(*r.slots_[a.index]->impl, d.model, ctx);
+                r.after_attempt(d, sent, std::move(outcome));
+                continue;
+            }
+            co_await r.carry_out(r.machine_, a);
         }
         co_return r.outcome(r.machine_, a, tier);
     }
@@ -120,7 +126,7 @@ template <class T, class Call> class call_runner {
     // Whether the action needed no waiting: then the machine has its event and the next action.
     bool resume_at_once() {
         auto now = carry_out_now(machine_, action_);
-        if (now) action_ = machine_.resume(*now, clock::now());
+        if (now) resume(*now);
         return now.has_value();
     }
 
@@ -139,46 +145,52 @@ template <class T, class Call> class call_runner {
         }
     }
 
-    // Carries out an action that waits; its event is left in event_.
+    // The machine's next action, from the event the latest one came to. `a` (action_) is not
+    // read after this.
+    void resume(call::call_event const& event) { action_ = machine_.resume(event, clock::now()); }
+
+    // Carries out an action that waits, then resumes the machine with its event.
     net::awaitable<void> carry_out(call::call_machine const& m, call::action const& a) {
         using call::action_kind;
         // The client left: nothing more is started for it, but what it holds is settled.
         if (client_left() && a.kind != action_kind::settle) {
-            event_ = call::event::cancelled{};
+            resume(call::event::cancelled{});
             co_return;
         }
+        call::call_event event;
         switch (a.kind) {
         case action_kind::reserve_tenant:
-            event_ = co_await reserve_tenant();
+            event = co_await reserve_tenant();
             break;
         case action_kind::reserve_key:
-            event_ = co_await reserve_key();
+            event = co_await reserve_key();
             break;
         case action_kind::await_admission: {
             auto const* limits = co_await ctx_.admission->outcome();
-            event_ = call::event::admission_decided{limits->refusal};
+            event = call::event::admission_decided{limits->refusal};
             break;
         }
         case action_kind::reserve_budget:
-            event_ = co_await reserve_budget();
+            event = co_await reserve_budget();
             break;
         case action_kind::reserve_together:
-            event_ = co_await reserve_together(m.plan());
+            event = co_await reserve_together(m.plan());
             break;
         case action_kind::reserve_provider_quota:
-            event_ = co_await reserve_provider_quota(candidate(m, a.index).provider);
+            event = co_await reserve_provider_quota(candidate(m, a.index).provider);
             break;
         case action_kind::wait:
-            event_ = co_await wait(a);
+            event = co_await wait(a);
             break;
         case action_kind::settle:
             co_await settle(m, a);
-            event_ = call::event::settled{};
+            event = call::event::settled{};
             break;
         default: // done, the actions carry_out_now answers, and attempts (run awaits them)
-            event_ = call::event::cancelled{}; // unreachable
+            event = call::event::cancelled{}; // unreachable
             break;
         }
+        resume(event);
     }
 
     // The side effects an action carries on the deployment being left or retried.
@@ -211,7 +223,7 @@ template <class T, class Call> class call_runner {
     }
 
     net::awaitable<call::event::budget_reserved> reserve_budget() {
-        auto decision = co_await d_.budgets_.reserve(hints_.budget_id, tokens_, hints_.priority);
+        auto decision = co_await d_.budgets_.reserve(hints_.budget_id, estimate_.tokens, hints_.priority);
         budget_held_ = decision && decision->admitted;
         co_return call::event::budget_reserved{decision}; // nullopt: the machine applies the fail mode
     }
@@ -243,13 +255,13 @@ template <class T, class Call> class call_runner {
         auto const now = clock::now();
         auto const& k = key(m, i);
         auto const verdict = d_.resilience_.admit(k, slots_[i]->breaker, now);
-        if (verdict != domain::breaker_admission::reject) open_ = open_admission{k, false};
+        if (verdict != domain::breaker_admission::reject) open_ = open_admission{&k, false};
         return {verdict, d_.resilience_.cooldown_until(k), d_.resilience_.available_at(k, now)};
     }
 
     call::event::capacity acquire(call::call_machine const& m, std::size_t i) {
         auto const decision =
-            d_.resilience_.acquire(key(m, i), slots_[i]->limits, static_cast<double>(tokens_), clock::now());
+            d_.resilience_.acquire(key(m, i), slots_[i]->limits, static_cast<double>(estimate_.tokens), clock::now());
         if (decision.go && open_) open_->held = true;
         return {decision};
     }
@@ -274,12 +286,11 @@ template <class T, class Call> class call_runner {
         co_return call::event::woke{};
     }
 
-    // One attempt; its event is left in event_. What follows the answer is a plain function:
-    // its locals stay out of this frame, which a stream keeps for as long as it streams.
-    net::awaitable<void> attempt(call::call_machine const& m, call::action const& a) {
-        auto const& d = candidate(m, a.index);
-        count_attempt(m, a);
-        auto const traceparent = child_traceparent(hints_.trace); // a span per attempt
+    // What an attempt on `d` is given (it is counted, and a stream's gate told). Plain functions
+    // before and after the attempt keep their locals off the frame of `run`, which a stream keeps
+    // for as long as it streams.
+    attempt_context prepare_attempt(domain::deployment const& d, call::action const& a, std::string const& traceparent) {
+        count_attempt(machine_, a);
         attempt_context ctx{a.attempt_deadline, hints_.request_id, traceparent, hints_.trace.tracestate};
         ctx.cancel = client_gone_.slot(); // the provider binds it to each upstream operation
         if (auto* gate = this->gate()) {
@@ -287,12 +298,14 @@ template <class T, class Call> class call_runner {
             ctx.idle_gap = d_.catalog_->stream_idle_timeout;
             gate->attempt(d, a.resume);
         }
-        auto const sent = clock::now();
-        auto outcome = co_await call_(*slots_[a.index]->impl, d.model, ctx);
-        event_ = after_attempt(d, sent, std::move(outcome));
+        return ctx;
     }
 
-    call::call_event after_attempt(domain::deployment const& d, clock::time_point sent, attempt_result<T>&& outcome) {
+    // The machine resumed with the attempt's event.
+    void after_attempt(domain::deployment const& d, clock::time_point sent, attempt_result<T>&& outcome) {
+        resume(attempt_event(d, sent, std::move(outcome)));
+    }
+    call::call_event attempt_event(domain::deployment const& d, clock::time_point sent, attempt_result<T>&& outcome) {
         // Cut short by the client's departure: not the deployment's failure. A partial stream
         // that returned its result ends as served, billed for what was relayed.
         if (!outcome && client_left()) return call::event::cancelled{};
@@ -380,7 +393,7 @@ template <class T, class Call> class call_runner {
         if (budget_held_) {
             std::optional<domain::budget_usage> spent;
             if (used) spent = domain::budget_usage{1, used->total(), cost_};
-            alongside(d_.budgets_.remote(), d_.budgets_.settle(hints_.budget_id, tokens_, spent), "budget_settlement");
+            alongside(d_.budgets_.remote(), d_.budgets_.settle(hints_.budget_id, estimate_.tokens, spent), "budget_settlement");
         }
         co_await all_at_once(std::move(ends));
     }
@@ -397,7 +410,7 @@ template <class T, class Call> class call_runner {
         if (m.resumed()) note_resumed(d);
         // A provider's implausible count (negative, fractional, absurd) is replaced by the call's
         // estimate before anything bills, counts or prices it.
-        value.usage = domain::billable_usage(value.usage, {tokens_, 0});
+        value.usage = domain::billable_usage(value.usage, {estimate_.tokens, 0});
         if constexpr (std::is_same_v<T, rest_answer>) {
             cost_ = slot.billable ? value.cost_usd : 0; // by the provider's price rule, not by tokens
         } else if (slot.billable) {
@@ -426,7 +439,7 @@ template <class T, class Call> class call_runner {
     }
 
     struct open_admission {
-        std::string key;
+        std::string const* key; // the plan's (machine_ outlives every use)
         bool held = false;
     };
 
@@ -434,12 +447,10 @@ template <class T, class Call> class call_runner {
     request_hints const& hints_;
     call_context ctx_;
     domain::quota_counts estimate_; // one request, its tokens and their dearest price
-    std::int64_t tokens_;
     Call call_;
     std::vector<provider_slot const*> slots_; // parallel to the plan's candidates
     call::call_machine machine_;
-    call::action action_;   // the machine's latest action
-    call::call_event event_; // what the latest awaited action came to
+    call::action action_; // the machine's latest action (what an action's event came to is not kept)
     std::optional<open_admission> open_;      // admitted, not yet reported
     // The reservations held, on the heap only when there is one (a hold is a few hundred bytes,
     // and a stream keeps its runner for as long as it streams).
