@@ -51,7 +51,7 @@ call::call_plan dispatcher::plan_for(std::vector<domain::deployment> const& orde
     plan.prio = hints.priority;
     plan.stream = stream;
     plan.first_token_timeout = catalog_->first_token_timeout;
-    plan.tenant_quota = plan.provider_quotas = quotas_ != nullptr;
+    plan.tenant_quota = quotas_ != nullptr;
     plan.key_limits = keys_ != nullptr && !hints.key_id.empty();
     plan.admission_pending = ctx.admission != nullptr;
     plan.budget_id = hints.budget_id;
@@ -63,6 +63,7 @@ call::call_plan dispatcher::plan_for(std::vector<domain::deployment> const& orde
         plan.candidates.push_back({d, domain::deployment_key(d), slot.retry, slot.broken, slot.attempt_timeout,
                                    slot.limits.limited()});
         slots.push_back(&slot);
+        if (quotas_ && quotas_->limits_provider(d.provider)) plan.provider_quotas = true;
     }
     return plan;
 }

@@ -149,10 +149,15 @@ quota_keeper::reserve_key(std::string const& key_id, domain::quota_limits const&
     co_return co_await reserve_holder("API key '" + key_id + "'", "key:" + key_id, limits, charge);
 }
 
+bool quota_keeper::limits_provider(std::string const& provider) const {
+    auto it = policy_.providers.find(provider);
+    return it != policy_.providers.end() && it->second.any();
+}
+
 net::awaitable<quota_keeper::provider_room> quota_keeper::reserve_provider(std::string const& provider,
                                                                            domain::quota_counts charge) {
+    if (!limits_provider(provider)) co_return provider_room{};
     auto it = policy_.providers.find(provider);
-    if (it == policy_.providers.end() || !it->second.any()) co_return provider_room{};
     bool local = false, unavailable = false;
     auto v = co_await reserve("provider:" + provider, charge, it->second, local, unavailable);
     if (unavailable) co_return provider_room{room::unavailable, std::nullopt, 0, 0};

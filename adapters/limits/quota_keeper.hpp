@@ -62,6 +62,9 @@ class quota_keeper {
         double use = 0;                 // the provider's quota use after this reservation, 0..1
     };
     net::awaitable<provider_room> reserve_provider(std::string const& provider, domain::quota_counts charge);
+    // Whether `provider` has a quota: reserve_provider grants any other at once, holding nothing
+    // (a call whose providers have none plans no reservation).
+    bool limits_provider(std::string const& provider) const;
 
     // Ends a hold: actual usage of a success, or nullopt to give the reservation back.
     net::awaitable<void> settle(quota_hold hold, std::optional<domain::quota_counts> actual);
