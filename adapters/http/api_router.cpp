@@ -190,7 +190,7 @@ domain::result<request_hints> hints_of(http_request const& req, std::string cons
     return hints;
 }
 
-net::awaitable<http_response> api_router::handle(http_request& req, request_context const& context) {
+net::awaitable<void> api_router::handle(http_request& req, request_context const& context, http_response& res) {
     auto const started = std::chrono::steady_clock::now();
     if (log_enabled(log_level::debug))
         log_event(log_level::debug, "request_received",
@@ -199,17 +199,15 @@ net::awaitable<http_response> api_router::handle(http_request& req, request_cont
                    {"path", utf8_prefix(path_of(req.target()), 256)}, // never the query: it may carry keys
                    {"headers", loggable_headers(req)}});
     request_scope scope;
-    http_response res;
     // Preflights are answered here: they never reach a route or count against a limit.
     if (is_preflight(req)) {
         scope.route = "preflight";
         res = preflight_response(req, services_.cors, context.request_id);
     } else {
-        res = co_await answer(req, context, scope);
+        co_await answer(req, context, scope, res);
         add_cors_headers(res, req, services_.cors);
     }
     observe(req, res, context, scope, started);
-    co_return res;
 }
 
 void api_router::observe(http_request const& req, http_response const& res, request_context const& context,
@@ -293,16 +291,15 @@ bool api_router::route_of(http_request const& req, request_context const& contex
 
 // (A streamed call keeps this frame for as long as it streams: what waits for nothing is done by
 // plain functions, whose locals stay off it.)
-net::awaitable<http_response> api_router::answer(http_request& req, request_context const& context,
-                                                 request_scope& scope) {
+net::awaitable<void> api_router::answer(http_request& req, request_context const& context, request_scope& scope,
+                                        http_response& res) {
     std::string const& request_id = context.request_id;
-    http_response res;
     route const* match = nullptr;
     std::string param;
-    if (!route_of(req, context, scope, match, param, res)) co_return res;
+    if (!route_of(req, context, scope, match, param, res)) co_return;
     if (auto refusal = co_await identify(req, context, scope, *match)) {
         res = identification_refused(*refusal, req, request_id);
-        co_return res;
+        co_return;
     }
     // A legacy path is the current one in every respect (limits included) but its headers.
     route_call call{req, request_id, scope, std::move(param)};
@@ -322,7 +319,6 @@ net::awaitable<http_response> api_router::answer(http_request& req, request_cont
         set_rate_limit_headers(res, limits->windows);
     }
     if (!match->serves_as.empty()) mark_deprecated(res, match->serves_as, services_.docs_url);
-    co_return res;
 }
 
 net::awaitable<admission> api_router::admit(std::string_view route, request_scope const& scope, bool calls_provider,
@@ -332,35 +328,40 @@ net::awaitable<admission> api_router::admit(std::string_view route, request_scop
 
 // Coroutine frames hold every local of every branch for the call's whole life (GCC lays them
 // out side by side): a streamed call keeps this frame open for as long as it streams, so the
-// answer's two shapes are coroutines of their own and this one holds only the exchange.
+// answer's two shapes are coroutines of their own, each filling this one's response (a returned
+// one would be held twice more), and this one holds only the exchange and the response.
 net::awaitable<http_response> api_router::chat_completions(http_request& req, std::string const& request_id,
                                                            request_scope& scope) {
     call_exchange x{req, request_id, scope, {}};
-    if (auto ended = co_await run_stages(http_chat_stages, x)) co_return answer_error(*ended, req, request_id);
-    if (x.chat->stream) co_return co_await stream_chat(req, x);
-    co_return co_await whole_chat(req, x);
+    http_response res;
+    if (auto ended = co_await run_stages(http_chat_stages, x))
+        res = answer_error(*ended, req, request_id);
+    else if (x.chat->stream)
+        co_await stream_chat(req, x, res);
+    else
+        co_await whole_chat(req, x, res);
+    co_return res;
 }
 
-net::awaitable<http_response> api_router::whole_chat(http_request& req, call_exchange& x) {
+net::awaitable<void> api_router::whole_chat(http_request& req, call_exchange& x, http_response& res) {
     auto const& request_id = x.request_id;
     auto& scope = x.scope;
     if (x.cache && x.cache->hit) { // answered by the cache: nothing attempted, reserved or billed
         auto hit = whole_from_cache(*x.cache->hit);
         scope.record = record_of(hit);
         scope.record.cache = cache_status_name(x.cache->status); // hit, or coalesced
-        auto res = dispatched_response(hit, req, request_id);
+        res = dispatched_response(hit, req, request_id);
         mark_cache(res, *x.cache, services_.cache->now_ms());
-        co_return res;
+        co_return;
     }
     auto outcome = co_await dispatch_.chat(*x.chat, x.hints, call_context_of(scope));
     scope.record = record_of(outcome);
-    auto res = dispatched_response(outcome, req, request_id);
+    res = dispatched_response(outcome, req, request_id);
     if (x.cache) {
         if (outcome) keep_whole(*services_.cache, *x.cache, *outcome, res.body());
         mark_cache(res, *x.cache, services_.cache->now_ms());
         scope.record.cache = cache_status_name(x.cache->status);
     }
-    co_return res;
 }
 
 net::awaitable<http_response> api_router::embeddings(http_request& req, std::string const& request_id,
@@ -399,13 +400,15 @@ http_response api_router::model(http_request const& req, std::string const& requ
 
 // A streamed chat: SSE from the first content chunk on. A failure before it is an ordinary
 // error response (nothing was sent); after it, an error event ends the stream without [DONE].
-// The response returned is what the request log and metrics see.
-net::awaitable<http_response> api_router::stream_chat(http_request& req, call_exchange& x) {
+// `res` is what the request log and metrics see.
+net::awaitable<void> api_router::stream_chat(http_request& req, call_exchange& x, http_response& res) {
     auto const& request_id = x.request_id;
-    if (!x.scope.stream)
-        co_return answer_error(
+    if (!x.scope.stream) {
+        res = answer_error(
             domain::make_error(errc::invalid_request, "Streaming is not available on this endpoint", "stream"), req,
             request_id);
+        co_return;
+    }
     auto const& chat = *x.chat;
     auto& scope = x.scope;
     auto& out = *scope.stream;
@@ -421,9 +424,13 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, call_ex
     streamed(x, outcome);
     scope.record = record_of(outcome);
     if (!outcome) {
-        if (!client.started()) co_return failure_response(outcome.error(), req, request_id);
+        if (!client.started()) {
+            res = failure_response(outcome.error(), req, request_id);
+            co_return;
+        }
         co_await client.fail(outcome.error().error);
-        co_return answer_error(outcome.error().error, req, request_id); // for the log line
+        res = answer_error(outcome.error().error, req, request_id); // for the log line
+        co_return;
     }
     if (!client.started()) { // an answer without any content: still a well-formed stream
         domain::deployment const& served = outcome->served;
@@ -434,12 +441,9 @@ net::awaitable<http_response> api_router::stream_chat(http_request& req, call_ex
         return domain::stream_usage_chunk("chatcmpl-" + request_id, outcome->value.model, unix_now(),
                                           outcome->value.usage);
     }());
-    co_return [&] {
-        http_response res{http::status::ok, req.version()};
-        res.set("x-switchboard-provider", outcome->served.provider);
-        if (x.cache) mark_cache(res, *x.cache, services_.cache->now_ms());
-        return res;
-    }();
+    res = http_response{http::status::ok, req.version()};
+    res.set("x-switchboard-provider", outcome->served.provider);
+    if (x.cache) mark_cache(res, *x.cache, services_.cache->now_ms());
 }
 
 // A streamed call through the cache: a hit replayed into `client`; a miss dispatched, its chunks
@@ -450,7 +454,7 @@ net::awaitable<dispatch_result<stream_result>> api_router::dispatch_stream(call_
     if (!x.cache) return dispatch_.chat_stream(*x.chat, x.hints, client, call_context_of(x.scope));
     if (x.cache->hit) return replay_stream(x, client);
     if (x.cache->following) return follow_stream_or_call(x, client);
-    x.recorder.emplace(client, x.cache->lead ? x.cache->lead->in_the_air() : nullptr);
+    x.recorder = std::make_unique<recording_client>(client, x.cache->lead ? x.cache->lead->in_the_air() : nullptr);
     return dispatch_.chat_stream(*x.chat, x.hints, *x.recorder, call_context_of(x.scope));
 }
 
@@ -473,7 +477,7 @@ net::awaitable<dispatch_result<stream_result>> api_router::follow_stream_or_call
     if (followed) co_return std::move(*followed);
     // The leader landed nothing before any chunk reached this client: its own call (uncached
     // leadership is not taken over here; the next identical call leads), recorded as a miss's.
-    x.recorder.emplace(client, x.cache->lead ? x.cache->lead->in_the_air() : nullptr);
+    x.recorder = std::make_unique<recording_client>(client, x.cache->lead ? x.cache->lead->in_the_air() : nullptr);
     co_return co_await dispatch_.chat_stream(*x.chat, x.hints, *x.recorder, call_context_of(x.scope));
 }
 

@@ -98,7 +98,7 @@ class api_router final : public request_handler {
   public:
     explicit api_router(dispatcher& dispatch, router_services services = {})
         : dispatch_(dispatch), services_(std::move(services)) {}
-    net::awaitable<http_response> handle(http_request& request, request_context const& context) override;
+    net::awaitable<void> handle(http_request& request, request_context const& context, http_response& res) override;
     void decorate(http_response& response) const override;
     bool serves_upgrade(http_request const& request) const override;
     net::awaitable<void> serve_upgrade(http_request request, request_context const& context,
@@ -183,8 +183,8 @@ class api_router final : public request_handler {
     // A failed authentication counts against the client address (auth.failures_per_minute):
     // past the limit it is answered 429 instead of 401.
     net::awaitable<domain::gateway_error> count_failure(domain::gateway_error failure, request_scope const& scope);
-    net::awaitable<http_response> answer(http_request& request, request_context const& context,
-                                         request_scope& scope);
+    net::awaitable<void> answer(http_request& request, request_context const& context, request_scope& scope,
+                                http_response& res);
     bool route_of(http_request const& req, request_context const& context, request_scope& scope, route const*& match,
                   std::string& param, http_response& refusal) const;
     std::optional<domain::gateway_error> adopt_browser_token(http_request& request) const; // ws_endpoint.cpp
@@ -267,8 +267,9 @@ class api_router final : public request_handler {
     net::awaitable<http_response> stream_without_upgrade_route(route_call& c);
     net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id,
                                                    request_scope& scope);
-    net::awaitable<http_response> stream_chat(http_request& request, call_exchange& x);
-    net::awaitable<http_response> whole_chat(http_request& request, call_exchange& x);
+    // The answer's two shapes, each into `res` (chat_completions').
+    net::awaitable<void> stream_chat(http_request& request, call_exchange& x, http_response& res);
+    net::awaitable<void> whole_chat(http_request& request, call_exchange& x, http_response& res);
     net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id,
                                              request_scope& scope);
     http_response models(http_request const& request, std::string const& request_id) const;

@@ -112,7 +112,8 @@ net::awaitable<api_router::stage_verdict> api_router::look_up_cache(call_exchang
                                                x.head["x-switchboard-cache-tags"],
                                                x.head["x-switchboard-cache-semantic"]);
     if (!control) co_return control.error();
-    auto& use = x.cache.emplace();
+    x.cache = std::make_unique<cache_use>();
+    auto& use = *x.cache;
     use.settings = &cache->settings_for(x.chat->model);
     // Under pressure, P1 and P2 calls read the cache before they are shed or queued (seed 003).
     bool const pressed = dispatch_.mode() != domain::gateway_mode::normal &&

@@ -45,10 +45,10 @@ struct api_router::call_exchange {
     std::unique_ptr<domain::embedding_request> embedding;
     request_hints hints;
     std::unique_ptr<admission> admitted; // a door that leaves the inbound limit to the stages
-    std::optional<cache_use> cache;    // the cache's part (unset: no cache on this gateway)
+    std::unique_ptr<cache_use> cache;  // the cache's part (unset: no cache on this gateway)
     // A streamed miss's chunks on their way, built into the answer kept (dispatch_stream sets it;
     // here rather than in a frame of its own, which the stream would keep as long as it streams).
-    std::optional<recording_client> recorder;
+    std::unique_ptr<recording_client> recorder;
     // A named AI route's call: the route, and the chat request its templates made of the body.
     domain::ai::ai_route const* named = nullptr;
     boost::json::object named_chat;

@@ -66,6 +66,8 @@ struct http_server::state : std::enable_shared_from_this<state> {
     net::awaitable<void> accept_loop();
     net::awaitable<void> serve(tcp::socket socket, std::string peer);
     net::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer, std::string const& peer);
+    // A WebSocket upgrade: the handler owns the connection until the session ends.
+    net::awaitable<void> serve_upgrade(beast::tcp_stream& stream, http_request& request, std::string const& peer);
     // Whether a request was read into `request` (false: the connection ends, answered or not).
     net::awaitable<bool> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer, http_request& request);
 };
@@ -461,7 +463,17 @@ net::awaitable<bool> http_server::state::read_request(beast::tcp_stream& stream,
     co_return true;
 }
 
-// Reads, handles and answers one request. Returns whether the connection stays open.
+// A coroutine of its own: its locals are not kept in the frame of every request's serve_one.
+net::awaitable<void> http_server::state::serve_upgrade(beast::tcp_stream& stream, http_request& request,
+                                                      std::string const& peer) {
+    request_context const context{accept_or_generate_request_id(request["x-request-id"]), peer, nullptr};
+    stream.expires_never();
+    co_await handler.serve_upgrade(std::move(request), context, std::move(stream));
+}
+
+// Reads, handles and answers one request. Returns whether the connection stays open. (A stream
+// keeps this frame for as long as it streams: the rare paths' locals are in coroutines of their
+// own.)
 net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                                    std::string const& peer) {
     in_flight_guard counted(in_flight);
@@ -472,10 +484,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     // holds the start of a pipelined request.
     if (buffer.size() == 0) buffer.shrink_to_fit();
     if (handler.serves_upgrade(request)) {
-        // The handler owns the connection from here (WebSocket); it ends with the session.
-        request_context const context{accept_or_generate_request_id(request["x-request-id"]), peer, nullptr};
-        stream.expires_never();
-        co_await handler.serve_upgrade(std::move(request), context, std::move(stream));
+        co_await serve_upgrade(stream, request, peer);
         co_return false;
     }
     chunked_writer streamed(stream, handler, watches, options.write_timeout, request.version(),
@@ -485,7 +494,7 @@ net::awaitable<bool> http_server::state::serve_one(beast::tcp_stream& stream, be
     http_response response;
     std::exception_ptr failure;
     try {
-        response = co_await handler.handle(request, context);
+        co_await handler.handle(request, context, response);
     } catch (...) {
         failure = std::current_exception();
     }

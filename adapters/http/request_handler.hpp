@@ -49,7 +49,11 @@ struct request_context {
 class request_handler {
   public:
     virtual ~request_handler() = default;
-    virtual net::awaitable<http_response> handle(http_request& request, request_context const& context) = 0;
+    // Answers `request` into `response` (the caller's). Not returned: a streamed answer keeps every
+    // frame on its path for as long as it streams, and a returned response would be held twice in
+    // each (the callee's promise, the caller's temporary).
+    virtual net::awaitable<void> handle(http_request& request, request_context const& context,
+                                        http_response& response) = 0;
     // A WebSocket upgrade request this handler serves: it takes the connection over (the
     // handshake included) and returns when the session ends. Others get the usual 404/405.
     virtual bool serves_upgrade(http_request const&) const { return false; }

@@ -11,6 +11,7 @@
 #include "domain/sse.hpp"
 
 #include <algorithm>
+#include <memory>
 
 namespace switchboard::adapters {
 namespace {
@@ -46,15 +47,15 @@ class sse_reader final : public upstream_stream_reader {
         }
         auto events = parser_.feed(bytes);
         if (!events) {
-            event_error_ = domain::attempt_error{domain::attempt_failure::bad_response, 0,
-                                                 "stream event larger than 1 MiB", {}, {}, {}};
+            event_error_ = std::make_unique<domain::attempt_error>(
+                domain::attempt_error{domain::attempt_failure::bad_response, 0, "stream event larger than 1 MiB", {}, {}, {}});
             co_return false;
         }
         for (auto const& event : *events) {
             auto step = translator_.on_event(event);
             if (step.malformed) ++malformed_;
             if (step.error) {
-                event_error_ = std::move(step.error);
+                event_error_ = std::make_unique<domain::attempt_error>(std::move(*step.error));
                 co_return false;
             }
             for (auto& chunk : step.chunks) {
@@ -76,7 +77,7 @@ class sse_reader final : public upstream_stream_reader {
     int status_ = 0;
     std::vector<std::pair<std::string, std::string>> headers_;
     std::string error_body_;
-    std::optional<domain::attempt_error> event_error_;
+    std::unique_ptr<domain::attempt_error> event_error_; // rare: off the frame that holds this reader
     int malformed_ = 0;
     bool client_gone_ = false;
     bool not_event_stream_ = false;
