@@ -2,8 +2,9 @@
 // remembered, so a repeated key stops the parse.
 #include "domain/json_duplicates.hpp"
 
+#include "domain/json_arena.hpp"
+
 #include <boost/json/basic_parser_impl.hpp>
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value_stack.hpp>
 
 #include <algorithm>
@@ -142,9 +143,9 @@ struct checking_handler {
 } // namespace
 
 checked_json parse_json_checked(std::string_view text) {
-    // The arena's first block fits the tree of a typical body; it grows geometrically. The
-    // parser's work stack starts in a buffer on this stack frame.
-    auto arena = json::make_shared_resource<json::monotonic_resource>(std::max<std::size_t>(1024, text.size() * 2));
+    // The tree in an arena sized by the text (json_arena); the parser's work stack starts in a
+    // buffer on this stack frame.
+    auto arena = json_arena(text.size());
     unsigned char scratch[2048];
     json::basic_parser<checking_handler> parser(json::parse_options(), text.size(), scratch, sizeof scratch);
     parser.handler().stack.reset(std::move(arena));

@@ -2,9 +2,9 @@
 #include "domain/openai_wire.hpp"
 
 #include "domain/base64.hpp"
+#include "domain/json_arena.hpp"
 #include "domain/openai_answer_scan.hpp"
 
-#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parser.hpp>
 #include <boost/json/serializer.hpp>
 
@@ -20,9 +20,9 @@ std::int64_t estimate_tokens(std::string_view text) {
 }
 
 std::optional<json::value> parse_json(std::string_view text) {
-    // The arena's first block fits the tree of a typical body; it grows geometrically. The
-    // parser's own work stack starts in a buffer on this stack frame.
-    auto arena = json::make_shared_resource<json::monotonic_resource>(std::max<std::size_t>(1024, text.size() * 2));
+    // The tree in an arena sized by the text (json_arena); the parser's own work stack starts in
+    // a buffer on this stack frame.
+    auto arena = json_arena(text.size());
     unsigned char scratch[2048];
     json::parser parser(json::storage_ptr(), json::parse_options(), scratch, sizeof scratch);
     parser.reset(std::move(arena));
