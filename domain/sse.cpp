@@ -5,34 +5,43 @@ namespace switchboard::domain {
 
 std::optional<std::vector<sse_event>> sse_parser::feed(std::string_view bytes) {
     std::vector<sse_event> out;
-    for (char c : bytes) {
-        if (last_was_cr_ && c == '\n') { // the LF of a CRLF: the line already ended at CR
+    while (!bytes.empty()) {
+        if (last_was_cr_ && bytes.front() == '\n') { // the LF of a CRLF: the line already ended at CR
             last_was_cr_ = false;
+            bytes.remove_prefix(1);
             continue;
         }
-        last_was_cr_ = c == '\r';
-        if (c == '\r' || c == '\n') {
-            line_complete(out);
-            continue;
+        last_was_cr_ = false;
+        auto const end = bytes.find_first_of("\r\n");
+        std::string_view const piece = bytes.substr(0, end);
+        if (end == std::string_view::npos) { // the line goes on in the next bytes: kept until then
+            line_ += piece;
+            if (line_.size() + current_.data.size() > max_event_bytes_) return std::nullopt;
+            break;
         }
-        line_ += c;
-        if (line_.size() + current_.data.size() > max_event_bytes_) return std::nullopt;
+        last_was_cr_ = bytes[end] == '\r';
+        bytes.remove_prefix(end + 1);
+        // A line read whole is taken where it lies; only one split across reads is copied.
+        std::string_view line = piece;
+        if (!line_.empty()) {
+            line_ += piece;
+            line = line_;
+        }
+        if (line.size() + current_.data.size() > max_event_bytes_) return std::nullopt;
+        line_complete(line, out);
+        line_.clear();
     }
     return out;
 }
 
-void sse_parser::line_complete(std::vector<sse_event>& out) {
-    if (line_.empty()) { // a blank line ends the event
+void sse_parser::line_complete(std::string_view line, std::vector<sse_event>& out) {
+    if (line.empty()) { // a blank line ends the event
         if (has_fields_) out.push_back(std::move(current_));
         current_ = {};
         has_fields_ = has_data_ = false;
         return;
     }
-    std::string_view line(line_);
-    if (line.front() == ':') { // a comment (keep-alive)
-        line_.clear();
-        return;
-    }
+    if (line.front() == ':') return; // a comment (keep-alive)
     auto const colon = line.find(':');
     std::string_view const field = line.substr(0, colon);
     std::string_view value = colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1);
@@ -45,7 +54,6 @@ void sse_parser::line_complete(std::vector<sse_event>& out) {
         current_.event = std::string(value);
         has_fields_ = true;
     }
-    line_.clear();
 }
 
 std::string sse_data(std::string_view payload) {

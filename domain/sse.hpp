@@ -29,10 +29,10 @@ class sse_parser {
     bool partial() const { return !line_.empty() || has_fields_; }
 
   private:
-    void line_complete(std::vector<sse_event>& out);
+    void line_complete(std::string_view line, std::vector<sse_event>& out);
 
     std::size_t max_event_bytes_;
-    std::string line_;
+    std::string line_; // a line split across reads, until its end arrives
     bool last_was_cr_ = false;
     sse_event current_;
     bool has_fields_ = false;
