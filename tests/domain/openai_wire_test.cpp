@@ -1,5 +1,6 @@
 // OpenAI-compatible upstream format: pass-through bodies, defensive parsing, error extraction.
 #include "domain/openai_wire.hpp"
+#include "domain/json_duplicates.hpp"
 #include "printers.hpp"
 
 #include <boost/json/parse.hpp>
@@ -80,6 +81,27 @@ BOOST_AUTO_TEST_CASE(extracts_the_providers_error) {
     BOOST_TEST(e.provider_param == "messages");
     BOOST_TEST(e.provider_message.find("maximum context length") != std::string::npos);
     BOOST_TEST(parse_openai_error(500, "<html>oops</html>").provider_message.empty());
+}
+
+// Trees of every size around the arena's inline block (json_arena: ~930 bytes, for texts up to
+// ~470 bytes) come out whole: one that outgrows the block goes on in blocks of its own.
+BOOST_AUTO_TEST_CASE(trees_of_any_size_survive_their_arena) {
+    for (std::size_t members : {0u, 1u, 8u, 20u, 30u, 40u, 60u, 200u, 2000u}) {
+        std::string text = "{";
+        for (std::size_t i = 0; i < members; ++i) {
+            if (i) text += ',';
+            text += "\"k" + std::to_string(i) + "\":[" + std::to_string(i) + ",{\"v\":\"x\"}]";
+        }
+        text += '}';
+        BOOST_TEST_CONTEXT(text.size() << " bytes") {
+            auto const parsed = parse_json(text);
+            BOOST_TEST_REQUIRE(parsed.has_value());
+            BOOST_TEST(*parsed == boost::json::parse(text));
+            auto const checked = parse_json_checked(text);
+            BOOST_TEST_REQUIRE(static_cast<bool>(checked));
+            BOOST_TEST(checked.value == boost::json::parse(text));
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 using namespace switchboard::domain;
+using namespace std::string_literals;
 
 BOOST_AUTO_TEST_SUITE(sse)
 
@@ -37,6 +38,17 @@ BOOST_AUTO_TEST_CASE(a_cut_event_is_partial_and_an_endless_one_is_refused) {
     BOOST_TEST(p.partial());
     sse_parser small(64);
     BOOST_TEST(!small.feed(std::string(100, 'x')).has_value());
+    // However it arrives: whole lines, or a line in pieces (kept until its end comes).
+    sse_parser whole(64);
+    BOOST_TEST(!whole.feed("data: " + std::string(60, 'x') + "\n\n").has_value());
+    sse_parser pieces(64);
+    bool refused = false;
+    for (int i = 0; i < 100 && !refused; ++i) refused = !pieces.feed(i < 6 ? "data: "s.substr(i, 1) : "x").has_value();
+    BOOST_TEST(refused);
+    sse_parser fits(64);
+    auto const events = fits.feed("data: " + std::string(50, 'x') + "\r\n\r\n");
+    BOOST_TEST_REQUIRE(events.has_value());
+    BOOST_TEST(events->size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(framing) {
