@@ -19,6 +19,7 @@
 #include "adapters/store/redis/redis_connection.hpp"
 #include "domain/ledger/usage_query.hpp"
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -139,8 +140,11 @@ class api_router final : public request_handler {
   private:
     // The scope's parts a chat request gives (its model group, its end user).
     void note_chat(call_exchange& x);
-    // Runs `stages` in order until one ends the call.
-    net::awaitable<stage_verdict> run_stages(std::span<call_stage const> stages, call_exchange& x);
+    // Runs `stages` in order until one ends the call: its error (null: every stage let it on). On
+    // the heap: the door's frame, which a stream keeps for as long as it streams, holds a pointer,
+    // not an optional error of ~100 bytes.
+    net::awaitable<std::unique_ptr<domain::gateway_error>> run_stages(std::span<call_stage const> stages,
+                                                                     call_exchange& x);
     // A streamed call through the cache, if there is one (api_router.cpp). The door hands its
     // outcome to streamed() once it is in.
     net::awaitable<dispatch_result<stream_result>> dispatch_stream(call_exchange& x, stream_client& client);

@@ -11,17 +11,17 @@
 namespace switchboard::adapters {
 using domain::errc;
 
-net::awaitable<api_router::stage_verdict> api_router::run_stages(std::span<call_stage const> stages,
-                                                                 call_exchange& x) {
+net::awaitable<std::unique_ptr<domain::gateway_error>> api_router::run_stages(std::span<call_stage const> stages,
+                                                                              call_exchange& x) {
     for (auto const& stage : stages) {
         stage_verdict ended;
         if (stage.now)
             ended = (this->*stage.now)(x);
         else
             ended = co_await (this->*stage.waits)(x);
-        if (ended) co_return ended;
+        if (ended) co_return std::make_unique<domain::gateway_error>(std::move(*ended));
     }
-    co_return std::nullopt;
+    co_return nullptr;
 }
 
 // HTTP: the body as a validated chat request. A body byte for byte one this core answered from
