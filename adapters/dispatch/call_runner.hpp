@@ -78,7 +78,9 @@ template <class T, class Call> class call_runner {
     // Runs the machine to its end. The runner — the call's state — is on the heap and this is the
     // call's one frame: a stream keeps it for as long as it streams, rather than a frame per
     // layer that led here (each would hold its own copy of the result on the way back).
-    static net::awaitable<dispatch_result<T>> run(std::unique_ptr<call_runner> self, std::optional<domain::tier> tier) {
+    // The result is left in `out` (the caller's, not this frame's promise).
+    static net::awaitable<void> run(std::unique_ptr<call_runner> self, std::optional<domain::tier> tier,
+                                    dispatch_slot<T>& out) {
         auto& r = *self;
         auto& a = r.action_;
         a = r.machine_.start(clock::now());
@@ -102,7 +104,7 @@ template <class T, class Call> class call_runner {
             }
             co_await r.carry_out(r.machine_, a);
         }
-        co_return r.outcome(r.machine_, a, tier);
+        out.emplace(r.outcome(r.machine_, a, tier));
     }
 
   private:

@@ -84,27 +84,30 @@ domain::quota_counts dispatcher::estimate_of(std::vector<domain::deployment> con
 }
 
 namespace {
-// A call refused before it was planned (no route): its result, with no frame beyond this one.
-template <class T> net::awaitable<dispatch_result<T>> refused_at_once(dispatch_failure failure) {
-    co_return std::move(failure);
+// A call refused before it was planned (no route): its result is in already.
+net::awaitable<void> done_at_once() {
+    co_return;
 }
 } // namespace
 
 template <class T, class Call>
-net::awaitable<dispatch_result<T>> dispatcher::dispatch(domain::route_table const& routes, std::string const& model, std::string const& forced,
-                                                        std::int64_t tokens, domain::request_features features,
-                                                        request_hints const& hints, call_context ctx, Call call) {
+net::awaitable<void> dispatcher::dispatch(domain::route_table const& routes, std::string const& model, std::string const& forced,
+                                          std::int64_t tokens, domain::request_features features, request_hints const& hints,
+                                          call_context ctx, Call call, dispatch_slot<T>& out) {
     auto const start = clock::now();
     resilience_.on_request(start);
     call::route_request const request{model,          forced,   hints.preferred_provider, hints.priority,
                                       hints.tier,     features, resilience_.mode()};
     auto routed = call::plan_route({routes, catalog_->prices, catalog_->tiers}, request, resilience_, start);
-    if (!routed) return refused_at_once<T>(dispatch_failure{routed.error()});
+    if (!routed) {
+        out.emplace(dispatch_failure{routed.error()});
+        return done_at_once();
+    }
     std::vector<provider_slot const*> slots;
     auto plan = plan_for(routed->order, hints, ctx, has_stream_gate<Call>, slots);
     auto runner = std::make_unique<call_runner<T, Call>>(*this, hints, ctx, estimate_of(routed->order, tokens, features),
                                                          std::move(call), std::move(slots), std::move(plan));
-    return call_runner<T, Call>::run(std::move(runner), routed->chosen_tier);
+    return call_runner<T, Call>::run(std::move(runner), routed->chosen_tier, out);
 }
 
 dispatcher::chat_call dispatcher::size_chat(domain::chat_request const& original, domain::priority priority) const {
@@ -123,31 +126,40 @@ net::awaitable<dispatch_result<domain::chat_completion>>
 dispatcher::chat(domain::chat_request const& original, request_hints const& hints, call_context ctx) {
     auto const call = size_chat(original, hints.priority); // the scaled copy lives in this frame
     auto const& request = call.scaled ? *call.scaled : original;
-    co_return co_await dispatch<domain::chat_completion>(
+    dispatch_slot<domain::chat_completion> out;
+    co_await dispatch<domain::chat_completion>(
         catalog_->routes, request.model, request.force_provider, call.tokens, call.features, hints, ctx,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.chat(request, model, ctx);
-        });
+        },
+        out);
+    co_return std::move(*out);
 }
 
 net::awaitable<dispatch_result<domain::embedding_result>>
 dispatcher::embed(domain::embedding_request const& request, request_hints const& hints, call_context ctx) {
     auto const tokens = domain::estimated_tokens(request);
-    return dispatch<domain::embedding_result>(
+    dispatch_slot<domain::embedding_result> out;
+    co_await dispatch<domain::embedding_result>(
         catalog_->routes, request.model, request.force_provider, tokens, domain::request_features{tokens, false}, hints, ctx,
         [&request](provider& p, std::string const& model, attempt_context const& ctx) {
             return p.embed(request, model, ctx);
-        });
+        },
+        out);
+    co_return std::move(*out);
 }
 
 net::awaitable<dispatch_result<rest_answer>> dispatcher::rest(std::string const& route, rest_call const& call,
                                                               request_hints const& hints, call_context ctx) {
     static std::string const no_forced_provider; // outlives the coroutine, which holds a reference
-    return dispatch<rest_answer>(catalog_->rest.routes, route, no_forced_provider, 0, domain::request_features{}, hints,
-                                 ctx,
-                                 [&call](provider& p, std::string const& operation, attempt_context const& attempt) {
-                                     return p.rest(call, operation, attempt);
-                                 });
+    dispatch_slot<rest_answer> out;
+    co_await dispatch<rest_answer>(catalog_->rest.routes, route, no_forced_provider, 0, domain::request_features{}, hints,
+                                   ctx,
+                                   [&call](provider& p, std::string const& operation, attempt_context const& attempt) {
+                                       return p.rest(call, operation, attempt);
+                                   },
+                                   out);
+    co_return std::move(*out);
 }
 
 namespace {
@@ -172,14 +184,14 @@ struct stream_call {
 
 // Not a coroutine: a stream keeps no frame here. The scaled copy differs from the original in
 // max_tokens only, so the route is read from the original (which outlives the call).
-net::awaitable<dispatch_result<stream_result>>
-dispatcher::chat_stream(domain::chat_request const& original, request_hints const& hints, stream_client& client,
-                        call_context ctx) {
+net::awaitable<void> dispatcher::chat_stream(domain::chat_request const& original, request_hints const& hints,
+                                             stream_client& client, dispatch_slot<stream_result>& out,
+                                             call_context ctx) {
     auto sized = size_chat(original, hints.priority);
     auto scaled = runner_detail::on_heap(std::move(sized.scaled));
     return dispatch<stream_result>(catalog_->routes, original.model, original.force_provider, sized.tokens,
                                    sized.features, hints, ctx,
-                                   stream_call{original, std::move(scaled), stream_gate(client), nullptr});
+                                   stream_call{original, std::move(scaled), stream_gate(client), nullptr}, out);
 }
 
 } // namespace switchboard::adapters

@@ -142,6 +142,9 @@ struct dispatch_failure {
 };
 
 template <class T> using dispatch_result = boost::system::result<dispatched<T>, dispatch_failure>;
+// Where a call leaves its result: the caller's. A stream keeps the frames on its path for as long
+// as it streams, and a returned result (~400 bytes) would be held in the callee's promise besides.
+template <class T> using dispatch_slot = std::optional<dispatch_result<T>>;
 
 class dispatcher {
   public:
@@ -168,10 +171,9 @@ class dispatcher {
     // A streamed chat. Before the first content chunk reaches `client`, failures fall back like
     // any call (same retries, breakers, budgets, deadline; the first token must come within
     // first_token_timeout); after it, a failure ends the call — the result's error then describes
-    // a stream the client already partly received.
-    net::awaitable<dispatch_result<stream_result>> chat_stream(domain::chat_request const& request,
-                                                               request_hints const& hints, stream_client& client,
-                                                               call_context ctx = {});
+    // a stream the client already partly received. The result is left in `out`.
+    net::awaitable<void> chat_stream(domain::chat_request const& request, request_hints const& hints,
+                                     stream_client& client, dispatch_slot<stream_result>& out, call_context ctx = {});
 
     gateway_catalog const& catalog() const { return *catalog_; }
     domain::gateway_mode mode() const { return resilience_.mode(); }
@@ -191,12 +193,12 @@ class dispatcher {
 
     // Plans the call (domain::call::plan_route) and runs its machine (call_runner.hpp).
     // `tokens` estimates the call's size for quotas, budgets and tokens-per-minute limits.
-    // `call` makes each attempt; a stream's also owns the gate its attempts go through. Not a
-    // coroutine: the call's one frame is its runner's.
+    // `call` makes each attempt; a stream's also owns the gate its attempts go through. The result
+    // is left in `out`. Not a coroutine: the call's one frame is its runner's.
     template <class T, class Call>
-    net::awaitable<dispatch_result<T>> dispatch(domain::route_table const& routes, std::string const& model, std::string const& forced,
-                                                std::int64_t tokens, domain::request_features features,
-                                                request_hints const& hints, call_context ctx, Call call);
+    net::awaitable<void> dispatch(domain::route_table const& routes, std::string const& model, std::string const& forced,
+                                  std::int64_t tokens, domain::request_features features, request_hints const& hints,
+                                  call_context ctx, Call call, dispatch_slot<T>& out);
     // What the call reserves: one request, its estimated tokens, and what they cost at the dearest
     // deployment that may serve it (quotas and budgets in dollars never undercount).
     domain::quota_counts estimate_of(std::vector<domain::deployment> const& order, std::int64_t tokens,

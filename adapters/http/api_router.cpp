@@ -420,7 +420,9 @@ net::awaitable<void> api_router::stream_chat(http_request& req, call_exchange& x
         mark_cache(marks, *x.cache, services_.cache->now_ms());
         for (auto const& field : marks) client.add_header(std::string(field.name_string()), std::string(field.value()));
     }();
-    auto outcome = co_await dispatch_stream(x, client);
+    dispatch_slot<stream_result> done;
+    co_await dispatch_stream(x, client, done);
+    auto& outcome = *done;
     streamed(x, outcome);
     scope.record = record_of(outcome);
     if (!outcome) {
@@ -450,12 +452,13 @@ net::awaitable<void> api_router::stream_chat(http_request& req, call_exchange& x
 // recorded on their way and the whole answer kept when the stream completed (streamed()). Not a
 // coroutine: it picks the coroutine that serves the call, whose frame is the only one the stream
 // keeps (a miss's: the call runner's).
-net::awaitable<dispatch_result<stream_result>> api_router::dispatch_stream(call_exchange& x, stream_client& client) {
-    if (!x.cache) return dispatch_.chat_stream(*x.chat, x.hints, client, call_context_of(x.scope));
-    if (x.cache->hit) return replay_stream(x, client);
-    if (x.cache->following) return follow_stream_or_call(x, client);
+net::awaitable<void> api_router::dispatch_stream(call_exchange& x, stream_client& client,
+                                                 dispatch_slot<stream_result>& out) {
+    if (!x.cache) return dispatch_.chat_stream(*x.chat, x.hints, client, out, call_context_of(x.scope));
+    if (x.cache->hit) return replay_stream(x, client, out);
+    if (x.cache->following) return follow_stream_or_call(x, client, out);
     x.recorder = std::make_unique<recording_client>(client, x.cache->lead ? x.cache->lead->in_the_air() : nullptr);
-    return dispatch_.chat_stream(*x.chat, x.hints, *x.recorder, call_context_of(x.scope));
+    return dispatch_.chat_stream(*x.chat, x.hints, *x.recorder, out, call_context_of(x.scope));
 }
 
 // A recorded miss's answer kept, once complete (keep_stream decides), and the cache's part named.
@@ -465,20 +468,24 @@ void api_router::streamed(call_exchange& x, dispatch_result<stream_result>& outc
     outcome->record.cache = cache_status_name(x.cache->status);
 }
 
-net::awaitable<dispatch_result<stream_result>> api_router::replay_stream(call_exchange& x, stream_client& client) {
+net::awaitable<void> api_router::replay_stream(call_exchange& x, stream_client& client,
+                                               dispatch_slot<stream_result>& out) {
     auto replayed = co_await stream_from_cache(*x.cache->hit, client, x.request_id);
     replayed->record.cache = cache_status_name(x.cache->status); // hit, or coalesced
-    co_return replayed;
+    out.emplace(std::move(replayed));
 }
 
-net::awaitable<dispatch_result<stream_result>> api_router::follow_stream_or_call(call_exchange& x,
-                                                                                 stream_client& client) {
+net::awaitable<void> api_router::follow_stream_or_call(call_exchange& x, stream_client& client,
+                                                       dispatch_slot<stream_result>& out) {
     auto followed = co_await follow_stream(*services_.cache, *x.cache, client, x.request_id, deadline_of(x.hints));
-    if (followed) co_return std::move(*followed);
+    if (followed) {
+        out.emplace(std::move(*followed));
+        co_return;
+    }
     // The leader landed nothing before any chunk reached this client: its own call (uncached
     // leadership is not taken over here; the next identical call leads), recorded as a miss's.
     x.recorder = std::make_unique<recording_client>(client, x.cache->lead ? x.cache->lead->in_the_air() : nullptr);
-    co_return co_await dispatch_.chat_stream(*x.chat, x.hints, *x.recorder, call_context_of(x.scope));
+    co_await dispatch_.chat_stream(*x.chat, x.hints, *x.recorder, out, call_context_of(x.scope));
 }
 
 } // namespace switchboard::adapters

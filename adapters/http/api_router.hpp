@@ -147,10 +147,11 @@ class api_router final : public request_handler {
                                                                      call_exchange& x);
     // A streamed call through the cache, if there is one (api_router.cpp). The door hands its
     // outcome to streamed() once it is in.
-    net::awaitable<dispatch_result<stream_result>> dispatch_stream(call_exchange& x, stream_client& client);
+    net::awaitable<void> dispatch_stream(call_exchange& x, stream_client& client, dispatch_slot<stream_result>& out);
     void streamed(call_exchange& x, dispatch_result<stream_result>& outcome);
-    net::awaitable<dispatch_result<stream_result>> replay_stream(call_exchange& x, stream_client& client);
-    net::awaitable<dispatch_result<stream_result>> follow_stream_or_call(call_exchange& x, stream_client& client);
+    net::awaitable<void> replay_stream(call_exchange& x, stream_client& client, dispatch_slot<stream_result>& out);
+    net::awaitable<void> follow_stream_or_call(call_exchange& x, stream_client& client,
+                                               dispatch_slot<stream_result>& out);
     // When a call must have its answer: now + its timeout (X-Request-Timeout, at most the gateway's).
     std::chrono::steady_clock::time_point deadline_of(request_hints const& hints) const;
     // The embedding of a prompt by the semantic cache's model (nullopt: it could not be had).

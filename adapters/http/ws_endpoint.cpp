@@ -271,13 +271,15 @@ api_router::serve_start(std::string text, json::value& id, http_request const& u
     if (!body) co_return body.error();
     call_exchange x{upgrade, request_id, scope, std::move(*body), "/v1/chat/completions"};
     if (auto ended = co_await run_stages(ws_chat_stages, x)) co_return std::move(*ended);
-    auto outcome = co_await dispatch_stream(x, client);
+    dispatch_slot<stream_result> done;
+    co_await dispatch_stream(x, client, done);
+    auto& outcome = *done;
     streamed(x, outcome);
     scope.admission = nullptr;
     scope.record = outcome ? outcome->record : outcome.error().record;
     if (auto const* limits = co_await x.admitted->verdict(); limits && limits->refusal)
         outcome = dispatch_failure{*limits->refusal, 0, {}, scope.record};
-    co_return outcome;
+    co_return std::move(outcome);
 }
 
 bool api_router::serves_upgrade(http_request const& req) const {
