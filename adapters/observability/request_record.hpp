@@ -14,14 +14,15 @@ struct request_record {
     std::string provider; // the provider that served, else the last one tried
     std::string model;    // that deployment's upstream model
     std::string model_label; // `model` if the configuration names it, else "other" (metrics)
+    // (The small members together: a record is held by every frame and runner a stream keeps.)
     int attempts = 0;
+    bool served = false;    // a provider's answer reached the client
+    bool fell_back = false; // served (or failed) after leaving the first deployment for another
     std::chrono::steady_clock::duration upstream_wait{}; // summed over attempts
-    bool served = false;                                  // a provider's answer reached the client
     domain::token_usage usage;                            // of the served call
     double cost_usd = 0;
     double saved_usd = 0; // a cache hit: what its answer cost when it was paid
     std::optional<double> quota_remaining; // share of the tenant's tightest quota window left, 0..1
-    bool fell_back = false; // served (or failed) after leaving the first deployment for another
     std::string_view cache; // "hit", "miss", "bypass"; empty: no cache
 };
 
