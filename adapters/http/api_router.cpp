@@ -409,10 +409,7 @@ net::awaitable<void> api_router::stream_chat(http_request& req, call_exchange& x
             request_id);
         co_return;
     }
-    auto const& chat = *x.chat;
-    auto& scope = x.scope;
-    auto& out = *scope.stream;
-    sse_client client(out, req, request_id, services_.cors);
+    sse_client client(*x.scope.stream, req, request_id, services_.cors);
     // (This frame lasts as long as the stream: the work that waits for nothing is done by
     // lambdas called at once, whose locals stay off it.)
     if (x.cache) [&] {
@@ -422,9 +419,17 @@ net::awaitable<void> api_router::stream_chat(http_request& req, call_exchange& x
     }();
     dispatch_slot<stream_result> done;
     co_await dispatch_stream(x, client, done);
-    auto& outcome = *done;
+    co_await end_stream(req, x, client, *done, res);
+}
+
+// The stream's end, once the call is over: its error event, or its closing events (a coroutine of
+// its own: stream_chat's frame lasts as long as the stream, this one only at its end).
+net::awaitable<void> api_router::end_stream(http_request& req, call_exchange& x, sse_client& client,
+                                            dispatch_result<stream_result>& outcome, http_response& res) {
+    auto const& request_id = x.request_id;
+    auto const& chat = *x.chat;
     streamed(x, outcome);
-    scope.record = record_of(outcome);
+    x.scope.record = record_of(outcome);
     if (!outcome) {
         if (!client.started()) {
             res = failure_response(outcome.error(), req, request_id);

@@ -27,6 +27,7 @@
 
 namespace switchboard::adapters {
 
+class sse_client;
 class response_cache;
 class cache_store;
 class usage_reader;
@@ -275,6 +276,8 @@ class api_router final : public request_handler {
     // The answer's two shapes, each into `res` (chat_completions').
     net::awaitable<void> stream_chat(http_request& request, call_exchange& x, http_response& res);
     net::awaitable<void> whole_chat(http_request& request, call_exchange& x, http_response& res);
+    net::awaitable<void> end_stream(http_request& request, call_exchange& x, sse_client& client,
+                                    dispatch_result<stream_result>& outcome, http_response& res);
     net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id,
                                              request_scope& scope);
     http_response models(http_request const& request, std::string const& request_id) const;
