@@ -336,15 +336,27 @@ namespace {
 template <class T> void let_go(T& held) {
     T const gone = std::move(held);
 }
+
+// A streamed body's bytes not yet parsed: at most a chunk header (and its extensions) split across
+// reads, which no server sends this long.
+constexpr std::size_t max_stream_pending = 64 * 1024;
+
+// How much one read of a stream asks for, as Beast's reads ask: the buffer's free room, at least
+// 512 bytes and at most 64 KiB.
+std::size_t read_size(beast::flat_buffer const& buffer) {
+    return std::min<std::size_t>(std::max<std::size_t>(512, buffer.capacity() - buffer.size()), 64 * 1024);
+}
 } // namespace
 
 net::awaitable<boost::system::result<stream_end, transport_failure>>
-http_client::send_streaming(upstream_request request, clock::time_point deadline,
+http_client::send_streaming(upstream_request&& request, clock::time_point deadline,
                             upstream_stream_reader& reader, net::cancellation_slot cancel) {
-    auto req = build(request);
+    // On the heap: this frame lives as long as the stream, the serialised request only until the
+    // response head is in.
+    auto req = std::make_unique<wire_request>(build(request));
     for (int round = 0; round < 2; ++round) {
         bool reused = false;
-        auto opened = co_await open_exchange(req, deadline, reused, cancel);
+        auto opened = co_await open_exchange(*req, deadline, reused, cancel);
         if (!opened) co_return opened.error();
         auto conn = std::move(*opened);
 
@@ -357,35 +369,43 @@ http_client::send_streaming(upstream_request request, clock::time_point deadline
                 continue;
             co_return read_failure(ec);
         }
-        int const status = parser->status();
-        if (!reader.on_head(status, parser->fields()) || status == 101) co_return stream_end::stopped;
+        if (!reader.on_head(parser->status(), parser->fields()) || parser->status() == 101)
+            co_return stream_end::stopped;
         // Not kept for the stream's life: the request (sent, and no round is left to send it
         // again) and the header list (handed on).
-        let_go(req);
+        req.reset();
         let_go(request);
         let_go(parser->fields());
-        // Small reads, handed on as they arrive: a stream's latency is the point, and this buffer
-        // lives in every open stream's frame (memory per stream). An SSE event is a few hundred
-        // bytes, and Beast reads at most max(512, the read buffer's free capacity) bytes at a
-        // time (the buffer is ~512 bytes once a small head is read); a burst is handed on in
-        // pieces of this size, from bytes already read.
-        char chunk[512];
+        // The body is handed on from the connection's read buffer, a piece at a time, each before
+        // its bytes are consumed: no copy, and no buffer of its own in this frame, which lives as
+        // long as the stream (memory per stream). The buffer stays ~512 bytes: it is emptied before
+        // each read, and an SSE event is a few hundred bytes.
+        auto& buffer = conn->buffer;
+        parser->eager(false); // one piece per put()
         while (!parser->is_done()) {
-            parser->give_space(chunk, sizeof chunk);
+            if (buffer.size() > 0) {
+                boost::system::error_code ec;
+                auto const used = parser->put(buffer.data(), ec);
+                auto const piece = parser->take_piece();
+                if (!piece.empty() && !co_await reader.on_body(piece)) co_return stream_end::stopped;
+                buffer.consume(used);
+                if (ec && ec != http::error::need_more) co_return read_failure(ec);
+                if (used > 0 && !ec) continue; // the rest may hold more
+            }
+            // A chunk header is the only thing left unparsed: one this long never ends.
+            if (buffer.size() >= max_stream_pending) co_return transport_failure::bad_response;
             conn->tcp().expires_at(reader.next_read_deadline());
             auto [ec, n] = co_await std::visit(
-                [&](auto& s) { return http::async_read_some(s, conn->buffer, *parser, cancellable(cancel)); },
+                [&](auto& s) { return s.async_read_some(buffer.prepare(read_size(buffer)), cancellable(cancel)); },
                 conn->stream);
-            if (ec == http::error::need_buffer) ec = {};
-            auto const got = sizeof chunk - parser->space_left();
-            if (got > 0 && !co_await reader.on_body(std::string_view(chunk, got))) co_return stream_end::stopped;
+            buffer.commit(n);
+            if (ec == net::error::eof) parser->put_eof(ec); // ends a body framed by the close, or cuts one
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec) co_return read_failure(ec);
         }
-        if (ended_cleanly(status, parser->keep_alive(), conn->buffer)) keep_idle(std::move(conn));
+        if (ended_cleanly(parser->status(), parser->keep_alive(), conn->buffer)) keep_idle(std::move(conn));
         co_return stream_end::complete;
     }
     co_return transport_failure::reset;
 }
-
 } // namespace switchboard::adapters

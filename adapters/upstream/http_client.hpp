@@ -55,7 +55,7 @@ struct upstream_response {
 enum class transport_failure { connect_failed, reset, timeout, bad_response, cancelled };
 
 // Receives a streamed response (send_streaming): the header block once, then the body bytes as
-// they arrive (chunked encoding removed). Either callback may stop the exchange by returning
+// they arrive (chunked encoding removed; `bytes` is valid until on_body completes). Either callback may stop the exchange by returning
 // false; the connection is then closed, never reused.
 class upstream_stream_reader {
   public:
@@ -103,10 +103,11 @@ class http_client {
 
     // The same exchange with the body handed to `reader` as it arrives. `deadline` bounds the
     // connect, the write and the header block; each body read is bounded by the reader's
-    // next_read_deadline(). A body cut before its end is a `reset`. The request is taken, and let
-    // go once the response head is in: a stream does not keep it for its whole life.
+    // next_read_deadline(). A body cut before its end is a `reset`. The request is taken (it must
+    // outlive the awaited call, as a temporary in the caller's co_await does), and let go once the
+    // response head is in: a stream does not keep it for its whole life.
     net::awaitable<boost::system::result<stream_end, transport_failure>>
-    send_streaming(upstream_request request, std::chrono::steady_clock::time_point deadline,
+    send_streaming(upstream_request&& request, std::chrono::steady_clock::time_point deadline,
                    upstream_stream_reader& reader, net::cancellation_slot cancel = {});
 
     origin const& where() const { return origin_; }

@@ -5,8 +5,6 @@
 
 #include <boost/beast/http/error.hpp>
 
-#include <algorithm>
-#include <cstring>
 
 namespace switchboard::adapters {
 
@@ -32,17 +30,14 @@ void upstream_parser::on_body_init_impl(boost::optional<std::uint64_t> const& co
     body_.reserve(static_cast<std::size_t>(*content_length));
 }
 
-std::size_t upstream_parser::take(boost::beast::string_view bytes, error_code& ec) {
+std::size_t upstream_parser::take(boost::beast::string_view bytes, error_code&) {
     if (mode_ == body_mode::whole) {
         body_.append(bytes.data(), bytes.size());
         return bytes.size();
     }
-    auto const n = std::min(bytes.size(), space_left_);
-    if (n > 0) std::memcpy(space_, bytes.data(), n);
-    space_ += n;
-    space_left_ -= n;
-    if (n < bytes.size()) ec = http::error::need_buffer; // the caller hands these on, then reads again
-    return n;
+    if (!piece_.empty()) return 0; // one piece per put(): this one waits for the next call
+    piece_ = std::string_view(bytes.data(), bytes.size());
+    return bytes.size();
 }
 
 std::size_t upstream_parser::on_body_impl(boost::beast::string_view bytes, error_code& ec) {

@@ -1,7 +1,7 @@
 #pragma once
 // Parses a provider's response straight into what the gateway keeps of it: the status, the
-// header fields as (lower-cased name, value) pairs, and the body — whole, or piece by piece into
-// the caller's buffer while a stream is relayed.
+// header fields as (lower-cased name, value) pairs, and the body — whole, or piece by piece where
+// it lies in the caller's read buffer while a stream is relayed.
 //
 // Beast's http::parser builds a basic_fields (an ordered tree: an allocation, a name lookup and
 // case-insensitive compares per field) that the client then copied into this list and threw
@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,8 +22,10 @@ namespace switchboard::adapters {
 class upstream_parser : public boost::beast::http::basic_parser<false> {
 public:
     using field_list = std::vector<std::pair<std::string, std::string>>;
-    // `whole`: the body is kept in body(). `pieces`: each read fills the space given by
-    // give_space() and stops with http::error::need_buffer when it is full.
+    // `whole`: the body is kept in body(). `pieces`: the body is not copied: each piece stays
+    // where put() found it, in the caller's input, and take_piece() names it until the caller
+    // consumes that input. put() leaves at most one piece: a second one in the same call (only
+    // an eager parser would reach it) is left unconsumed for the next call.
     enum class body_mode { whole, pieces };
 
     explicit upstream_parser(body_mode mode) : mode_(mode) {}
@@ -30,11 +33,9 @@ public:
     int status() const noexcept { return status_; }
     field_list& fields() noexcept { return fields_; }
     std::string& body() noexcept { return body_; }
-    void give_space(char* at, std::size_t size) noexcept {
-        space_ = at;
-        space_left_ = size;
-    }
-    std::size_t space_left() const noexcept { return space_left_; }
+    // The piece the last put() left (empty if none), and forgets it: valid while the input given
+    // to that put() is.
+    std::string_view take_piece() noexcept { return std::exchange(piece_, {}); }
 
 private:
     using error_code = boost::system::error_code;
@@ -56,8 +57,7 @@ private:
     int status_ = 0;
     field_list fields_;
     std::string body_;
-    char* space_ = nullptr;
-    std::size_t space_left_ = 0;
+    std::string_view piece_;
 };
 
 } // namespace switchboard::adapters

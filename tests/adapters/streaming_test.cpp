@@ -16,6 +16,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
 #include <thread>
 
 using namespace switchboard;
@@ -60,6 +61,42 @@ void expect_cut_answer(received const& r, std::string const& partial, std::strin
     BOOST_TEST(!r.done);                     // never presented as complete
     BOOST_TEST(r.finish_reason != "stop");
     BOOST_TEST(!r.usage.has_value());
+}
+
+// A provider's stream as its own bytes: `head` then `body`, written in pieces of `step` bytes a
+// millisecond apart, so that the gateway reads them split at every place of the framing.
+canned_reply unframed(std::string const& head, std::string const& body, std::size_t step,
+                      stream_end end = stream_end::complete) {
+    std::vector<piece> pieces{{head}};
+    for (std::size_t at = 0; at < body.size(); at += step) pieces.push_back({body.substr(at, step), 1ms});
+    auto reply = canned_reply::sse(std::move(pieces), end);
+    reply.stream_unframed = true;
+    return reply;
+}
+
+std::string events_of(std::vector<piece> const& stream) {
+    std::string out;
+    for (auto const& p : stream) out += p.data;
+    return out;
+}
+
+std::string hex(std::size_t n) {
+    char text[32];
+    return std::string(text, static_cast<std::size_t>(std::snprintf(text, sizeof text, "%zx", n)));
+}
+
+gateway_fixture one_stream_provider(mock_upstream const& up, std::string const& timeouts) {
+    return gateway_fixture("timeouts: {" + timeouts + "}\nresilience: {retry: {max_attempts: 1}}\n"
+                           "providers:\n  up: {kind: openai, base_url: \"" + up.base_url("/v1") +
+                           "\", api_key: k-up-0000000001}\nmodels:\n  chat: [up/m]\n");
+}
+
+void expect_whole_answer(received const& r, std::string const& content) {
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(r.content == content);
+    BOOST_TEST(r.finish_reason == "stop");
+    BOOST_TEST(r.done);
+    BOOST_TEST(!r.error.has_value());
 }
 } // namespace
 
@@ -403,6 +440,51 @@ BOOST_AUTO_TEST_CASE(a_rejected_prefill_never_hides_the_original_failure) {
     // The cut is what the client hears of, not the continuation's 400.
     BOOST_TEST(r.error->at("error").at("code").as_string() == "provider_unavailable");
     BOOST_TEST(!r.done);
+}
+
+// The body is parsed where it lies in the read buffer, a piece at a time: however the provider's
+// writes split the framing — a chunk size, its extension, the CRLFs — the events come out whole,
+// and a body that ended where its framing said leaves its connection to the next stream.
+BOOST_AUTO_TEST_CASE(a_chunked_stream_split_anywhere_is_relayed_whole_and_its_connection_kept) {
+    mock_upstream up;
+    std::string body;
+    for (auto const& p : openai_stream({"split", " anywhere"})) body += hex(p.data.size()) + ";ext=\"a b\"\r\n" + p.data + "\r\n";
+    body += "0\r\n\r\n";
+    up.always(unframed("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n", body, 3));
+    auto gw = one_stream_provider(up, "first_token: 5s, stream_idle: 5s, attempt: 20s, request: 20s");
+    for (int i = 0; i < 2; ++i)
+        expect_whole_answer(read_stream(gw.post("/v1/chat/completions", stream_body("chat"))), "split anywhere");
+    BOOST_TEST(up.connections() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_stream_framed_by_its_length_or_by_the_close_is_relayed_whole) {
+    mock_upstream sized;
+    auto const body = events_of(openai_stream({"by", " length"}));
+    sized.always(unframed("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n", body, 40));
+    auto gw = one_stream_provider(sized, "first_token: 5s, stream_idle: 5s, attempt: 20s, request: 20s");
+    for (int i = 0; i < 2; ++i)
+        expect_whole_answer(read_stream(gw.post("/v1/chat/completions", stream_body("chat"))), "by length");
+    BOOST_TEST(sized.connections() == 1u);
+
+    mock_upstream closing;
+    closing.always(unframed("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n",
+                            events_of(openai_stream({"by", " close"}, false)), 40, stream_end::cut));
+    auto gw2 = one_stream_provider(closing, "first_token: 5s, stream_idle: 5s, attempt: 20s, request: 20s");
+    expect_whole_answer(read_stream(gw2.post("/v1/chat/completions", stream_body("chat"))), "by close");
+}
+
+// What the parser has not taken yet stays in the read buffer: a chunk header that never ends would
+// grow it without bound. Past 64 KiB the attempt fails as a bad response at once (not when the
+// first-token deadline passes, which would answer upstream_timeout).
+BOOST_AUTO_TEST_CASE(a_chunk_header_that_never_ends_fails_the_attempt_as_a_bad_response) {
+    mock_upstream up;
+    up.always(unframed("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
+                       "1a;" + std::string(100 * 1024, 'x'), 8 * 1024, stream_end::stall));
+    auto gw = one_stream_provider(up, "first_token: 10s, stream_idle: 10s, attempt: 10s, request: 10s");
+    auto res = gw.post("/v1/chat/completions", stream_body("chat"));
+    BOOST_TEST(res.status == 502);
+    BOOST_TEST(json::parse(res.body).at("error").at("code").as_string() == "upstream_bad_response");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

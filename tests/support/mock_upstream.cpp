@@ -181,22 +181,28 @@ struct mock_upstream::impl {
                 if (bec) co_return;
             }
             if (!reply.stream.empty()) {
-                http::response<http::empty_body> head{static_cast<http::status>(reply.status), req.version()};
-                head.set(http::field::content_type, "text/event-stream");
-                for (auto const& [k, v] : reply.headers) head.set(k, v);
-                head.keep_alive(req.keep_alive());
-                head.chunked(true);
-                http::response_serializer<http::empty_body> serializer(head);
-                auto [hec, hn] = co_await http::async_write_header(stream, serializer, use_tuple);
-                if (hec) co_return;
+                if (!reply.stream_unframed) {
+                    http::response<http::empty_body> head{static_cast<http::status>(reply.status), req.version()};
+                    head.set(http::field::content_type, "text/event-stream");
+                    for (auto const& [k, v] : reply.headers) head.set(k, v);
+                    head.keep_alive(req.keep_alive());
+                    head.chunked(true);
+                    http::response_serializer<http::empty_body> serializer(head);
+                    auto [hec, hn] = co_await http::async_write_header(stream, serializer, use_tuple);
+                    if (hec) co_return;
+                }
                 for (auto const& p : reply.stream) {
                     if (p.delay.count() > 0) {
                         net::steady_timer t(context, p.delay);
                         co_await t.async_wait(use_tuple);
                     }
                     for (std::size_t k = 0; k < p.times; ++k) {
-                        auto [cec, cn] =
-                            co_await net::async_write(stream, http::make_chunk(net::buffer(p.data)), use_tuple);
+                        boost::system::error_code cec;
+                        if (reply.stream_unframed)
+                            std::tie(cec, std::ignore) = co_await net::async_write(stream, net::buffer(p.data), use_tuple);
+                        else
+                            std::tie(cec, std::ignore) =
+                                co_await net::async_write(stream, http::make_chunk(net::buffer(p.data)), use_tuple);
                         if (cec) co_return;
                         streamed += p.data.size();
                     }
@@ -217,6 +223,10 @@ struct mock_upstream::impl {
                 if (reply.stream_ends == canned_reply::stream_end::stall) {
                     co_await wait_for_close(stream);
                     co_return;
+                }
+                if (reply.stream_unframed) {
+                    if (!req.keep_alive()) co_return;
+                    continue;
                 }
                 auto [lec, ln] = co_await net::async_write(stream, http::make_chunk_last(), use_tuple);
                 if (lec || !req.keep_alive()) co_return;

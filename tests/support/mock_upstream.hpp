@@ -51,6 +51,10 @@ struct canned_reply {
     enum class stream_end { complete, cut, stall };
     std::vector<piece> stream;
     stream_end stream_ends = stream_end::complete;
+    // The stream's pieces are the wire bytes themselves, head included, written as they are: the
+    // test frames the response (chunk headers split anywhere, a Content-Length, a body that the
+    // close ends — `cut`). `complete` then leaves the connection open for the next request.
+    bool stream_unframed = false;
 
     static canned_reply json(int status, std::string body);
     static canned_reply reset_connection();
