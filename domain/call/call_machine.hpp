@@ -14,6 +14,7 @@
 // throttle never keeps a concurrency slot). `cancelled` may be sent instead of any event.
 #include "domain/attempt_outcome.hpp"
 #include "domain/backoff.hpp"
+#include "domain/boxed.hpp"
 #include "domain/breaker.hpp"
 #include "domain/budget.hpp"
 #include "domain/call/final_error.hpp"
@@ -159,7 +160,7 @@ struct action {
     attempt_kind follows = attempt_kind::first;
     std::size_t previous = 0;                   // attempt: the deployment of the attempt before
     bool served = false;                        // settle
-    std::optional<gateway_error> error;         // done: the failure (empty: served by `index`)
+    boxed<gateway_error> error;                 // done: the failure (empty: served by `index`)
 };
 
 class call_machine {
@@ -215,7 +216,7 @@ class call_machine {
     health_view const& health_;
     phase phase_ = phase::idle;
     time_point deadline_ = time_point::max();
-    std::optional<event::budget_reserved> early_budget_; // reserved together, decided after admission
+    boxed<event::budget_reserved> early_budget_; // reserved together, decided after admission
 
     std::size_t i_ = 0;          // the candidate in hand
     int n_ = 0;                  // its attempt number (waits for its cooldown count too)
@@ -234,7 +235,7 @@ class call_machine {
 
     std::optional<health_report> pending_report_;
     std::optional<std::size_t> pending_release_;
-    std::optional<gateway_error> error_;
+    boxed<gateway_error> error_; // boxed, as the facts' errors: the machine lives as long as its stream
     bool served_ = false;
 };
 

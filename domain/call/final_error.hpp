@@ -1,6 +1,7 @@
 #pragma once
 // The one error a client hears of when no deployment served its call, from what the call saw.
 #include "domain/attempt_outcome.hpp"
+#include "domain/boxed.hpp"
 #include "domain/budget.hpp"
 
 #include <cstdint>
@@ -8,10 +9,12 @@
 
 namespace switchboard::domain::call {
 
+// (The attempts' errors are boxed: a call's facts live as long as its stream, and are set only
+// when an attempt fails.)
 struct call_facts {
-    std::optional<attempt_error> last;           // the latest failed attempt
+    boxed<attempt_error> last;                   // the latest failed attempt
     broken_deployment_statuses last_broken;      // its provider's broken-deployment statuses
-    std::optional<attempt_error> resume_failure; // streams: the failure after content began
+    boxed<attempt_error> resume_failure;         // streams: the failure after content began
     bool stopped = false;                        // the failure was the client's own, or the client left
     bool out_of_time = false;                    // the deadline passed
     bool shed = false;                           // a deployment had no capacity this priority could wait for
