@@ -27,9 +27,8 @@ class sse_reader final : public upstream_stream_reader {
         : translator_(translator), sink_(sink), ctx_(ctx) {}
 
     bool on_head(int status, std::vector<std::pair<std::string, std::string>> const& headers) override {
-        status_ = status;
         if (!is_success(status)) { // kept for the error's parser; a stream's are not kept
-            headers_ = headers;
+            error_answer_ = std::make_unique<upstream_response>(upstream_response{status, headers, {}});
             return true;
         }
         // A success that is not an event stream (an HTML error page, plain JSON, an empty body)
@@ -41,9 +40,10 @@ class sse_reader final : public upstream_stream_reader {
     }
 
     net::awaitable<bool> on_body(std::string_view bytes) override {
-        if (!is_success(status_)) { // an error answer: keep its body (bounded) for the error parser
-            error_body_.append(bytes.substr(0, std::min<std::size_t>(bytes.size(), 65536 - error_body_.size())));
-            co_return error_body_.size() < 65536;
+        if (error_answer_) { // an error answer: keep its body (bounded) for the error parser
+            auto& body = error_answer_->body;
+            body.append(bytes.substr(0, std::min<std::size_t>(bytes.size(), 65536 - body.size())));
+            co_return body.size() < 65536;
         }
         auto events = parser_.feed(bytes);
         if (!events) {
@@ -74,10 +74,10 @@ class sse_reader final : public upstream_stream_reader {
         return std::min(ctx_.deadline, clock::now() + ctx_.idle_gap);
     }
 
-    int status_ = 0;
-    std::vector<std::pair<std::string, std::string>> headers_;
-    std::string error_body_;
-    std::unique_ptr<domain::attempt_error> event_error_; // rare: off the frame that holds this reader
+    // Rare, off the frame that holds this reader: an error answer (status, headers, body) and an
+    // error event.
+    std::unique_ptr<upstream_response> error_answer_;
+    std::unique_ptr<domain::attempt_error> event_error_;
     int malformed_ = 0;
     bool client_gone_ = false;
     bool not_event_stream_ = false;
@@ -100,27 +100,20 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
     domain::chat_stream_translator translator(call.format, "chatcmpl-" + std::string(ctx.request_id),
                                               std::string(upstream_model), unix_now());
     sse_reader reader(translator, sink, ctx);
-    auto const ended = co_await client_->send_streaming(
-        [&] {
-            upstream_request req;
-            req.method = "POST";
-            req.target = std::move(call.target);
-            req.headers = headers();
-            req.headers.emplace_back("content-type", "application/json");
-            req.headers.emplace_back("accept", "text/event-stream");
-            add_request_context(req, ctx);
-            req.body = std::move(call.body);
-            return req;
-        }(),
-        std::min(ctx.deadline, ctx.first_token_by), reader, ctx.cancel);
+    call.request.headers = headers();
+    call.request.headers.emplace_back("content-type", "application/json");
+    call.request.headers.emplace_back("accept", "text/event-stream");
+    add_request_context(call.request, ctx);
+    auto const ended = co_await client_->send_streaming(std::move(call.request), std::min(ctx.deadline, ctx.first_token_by),
+                                                        reader, ctx.cancel);
     co_return [&]() -> attempt_result<stream_result> {
         // Cancelled (the client left): our own cut, not the provider's failure. What was
         // relayed is the result, billed as such.
         if (!ended && ended.error() == transport_failure::cancelled) reader.client_gone_ = true;
         if (!ended && !reader.client_gone_) return transport_error(ended.error());
-        if (!reader.client_gone_ && reader.status_ != 0 && !is_success(reader.status_)) {
-            upstream_response response{reader.status_, reader.headers_, reader.error_body_};
-            return failed(parse_error(reader.status_, reader.error_body_), response);
+        if (!reader.client_gone_ && reader.error_answer_) {
+            auto const& response = *reader.error_answer_;
+            return failed(parse_error(response.status, response.body), response);
         }
         if (!reader.client_gone_ && reader.event_error_) {
             auto e = std::move(*reader.event_error_);
