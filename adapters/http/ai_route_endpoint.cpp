@@ -74,7 +74,7 @@ ai::ai_route const* api_router::named_route(std::string_view path, std::string& 
 api_router::stage_verdict api_router::fill_named_route(call_exchange& x) {
     auto chat = ai::chat_body_of(*x.named, x.body);
     if (!chat) return chat.error();
-    x.named_chat = *chat; // kept for a repair: parse_chat takes the body
+    x.named_chat = std::make_unique<json::object const>(*chat); // kept for a repair: parse_chat takes the body
     x.body = json::value(std::move(*chat));
     return std::nullopt;
 }
@@ -124,7 +124,7 @@ net::awaitable<http_response> api_router::answer_named_route(ai::ai_route const&
     auto usage = served.value.usage;
     int attempts = served.attempts;
     if (!read.ok()) { // one repair: the model sees its answer and what was wrong with it
-        auto repair = ai::repair_body(x.named_chat, text, read.violations);
+        auto repair = ai::repair_body(*x.named_chat, text, read.violations);
         auto parsed = domain::parse_chat_request(json::value(std::move(repair)));
         if (!parsed) co_return answer_error(schema_refused(read.violations), x.head, x.request_id);
         auto again = co_await dispatch_.chat(*parsed, x.hints, call_context_of(scope));

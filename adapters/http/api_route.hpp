@@ -8,7 +8,8 @@ namespace switchboard::adapters {
 struct api_router::route {
     std::string_view pattern; // also the `route` label of logs and metrics (bounded)
     http::verb method;
-    route_handler handler;
+    route_handler handler = nullptr;
+    route_filler fills = nullptr; // instead of a handler
     // The scope a caller's key needs when auth is on; nullopt: open to anyone (health, readiness,
     // metrics: an orchestrator must always see them). admin: the admin key, or a key with `admin`.
     std::optional<domain::access_scope> needs = domain::access_scope::admin;

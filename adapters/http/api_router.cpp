@@ -306,7 +306,7 @@ net::awaitable<void> api_router::answer(http_request& req, request_context const
     auto admitted = co_await admit(match->current(), scope, match->calls_provider, match->rate_limited);
     if (!admitted.refused_before_serving()) {
         scope.admission = admitted.running();
-        res = co_await serve(*match, call);
+        co_await serve(*match, call, res);
         scope.admission = nullptr;
     }
     if (auto const* limits = co_await admitted.verdict()) {
@@ -328,19 +328,17 @@ net::awaitable<admission> api_router::admit(std::string_view route, request_scop
 
 // Coroutine frames hold every local of every branch for the call's whole life (GCC lays them
 // out side by side): a streamed call keeps this frame open for as long as it streams, so the
-// answer's two shapes are coroutines of their own, each filling this one's response (a returned
-// one would be held twice more), and this one holds only the exchange and the response.
-net::awaitable<http_response> api_router::chat_completions(http_request& req, std::string const& request_id,
-                                                           request_scope& scope) {
+// answer's two shapes are coroutines of their own, each filling the door's response (a returned
+// one would be held twice more), and this one holds only the exchange.
+net::awaitable<void> api_router::chat_completions(http_request& req, std::string const& request_id,
+                                                  request_scope& scope, http_response& res) {
     call_exchange x{req, request_id, scope, {}};
-    http_response res;
     if (auto ended = co_await run_stages(http_chat_stages, x))
         res = answer_error(*ended, req, request_id);
     else if (x.chat->stream)
-        co_await stream_chat(req, x, res);
+        co_await stream_chat(x, res);
     else
         co_await whole_chat(req, x, res);
-    co_return res;
 }
 
 net::awaitable<void> api_router::whole_chat(http_request& req, call_exchange& x, http_response& res) {
@@ -398,34 +396,39 @@ http_response api_router::model(http_request const& req, std::string const& requ
     return json_response(http::status::ok, json::serialize(model_object(id)), req, request_id);
 }
 
+namespace {
+// The cache's marks (mark_cache) on a stream's head.
+void mark_cache(sse_client& client, cache_use const& use, std::int64_t now_ms) {
+    http_response marks;
+    mark_cache(marks, use, now_ms);
+    for (auto const& field : marks) client.add_header(std::string(field.name_string()), std::string(field.value()));
+}
+} // namespace
+
 // A streamed chat: SSE from the first content chunk on. A failure before it is an ordinary
 // error response (nothing was sent); after it, an error event ends the stream without [DONE].
 // `res` is what the request log and metrics see.
-net::awaitable<void> api_router::stream_chat(http_request& req, call_exchange& x, http_response& res) {
-    auto const& request_id = x.request_id;
+net::awaitable<void> api_router::stream_chat(call_exchange& x, http_response& res) {
     if (!x.scope.stream) {
         res = answer_error(
-            domain::make_error(errc::invalid_request, "Streaming is not available on this endpoint", "stream"), req,
-            request_id);
+            domain::make_error(errc::invalid_request, "Streaming is not available on this endpoint", "stream"), x.head,
+            x.request_id);
         co_return;
     }
-    sse_client client(*x.scope.stream, req, request_id, services_.cors);
-    // (This frame lasts as long as the stream: the work that waits for nothing is done by
-    // lambdas called at once, whose locals stay off it.)
-    if (x.cache) [&] {
-        http_response marks;
-        mark_cache(marks, *x.cache, services_.cache->now_ms());
-        for (auto const& field : marks) client.add_header(std::string(field.name_string()), std::string(field.value()));
-    }();
+    sse_client client(*x.scope.stream, x.head, x.request_id, services_.cors);
+    // (This frame lasts as long as the stream: the work that waits for nothing is done by plain
+    // functions, whose locals stay off it.)
+    if (x.cache) mark_cache(client, *x.cache, services_.cache->now_ms());
     dispatch_slot<stream_result> done;
     co_await dispatch_stream(x, client, done);
-    co_await end_stream(req, x, client, *done, res);
+    co_await end_stream(x, client, *done, res);
 }
 
 // The stream's end, once the call is over: its error event, or its closing events (a coroutine of
 // its own: stream_chat's frame lasts as long as the stream, this one only at its end).
-net::awaitable<void> api_router::end_stream(http_request& req, call_exchange& x, sse_client& client,
+net::awaitable<void> api_router::end_stream(call_exchange& x, sse_client& client,
                                             dispatch_result<stream_result>& outcome, http_response& res) {
+    auto const& req = x.head;
     auto const& request_id = x.request_id;
     auto const& chat = *x.chat;
     streamed(x, outcome);

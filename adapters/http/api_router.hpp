@@ -77,8 +77,9 @@ struct request_scope {
     caller_identity caller;
     std::string_view route = "unmatched";
     std::string key_hint; // the caller's API key: its public id, or masked
-    domain::caller_grant const* grant = nullptr; // auth on: what the caller's key may do ...
-    std::shared_ptr<void const> grant_owner;     // ... kept alive by this (a key snapshot, a token's grant)
+    // Auth on: what the caller's key may do, sharing the ownership of what keeps it alive (a key
+    // snapshot, a token's grant): one shared pointer, not a pointer and its owner.
+    std::shared_ptr<domain::caller_grant const> grant;
     request_record record;
     // What the call called, for the usage ledger (set once it is known; empty: not a call): a
     // model or group, a service endpoint, "proxy/<provider>"; the body's end-user id; X-Budget-Id.
@@ -166,7 +167,11 @@ class api_router final : public request_handler {
         std::string param;
     };
     using route_handler = net::awaitable<http_response> (api_router::*)(route_call&);
-    struct route; // api_routes.cpp: pattern, method, handler, policy
+    // A route whose answer may stream fills its caller's response instead: a stream keeps every
+    // frame on its path for as long as it streams, and a returned response (144 bytes) is held in
+    // the handler's promise and again in its caller's awaited temporary.
+    using route_filler = net::awaitable<void> (api_router::*)(route_call&, http_response&);
+    struct route; // api_routes.cpp: pattern, method, handler (or filler), policy
     // The route whose pattern matches `path`, preferring one that allows `method`; the path parameter.
     static std::pair<route const*, std::string_view> find_route(std::string_view path, http::verb method);
     static std::span<route const> routes(); // the table, in matching order
@@ -215,12 +220,13 @@ class api_router final : public request_handler {
                 request_scope& scope, stream_client& client);
     void observe(http_request const& request, http_response const& response, request_context const& context,
                  request_scope const& scope, std::chrono::steady_clock::time_point started) const;
-    // Runs the route's handler. Not a coroutine itself: the chat route, the hot one, is awaited
-    // without a frame of its own.
-    net::awaitable<http_response> serve(route const& r, route_call& call);
-    net::awaitable<http_response> admin_only(route const& r, route_call& call); // behind admin_refusal
-    // The handlers of the route table (api_routes.cpp), one signature.
-    net::awaitable<http_response> chat_route(route_call& c);
+    // Runs the route's handler into `res`. Not a coroutine itself: the chat route, the hot one, is
+    // awaited without a frame of its own.
+    net::awaitable<void> serve(route const& r, route_call& call, http_response& res);
+    net::awaitable<void> returned_into(route_handler handler, route_call& call, http_response& res);
+    net::awaitable<void> admin_only(route const& r, route_call& call, http_response& res); // behind admin_refusal
+    // The handlers of the route table (api_routes.cpp), one signature; the chat route fills.
+    net::awaitable<void> chat_route(route_call& c, http_response& res);
     net::awaitable<http_response> embeddings_route(route_call& c);
     net::awaitable<http_response> models_route(route_call& c);
     net::awaitable<http_response> model_route(route_call& c);
@@ -271,13 +277,14 @@ class api_router final : public request_handler {
     net::awaitable<http_response> quotas_route(route_call& c);
     net::awaitable<http_response> metrics_route(route_call& c);
     net::awaitable<http_response> stream_without_upgrade_route(route_call& c);
-    net::awaitable<http_response> chat_completions(http_request& request, std::string const& request_id,
-                                                   request_scope& scope);
-    // The answer's two shapes, each into `res` (chat_completions').
-    net::awaitable<void> stream_chat(http_request& request, call_exchange& x, http_response& res);
+    net::awaitable<void> chat_completions(http_request& request, std::string const& request_id, request_scope& scope,
+                                          http_response& res);
+    // The answer's two shapes, each into `res` (chat_completions'). A stream's request is x.head
+    // (stream_chat's frame lasts as long as the stream: not one parameter more than it needs).
+    net::awaitable<void> stream_chat(call_exchange& x, http_response& res);
     net::awaitable<void> whole_chat(http_request& request, call_exchange& x, http_response& res);
-    net::awaitable<void> end_stream(http_request& request, call_exchange& x, sse_client& client,
-                                    dispatch_result<stream_result>& outcome, http_response& res);
+    net::awaitable<void> end_stream(call_exchange& x, sse_client& client, dispatch_result<stream_result>& outcome,
+                                    http_response& res);
     net::awaitable<http_response> embeddings(http_request& request, std::string const& request_id,
                                              request_scope& scope);
     http_response models(http_request const& request, std::string const& request_id) const;

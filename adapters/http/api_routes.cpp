@@ -23,7 +23,7 @@ std::span<api_router::route const> api_router::routes() {
     using scope = domain::access_scope;
     constexpr std::optional<scope> open = std::nullopt;
     static std::array<route, 43> const table{{
-        {.pattern = "/v1/chat/completions", .method = verb::post, .handler = &api_router::chat_route,
+        {.pattern = "/v1/chat/completions", .method = verb::post, .fills = &api_router::chat_route,
          .needs = scope::chat, .calls_provider = true},
         {.pattern = "/v1/embeddings", .method = verb::post, .handler = &api_router::embeddings_route,
          .needs = scope::embeddings, .calls_provider = true},
@@ -84,7 +84,7 @@ std::span<api_router::route const> api_router::routes() {
         {.pattern = "/api/stats", .method = verb::get, .handler = &api_router::stats_route, .serves_as = "/api/v1/stats"},
         {.pattern = "/api/health", .method = verb::get, .handler = &api_router::health_route, .needs = open,
          .rate_limited = false, .serves_as = "/api/v1/health"},
-        {.pattern = "/api/chat", .method = verb::post, .handler = &api_router::chat_route, .needs = scope::chat,
+        {.pattern = "/api/chat", .method = verb::post, .fills = &api_router::chat_route, .needs = scope::chat,
          .calls_provider = true, .serves_as = "/v1/chat/completions"},
         {.pattern = "/api/cache/clear", .method = verb::post, .handler = &api_router::cache_clear_route,
          .serves_as = "/api/v1/cache/clear"},
@@ -128,19 +128,30 @@ std::string api_router::allowed_methods(std::string_view path) {
     return out;
 }
 
-net::awaitable<http_response> api_router::serve(route const& r, route_call& call) {
+net::awaitable<void> api_router::serve(route const& r, route_call& call, http_response& res) {
     // The caller awaits the result at once, so the references stay valid.
-    if (r.admin()) return admin_only(r, call);
-    return (this->*r.handler)(call);
+    if (r.admin()) return admin_only(r, call, res);
+    if (r.fills) return (this->*r.fills)(call, res);
+    return returned_into(r.handler, call, res);
 }
 
-net::awaitable<http_response> api_router::admin_only(route const& r, route_call& call) {
-    if (auto refusal = admin_refusal(call.req, call.scope)) co_return answer_error(*refusal, call.req, call.request_id);
-    co_return co_await (this->*r.handler)(call);
+net::awaitable<void> api_router::returned_into(route_handler handler, route_call& call, http_response& res) {
+    res = co_await (this->*handler)(call);
 }
 
-net::awaitable<http_response> api_router::chat_route(route_call& c) {
-    return chat_completions(c.req, c.request_id, c.scope);
+net::awaitable<void> api_router::admin_only(route const& r, route_call& call, http_response& res) {
+    if (auto refusal = admin_refusal(call.req, call.scope)) {
+        res = answer_error(*refusal, call.req, call.request_id);
+        co_return;
+    }
+    if (r.fills)
+        co_await (this->*r.fills)(call, res);
+    else
+        res = co_await (this->*r.handler)(call);
+}
+
+net::awaitable<void> api_router::chat_route(route_call& c, http_response& res) {
+    return chat_completions(c.req, c.request_id, c.scope, res);
 }
 net::awaitable<http_response> api_router::embeddings_route(route_call& c) {
     return embeddings(c.req, c.request_id, c.scope);

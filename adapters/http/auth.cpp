@@ -115,9 +115,7 @@ net::awaitable<std::optional<domain::gateway_error>> api_router::authenticate(st
         if (verdict.issuer->switchboard_tokens && services_.tokens) // our own: the key's grant, narrowed
             verdict.grant = services_.tokens->grant_of(verdict.claims, *ring);
         if (!verdict.grant) co_return verdict.grant.error();
-        auto owned = std::make_shared<domain::caller_grant const>(std::move(*verdict.grant));
-        scope.grant = owned.get();
-        scope.grant_owner = std::move(owned);
+        scope.grant = std::make_shared<domain::caller_grant const>(std::move(*verdict.grant));
         co_return std::nullopt;
     }
     auto const* grant = ring->authenticate(token, unix_now());
@@ -133,8 +131,7 @@ net::awaitable<std::optional<domain::gateway_error>> api_router::authenticate(st
     }
     if (!grant && unknown_store) co_return keys_not_read_yet();
     if (!grant) co_return domain::make_error(errc::unauthorized, "The API key is not valid");
-    scope.grant = grant;
-    scope.grant_owner = ring; // keeps the grant alive as long as the request
+    scope.grant = std::shared_ptr<domain::caller_grant const>(ring, grant); // the ring keeps it alive
     co_return std::nullopt;
 }
 

@@ -51,7 +51,7 @@ struct api_router::call_exchange {
     std::unique_ptr<recording_client> recorder;
     // A named AI route's call: the route, and the chat request its templates made of the body.
     domain::ai::ai_route const* named = nullptr;
-    boost::json::object named_chat;
+    std::unique_ptr<boost::json::object const> named_chat;
 };
 
 // HTTP: the route was admitted by its door; the body is decoded here.
