@@ -159,6 +159,19 @@ net::awaitable<void> http_server::state::accept_loop() {
     }
 }
 
+namespace {
+// (Plain functions: their error codes stay off the frame of `serve`, which every open connection
+// keeps.)
+void set_no_delay(tcp::socket& socket) {
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+}
+void shut_down_sending(tcp::socket& socket) {
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+}
+} // namespace
+
 net::awaitable<void> http_server::state::serve(tcp::socket socket, std::string peer) {
     struct gate_release {
         connection_gate* gate;
@@ -167,8 +180,7 @@ net::awaitable<void> http_server::state::serve(tcp::socket socket, std::string p
             if (gate) gate->release(peer);
         }
     } released{gate, peer};
-    boost::system::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
+    set_no_delay(socket);
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     connection_entry entry{&stream, false};
@@ -193,7 +205,7 @@ net::awaitable<void> http_server::state::serve(tcp::socket socket, std::string p
         entry.busy = true;
         if (!co_await serve_one(stream, buffer, peer)) break;
     }
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    shut_down_sending(stream.socket());
 }
 
 namespace {

@@ -28,14 +28,15 @@ class http_provider : public provider {
 
   protected:
     // What the kind sends to stream a chat, and how it reads the answer.
-    // (The request is built here and sent as it is, not copied into another: chat_stream's frame
-    // lasts as long as the stream.)
+    // (The request is built here and sent as it is, not copied into another; on the heap, as
+    // chat_stream's frame lasts as long as the stream and the request only until it is sent.)
     struct stream_request {
-        stream_request(std::string target, std::string body, domain::stream_format f) : format(f) {
-            request.target = std::move(target);
-            request.body = std::move(body); // serialised JSON
+        stream_request(std::string target, std::string body, domain::stream_format f)
+            : request(std::make_unique<upstream_request>()), format(f) {
+            request->target = std::move(target);
+            request->body = std::move(body); // serialised JSON
         }
-        upstream_request request; // POST; chat_stream adds the headers
+        std::unique_ptr<upstream_request> request; // POST; chat_stream adds the headers
         domain::stream_format format;
     };
     virtual stream_request streaming(domain::chat_request const& request, std::string_view upstream_model) const = 0;

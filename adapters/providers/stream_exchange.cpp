@@ -100,10 +100,10 @@ net::awaitable<attempt_result<stream_result>> http_provider::chat_stream(domain:
     domain::chat_stream_translator translator(call.format, "chatcmpl-" + std::string(ctx.request_id),
                                               std::string(upstream_model), unix_now());
     sse_reader reader(translator, sink, ctx);
-    call.request.headers = headers();
-    call.request.headers.emplace_back("content-type", "application/json");
-    call.request.headers.emplace_back("accept", "text/event-stream");
-    add_request_context(call.request, ctx);
+    call.request->headers = headers();
+    call.request->headers.emplace_back("content-type", "application/json");
+    call.request->headers.emplace_back("accept", "text/event-stream");
+    add_request_context(*call.request, ctx);
     auto const ended = co_await client_->send_streaming(std::move(call.request), std::min(ctx.deadline, ctx.first_token_by),
                                                         reader, ctx.cancel);
     co_return [&]() -> attempt_result<stream_result> {

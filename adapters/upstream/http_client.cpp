@@ -349,11 +349,11 @@ std::size_t read_size(beast::flat_buffer const& buffer) {
 } // namespace
 
 net::awaitable<boost::system::result<stream_end, transport_failure>>
-http_client::send_streaming(upstream_request&& request, clock::time_point deadline,
+http_client::send_streaming(std::unique_ptr<upstream_request> request, clock::time_point deadline,
                             upstream_stream_reader& reader, net::cancellation_slot cancel) {
     // On the heap: this frame lives as long as the stream, the serialised request only until the
     // response head is in.
-    auto req = std::make_unique<wire_request>(build(request));
+    auto req = std::make_unique<wire_request>(build(*request));
     for (int round = 0; round < 2; ++round) {
         bool reused = false;
         auto opened = co_await open_exchange(*req, deadline, reused, cancel);
@@ -374,31 +374,30 @@ http_client::send_streaming(upstream_request&& request, clock::time_point deadli
         // Not kept for the stream's life: the request (sent, and no round is left to send it
         // again) and the header list (handed on).
         req.reset();
-        let_go(request);
+        request.reset();
         let_go(parser->fields());
         // The body is handed on from the connection's read buffer, a piece at a time, each before
         // its bytes are consumed: no copy, and no buffer of its own in this frame, which lives as
         // long as the stream (memory per stream). The buffer stays ~512 bytes: it is emptied before
         // each read, and an SSE event is a few hundred bytes.
-        auto& buffer = conn->buffer;
         parser->eager(false); // one piece per put()
         while (!parser->is_done()) {
-            if (buffer.size() > 0) {
+            if (conn->buffer.size() > 0) {
                 boost::system::error_code ec;
-                auto const used = parser->put(buffer.data(), ec);
+                auto const used = parser->put(conn->buffer.data(), ec);
                 auto const piece = parser->take_piece();
                 if (!piece.empty() && !co_await reader.on_body(piece)) co_return stream_end::stopped;
-                buffer.consume(used);
+                conn->buffer.consume(used);
                 if (ec && ec != http::error::need_more) co_return read_failure(ec);
                 if (used > 0 && !ec) continue; // the rest may hold more
             }
             // A chunk header is the only thing left unparsed: one this long never ends.
-            if (buffer.size() >= max_stream_pending) co_return transport_failure::bad_response;
+            if (conn->buffer.size() >= max_stream_pending) co_return transport_failure::bad_response;
             conn->tcp().expires_at(reader.next_read_deadline());
             auto [ec, n] = co_await std::visit(
-                [&](auto& s) { return s.async_read_some(buffer.prepare(read_size(buffer)), cancellable(cancel)); },
+                [&](auto& s) { return s.async_read_some(conn->buffer.prepare(read_size(conn->buffer)), cancellable(cancel)); },
                 conn->stream);
-            buffer.commit(n);
+            conn->buffer.commit(n);
             if (ec == net::error::eof) parser->put_eof(ec); // ends a body framed by the close, or cuts one
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec) co_return read_failure(ec);

@@ -103,11 +103,10 @@ class http_client {
 
     // The same exchange with the body handed to `reader` as it arrives. `deadline` bounds the
     // connect, the write and the header block; each body read is bounded by the reader's
-    // next_read_deadline(). A body cut before its end is a `reset`. The request is taken (it must
-    // outlive the awaited call, as a temporary in the caller's co_await does), and let go once the
-    // response head is in: a stream does not keep it for its whole life.
+    // next_read_deadline(). A body cut before its end is a `reset`. The request is taken, and let
+    // go once the response head is in: a stream does not keep it for its whole life.
     net::awaitable<boost::system::result<stream_end, transport_failure>>
-    send_streaming(upstream_request&& request, std::chrono::steady_clock::time_point deadline,
+    send_streaming(std::unique_ptr<upstream_request> request, std::chrono::steady_clock::time_point deadline,
                    upstream_stream_reader& reader, net::cancellation_slot cancel = {});
 
     origin const& where() const { return origin_; }
