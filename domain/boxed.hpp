@@ -2,7 +2,8 @@
 // An optional value kept on the heap: one pointer while it is absent. For rare values in a state
 // that lives long — a call's errors, held by every open stream's call machine for the stream's
 // whole life, where a std::optional would hold their full size (~100 bytes each) all along to be
-// set only when an attempt fails. Reads like std::optional (bool, has_value, *, ->); copies deep.
+// set only when an attempt fails. Reads like std::optional (bool, has_value, *, ->, emplace);
+// copies deep; a moved-from box is empty.
 #include <memory>
 #include <utility>
 
@@ -32,6 +33,10 @@ template <class T> class boxed {
     T* operator->() noexcept { return value_.get(); }
     T const* operator->() const noexcept { return value_.get(); }
     void reset() noexcept { value_.reset(); }
+    template <class... Args> T& emplace(Args&&... args) {
+        value_ = std::make_unique<T>(std::forward<Args>(args)...);
+        return *value_;
+    }
 
   private:
     std::unique_ptr<T> value_;

@@ -22,6 +22,7 @@
 #include "adapters/provider.hpp"
 #include "adapters/store/budget_store.hpp"
 #include "domain/backoff.hpp"
+#include "domain/boxed.hpp"
 #include "domain/budget.hpp"
 #include "domain/call/call_machine.hpp"
 #include "domain/degraded_mode.hpp"
@@ -142,9 +143,10 @@ struct dispatch_failure {
 };
 
 template <class T> using dispatch_result = boost::system::result<dispatched<T>, dispatch_failure>;
-// Where a call leaves its result: the caller's. A stream keeps the frames on its path for as long
-// as it streams, and a returned result (~400 bytes) would be held in the callee's promise besides.
-template <class T> using dispatch_slot = std::optional<dispatch_result<T>>;
+// Where a call leaves its result: the caller's, and on the heap once it is in. A stream keeps the
+// frames on its path for as long as it streams: a returned result (~400 bytes) would be held in
+// the callee's promise besides, and an optional one in the caller's frame all along, empty.
+template <class T> using dispatch_slot = domain::boxed<dispatch_result<T>>;
 
 class dispatcher {
   public:
