@@ -57,8 +57,8 @@ bool trusted_proxies::contains(std::string_view address) const {
     return false;
 }
 
-std::string client_ip(std::string const& peer, std::string_view forwarded_for, trusted_proxies const& proxies) {
-    if (forwarded_for.empty() || !proxies.contains(peer)) return peer;
+std::string client_ip(std::string_view peer, std::string_view forwarded_for, trusted_proxies const& proxies) {
+    if (forwarded_for.empty() || !proxies.contains(peer)) return std::string(peer);
     std::string_view rest = forwarded_for;
     std::string_view candidate;
     while (!rest.empty()) {
@@ -67,10 +67,10 @@ std::string client_ip(std::string const& peer, std::string_view forwarded_for, t
         rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
         boost::system::error_code bad;
         boost::asio::ip::make_address(std::string(candidate), bad);
-        if (bad) return peer; // garbage in the chain: trust nothing in it
+        if (bad) return std::string(peer); // garbage in the chain: trust nothing in it
         if (!proxies.contains(candidate)) return std::string(candidate);
     }
-    return candidate.empty() ? peer : std::string(candidate);
+    return std::string(candidate.empty() ? peer : candidate);
 }
 
 } // namespace switchboard::adapters

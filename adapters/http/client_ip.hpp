@@ -32,6 +32,6 @@ class trusted_proxies {
 };
 
 // The client address for rate limits and logs.
-std::string client_ip(std::string const& peer, std::string_view forwarded_for, trusted_proxies const& proxies);
+std::string client_ip(std::string_view peer, std::string_view forwarded_for, trusted_proxies const& proxies);
 
 } // namespace switchboard::adapters

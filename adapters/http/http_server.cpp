@@ -408,9 +408,10 @@ class chunked_writer final : public response_stream, public deferred_watch {
     beast::tcp_stream& stream_;
     request_handler& handler_;
     watch_board& watches_;
-    bool watch_ended_ = false; // the request ended: no watch is started any more
     std::chrono::milliseconds write_timeout_;
     unsigned version_;
+    // (The flags together: a stream keeps its writer for as long as it streams.)
+    bool watch_ended_ = false; // the request ended: no watch is started any more
     bool keep_alive_;
     bool opened_ = false;
     bool finished_ = false;

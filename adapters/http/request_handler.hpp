@@ -9,6 +9,7 @@
 
 #include <boost/asio/cancellation_signal.hpp>
 #include <string>
+#include <string_view>
 
 namespace switchboard::adapters {
 
@@ -42,7 +43,7 @@ class response_stream {
 
 struct request_context {
     std::string request_id;
-    std::string peer;                 // the socket's remote address ("203.0.113.7", "::1")
+    std::string_view peer; // the socket's remote address ("203.0.113.7", "::1"): its connection's
     response_stream* stream = nullptr; // null where streaming is not possible
 };
 
