@@ -337,14 +337,16 @@ template <class T> void let_go(T& held) {
     T const gone = std::move(held);
 }
 
+// The most one read of a stream asks for.
+constexpr std::size_t largest_stream_read = 64 * 1024;
 // A streamed body's bytes not yet parsed: at most a chunk header (and its extensions) split across
-// reads, which no server sends this long.
-constexpr std::size_t max_stream_pending = 64 * 1024;
+// reads, which no server sends this long (one largest read of them).
+constexpr std::size_t max_stream_pending = largest_stream_read;
 
 // How much one read of a stream asks for, as Beast's reads ask: the buffer's free room, at least
-// 512 bytes and at most 64 KiB.
+// 512 bytes and at most the largest read.
 std::size_t read_size(beast::flat_buffer const& buffer) {
-    return std::min<std::size_t>(std::max<std::size_t>(512, buffer.capacity() - buffer.size()), 64 * 1024);
+    return std::min<std::size_t>(std::max<std::size_t>(512, buffer.capacity() - buffer.size()), largest_stream_read);
 }
 } // namespace
 
@@ -398,6 +400,9 @@ http_client::send_streaming(std::unique_ptr<upstream_request> request, clock::ti
                 [&](auto& s) { return s.async_read_some(conn->buffer.prepare(read_size(conn->buffer)), cancellable(cancel)); },
                 conn->stream);
             conn->buffer.commit(n);
+            // What came is parsed before an error is looked at. (A socket's read gives bytes or an
+            // error, not both; were it both, a lasting error comes back with the next read.)
+            if (n > 0) continue;
             if (ec == net::error::eof) parser->put_eof(ec); // ends a body framed by the close, or cuts one
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec) co_return read_failure(ec);

@@ -5,7 +5,6 @@
 
 #include <boost/beast/http/error.hpp>
 
-
 namespace switchboard::adapters {
 
 namespace http = boost::beast::http;
