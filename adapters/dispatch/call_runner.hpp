@@ -218,7 +218,7 @@ template <class T, class Call> class call_runner {
     }
 
     net::awaitable<call::event::key_reserved> reserve_key() {
-        auto held = co_await d_.keys_->reserve(hints_.key_id, hints_.key_limits, estimate_);
+        auto held = co_await d_.keys_->reserve(hints_.held_key->key_id, hints_.held_key->limits, estimate_);
         if (!held) co_return call::event::key_reserved{held.error()};
         key_hold_ = std::make_unique<key_hold>(std::move(*held));
         co_return call::event::key_reserved{};

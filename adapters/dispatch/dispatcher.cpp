@@ -52,7 +52,7 @@ call::call_plan dispatcher::plan_for(std::vector<domain::deployment> const& orde
     plan.stream = stream;
     plan.first_token_timeout = catalog_->first_token_timeout;
     plan.tenant_quota = quotas_ != nullptr;
-    plan.key_limits = keys_ != nullptr && !hints.key_id.empty();
+    plan.key_limits = keys_ != nullptr && hints.held_key != nullptr;
     plan.admission_pending = ctx.admission != nullptr;
     plan.budget_id = hints.budget_id;
     plan.budget_store_down = policy_.on_store_error;

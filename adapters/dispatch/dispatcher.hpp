@@ -22,6 +22,7 @@
 #include "adapters/provider.hpp"
 #include "adapters/store/budget_store.hpp"
 #include "domain/backoff.hpp"
+#include "domain/auth/grant.hpp"
 #include "domain/boxed.hpp"
 #include "domain/budget.hpp"
 #include "domain/call/call_machine.hpp"
@@ -40,6 +41,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace switchboard::adapters {
 
@@ -84,16 +86,16 @@ using provider_registry = std::map<std::string, provider_slot, std::less<>>;
 
 struct request_hints {
     std::string preferred_provider; // X-Preferred-Provider
-    std::string request_id;
+    std::string_view request_id;    // the request's (its door's string outlives the call)
     std::optional<std::chrono::milliseconds> timeout; // X-Request-Timeout: may only shorten the deadline
     domain::priority priority = domain::priority::p1; // X-Priority
     std::optional<domain::tier> tier;                 // X-Tier (else chosen from request features)
     std::string budget_id;                            // X-Budget-Id (empty: no budget)
     std::string tenant = "default";                   // X-Tenant-Id
     // The caller's key when it has limits held per call (tokens per minute, calls in flight, a
-    // budget): the call reserves them. Empty: none.
-    std::string key_id;
-    domain::key_limits key_limits;
+    // budget): the call reserves them. Null: none. The request's grant, which outlives the call
+    // (a pointer, not a copy: a stream keeps its hints for as long as it streams).
+    domain::caller_grant const* held_key = nullptr;
     trace_context trace;                              // traceparent / tracestate (continued or new)
 };
 

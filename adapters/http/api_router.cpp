@@ -161,10 +161,7 @@ domain::result<request_hints> hints_of(http_request const& req, std::string cons
                                        request_scope& scope) {
     request_hints hints{std::string(req["x-preferred-provider"]), request_id, std::nullopt};
     hints.tenant = scope.caller.tenant;
-    if (scope.grant && scope.grant->limits.held_per_call()) {
-        hints.key_id = scope.grant->key_id;
-        hints.key_limits = scope.grant->limits;
-    }
+    if (scope.grant && scope.grant->limits.held_per_call()) hints.held_key = scope.grant.get();
     hints.trace = continue_or_start_trace(req["traceparent"], req["tracestate"]);
     auto priority = domain::parse_priority(req["x-priority"]);
     if (!priority) return priority.error();
