@@ -96,6 +96,7 @@ field_list<adapters::provider_settings> provider_fields() {
         field::flag<S>("allow_insecure_http", &S::allow_insecure_http),
         headers_field(),
         field::bytes<S>("max_response_bytes", &S::max_response_bytes, 1024, 1ull << 30),
+        field::integer<S>("preconnect", &S::preconnect, 0, 64),
         fallback_on_field(),
         field::section<S, S>("timeouts", itself, provider_timeout_fields()),
         field::section<S, domain::retry_config>("retry", &S::retry, retry_fields()),

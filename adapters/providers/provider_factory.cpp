@@ -23,6 +23,7 @@ std::unique_ptr<provider> make_provider(provider_settings const& s, net::any_io_
     options.connect_timeout = s.connect_timeout;
     options.response_headers_timeout = s.response_headers_timeout;
     options.max_response_bytes = s.max_response_bytes;
+    options.preconnect = s.preconnect;
     // A REST provider named by host is reached only at public addresses, unless it says otherwise;
     // an address literal or localhost in its base URL is where it was declared.
     options.public_addresses_only =

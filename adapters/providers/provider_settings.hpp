@@ -37,6 +37,8 @@ struct provider_settings {
     // A response body larger than this is an unusable answer (502 upstream_bad_response): the
     // gateway never holds an answer of unbounded size.
     std::size_t max_response_bytes = 16u << 20;
+    // Spare connections per core kept connected ahead of demand (http_client_options::preconnect).
+    std::size_t preconnect = 0;
     domain::retry_config retry;                               // defaults: the global `resilience.retry`
     domain::breaker_config breaker;                           // defaults: the global `resilience.breaker`
     domain::throttle_config limits; // outbound limits of the provider account (none by default)

@@ -8,6 +8,9 @@
 #include "domain/ascii.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -87,20 +90,57 @@ struct http_client::connection {
     }
 };
 
+struct http_client::shared {
+    net::any_io_executor executor;
+    net::ssl::context& tls; // the runtime's: outlives the cores' io_contexts and what they hold
+    origin where;
+    http_client_options options;
+    std::vector<std::unique_ptr<connection>> idle;
+    std::size_t connecting = 0; // background connects under way
+
+    net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
+    connect(clock::time_point deadline, net::cancellation_slot cancel);
+    void keep_idle(std::unique_ptr<connection> conn);
+    // One background connect; its frame holds `self`, so it may outlive the client.
+    static net::awaitable<void> preconnect(std::shared_ptr<shared> self);
+};
+
 http_client::http_client(net::any_io_executor executor, net::ssl::context& tls, origin where,
                          http_client_options options)
-    : executor_(std::move(executor)), tls_(tls), origin_(std::move(where)), options_(options) {}
+    : shared_(std::make_shared<shared>(shared{std::move(executor), tls, std::move(where), options, {}, 0})) {}
 
 http_client::~http_client() = default;
 
+origin const& http_client::where() const {
+    return shared_->where;
+}
+
 std::size_t http_client::idle_connections() const {
-    return idle_.size();
+    return shared_->idle.size();
+}
+
+net::awaitable<void> http_client::shared::preconnect(std::shared_ptr<shared> self) {
+    co_await net::post(self->executor, net::use_awaitable); // after the exchange that asked moved on
+    auto connected = co_await self->connect(clock::now() + self->options.connect_timeout, {});
+    --self->connecting;
+    if (connected) self->keep_idle(std::move(*connected));
+}
+
+// Called once an exchange's response head is in: the connects it starts keep off the request's
+// path at both ends (measured: started with the request, the upstream accepted the spare while
+// it should have been reading the request, and the time to first token did not move).
+void http_client::top_up() {
+    auto& s = *shared_;
+    while (s.idle.size() + s.connecting < s.options.preconnect) {
+        ++s.connecting;
+        net::co_spawn(s.executor, shared::preconnect(shared_), net::detached);
+    }
 }
 
 net::awaitable<boost::system::result<std::unique_ptr<http_client::connection>, transport_failure>>
-http_client::connect(clock::time_point deadline, net::cancellation_slot cancel) {
+http_client::shared::connect(clock::time_point deadline, net::cancellation_slot cancel) {
     using namespace net::experimental::awaitable_operators;
-    auto const connect_deadline = std::min(deadline, clock::now() + options_.connect_timeout);
+    auto const connect_deadline = std::min(deadline, clock::now() + options.connect_timeout);
     bool const deadline_is_request = connect_deadline == deadline;
     auto const expired = deadline_is_request ? transport_failure::timeout : transport_failure::connect_failed;
 
@@ -108,26 +148,26 @@ http_client::connect(clock::time_point deadline, net::cancellation_slot cancel) 
     // asynchronously, raced against a timer (the resolver has no expiry of its own).
     std::vector<tcp::endpoint> endpoints;
     boost::system::error_code literal_ec;
-    auto const literal = net::ip::make_address(origin_.host, literal_ec);
+    auto const literal = net::ip::make_address(where.host, literal_ec);
     if (!literal_ec) {
-        endpoints.emplace_back(literal, static_cast<unsigned short>(std::stoi(origin_.port)));
+        endpoints.emplace_back(literal, static_cast<unsigned short>(std::stoi(where.port)));
     } else {
-        tcp::resolver resolver(executor_);
-        net::steady_timer timer(executor_, remaining(connect_deadline));
-        auto raced = co_await (resolver.async_resolve(origin_.host, origin_.port, use_tuple) ||
+        tcp::resolver resolver(executor);
+        net::steady_timer timer(executor, remaining(connect_deadline));
+        auto raced = co_await (resolver.async_resolve(where.host, where.port, use_tuple) ||
                                timer.async_wait(use_tuple));
         if (raced.index() == 1) co_return expired;
         auto [resolve_ec, resolved] = std::get<0>(raced);
         if (resolve_ec) co_return transport_failure::connect_failed;
         for (auto const& entry : resolved)
-            if (!options_.public_addresses_only || is_public_address(entry.endpoint().address()))
+            if (!options.public_addresses_only || is_public_address(entry.endpoint().address()))
                 endpoints.push_back(entry.endpoint());
         if (endpoints.empty()) co_return transport_failure::connect_failed; // only private addresses
     }
 
     auto conn = std::make_unique<connection>(
-        connection{origin_.tls ? decltype(connection::stream){std::in_place_index<1>, executor_, tls_}
-                               : decltype(connection::stream){std::in_place_index<0>, executor_},
+        connection{where.tls ? decltype(connection::stream){std::in_place_index<1>, executor, tls}
+                             : decltype(connection::stream){std::in_place_index<0>, executor},
                    {},
                    {}});
     auto& tcp_stream = conn->tcp();
@@ -137,12 +177,12 @@ http_client::connect(clock::time_point deadline, net::cancellation_slot cancel) 
     if (connect_ec) co_return transport_failure::connect_failed;
     tcp_stream.socket().set_option(tcp::no_delay(true));
 
-    if (origin_.tls) {
+    if (where.tls) {
         auto& tls_stream = std::get<1>(conn->stream);
-        if (!SSL_set_tlsext_host_name(tls_stream.native_handle(), origin_.host.c_str()))
+        if (!SSL_set_tlsext_host_name(tls_stream.native_handle(), where.host.c_str()))
             co_return transport_failure::connect_failed;
         tls_stream.set_verify_mode(net::ssl::verify_peer);
-        tls_stream.set_verify_callback(net::ssl::host_name_verification(origin_.host));
+        tls_stream.set_verify_callback(net::ssl::host_name_verification(where.host));
         tcp_stream.expires_after(remaining(connect_deadline));
         auto [hs_ec] = co_await tls_stream.async_handshake(net::ssl::stream_base::client, cancellable(cancel));
         if (hs_ec == beast::error::timeout) co_return expired;
@@ -162,18 +202,19 @@ struct http_client::wire_request {
 };
 
 http_client::wire_request http_client::build(upstream_request const& request) const {
+    auto const& where = shared_->where;
     wire_request out;
     auto& w = out.head;
-    w.reserve(256 + origin_.base_path.size() + request.target.size());
+    w.reserve(256 + where.base_path.size() + request.target.size());
     w += request.method;
     w += ' ';
-    w += origin_.base_path;
+    w += where.base_path;
     w += request.target;
     w += " HTTP/1.1\r\nHost: ";
-    w += origin_.host;
-    if (origin_.port != (origin_.tls ? "443" : "80")) {
+    w += where.host;
+    if (where.port != (where.tls ? "443" : "80")) {
         w += ':';
-        w += origin_.port;
+        w += where.port;
     }
     w += "\r\nUser-Agent: switchboard\r\n";
     for (auto const& [name, value] : request.headers) {
@@ -200,17 +241,18 @@ http_client::wire_request http_client::build(upstream_request const& request) co
 net::awaitable<boost::system::result<std::unique_ptr<http_client::connection>, transport_failure>>
 http_client::open_exchange(wire_request& request, clock::time_point deadline, bool& reused,
                            net::cancellation_slot cancel) {
+    auto& s = *shared_;
     for (int round = 0; round < 2; ++round) {
         std::unique_ptr<connection> conn;
-        while (!idle_.empty() && !conn) {
-            conn = std::move(idle_.back());
-            idle_.pop_back();
-            if (clock::now() - conn->idle_since > options_.idle_ttl || !quiet_while_idle(conn->tcp().socket()))
+        while (!s.idle.empty() && !conn) {
+            conn = std::move(s.idle.back());
+            s.idle.pop_back();
+            if (clock::now() - conn->idle_since > s.options.idle_ttl || !quiet_while_idle(conn->tcp().socket()))
                 conn.reset();
         }
         reused = conn != nullptr;
         if (!conn) {
-            auto connected = co_await connect(deadline, cancel);
+            auto connected = co_await s.connect(deadline, cancel);
             if (!connected) co_return connected.error();
             conn = std::move(*connected);
         }
@@ -236,11 +278,11 @@ http_client::open_exchange(wire_request& request, clock::time_point deadline, bo
     co_return transport_failure::reset;
 }
 
-void http_client::keep_idle(std::unique_ptr<connection> conn) {
-    if (idle_.size() >= options_.max_idle_connections) return;
+void http_client::shared::keep_idle(std::unique_ptr<connection> conn) {
+    if (idle.size() >= options.max_idle_connections) return;
     conn->tcp().expires_never();
     conn->idle_since = clock::now();
-    idle_.push_back(std::move(conn));
+    idle.push_back(std::move(conn));
 }
 
 namespace {
@@ -296,8 +338,8 @@ http_client::send(upstream_request const& request, clock::time_point deadline, n
         auto conn = std::move(*opened);
 
         std::optional<upstream_parser> parser;
-        if (auto ec = co_await read_head(*conn, parser, upstream_parser::body_mode::whole, deadline, options_.response_headers_timeout,
-                                         options_.max_response_bytes, cancel)) {
+        if (auto ec = co_await read_head(*conn, parser, upstream_parser::body_mode::whole, deadline, shared_->options.response_headers_timeout,
+                                         shared_->options.max_response_bytes, cancel)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec == net::error::operation_aborted) co_return transport_failure::cancelled; // never retried
             if (reused && ec != http::error::partial_message && !parser->got_some() && conn->buffer.size() == 0)
@@ -323,7 +365,8 @@ http_client::send(upstream_request const& request, clock::time_point deadline, n
         out.status = parser->status();
         out.headers = std::move(parser->fields());
         out.body = std::move(parser->body());
-        if (ended_cleanly(out.status, parser->keep_alive(), conn->buffer)) keep_idle(std::move(conn));
+        if (ended_cleanly(out.status, parser->keep_alive(), conn->buffer)) shared_->keep_idle(std::move(conn));
+        top_up();
         co_return out;
     }
     co_return transport_failure::reset;
@@ -363,7 +406,7 @@ http_client::send_streaming(std::unique_ptr<upstream_request> request, clock::ti
         auto conn = std::move(*opened);
 
         std::optional<upstream_parser> parser;
-        if (auto ec = co_await read_head(*conn, parser, upstream_parser::body_mode::pieces, deadline, options_.response_headers_timeout,
+        if (auto ec = co_await read_head(*conn, parser, upstream_parser::body_mode::pieces, deadline, shared_->options.response_headers_timeout,
                                          unbounded_stream_body, cancel)) {
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec == net::error::operation_aborted) co_return transport_failure::cancelled; // never retried
@@ -371,6 +414,7 @@ http_client::send_streaming(std::unique_ptr<upstream_request> request, clock::ti
                 continue;
             co_return read_failure(ec);
         }
+        top_up();
         if (!reader.on_head(parser->status(), parser->fields()) || parser->status() == 101)
             co_return stream_end::stopped;
         // Not kept for the stream's life: the request (sent, and no round is left to send it
@@ -407,7 +451,7 @@ http_client::send_streaming(std::unique_ptr<upstream_request> request, clock::ti
             if (ec == beast::error::timeout) co_return transport_failure::timeout;
             if (ec) co_return read_failure(ec);
         }
-        if (ended_cleanly(parser->status(), parser->keep_alive(), conn->buffer)) keep_idle(std::move(conn));
+        if (ended_cleanly(parser->status(), parser->keep_alive(), conn->buffer)) shared_->keep_idle(std::move(conn));
         co_return stream_end::complete;
     }
     co_return transport_failure::reset;

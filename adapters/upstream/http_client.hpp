@@ -2,7 +2,8 @@
 // An HTTP/1.1 client for one upstream origin, owned by one core.
 //
 // Keeps a pool of idle keep-alive connections (plain TCP or TLS with certificate verification
-// against the system store and SNI). Resolution is asynchronous. Every step — resolve, connect,
+// against the system store and SNI), optionally topped up ahead of demand (`preconnect`).
+// Resolution is asynchronous. Every step — resolve, connect,
 // handshake, write, read — is bounded by the caller's deadline.
 //
 // Errors: transport failures are values (`transport_failure`); an HTTP error status is a normal
@@ -81,6 +82,13 @@ struct http_client_options {
     // connect and a close (measured: at 64 concurrent requests a pool of 32 cost ~15 % of the CPU).
     std::size_t max_idle_connections = 256;
     std::chrono::seconds idle_ttl{30}; // idle connections older than this are not reused
+    // Spare connections kept connected ahead of demand (Envoy's preconnect): each time a response
+    // head comes in, connects start in the background until this many are idle or under way, so
+    // the next request finds one ready instead of paying the connect (and TLS handshake) on its
+    // path — the time to first token of a burst, or of an upstream that closes after each answer.
+    // An idle connection counts as a spare until a request finds it closed (the check costs a
+    // system call, made only when one is taken). 0: connect only on demand.
+    std::size_t preconnect = 0;
     std::size_t max_response_bytes = 16u << 20; // upstream.max_response_bytes in the config
     // A host name is connected to only at the public addresses it resolves to (address_policy.hpp):
     // REST providers declared by name. An address literal is taken as declared.
@@ -109,26 +117,24 @@ class http_client {
     send_streaming(std::unique_ptr<upstream_request> request, std::chrono::steady_clock::time_point deadline,
                    upstream_stream_reader& reader, net::cancellation_slot cancel = {});
 
-    origin const& where() const { return origin_; }
+    origin const& where() const;
     std::size_t idle_connections() const;
 
   private:
     struct connection;
-    net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
-    connect(std::chrono::steady_clock::time_point deadline, net::cancellation_slot cancel);
+    // What a connect needs and the idle connections, shared with the connects started ahead of
+    // demand: one that ends after its client is gone leaves its connection to be freed with it.
+    struct shared;
     struct wire_request; // the serialised request (kept out of this header)
     wire_request build(upstream_request const& request) const;
     // A pooled connection (or a new one) with `request` written on it; `reused` tells which.
     net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
     open_exchange(wire_request& request, std::chrono::steady_clock::time_point deadline, bool& reused,
                   net::cancellation_slot cancel);
-    void keep_idle(std::unique_ptr<connection> conn);
+    // Starts background connects until `preconnect` connections are idle or under way.
+    void top_up();
 
-    net::any_io_executor executor_;
-    net::ssl::context& tls_;
-    origin origin_;
-    http_client_options options_;
-    std::vector<std::unique_ptr<connection>> idle_;
+    std::shared_ptr<shared> shared_;
 };
 
 } // namespace switchboard::adapters

@@ -1,5 +1,7 @@
 // Round trips through an OpenAI-compatible upstream speaking the real wire format.
 #include "gateway_fixture.hpp"
+#include "stream_helpers.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/mock_upstream.hpp"
 
 #include <boost/json/parse.hpp>
@@ -99,6 +101,40 @@ BOOST_AUTO_TEST_CASE(a_pooled_connection_the_upstream_closed_is_replaced_without
     }
     BOOST_TEST(up.hits() == 3u); // each request reached the upstream exactly once
     BOOST_TEST(up.connections() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(spare_connections_are_made_ahead_so_a_request_does_not_connect_on_its_path) {
+    mock_upstream up;
+    auto reply = canned_reply::json(200, completion);
+    reply.headers.emplace_back("Connection", "close"); // one request per connection
+    up.always(reply);
+    gateway_fixture gw("providers:\n  groq: {kind: openai, base_url: \"" + up.base_url("/openai/v1") +
+                           "\", api_key: k-123456789012, preconnect: 2}\n"
+                           "models:\n  chat-default: [groq/llama-3.1-8b-instant]\n",
+                       {});
+    BOOST_TEST(gw.chat(chat_body("chat-default")).status == 200);
+    // The first request connected on demand; its answer started two spares.
+    BOOST_TEST_REQUIRE(eventually([&] { return up.connections() == 3u; }), "connections: " << up.connections());
+    for (std::size_t i = 1; i <= 4; ++i) {
+        auto const sent = std::chrono::steady_clock::now();
+        auto res = gw.chat(chat_body("chat-default"));
+        BOOST_TEST(res.status == 200);
+        BOOST_TEST(res.header("x-switchboard-attempts") == "1");
+        // It went on a spare, connected before it was sent; its answer started the next spare.
+        BOOST_TEST((up.requests().back().connection_accepted < sent));
+        BOOST_TEST_REQUIRE(eventually([&] { return up.connections() == 3u + i; }));
+    }
+    // A stream takes a spare too, and its response head starts the next one.
+    auto stream_reply = canned_reply::sse(openai_stream({"Hi", "!"}));
+    stream_reply.headers.emplace_back("Connection", "close");
+    up.always(stream_reply);
+    auto const sent = std::chrono::steady_clock::now();
+    auto streamed = gw.post("/v1/chat/completions",
+                            R"({"model":"chat-default","stream":true,"messages":[{"role":"user","content":"Hi"}]})");
+    BOOST_TEST(read_stream(streamed).content == "Hi!");
+    BOOST_TEST((up.requests().back().connection_accepted < sent));
+    BOOST_TEST_REQUIRE(eventually([&] { return up.connections() == 8u; }));
+    BOOST_TEST(up.hits() == 6u); // the spares sent nothing of their own
 }
 
 BOOST_AUTO_TEST_CASE(models_lists_groups_and_deployments) {

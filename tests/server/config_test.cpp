@@ -218,6 +218,14 @@ BOOST_AUTO_TEST_CASE(the_ledger_is_sqlite_by_default_and_set_by_file_or_environm
     BOOST_TEST(mentions(problems_of("ledger: {store: mysql}\n"), "ledger.store: must be sqlite, postgres or off"));
 }
 
+BOOST_AUTO_TEST_CASE(spare_connections_per_provider_are_bounded) {
+    auto p = problems_of("providers:\n  p: {kind: openai, base_url: \"http://127.0.0.1:9/v1\", preconnect: 65}\n");
+    BOOST_TEST(mentions(p, "providers.p.preconnect: must be between 0 and 64"));
+    auto c = load_config_text("providers:\n  p: {kind: openai, base_url: \"http://127.0.0.1:9/v1\"}\n", fake_env({}));
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_TEST(c->providers.at(0).preconnect == 0u); // off unless asked for
+}
+
 BOOST_AUTO_TEST_CASE(webhook_endpoints_are_checked_and_their_secrets_masked) {
     std::string const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     auto c = load_config_text("webhooks:\n  retry_waits: [1s, 1m]\n  endpoints:\n"
@@ -480,7 +488,7 @@ budgets: {max_calls: 7}
 pricing: {my-model: {input_per_million: 1.5, output_per_million: 2}}
 tiers: {simple_max_prompt_tokens: 100}
 providers:
-  p: {kind: openai, base_url: "http://127.0.0.1:9/v1", max_response_bytes: 4MiB, retry: {max_attempts: 2}}
+  p: {kind: openai, base_url: "http://127.0.0.1:9/v1", max_response_bytes: 4MiB, preconnect: 2, retry: {max_attempts: 2}}
 )", fake_env({}));
     BOOST_TEST_REQUIRE(c.has_value());
     auto const dump = describe(*c);
@@ -492,7 +500,7 @@ providers:
                        R"("max_connections_per_ip":20)", R"("reservation_lease":"90000ms")",
                        R"("max_retry_after":"45000ms")", R"("open_for":"20000ms")", R"("max_calls":7)",
                        R"("my-model":{"input_per_million":1.5E0)", R"("max_response_bytes":4194304)",
-                       R"("max_attempts":2)", R"("simple_max_prompt_tokens":100)"})
+                       R"("max_attempts":2)", R"("simple_max_prompt_tokens":100)", R"("preconnect":2)"})
         BOOST_TEST(text.find(shown) != std::string::npos, shown);
 }
 

@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -96,14 +97,14 @@ struct mock_upstream::impl {
                 std::lock_guard lock(mutex);
                 ++accepted;
             }
-            net::co_spawn(context, serve(std::move(socket)), net::detached);
+            net::co_spawn(context, serve(std::move(socket), std::chrono::steady_clock::now()), net::detached);
         }
     }
 
-    net::awaitable<void> serve(tcp::socket socket) {
+    net::awaitable<void> serve(tcp::socket socket, std::chrono::steady_clock::time_point accepted_at) {
         if (!tls) {
             beast::tcp_stream stream(std::move(socket));
-            co_await serve_http(stream);
+            co_await serve_http(stream, accepted_at);
             co_return;
         }
         beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
@@ -115,7 +116,7 @@ struct mock_upstream::impl {
             std::lock_guard lock(mutex);
             sni = name;
         }
-        co_await serve_http(stream);
+        co_await serve_http(stream, accepted_at);
     }
 
     // Silent until the client closes the connection, which is recorded.
@@ -129,7 +130,8 @@ struct mock_upstream::impl {
         closures.push_back(std::chrono::steady_clock::now());
     }
 
-    template <class Stream> net::awaitable<void> serve_http(Stream& stream) {
+    template <class Stream>
+    net::awaitable<void> serve_http(Stream& stream, std::chrono::steady_clock::time_point accepted_at) {
         beast::flat_buffer buffer;
         for (;;) {
             http::request<http::string_body> req;
@@ -139,7 +141,8 @@ struct mock_upstream::impl {
                                  std::string(req.target()),
                                  {},
                                  req.body(),
-                                 std::chrono::steady_clock::now()};
+                                 std::chrono::steady_clock::now(),
+                                 accepted_at};
             for (auto const& f : req) {
                 std::string name(f.name_string());
                 std::transform(name.begin(), name.end(), name.begin(),
@@ -153,6 +156,11 @@ struct mock_upstream::impl {
                 reply = script(rec);
                 peak = std::max(peak, ++active);
             }
+            // A reply with `Connection: close` ends its connection, as a server that serves one
+            // request per connection does.
+            bool const closes = std::any_of(reply.headers.begin(), reply.headers.end(), [](auto const& h) {
+                return beast::iequals(h.first, "connection") && beast::iequals(h.second, "close");
+            });
             // Counts this request as active until its reply ends, however it ends.
             struct active_guard {
                 impl* self;
@@ -185,7 +193,7 @@ struct mock_upstream::impl {
                     http::response<http::empty_body> head{static_cast<http::status>(reply.status), req.version()};
                     head.set(http::field::content_type, "text/event-stream");
                     for (auto const& [k, v] : reply.headers) head.set(k, v);
-                    head.keep_alive(req.keep_alive());
+                    head.keep_alive(req.keep_alive() && !closes);
                     head.chunked(true);
                     http::response_serializer<http::empty_body> serializer(head);
                     auto [hec, hn] = co_await http::async_write_header(stream, serializer, use_tuple);
@@ -229,14 +237,14 @@ struct mock_upstream::impl {
                     continue;
                 }
                 auto [lec, ln] = co_await net::async_write(stream, http::make_chunk_last(), use_tuple);
-                if (lec || !req.keep_alive()) co_return;
+                if (lec || !req.keep_alive() || closes) co_return;
                 continue;
             }
             http::response<http::string_body> res{static_cast<http::status>(reply.status), req.version()};
             res.set(http::field::content_type, "application/json");
             for (auto const& [k, v] : reply.headers) res.set(k, v);
             res.body() = reply.body;
-            res.keep_alive(req.keep_alive());
+            res.keep_alive(req.keep_alive() && !closes);
             res.prepare_payload();
             boost::system::error_code wec;
             if (reply.raw_after.empty()) {
@@ -258,7 +266,7 @@ struct mock_upstream::impl {
                 socket.close(ignored);
                 co_return;
             }
-            if (wec || !req.keep_alive()) co_return;
+            if (wec || !req.keep_alive() || closes) co_return;
         }
     }
 };

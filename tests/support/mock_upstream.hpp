@@ -21,6 +21,7 @@ struct recorded_request {
     std::vector<std::pair<std::string, std::string>> headers; // lower-case names
     std::string body;
     std::chrono::steady_clock::time_point at; // when it arrived
+    std::chrono::steady_clock::time_point connection_accepted; // when the connection it came on was
     std::string header(std::string const& lower_name) const;
 };
 
