@@ -21,7 +21,8 @@
 #   open        1,000 req/s open loop (load_gen: latency from when each request was due)
 #   delayed     200 concurrent requests on a mock that answers after 50 ms (wrk -c200)
 #   idle        10,000 idle keep-alive connections: memory per connection
-#   streams     1,000 concurrent slow streams: time-to-first-token overhead, memory per stream
+#   streams     1,000 concurrent slow streams: time-to-first-token overhead, memory per stream,
+#               then the same with two spare upstream connections (preconnect)
 # Columns: req/s, latency p50/p90/p99, errors, CPU µs per request and peak RSS of the process
 # serving the path (the mock for "direct"), then the ratios and the overhead against direct.
 # The gateways' JSON logs are formatted and written to /dev/null: their CPU cost is measured, the
@@ -386,4 +387,7 @@ fi
 if wants streams; then
   echo; echo "== 1,000 concurrent slow streams (load-tests/stream_bench; its own upstream and gateway)"
   build-bench/load-tests/stream_bench --gateway "$gateway_bin" --streams 1000 --rounds 2 --nginx nginx
+  echo "-- the same with two spare upstream connections (providers.up.preconnect: 2): the upstream closes"
+  echo "   each connection after its stream, so without spares every stream's first token waits for a connect"
+  build-bench/load-tests/stream_bench --gateway "$gateway_bin" --streams 1000 --rounds 2 --nginx nginx --preconnect 2
 fi
