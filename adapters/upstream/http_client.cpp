@@ -96,7 +96,8 @@ struct http_client::shared {
     origin where;
     http_client_options options;
     std::vector<std::unique_ptr<connection>> idle;
-    std::size_t connecting = 0; // background connects under way
+    std::size_t connecting = 0;    // background connects under way
+    clock::time_point last_exchange{}; // when the latest exchange began
 
     net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
     connect(clock::time_point deadline, net::cancellation_slot cancel);
@@ -126,11 +127,18 @@ net::awaitable<void> http_client::shared::preconnect(std::shared_ptr<shared> sel
     if (connected) self->keep_idle(std::move(*connected));
 }
 
+bool http_client::begin_exchange() {
+    auto const now = clock::now();
+    auto const previous = std::exchange(shared_->last_exchange, now);
+    return previous != clock::time_point{} && now - previous <= shared_->options.idle_ttl;
+}
+
 // Called once an exchange's response head is in: the connects it starts keep off the request's
 // path at both ends (measured: started with the request, the upstream accepted the spare while
 // it should have been reading the request, and the time to first token did not move).
-void http_client::top_up() {
+void http_client::top_up(bool spares_get_used) {
     auto& s = *shared_;
+    if (!spares_get_used) return;
     while (s.idle.size() + s.connecting < s.options.preconnect) {
         ++s.connecting;
         net::co_spawn(s.executor, shared::preconnect(shared_), net::detached);
@@ -331,6 +339,7 @@ bool ended_cleanly(int status, bool keep_alive, beast::flat_buffer const& buffer
 net::awaitable<boost::system::result<upstream_response, transport_failure>>
 http_client::send(upstream_request const& request, clock::time_point deadline, net::cancellation_slot cancel) {
     auto req = build(request);
+    bool const spares_get_used = begin_exchange();
     for (int round = 0; round < 2; ++round) {
         bool reused = false;
         auto opened = co_await open_exchange(req, deadline, reused, cancel);
@@ -366,7 +375,7 @@ http_client::send(upstream_request const& request, clock::time_point deadline, n
         out.headers = std::move(parser->fields());
         out.body = std::move(parser->body());
         if (ended_cleanly(out.status, parser->keep_alive(), conn->buffer)) shared_->keep_idle(std::move(conn));
-        top_up();
+        top_up(spares_get_used);
         co_return out;
     }
     co_return transport_failure::reset;
@@ -399,6 +408,7 @@ http_client::send_streaming(std::unique_ptr<upstream_request> request, clock::ti
     // On the heap: this frame lives as long as the stream, the serialised request only until the
     // response head is in.
     auto req = std::make_unique<wire_request>(build(*request));
+    bool const spares_get_used = begin_exchange();
     for (int round = 0; round < 2; ++round) {
         bool reused = false;
         auto opened = co_await open_exchange(*req, deadline, reused, cancel);
@@ -414,7 +424,7 @@ http_client::send_streaming(std::unique_ptr<upstream_request> request, clock::ti
                 continue;
             co_return read_failure(ec);
         }
-        top_up();
+        top_up(spares_get_used);
         if (!reader.on_head(parser->status(), parser->fields()) || parser->status() == 101)
             co_return stream_end::stopped;
         // Not kept for the stream's life: the request (sent, and no round is left to send it

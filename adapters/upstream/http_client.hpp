@@ -87,7 +87,8 @@ struct http_client_options {
     // the next request finds one ready instead of paying the connect (and TLS handshake) on its
     // path — the time to first token of a burst, or of an upstream that closes after each answer.
     // An idle connection counts as a spare until a request finds it closed (the check costs a
-    // system call, made only when one is taken). 0: connect only on demand.
+    // system call, made only when one is taken). No spares are made for an exchange that began
+    // more than `idle_ttl` after the one before: they would expire unused. 0: connect only on demand.
     std::size_t preconnect = 0;
     std::size_t max_response_bytes = 16u << 20; // upstream.max_response_bytes in the config
     // A host name is connected to only at the public addresses it resolves to (address_policy.hpp):
@@ -131,8 +132,12 @@ class http_client {
     net::awaitable<boost::system::result<std::unique_ptr<connection>, transport_failure>>
     open_exchange(wire_request& request, std::chrono::steady_clock::time_point deadline, bool& reused,
                   net::cancellation_slot cancel);
-    // Starts background connects until `preconnect` connections are idle or under way.
-    void top_up();
+    // Notes that an exchange begins; true when the one before began within `idle_ttl`, that is
+    // when a spare made now would be taken before it expires.
+    bool begin_exchange();
+    // Starts background connects until `preconnect` connections are idle or under way — unless
+    // spares would expire unused (a provider called less often than `idle_ttl`).
+    void top_up(bool spares_get_used);
 
     std::shared_ptr<shared> shared_;
 };
