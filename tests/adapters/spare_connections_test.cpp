@@ -39,6 +39,22 @@ net::awaitable<void> spares_ready(http_client& client, std::size_t n) {
     }
 }
 
+// A client of the mock upstream, on `io`.
+std::unique_ptr<http_client> client_of(mock_upstream const& up, net::io_context& io, net::ssl::context& tls,
+                                       http_client_options options) {
+    return std::make_unique<http_client>(
+        io.get_executor(), tls, switchboard::adapters::origin{false, "127.0.0.1", std::to_string(up.port()), ""}, options);
+}
+
+// One GET: its status, or -1 for a transport failure.
+net::awaitable<int> get(http_client& client) {
+    upstream_request req;
+    req.method = "GET";
+    req.target = "/";
+    auto r = co_await client.send(req, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    co_return r ? r->status : -1;
+}
+
 // `calls` GETs one after another through one client, each answered with `Connection: close` (so
 // no connection serves twice and the idle ones are spares), from the third on after `spares` are
 // ready; returns once every background connect has ended (the io_context runs out of work).
@@ -48,21 +64,15 @@ call_log calls_in_a_row(mock_upstream& up, http_client_options options, int call
     up.always(reply);
     net::io_context io;
     net::ssl::context tls(net::ssl::context::tls_client);
-    auto client = std::make_unique<http_client>(io.get_executor(), tls,
-                                                switchboard::adapters::origin{false, "127.0.0.1", std::to_string(up.port()), ""},
-                                                options);
+    auto client = client_of(up, io, tls, options);
     call_log log;
     net::co_spawn(
         io,
         [&]() -> net::awaitable<void> {
-            upstream_request req;
-            req.method = "GET";
-            req.target = "/";
             for (int i = 0; i < calls; ++i) {
                 if (i > 1) co_await spares_ready(*client, spares);
                 log.begun.push_back(std::chrono::steady_clock::now());
-                auto r = co_await client->send(req, std::chrono::steady_clock::now() + std::chrono::seconds(5));
-                log.statuses.push_back(r ? r->status : -1);
+                log.statuses.push_back(co_await get(*client));
             }
         },
         net::detached);
@@ -104,18 +114,13 @@ BOOST_AUTO_TEST_CASE(a_spare_connecting_when_its_client_is_gone_is_freed_with_th
     options.preconnect = 4;
     net::io_context io;
     net::ssl::context tls(net::ssl::context::tls_client);
-    auto client = std::make_unique<http_client>(io.get_executor(), tls,
-                                                switchboard::adapters::origin{false, "127.0.0.1", std::to_string(up.port()), ""},
-                                                options);
+    auto client = client_of(up, io, tls, options);
     up.always(canned_reply::json(200, "{}"));
     net::co_spawn(
         io,
         [&]() -> net::awaitable<void> {
-            upstream_request req;
-            req.method = "GET";
-            req.target = "/";
             for (int i = 0; i < 2; ++i)
-                co_await client->send(req, std::chrono::steady_clock::now() + std::chrono::seconds(5));
+                co_await get(*client);
             client.reset(); // the second answer's spares are queued, not yet connected
         },
         net::detached);
